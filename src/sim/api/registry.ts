@@ -1,0 +1,220 @@
+/**
+ * The table of resources the simulated API server serves. Adding a kind is one entry here;
+ * storage, discovery, routing and watch are generic over this table.
+ */
+
+export type Subresource = 'status' | 'scale' | 'log' | 'exec' | 'eviction' | 'binding';
+
+export type Verb = 'get' | 'list' | 'watch' | 'create' | 'update' | 'patch' | 'delete' | 'deletecollection';
+
+export interface ResourceDef {
+  group: string;
+  version: string;
+  /** Plural, lower case: the path segment. */
+  resource: string;
+  singular: string;
+  kind: string;
+  listKind: string;
+  namespaced: boolean;
+  shortNames: string[];
+  categories: string[];
+  subresources: Subresource[];
+  verbs: Verb[];
+  /** Whether metadata.generation is maintained (bumped on spec changes). */
+  tracksGeneration: boolean;
+  /** Field labels supported by fieldSelector beyond metadata.name/metadata.namespace. */
+  fieldLabels: Record<string, (obj: KubeObject) => string | undefined>;
+  /** Sets defaults that the real apiserver's defaulting sets on create. */
+  defaults?: (obj: KubeObject) => void;
+}
+
+export interface ObjectMeta {
+  name?: string;
+  generateName?: string;
+  namespace?: string;
+  uid?: string;
+  resourceVersion?: string;
+  generation?: number;
+  creationTimestamp?: string;
+  deletionTimestamp?: string;
+  deletionGracePeriodSeconds?: number;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  ownerReferences?: OwnerReference[];
+  finalizers?: string[];
+  managedFields?: unknown[];
+  [key: string]: unknown;
+}
+
+export interface OwnerReference {
+  apiVersion: string;
+  kind: string;
+  name: string;
+  uid: string;
+  controller?: boolean;
+  blockOwnerDeletion?: boolean;
+}
+
+/** Any object the API stores: apiVersion/kind/metadata plus kind-specific fields. */
+export interface KubeObject {
+  apiVersion?: string;
+  kind?: string;
+  metadata: ObjectMeta;
+  spec?: unknown;
+  status?: unknown;
+  [key: string]: unknown;
+}
+
+const ALL_VERBS: Verb[] = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
+
+type Entry = Partial<ResourceDef> & Pick<ResourceDef, 'group' | 'version' | 'resource' | 'kind'>;
+
+function def(e: Entry): ResourceDef {
+  return {
+    singular: e.kind.toLowerCase(),
+    listKind: `${e.kind}List`,
+    namespaced: true,
+    shortNames: [],
+    categories: [],
+    subresources: [],
+    verbs: ALL_VERBS,
+    tracksGeneration: false,
+    fieldLabels: {},
+    ...e,
+  };
+}
+
+function path(obj: KubeObject, ...keys: string[]): string | undefined {
+  let cur: unknown = obj;
+  for (const k of keys) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<string, unknown>)[k];
+  }
+  if (cur === undefined || cur === null) return undefined;
+  return typeof cur === 'string' ? cur : String(cur);
+}
+
+const podFields: ResourceDef['fieldLabels'] = {
+  'spec.nodeName': (o) => path(o, 'spec', 'nodeName') ?? '',
+  'spec.restartPolicy': (o) => path(o, 'spec', 'restartPolicy') ?? '',
+  'spec.schedulerName': (o) => path(o, 'spec', 'schedulerName') ?? '',
+  'spec.serviceAccountName': (o) => path(o, 'spec', 'serviceAccountName') ?? '',
+  'status.phase': (o) => path(o, 'status', 'phase') ?? '',
+  'status.podIP': (o) => path(o, 'status', 'podIP') ?? '',
+  'status.nominatedNodeName': (o) => path(o, 'status', 'nominatedNodeName') ?? '',
+};
+
+const coreEventFields: ResourceDef['fieldLabels'] = {
+  'involvedObject.kind': (o) => path(o, 'involvedObject', 'kind') ?? '',
+  'involvedObject.namespace': (o) => path(o, 'involvedObject', 'namespace') ?? '',
+  'involvedObject.name': (o) => path(o, 'involvedObject', 'name') ?? '',
+  'involvedObject.uid': (o) => path(o, 'involvedObject', 'uid') ?? '',
+  'involvedObject.apiVersion': (o) => path(o, 'involvedObject', 'apiVersion') ?? '',
+  'involvedObject.resourceVersion': (o) => path(o, 'involvedObject', 'resourceVersion') ?? '',
+  'involvedObject.fieldPath': (o) => path(o, 'involvedObject', 'fieldPath') ?? '',
+  reason: (o) => path(o, 'reason') ?? '',
+  reportingComponent: (o) => path(o, 'reportingComponent') ?? '',
+  source: (o) => path(o, 'source', 'component') ?? '',
+  type: (o) => path(o, 'type') ?? '',
+};
+
+export const RESOURCES: readonly ResourceDef[] = [
+  // core/v1
+  def({ group: '', version: 'v1', resource: 'namespaces', kind: 'Namespace', namespaced: false, shortNames: ['ns'], subresources: ['status'],
+    verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'], fieldLabels: { 'status.phase': (o) => path(o, 'status', 'phase') ?? '' } }),
+  def({ group: '', version: 'v1', resource: 'pods', kind: 'Pod', shortNames: ['po'], categories: ['all'],
+    subresources: ['status', 'log', 'exec', 'eviction', 'binding'], fieldLabels: podFields }),
+  def({ group: '', version: 'v1', resource: 'services', kind: 'Service', shortNames: ['svc'], categories: ['all'], subresources: ['status'],
+    verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'] }),
+  def({ group: '', version: 'v1', resource: 'endpoints', kind: 'Endpoints', singular: 'endpoints', listKind: 'EndpointsList', shortNames: ['ep'] }),
+  def({ group: '', version: 'v1', resource: 'events', kind: 'Event', shortNames: ['ev'], fieldLabels: coreEventFields }),
+  def({ group: '', version: 'v1', resource: 'nodes', kind: 'Node', namespaced: false, shortNames: ['no'], subresources: ['status'],
+    fieldLabels: { 'spec.unschedulable': (o) => path(o, 'spec', 'unschedulable') ?? 'false' } }),
+  def({ group: '', version: 'v1', resource: 'configmaps', kind: 'ConfigMap', shortNames: ['cm'] }),
+  def({ group: '', version: 'v1', resource: 'secrets', kind: 'Secret', fieldLabels: { type: (o) => path(o, 'type') ?? '' } }),
+  def({ group: '', version: 'v1', resource: 'serviceaccounts', kind: 'ServiceAccount', shortNames: ['sa'] }),
+  // apps/v1
+  def({ group: 'apps', version: 'v1', resource: 'deployments', kind: 'Deployment', shortNames: ['deploy'], categories: ['all'],
+    subresources: ['status', 'scale'], tracksGeneration: true }),
+  def({ group: 'apps', version: 'v1', resource: 'replicasets', kind: 'ReplicaSet', shortNames: ['rs'], categories: ['all'],
+    subresources: ['status', 'scale'], tracksGeneration: true, fieldLabels: { 'status.replicas': (o) => path(o, 'status', 'replicas') ?? '0' } }),
+  def({ group: 'apps', version: 'v1', resource: 'statefulsets', kind: 'StatefulSet', shortNames: ['sts'], categories: ['all'],
+    subresources: ['status', 'scale'], tracksGeneration: true }),
+  def({ group: 'apps', version: 'v1', resource: 'daemonsets', kind: 'DaemonSet', shortNames: ['ds'], categories: ['all'],
+    subresources: ['status'], tracksGeneration: true }),
+  // batch/v1
+  def({ group: 'batch', version: 'v1', resource: 'jobs', kind: 'Job', categories: ['all'], subresources: ['status'], tracksGeneration: true,
+    fieldLabels: { 'status.successful': (o) => path(o, 'status', 'succeeded') ?? '0' } }),
+  def({ group: 'batch', version: 'v1', resource: 'cronjobs', kind: 'CronJob', shortNames: ['cj'], categories: ['all'], subresources: ['status'],
+    tracksGeneration: true }),
+  // autoscaling/v2
+  def({ group: 'autoscaling', version: 'v2', resource: 'horizontalpodautoscalers', kind: 'HorizontalPodAutoscaler', shortNames: ['hpa'],
+    categories: ['all'], subresources: ['status'], tracksGeneration: true }),
+  // discovery.k8s.io/v1
+  def({ group: 'discovery.k8s.io', version: 'v1', resource: 'endpointslices', kind: 'EndpointSlice' }),
+  // events.k8s.io/v1
+  def({ group: 'events.k8s.io', version: 'v1', resource: 'events', kind: 'Event', shortNames: ['ev'],
+    fieldLabels: {
+      'regarding.kind': (o) => path(o, 'regarding', 'kind') ?? '',
+      'regarding.namespace': (o) => path(o, 'regarding', 'namespace') ?? '',
+      'regarding.name': (o) => path(o, 'regarding', 'name') ?? '',
+      'regarding.uid': (o) => path(o, 'regarding', 'uid') ?? '',
+      reason: (o) => path(o, 'reason') ?? '',
+      type: (o) => path(o, 'type') ?? '',
+    } }),
+  // coordination.k8s.io/v1
+  def({ group: 'coordination.k8s.io', version: 'v1', resource: 'leases', kind: 'Lease' }),
+  // policy/v1
+  def({ group: 'policy', version: 'v1', resource: 'poddisruptionbudgets', kind: 'PodDisruptionBudget', shortNames: ['pdb'],
+    subresources: ['status'], tracksGeneration: true }),
+  // apiregistration.k8s.io/v1
+  def({ group: 'apiregistration.k8s.io', version: 'v1', resource: 'apiservices', kind: 'APIService', namespaced: false,
+    categories: ['api-extensions'], subresources: ['status'] }),
+];
+
+/** Lookup by group/version/resource; built once at start. */
+export class ResourceRegistry {
+  private readonly byGvr = new Map<string, ResourceDef>();
+
+  constructor(readonly resources: readonly ResourceDef[] = RESOURCES) {
+    for (const r of resources) this.byGvr.set(gvrKey(r.group, r.version, r.resource), r);
+  }
+
+  find(group: string, version: string, resource: string): ResourceDef | undefined {
+    return this.byGvr.get(gvrKey(group, version, resource));
+  }
+
+  /** The definition for a kind in an apiVersion ("apps/v1", "v1"). */
+  findKind(apiVersion: string, kind: string): ResourceDef | undefined {
+    const { group, version } = parseApiVersion(apiVersion);
+    return this.resources.find((r) => r.group === group && r.version === version && r.kind === kind);
+  }
+
+  /** Group -> versions, in registration order. */
+  groups(): Map<string, string[]> {
+    const out = new Map<string, string[]>();
+    for (const r of this.resources) {
+      const versions = out.get(r.group) ?? [];
+      if (!versions.includes(r.version)) versions.push(r.version);
+      out.set(r.group, versions);
+    }
+    return out;
+  }
+
+  inGroupVersion(group: string, version: string): ResourceDef[] {
+    return this.resources.filter((r) => r.group === group && r.version === version);
+  }
+}
+
+export function gvrKey(group: string, version: string, resource: string): string {
+  return `${group}/${version}/${resource}`;
+}
+
+export function apiVersionOf(r: Pick<ResourceDef, 'group' | 'version'>): string {
+  return r.group === '' ? r.version : `${r.group}/${r.version}`;
+}
+
+export function parseApiVersion(apiVersion: string): { group: string; version: string } {
+  const slash = apiVersion.indexOf('/');
+  return slash < 0 ? { group: '', version: apiVersion } : { group: apiVersion.slice(0, slash), version: apiVersion.slice(slash + 1) };
+}
