@@ -24,8 +24,10 @@ export interface ResourceDef {
   tracksGeneration: boolean;
   /** Field labels supported by fieldSelector beyond metadata.name/metadata.namespace. */
   fieldLabels: Record<string, (obj: KubeObject) => string | undefined>;
-  /** Sets defaults that the real apiserver's defaulting sets on create. */
-  defaults?: (obj: KubeObject) => void;
+  /** A DELETE answers with the object (pods, serviceaccounts, namespaces) rather than a Status. */
+  returnDeletedObject: boolean;
+  /** A PUT of a missing object creates it (endpoints, events, leases), as their REST storage allows. */
+  createOnUpdate: boolean;
 }
 
 export interface ObjectMeta {
@@ -80,6 +82,8 @@ function def(e: Entry): ResourceDef {
     verbs: ALL_VERBS,
     tracksGeneration: false,
     fieldLabels: {},
+    returnDeletedObject: false,
+    createOnUpdate: false,
     ...e,
   };
 }
@@ -121,18 +125,18 @@ const coreEventFields: ResourceDef['fieldLabels'] = {
 export const RESOURCES: readonly ResourceDef[] = [
   // core/v1
   def({ group: '', version: 'v1', resource: 'namespaces', kind: 'Namespace', namespaced: false, shortNames: ['ns'], subresources: ['status'],
-    verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'], fieldLabels: { 'status.phase': (o) => path(o, 'status', 'phase') ?? '' } }),
+    verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'], returnDeletedObject: true, fieldLabels: { 'status.phase': (o) => path(o, 'status', 'phase') ?? '' } }),
   def({ group: '', version: 'v1', resource: 'pods', kind: 'Pod', shortNames: ['po'], categories: ['all'],
-    subresources: ['status', 'log', 'exec', 'eviction', 'binding'], fieldLabels: podFields }),
+    subresources: ['status', 'log', 'exec', 'eviction', 'binding'], fieldLabels: podFields, returnDeletedObject: true }),
   def({ group: '', version: 'v1', resource: 'services', kind: 'Service', shortNames: ['svc'], categories: ['all'], subresources: ['status'],
     verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'] }),
-  def({ group: '', version: 'v1', resource: 'endpoints', kind: 'Endpoints', singular: 'endpoints', listKind: 'EndpointsList', shortNames: ['ep'] }),
-  def({ group: '', version: 'v1', resource: 'events', kind: 'Event', shortNames: ['ev'], fieldLabels: coreEventFields }),
+  def({ group: '', version: 'v1', resource: 'endpoints', kind: 'Endpoints', singular: 'endpoints', listKind: 'EndpointsList', shortNames: ['ep'], createOnUpdate: true }),
+  def({ group: '', version: 'v1', resource: 'events', kind: 'Event', shortNames: ['ev'], fieldLabels: coreEventFields, createOnUpdate: true }),
   def({ group: '', version: 'v1', resource: 'nodes', kind: 'Node', namespaced: false, shortNames: ['no'], subresources: ['status'],
     fieldLabels: { 'spec.unschedulable': (o) => path(o, 'spec', 'unschedulable') ?? 'false' } }),
   def({ group: '', version: 'v1', resource: 'configmaps', kind: 'ConfigMap', shortNames: ['cm'] }),
   def({ group: '', version: 'v1', resource: 'secrets', kind: 'Secret', fieldLabels: { type: (o) => path(o, 'type') ?? '' } }),
-  def({ group: '', version: 'v1', resource: 'serviceaccounts', kind: 'ServiceAccount', shortNames: ['sa'] }),
+  def({ group: '', version: 'v1', resource: 'serviceaccounts', kind: 'ServiceAccount', shortNames: ['sa'], returnDeletedObject: true }),
   // apps/v1
   def({ group: 'apps', version: 'v1', resource: 'deployments', kind: 'Deployment', shortNames: ['deploy'], categories: ['all'],
     subresources: ['status', 'scale'], tracksGeneration: true }),
@@ -153,7 +157,7 @@ export const RESOURCES: readonly ResourceDef[] = [
   // discovery.k8s.io/v1
   def({ group: 'discovery.k8s.io', version: 'v1', resource: 'endpointslices', kind: 'EndpointSlice' }),
   // events.k8s.io/v1
-  def({ group: 'events.k8s.io', version: 'v1', resource: 'events', kind: 'Event', shortNames: ['ev'],
+  def({ group: 'events.k8s.io', version: 'v1', resource: 'events', kind: 'Event', shortNames: ['ev'], createOnUpdate: true,
     fieldLabels: {
       'regarding.kind': (o) => path(o, 'regarding', 'kind') ?? '',
       'regarding.namespace': (o) => path(o, 'regarding', 'namespace') ?? '',
@@ -163,7 +167,7 @@ export const RESOURCES: readonly ResourceDef[] = [
       type: (o) => path(o, 'type') ?? '',
     } }),
   // coordination.k8s.io/v1
-  def({ group: 'coordination.k8s.io', version: 'v1', resource: 'leases', kind: 'Lease' }),
+  def({ group: 'coordination.k8s.io', version: 'v1', resource: 'leases', kind: 'Lease', createOnUpdate: true }),
   // policy/v1
   def({ group: 'policy', version: 'v1', resource: 'poddisruptionbudgets', kind: 'PodDisruptionBudget', shortNames: ['pdb'],
     subresources: ['status'], tracksGeneration: true }),

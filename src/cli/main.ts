@@ -1,0 +1,63 @@
+import { Command, CommanderError } from 'commander';
+import { ConfigError } from '../config/load.ts';
+import { parseLang, t, type Lang } from '../i18n/index.ts';
+import { registerSimCommand } from './sim.ts';
+
+/** Exit codes: 0 ok, 1 runtime failure, 2 bad usage or configuration. */
+export const EXIT_USAGE = 2;
+
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+export function langFromArgv(argv: string[]): Lang {
+  const i = argv.findIndex((a) => a === '--lang' || a.startsWith('--lang='));
+  if (i < 0) return 'en';
+  const arg = argv[i] ?? '';
+  const raw = arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : argv[i + 1];
+  return parseLang(raw) ?? 'en';
+}
+
+export function buildProgram(lang: Lang): Command {
+  const program = new Command();
+  program
+    .name('kubeloop')
+    .description('Closes the reliability loop for Kubernetes: observe -> alert -> heal -> drill.')
+    .option('--lang <lang>', 'language of messages: en or zh-CN', 'en')
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  registerSimCommand(program, lang);
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const rawLang = argv.find((a, i) => argv[i - 1] === '--lang') ?? argv.find((a) => a.startsWith('--lang='))?.slice(7);
+  const lang = langFromArgv(argv);
+  if (rawLang !== undefined && parseLang(rawLang) === undefined) {
+    process.stderr.write(`${t('en', 'cli.unknownLang', { lang: rawLang })}\n`);
+    return EXIT_USAGE;
+  }
+  const program = buildProgram(lang);
+  try {
+    await program.parseAsync(argv);
+    return 0;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
+      return EXIT_USAGE;
+    }
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${t(lang, 'cli.configError', { detail: err.message })}\n`);
+      return EXIT_USAGE;
+    }
+    if (err instanceof UsageError) {
+      process.stderr.write(`${err.message}\n`);
+      return EXIT_USAGE;
+    }
+    process.stderr.write(`${t(lang, 'cli.failed', { detail: (err as Error).message })}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,22 @@
+import type { ResourceRegistry } from '../registry.ts';
+import type { ObjectStore } from '../store/object-store.ts';
+import type { ResourceService } from '../service/resource-service.ts';
+import type { LogStore } from '../logs/log-store.ts';
+import type { ContainerEnv } from '../../container/index.ts';
+import type { KubeObject } from '../registry.ts';
+import type { SimTokens } from './auth.ts';
+
+/** Everything the HTTP layer needs, built once by the sim's composition root. */
+export interface SimApiContext {
+  registry: ResourceRegistry;
+  store: ObjectStore;
+  service: ResourceService;
+  logs: LogStore;
+  tokens: SimTokens;
+  /** The virtual environment a command runs in for `exec` into one container. */
+  containerEnv: (pod: KubeObject, container: string) => ContainerEnv;
+  watch: {
+    bookmarkIntervalMs: number;
+    maxBufferedBytes: number;
+  };
+}

@@ -1,0 +1,79 @@
+import type { ResourceDef, ResourceRegistry, Subresource } from '../registry.ts';
+
+/** The version the sim reports: recent enough for autoscaling/v2, policy/v1 and batch/v1 CronJobs. */
+export const SIM_VERSION = {
+  major: '1',
+  minor: '32',
+  gitVersion: 'v1.32.0+kubeloop-sim',
+  gitCommit: '0000000000000000000000000000000000000000',
+  gitTreeState: 'clean',
+  buildDate: '2026-01-01T00:00:00Z',
+  goVersion: 'go1.23.0',
+  compiler: 'gc',
+  platform: 'linux/amd64',
+};
+
+interface SubresourceEntry {
+  kind: string;
+  verbs: string[];
+  group?: string;
+  version?: string;
+}
+
+const SUBRESOURCES: Record<Subresource, (def: ResourceDef) => SubresourceEntry> = {
+  status: (def) => ({ kind: def.kind, verbs: ['get', 'patch', 'update'] }),
+  scale: () => ({ kind: 'Scale', verbs: ['get', 'patch', 'update'], group: 'autoscaling', version: 'v1' }),
+  log: () => ({ kind: 'Pod', verbs: ['get'] }),
+  exec: () => ({ kind: 'PodExecOptions', verbs: ['create', 'get'] }),
+  eviction: () => ({ kind: 'Eviction', verbs: ['create'], group: 'policy', version: 'v1' }),
+  binding: () => ({ kind: 'Binding', verbs: ['create'] }),
+};
+
+export function apiVersions(serverAddress: string): Record<string, unknown> {
+  return { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress }] };
+}
+
+function groupEntry(name: string, versions: string[]): Record<string, unknown> {
+  const list = versions.map((v) => ({ groupVersion: `${name}/${v}`, version: v }));
+  return { name, versions: list, preferredVersion: list[0] };
+}
+
+export function apiGroupList(registry: ResourceRegistry): Record<string, unknown> {
+  const groups = [...registry.groups()].filter(([g]) => g !== '').map(([g, vs]) => groupEntry(g, vs));
+  return { kind: 'APIGroupList', apiVersion: 'v1', groups };
+}
+
+export function apiGroup(registry: ResourceRegistry, group: string): Record<string, unknown> | undefined {
+  const versions = registry.groups().get(group);
+  if (!versions || group === '') return undefined;
+  return { kind: 'APIGroup', apiVersion: 'v1', ...groupEntry(group, versions) };
+}
+
+export function apiResourceList(registry: ResourceRegistry, group: string, version: string): Record<string, unknown> | undefined {
+  const defs = registry.inGroupVersion(group, version);
+  if (defs.length === 0) return undefined;
+  const resources: Record<string, unknown>[] = [];
+  for (const def of defs) {
+    resources.push(stripEmpty({
+      name: def.resource,
+      singularName: def.singular,
+      namespaced: def.namespaced,
+      kind: def.kind,
+      verbs: [...def.verbs].sort(),
+      shortNames: def.shortNames.length > 0 ? def.shortNames : undefined,
+      categories: def.categories.length > 0 ? def.categories : undefined,
+    }));
+    for (const sub of def.subresources) {
+      const e = SUBRESOURCES[sub](def);
+      resources.push(stripEmpty({ name: `${def.resource}/${sub}`, singularName: '', namespaced: def.namespaced, group: e.group, version: e.version, kind: e.kind, verbs: e.verbs }));
+    }
+  }
+  const groupVersion = group === '' ? version : `${group}/${version}`;
+  // The core group's list carries no apiVersion, as kube-apiserver writes it.
+  return group === '' ? { kind: 'APIResourceList', groupVersion, resources } : { kind: 'APIResourceList', apiVersion: 'v1', groupVersion, resources };
+}
+
+function stripEmpty(o: Record<string, unknown>): Record<string, unknown> {
+  for (const k of Object.keys(o)) if (o[k] === undefined) delete o[k];
+  return o;
+}

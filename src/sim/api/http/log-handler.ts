@@ -1,0 +1,91 @@
+import type { KubeObject } from '../registry.ts';
+import { badRequest } from '../errors.ts';
+import { isPlainObject } from '../../../util/deep-equal.ts';
+import type { ResourceCall } from './resource-handlers.ts';
+import { boolParam, intParam } from './respond.ts';
+
+function containerNames(pod: KubeObject, list: string): string[] {
+  const spec = isPlainObject(pod.spec) ? pod.spec : {};
+  const cs = spec[list];
+  return Array.isArray(cs) ? cs.map((c) => (isPlainObject(c) && typeof c['name'] === 'string' ? c['name'] : '')).filter((n) => n !== '') : [];
+}
+
+/** Picks the container as the apiserver does (kubectl.kubernetes.io/default-container, single container). */
+export function resolveContainer(pod: KubeObject, requested: string | null): string {
+  const name = pod.metadata.name ?? '';
+  const main = containerNames(pod, 'containers');
+  const all = [...main, ...containerNames(pod, 'initContainers')];
+  if (requested) {
+    if (!all.includes(requested)) throw badRequest(`container ${requested} is not valid for pod ${name}`);
+    return requested;
+  }
+  const preferred = pod.metadata.annotations?.['kubectl.kubernetes.io/default-container'];
+  if (preferred && main.includes(preferred)) return preferred;
+  if (main.length === 1 && main[0]) return main[0];
+  throw badRequest(`a container name must be specified for pod ${name}, choose one of: [${main.join(' ')}]`);
+}
+
+function waitingReason(pod: KubeObject, container: string): string | undefined {
+  const status = isPlainObject(pod.status) ? pod.status : {};
+  const statuses = [...asArray(status['containerStatuses']), ...asArray(status['initContainerStatuses'])];
+  const cs = statuses.find((s) => isPlainObject(s) && s['name'] === container);
+  if (!isPlainObject(cs) || !isPlainObject(cs['state'])) return undefined;
+  const waiting = cs['state']['waiting'];
+  return isPlainObject(waiting) ? String(waiting['reason'] ?? 'ContainerCreating') : undefined;
+}
+
+function asArray(v: unknown): unknown[] {
+  return Array.isArray(v) ? v : [];
+}
+
+/** GET pods/{name}/log: the container's buffered log, or a stream with follow=true. */
+export function handleLog(call: ResourceCall): void {
+  const { ctx, query, reply } = call;
+  const pod = ctx.service.get(call.target).obj;
+  const podName = pod.metadata.name ?? '';
+  const container = resolveContainer(pod, query.get('container'));
+  const uid = pod.metadata.uid ?? '';
+  const previous = boolParam(query, 'previous');
+  const tailLines = intParam(query, 'tailLines');
+  const limitBytes = intParam(query, 'limitBytes');
+  const sinceSeconds = intParam(query, 'sinceSeconds');
+  const sinceTimeRaw = query.get('sinceTime');
+  if (tailLines !== undefined && tailLines < 0) throw badRequest(`tailLines: Invalid value: ${tailLines}: must be greater than or equal to 0`);
+  if (limitBytes !== undefined && limitBytes < 1) throw badRequest(`limitBytes: Invalid value: ${limitBytes}: must be greater than 0`);
+  if (sinceSeconds !== undefined && sinceSeconds < 1) throw badRequest(`sinceSeconds: Invalid value: ${sinceSeconds}: must be greater than 0`);
+  const timestamps = boolParam(query, 'timestamps');
+  const now = ctx.service.now().getTime();
+  const sinceTime = sinceSeconds !== undefined ? new Date(now - sinceSeconds * 1000) : sinceTimeRaw ? new Date(sinceTimeRaw) : undefined;
+  if (sinceTime && Number.isNaN(sinceTime.getTime())) throw badRequest(`sinceTime: Invalid value: ${JSON.stringify(sinceTimeRaw)}: must be an RFC3339 time`);
+
+  if (previous) {
+    if (!ctx.logs.hasPrevious(uid, container)) throw badRequest(`previous terminated container "${container}" in pod "${podName}" not found`);
+  } else {
+    const waiting = waitingReason(pod, container);
+    if (waiting) throw badRequest(`container "${container}" in pod "${podName}" is waiting to start: ${waiting}`);
+  }
+  const text = ctx.logs.read(uid, container, { previous, tailLines, limitBytes, sinceTime, timestamps });
+  if (!boolParam(query, 'follow') || previous) {
+    void reply.code(200).header('content-type', 'text/plain').send(text);
+    return;
+  }
+  reply.hijack();
+  const raw = reply.raw;
+  raw.writeHead(200, { 'content-type': 'text/plain', 'transfer-encoding': 'chunked' });
+  raw.write(text);
+  let sent = Buffer.byteLength(text);
+  const stop = ctx.logs.follow(uid, container, (line) => {
+    if (line === null) {
+      raw.end();
+      return;
+    }
+    if (limitBytes !== undefined && sent + Buffer.byteLength(line) > limitBytes) {
+      raw.end(Buffer.from(line).subarray(0, limitBytes - sent));
+      stop();
+      return;
+    }
+    sent += Buffer.byteLength(line);
+    raw.write(line);
+  }, timestamps);
+  raw.on('close', stop);
+}

@@ -1,0 +1,206 @@
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { ApiError, isApiError, internalError, methodNotAllowed, notFound, tooLarge, unauthorized, unknownPath, forbidden } from '../errors.ts';
+import type { ResourceDef } from '../registry.ts';
+import type { UserInfo } from '../service/types.ts';
+import { acceptExec, parseExecQuery } from '../exec/index.ts';
+import { authenticate, canPerform, isPublicPath } from './auth.ts';
+import type { SimApiContext } from './context.ts';
+import { apiGroup, apiGroupList, apiResourceList, apiVersions, SIM_VERSION } from './discovery.ts';
+import { handleLog, resolveContainer } from './log-handler.ts';
+import { parseRequestPath, type RequestInfo } from './request-info.ts';
+import {
+  handleCreate, handleDelete, handleDeleteCollection, handleGet, handleList, handlePatch, handleUpdate, handleWatch, type ResourceCall,
+} from './resource-handlers.ts';
+import { sendJson, sendStatusError } from './respond.ts';
+import { assertSubresource, handleBinding, handleEviction, handleScale } from './subresource-handlers.ts';
+import type { Logger } from 'pino';
+
+/** kube-apiserver's default request body limit (3 MiB). */
+const MAX_BODY_BYTES = 3 * 1024 * 1024;
+
+export interface BuildServerOptions {
+  logger?: Logger;
+  https?: { key: string; cert: string };
+}
+
+/**
+ * The sim's HTTP front: one catch-all route parsed like kube-apiserver's RequestInfoFactory,
+ * every error a Status object, and the websocket upgrade for exec.
+ */
+export function buildSimApiServer(ctx: SimApiContext, opts: BuildServerOptions = {}): FastifyInstance {
+  const app = Fastify({
+    logger: false,
+    bodyLimit: MAX_BODY_BYTES,
+    ...(opts.https ? { https: opts.https } : {}),
+    // Watches and log follows are long-lived: no server-side request timeout.
+    requestTimeout: 0,
+    keepAliveTimeout: 75_000,
+  }) as unknown as FastifyInstance;
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+
+  app.setErrorHandler((err: unknown, _req, reply) => {
+    if (isApiError(err)) return sendStatusError(reply, err);
+    const code = (err as { code?: string }).code;
+    if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') return sendStatusError(reply, tooLarge());
+    opts.logger?.error({ err }, 'sim api: unexpected error');
+    return sendStatusError(reply, internalError('the server could not handle the request'));
+  });
+  app.setNotFoundHandler((_req, reply) => {
+    void reply.code(404).header('content-type', 'text/plain; charset=utf-8').send('404 page not found\n');
+  });
+
+  app.route({
+    method: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
+    url: '/*',
+    handler: async (req, reply) => {
+      try {
+        dispatch(ctx, req, reply);
+      } catch (err) {
+        if (isApiError(err)) return sendStatusError(reply, err);
+        opts.logger?.error({ err, url: req.url, method: req.method }, 'sim api: unexpected error');
+        return sendStatusError(reply, internalError('the server could not handle the request'));
+      }
+      return reply;
+    },
+  });
+
+  app.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    try {
+      upgradeExec(ctx, req, socket, head);
+    } catch (err) {
+      const status = isApiError(err) ? err : internalError('exec failed', err);
+      if (!isApiError(err)) opts.logger?.error({ err }, 'sim api: exec upgrade failed');
+      rejectUpgrade(socket, status);
+    }
+  });
+  return app;
+}
+
+function dispatch(ctx: SimApiContext, req: FastifyRequest, reply: FastifyReply): void {
+  const url = new URL(req.url, 'http://sim');
+  if (url.pathname === '/healthz' || url.pathname === '/readyz' || url.pathname === '/livez') {
+    void reply.code(200).header('content-type', 'text/plain; charset=utf-8').send('ok');
+    return;
+  }
+  const user = authenticate(req.headers, ctx.tokens);
+  if (!user && !isPublicPath(url.pathname)) throw unauthorized();
+  if (url.pathname === '/version') return sendJson(reply, 200, JSON.stringify(SIM_VERSION));
+  const info = parseRequestPath(url.pathname);
+  if (info.type === 'other') {
+    void reply.code(404).header('content-type', 'text/plain; charset=utf-8').send('404 page not found\n');
+    return;
+  }
+  if (info.type === 'discovery') return serveDiscovery(ctx, req, reply, info);
+  const def = ctx.registry.find(info.group, info.version, info.resource);
+  if (!def) throw unknownPath();
+  if (!def.namespaced && info.namespace !== undefined) throw unknownPath();
+  const verb = verbFor(req.method, info, url.searchParams);
+  if (!user) throw unauthorized();
+  authorize(user, verb, def, info);
+  const call: ResourceCall = {
+    ctx, req, reply, query: url.searchParams,
+    target: { def, namespace: info.namespace, name: info.name ?? '' },
+  };
+  runVerb(call, verb, info.subresource, req.method);
+}
+
+function serveDiscovery(ctx: SimApiContext, req: FastifyRequest, reply: FastifyReply, info: Extract<RequestInfo, { type: 'discovery' }>): void {
+  if (req.method !== 'GET') throw methodNotAllowed();
+  let doc: Record<string, unknown> | undefined;
+  if (info.path === 'api') doc = apiVersions(req.headers.host ?? '127.0.0.1');
+  else if (info.path === 'apis') doc = apiGroupList(ctx.registry);
+  else if (info.path === 'group') doc = apiGroup(ctx.registry, info.group);
+  else doc = apiResourceList(ctx.registry, info.group, info.version);
+  if (!doc) {
+    void reply.code(404).header('content-type', 'text/plain; charset=utf-8').send('404 page not found\n');
+    return;
+  }
+  sendJson(reply, 200, JSON.stringify(doc));
+}
+
+type VerbName = 'get' | 'list' | 'watch' | 'create' | 'update' | 'patch' | 'delete' | 'deletecollection';
+
+function verbFor(method: string, info: Extract<RequestInfo, { type: 'resource' }>, query: URLSearchParams): VerbName {
+  const watch = query.get('watch') === 'true' || query.get('watch') === '1';
+  const named = info.name !== undefined;
+  switch (method) {
+    case 'GET':
+      if (watch) return 'watch';
+      return named ? 'get' : 'list';
+    case 'POST':
+      return 'create';
+    case 'PUT':
+      if (!named) throw methodNotAllowed();
+      return 'update';
+    case 'PATCH':
+      if (!named) throw methodNotAllowed();
+      return 'patch';
+    case 'DELETE':
+      return named ? 'delete' : 'deletecollection';
+    default:
+      throw methodNotAllowed();
+  }
+}
+
+function authorize(user: UserInfo, verb: string, def: ResourceDef, info: Extract<RequestInfo, { type: 'resource' }>): void {
+  if (canPerform(user, verb)) return;
+  const resource = info.subresource ? `${def.resource}/${info.subresource}` : def.resource;
+  throw forbidden(user.name, verb, { group: def.group, resource }, info.namespace, info.name);
+}
+
+function runVerb(call: ResourceCall, verb: VerbName, sub: string | undefined, method: string): void {
+  const { def } = call.target;
+  if (sub !== undefined) {
+    assertSubresource(call, sub);
+    if (sub === 'status') {
+      if (verb === 'get') return handleGet(call);
+      if (verb === 'update') return handleUpdate(call, 'status');
+      if (verb === 'patch') return handlePatch(call, 'status');
+    }
+    if (sub === 'scale' && (verb === 'get' || verb === 'update' || verb === 'patch')) return handleScale(call, method);
+    if (sub === 'log' && verb === 'get') return handleLog(call);
+    if (sub === 'binding' && verb === 'create') return handleBinding(call);
+    if (sub === 'eviction' && verb === 'create') return handleEviction(call);
+    if (sub === 'exec') throw new ApiError({ message: 'Upgrade request required', reason: 'BadRequest', code: 400 });
+    throw methodNotAllowed();
+  }
+  if (!def.verbs.includes(verb)) throw methodNotAllowed();
+  if (verb === 'create' && call.target.name !== '') throw methodNotAllowed();
+  switch (verb) {
+    case 'get': return handleGet(call);
+    case 'list': return handleList(call);
+    case 'watch': return handleWatch(call);
+    case 'create': return handleCreate(call);
+    case 'update': return handleUpdate(call);
+    case 'patch': return handlePatch(call);
+    case 'delete': return handleDelete(call);
+    case 'deletecollection': return handleDeleteCollection(call);
+  }
+}
+
+function upgradeExec(ctx: SimApiContext, req: IncomingMessage, socket: Duplex, head: Buffer): void {
+  const url = new URL(req.url ?? '/', 'http://sim');
+  const info = parseRequestPath(url.pathname);
+  if (info.type !== 'resource' || info.resource !== 'pods' || info.subresource !== 'exec' || !info.name || info.group !== '') throw unknownPath();
+  const user = authenticate(req.headers, ctx.tokens);
+  if (!user) throw unauthorized();
+  // exec is a "create" on pods/exec: the read-only user may not run commands.
+  if (user.readOnly) throw forbidden(user.name, 'create', { group: '', resource: 'pods/exec' }, info.namespace, info.name);
+  const def = ctx.registry.find('', 'v1', 'pods');
+  if (!def) throw unknownPath();
+  const pod = ctx.store.get(def, info.namespace, info.name)?.obj;
+  if (!pod) throw notFound(def, info.name);
+  const request = parseExecQuery(url);
+  const container = resolveContainer(pod, request.container || null);
+  acceptExec({ req, socket, head, request: { ...request, container }, env: ctx.containerEnv(pod, container) });
+}
+
+function rejectUpgrade(socket: Duplex, err: ApiError): void {
+  const body = JSON.stringify(err.status);
+  socket.end(
+    `HTTP/1.1 ${err.code} ${err.status.reason ?? 'Error'}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+  );
+}

@@ -1,0 +1,138 @@
+import type { ResourceDef } from '../registry.ts';
+import type { ObjectStore } from '../store/object-store.ts';
+import type { StoredObject } from '../store/stored.ts';
+import { ApiError, badRequest, gone } from '../errors.ts';
+import { isEverything, matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector } from '../selectors.ts';
+import type { ListOptions } from './types.ts';
+
+export interface ListResult {
+  items: StoredObject[];
+  resourceVersion: string;
+  continueToken?: string;
+  remainingItemCount?: number;
+}
+
+interface ContinueState {
+  rv: number;
+  start: string;
+}
+
+const TOO_OLD_CONTINUE =
+  'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.';
+
+/** Parses a resourceVersion parameter; the wire form is an opaque decimal string. */
+export function parseResourceVersion(raw: string): number {
+  if (!/^\d+$/.test(raw)) throw badRequest(`invalid resource version: strconv.ParseUint: parsing ${JSON.stringify(raw)}: invalid syntax`);
+  return Number(raw);
+}
+
+export function tooLargeResourceVersion(requested: number, current: number): ApiError {
+  return new ApiError({
+    message: `Too large resource version: ${requested}, current: ${current}`,
+    reason: 'Timeout',
+    details: { causes: [{ reason: 'ResourceVersionTooLarge', message: 'Too large resource version' }], retryAfterSeconds: 1 },
+    code: 504,
+  });
+}
+
+export function encodeContinue(state: ContinueState): string {
+  return Buffer.from(JSON.stringify({ v: 'meta.k8s.io/v1', rv: state.rv, start: state.start })).toString('base64');
+}
+
+function decodeContinue(token: string): ContinueState {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(token, 'base64').toString('utf8'));
+  } catch (err) {
+    throw badRequest(`continue key is not valid: ${(err as Error).message}`);
+  }
+  const p = parsed as { v?: unknown; rv?: unknown; start?: unknown } | null;
+  if (!p || p.v !== 'meta.k8s.io/v1') throw badRequest('continue key is not valid: server does not recognize this encoded key');
+  if (typeof p.rv !== 'number' || p.rv <= 0) throw badRequest('continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)');
+  if (typeof p.start !== 'string' || p.start === '') throw badRequest('continue key is not valid: encoded start key empty');
+  return { rv: p.rv, start: p.start };
+}
+
+/**
+ * LIST with selectors, resourceVersion semantics and limit/continue paging. Pages are read at
+ * the first page's revision (a snapshot), like etcd-backed lists.
+ */
+export function listObjects(store: ObjectStore, def: ResourceDef, opts: ListOptions): ListResult {
+  const labelSel = parseLabelSelector(opts.labelSelector ?? '');
+  const fieldSel = parseFieldSelector(opts.fieldSelector ?? '', def);
+  const filtered = !isEverything(labelSel) || (opts.fieldSelector ?? '').trim() !== '';
+  const namespace = def.namespaced ? opts.namespace : undefined;
+  const current = store.currentRevision();
+  const rvParam = opts.resourceVersion ?? '';
+  const match = opts.resourceVersionMatch ?? '';
+  if (match !== '' && match !== 'Exact' && match !== 'NotOlderThan') {
+    throw badRequest(`resourceVersionMatch: Unsupported value: "${match}": supported values: "Exact", "NotOlderThan"`);
+  }
+  if (match !== '' && rvParam === '') {
+    throw badRequest('resourceVersionMatch: Forbidden: resourceVersionMatch is forbidden unless resourceVersion is provided');
+  }
+  if (opts.continueToken && rvParam !== '' && rvParam !== '0') {
+    throw badRequest('resourceVersion: Forbidden: specifying resource version is not allowed when using continue');
+  }
+
+  let atRv = current;
+  let start = '';
+  let limit = opts.limit && opts.limit > 0 ? opts.limit : 0;
+  if (opts.continueToken) {
+    const c = decodeContinue(opts.continueToken);
+    atRv = c.rv;
+    start = c.start;
+  } else if (rvParam !== '') {
+    const rv = parseResourceVersion(rvParam);
+    if (rv > current) throw tooLargeResourceVersion(rv, current);
+    if (match === 'Exact') atRv = rv;
+    // resourceVersion=0 is served from the watch cache, which ignores limit.
+    else if (rv === 0 && match === '') limit = 0;
+  }
+
+  const source = store.listAt(def, namespace, atRv);
+  if (!source) {
+    if (opts.continueToken) throw gone(TOO_OLD_CONTINUE);
+    throw gone(`too old resource version: ${atRv} (${store.oldestResumable(def)})`);
+  }
+  const startIdx = start === '' ? 0 : firstIndexAtOrAfter(source, start);
+  const items: StoredObject[] = [];
+  let i = startIdx;
+  for (; i < source.length; i++) {
+    const so = source[i] as StoredObject;
+    if (namespace !== undefined && so.obj.metadata.namespace !== namespace) continue;
+    if (!matchesLabels(labelSel, so.obj.metadata.labels)) continue;
+    if (!matchesFields(fieldSel, so.obj, def)) continue;
+    if (limit > 0 && items.length === limit) break;
+    items.push(so);
+  }
+  const result: ListResult = { items, resourceVersion: String(atRv) };
+  if (limit > 0 && i < source.length && hasMatchAfter(source, i, namespace, (so) => matchesLabels(labelSel, so.obj.metadata.labels) && matchesFields(fieldSel, so.obj, def))) {
+    const last = items[items.length - 1];
+    if (last) {
+      result.continueToken = encodeContinue({ rv: atRv, start: `${last.key}\u0000` });
+      if (!filtered) result.remainingItemCount = source.length - i;
+    }
+  }
+  return result;
+}
+
+function hasMatchAfter(source: StoredObject[], from: number, namespace: string | undefined, ok: (so: StoredObject) => boolean): boolean {
+  for (let j = from; j < source.length; j++) {
+    const so = source[j] as StoredObject;
+    if (namespace !== undefined && so.obj.metadata.namespace !== namespace) continue;
+    if (ok(so)) return true;
+  }
+  return false;
+}
+
+function firstIndexAtOrAfter(source: StoredObject[], key: string): number {
+  let lo = 0;
+  let hi = source.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((source[mid] as StoredObject).key < key) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}

@@ -1,0 +1,209 @@
+import type { KubeObject, ResourceDef } from '../registry.ts';
+import { ResourceRegistry, apiVersionOf } from '../registry.ts';
+import { ObjectStore } from '../store/object-store.ts';
+import { StoredObject } from '../store/stored.ts';
+import {
+  ApiError,
+  STALE_OBJECT_MESSAGE,
+  alreadyExists,
+  badRequest,
+  conflict,
+  invalid,
+  notFound,
+} from '../errors.ts';
+import { validateCreate, validateUpdate } from '../validation/index.ts';
+import { applyPatch, type PatchType } from '../patch/index.ts';
+import { deepEqual, isPlainObject } from '../../../util/deep-equal.ts';
+import { formatTime, keepSystemMeta, newUid, randomSuffix, specPart } from './object-meta.ts';
+import { finishCreate, prepareForCreate, prepareForUpdate } from './strategy.ts';
+import { NamespaceGuard } from './namespace-guard.ts';
+import { deleteObject, type DeleteResult } from './delete.ts';
+import type { DeleteOptions, Target, WriteOptions } from './types.ts';
+
+export interface ResourceServiceOptions {
+  now?: () => Date;
+}
+
+/**
+ * The API's write semantics over the object store, shared by the HTTP handlers and the sim's
+ * own controllers: defaults, validation, optimistic concurrency, generation, status separation,
+ * finalizers and graceful deletion.
+ */
+export class ResourceService {
+  readonly now: () => Date;
+  private readonly namespaces: NamespaceGuard;
+
+  constructor(
+    readonly store: ObjectStore,
+    readonly registry: ResourceRegistry,
+    opts: ResourceServiceOptions = {},
+  ) {
+    this.now = opts.now ?? (() => new Date());
+    this.namespaces = new NamespaceGuard(store, registry);
+  }
+
+  get(t: Target): StoredObject {
+    const so = this.store.get(t.def, scopeNs(t), t.name);
+    if (!so) throw notFound(t.def, t.name);
+    return so;
+  }
+
+  /** A deep copy of the current object, safe to modify. */
+  getCopy(t: Target): KubeObject {
+    return structuredClone(this.get(t).obj);
+  }
+
+  create(def: ResourceDef, namespace: string | undefined, body: unknown, opts: WriteOptions = {}): StoredObject {
+    const obj = this.decode(def, body);
+    this.checkNamespace(def, namespace, obj);
+    if (def.namespaced && namespace) this.namespaces.assertCanCreateIn(namespace);
+    const meta = obj.metadata;
+    if (!meta.name && meta.generateName) meta.name = `${meta.generateName}${randomSuffix()}`;
+    prepareForCreate(def, obj);
+    meta.uid = newUid();
+    meta.creationTimestamp = formatTime(this.now());
+    delete meta.deletionTimestamp;
+    delete meta.deletionGracePeriodSeconds;
+    delete meta.resourceVersion;
+    delete meta.managedFields;
+    delete meta.selfLink;
+    if (def.tracksGeneration) meta.generation = 1;
+    else delete meta.generation;
+    finishCreate(def, obj);
+    const errs = validateCreate(def, obj);
+    if (errs.length > 0) throw invalid(def, meta.name ?? '', errs);
+    if (this.store.get(def, scopeNs({ def, namespace }), meta.name ?? '')) throw alreadyExists(def, meta.name ?? '');
+    if (opts.dryRun) return new StoredObject('', obj, this.store.currentRevision());
+    return this.store.commit(def, 'ADDED', obj);
+  }
+
+  /** PUT of the main resource or of its status subresource. */
+  update(t: Target, body: unknown, subresource?: 'status', opts: WriteOptions = {}): StoredObject {
+    const next = this.decode(t.def, body);
+    this.checkNamespace(t.def, t.namespace, next);
+    if (next.metadata.name !== undefined && next.metadata.name !== t.name) {
+      throw badRequest(`the name of the object (${next.metadata.name}) does not match the name on the URL (${t.name})`);
+    }
+    next.metadata.name = t.name;
+    const current = this.store.get(t.def, scopeNs(t), t.name);
+    if (!current) {
+      if (t.def.createOnUpdate && subresource === undefined) return this.create(t.def, t.namespace, next, opts);
+      throw notFound(t.def, t.name);
+    }
+    const rv = next.metadata.resourceVersion;
+    if (rv !== undefined && rv !== '' && rv !== current.obj.metadata.resourceVersion) {
+      throw conflict(t.def, t.name, STALE_OBJECT_MESSAGE);
+    }
+    return this.commitUpdate(t, current, next, subresource, opts);
+  }
+
+  /** PATCH: applies the patch to the current object, then stores it as an update would. */
+  patch(t: Target, type: PatchType, patchBody: unknown, subresource?: 'status', opts: WriteOptions = {}): StoredObject {
+    const current = this.get(t);
+    const original = JSON.parse(current.fullJson(t.def)) as Record<string, unknown>;
+    const patched = applyPatch(type, original, patchBody, { group: t.def.group, version: t.def.version, kind: t.def.kind });
+    const next = this.decode(t.def, patched);
+    if (next.metadata.name !== t.name) {
+      throw badRequest(`the name of the object (${String(next.metadata.name)}) does not match the name on the URL (${t.name})`);
+    }
+    const rv = next.metadata.resourceVersion;
+    if (rv !== undefined && rv !== '' && rv !== current.obj.metadata.resourceVersion) {
+      throw conflict(t.def, t.name, STALE_OBJECT_MESSAGE);
+    }
+    next.metadata.namespace = current.obj.metadata.namespace;
+    return this.commitUpdate(t, current, next, subresource, opts);
+  }
+
+  delete(t: Target, options: DeleteOptions = {}): DeleteResult {
+    return deleteObject(this, t, options);
+  }
+
+  /** Stores `next` as the new version of `current`, or deletes it when its last finalizer went. */
+  commitUpdate(t: Target, current: StoredObject, next: KubeObject, subresource: 'status' | undefined, opts: WriteOptions = {}): StoredObject {
+    const old = current.obj;
+    keepSystemMeta(next, old);
+    next.metadata.namespace = old.metadata.namespace;
+    delete next.metadata.managedFields;
+    if (t.def.kind === 'Service') keepClusterIp(next, old);
+    const stored = prepareForUpdate(t.def, next, old, subresource);
+    if (t.def.tracksGeneration && !deepEqual(specPart(stored), specPart(old))) {
+      stored.metadata.generation = (old.metadata.generation ?? 0) + 1;
+    }
+    const errs = validateUpdate(t.def, stored, old);
+    if (old.metadata.deletionTimestamp) errs.push(...newFinalizerErrors(stored, old));
+    if (errs.length > 0) throw invalid(t.def, t.name, errs);
+    stored.metadata.resourceVersion = old.metadata.resourceVersion;
+    // An update that changes nothing writes nothing (etcd's GuaranteedUpdate short-circuit).
+    if (deepEqual(stored, old)) return current;
+    if (opts.dryRun) return new StoredObject(current.key, stored, current.rv);
+    if (old.metadata.deletionTimestamp && (stored.metadata.finalizers ?? []).length === 0 && !deletionBlocked(t.def, stored)) {
+      return this.store.commit(t.def, 'DELETED', stored);
+    }
+    return this.store.commit(t.def, 'MODIFIED', stored);
+  }
+
+  /** Parses a request body into an object of this resource's kind, or a 400 naming why not. */
+  decode(def: ResourceDef, body: unknown): KubeObject {
+    if (!isPlainObject(body)) {
+      throw badRequest(`the object provided is unrecognized (must be of type ${def.kind})`);
+    }
+    const apiVersion = body['apiVersion'];
+    const kind = body['kind'];
+    if (kind !== undefined && kind !== def.kind) {
+      throw badRequest(`${def.kind} in version "${def.version}" cannot be handled as a ${String(kind)}: no kind "${String(kind)}" is registered for version "${String(apiVersion)}"`);
+    }
+    const expected = apiVersionOf(def);
+    if (apiVersion !== undefined && apiVersion !== expected) {
+      throw badRequest(`the API version in the data (${String(apiVersion)}) does not match the expected API version (${expected})`);
+    }
+    const metadata = body['metadata'] ?? {};
+    if (!isPlainObject(metadata)) throw badRequest(`${def.kind} in version "${def.version}" cannot be handled as a ${def.kind}: metadata must be an object`);
+    return { ...structuredClone(body), apiVersion: expected, kind: def.kind, metadata: structuredClone(metadata) } as KubeObject;
+  }
+
+  private checkNamespace(def: ResourceDef, namespace: string | undefined, obj: KubeObject): void {
+    if (!def.namespaced) {
+      delete obj.metadata.namespace;
+      return;
+    }
+    const own = obj.metadata.namespace;
+    if (own !== undefined && own !== '' && own !== namespace) {
+      throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
+    }
+    obj.metadata.namespace = namespace;
+  }
+}
+
+export function scopeNs(t: { def: ResourceDef; namespace: string | undefined }): string | undefined {
+  return t.def.namespaced ? t.namespace : undefined;
+}
+
+/**
+ * What keeps a terminating object once its finalizers are gone: a pod's graceful deletion until
+ * the kubelet confirms (grace 0), a namespace's spec.finalizers until its content is deleted.
+ */
+function deletionBlocked(def: ResourceDef, obj: KubeObject): boolean {
+  if (def.kind === 'Pod') return (obj.metadata.deletionGracePeriodSeconds ?? 0) > 0;
+  if (def.kind === 'Namespace') {
+    const spec = isPlainObject(obj.spec) ? obj.spec : {};
+    return Array.isArray(spec['finalizers']) && spec['finalizers'].length > 0;
+  }
+  return false;
+}
+
+function newFinalizerErrors(next: KubeObject, old: KubeObject): Parameters<typeof invalid>[2] {
+  const before = new Set(old.metadata.finalizers ?? []);
+  const added = (next.metadata.finalizers ?? []).filter((f) => !before.has(f));
+  if (added.length === 0) return [];
+  return [{ type: 'FieldValueForbidden', field: 'metadata.finalizers', detail: 'no new finalizers can be added if the object is being deleted' }];
+}
+
+function keepClusterIp(next: KubeObject, old: KubeObject): void {
+  if (!isPlainObject(next.spec) || !isPlainObject(old.spec)) return;
+  if (next.spec['clusterIP'] === undefined && old.spec['clusterIP'] !== undefined) {
+    next.spec['clusterIP'] = old.spec['clusterIP'];
+    next.spec['clusterIPs'] = old.spec['clusterIPs'];
+  }
+}
+
+export { ApiError };

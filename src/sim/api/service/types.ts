@@ -1,0 +1,37 @@
+import type { ResourceDef } from '../registry.ts';
+
+/** Who is calling; the sim knows two: an admin and a read-only viewer. */
+export interface UserInfo {
+  name: string;
+  groups: string[];
+  readOnly: boolean;
+}
+
+export interface ListOptions {
+  namespace?: string;
+  labelSelector?: string;
+  fieldSelector?: string;
+  limit?: number;
+  continueToken?: string;
+  resourceVersion?: string;
+  resourceVersionMatch?: string;
+}
+
+export interface DeleteOptions {
+  gracePeriodSeconds?: number;
+  propagationPolicy?: 'Orphan' | 'Background' | 'Foreground';
+  orphanDependents?: boolean;
+  preconditions?: { uid?: string; resourceVersion?: string };
+  dryRun?: boolean;
+}
+
+export interface WriteOptions {
+  dryRun?: boolean;
+}
+
+/** Addresses one object (or, with name undefined, a collection) of one resource. */
+export interface Target {
+  def: ResourceDef;
+  namespace: string | undefined;
+  name: string;
+}

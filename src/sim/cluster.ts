@@ -1,0 +1,105 @@
+import { randomBytes } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { ResourceRegistry, type KubeObject } from './api/registry.ts';
+import { ObjectStore } from './api/store/object-store.ts';
+import { ResourceService } from './api/service/resource-service.ts';
+import { LogStore } from './api/logs/log-store.ts';
+import { buildSimApiServer } from './api/http/server.ts';
+import type { SimTokens } from './api/http/auth.ts';
+import { defaultContainerEnv, type ContainerEnv } from './container/index.ts';
+import { NamespaceController } from './controllers/namespace-controller.ts';
+import { ServiceAccountController } from './controllers/service-account-controller.ts';
+import { bootstrapCluster, findScenario, SCENARIOS } from './scenarios/index.ts';
+import { generateServingCert } from './tls.ts';
+import { renderKubeconfig } from './kubeconfig.ts';
+
+export interface SimClusterOptions {
+  host?: string;
+  /** 0 picks a free port. */
+  port?: number;
+  /** HTTPS with a generated certificate (default): kubectl and client-node send tokens only over TLS. */
+  tls?: boolean;
+  scenario?: string;
+  tokens?: Partial<SimTokens>;
+  logger?: Logger;
+  /** Events kept per resource for watch resumption (older resourceVersions get 410). */
+  watchWindow?: number;
+  watchBookmarkIntervalMs?: number;
+  /** Bytes queued for a watcher before it is considered too slow and closed. */
+  watchMaxBufferedBytes?: number;
+}
+
+/** A running simulated cluster: its API server plus in-process controllers. */
+export interface SimCluster {
+  url: string;
+  tokens: SimTokens;
+  caCert: string | undefined;
+  registry: ResourceRegistry;
+  store: ObjectStore;
+  service: ResourceService;
+  logs: LogStore;
+  /** A kubeconfig (admin token) for kubectl and @kubernetes/client-node. */
+  kubeconfig(user?: 'admin' | 'readOnly'): string;
+  stop(): Promise<void>;
+}
+
+function token(): string {
+  return randomBytes(24).toString('base64url');
+}
+
+export async function startSimCluster(opts: SimClusterOptions = {}): Promise<SimCluster> {
+  const scenarioName = opts.scenario ?? 'empty';
+  const scenario = findScenario(scenarioName);
+  if (!scenario) {
+    throw new Error(`sim: unknown scenario "${scenarioName}" (available: ${SCENARIOS.map((s) => s.name).join(', ')})`);
+  }
+  const registry = new ResourceRegistry();
+  const store = new ObjectStore({ watchWindow: opts.watchWindow });
+  const service = new ResourceService(store, registry);
+  const logs = new LogStore();
+  const tokens: SimTokens = { admin: opts.tokens?.admin ?? token(), readOnly: opts.tokens?.readOnly ?? token() };
+  const envs = new Map<string, ContainerEnv>();
+  const containerEnv = (pod: KubeObject, container: string): ContainerEnv => {
+    const key = `${pod.metadata.uid ?? ''}/${container}`;
+    let env = envs.get(key);
+    if (!env) {
+      env = defaultContainerEnv({ hostname: pod.metadata.name ?? 'pod', pod, container });
+      envs.set(key, env);
+    }
+    return env;
+  };
+
+  bootstrapCluster(service);
+  const namespaces = new NamespaceController(service, { logger: opts.logger });
+  const serviceAccounts = new ServiceAccountController(service, opts.logger);
+  namespaces.start();
+  serviceAccounts.start();
+  scenario.apply(service);
+
+  const cert = opts.tls === false ? undefined : await generateServingCert();
+  const app: FastifyInstance = buildSimApiServer(
+    {
+      registry, store, service, logs, tokens, containerEnv,
+      watch: { bookmarkIntervalMs: opts.watchBookmarkIntervalMs ?? 60_000, maxBufferedBytes: opts.watchMaxBufferedBytes ?? 64 * 1024 * 1024 },
+    },
+    { logger: opts.logger, https: cert ? { key: cert.key, cert: cert.cert } : undefined },
+  );
+  const host = opts.host ?? '127.0.0.1';
+  await app.listen({ host, port: opts.port ?? 0 });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : opts.port ?? 0;
+  const url = `${cert ? 'https' : 'http'}://${host}:${port}`;
+
+  return {
+    url, tokens, caCert: cert?.caCert, registry, store, service, logs,
+    kubeconfig: (user = 'admin') => renderKubeconfig({ server: url, token: user === 'admin' ? tokens.admin : tokens.readOnly, caCert: cert?.caCert }),
+    async stop() {
+      namespaces.stop();
+      serviceAccounts.stop();
+      // Long-lived watches would hold close() open: end every connection.
+      app.server.closeAllConnections();
+      await app.close();
+    },
+  };
+}

@@ -1,0 +1,165 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSimCluster, type SimCluster } from '../../src/sim/cluster.ts';
+import { Kubectl, waitFor } from '../support/kubectl.ts';
+
+let sim: SimCluster;
+let k: Kubectl;
+
+const deployment = (image: string, env = 'one'): string => `
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  namespace: kc
+  labels: {app: web}
+spec:
+  replicas: 2
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      containers:
+      - name: web
+        image: ${image}
+        env:
+        - {name: MODE, value: ${env}}
+        ports:
+        - containerPort: 8080
+`;
+
+beforeAll(async () => {
+  sim = await startSimCluster({ port: 0, scenario: 'empty' });
+  k = await Kubectl.forKubeconfig(sim.kubeconfig());
+  await k.ok(['create', 'namespace', 'kc']);
+}, 60_000);
+afterAll(async () => {
+  await sim?.stop();
+});
+
+describe('kubectl against the sim', () => {
+  it('lists the served resources and versions', async () => {
+    const resources = await k.ok(['api-resources']);
+    for (const line of [/^pods\s+po\s+v1\s+true\s+Pod$/m, /^deployments\s+deploy\s+apps\/v1\s+true\s+Deployment$/m, /^horizontalpodautoscalers\s+hpa\s+autoscaling\/v2\s+true\s+HorizontalPodAutoscaler$/m, /^nodes\s+no\s+v1\s+false\s+Node$/m]) {
+      expect(resources).toMatch(line);
+    }
+    const versions = await k.ok(['api-versions']);
+    expect(versions.split('\n')).toEqual(expect.arrayContaining(['v1', 'apps/v1', 'batch/v1', 'autoscaling/v2', 'policy/v1', 'discovery.k8s.io/v1']));
+  });
+
+  it('creates from a file, applies twice and reports unchanged/configured', async () => {
+    expect(await k.ok(['apply', '-f', '-'], { stdin: deployment('nginx:1.25') })).toMatch(/deployment.apps\/web created/);
+    expect(await k.ok(['apply', '-f', '-'], { stdin: deployment('nginx:1.25') })).toMatch(/deployment.apps\/web unchanged/);
+    expect(await k.ok(['apply', '-f', '-'], { stdin: deployment('nginx:1.26', 'two') })).toMatch(/deployment.apps\/web configured/);
+    const obj = JSON.parse(await k.ok(['get', 'deploy', 'web', '-n', 'kc', '-o', 'json'])) as { spec: { template: { spec: { containers: { image: string; env: { value: string }[] }[] } } } };
+    expect(obj.spec.template.spec.containers[0]?.image).toBe('nginx:1.26');
+    expect(obj.spec.template.spec.containers[0]?.env[0]?.value).toBe('two');
+    const created = await k.ok(['create', '-f', '-'], { stdin: 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cfg, namespace: kc}\ndata: {a: "1"}\n' });
+    expect(created).toMatch(/configmap\/cfg created/);
+  });
+
+  it('gets with -o wide, -o json, -l, --field-selector and -A', async () => {
+    for (const [name, tier] of [['p1', 'front'], ['p2', 'back']] as const) {
+      await k.ok(['run', name, '-n', 'kc', '--image=busybox:1.36', `--labels=tier=${tier}`, '--restart=Never']);
+    }
+    const table = await k.ok(['get', 'pods', '-n', 'kc']);
+    expect(table.split('\n')[0]).toMatch(/^NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE$/);
+    expect(table).toMatch(/^p1\s+0\/1\s+Pending\s+0\s+\S+$/m);
+    expect((await k.ok(['get', 'pods', '-n', 'kc', '-o', 'wide'])).split('\n')[0]).toMatch(/IP\s+NODE\s+NOMINATED NODE\s+READINESS GATES/);
+    expect(await k.ok(['get', 'pods', '-n', 'kc', '-l', 'tier=back', '-o', 'name'])).toBe('pod/p2\n');
+    expect(await k.ok(['get', 'pods', '-n', 'kc', '--field-selector', 'metadata.name=p1', '-o', 'name'])).toBe('pod/p1\n');
+    const all = await k.ok(['get', 'pods', '-A']);
+    expect(all.split('\n')[0]).toMatch(/^NAMESPACE\s+NAME\s+READY/);
+    const json = JSON.parse(await k.ok(['get', 'pod', 'p1', '-n', 'kc', '-o', 'json'])) as { kind: string; metadata: { labels: Record<string, string> } };
+    expect(json.kind).toBe('Pod');
+    expect(json.metadata.labels['tier']).toBe('front');
+  });
+
+  it('watches with get -w and sees a change', async () => {
+    const w = k.spawn(['get', 'configmaps', '-n', 'kc', '-w', '--output-watch-events']);
+    try {
+      await waitFor(() => w.output().includes('cfg'), 10_000, 'the initial listing');
+      await k.ok(['create', 'configmap', 'watched', '-n', 'kc', '--from-literal=a=b']);
+      await waitFor(() => /ADDED\s+watched/.test(w.output()), 10_000, 'the ADDED event for "watched"');
+    } finally {
+      w.stop();
+    }
+  });
+
+  it('patches with all three types, labels, annotates and scales', async () => {
+    await k.ok(['patch', 'configmap', 'cfg', '-n', 'kc', '--type=merge', '-p', '{"data":{"b":"2"}}']);
+    await k.ok(['patch', 'configmap', 'cfg', '-n', 'kc', '--type=json', '-p', '[{"op":"replace","path":"/data/a","value":"9"}]']);
+    await k.ok(['patch', 'deploy', 'web', '-n', 'kc', '-p', '{"spec":{"template":{"spec":{"containers":[{"name":"web","image":"nginx:1.27"}]}}}}']);
+    const cm = JSON.parse(await k.ok(['get', 'cm', 'cfg', '-n', 'kc', '-o', 'json'])) as { data: Record<string, string> };
+    expect(cm.data).toEqual({ a: '9', b: '2' });
+    const dep = JSON.parse(await k.ok(['get', 'deploy', 'web', '-n', 'kc', '-o', 'json'])) as { spec: { replicas: number; template: { spec: { containers: { image: string; env: unknown[] }[] } } } };
+    expect(dep.spec.template.spec.containers[0]?.image).toBe('nginx:1.27');
+    expect(dep.spec.template.spec.containers[0]?.env).toHaveLength(1);
+    await k.ok(['label', 'cm', 'cfg', '-n', 'kc', 'team=sre']);
+    await k.ok(['annotate', 'cm', 'cfg', '-n', 'kc', 'owner=ops']);
+    expect(await k.ok(['get', 'cm', 'cfg', '-n', 'kc', '-o', 'jsonpath={.metadata.labels.team}/{.metadata.annotations.owner}'])).toBe('sre/ops');
+    expect(await k.ok(['scale', 'deploy', 'web', '-n', 'kc', '--replicas=4'])).toMatch(/scaled/);
+    expect(await k.ok(['get', 'deploy', 'web', '-n', 'kc', '-o', 'jsonpath={.spec.replicas}'])).toBe('4');
+    const stale = await k.run(['label', 'cm', 'cfg', '-n', 'kc', 'team=dev', '--resource-version=1']);
+    expect(stale.code).not.toBe(0);
+    expect(stale.stderr).toMatch(/the object has been modified/);
+  });
+
+  it('reads logs with --tail, -p and -f', async () => {
+    const pod = JSON.parse(await k.ok(['get', 'pod', 'p1', '-n', 'kc', '-o', 'json'])) as { metadata: { uid: string } };
+    for (let i = 1; i <= 4; i++) sim.logs.append(pod.metadata.uid, 'p1', `hello ${i}`);
+    expect(await k.ok(['logs', 'p1', '-n', 'kc', '--tail=2'])).toBe('hello 3\nhello 4\n');
+    const noPrev = await k.run(['logs', 'p1', '-n', 'kc', '-p']);
+    expect(noPrev.code).not.toBe(0);
+    expect(noPrev.stderr).toMatch(/previous terminated container "p1" in pod "p1" not found/);
+    sim.logs.startInstance(pod.metadata.uid, 'p1', 1);
+    sim.logs.append(pod.metadata.uid, 'p1', 'second run');
+    expect(await k.ok(['logs', 'p1', '-n', 'kc', '-p', '--tail=1'])).toBe('hello 4\n');
+    const f = k.spawn(['logs', '-f', 'p1', '-n', 'kc']);
+    try {
+      await waitFor(() => f.output().includes('second run'), 10_000, 'the followed log');
+      sim.logs.append(pod.metadata.uid, 'p1', 'live line');
+      await waitFor(() => f.output().includes('live line'), 10_000, 'a live log line');
+    } finally {
+      f.stop();
+    }
+  });
+
+  it('executes commands: stdout, stderr and the exit code', async () => {
+    expect(await k.ok(['exec', 'p1', '-n', 'kc', '--', 'echo', 'hi there'])).toBe('hi there\n');
+    const err = await k.run(['exec', 'p1', '-n', 'kc', '--', 'sh', '-c', 'echo bad >&2; exit 7']);
+    expect(err.code).toBe(7);
+    expect(err.stderr).toContain('bad');
+    const missing = await k.run(['exec', 'p1', '-n', 'kc', '--', 'nosuchcmd']);
+    expect(missing.code).toBe(127);
+    expect(await k.ok(['exec', 'p1', '-n', 'kc', '--', 'cat', '/etc/hostname'])).toBe('p1\n');
+  });
+
+  it('describes a pod and a deployment', async () => {
+    const pod = await k.ok(['describe', 'pod', 'p1', '-n', 'kc']);
+    expect(pod).toMatch(/^Name:\s+p1$/m);
+    expect(pod).toMatch(/^Namespace:\s+kc$/m);
+    expect(pod).toMatch(/Image:\s+busybox:1.36/);
+    const dep = await k.ok(['describe', 'deployment', 'web', '-n', 'kc']);
+    expect(dep).toMatch(/^Name:\s+web$/m);
+    expect(dep).toMatch(/Replicas:\s+4 desired/);
+  });
+
+  it('deletes and waits', async () => {
+    expect(await k.ok(['delete', 'pod', 'p2', '-n', 'kc', '--wait=true'])).toMatch(/pod "p2" deleted/);
+    const gone = await k.run(['get', 'pod', 'p2', '-n', 'kc']);
+    expect(gone.code).not.toBe(0);
+    expect(gone.stderr).toMatch(/pods "p2" not found/);
+    expect(await k.ok(['delete', 'namespace', 'kc', '--wait=true'], {})).toMatch(/namespace "kc" deleted/);
+  });
+
+  it('reports bad input the way kubectl users expect', async () => {
+    const invalid = await k.run(['create', 'configmap', 'Bad_Name', '-n', 'default']);
+    expect(invalid.code).not.toBe(0);
+    expect(invalid.stderr).toMatch(/is invalid/);
+    const unknown = await k.run(['get', 'widgets']);
+    expect(unknown.code).not.toBe(0);
+    expect(unknown.stderr).toMatch(/the server doesn't have a resource type "widgets"/);
+  });
+});
