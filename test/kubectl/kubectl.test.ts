@@ -32,7 +32,7 @@ spec:
 beforeAll(async () => {
   sim = await startSimCluster({ port: 0, scenario: 'empty' });
   k = await Kubectl.forKubeconfig(sim.kubeconfig());
-  await k.ok(['create', 'namespace', 'kc']);
+  await k.ok(['create', '-f', '-'], { stdin: 'apiVersion: v1\nkind: Namespace\nmetadata: {name: kc}\n' });
 }, 60_000);
 afterAll(async () => {
   await sim?.stop();
@@ -80,7 +80,7 @@ describe('kubectl against the sim', () => {
     const w = k.spawn(['get', 'configmaps', '-n', 'kc', '-w', '--output-watch-events']);
     try {
       await waitFor(() => w.output().includes('cfg'), 10_000, 'the initial listing');
-      await k.ok(['create', 'configmap', 'watched', '-n', 'kc', '--from-literal=a=b']);
+      await k.ok(['create', '-f', '-'], { stdin: 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: watched, namespace: kc}\ndata: {a: b}\n' });
       await waitFor(() => /ADDED\s+watched/.test(w.output()), 10_000, 'the ADDED event for "watched"');
     } finally {
       w.stop();
@@ -101,7 +101,7 @@ describe('kubectl against the sim', () => {
     expect(await k.ok(['get', 'cm', 'cfg', '-n', 'kc', '-o', 'jsonpath={.metadata.labels.team}/{.metadata.annotations.owner}'])).toBe('sre/ops');
     expect(await k.ok(['scale', 'deploy', 'web', '-n', 'kc', '--replicas=4'])).toMatch(/scaled/);
     expect(await k.ok(['get', 'deploy', 'web', '-n', 'kc', '-o', 'jsonpath={.spec.replicas}'])).toBe('4');
-    const stale = await k.run(['label', 'cm', 'cfg', '-n', 'kc', 'team=dev', '--resource-version=1']);
+    const stale = await k.run(['label', 'cm', 'cfg', '-n', 'kc', 'team=dev', '--overwrite', '--resource-version=1']);
     expect(stale.code).not.toBe(0);
     expect(stale.stderr).toMatch(/the object has been modified/);
   });
@@ -155,7 +155,7 @@ describe('kubectl against the sim', () => {
   });
 
   it('reports bad input the way kubectl users expect', async () => {
-    const invalid = await k.run(['create', 'configmap', 'Bad_Name', '-n', 'default']);
+    const invalid = await k.run(['create', '-f', '-'], { stdin: 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: Bad_Name, namespace: default}\n' });
     expect(invalid.code).not.toBe(0);
     expect(invalid.stderr).toMatch(/is invalid/);
     const unknown = await k.run(['get', 'widgets']);

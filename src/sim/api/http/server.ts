@@ -10,6 +10,7 @@ import type { SimApiContext } from './context.ts';
 import { apiGroup, apiGroupList, apiResourceList, apiVersions, SIM_VERSION } from './discovery.ts';
 import { handleLog, resolveContainer } from './log-handler.ts';
 import { parseRequestPath, type RequestInfo } from './request-info.ts';
+import { OpenApiV3 } from './openapi.ts';
 import {
   handleCreate, handleDelete, handleDeleteCollection, handleGet, handleList, handlePatch, handleUpdate, handleWatch, type ResourceCall,
 } from './resource-handlers.ts';
@@ -52,12 +53,13 @@ export function buildSimApiServer(ctx: SimApiContext, opts: BuildServerOptions =
     void reply.code(404).header('content-type', 'text/plain; charset=utf-8').send('404 page not found\n');
   });
 
+  const openapi = new OpenApiV3(ctx.registry);
   app.route({
     method: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
     url: '/*',
     handler: async (req, reply) => {
       try {
-        dispatch(ctx, req, reply);
+        dispatch(ctx, openapi, req, reply);
       } catch (err) {
         if (isApiError(err)) return sendStatusError(reply, err);
         opts.logger?.error({ err, url: req.url, method: req.method }, 'sim api: unexpected error');
@@ -79,7 +81,7 @@ export function buildSimApiServer(ctx: SimApiContext, opts: BuildServerOptions =
   return app;
 }
 
-function dispatch(ctx: SimApiContext, req: FastifyRequest, reply: FastifyReply): void {
+function dispatch(ctx: SimApiContext, openapi: OpenApiV3, req: FastifyRequest, reply: FastifyReply): void {
   const url = new URL(req.url, 'http://sim');
   if (url.pathname === '/healthz' || url.pathname === '/readyz' || url.pathname === '/livez') {
     void reply.code(200).header('content-type', 'text/plain; charset=utf-8').send('ok');
@@ -88,6 +90,11 @@ function dispatch(ctx: SimApiContext, req: FastifyRequest, reply: FastifyReply):
   const user = authenticate(req.headers, ctx.tokens);
   if (!user && !isPublicPath(url.pathname)) throw unauthorized();
   if (url.pathname === '/version') return sendJson(reply, 200, JSON.stringify(SIM_VERSION));
+  if (url.pathname === '/openapi/v3') return sendJson(reply, 200, openapi.root());
+  if (url.pathname.startsWith('/openapi/v3/')) {
+    const doc = openapi.document(url.pathname.slice('/openapi/v3/'.length));
+    if (doc) return sendJson(reply, 200, doc);
+  }
   const info = parseRequestPath(url.pathname);
   if (info.type === 'other') {
     void reply.code(404).header('content-type', 'text/plain; charset=utf-8').send('404 page not found\n');
