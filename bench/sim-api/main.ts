@@ -2,6 +2,7 @@ import { availableParallelism, cpus } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
 import { startSimProcess, type SimProcess } from '../support/sim-process.ts';
+import { BenchClient } from '../support/http.ts';
 import { fmtMs, median, percentile } from '../support/stats.ts';
 
 /**
@@ -32,17 +33,6 @@ function parseFlags(args: string[]): Flags {
   return f;
 }
 
-async function api(sim: SimProcess, method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<unknown> {
-  const res = await fetch(`${sim.url}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${sim.token}`, 'content-type': contentType },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text.slice(0, 300)}`);
-  return text.length > 0 ? (JSON.parse(text) as unknown) : undefined;
-}
-
 async function pool<T>(items: T[], concurrency: number, fn: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
   await Promise.all(Array.from({ length: concurrency }, async () => {
@@ -50,15 +40,15 @@ async function pool<T>(items: T[], concurrency: number, fn: (item: T) => Promise
   }));
 }
 
-async function populate(sim: SimProcess, f: Flags): Promise<string[]> {
+async function populate(api: BenchClient, f: Flags): Promise<string[]> {
   const names: string[] = [];
   await pool(Array.from({ length: f.namespaces }, (_, i) => `bench-${i}`), 16, async (ns) => {
-    await api(sim, 'POST', '/api/v1/namespaces', { metadata: { name: ns } });
+    await api.json('POST', '/api/v1/namespaces', { metadata: { name: ns } });
   });
   const jobs: [string, string][] = [];
   for (let n = 0; n < f.namespaces; n++) for (let p = 0; p < f.podsPerNs; p++) jobs.push([`bench-${n}`, `pod-${p}`]);
   await pool(jobs, 32, async ([ns, name]) => {
-    await api(sim, 'POST', `/api/v1/namespaces/${ns}/pods`, {
+    await api.json('POST', `/api/v1/namespaces/${ns}/pods`, {
       metadata: { name, labels: { app: 'bench', shard: String(name.length % 4) } },
       spec: { nodeName: 'node-1', containers: [{ name: 'app', image: 'kubeloop/httpserver:1.0', resources: { requests: { cpu: '100m', memory: '64Mi' } } }] },
     });
@@ -67,12 +57,12 @@ async function populate(sim: SimProcess, f: Flags): Promise<string[]> {
   return names;
 }
 
-async function timeList(sim: SimProcess, path: string, runs: number): Promise<number[]> {
+async function timeList(api: BenchClient, path: string, runs: number): Promise<number[]> {
   const out: number[] = [];
   for (let i = 0; i < runs; i++) {
     const start = performance.now();
-    const res = await fetch(`${sim.url}${path}`, { headers: { authorization: `Bearer ${sim.token}` } });
-    await res.arrayBuffer();
+    const res = await api.send('GET', path);
+    if (res.status !== 200) throw new Error(`GET ${path}: ${res.status}`);
     out.push(performance.now() - start);
   }
   return out;
@@ -83,10 +73,10 @@ interface WatchReport {
   latencies: number[];
 }
 
-async function watchPhase(sim: SimProcess, f: Flags, pods: string[]): Promise<{ report: WatchReport; sent: number }> {
-  const list = (await api(sim, 'GET', '/api/v1/pods?limit=1')) as { metadata: { resourceVersion: string } };
+async function watchPhase(sim: SimProcess, api: BenchClient, f: Flags, pods: string[]): Promise<{ report: WatchReport; sent: number }> {
+  const list = (await api.json('GET', '/api/v1/pods?limit=1')) as { metadata: { resourceVersion: string } };
   const worker = new Worker(fileURLToPath(new URL('./watchers-entry.mjs', import.meta.url)), {
-    workerData: { url: sim.url, token: sim.token, watchers: f.watchers, resourceVersion: list.metadata.resourceVersion },
+    workerData: { url: sim.url, token: sim.token, ca: sim.ca, watchers: f.watchers, resourceVersion: list.metadata.resourceVersion },
   });
   await new Promise<void>((resolve) => worker.once('message', () => resolve()));
   await new Promise((r) => setTimeout(r, 500));
@@ -103,7 +93,7 @@ async function watchPhase(sim: SimProcess, f: Flags, pods: string[]): Promise<{ 
         const [ns, name] = key.split('/');
         sent++;
         inFlight++;
-        api(sim, 'PATCH', `/api/v1/namespaces/${ns}/pods/${name}/status`, { status: { message: `t=${Date.now()}` } }, 'application/merge-patch+json')
+        api.json('PATCH', `/api/v1/namespaces/${ns}/pods/${name}/status`, { status: { message: `t=${Date.now()}` } }, 'application/merge-patch+json')
           .catch(() => failures++)
           .finally(() => inFlight--);
       }
@@ -129,13 +119,14 @@ async function watchPhase(sim: SimProcess, f: Flags, pods: string[]): Promise<{ 
 export async function main(args: string[]): Promise<number> {
   const f = parseFlags(args);
   const sim = await startSimProcess(['--watch-window', String(Math.max(10_000, f.rate * 5))]);
+  const api = new BenchClient(sim);
   try {
     const t0 = performance.now();
-    const pods = await populate(sim, f);
+    const pods = await populate(api, f);
     process.stdout.write(`created ${pods.length} pods in ${f.namespaces} namespaces in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
-    const all = await timeList(sim, '/api/v1/pods', f.runs);
-    const one = await timeList(sim, '/api/v1/namespaces/bench-7/pods', f.runs * 5);
-    const { report, sent } = await watchPhase(sim, f, pods);
+    const all = await timeList(api, '/api/v1/pods', f.runs);
+    const one = await timeList(api, `/api/v1/namespaces/bench-${Math.min(7, f.namespaces - 1)}/pods`, f.runs * 5);
+    const { report, sent } = await watchPhase(sim, api, f, pods);
     const complete = report.states.filter((s) => s.received === sent && s.outOfOrder === 0).length;
     const rss = await sim.rssMiB();
     const cores = typeof availableParallelism === 'function' ? availableParallelism() : cpus().length;
@@ -151,6 +142,7 @@ export async function main(args: string[]): Promise<number> {
     process.stdout.write(`${lines.join('\n')}\n`);
     return 0;
   } finally {
+    api.close();
     await sim.stop();
   }
 }

@@ -1,4 +1,4 @@
-import { request, Agent } from 'node:http';
+import { request, Agent } from 'node:https';
 import { parentPort, workerData } from 'node:worker_threads';
 
 /**
@@ -8,6 +8,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 interface Input {
   url: string;
   token: string;
+  ca: string;
   watchers: number;
   resourceVersion: string;
 }
@@ -20,7 +21,7 @@ interface WatcherState {
 }
 
 const input = workerData as Input;
-const agent = new Agent({ keepAlive: true, maxSockets: input.watchers + 4 });
+const agent = new Agent({ keepAlive: true, maxSockets: input.watchers + 4, ca: input.ca });
 const latencies: number[] = [];
 const states: WatcherState[] = [];
 

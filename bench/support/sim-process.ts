@@ -7,6 +7,8 @@ import { parse } from 'yaml';
 export interface SimProcess {
   url: string;
   token: string;
+  /** The CA that signed the sim's serving certificate (PEM). */
+  ca: string;
   pid: number;
   /** Resident set size of the sim process in MiB, read from /proc. */
   rssMiB(): Promise<number>;
@@ -38,12 +40,14 @@ export async function startSimProcess(args: string[] = []): Promise<SimProcess> 
     child.stdout?.on('data', check);
     child.once('exit', (code) => reject(new Error(`sim exited with ${code}:\n${output}`)));
   });
-  const cfg = parse(await readFile(kubeconfig, 'utf8')) as { users: { user: { token: string } }[] };
+  const cfg = parse(await readFile(kubeconfig, 'utf8')) as { users: { user: { token: string } }[]; clusters: { cluster: Record<string, string> }[] };
   const token = cfg.users[0]?.user.token ?? '';
+  const ca = Buffer.from(cfg.clusters[0]?.cluster['certificate-authority-data'] ?? '', 'base64').toString('utf8');
   const pid = child.pid ?? 0;
   return {
     url,
     token,
+    ca,
     pid,
     async rssMiB() {
       const status = await readFile(`/proc/${pid}/status`, 'utf8');

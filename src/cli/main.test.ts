@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { execFile } from 'node:child_process';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+function kubeloop(args: string[], cwd?: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [join(process.cwd(), 'bin/kubeloop.mjs'), ...args], { cwd, timeout: 30_000 }, (err, stdout, stderr) => {
+      resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+describe('kubeloop CLI', () => {
+  it('lists its commands', async () => {
+    const r = await kubeloop(['--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/sim \[options\]/);
+  });
+
+  it('exits 2 naming the flag for a bad port', async () => {
+    const r = await kubeloop(['sim', '--port', 'abc']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--port/);
+    expect(r.stderr).toMatch(/expected number, got "abc"/);
+  });
+
+  it('exits 2 naming the path for a bad config file', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'kubeloop-cli-'));
+    await writeFile(join(dir, 'kubeloop.yaml'), 'sim:\n  port: abc\n');
+    const r = await kubeloop(['sim'], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/sim\.port: expected number, got "abc"/);
+  });
+
+  it('speaks zh-CN when asked', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'kubeloop-cli-'));
+    await writeFile(join(dir, 'kubeloop.yaml'), 'sim:\n  bogus: 1\n');
+    const r = await kubeloop(['--lang', 'zh-CN', 'sim'], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/配置错误/);
+    expect(r.stderr).toMatch(/sim\.bogus: unknown key/);
+  });
+
+  it('rejects an unknown scenario', async () => {
+    const r = await kubeloop(['sim', '--port', '0', '--scenario', 'nope', '--no-tls']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/unknown scenario "nope" \(available: demo, empty\)/);
+  });
+});
