@@ -1,0 +1,82 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { startRealCluster, type RealCluster } from '../support/real-cluster/real-cluster.ts';
+import { startSimCluster, type SimCluster } from '../../src/sim/cluster.ts';
+import { makeTarget, type Target } from './target.ts';
+import { Recorder, type Scenario } from './scenario.ts';
+import { normalize } from './normalize.ts';
+import { deepDiff, formatDifference, type Difference } from './diff.ts';
+import { isAllowed, loadAllowlist } from './allowlist.ts';
+import { crud } from './scenarios/crud.ts';
+import { errors } from './scenarios/errors.ts';
+import { list } from './scenarios/list.ts';
+import { watch } from './scenarios/watch.ts';
+import { lifecycle } from './scenarios/lifecycle.ts';
+import { discovery } from './scenarios/discovery.ts';
+import { tables } from './scenarios/tables.ts';
+
+const SCENARIOS: Scenario[] = [crud, errors, list, watch, lifecycle, discovery, tables];
+const allow = loadAllowlist(join(import.meta.dirname, 'allowlist.yaml'));
+
+let real: RealCluster;
+let sim: SimCluster;
+let realT: Target;
+let simT: Target;
+const figures = { scenarios: 0, steps: 0, leaves: 0, differences: 0, allowed: 0, startupMs: 0 };
+
+function countLeaves(v: unknown): number {
+  if (v === null || typeof v !== 'object') return 1;
+  return Object.values(v as object).reduce((n: number, x) => n + countLeaves(x), 0);
+}
+
+beforeAll(async () => {
+  const start = Date.now();
+  [real, sim] = await Promise.all([startRealCluster(), startSimCluster({ scenario: 'empty', watchWindow: 100 })]);
+  figures.startupMs = Date.now() - start;
+  realT = makeTarget('real', real.server, real.adminToken, real.caCert, real.kubeconfig());
+  simT = makeTarget('sim', sim.url, sim.tokens.admin, sim.caCert ?? '', sim.kubeconfig());
+}, 1_800_000);
+
+afterAll(async () => {
+  await Promise.all([real?.stop(), sim?.stop()]);
+  const buildSeconds = await readFile(join(real?.dir ?? '', '..'), 'utf8').catch(() => '');
+  void buildSeconds;
+  process.stdout.write(
+    `differential figures: scenarios ${figures.scenarios}, steps compared ${figures.steps}, assertions (leaves) compared ${figures.leaves}, ` +
+      `differences outside the allowlist ${figures.differences}, allowed differences ${figures.allowed}, allowlist size ${allow.length}, ` +
+      `control planes started in ${(figures.startupMs / 1000).toFixed(1)} s\n`,
+  );
+});
+
+describe('the sim against a real kube-apiserver 1.20', () => {
+  for (const scenario of SCENARIOS) {
+    it(scenario.name, async () => {
+      const recReal = new Recorder();
+      const recSim = new Recorder();
+      await scenario.run(realT, recReal);
+      await scenario.run(simT, recSim);
+      figures.scenarios++;
+      const diffs: Difference[] = [];
+      const steps = Math.max(recReal.steps.length, recSim.steps.length);
+      for (let i = 0; i < steps; i++) {
+        const r = recReal.steps[i];
+        const s = recSim.steps[i];
+        const label = `${scenario.name}/${r?.step ?? s?.step ?? i}`;
+        if (r?.step !== s?.step) {
+          diffs.push({ path: `${label}.<step>`, real: r?.step, sim: s?.step });
+          continue;
+        }
+        const nr = normalize(r?.value, { aliases: recReal.aliases });
+        const ns = normalize(s?.value, { aliases: recSim.aliases });
+        figures.steps++;
+        figures.leaves += countLeaves(nr);
+        diffs.push(...deepDiff(nr, ns, label));
+      }
+      const unexplained = diffs.filter((d) => !isAllowed(d, allow));
+      figures.allowed += diffs.length - unexplained.length;
+      figures.differences += unexplained.length;
+      expect(unexplained, `differences between the sim and the real apiserver:\n${unexplained.map(formatDifference).join('\n')}`).toEqual([]);
+    }, 300_000);
+  }
+});

@@ -1,0 +1,46 @@
+/**
+ * Removes what legitimately differs between two clusters (identities, times, versions, addresses)
+ * so that what remains must match: structure, codes, reasons, messages, defaults.
+ */
+const VOLATILE_KEYS = new Set([
+  'uid', 'resourceVersion', 'creationTimestamp', 'deletionTimestamp', 'lastTransitionTime', 'lastProbeTime', 'lastUpdateTime',
+  'startTime', 'completionTime', 'firstTimestamp', 'lastTimestamp', 'eventTime', 'renewTime', 'acquireTime', 'clusterIP',
+  'continue', 'startedAt', 'finishedAt', 'lastObservedTime', 'lastScheduleTime', 'lastSuccessfulTime',
+]);
+const DROPPED_KEYS = new Set(['managedFields', 'selfLink', 'storageVersionHash']);
+
+const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
+const TIME = /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z/g;
+const RV_IN_MESSAGE = /(resource ?[vV]ersion(?: in (?:precondition|object meta))?:?) \d+(?: \(\d+\))?/g;
+const CLUSTER_IP = /^10\.\d+\.\d+\.\d+$/;
+
+export interface NormalizeOptions {
+  /** Actual generated names -> stable aliases. */
+  aliases?: Map<string, string>;
+}
+
+export function normalize(v: unknown, opts: NormalizeOptions = {}, key?: string): unknown {
+  if (typeof v === 'string') return normalizeString(v, opts, key);
+  if (Array.isArray(v)) {
+    if (key === 'clusterIPs') return v.map(() => '<ip>');
+    return v.map((e) => normalize(e, opts));
+  }
+  if (v === null || typeof v !== 'object') return v;
+  const out: Record<string, unknown> = {};
+  for (const [k, val] of Object.entries(v as Record<string, unknown>)) {
+    if (DROPPED_KEYS.has(k)) continue;
+    if (VOLATILE_KEYS.has(k) && val !== null && val !== undefined && val !== '') {
+      out[k] = `<${k}>`;
+      continue;
+    }
+    out[k] = normalize(val, opts, k);
+  }
+  return out;
+}
+
+function normalizeString(s: string, opts: NormalizeOptions, key?: string): string {
+  let out = s;
+  for (const [actual, alias] of opts.aliases ?? []) out = out.split(actual).join(alias);
+  if (key === 'podIP' || CLUSTER_IP.test(out)) return '<ip>';
+  return out.replace(UUID, '<uuid>').replace(TIME, '<time>').replace(RV_IN_MESSAGE, '$1 <rv>');
+}
