@@ -9,7 +9,7 @@ import { buildSimApiServer } from './api/http/server.ts';
 import type { SimTokens } from './api/http/auth.ts';
 import { defaultContainerEnv, type ContainerEnv } from './container/index.ts';
 import { NamespaceController } from './controllers/namespace-controller.ts';
-import { ServiceAccountController } from './controllers/service-account-controller.ts';
+import { NamespaceDefaultsController } from './controllers/namespace-defaults-controller.ts';
 import { bootstrapCluster, findScenario, SCENARIOS } from './scenarios/index.ts';
 import { generateServingCert } from './tls.ts';
 import { renderKubeconfig } from './kubeconfig.ts';
@@ -70,14 +70,15 @@ export async function startSimCluster(opts: SimClusterOptions = {}): Promise<Sim
     return env;
   };
 
+  const cert = opts.tls === false ? undefined : await generateServingCert();
   bootstrapCluster(service);
   const namespaces = new NamespaceController(service, { logger: opts.logger });
-  const serviceAccounts = new ServiceAccountController(service, opts.logger);
+  const namespaceDefaults = new NamespaceDefaultsController(service, { caCert: cert?.caCert ?? '', logger: opts.logger });
   namespaces.start();
-  serviceAccounts.start();
+  namespaceDefaults.start();
   scenario.apply(service);
-
-  const cert = opts.tls === false ? undefined : await generateServingCert();
+  // Like a fresh apiserver's watch cache, history starts now: older resourceVersions are gone (410).
+  store.compactThrough(store.currentRevision());
   const app: FastifyInstance = buildSimApiServer(
     {
       registry, store, service, logs, tokens, containerEnv,
@@ -96,7 +97,7 @@ export async function startSimCluster(opts: SimClusterOptions = {}): Promise<Sim
     kubeconfig: (user = 'admin') => renderKubeconfig({ server: url, token: user === 'admin' ? tokens.admin : tokens.readOnly, caCert: cert?.caCert }),
     async stop() {
       namespaces.stop();
-      serviceAccounts.stop();
+      namespaceDefaults.stop();
       // Long-lived watches would hold close() open: end every connection.
       app.server.closeAllConnections();
       await app.close();

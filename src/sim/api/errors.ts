@@ -108,13 +108,14 @@ export const STALE_OBJECT_MESSAGE = 'the object has been modified; please apply 
 /** 422 Invalid: `Kind.group "name" is invalid: field: reason, field2: reason2`. */
 export function invalid(groupKind: { group: string; kind: string }, name: string, causes: FieldError[]): ApiError {
   const kindLabel = groupKind.group === '' ? groupKind.kind : `${groupKind.kind}.${groupKind.group}`;
-  const summary = causes.map(formatFieldError);
+  // The message lists each distinct error once (utilerrors' aggregate dedupes); causes keep all.
+  const summary = [...new Set(causes.map(formatFieldError))];
   const joined = summary.length === 1 ? summary[0] : `[${summary.join(', ')}]`;
   return new ApiError({
     message: `${kindLabel} "${name}" is invalid: ${joined}`,
     reason: 'Invalid',
     details: {
-      name,
+      ...(name ? { name } : {}),
       group: groupKind.group || undefined,
       kind: groupKind.kind,
       causes: causes.map((c) => ({ reason: c.type, message: formatFieldErrorDetail(c), field: c.field })),
@@ -181,7 +182,7 @@ export function forbidden(user: string, verb: string, gr: QualifiedResource, nam
 }
 
 export function methodNotAllowed(message = 'the server does not allow this method on the requested resource'): ApiError {
-  return new ApiError({ message, reason: 'MethodNotAllowed', code: 405 });
+  return new ApiError({ message, reason: 'MethodNotAllowed', details: {}, code: 405 });
 }
 
 /** The answer for a path the server does not serve at all (kube-apiserver: 404 with reason NotFound). */
@@ -201,13 +202,9 @@ export function notAcceptable(message: string): ApiError {
   return new ApiError({ message, reason: 'NotAcceptable', code: 406 });
 }
 
-export function unsupportedMediaType(contentType: string): ApiError {
-  return new ApiError({
-    message: `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json`,
-    reason: 'UnsupportedMediaType',
-    details: { causes: [{ message: `unsupported content type ${JSON.stringify(contentType)}` }] },
-    code: 415,
-  });
+/** kube-apiserver's answer to a PATCH content type it does not know. */
+export function unsupportedMediaType(): ApiError {
+  return new ApiError({ message: '415: Unsupported Media Type', reason: 'UnsupportedMediaType', details: {}, code: 415 });
 }
 
 export function tooLarge(message = 'the request entity is too large'): ApiError {

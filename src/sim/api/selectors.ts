@@ -237,7 +237,12 @@ export function parseFieldSelector(raw: string, def: ResourceDef): FieldSelector
     const key = (m[1] as string).trim();
     const value = unescapeFieldValue(m[3] as string);
     const read = fieldReader(key, def);
-    if (!read) throw badRequest(`field label not supported: ${key}`);
+    if (!read) {
+      // Kinds with their own field label conversion say "not supported"; the rest use the generic one.
+      throw badRequest(Object.keys(def.fieldLabels).length > 0
+        ? `field label not supported: ${key}`
+        : `"${key}" is not a known field selector: only "metadata.name", "metadata.namespace"`);
+    }
     terms.push({ key, value, negate: m[2] === '!=', read });
   }
   return { terms };

@@ -7,6 +7,15 @@ const deployment = (replicas: number, image: string): Record<string, unknown> =>
   spec: { replicas, paused: true, selector: { matchLabels: { app: 'd1' } }, template: { metadata: { labels: { app: 'd1' } }, spec: { containers: [{ name: 'c', image }] } } },
 });
 
+/** Waits until the namespace controller has marked the held object for deletion. */
+async function waitTerminatingContent(t: Parameters<Scenario['run']>[0], path: string): Promise<void> {
+  for (let i = 0; i < 150; i++) {
+    const r = await call(t, 'GET', path);
+    if ((r.body as { metadata?: { deletionTimestamp?: string } }).metadata?.deletionTimestamp) return;
+    await new Promise((res) => setTimeout(res, 200));
+  }
+}
+
 async function waitGone(t: Parameters<Scenario['run']>[0], path: string): Promise<number> {
   for (let i = 0; i < 150; i++) {
     const r = await call(t, 'GET', path);
@@ -64,10 +73,13 @@ export const lifecycle: Scenario = {
     rec.record('force-delete', { status: forced.status, kind: (forced.body as { kind?: string }).kind });
     rec.record('pod-gone', (await call(t, 'GET', `${pods}/bound`)).status);
 
-    await call(t, 'POST', cms, { body: { metadata: { name: 'content' } } });
+    // Content with a finalizer holds the namespace in Terminating on both clusters.
+    await call(t, 'POST', cms, { body: { metadata: { name: 'content', finalizers: ['example.com/hold'] } } });
     const nsDel = await call(t, 'DELETE', `/api/v1/namespaces/${ns}`);
     rec.record('namespace-delete', { status: nsDel.status, ...pick(nsDel.body, 'kind', 'spec', 'status.phase') });
-    rec.record('create-in-terminating', await call(t, 'POST', cms, { body: { metadata: { name: 'late' } } }).then((r) => (r.status === 404 ? { status: 'gone-already' } : r)));
+    rec.record('create-in-terminating', await call(t, 'POST', cms, { body: { metadata: { name: 'late' } } }));
+    await waitTerminatingContent(t, `${cms}/content`);
+    await call(t, 'PATCH', `${cms}/content`, { body: [{ op: 'remove', path: '/metadata/finalizers' }], contentType: 'application/json-patch+json' });
     rec.record('namespace-gone', await waitGone(t, `/api/v1/namespaces/${ns}`));
   },
 };

@@ -1,5 +1,6 @@
 import type { KubeObject } from '../registry.ts';
 import { isPlainObject } from '../../../util/deep-equal.ts';
+import { randomSuffix } from '../service/object-meta.ts';
 
 type Obj = Record<string, unknown>;
 
@@ -65,7 +66,41 @@ export function defaultPodSpec(pod: KubeObject): void {
   // ServiceAccount admission names the default account (token volume projection is not simulated).
   setDefault(spec, 'serviceAccountName', 'default');
   setDefault(spec, 'serviceAccount', spec['serviceAccountName']);
+  mountServiceAccountToken(spec);
   addDefaultTolerations(spec);
+}
+
+const TOKEN_MOUNT_PATH = '/var/run/secrets/kubernetes.io/serviceaccount';
+
+/**
+ * ServiceAccount admission (1.22+ form): a projected `kube-api-access-*` volume with the token,
+ * the cluster CA and the namespace, mounted into every container.
+ */
+function mountServiceAccountToken(spec: Obj): void {
+  if (spec['automountServiceAccountToken'] === false) return;
+  const containers = [...(Array.isArray(spec['containers']) ? spec['containers'] : []), ...(Array.isArray(spec['initContainers']) ? spec['initContainers'] : [])];
+  const mounted = containers.some((c) => isPlainObject(c) && Array.isArray(c['volumeMounts']) && c['volumeMounts'].some((m) => isPlainObject(m) && m['mountPath'] === TOKEN_MOUNT_PATH));
+  if (mounted) return;
+  const name = `kube-api-access-${randomSuffix()}`;
+  const volumes = Array.isArray(spec['volumes']) ? spec['volumes'] : [];
+  volumes.push({
+    name,
+    projected: {
+      sources: [
+        { serviceAccountToken: { expirationSeconds: 3607, path: 'token' } },
+        { configMap: { name: 'kube-root-ca.crt', items: [{ key: 'ca.crt', path: 'ca.crt' }] } },
+        { downwardAPI: { items: [{ path: 'namespace', fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.namespace' } }] } },
+      ],
+      defaultMode: 420,
+    },
+  });
+  spec['volumes'] = volumes;
+  for (const c of containers) {
+    if (!isPlainObject(c)) continue;
+    const mounts = Array.isArray(c['volumeMounts']) ? c['volumeMounts'] : [];
+    mounts.push({ name, readOnly: true, mountPath: TOKEN_MOUNT_PATH });
+    c['volumeMounts'] = mounts;
+  }
 }
 
 /** DefaultTolerationSeconds admission: tolerate not-ready/unreachable nodes for 300 s. */

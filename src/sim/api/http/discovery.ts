@@ -68,6 +68,8 @@ export function apiResourceList(registry: ResourceRegistry, group: string, versi
       resources.push(stripEmpty({ name: `${def.resource}/${sub}`, singularName: '', namespaced: def.namespaced, group: e.group, version: e.version, kind: e.kind, verbs: e.verbs }));
     }
   }
+  // kube-apiserver lists resources and their subresources sorted by name.
+  resources.sort((a, b) => (String(a['name']) < String(b['name']) ? -1 : 1));
   const groupVersion = group === '' ? version : `${group}/${version}`;
   // The core group's list carries no apiVersion, as kube-apiserver writes it.
   return group === '' ? { kind: 'APIResourceList', groupVersion, resources } : { kind: 'APIResourceList', apiVersion: 'v1', groupVersion, resources };

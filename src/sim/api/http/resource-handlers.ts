@@ -107,13 +107,13 @@ export function handleWatch(call: ResourceCall): void {
 }
 
 export function handleCreate(call: ResourceCall): void {
-  const body = parseJsonBody(call.req.body as Buffer | undefined, call.req.headers['content-type']);
+  const body = parseJsonBody(call.req.body as Buffer | undefined, call.req.headers['content-type'], call.target.def.kind);
   const so = call.ctx.service.create(call.target.def, call.target.namespace, body, { dryRun: dryRun(call.query) });
   sendObject(call, 201, so);
 }
 
 export function handleUpdate(call: ResourceCall, subresource?: 'status'): void {
-  const body = parseJsonBody(call.req.body as Buffer | undefined, call.req.headers['content-type']);
+  const body = parseJsonBody(call.req.body as Buffer | undefined, call.req.headers['content-type'], call.target.def.kind);
   const existed = call.ctx.store.get(call.target.def, call.target.def.namespaced ? call.target.namespace : undefined, call.target.name) !== undefined;
   const so = call.ctx.service.update(call.target, body, subresource, { dryRun: dryRun(call.query) });
   sendObject(call, existed ? 200 : 201, so);
@@ -159,7 +159,7 @@ export function handleDelete(call: ResourceCall): void {
   const code = !result.deleted && opts.orphanDependents === false ? 202 : 200;
   if (result.deleted && !call.target.def.returnDeletedObject) {
     const { def } = call.target;
-    sendJson(call.reply, code, successStatus(200, { name: call.target.name, ...(def.group ? { group: def.group } : {}), kind: def.resource, uid: result.object.obj.metadata.uid }));
+    sendJson(call.reply, code, successStatus(undefined, { name: call.target.name, ...(def.group ? { group: def.group } : {}), kind: def.resource, uid: result.object.obj.metadata.uid }));
     return;
   }
   sendObject(call, code, result.object);

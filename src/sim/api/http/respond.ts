@@ -1,5 +1,6 @@
 import type { FastifyReply } from 'fastify';
 import { ApiError, badRequest, notAcceptable } from '../errors.ts';
+import { goJsonError } from '../go-json.ts';
 
 /** Sends a JSON string as the body; the sim serializes itself to reuse cached object JSON. */
 export function sendJson(reply: FastifyReply, code: number, json: string): void {
@@ -10,8 +11,8 @@ export function sendStatusError(reply: FastifyReply, err: ApiError): void {
   sendJson(reply, err.code, JSON.stringify(err.status));
 }
 
-export function successStatus(code: number, details?: Record<string, unknown>): string {
-  return JSON.stringify({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', ...(details ? { details } : {}), code });
+export function successStatus(code: number | undefined, details?: Record<string, unknown>): string {
+  return JSON.stringify({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', ...(details ? { details } : {}), ...(code !== undefined ? { code } : {}) });
 }
 
 export interface Negotiated {
@@ -42,8 +43,11 @@ export function negotiate(accept: string | undefined, query: URLSearchParams): N
   );
 }
 
-/** Parses a JSON request body, or a 400 that says where it broke. */
-export function parseJsonBody(raw: Buffer | undefined, contentType: string | undefined): unknown {
+/**
+ * Parses a JSON request body, or a 400 that says where it broke (in Go's words; with the kind the
+ * endpoint expects when it decodes an object, as kube-apiserver's decoder reports it).
+ */
+export function parseJsonBody(raw: Buffer | undefined, contentType: string | undefined, kind?: string): unknown {
   const type = (contentType ?? 'application/json').split(';')[0]?.trim().toLowerCase() ?? '';
   if (type === 'application/vnd.kubernetes.protobuf') {
     throw new ApiError({
@@ -53,11 +57,12 @@ export function parseJsonBody(raw: Buffer | undefined, contentType: string | und
     });
   }
   const text = raw ? raw.toString('utf8') : '';
-  if (text.trim() === '') throw badRequest("couldn't get version/kind; json parse error: unexpected end of JSON input");
   try {
+    if (text.trim() === '') throw new SyntaxError('Unexpected end of JSON input');
     return JSON.parse(text) as unknown;
   } catch (err) {
-    throw badRequest(`couldn't get version/kind; json parse error: ${(err as Error).message}`);
+    const detail = `couldn't get version/kind; json parse error: ${goJsonError(text, err as Error)}`;
+    throw badRequest(kind ? `the object provided is unrecognized (must be of type ${kind}): ${detail} (${text.slice(0, 256)})` : detail);
   }
 }
 

@@ -17,7 +17,8 @@ export function scaleOf(obj: KubeObject): Record<string, unknown> {
     kind: 'Scale',
     apiVersion: 'autoscaling/v1',
     metadata: { name: m.name, namespace: m.namespace, uid: m.uid, resourceVersion: m.resourceVersion, creationTimestamp: m.creationTimestamp },
-    spec: { replicas: typeof spec['replicas'] === 'number' ? spec['replicas'] : 0 },
+    // ScaleSpec.replicas is omitempty: zero replicas is an empty spec.
+    spec: typeof spec['replicas'] === 'number' && spec['replicas'] !== 0 ? { replicas: spec['replicas'] } : {},
     status: { replicas: typeof status['replicas'] === 'number' ? status['replicas'] : 0, selector },
   };
 }
@@ -65,8 +66,9 @@ export function handleBinding(call: ResourceCall): void {
   if (typeof nodeName !== 'string' || nodeName === '') throw badRequest('Binding: target.name is required');
   const current = call.ctx.service.get(call.target);
   const spec = isPlainObject(current.obj.spec) ? current.obj.spec : {};
-  if (current.obj.metadata.deletionTimestamp) throw conflict(call.target.def, call.target.name, 'pod is being deleted, cannot be assigned to a host');
-  if (spec['nodeName']) throw conflict(call.target.def, call.target.name, `pod ${call.target.name} is already assigned to node "${String(spec['nodeName'])}"`);
+  const binding = { group: '', resource: 'pods/binding' };
+  if (current.obj.metadata.deletionTimestamp) throw conflict(binding, call.target.name, 'pod is being deleted, cannot be assigned to a host');
+  if (spec['nodeName']) throw conflict(binding, call.target.name, `pod ${call.target.name} is already assigned to node "${String(spec['nodeName'])}"`);
   const next = structuredClone(current.obj);
   next.spec = { ...spec, nodeName };
   const status = isPlainObject(next.status) ? next.status : {};

@@ -12,7 +12,7 @@ export function patchTypeFromContentType(contentType: string | undefined): Patch
   if (type === 'application/json-patch+json') return 'json';
   if (type === 'application/merge-patch+json') return 'merge';
   if (type === 'application/strategic-merge-patch+json') return 'strategic';
-  throw unsupportedMediaType(contentType ?? '');
+  throw unsupportedMediaType();
 }
 
 /** Applies a PATCH body to a copy of `original`; the original is never modified. */

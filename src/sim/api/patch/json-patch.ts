@@ -14,13 +14,15 @@ interface Operation {
   value?: Json;
 }
 
+/**
+ * kube-apiserver answers a JSON patch that cannot apply with a generic 422 that does not say why;
+ * the reason is kept on the error's cause for logs.
+ */
 export function cannotApply(message: string): ApiError {
-  return new ApiError({
-    message: 'the server rejected our request due to an error in our request',
-    reason: 'Invalid',
-    details: { causes: [{ reason: 'UnexpectedServerResponse', message }] },
-    code: 422,
-  });
+  return new ApiError(
+    { message: 'the server rejected our request due to an error in our request', reason: 'Invalid', details: {}, code: 422 },
+    { cause: new Error(message) },
+  );
 }
 
 function decodeOps(patch: unknown): Operation[] {

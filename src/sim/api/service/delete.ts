@@ -21,7 +21,7 @@ const FOREGROUND = 'foregroundDeletion';
  */
 export function deleteObject(svc: ResourceService, t: Target, options: DeleteOptions): DeleteResult {
   const current = svc.get(t);
-  checkPreconditions(current.obj, options);
+  checkPreconditions(t.def.kind, current.obj, options);
   const obj = structuredClone(current.obj);
   const meta = obj.metadata;
   const finalizers = withPropagationFinalizers(meta.finalizers ?? [], options);
@@ -29,7 +29,10 @@ export function deleteObject(svc: ResourceService, t: Target, options: DeleteOpt
 
   if (meta.deletionTimestamp) {
     // Already terminating: a shorter grace period may be requested; nothing else changes.
-    if (grace === 0 && finalizers.length === 0 && t.def.kind === 'Pod') return remove(svc, t, obj, options);
+    if (grace === 0 && finalizers.length === 0 && t.def.kind === 'Pod') {
+      meta.deletionGracePeriodSeconds = 0;
+      return remove(svc, t, obj, options);
+    }
     if (grace !== undefined && grace < (meta.deletionGracePeriodSeconds ?? Infinity)) {
       meta.deletionGracePeriodSeconds = grace;
       return commitTerminating(svc, t, obj, options);
@@ -39,7 +42,14 @@ export function deleteObject(svc: ResourceService, t: Target, options: DeleteOpt
 
   // A namespace waits for its content to go: the namespace controller clears spec.finalizers.
   const namespaceFinalizing = t.def.kind === 'Namespace' && specFinalizers(obj).length > 0;
-  if (finalizers.length === 0 && !grace && !namespaceFinalizing) return remove(svc, t, obj, options);
+  if (finalizers.length === 0 && !grace && !namespaceFinalizing) {
+    if (t.def.kind === 'Pod') {
+      // The pod strategy is graceful: even an immediate delete stamps the object it returns.
+      meta.deletionTimestamp = formatTime(svc.now());
+      meta.deletionGracePeriodSeconds = 0;
+    }
+    return remove(svc, t, obj, options);
+  }
   if (t.def.kind === 'Namespace') obj.status = { ...(isPlainObject(obj.status) ? obj.status : {}), phase: 'Terminating' };
 
   meta.finalizers = finalizers.length > 0 ? finalizers : undefined;
@@ -66,21 +76,21 @@ function commitTerminating(svc: ResourceService, t: Target, obj: KubeObject, opt
   return { object: svc.store.commit(t.def, 'MODIFIED', obj), deleted: false };
 }
 
-function checkPreconditions(obj: KubeObject, options: DeleteOptions): void {
+function checkPreconditions(kind: string, obj: KubeObject, options: DeleteOptions): void {
   const p = options.preconditions;
   if (!p) return;
+  const name = obj.metadata.name ?? '';
   if (p.uid !== undefined && p.uid !== obj.metadata.uid) {
-    throw preconditionFailed(`Precondition failed: UID in precondition: ${p.uid}, UID in object meta: ${obj.metadata.uid ?? ''}`);
+    throw preconditionFailed(kind, name, `the UID in the precondition (${p.uid}) does not match the UID in record (${obj.metadata.uid ?? ''}). The object might have been deleted and then recreated`);
   }
   if (p.resourceVersion !== undefined && p.resourceVersion !== obj.metadata.resourceVersion) {
-    throw preconditionFailed(
-      `Precondition failed: ResourceVersion in precondition: ${p.resourceVersion}, ResourceVersion in object meta: ${obj.metadata.resourceVersion ?? ''}`,
-    );
+    throw preconditionFailed(kind, name, `the ResourceVersion in the precondition (${p.resourceVersion}) does not match the ResourceVersion in record (${obj.metadata.resourceVersion ?? ''}). The object might have been modified`);
   }
 }
 
-function preconditionFailed(message: string): ApiError {
-  return new ApiError({ message, reason: 'Conflict', code: 409 });
+/** A failed delete precondition: a Conflict naming the Kind (not the resource), as the store words it. */
+function preconditionFailed(kind: string, name: string, why: string): ApiError {
+  return new ApiError({ message: `Operation cannot be fulfilled on ${kind} "${name}": ${why}`, reason: 'Conflict', details: { name, kind }, code: 409 });
 }
 
 function withPropagationFinalizers(existing: string[], options: DeleteOptions): string[] {

@@ -1,7 +1,8 @@
 import type { ResourceDef } from '../registry.ts';
 import type { ObjectStore } from '../store/object-store.ts';
 import type { StoredObject } from '../store/stored.ts';
-import { ApiError, badRequest, gone } from '../errors.ts';
+import { ApiError, badRequest, gone, invalid } from '../errors.ts';
+import { goJsonError } from '../go-json.ts';
 import { isEverything, matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector } from '../selectors.ts';
 import type { ListOptions } from './types.ts';
 
@@ -22,7 +23,7 @@ const TOO_OLD_CONTINUE =
 
 /** Parses a resourceVersion parameter; the wire form is an opaque decimal string. */
 export function parseResourceVersion(raw: string): number {
-  if (!/^\d+$/.test(raw)) throw badRequest(`invalid resource version: strconv.ParseUint: parsing ${JSON.stringify(raw)}: invalid syntax`);
+  if (!/^\d+$/.test(raw)) throw badRequest(`resourceVersion: Invalid value: ${JSON.stringify(raw)}: strconv.ParseUint: parsing ${JSON.stringify(raw)}: invalid syntax`);
   return Number(raw);
 }
 
@@ -35,21 +36,31 @@ export function tooLargeResourceVersion(requested: number, current: number): Api
   });
 }
 
+/** Continue tokens as the etcd3 storage writes them: unpadded base64url of a small JSON document. */
 export function encodeContinue(state: ContinueState): string {
-  return Buffer.from(JSON.stringify({ v: 'meta.k8s.io/v1', rv: state.rv, start: state.start })).toString('base64');
+  return Buffer.from(JSON.stringify({ v: 'meta.k8s.io/v1', rv: state.rv, start: state.start })).toString('base64url');
+}
+
+function invalidContinue(why: string): ApiError {
+  return badRequest(`invalid continue token: continue key is not valid: ${why}`);
 }
 
 function decodeContinue(token: string): ContinueState {
+  if (!/^[A-Za-z0-9_-]*$/.test(token)) {
+    const at = token.search(/[^A-Za-z0-9_-]/);
+    throw invalidContinue(`illegal base64 data at input byte ${at}`);
+  }
+  const text = Buffer.from(token, 'base64url').toString('latin1');
   let parsed: unknown;
   try {
-    parsed = JSON.parse(Buffer.from(token, 'base64').toString('utf8'));
+    parsed = JSON.parse(text);
   } catch (err) {
-    throw badRequest(`continue key is not valid: ${(err as Error).message}`);
+    throw invalidContinue(goJsonError(text, err as Error));
   }
   const p = parsed as { v?: unknown; rv?: unknown; start?: unknown } | null;
-  if (!p || p.v !== 'meta.k8s.io/v1') throw badRequest('continue key is not valid: server does not recognize this encoded key');
-  if (typeof p.rv !== 'number' || p.rv <= 0) throw badRequest('continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)');
-  if (typeof p.start !== 'string' || p.start === '') throw badRequest('continue key is not valid: encoded start key empty');
+  if (!p || p.v !== 'meta.k8s.io/v1') throw invalidContinue('server does not recognize this encoded key');
+  if (typeof p.rv !== 'number' || p.rv <= 0) throw invalidContinue('incorrect encoded start resourceVersion (version meta.k8s.io/v1)');
+  if (typeof p.start !== 'string' || p.start === '') throw invalidContinue('encoded start key empty');
   return { rv: p.rv, start: p.start };
 }
 
@@ -69,7 +80,9 @@ export function listObjects(store: ObjectStore, def: ResourceDef, opts: ListOpti
     throw badRequest(`resourceVersionMatch: Unsupported value: "${match}": supported values: "Exact", "NotOlderThan"`);
   }
   if (match !== '' && rvParam === '') {
-    throw badRequest('resourceVersionMatch: Forbidden: resourceVersionMatch is forbidden unless resourceVersion is provided');
+    throw invalid({ group: 'meta.k8s.io', kind: 'ListOptions' }, '', [
+      { type: 'FieldValueForbidden', field: 'resourceVersionMatch', detail: 'resourceVersionMatch is forbidden unless resourceVersion is provided' },
+    ]);
   }
   if (opts.continueToken && rvParam !== '' && rvParam !== '0') {
     throw badRequest('resourceVersion: Forbidden: specifying resource version is not allowed when using continue');
@@ -107,23 +120,25 @@ export function listObjects(store: ObjectStore, def: ResourceDef, opts: ListOpti
     items.push(so);
   }
   const result: ListResult = { items, resourceVersion: String(atRv) };
-  if (limit > 0 && i < source.length && hasMatchAfter(source, i, namespace, (so) => matchesLabels(labelSel, so.obj.metadata.labels) && matchesFields(fieldSel, so.obj, def))) {
-    const last = items[items.length - 1];
-    if (last) {
-      result.continueToken = encodeContinue({ rv: atRv, start: `${last.key}\u0000` });
-      if (!filtered) result.remainingItemCount = source.length - i;
-    }
+  // etcd semantics: a page is full and more keys follow (matching or not) -> a continue token.
+  const last = items[items.length - 1];
+  if (limit > 0 && last && items.length === limit && hasKeyAfter(source, i, namespace)) {
+    result.continueToken = encodeContinue({ rv: atRv, start: `${last.key}\u0000` });
+    if (!filtered) result.remainingItemCount = countInScope(source, i, namespace);
   }
   return result;
 }
 
-function hasMatchAfter(source: StoredObject[], from: number, namespace: string | undefined, ok: (so: StoredObject) => boolean): boolean {
-  for (let j = from; j < source.length; j++) {
-    const so = source[j] as StoredObject;
-    if (namespace !== undefined && so.obj.metadata.namespace !== namespace) continue;
-    if (ok(so)) return true;
+function hasKeyAfter(source: StoredObject[], from: number, namespace: string | undefined): boolean {
+  return countInScope(source, from, namespace, 1) > 0;
+}
+
+function countInScope(source: StoredObject[], from: number, namespace: string | undefined, stopAt = Infinity): number {
+  let n = 0;
+  for (let j = from; j < source.length && n < stopAt; j++) {
+    if (namespace === undefined || (source[j] as StoredObject).obj.metadata.namespace === namespace) n++;
   }
-  return false;
+  return n;
 }
 
 function firstIndexAtOrAfter(source: StoredObject[], key: string): number {

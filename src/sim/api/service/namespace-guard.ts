@@ -9,18 +9,18 @@ export class NamespaceGuard {
     private readonly registry: ResourceRegistry,
   ) {}
 
-  assertCanCreateIn(namespace: string): void {
+  assertCanCreateIn(namespace: string, resource: string, name: string): void {
     const def = this.registry.find('', 'v1', 'namespaces');
     if (!def) return;
     const ns = this.store.get(def, undefined, namespace);
     if (!ns) throw notFound(def, namespace);
     if (ns.obj.metadata.deletionTimestamp) {
       throw new ApiError({
-        message: `unable to create new content in namespace ${namespace} because it is being terminated`,
+        message: `${resource} "${name}" is forbidden: unable to create new content in namespace ${namespace} because it is being terminated`,
         reason: 'Forbidden',
         details: {
-          name: namespace,
-          kind: 'namespaces',
+          name,
+          kind: resource,
           causes: [{ reason: 'NamespaceTerminating', message: `namespace ${namespace} is being terminated`, field: 'metadata.namespace' }],
         },
         code: 403,

@@ -16,6 +16,7 @@ import { applyPatch, type PatchType } from '../patch/index.ts';
 import { deepEqual, isPlainObject } from '../../../util/deep-equal.ts';
 import { formatTime, keepSystemMeta, newUid, randomSuffix, specPart } from './object-meta.ts';
 import { finishCreate, prepareForCreate, prepareForUpdate } from './strategy.ts';
+import { applyGoShape } from './go-shape.ts';
 import { NamespaceGuard } from './namespace-guard.ts';
 import { deleteObject, type DeleteResult } from './delete.ts';
 import type { DeleteOptions, Target, WriteOptions } from './types.ts';
@@ -56,9 +57,9 @@ export class ResourceService {
   create(def: ResourceDef, namespace: string | undefined, body: unknown, opts: WriteOptions = {}): StoredObject {
     const obj = this.decode(def, body);
     this.checkNamespace(def, namespace, obj);
-    if (def.namespaced && namespace) this.namespaces.assertCanCreateIn(namespace);
     const meta = obj.metadata;
     if (!meta.name && meta.generateName) meta.name = `${meta.generateName}${randomSuffix()}`;
+    if (def.namespaced && namespace) this.namespaces.assertCanCreateIn(namespace, def.resource, meta.name ?? '');
     prepareForCreate(def, obj);
     meta.uid = newUid();
     meta.creationTimestamp = formatTime(this.now());
@@ -70,6 +71,7 @@ export class ResourceService {
     if (def.tracksGeneration) meta.generation = 1;
     else delete meta.generation;
     finishCreate(def, obj);
+    applyGoShape(def, obj);
     const errs = validateCreate(def, obj);
     if (errs.length > 0) throw invalid(def, meta.name ?? '', errs);
     if (this.store.get(def, scopeNs({ def, namespace }), meta.name ?? '')) throw alreadyExists(def, meta.name ?? '');
@@ -126,6 +128,7 @@ export class ResourceService {
     delete next.metadata.managedFields;
     if (t.def.kind === 'Service') keepClusterIp(next, old);
     const stored = prepareForUpdate(t.def, next, old, subresource);
+    applyGoShape(t.def, stored);
     if (t.def.tracksGeneration && !deepEqual(specPart(stored), specPart(old))) {
       stored.metadata.generation = (old.metadata.generation ?? 0) + 1;
     }
@@ -147,18 +150,23 @@ export class ResourceService {
     if (!isPlainObject(body)) {
       throw badRequest(`the object provided is unrecognized (must be of type ${def.kind})`);
     }
-    const apiVersion = body['apiVersion'];
-    const kind = body['kind'];
-    if (kind !== undefined && kind !== def.kind) {
-      throw badRequest(`${def.kind} in version "${def.version}" cannot be handled as a ${String(kind)}: no kind "${String(kind)}" is registered for version "${String(apiVersion)}"`);
-    }
     const expected = apiVersionOf(def);
-    if (apiVersion !== undefined && apiVersion !== expected) {
-      throw badRequest(`the API version in the data (${String(apiVersion)}) does not match the expected API version (${expected})`);
-    }
+    const apiVersion = body['apiVersion'] ?? expected;
+    const kind = body['kind'] ?? def.kind;
+    if (kind !== def.kind || apiVersion !== expected) throw this.decodeError(def, String(apiVersion), String(kind));
     const metadata = body['metadata'] ?? {};
     if (!isPlainObject(metadata)) throw badRequest(`${def.kind} in version "${def.version}" cannot be handled as a ${def.kind}: metadata must be an object`);
     return { ...structuredClone(body), apiVersion: expected, kind: def.kind, metadata: structuredClone(metadata) } as KubeObject;
+  }
+
+  /** The decoder's words for a body of another kind or version (apimachinery's scheme errors). */
+  private decodeError(def: ResourceDef, apiVersion: string, kind: string): ApiError {
+    const known = this.registry.findKind(apiVersion, kind);
+    if (!known) {
+      return badRequest(`${def.kind} in version "${def.version}" cannot be handled as a ${def.kind}: no kind "${kind}" is registered for version "${apiVersion}" in scheme "k8s.io/kubernetes/pkg/api/legacyscheme/scheme.go:30"`);
+    }
+    const internal = (group: string): string => (group === '' || group === 'events.k8s.io' ? 'core' : group.split('.')[0] ?? group);
+    return badRequest(`${kind} in version "${known.version}" cannot be handled as a ${def.kind}: converting (${known.version}.${kind}) to (${internal(def.group)}.${def.kind}): unknown conversion`);
   }
 
   private checkNamespace(def: ResourceDef, namespace: string | undefined, obj: KubeObject): void {
@@ -195,7 +203,13 @@ function newFinalizerErrors(next: KubeObject, old: KubeObject): Parameters<typeo
   const before = new Set(old.metadata.finalizers ?? []);
   const added = (next.metadata.finalizers ?? []).filter((f) => !before.has(f));
   if (added.length === 0) return [];
-  return [{ type: 'FieldValueForbidden', field: 'metadata.finalizers', detail: 'no new finalizers can be added if the object is being deleted' }];
+  const err = {
+    type: 'FieldValueForbidden' as const,
+    field: 'metadata.finalizers',
+    detail: `no new finalizers can be added if the object is being deleted, found new finalizers []string{${added.map((f) => JSON.stringify(f)).join(', ')}}`,
+  };
+  // kube-apiserver reports this cause twice (object-meta update validation and the store both check).
+  return [err, { ...err }];
 }
 
 function keepClusterIp(next: KubeObject, old: KubeObject): void {

@@ -57,7 +57,11 @@ function validateService(obj: KubeObject): FieldError[] {
     ports.forEach((p, i) => {
       const port = isPlainObject(p) ? p['port'] : undefined;
       if (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65535) {
-        errs.push({ type: 'FieldValueInvalid', field: `spec.ports[${i}].port`, value: String(port ?? 0), detail: 'must be between 1 and 65535, inclusive' });
+        errs.push({ type: 'FieldValueInvalid', field: `spec.ports[${i}].port`, value: typeof port === 'number' ? port : 0, detail: 'must be between 1 and 65535, inclusive' });
+      }
+      const target = isPlainObject(p) ? p['targetPort'] : undefined;
+      if (typeof target === 'number' && (!Number.isInteger(target) || target < 1 || target > 65535)) {
+        errs.push({ type: 'FieldValueInvalid', field: `spec.ports[${i}].targetPort`, value: target, detail: 'must be between 1 and 65535, inclusive' });
       }
       const protocol = isPlainObject(p) ? p['protocol'] : undefined;
       if (protocol !== undefined && !['TCP', 'UDP', 'SCTP'].includes(String(protocol))) {
@@ -89,9 +93,9 @@ function validateHpa(obj: KubeObject): FieldError[] {
   const errs: FieldError[] = [];
   const max = spec['maxReplicas'];
   const min = spec['minReplicas'];
-  if (typeof max !== 'number' || max < 1) errs.push({ type: 'FieldValueInvalid', field: 'spec.maxReplicas', value: String(max ?? 0), detail: 'must be greater than 0' });
-  if (min !== undefined && (typeof min !== 'number' || min < 1)) errs.push({ type: 'FieldValueInvalid', field: 'spec.minReplicas', value: String(min), detail: 'must be greater than or equal to 1' });
-  if (typeof max === 'number' && typeof min === 'number' && min > max) errs.push({ type: 'FieldValueInvalid', field: 'spec.maxReplicas', value: String(max), detail: 'must be greater than or equal to `minReplicas`' });
+  if (typeof max !== 'number' || max < 1) errs.push({ type: 'FieldValueInvalid', field: 'spec.maxReplicas', value: typeof max === 'number' ? max : 0, detail: 'must be greater than 0' });
+  if (min !== undefined && (typeof min !== 'number' || min < 1)) errs.push({ type: 'FieldValueInvalid', field: 'spec.minReplicas', value: typeof min === 'number' ? min : String(min), detail: 'must be greater than or equal to 1' });
+  if (typeof max === 'number' && typeof min === 'number' && min > max) errs.push({ type: 'FieldValueInvalid', field: 'spec.maxReplicas', value: max, detail: 'must be greater than or equal to `minReplicas`' });
   const ref = spec['scaleTargetRef'];
   if (!isPlainObject(ref) || !ref['kind']) errs.push({ type: 'FieldValueRequired', field: 'spec.scaleTargetRef.kind' });
   if (!isPlainObject(ref) || !ref['name']) errs.push({ type: 'FieldValueRequired', field: 'spec.scaleTargetRef.name' });

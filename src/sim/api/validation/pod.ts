@@ -32,7 +32,7 @@ function validateContainers(list: unknown, field: string, required: boolean, see
       ports.forEach((p, j) => {
         const port = isPlainObject(p) ? p['containerPort'] : undefined;
         if (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65535) {
-          errs.push({ type: 'FieldValueInvalid', field: `${f}.ports[${j}].containerPort`, value: port === undefined ? 0 : String(port), detail: 'must be between 1 and 65535, inclusive' });
+          errs.push({ type: 'FieldValueInvalid', field: `${f}.ports[${j}].containerPort`, value: typeof port === 'number' ? port : 0, detail: 'must be between 1 and 65535, inclusive' });
         }
       });
     }

@@ -39,7 +39,7 @@ function nonNegative(spec: Record<string, unknown>, key: string): FieldError[] {
   const v = spec[key];
   if (v === undefined) return [];
   if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) {
-    return [{ type: 'FieldValueInvalid', field: `spec.${key}`, value: String(v), detail: 'must be greater than or equal to 0' }];
+    return [{ type: 'FieldValueInvalid', field: `spec.${key}`, value: typeof v === 'number' ? v : String(v), detail: 'must be greater than or equal to 0' }];
   }
   return [];
 }
