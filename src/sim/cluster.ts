@@ -77,8 +77,6 @@ export async function startSimCluster(opts: SimClusterOptions = {}): Promise<Sim
   namespaces.start();
   namespaceDefaults.start();
   scenario.apply(service);
-  // Like a fresh apiserver's watch cache, history starts now: older resourceVersions are gone (410).
-  store.compactThrough(store.currentRevision());
   const app: FastifyInstance = buildSimApiServer(
     {
       registry, store, service, logs, tokens, containerEnv,

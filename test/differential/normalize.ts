@@ -5,13 +5,14 @@
 const VOLATILE_KEYS = new Set([
   'uid', 'resourceVersion', 'creationTimestamp', 'deletionTimestamp', 'lastTransitionTime', 'lastProbeTime', 'lastUpdateTime',
   'startTime', 'completionTime', 'firstTimestamp', 'lastTimestamp', 'eventTime', 'renewTime', 'acquireTime', 'clusterIP',
-  'continue', 'startedAt', 'finishedAt', 'lastObservedTime', 'lastScheduleTime', 'lastSuccessfulTime',
+  'continue', 'startedAt', 'finishedAt', 'lastObservedTime', 'lastScheduleTime', 'lastSuccessfulTime', 'ca.crt',
 ]);
 const DROPPED_KEYS = new Set(['managedFields', 'selfLink', 'storageVersionHash']);
 
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
 const TIME = /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z/g;
 const RV_IN_MESSAGE = /(resource ?[vV]ersion(?: in (?:precondition|object meta))?:?) \d+(?: \(\d+\))?/g;
+const RV_IN_PARENS = /(ResourceVersion in (?:the precondition|record)) \(\d+\)/g;
 const CLUSTER_IP = /^10\.\d+\.\d+\.\d+$/;
 
 export interface NormalizeOptions {
@@ -42,5 +43,5 @@ function normalizeString(s: string, opts: NormalizeOptions, key?: string): strin
   let out = s;
   for (const [actual, alias] of opts.aliases ?? []) out = out.split(actual).join(alias);
   if (key === 'podIP' || CLUSTER_IP.test(out)) return '<ip>';
-  return out.replace(UUID, '<uuid>').replace(TIME, '<time>').replace(RV_IN_MESSAGE, '$1 <rv>');
+  return out.replace(UUID, '<uuid>').replace(TIME, '<time>').replace(RV_IN_MESSAGE, '$1 <rv>').replace(RV_IN_PARENS, '$1 (<rv>)');
 }

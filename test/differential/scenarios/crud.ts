@@ -1,3 +1,4 @@
+import { createNamespace } from './namespace.ts';
 import { call } from '../target.ts';
 import type { Scenario } from '../scenario.ts';
 
@@ -22,7 +23,7 @@ export const crud: Scenario = {
   async run(t, rec) {
     const ns = t.ns('crud');
     const base = `/api/v1/namespaces/${ns}/configmaps`;
-    rec.record('create-namespace', await call(t, 'POST', '/api/v1/namespaces', { body: { metadata: { name: ns } } }));
+    await createNamespace(t, ns);
     rec.record('create', await call(t, 'POST', base, { body: cm('c1', { a: '1' }, { tier: 'x' }) }));
     const got = await call(t, 'GET', `${base}/c1`);
     rec.record('get', got);

@@ -1,3 +1,4 @@
+import { createNamespace } from './namespace.ts';
 import { call } from '../target.ts';
 import type { Scenario } from '../scenario.ts';
 
@@ -6,7 +7,7 @@ export const errors: Scenario = {
   name: 'errors',
   async run(t, rec) {
     const ns = t.ns('errors');
-    await call(t, 'POST', '/api/v1/namespaces', { body: { metadata: { name: ns } } });
+    await createNamespace(t, ns);
     const cms = `/api/v1/namespaces/${ns}/configmaps`;
     await call(t, 'POST', cms, { body: { metadata: { name: 'exists' } } });
     rec.record('not-found', await call(t, 'GET', `${cms}/missing`));

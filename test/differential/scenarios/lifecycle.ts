@@ -1,3 +1,4 @@
+import { createNamespace } from './namespace.ts';
 import { call } from '../target.ts';
 import { pick, type Scenario } from '../scenario.ts';
 
@@ -30,7 +31,7 @@ export const lifecycle: Scenario = {
   name: 'lifecycle',
   async run(t, rec) {
     const ns = t.ns('life');
-    await call(t, 'POST', '/api/v1/namespaces', { body: { metadata: { name: ns } } });
+    await createNamespace(t, ns);
     const deps = `/apis/apps/v1/namespaces/${ns}/deployments`;
     const created = await call(t, 'POST', deps, { body: deployment(0, 'nginx:1') });
     rec.record('deployment-create', pick(created.body, 'metadata.generation', 'spec', 'status'));

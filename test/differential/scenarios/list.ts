@@ -1,3 +1,4 @@
+import { createNamespace } from './namespace.ts';
 import { call } from '../target.ts';
 import type { Scenario } from '../scenario.ts';
 
@@ -12,7 +13,7 @@ export const list: Scenario = {
   name: 'list',
   async run(t, rec) {
     const ns = t.ns('list');
-    await call(t, 'POST', '/api/v1/namespaces', { body: { metadata: { name: ns } } });
+    await createNamespace(t, ns);
     const cms = `/api/v1/namespaces/${ns}/configmaps`;
     for (let i = 0; i < 7; i++) {
       await call(t, 'POST', cms, { body: { metadata: { name: `c${i}`, labels: { tier: i % 2 === 0 ? 'even' : 'odd', idx: String(i) } } } });

@@ -48,16 +48,19 @@ export async function ensureRealClusterBinaries(): Promise<{ binDir: string; ver
   }
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
+/** `n` distinct free loopback ports: all listeners stay open until every port is known. */
+export async function freePorts(n: number): Promise<number[]> {
+  const servers = await Promise.all(Array.from({ length: n }, () => new Promise<ReturnType<typeof createServer>>((res, reject) => {
     const srv = createServer();
     srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => resolvePort(port));
-    });
+    srv.listen(0, '127.0.0.1', () => res(srv));
+  })));
+  const ports = servers.map((s) => {
+    const addr = s.address();
+    return typeof addr === 'object' && addr ? addr.port : 0;
   });
+  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
+  return ports;
 }
 
 async function openssl(dir: string, args: string[]): Promise<void> {
@@ -120,14 +123,29 @@ function killGroup(pid: number, signal: NodeJS.Signals): void {
   }
 }
 
-export async function startRealCluster(opts: { withControllerManager?: boolean; controllers?: string[] } = {}): Promise<RealCluster> {
+export interface RealClusterOptions {
+  withControllerManager?: boolean;
+  controllers?: string[];
+}
+
+/** Starts the control plane; a port taken between probing and binding gets one more try. */
+export async function startRealCluster(opts: RealClusterOptions = {}): Promise<RealCluster> {
+  try {
+    return await startOnce(opts);
+  } catch (err) {
+    if (!/address already in use/.test((err as Error).message)) throw err;
+    return startOnce(opts);
+  }
+}
+
+async function startOnce(opts: RealClusterOptions): Promise<RealCluster> {
   const { binDir, version } = await ensureRealClusterBinaries();
   const dir = await mkdtemp(join(tmpdir(), 'kubeloop-real-'));
   await makeCerts(dir);
   const adminToken = randomBytes(16).toString('hex');
   const readonlyToken = randomBytes(16).toString('hex');
   await writeFile(join(dir, 'tokens.csv'), `${adminToken},admin,admin,"system:masters"\n${readonlyToken},viewer,viewer,"system:authenticated"\n`);
-  const [etcdClient, etcdPeer, apiPort] = [await freePort(), await freePort(), await freePort()];
+  const [etcdClient = 0, etcdPeer = 0, apiPort = 0] = await freePorts(3);
   const procs: ChildProcess[] = [];
   const stop = async (): Promise<void> => {
     for (const p of procs.reverse()) {

@@ -102,6 +102,11 @@ function dispatch(ctx: SimApiContext, openapi: OpenApiV3, req: FastifyRequest, r
   }
   if (info.type === 'discovery') return serveDiscovery(ctx, req, reply, info);
   const def = ctx.registry.find(info.group, info.version, info.resource);
+  if (!def && !ctx.registry.groups().get(info.group)?.includes(info.version)) {
+    // A group/version nobody serves falls through to the apiserver's plain 404 handler.
+    void reply.code(404).header('content-type', 'text/plain; charset=utf-8').send('404 page not found\n');
+    return;
+  }
   if (!def) throw unknownPath();
   if (!def.namespaced && info.namespace !== undefined) throw unknownPath();
   const verb = verbFor(req.method, info, url.searchParams);

