@@ -26,18 +26,21 @@ export interface RealCluster {
   kubeconfigPath: string;
   dir: string;
   version: string;
+  /** Seconds the cold build took (recorded by build.sh), and ms this run spent getting binaries. */
+  build: { coldSeconds: number | undefined; ensureMs: number };
   kubeConfig(): KubeConfig;
   kubeconfig(): string;
   stop(): Promise<void>;
 }
 
-export async function ensureRealClusterBinaries(): Promise<{ binDir: string; version: string }> {
+export async function ensureRealClusterBinaries(): Promise<{ binDir: string; version: string; coldSeconds: number | undefined }> {
   try {
     const { stdout } = await run('bash', [BUILD_SCRIPT], { maxBuffer: 64 * 1024 * 1024, timeout: 40 * 60_000 });
     const binDir = stdout.trim().split('\n').pop() ?? '';
     if (!existsSync(join(binDir, 'kube-apiserver'))) throw new Error(`the build script printed no binary directory (got "${binDir}")`);
-    const version = (await readFile(join(binDir, '..', 'version.txt'), 'utf8').catch(() => 'unknown')).trim();
-    return { binDir, version };
+    const version = (await readFile(join(binDir, '..', 'version.txt'), 'utf8')).trim();
+    const cold = Number((await readFile(join(binDir, '..', 'build-seconds.txt'), 'utf8')).trim());
+    return { binDir, version, coldSeconds: Number.isFinite(cold) ? cold : undefined };
   } catch (err) {
     const e = err as { stderr?: string; message: string };
     throw new Error(
@@ -139,7 +142,9 @@ export async function startRealCluster(opts: RealClusterOptions = {}): Promise<R
 }
 
 async function startOnce(opts: RealClusterOptions): Promise<RealCluster> {
-  const { binDir, version } = await ensureRealClusterBinaries();
+  const ensureStart = Date.now();
+  const { binDir, version, coldSeconds } = await ensureRealClusterBinaries();
+  const build = { coldSeconds, ensureMs: Date.now() - ensureStart };
   const dir = await mkdtemp(join(tmpdir(), 'kubeloop-real-'));
   await makeCerts(dir);
   const adminToken = randomBytes(16).toString('hex');
@@ -196,7 +201,7 @@ async function startOnce(opts: RealClusterOptions): Promise<RealCluster> {
       }, 120_000);
     }
     return {
-      server, adminToken, readonlyToken, caCert, kubeconfigPath, dir, version,
+      server, adminToken, readonlyToken, caCert, kubeconfigPath, dir, version, build,
       kubeconfig: () => kubeconfig,
       kubeConfig() {
         const kc = new KubeConfig();
