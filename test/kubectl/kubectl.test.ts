@@ -32,7 +32,7 @@ spec:
 beforeAll(async () => {
   sim = await startSimCluster({ port: 0, scenario: 'empty' });
   k = await Kubectl.forKubeconfig(sim.kubeconfig());
-  await k.ok(['create', '-f', '-'], { stdin: 'apiVersion: v1\nkind: Namespace\nmetadata: {name: kc}\n' });
+  await k.ok(['create', 'namespace', 'kc']);
 }, 60_000);
 afterAll(async () => {
   await sim?.stop();
@@ -144,6 +144,24 @@ describe('kubectl against the sim', () => {
     const dep = await k.ok(['describe', 'deployment', 'web', '-n', 'kc']);
     expect(dep).toMatch(/^Name:\s+web$/m);
     expect(dep).toMatch(/Replicas:\s+4 desired/);
+  });
+
+  it('creates objects with kubectl create subcommands (typed clients send protobuf)', async () => {
+    expect(await k.ok(['create', 'deployment', 'pb', '-n', 'kc', '--image=nginx:1.25', '--replicas=0', '--port=8080'])).toMatch(/deployment.apps\/pb created/);
+    const dep = JSON.parse(await k.ok(['get', 'deploy', 'pb', '-n', 'kc', '-o', 'json'])) as { spec: { replicas: number; paused?: boolean; template: { spec: { containers: { name: string; ports: { containerPort: number; hostPort?: number }[] }[] } } } };
+    expect(dep.spec.replicas).toBe(0);
+    expect(dep.spec.paused).toBeUndefined();
+    expect(dep.spec.template.spec.containers[0]?.ports[0]).toEqual({ containerPort: 8080, protocol: 'TCP' });
+    await k.ok(['create', 'configmap', 'lit', '-n', 'kc', '--from-literal=a=b']);
+    await k.ok(['create', 'secret', 'generic', 'sec', '-n', 'kc', '--from-literal=p=q']);
+    await k.ok(['create', 'service', 'clusterip', 'svc', '-n', 'kc', '--tcp=80:8080']);
+    await k.ok(['create', 'job', 'once', '-n', 'kc', '--image=busybox', '--', 'echo', 'hi']);
+    await k.ok(['create', 'cronjob', 'every5', '-n', 'kc', '--image=busybox', '--schedule=*/5 * * * *']);
+    expect(await k.ok(['get', 'cm', 'lit', '-n', 'kc', '-o', 'jsonpath={.data.a}'])).toBe('b');
+    expect(await k.ok(['get', 'secret', 'sec', '-n', 'kc', '-o', 'jsonpath={.data.p}'])).toBe(Buffer.from('q').toString('base64'));
+    expect(await k.ok(['get', 'svc', 'svc', '-n', 'kc', '-o', 'jsonpath={.spec.ports[0].targetPort}'])).toBe('8080');
+    expect(await k.ok(['get', 'job', 'once', '-n', 'kc', '-o', 'jsonpath={.spec.template.spec.containers[0].command}'])).toBe('["echo","hi"]');
+    expect(await k.ok(['get', 'cronjob', 'every5', '-n', 'kc', '-o', 'jsonpath={.spec.schedule}'])).toBe('*/5 * * * *');
   });
 
   it('deletes and waits', async () => {

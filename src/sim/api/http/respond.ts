@@ -1,6 +1,7 @@
 import type { FastifyReply } from 'fastify';
 import { ApiError, badRequest, notAcceptable } from '../errors.ts';
 import { goJsonError } from '../go-json.ts';
+import { decodeProtobufBody } from '../protobuf/decode.ts';
 
 /** Sends a JSON string as the body; the sim serializes itself to reuse cached object JSON. */
 export function sendJson(reply: FastifyReply, code: number, json: string): void {
@@ -49,13 +50,7 @@ export function negotiate(accept: string | undefined, query: URLSearchParams): N
  */
 export function parseJsonBody(raw: Buffer | undefined, contentType: string | undefined, kind?: string): unknown {
   const type = (contentType ?? 'application/json').split(';')[0]?.trim().toLowerCase() ?? '';
-  if (type === 'application/vnd.kubernetes.protobuf') {
-    throw new ApiError({
-      message: 'the body of the request was in an unknown format - accepted media types include: application/json, application/yaml',
-      reason: 'UnsupportedMediaType',
-      code: 415,
-    });
-  }
+  if (type === 'application/vnd.kubernetes.protobuf') return decodeProtobufBody(raw ?? Buffer.alloc(0));
   const text = raw ? raw.toString('utf8') : '';
   try {
     if (text.trim() === '') throw new SyntaxError('Unexpected end of JSON input');
