@@ -10,6 +10,9 @@ import type { SimTokens } from './api/http/auth.ts';
 import { defaultContainerEnv, type ContainerEnv } from './container/index.ts';
 import { NamespaceController } from './controllers/namespace-controller.ts';
 import { NamespaceDefaultsController } from './controllers/namespace-defaults-controller.ts';
+import { replicaSetController } from './controllers/replicaset-controller.ts';
+import { deploymentController } from './controllers/deployment-controller.ts';
+import { GarbageCollector } from './controllers/garbage-collector.ts';
 import { bootstrapCluster, findScenario, SCENARIOS } from './scenarios/index.ts';
 import { generateServingCert } from './tls.ts';
 import { renderKubeconfig } from './kubeconfig.ts';
@@ -28,6 +31,12 @@ export interface SimClusterOptions {
   watchBookmarkIntervalMs?: number;
   /** Bytes queued for a watcher before it is considered too slow and closed. */
   watchMaxBufferedBytes?: number;
+  /**
+   * Which in-process controllers run. `workloads` are kube-controller-manager's (ReplicaSet,
+   * Deployment, garbage collector); the differential suite turns the rest off to match a control
+   * plane without a scheduler or kubelet.
+   */
+  controllers?: { workloads?: boolean };
 }
 
 /** A running simulated cluster: its API server plus in-process controllers. */
@@ -74,8 +83,11 @@ export async function startSimCluster(opts: SimClusterOptions = {}): Promise<Sim
   bootstrapCluster(service);
   const namespaces = new NamespaceController(service, { logger: opts.logger });
   const namespaceDefaults = new NamespaceDefaultsController(service, { caCert: cert?.caCert ?? '', logger: opts.logger });
-  namespaces.start();
-  namespaceDefaults.start();
+  const running: { start(): void; stop(): void }[] = [namespaces, namespaceDefaults];
+  if (opts.controllers?.workloads !== false) {
+    running.push(replicaSetController(service, opts.logger), deploymentController(service, opts.logger), new GarbageCollector(service, { logger: opts.logger }));
+  }
+  for (const c of running) c.start();
   scenario.apply(service);
   const app: FastifyInstance = buildSimApiServer(
     {
@@ -94,8 +106,7 @@ export async function startSimCluster(opts: SimClusterOptions = {}): Promise<Sim
     url, tokens, caCert: cert?.caCert, registry, store, service, logs,
     kubeconfig: (user = 'admin') => renderKubeconfig({ server: url, token: user === 'admin' ? tokens.admin : tokens.readOnly, caCert: cert?.caCert }),
     async stop() {
-      namespaces.stop();
-      namespaceDefaults.stop();
+      for (const c of running) c.stop();
       // Long-lived watches would hold close() open: end every connection.
       app.server.closeAllConnections();
       await app.close();

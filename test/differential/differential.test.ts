@@ -14,8 +14,9 @@ import { watch } from './scenarios/watch.ts';
 import { lifecycle } from './scenarios/lifecycle.ts';
 import { discovery } from './scenarios/discovery.ts';
 import { tables } from './scenarios/tables.ts';
+import { workloads } from './scenarios/workloads.ts';
 
-const SCENARIOS: Scenario[] = [crud, errors, list, watch, lifecycle, discovery, tables];
+const SCENARIOS: Scenario[] = [crud, errors, list, watch, lifecycle, discovery, tables, workloads];
 const allow = loadAllowlist(join(import.meta.dirname, 'allowlist.yaml'));
 
 let real: RealCluster;

@@ -1,0 +1,86 @@
+import type { Logger } from 'pino';
+import type { ResourceService } from '../api/service/resource-service.ts';
+import type { ResourceDef } from '../api/registry.ts';
+import type { StoreEvent } from '../api/store/stored.ts';
+
+/**
+ * A level-based controller like kube-controller-manager's: store events only enqueue keys; the
+ * reconcile of a key reads current state and converges it, so a missed or repeated event is
+ * harmless. Failed keys are retried with back-off; a periodic resync re-queues everything.
+ */
+export interface ControllerSpec {
+  name: string;
+  /** Resources whose changes enqueue keys, and how an event maps to keys. */
+  watches: { def: ResourceDef; keys: (e: StoreEvent) => string[] }[];
+  /** Every key the controller owns, for the resync pass. */
+  allKeys: () => string[];
+  reconcile: (key: string) => void;
+  resyncMs?: number;
+}
+
+export class Controller {
+  private readonly queue = new Set<string>();
+  private readonly retries = new Map<string, number>();
+  private offs: (() => void)[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private scheduled = false;
+  private stopped = false;
+
+  constructor(
+    readonly svc: ResourceService,
+    private readonly spec: ControllerSpec,
+    private readonly logger?: Logger,
+  ) {}
+
+  start(): void {
+    this.offs = this.spec.watches.map((w) => this.svc.store.subscribe(w.def, { deliver: (e) => this.enqueue(...w.keys(e)) }));
+    this.timer = setInterval(() => this.enqueue(...this.spec.allKeys()), this.spec.resyncMs ?? 10_000);
+    this.timer.unref();
+    this.enqueue(...this.spec.allKeys());
+  }
+
+  stop(): void {
+    this.stopped = true;
+    for (const off of this.offs) off();
+    if (this.timer) clearInterval(this.timer);
+  }
+
+  enqueue(...keys: string[]): void {
+    if (this.stopped) return;
+    for (const k of keys) this.queue.add(k);
+    if (!this.scheduled && this.queue.size > 0) {
+      this.scheduled = true;
+      setImmediate(() => this.drain());
+    }
+  }
+
+  /** Processes the queued keys in one pass; keys enqueued meanwhile wait for the next pass. */
+  private drain(): void {
+    this.scheduled = false;
+    const keys = [...this.queue];
+    this.queue.clear();
+    for (const key of keys) {
+      if (this.stopped) return;
+      try {
+        this.spec.reconcile(key);
+        this.retries.delete(key);
+      } catch (err) {
+        const attempt = (this.retries.get(key) ?? 0) + 1;
+        this.retries.set(key, attempt);
+        const delay = Math.min(5 * 2 ** attempt, 5_000);
+        this.logger?.debug({ err, controller: this.spec.name, key, attempt }, 'reconcile failed; retrying');
+        setTimeout(() => this.enqueue(key), delay).unref();
+      }
+    }
+  }
+}
+
+/** "namespace/name" keys, as client-go's MetaNamespaceKeyFunc. */
+export function nsKey(namespace: string | undefined, name: string | undefined): string {
+  return namespace ? `${namespace}/${name ?? ''}` : name ?? '';
+}
+
+export function splitKey(key: string): { namespace: string | undefined; name: string } {
+  const i = key.indexOf('/');
+  return i < 0 ? { namespace: undefined, name: key } : { namespace: key.slice(0, i), name: key.slice(i + 1) };
+}

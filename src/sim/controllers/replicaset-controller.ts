@@ -1,0 +1,123 @@
+import type { Logger } from 'pino';
+import type { KubeObject, ResourceDef } from '../api/registry.ts';
+import type { ResourceService } from '../api/service/resource-service.ts';
+import { isApiError } from '../api/errors.ts';
+import { labelSelectorFromObject, matchesLabels, type LabelSelectorObject } from '../api/selectors.ts';
+import { deepEqual, isPlainObject } from '../../util/deep-equal.ts';
+import { Controller, nsKey, splitKey } from './controller.ts';
+import { EventRecorder } from './events.ts';
+import { compareRanks, controllerRef, deletionRank, isActive, isAvailable, isReady } from './pods.ts';
+
+type Obj = Record<string, unknown>;
+
+function defOf(svc: ResourceService, group: string, resource: string): ResourceDef {
+  const d = svc.registry.find(group, 'v1', resource);
+  if (!d) throw new Error(`replicaset controller: ${resource} missing from the registry`);
+  return d;
+}
+
+/** The ReplicaSet controller: keeps `spec.replicas` active pods per ReplicaSet and reports status. */
+export function replicaSetController(svc: ResourceService, logger?: Logger): Controller {
+  const rsDef = defOf(svc, 'apps', 'replicasets');
+  const podDef = defOf(svc, '', 'pods');
+  const events = new EventRecorder(svc, { component: 'replicaset-controller' });
+
+  const reconcile = (key: string): void => {
+    const { namespace, name } = splitKey(key);
+    const rs = svc.store.get(rsDef, namespace, name)?.obj;
+    if (!rs || rs.metadata.deletionTimestamp) return;
+    const spec = isPlainObject(rs.spec) ? rs.spec : {};
+    const selector = labelSelectorFromObject(spec['selector'] as LabelSelectorObject | undefined);
+    const owned: KubeObject[] = [];
+    for (const so of svc.store.listCurrent(podDef, namespace)) {
+      const pod = so.obj;
+      const ref = controllerRef(pod);
+      if (ref?.uid === rs.metadata.uid) owned.push(pod);
+      else if (!ref && !pod.metadata.deletionTimestamp && matchesLabels(selector, pod.metadata.labels)) owned.push(adopt(pod, rs));
+    }
+    const active = owned.filter(isActive);
+    const desired = typeof spec['replicas'] === 'number' ? spec['replicas'] : 1;
+    if (active.length < desired) {
+      for (let i = active.length; i < desired; i++) active.push(createPod(rs));
+    } else if (active.length > desired) {
+      const victims = [...active].sort((a, b) => compareRanks(deletionRank(a), deletionRank(b))).slice(0, active.length - desired);
+      for (const pod of victims) deletePod(rs, pod);
+    }
+    updateStatus(rs, owned.filter(isActive), spec);
+  };
+
+  const adopt = (pod: KubeObject, rs: KubeObject): KubeObject => {
+    const current = svc.store.get(podDef, pod.metadata.namespace, pod.metadata.name ?? '');
+    if (!current) return pod;
+    const next = structuredClone(current.obj);
+    next.metadata.ownerReferences = [...(next.metadata.ownerReferences ?? []), ownerRef(rs)];
+    return svc.commitUpdate({ def: podDef, namespace: pod.metadata.namespace, name: pod.metadata.name ?? '' }, current, next, undefined).obj;
+  };
+
+  const createPod = (rs: KubeObject): KubeObject => {
+    const template = isPlainObject(rs.spec) && isPlainObject(rs.spec['template']) ? rs.spec['template'] : {};
+    const meta: Obj = isPlainObject(template['metadata']) ? template['metadata'] : {};
+    const created = svc.create(podDef, rs.metadata.namespace, {
+      metadata: {
+        generateName: `${rs.metadata.name ?? ''}-`,
+        labels: meta['labels'],
+        annotations: meta['annotations'],
+        ownerReferences: [ownerRef(rs)],
+      },
+      spec: structuredClone(template['spec'] ?? {}),
+    }).obj;
+    events.record(rs, 'Normal', 'SuccessfulCreate', `Created pod: ${created.metadata.name ?? ''}`);
+    return created;
+  };
+
+  const deletePod = (rs: KubeObject, pod: KubeObject): void => {
+    try {
+      svc.delete({ def: podDef, namespace: pod.metadata.namespace, name: pod.metadata.name ?? '' });
+      events.record(rs, 'Normal', 'SuccessfulDelete', `Deleted pod: ${pod.metadata.name ?? ''}`);
+    } catch (err) {
+      if (!isApiError(err) || err.code !== 404) throw err;
+    }
+  };
+
+  const updateStatus = (rs: KubeObject, active: KubeObject[], spec: Obj): void => {
+    const templateLabels = isPlainObject(spec['template']) && isPlainObject(spec['template']['metadata']) ? (spec['template']['metadata']['labels'] as Record<string, string> | undefined) ?? {} : {};
+    const minReady = typeof spec['minReadySeconds'] === 'number' ? spec['minReadySeconds'] : 0;
+    const now = svc.now();
+    const status: Obj = {
+      replicas: active.length,
+      fullyLabeledReplicas: active.filter((p) => Object.entries(templateLabels).every(([k, v]) => p.metadata.labels?.[k] === v)).length,
+      readyReplicas: active.filter(isReady).length,
+      availableReplicas: active.filter((p) => isAvailable(p, minReady, now)).length,
+      observedGeneration: rs.metadata.generation,
+    };
+    for (const k of ['readyReplicas', 'availableReplicas', 'fullyLabeledReplicas']) if (status[k] === 0) delete status[k];
+    const current = svc.store.get(rsDef, rs.metadata.namespace, rs.metadata.name ?? '');
+    if (!current || deepEqual(current.obj.status, status)) return;
+    svc.commitUpdate({ def: rsDef, namespace: rs.metadata.namespace, name: rs.metadata.name ?? '' }, current, { ...structuredClone(current.obj), status }, 'status');
+  };
+
+  return new Controller(svc, {
+    name: 'replicaset',
+    watches: [
+      { def: rsDef, keys: (e) => [e.key] },
+      { def: podDef, keys: (e) => podOwnerKeys(e.object.obj, e.prev?.obj, 'ReplicaSet') },
+    ],
+    allKeys: () => svc.store.listCurrent(rsDef, undefined).map((so) => so.key),
+    reconcile,
+    resyncMs: 5_000,
+  }, logger);
+}
+
+export function ownerRef(owner: KubeObject): { apiVersion: string; kind: string; name: string; uid: string; controller: true; blockOwnerDeletion: true } {
+  return { apiVersion: owner.apiVersion ?? '', kind: owner.kind ?? '', name: owner.metadata.name ?? '', uid: owner.metadata.uid ?? '', controller: true, blockOwnerDeletion: true };
+}
+
+/** Keys of the controllers of kind `kind` that own this pod now or owned it before the change. */
+export function podOwnerKeys(pod: KubeObject, prev: KubeObject | undefined, kind: string): string[] {
+  const keys: string[] = [];
+  for (const p of [pod, prev]) {
+    const ref = p ? controllerRef(p) : undefined;
+    if (ref && ref.kind === kind) keys.push(nsKey(p?.metadata.namespace, ref.name));
+  }
+  return keys;
+}
