@@ -84,11 +84,13 @@ describe('typed APIs against the sim', () => {
     expect(labelled.metadata?.generation).toBe(1);
     const scaled = await apps.patchNamespacedDeployment({ namespace: 'cn', name, body: { spec: { replicas: 3 } } }, merge);
     expect(scaled.metadata?.generation).toBe(2);
-    const withStatus = await apps.replaceNamespacedDeploymentStatus({ namespace: 'cn', name, body: { ...scaled, spec: { ...scaled.spec!, replicas: 9 }, status: { replicas: 3, observedGeneration: 2 } } });
+    // The deployment controller writes status concurrently: these PUTs are unconditional (no resourceVersion).
+    const unconditional = { ...scaled.metadata, resourceVersion: undefined };
+    const withStatus = await apps.replaceNamespacedDeploymentStatus({ namespace: 'cn', name, body: { ...scaled, metadata: unconditional, spec: { ...scaled.spec!, replicas: 9 }, status: { replicas: 3, observedGeneration: 2 } } });
     expect(withStatus.spec?.replicas).toBe(3);
     expect(withStatus.status?.replicas).toBe(3);
-    const mainPut = await apps.replaceNamespacedDeployment({ namespace: 'cn', name, body: { ...withStatus, status: { replicas: 0 } } });
-    expect(mainPut.status?.replicas).toBe(3);
+    const mainPut = await apps.replaceNamespacedDeployment({ namespace: 'cn', name, body: { ...withStatus, metadata: { ...withStatus.metadata, resourceVersion: undefined }, status: { replicas: 0, observedGeneration: 99 } } });
+    expect(mainPut.status?.observedGeneration).not.toBe(99);
     const scale = await apps.readNamespacedDeploymentScale({ namespace: 'cn', name });
     expect(scale.spec?.replicas).toBe(3);
     expect(scale.status?.selector).toBe('app=web');
