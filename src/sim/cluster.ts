@@ -13,6 +13,8 @@ import { NamespaceDefaultsController } from './controllers/namespace-defaults-co
 import { replicaSetController } from './controllers/replicaset-controller.ts';
 import { deploymentController } from './controllers/deployment-controller.ts';
 import { GarbageCollector } from './controllers/garbage-collector.ts';
+import { scheduler } from './controllers/scheduler.ts';
+import { kubelet } from './kubelet/kubelet.ts';
 import { bootstrapCluster, findScenario, SCENARIOS } from './scenarios/index.ts';
 import { generateServingCert } from './tls.ts';
 import { renderKubeconfig } from './kubeconfig.ts';
@@ -36,7 +38,8 @@ export interface SimClusterOptions {
    * Deployment, garbage collector); the differential suite turns the rest off to match a control
    * plane without a scheduler or kubelet.
    */
-  controllers?: { workloads?: boolean };
+  controllers?: { workloads?: boolean; scheduler?: boolean; kubelet?: boolean };
+  kubelet?: { startDelayMs?: number; stopDelayMs?: number };
 }
 
 /** A running simulated cluster: its API server plus in-process controllers. */
@@ -87,6 +90,8 @@ export async function startSimCluster(opts: SimClusterOptions = {}): Promise<Sim
   if (opts.controllers?.workloads !== false) {
     running.push(replicaSetController(service, opts.logger), deploymentController(service, opts.logger), new GarbageCollector(service, { logger: opts.logger }));
   }
+  if (opts.controllers?.scheduler !== false) running.push(scheduler(service, opts.logger));
+  if (opts.controllers?.kubelet !== false) running.push(kubelet(service, { ...opts.kubelet, logger: opts.logger }));
   for (const c of running) c.start();
   scenario.apply(service);
   const app: FastifyInstance = buildSimApiServer(

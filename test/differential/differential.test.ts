@@ -32,7 +32,7 @@ function countLeaves(v: unknown): number {
 
 beforeAll(async () => {
   const start = Date.now();
-  [real, sim] = await Promise.all([startRealCluster(), startSimCluster({ scenario: 'empty', watchWindow: 100 })]);
+  [real, sim] = await Promise.all([startRealCluster(), startSimCluster({ scenario: 'empty', watchWindow: 100, controllers: { scheduler: false, kubelet: false } })]);
   figures.startupMs = Date.now() - start;
   realT = makeTarget('real', real.server, real.adminToken, real.caCert, real.kubeconfig());
   simT = makeTarget('sim', sim.url, sim.tokens.admin, sim.caCert ?? '', sim.kubeconfig());

@@ -21,9 +21,12 @@ function kubeConfigFor(sim: SimCluster, token: string): KubeConfig {
   return kc;
 }
 
-/** Starts a sim in-process on a free loopback port; call `sim.stop()` in afterAll. */
+/**
+ * Starts a sim in-process on a free loopback port; call `sim.stop()` in afterAll. API tests run
+ * without the scheduler and kubelet by default, so nothing but the test writes to their pods.
+ */
 export async function startTestSim(opts: SimClusterOptions = {}): Promise<TestSim> {
-  const sim = await startSimCluster({ port: 0, scenario: 'empty', ...opts });
+  const sim = await startSimCluster({ port: 0, scenario: 'empty', controllers: { scheduler: false, kubelet: false }, ...opts });
   return { sim, kc: kubeConfigFor(sim, sim.tokens.admin), viewer: kubeConfigFor(sim, sim.tokens.readOnly) };
 }
 

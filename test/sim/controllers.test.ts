@@ -1,0 +1,83 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ApiException, AppsV1Api, CoreV1Api, type V1Pod } from '@kubernetes/client-node';
+import { startTestSim, type TestSim } from '../support/sim.ts';
+
+let t: TestSim;
+let core: CoreV1Api;
+let apps: AppsV1Api;
+
+beforeAll(async () => {
+  t = await startTestSim({ scenario: 'demo', controllers: {}, kubelet: { startDelayMs: 50, stopDelayMs: 50 } });
+  core = t.kc.makeApiClient(CoreV1Api);
+  apps = t.kc.makeApiClient(AppsV1Api);
+});
+afterAll(async () => {
+  await t.sim.stop();
+});
+
+async function eventually<T>(what: string, fn: () => Promise<T | undefined>, ms = 10_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+const running = (pods: V1Pod[]): V1Pod[] => pods.filter((p) => p.status?.phase === 'Running' && !p.metadata?.deletionTimestamp);
+
+describe('the simulated cluster behaves like one', () => {
+  it('schedules, starts and readies the demo Deployment, and reports its status', async () => {
+    const dep = await eventually('httpserver available', async () => {
+      const d = await apps.readNamespacedDeployment({ namespace: 'demo', name: 'httpserver' });
+      return d.status?.availableReplicas === 2 ? d : undefined;
+    });
+    expect(dep.status?.conditions?.find((c) => c.type === 'Available')?.status).toBe('True');
+    const pods = running((await core.listNamespacedPod({ namespace: 'demo', labelSelector: 'app=httpserver' })).items);
+    expect(pods).toHaveLength(2);
+    for (const p of pods) {
+      expect(p.spec?.nodeName).toMatch(/^node-\d$/);
+      expect(p.status?.podIP).toMatch(/^10\.244\./);
+      expect(p.status?.containerStatuses?.[0]?.ready).toBe(true);
+      expect(p.metadata?.labels?.['pod-template-hash']).toBeTruthy();
+    }
+  });
+
+  it('rolls out a new template and keeps the old ReplicaSet at zero', async () => {
+    await apps.patchNamespacedDeployment({ namespace: 'demo', name: 'httpserver', body: [{ op: 'replace', path: '/spec/template/spec/containers/0/image', value: 'kubeloop/httpserver:2.0' }] });
+    const done = await eventually('rollout complete', async () => {
+      const rs = (await apps.listNamespacedReplicaSet({ namespace: 'demo' })).items;
+      const fresh = rs.find((r) => r.spec?.template?.spec?.containers[0]?.image === 'kubeloop/httpserver:2.0');
+      const old = rs.filter((r) => r !== fresh);
+      return fresh?.status?.readyReplicas === 2 && old.every((r) => r.spec?.replicas === 0) ? { fresh, old } : undefined;
+    });
+    expect(done.fresh?.metadata?.annotations?.['deployment.kubernetes.io/revision']).toBe('2');
+    const dep = await apps.readNamespacedDeployment({ namespace: 'demo', name: 'httpserver' });
+    expect(dep.metadata?.annotations?.['deployment.kubernetes.io/revision']).toBe('2');
+  });
+
+  it('leaves a pod that fits nowhere Pending with a FailedScheduling event', async () => {
+    await core.createNamespacedPod({ namespace: 'demo', body: { metadata: { name: 'huge' }, spec: { containers: [{ name: 'c', image: 'x', resources: { requests: { cpu: '64' } } }] } } });
+    const ev = await eventually('FailedScheduling', async () => (await core.listNamespacedEvent({ namespace: 'demo', fieldSelector: 'involvedObject.name=huge,reason=FailedScheduling' })).items[0]);
+    expect(ev.message).toBe('0/3 nodes are available: 3 Insufficient cpu.');
+    const pod = await core.readNamespacedPod({ namespace: 'demo', name: 'huge' });
+    expect(pod.status?.conditions?.find((c) => c.type === 'PodScheduled')?.reason).toBe('Unschedulable');
+  });
+
+  it('deletes dependents in the foreground before the owner goes', async () => {
+    await apps.deleteNamespacedDeployment({ namespace: 'demo', name: 'httpserver', propagationPolicy: 'Foreground' });
+    await eventually('deployment gone', async () => {
+      try {
+        await apps.readNamespacedDeployment({ namespace: 'demo', name: 'httpserver' });
+        return undefined;
+      } catch (err) {
+        if (err instanceof ApiException && err.code === 404) return true;
+        throw err;
+      }
+    });
+    const left = (await core.listNamespacedPod({ namespace: 'demo', labelSelector: 'app=httpserver' })).items;
+    expect(left).toEqual([]);
+    expect((await apps.listNamespacedReplicaSet({ namespace: 'demo' })).items).toEqual([]);
+  });
+});
