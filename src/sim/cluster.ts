@@ -14,6 +14,7 @@ import { replicaSetController } from './controllers/replicaset-controller.ts';
 import { deploymentController } from './controllers/deployment-controller.ts';
 import { GarbageCollector } from './controllers/garbage-collector.ts';
 import { scheduler } from './controllers/scheduler.ts';
+import { endpointsController } from './controllers/endpoints-controller.ts';
 import { kubelet } from './kubelet/kubelet.ts';
 import { bootstrapCluster, findScenario, SCENARIOS } from './scenarios/index.ts';
 import { generateServingCert } from './tls.ts';
@@ -88,7 +89,10 @@ export async function startSimCluster(opts: SimClusterOptions = {}): Promise<Sim
   const namespaceDefaults = new NamespaceDefaultsController(service, { caCert: cert?.caCert ?? '', logger: opts.logger });
   const running: { start(): void; stop(): void }[] = [namespaces, namespaceDefaults];
   if (opts.controllers?.workloads !== false) {
-    running.push(replicaSetController(service, opts.logger), deploymentController(service, opts.logger), new GarbageCollector(service, { logger: opts.logger }));
+    running.push(
+      replicaSetController(service, opts.logger), deploymentController(service, opts.logger), endpointsController(service, opts.logger),
+      new GarbageCollector(service, { logger: opts.logger }),
+    );
   }
   if (opts.controllers?.scheduler !== false) running.push(scheduler(service, opts.logger));
   if (opts.controllers?.kubelet !== false) running.push(kubelet(service, { ...opts.kubelet, logger: opts.logger }));

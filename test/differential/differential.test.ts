@@ -15,8 +15,9 @@ import { lifecycle } from './scenarios/lifecycle.ts';
 import { discovery } from './scenarios/discovery.ts';
 import { tables } from './scenarios/tables.ts';
 import { workloads } from './scenarios/workloads.ts';
+import { endpointsScenario } from './scenarios/endpoints.ts';
 
-const SCENARIOS: Scenario[] = [crud, errors, list, watch, lifecycle, discovery, tables, workloads];
+const SCENARIOS: Scenario[] = [crud, errors, list, watch, lifecycle, discovery, tables, workloads, endpointsScenario];
 const allow = loadAllowlist(join(import.meta.dirname, 'allowlist.yaml'));
 
 let real: RealCluster;
