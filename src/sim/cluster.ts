@@ -15,6 +15,7 @@ import { deploymentController } from './controllers/deployment-controller.ts';
 import { GarbageCollector } from './controllers/garbage-collector.ts';
 import { scheduler } from './controllers/scheduler.ts';
 import { endpointsController } from './controllers/endpoints-controller.ts';
+import { jobController } from './controllers/job-controller.ts';
 import { kubelet } from './kubelet/kubelet.ts';
 import { bootstrapCluster, findScenario, SCENARIOS } from './scenarios/index.ts';
 import { generateServingCert } from './tls.ts';
@@ -90,7 +91,7 @@ export async function startSimCluster(opts: SimClusterOptions = {}): Promise<Sim
   const running: { start(): void; stop(): void }[] = [namespaces, namespaceDefaults];
   if (opts.controllers?.workloads !== false) {
     running.push(
-      replicaSetController(service, opts.logger), deploymentController(service, opts.logger), endpointsController(service, opts.logger),
+      replicaSetController(service, opts.logger), deploymentController(service, opts.logger), endpointsController(service, opts.logger), jobController(service, opts.logger),
       new GarbageCollector(service, { logger: opts.logger }),
     );
   }

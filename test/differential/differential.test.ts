@@ -16,8 +16,9 @@ import { discovery } from './scenarios/discovery.ts';
 import { tables } from './scenarios/tables.ts';
 import { workloads } from './scenarios/workloads.ts';
 import { endpointsScenario } from './scenarios/endpoints.ts';
+import { jobs } from './scenarios/jobs.ts';
 
-const SCENARIOS: Scenario[] = [crud, errors, list, watch, lifecycle, discovery, tables, workloads, endpointsScenario];
+const SCENARIOS: Scenario[] = [crud, errors, list, watch, lifecycle, discovery, tables, workloads, endpointsScenario, jobs];
 const allow = loadAllowlist(join(import.meta.dirname, 'allowlist.yaml'));
 
 let real: RealCluster;
