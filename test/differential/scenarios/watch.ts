@@ -34,6 +34,8 @@ export const watch: Scenario = {
     rec.record('single object', summary(await watchEvents(t, `${cms}?watch=true&fieldSelector=metadata.name%3Db`, { count: 1, ms: 3000 })));
     const timed = await watchEvents(t, `${cms}?watch=true&timeoutSeconds=1&resourceVersion=${rv}&labelSelector=none%3Dnone`, { count: 10, ms: 5000 });
     rec.record('timeoutSeconds ends the stream', summary(timed));
+    const withBookmark = await watchEvents(t, `${cms}?watch=true&timeoutSeconds=3&allowWatchBookmarks=true&resourceVersion=${rv}&labelSelector=none%3Dnone`, { count: 10, ms: 6000 });
+    rec.record('bookmark before the deadline', withBookmark.map((e) => ({ type: e.type, object: { ...e.object, metadata: { ...(e.object['metadata'] as object), resourceVersion: '<rv>' } } })));
     // Both keep history back to their start: a watch from resourceVersion 1 replays it.
     const early = await watchEvents(t, `${cms}?watch=true&resourceVersion=1`, { count: 1, ms: 3000 });
     rec.record('watch from resourceVersion 1', summary(early.slice(0, 1)));

@@ -70,6 +70,12 @@ export class WatchSession {
       const t = setTimeout(() => this.close(), this.opts.timeoutMs);
       t.unref();
       this.timers.push(t);
+      // Like the apiserver's cacher: a bookmark 2 s before the deadline, so the client resumes cheaply.
+      if (this.opts.allowBookmarks && this.opts.timeoutMs > 2_000) {
+        const b = setTimeout(() => this.sendBookmark(), this.opts.timeoutMs - 2_000);
+        b.unref();
+        this.timers.push(b);
+      }
     }
   }
 
