@@ -17,8 +17,9 @@ import { tables } from './scenarios/tables.ts';
 import { workloads } from './scenarios/workloads.ts';
 import { endpointsScenario } from './scenarios/endpoints.ts';
 import { jobs } from './scenarios/jobs.ts';
+import { kubectlScenario } from './scenarios/kubectl.ts';
 
-const SCENARIOS: Scenario[] = [crud, errors, list, watch, lifecycle, discovery, tables, workloads, endpointsScenario, jobs];
+const SCENARIOS: Scenario[] = [crud, errors, list, watch, lifecycle, discovery, tables, workloads, endpointsScenario, jobs, kubectlScenario];
 const allow = loadAllowlist(join(import.meta.dirname, 'allowlist.yaml'));
 
 let real: RealCluster;

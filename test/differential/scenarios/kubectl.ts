@@ -1,0 +1,42 @@
+import { createNamespace } from './namespace.ts';
+import { call } from '../target.ts';
+import type { Scenario } from '../scenario.ts';
+import { Kubectl } from '../../support/kubectl.ts';
+
+/** kubectl's own output, ages and random suffixes masked, must read the same on both. */
+function mask(text: string): string[] {
+  return text
+    .split('\n')
+    // Column widths follow the longest cell (an IP, an age): compared with single spaces.
+    .map((l) => l.replace(/ {2,}/g, '  ').replace(/\b\d+(s|m|h|d)(\d+(s|m|h))?\b/g, '<age>').replace(/-[bcdfghjklmnpqrstvwxz2456789]{5}\b/g, '-<suffix>').replace(/\s+$/, ''))
+    .filter((l) => l !== '');
+}
+
+export const kubectlScenario: Scenario = {
+  name: 'kubectl',
+  async run(t, rec) {
+    const ns = t.ns('kubectl');
+    await createNamespace(t, ns);
+    const k = await Kubectl.forKubeconfig(kubeconfigOf(t));
+    await k.ok(['create', 'configmap', 'settings', '-n', ns, '--from-literal=a=1', '--from-literal=b=2']);
+    await k.ok(['create', 'service', 'clusterip', 'web', '-n', ns, '--tcp=80:8080']);
+    await call(t, 'POST', `/api/v1/namespaces/${ns}/pods`, { body: { metadata: { name: 'p', labels: { app: 'web' } }, spec: { containers: [{ name: 'c', image: 'nginx:1.25' }] } } });
+    rec.record('get configmaps', mask(await k.ok(['get', 'configmaps', '-n', ns, '--field-selector=metadata.name=settings'])));
+    rec.record('get pods wide', mask(await k.ok(['get', 'pods', '-n', ns, '-o', 'wide'])));
+    rec.record('get service', mask(await k.ok(['get', 'svc', 'web', '-n', ns])).map((l) => l.replace(/10\.\d+\.\d+\.\d+/, '<ip>')));
+    rec.record('describe configmap', mask(await k.ok(['describe', 'configmap', 'settings', '-n', ns])));
+    rec.record('label and annotate', [await k.ok(['label', 'cm', 'settings', '-n', ns, 'tier=x']), await k.ok(['annotate', 'cm', 'settings', '-n', ns, 'note=y'])]);
+    rec.record('get missing', (await k.run(['get', 'configmap', 'nope', '-n', ns])).stderr.trim());
+    rec.record('delete', await k.ok(['delete', 'configmap', 'settings', '-n', ns]));
+  },
+};
+
+function kubeconfigOf(t: Parameters<Scenario['run']>[0]): string {
+  return `apiVersion: v1
+kind: Config
+clusters: [{name: c, cluster: {server: "${t.server}", certificate-authority-data: "${Buffer.from(t.ca).toString('base64')}"}}]
+users: [{name: u, user: {token: "${t.token}"}}]
+contexts: [{name: c, context: {cluster: c, user: u}}]
+current-context: c
+`;
+}
