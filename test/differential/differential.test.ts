@@ -18,8 +18,10 @@ import { workloads } from './scenarios/workloads.ts';
 import { endpointsScenario } from './scenarios/endpoints.ts';
 import { jobs } from './scenarios/jobs.ts';
 import { kubectlScenario } from './scenarios/kubectl.ts';
+import { compaction } from './scenarios/compaction.ts';
+import { clientNode } from './scenarios/client-node.ts';
 
-const SCENARIOS: Scenario[] = [crud, errors, list, watch, lifecycle, discovery, tables, workloads, endpointsScenario, jobs, kubectlScenario];
+const SCENARIOS: Scenario[] = [crud, errors, list, watch, lifecycle, discovery, tables, workloads, endpointsScenario, jobs, kubectlScenario, compaction, clientNode];
 const allow = loadAllowlist(join(import.meta.dirname, 'allowlist.yaml'));
 
 let real: RealCluster;
@@ -35,10 +37,14 @@ function countLeaves(v: unknown): number {
 
 beforeAll(async () => {
   const start = Date.now();
-  [real, sim] = await Promise.all([startRealCluster(), startSimCluster({ scenario: 'empty', watchWindow: 100, controllers: { scheduler: false, kubelet: false } })]);
+  // Leases run without the watch cache on the real side, so an etcd compaction reaches watches (the 410 path).
+  [real, sim] = await Promise.all([startRealCluster({ apiserverArgs: ['--watch-cache-sizes=leases.coordination.k8s.io#0'] }), startSimCluster({ scenario: 'empty', watchWindow: 100, controllers: { scheduler: false, kubelet: false } })]);
   figures.startupMs = Date.now() - start;
-  realT = makeTarget('real', real.server, real.adminToken, real.caCert, real.kubeconfig());
-  simT = makeTarget('sim', sim.url, sim.tokens.admin, sim.caCert ?? '', sim.kubeconfig());
+  realT = makeTarget('real', real.server, real.adminToken, real.caCert, real.kubeconfig(), async (rv) => {
+    const r = await fetch(`${real.etcdUrl}/v3/kv/compaction`, { method: 'POST', body: JSON.stringify({ revision: rv, physical: true }) });
+    if (!r.ok) throw new Error(`etcd compaction failed: ${r.status} ${await r.text()}`);
+  });
+  simT = makeTarget('sim', sim.url, sim.tokens.admin, sim.caCert ?? '', sim.kubeconfig(), async (rv) => sim.store.compact(Number(rv)));
 }, 1_800_000);
 
 afterAll(async () => {

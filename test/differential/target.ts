@@ -10,6 +10,8 @@ export interface Target {
   kc: KubeConfig;
   /** Per-run namespace prefix so scenarios never collide. */
   ns(base: string): string;
+  /** Compacts the cluster's history up to a resourceVersion (etcd compaction / the sim's store). */
+  compact(rv: string): Promise<void>;
 }
 
 export interface Reply {
@@ -25,10 +27,10 @@ export interface RequestOptions {
   token?: string | null;
 }
 
-export function makeTarget(name: Target['name'], server: string, token: string, ca: string, kubeconfig: string): Target {
+export function makeTarget(name: Target['name'], server: string, token: string, ca: string, kubeconfig: string, compact: (rv: string) => Promise<void>): Target {
   const kc = new KubeConfig();
   kc.loadFromString(kubeconfig);
-  return { name, server, token, ca, kc, ns: (base) => `diff-${base}` };
+  return { name, server, token, ca, kc, ns: (base) => `diff-${base}`, compact };
 }
 
 /** A raw HTTPS call: status plus the parsed JSON body (or the text when it is not JSON). */

@@ -194,10 +194,6 @@ export function expired(message: string): ApiError {
   return new ApiError({ message, reason: 'Expired', code: 410 });
 }
 
-export function gone(message: string): ApiError {
-  return new ApiError({ message, reason: 'Gone', code: 410 });
-}
-
 export function notAcceptable(message: string): ApiError {
   return new ApiError({ message, reason: 'NotAcceptable', code: 406 });
 }

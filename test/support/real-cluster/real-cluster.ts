@@ -26,6 +26,8 @@ export interface RealCluster {
   kubeconfigPath: string;
   dir: string;
   version: string;
+  /** etcd's client URL (plain HTTP on loopback), e.g. for compaction in 410 scenarios. */
+  etcdUrl: string;
   /** Seconds the cold build took (recorded by build.sh), and ms this run spent getting binaries. */
   build: { coldSeconds: number | undefined; ensureMs: number };
   kubeConfig(): KubeConfig;
@@ -129,6 +131,8 @@ function killGroup(pid: number, signal: NodeJS.Signals): void {
 export interface RealClusterOptions {
   withControllerManager?: boolean;
   controllers?: string[];
+  /** Extra kube-apiserver flags (e.g. watch cache sizes). */
+  apiserverArgs?: string[];
 }
 
 /** Starts the control plane; a port taken between probing and binding gets one more try. */
@@ -181,6 +185,7 @@ async function startOnce(opts: RealClusterOptions): Promise<RealCluster> {
       '--service-account-key-file=sa.pub', '--service-account-signing-key-file=sa.key',
       '--service-account-issuer=https://kubernetes.default.svc.cluster.local',
       '--service-cluster-ip-range=10.0.0.0/24', '--endpoint-reconciler-type=none', '--profiling=false',
+      ...(opts.apiserverArgs ?? []),
     ]));
     const caCert = await readFile(join(dir, 'ca.crt'), 'utf8');
     const server = `https://127.0.0.1:${apiPort}`;
@@ -201,7 +206,7 @@ async function startOnce(opts: RealClusterOptions): Promise<RealCluster> {
       }, 120_000);
     }
     return {
-      server, adminToken, readonlyToken, caCert, kubeconfigPath, dir, version, build,
+      server, adminToken, readonlyToken, caCert, kubeconfigPath, dir, version, build, etcdUrl: `http://127.0.0.1:${etcdClient}`,
       kubeconfig: () => kubeconfig,
       kubeConfig() {
         const kc = new KubeConfig();

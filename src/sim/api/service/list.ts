@@ -1,7 +1,7 @@
 import type { ResourceDef } from '../registry.ts';
 import type { ObjectStore } from '../store/object-store.ts';
 import type { StoredObject } from '../store/stored.ts';
-import { ApiError, badRequest, gone, invalid } from '../errors.ts';
+import { ApiError, badRequest, expired, invalid } from '../errors.ts';
 import { goJsonError } from '../go-json.ts';
 import { isEverything, matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector } from '../selectors.ts';
 import type { ListOptions } from './types.ts';
@@ -105,8 +105,8 @@ export function listObjects(store: ObjectStore, def: ResourceDef, opts: ListOpti
 
   const source = store.listAt(def, namespace, atRv);
   if (!source) {
-    if (opts.continueToken) throw gone(TOO_OLD_CONTINUE);
-    throw gone(`too old resource version: ${atRv} (${store.oldestResumable(def)})`);
+    // Both come from etcd in kube-apiserver: ResourceExpired (410, reason Expired).
+    throw expired(opts.continueToken ? TOO_OLD_CONTINUE : 'The resourceVersion for the provided list is too old.');
   }
   const startIdx = start === '' ? 0 : firstIndexAtOrAfter(source, start);
   const items: StoredObject[] = [];

@@ -27,6 +27,11 @@ export class EventRing {
     }
   }
 
+  /** Forgets history up to `rv`, whatever the window still holds (like an etcd compaction). */
+  compactThrough(rv: number): void {
+    this.compactedThrough = Math.max(this.compactedThrough, rv);
+  }
+
   /** True when every event after `rv` is still in the window. */
   covers(rv: number): boolean {
     return rv >= this.compactedThrough;

@@ -134,6 +134,11 @@ export class ObjectStore {
     return t.events.since(rv);
   }
 
+  /** Compacts history up to `rv` for every resource: older watches and snapshot lists get 410. */
+  compact(rv: number): void {
+    for (const t of this.tables.values()) t.events.compactThrough(rv);
+  }
+
   oldestResumable(def: ResourceDef): number {
     return this.table(def).events.oldestResumable();
   }
