@@ -41,7 +41,7 @@ export interface SimClusterOptions {
    * plane without a scheduler or kubelet.
    */
   controllers?: { workloads?: boolean; scheduler?: boolean; kubelet?: boolean };
-  kubelet?: { startDelayMs?: number; stopDelayMs?: number };
+  kubelet?: { startDelayMs?: number; stopDelayMs?: number; backoffBaseMs?: number; backoffMaxMs?: number; jobRunMs?: number };
 }
 
 /** A running simulated cluster: its API server plus in-process controllers. */
@@ -96,7 +96,7 @@ export async function startSimCluster(opts: SimClusterOptions = {}): Promise<Sim
     );
   }
   if (opts.controllers?.scheduler !== false) running.push(scheduler(service, opts.logger));
-  if (opts.controllers?.kubelet !== false) running.push(kubelet(service, { ...opts.kubelet, logger: opts.logger }));
+  if (opts.controllers?.kubelet !== false) running.push(kubelet(service, { ...opts.kubelet, logs, logger: opts.logger }));
   for (const c of running) c.start();
   scenario.apply(service);
   const app: FastifyInstance = buildSimApiServer(

@@ -16,6 +16,8 @@ export interface ControllerSpec {
   allKeys: () => string[];
   reconcile: (key: string) => void;
   resyncMs?: number;
+  /** Releases what the controller holds besides its queue (timers of simulated containers). */
+  onStop?: () => void;
 }
 
 export class Controller {
@@ -43,6 +45,7 @@ export class Controller {
     this.stopped = true;
     for (const off of this.offs) off();
     if (this.timer) clearInterval(this.timer);
+    this.spec.onStop?.();
   }
 
   enqueue(...keys: string[]): void {

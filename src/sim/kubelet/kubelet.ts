@@ -1,11 +1,17 @@
 import type { Logger } from 'pino';
 import type { KubeObject, ResourceDef } from '../api/registry.ts';
 import type { ResourceService } from '../api/service/resource-service.ts';
+import type { LogStore } from '../api/logs/log-store.ts';
 import { formatTime } from '../api/service/object-meta.ts';
 import { isApiError } from '../api/errors.ts';
 import { isPlainObject } from '../../util/deep-equal.ts';
 import { Controller, splitKey } from '../controllers/controller.ts';
 import { EventRecorder } from '../controllers/events.ts';
+import { controllerRef } from '../controllers/pods.ts';
+import { parseModel } from '../workloads/model.ts';
+import { ContainerRuntime, type BackoffPolicy } from './container-runtime.ts';
+import { renderPodStatus } from './pod-status.ts';
+import { appLogLine } from './log-lines.ts';
 
 type Obj = Record<string, unknown>;
 
@@ -14,49 +20,47 @@ function obj(v: unknown): Obj {
 }
 
 export interface KubeletOptions {
-  /** Time from binding to containers running (image pull + start). */
+  /** Time from binding to a container running (image pull + start). */
   startDelayMs?: number;
   /** Upper bound on how long a terminating pod takes to stop (its grace period is the other). */
   stopDelayMs?: number;
+  /** CrashLoopBackOff: first back-off and ceiling (Kubernetes: 10 s and 5 min). */
+  backoffBaseMs?: number;
+  backoffMaxMs?: number;
+  /** Default run time of a Job's container without a model annotation. */
+  jobRunMs?: number;
+  logs?: LogStore;
   logger?: Logger;
 }
 
-function containers(pod: KubeObject): Obj[] {
-  const list = obj(pod.spec)['containers'];
-  return Array.isArray(list) ? list.map(obj) : [];
+interface PodRuntime {
+  uid: string;
+  node: string;
+  podIP: string;
+  startTime: string;
+  containers: ContainerRuntime[];
+  logTimer?: NodeJS.Timeout;
+  stopping?: NodeJS.Timeout;
 }
 
 /**
- * The kubelet of every simulated node: reports a bound pod ContainerCreating, then Running and
- * Ready (after its readiness probe's initial delay), fails images it cannot pull, and confirms
- * graceful deletions. Container behaviour over time (crashes, leaks) is the workload models' job.
+ * The kubelet of every simulated node: runs each bound pod's containers through their workload
+ * model (crashes, OOM kills, completion), restarts them by policy with CrashLoopBackOff, writes
+ * their logs, reports status, and confirms graceful deletions.
  */
 export function kubelet(svc: ResourceService, opts: KubeletOptions = {}): Controller {
   const podDef = svc.registry.find('', 'v1', 'pods') as ResourceDef;
   const nodeDef = svc.registry.find('', 'v1', 'nodes') as ResourceDef;
-  const timers = new Map<string, NodeJS.Timeout>();
-  const started = new Set<string>();
-  const ips = new Map<string, number>();
-  let ctl: Controller;
-
-  const later = (uid: string, ms: number, key: string): void => {
-    if (timers.has(uid)) return;
-    const t = setTimeout(() => {
-      timers.delete(uid);
-      started.add(uid);
-      ctl.enqueue(key);
-    }, ms);
-    t.unref();
-    timers.set(uid, t);
-  };
-
+  const runtimes = new Map<string, PodRuntime>();
   const recorders = new Map<string, EventRecorder>();
-  const eventsFor = (node: string): EventRecorder => {
+  const dirty = new Set<string>();
+  const ips = new Map<string, number>();
+  const policy: BackoffPolicy = { baseMs: opts.backoffBaseMs ?? 10_000, maxMs: opts.backoffMaxMs ?? 300_000, startDelayMs: opts.startDelayMs ?? 300 };
+  let flushScheduled = false;
+
+  const recorder = (node: string): EventRecorder => {
     let r = recorders.get(node);
-    if (!r) {
-      r = new EventRecorder(svc, { component: 'kubelet', host: node });
-      recorders.set(node, r);
-    }
+    if (!r) recorders.set(node, (r = new EventRecorder(svc, { component: 'kubelet', host: node })));
     return r;
   };
 
@@ -68,117 +72,134 @@ export function kubelet(svc: ResourceService, opts: KubeletOptions = {}): Contro
     return `${a}.${b}.${c}.${(n % 253) + 1}`;
   };
 
-  const writeStatus = (key: string, status: Obj): void => {
+  /** Status writes are coalesced: many container changes in one tick become one update. */
+  const markDirty = (key: string): void => {
+    dirty.add(key);
+    if (flushScheduled) return;
+    flushScheduled = true;
+    setImmediate(() => {
+      flushScheduled = false;
+      for (const k of [...dirty]) writeStatus(k);
+      dirty.clear();
+    });
+  };
+
+  const writeStatus = (key: string): void => {
     const { namespace, name } = splitKey(key);
     const current = svc.store.get(podDef, namespace, name);
-    if (!current) return;
+    const rt = current ? runtimes.get(current.obj.metadata.uid ?? '') : undefined;
+    if (!current || !rt || current.obj.metadata.deletionTimestamp) return;
+    const status = renderPodStatus({
+      previous: obj(current.obj.status), containers: rt.containers, restartPolicy: String(obj(current.obj.spec)['restartPolicy'] ?? 'Always'),
+      podIP: rt.containers.some((c) => c.started) || rt.containers.length > 0 ? rt.podIP : undefined, hostIP: hostIp(svc, nodeDef, rt.node), startTime: rt.startTime, uid: rt.uid, now: formatTime(svc.now()),
+    });
     svc.commitUpdate({ def: podDef, namespace, name }, current, { ...structuredClone(current.obj), status }, 'status');
+  };
+
+  const launch = (key: string, pod: KubeObject, node: KubeObject): void => {
+    const uid = pod.metadata.uid ?? '';
+    const nodeName = node.metadata.name ?? '';
+    const { model, issues } = parseModel(pod);
+    const events = recorder(nodeName);
+    for (const i of issues) events.record(pod, 'Warning', 'InvalidSimAnnotation', `${i.annotation}: ${JSON.stringify(i.value)} ignored: ${i.reason}`);
+    const isJob = controllerRef(pod)?.kind === 'Job';
+    if (isJob && model.crashAfterMs === undefined && model.runForMs === undefined && model.oomAfterMs === undefined) model.runForMs = opts.jobRunMs ?? 1_000;
+    const restartPolicy = String(obj(pod.spec)['restartPolicy'] ?? 'Always');
+    const rt: PodRuntime = { uid, node: nodeName, podIP: podIp(node), startTime: formatTime(svc.now()), containers: [] };
+    for (const c of Array.isArray(obj(pod.spec)['containers']) ? (obj(pod.spec)['containers'] as unknown[]).map(obj) : []) {
+      const name = String(c['name']);
+      const readinessDelay = Number(obj(c['readinessProbe'])['initialDelaySeconds'] ?? 0) * 1000;
+      rt.containers.push(new ContainerRuntime(name, String(c['image'] ?? ''), model, restartPolicy, readinessDelay, policy, {
+        now: () => svc.now(),
+        changed: () => markDirty(key),
+        log: (line) => opts.logs?.append(uid, name, line, svc.now()),
+        newInstance: (n) => opts.logs?.startInstance(uid, name, n),
+        endInstance: () => opts.logs?.endInstance(uid, name),
+        event: (type, reason, message) => events.record(pod, type, reason, message, `spec.containers{${name}}`),
+      }));
+    }
+    runtimes.set(uid, rt);
+    if (model.logLinesPerSec > 0 && opts.logs) {
+      let seq = 0;
+      rt.logTimer = setInterval(() => {
+        for (const c of rt.containers) {
+          if (c.state.kind !== 'running') continue;
+          for (let i = 0; i < model.logLinesPerSec; i++) opts.logs?.append(uid, c.name, appLogLine(seq++, svc.now()), svc.now());
+        }
+      }, 1_000);
+      rt.logTimer.unref();
+    }
+    for (const c of rt.containers) c.begin();
+    markDirty(key);
+  };
+
+  const terminate = (key: string, pod: KubeObject, rt: PodRuntime): void => {
+    if (rt.stopping) return;
+    const { namespace, name } = splitKey(key);
+    for (const c of rt.containers) recorder(rt.node).record(pod, 'Normal', 'Killing', `Stopping container ${c.name}`, `spec.containers{${c.name}}`);
+    const grace = (pod.metadata.deletionGracePeriodSeconds ?? 30) * 1000;
+    rt.stopping = setTimeout(() => {
+      release(rt);
+      try {
+        svc.delete({ def: podDef, namespace, name }, { gracePeriodSeconds: 0 });
+      } catch (err) {
+        if (!isApiError(err) || err.code !== 404) opts.logger?.warn({ err, pod: key }, 'kubelet: could not confirm a deletion');
+      }
+    }, Math.min(grace, opts.stopDelayMs ?? 1_000));
+    rt.stopping.unref();
+  };
+
+  const release = (rt: PodRuntime): void => {
+    for (const c of rt.containers) c.stop();
+    if (rt.logTimer) clearInterval(rt.logTimer);
+    runtimes.delete(rt.uid);
   };
 
   const reconcile = (key: string): void => {
     const { namespace, name } = splitKey(key);
     const pod = svc.store.get(podDef, namespace, name)?.obj;
-    const nodeName = pod ? obj(pod.spec)['nodeName'] : undefined;
-    if (!pod || typeof nodeName !== 'string') return;
-    const node = svc.store.get(nodeDef, undefined, nodeName)?.obj;
+    if (!pod) return;
+    const nodeName = obj(pod.spec)['nodeName'];
+    const node = typeof nodeName === 'string' ? svc.store.get(nodeDef, undefined, nodeName)?.obj : undefined;
     if (!node) return;
-    const uid = pod.metadata.uid ?? '';
-    const events = eventsFor(nodeName);
+    const rt = runtimes.get(pod.metadata.uid ?? '');
     if (pod.metadata.deletionTimestamp) {
-      const grace = (pod.metadata.deletionGracePeriodSeconds ?? 30) * 1000;
-      const stopKey = `stop:${uid}`;
-      if (!timers.has(stopKey) && !started.has(stopKey)) {
-        for (const c of containers(pod)) events.record(pod, 'Normal', 'Killing', `Stopping container ${String(c['name'])}`, `spec.containers{${String(c['name'])}}`);
-        started.add(stopKey);
-        const t = setTimeout(() => {
-          timers.delete(stopKey);
-          try {
-            svc.delete({ def: podDef, namespace, name }, { gracePeriodSeconds: 0 });
-          } catch (err) {
-            if (!isApiError(err) || err.code !== 404) opts.logger?.warn({ err, pod: key }, 'kubelet: could not confirm a deletion');
-          }
-        }, Math.min(grace, opts.stopDelayMs ?? 1_000));
-        t.unref();
-        timers.set(stopKey, t);
-      }
+      if (rt) terminate(key, pod, rt);
+      else svc.delete({ def: podDef, namespace, name }, { gracePeriodSeconds: 0 });
       return;
     }
-    const status = obj(pod.status);
-    const phase = status['phase'];
-    if (phase === 'Succeeded' || phase === 'Failed') return;
-    const now = formatTime(svc.now());
-    const names = containers(pod).map((c) => String(c['name']));
-    if (!Array.isArray(status['containerStatuses'])) {
-      writeStatus(key, {
-        ...status, phase: 'Pending', hostIP: firstAddress(node), startTime: now,
-        conditions: conditions(status, { Initialized: 'True', Ready: 'False', ContainersReady: 'False', PodScheduled: 'True' }, now, names),
-        containerStatuses: containers(pod).map((c) => ({ name: c['name'], state: { waiting: { reason: 'ContainerCreating' } }, lastState: {}, ready: false, restartCount: 0, image: c['image'], imageID: '', started: false })),
-      });
-      later(uid, opts.startDelayMs ?? 300, key);
-      return;
-    }
-    // Each pod goes through the start transition once; later passes leave its status alone.
-    if (!started.has(uid) || started.has(`ran:${uid}`)) return;
-    started.add(`ran:${uid}`);
-    const pullable = (c: Obj): boolean => !String(c['image'] ?? '').includes('does-not-exist');
-    const all = containers(pod);
-    for (const c of all) {
-      const fieldPath = `spec.containers{${String(c['name'])}}`;
-      if (pullable(c)) {
-        events.record(pod, 'Normal', 'Pulled', `Container image "${String(c['image'])}" already present on machine`, fieldPath);
-        events.record(pod, 'Normal', 'Created', `Created container ${String(c['name'])}`, fieldPath);
-        events.record(pod, 'Normal', 'Started', `Started container ${String(c['name'])}`, fieldPath);
-      } else {
-        events.record(pod, 'Warning', 'Failed', `Failed to pull image "${String(c['image'])}": rpc error: code = NotFound desc = failed to pull and unpack image "${String(c['image'])}": not found`, fieldPath);
-        events.record(pod, 'Normal', 'BackOff', `Back-off pulling image "${String(c['image'])}"`, fieldPath);
-      }
-    }
-    const ready = all.every(pullable);
-    writeStatus(key, {
-      ...status,
-      phase: ready ? 'Running' : 'Pending',
-      podIP: podIp(node),
-      conditions: conditions(status, { Initialized: 'True', Ready: ready ? 'True' : 'False', ContainersReady: ready ? 'True' : 'False', PodScheduled: 'True' }, now, ready ? [] : all.filter((c) => !pullable(c)).map((c) => String(c['name']))),
-      containerStatuses: all.map((c, i) => ({
-        name: c['name'],
-        state: pullable(c) ? { running: { startedAt: now } } : { waiting: { reason: 'ImagePullBackOff', message: `Back-off pulling image "${String(c['image'])}"` } },
-        lastState: {},
-        ready: pullable(c),
-        restartCount: 0,
-        image: c['image'],
-        imageID: pullable(c) ? `docker.io/library/${String(c['image'])}@sha256:${'0'.repeat(63)}${i}` : '',
-        ...(pullable(c) ? { containerID: `containerd://${uid.replace(/-/g, '')}${i}` } : {}),
-        started: pullable(c),
-      })),
-    });
+    if (!rt) launch(key, pod, node);
   };
 
-  ctl = new Controller(svc, {
+  const ctl = new Controller(svc, {
     name: 'kubelet',
-    watches: [{ def: podDef, keys: (e) => (e.type === 'DELETED' ? [] : [e.key]) }],
+    watches: [{
+      def: podDef,
+      keys: (e) => {
+        if (e.type === 'DELETED') {
+          const rt = runtimes.get(e.object.obj.metadata.uid ?? '');
+          if (rt) release(rt);
+          return [];
+        }
+        return [e.key];
+      },
+    }],
     allKeys: () => svc.store.listCurrent(podDef, undefined).filter((so) => obj(so.obj.spec)['nodeName']).map((so) => so.key),
     reconcile,
     resyncMs: 5_000,
+    onStop: () => {
+      for (const rt of [...runtimes.values()]) {
+        release(rt);
+        if (rt.stopping) clearTimeout(rt.stopping);
+      }
+    },
   }, opts.logger);
   return ctl;
 }
 
-function firstAddress(node: KubeObject): string {
-  const addrs = obj(node.status)['addresses'];
+function hostIp(svc: ResourceService, nodeDef: ResourceDef, nodeName: string): string {
+  const node = svc.store.get(nodeDef, undefined, nodeName)?.obj;
+  const addrs = node ? obj(node.status)['addresses'] : undefined;
   const internal = Array.isArray(addrs) ? addrs.map(obj).find((a) => a['type'] === 'InternalIP') : undefined;
   return String(internal?.['address'] ?? '10.0.0.1');
-}
-
-/** Pod conditions in the kubelet's order, keeping transition times of unchanged ones. */
-function conditions(status: Obj, want: Record<string, string>, now: string, notReady: string[]): Obj[] {
-  const prev = Array.isArray(status['conditions']) ? status['conditions'].map(obj) : [];
-  return Object.entries(want).map(([type, s]) => {
-    const old = prev.find((c) => c['type'] === type);
-    const c: Obj = { type, status: s, lastProbeTime: null, lastTransitionTime: old && old['status'] === s ? old['lastTransitionTime'] : now };
-    if (s === 'False' && (type === 'Ready' || type === 'ContainersReady')) {
-      c['reason'] = 'ContainersNotReady';
-      c['message'] = `containers with unready status: [${notReady.join(' ')}]`;
-    }
-    return c;
-  });
 }

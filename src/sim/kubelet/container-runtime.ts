@@ -1,0 +1,145 @@
+import type { ContainerModel } from '../workloads/model.ts';
+
+/** One container's observable state, as the kubelet reports it in containerStatuses. */
+export type ContainerState =
+  | { kind: 'waiting'; reason: string; message?: string }
+  | { kind: 'running'; startedAt: string }
+  | { kind: 'terminated'; exitCode: number; reason: string; startedAt: string; finishedAt: string };
+
+export interface RuntimeHooks {
+  now(): Date;
+  changed(): void;
+  log(line: string): void;
+  newInstance(restartCount: number): void;
+  endInstance(): void;
+  event(type: 'Normal' | 'Warning', reason: string, message: string): void;
+}
+
+export interface BackoffPolicy {
+  /** First back-off (Kubernetes: 10 s). */
+  baseMs: number;
+  /** Ceiling (Kubernetes: 5 min). */
+  maxMs: number;
+  startDelayMs: number;
+}
+
+function iso(d: Date): string {
+  return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/**
+ * A simulated container's lifecycle: ContainerCreating -> Running (-> exit by its model) and the
+ * kubelet's restart policy with CrashLoopBackOff: the first restart is immediate, later ones wait
+ * 10 s doubling to 5 min, and a container that ran 10 min without failing starts over at 10 s.
+ */
+export class ContainerRuntime {
+  state: ContainerState = { kind: 'waiting', reason: 'ContainerCreating' };
+  lastTerminated: Extract<ContainerState, { kind: 'terminated' }> | undefined;
+  restartCount = 0;
+  ready = false;
+  started = false;
+  private backoffMs = 0;
+  private readonly timers = new Set<NodeJS.Timeout>();
+
+  constructor(
+    readonly name: string,
+    readonly image: string,
+    private readonly model: ContainerModel,
+    private readonly restartPolicy: string,
+    private readonly readinessDelayMs: number,
+    private readonly policy: BackoffPolicy,
+    private readonly hooks: RuntimeHooks,
+  ) {}
+
+  begin(): void {
+    this.after(this.policy.startDelayMs, () => this.start());
+  }
+
+  stop(): void {
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+  }
+
+  private after(ms: number, fn: () => void): void {
+    const t = setTimeout(() => {
+      this.timers.delete(t);
+      fn();
+    }, Math.max(0, ms));
+    t.unref();
+    this.timers.add(t);
+  }
+
+  private start(): void {
+    if (this.image.includes('does-not-exist')) {
+      this.state = { kind: 'waiting', reason: 'ErrImagePull', message: `rpc error: code = NotFound desc = failed to pull and unpack image "${this.image}": not found` };
+      this.hooks.event('Warning', 'Failed', `Failed to pull image "${this.image}": ${this.state.message ?? ''}`);
+      this.hooks.changed();
+      this.after(this.policy.startDelayMs, () => {
+        this.state = { kind: 'waiting', reason: 'ImagePullBackOff', message: `Back-off pulling image "${this.image}"` };
+        this.hooks.event('Normal', 'BackOff', `Back-off pulling image "${this.image}"`);
+        this.hooks.changed();
+      });
+      return;
+    }
+    const startedAt = this.hooks.now();
+    this.hooks.newInstance(this.restartCount);
+    this.hooks.event('Normal', 'Pulled', `Container image "${this.image}" already present on machine`);
+    this.hooks.event('Normal', 'Created', `Created container ${this.name}`);
+    this.hooks.event('Normal', 'Started', `Started container ${this.name}`);
+    this.state = { kind: 'running', startedAt: iso(startedAt) };
+    this.started = true;
+    this.ready = this.readinessDelayMs <= 0;
+    if (!this.ready) this.after(this.readinessDelayMs, () => this.setReady(true));
+    if (this.model.unreadyAfterMs !== undefined) this.after(this.model.unreadyAfterMs, () => this.setReady(false));
+    this.hooks.log(`Starting ${this.name} (${this.image})`);
+    this.scheduleExit(startedAt);
+    this.hooks.changed();
+  }
+
+  private setReady(ready: boolean): void {
+    if (this.state.kind !== 'running' || this.ready === ready) return;
+    this.ready = ready;
+    this.hooks.changed();
+  }
+
+  private scheduleExit(startedAt: Date): void {
+    const exits: { at: number; code: number; reason: string }[] = [];
+    if (this.model.crashAfterMs !== undefined) exits.push({ at: this.model.crashAfterMs, code: this.model.exitCode, reason: this.model.exitCode === 0 ? 'Completed' : 'Error' });
+    if (this.model.oomAfterMs !== undefined) exits.push({ at: this.model.oomAfterMs, code: 137, reason: 'OOMKilled' });
+    if (this.model.runForMs !== undefined) exits.push({ at: this.model.runForMs, code: 0, reason: 'Completed' });
+    exits.sort((a, b) => a.at - b.at);
+    const first = exits[0];
+    if (first) this.after(first.at, () => this.exit(first.code, first.reason, startedAt));
+  }
+
+  private exit(code: number, reason: string, startedAt: Date): void {
+    if (reason !== 'OOMKilled' && this.model.crashLog) for (const line of this.model.crashLog.split(/\r?\n/)) this.hooks.log(line);
+    const finished = this.hooks.now();
+    this.hooks.endInstance();
+    const terminated = { kind: 'terminated' as const, exitCode: code, reason, startedAt: iso(startedAt), finishedAt: iso(finished) };
+    this.state = terminated;
+    this.ready = false;
+    this.hooks.changed();
+    const restart = this.restartPolicy === 'Always' || (this.restartPolicy === 'OnFailure' && code !== 0);
+    if (!restart) return;
+    // Ten minutes of clean running resets the back-off, as the kubelet's does.
+    if (finished.getTime() - startedAt.getTime() >= 10 * 60_000) this.backoffMs = 0;
+    const delay = this.backoffMs;
+    this.backoffMs = delay === 0 ? this.policy.baseMs : Math.min(delay * 2, this.policy.maxMs);
+    this.lastTerminated = terminated;
+    this.restartCount++;
+    if (delay === 0) {
+      this.after(0, () => this.start());
+      return;
+    }
+    this.state = { kind: 'waiting', reason: 'CrashLoopBackOff', message: `back-off ${formatSeconds(delay)} restarting failed container=${this.name}` };
+    this.hooks.event('Warning', 'BackOff', `Back-off restarting failed container ${this.name}`);
+    this.hooks.changed();
+    this.after(delay, () => this.start());
+  }
+}
+
+function formatSeconds(ms: number): string {
+  const s = Math.round(ms / 1000);
+  return s >= 60 ? `${Math.floor(s / 60)}m${s % 60}s` : `${s}s`;
+}

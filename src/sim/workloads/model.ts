@@ -1,0 +1,85 @@
+import type { KubeObject } from '../api/registry.ts';
+
+/**
+ * What a simulated container does, set per workload by pod-template annotations
+ * (sim.kubeloop.dev/*). Invalid values are reported (a Warning event) and ignored, never fatal.
+ */
+export interface ContainerModel {
+  /** The container exits this many ms after each start (every run). */
+  crashAfterMs?: number;
+  exitCode: number;
+  /** A line (or stack trace, \n-separated) logged just before the exit. */
+  crashLog?: string;
+  /** The container is OOMKilled this many ms after each start. */
+  oomAfterMs?: number;
+  /** Readiness turns false this many ms after start. */
+  unreadyAfterMs?: number;
+  /** For run-to-completion pods (Jobs): exit 0 after this long. */
+  runForMs?: number;
+  logLinesPerSec: number;
+  cpuMillicores?: number;
+  memoryMiB?: number;
+  leakMemoryMiBPerMin: number;
+  leakCloseWaitPerMin: number;
+  leakZombiesPerMin: number;
+  leakFdsPerMin: number;
+}
+
+export interface ModelIssue {
+  annotation: string;
+  value: string;
+  reason: string;
+}
+
+const PREFIX = 'sim.kubeloop.dev/';
+
+/** "90s", "5m", "1h30m", "250ms" -> milliseconds (Go duration syntax). */
+export function parseDuration(text: string): number | undefined {
+  const re = /(\d+(?:\.\d+)?)(ms|s|m|h)/g;
+  let total = 0;
+  let consumed = 0;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] as 'ms' | 's' | 'm' | 'h'];
+    total += Number(m[1]) * unit;
+    consumed += m[0].length;
+  }
+  return consumed === text.length && consumed > 0 ? total : undefined;
+}
+
+export function parseModel(pod: KubeObject): { model: ContainerModel; issues: ModelIssue[] } {
+  const a = pod.metadata.annotations ?? {};
+  const issues: ModelIssue[] = [];
+  const model: ContainerModel = { exitCode: 1, logLinesPerSec: 0, leakMemoryMiBPerMin: 0, leakCloseWaitPerMin: 0, leakZombiesPerMin: 0, leakFdsPerMin: 0 };
+  const duration = (key: string): number | undefined => {
+    const raw = a[PREFIX + key];
+    if (raw === undefined) return undefined;
+    const ms = parseDuration(raw.trim());
+    if (ms === undefined) issues.push({ annotation: PREFIX + key, value: raw, reason: 'expected a duration such as 90s, 5m or 1h30m' });
+    return ms;
+  };
+  const number = (key: string, min: number, max: number): number | undefined => {
+    const raw = a[PREFIX + key];
+    if (raw === undefined) return undefined;
+    const n = Number(raw);
+    if (raw.trim() === '' || !Number.isFinite(n) || n < min || n > max) {
+      issues.push({ annotation: PREFIX + key, value: raw, reason: `expected a number from ${min} to ${max}` });
+      return undefined;
+    }
+    return n;
+  };
+  model.crashAfterMs = duration('crash-after');
+  model.oomAfterMs = duration('oom-after');
+  model.unreadyAfterMs = duration('unready-after');
+  model.runForMs = duration('run-for');
+  model.exitCode = number('exit-code', 0, 255) ?? 1;
+  // Annotations are one-line strings in most tooling: \n and \t escapes stand for newline and tab.
+  model.crashLog = a[`${PREFIX}crash-log`]?.replace(/\\n/g, '\n').replace(/\\t/g, '\t');
+  model.logLinesPerSec = number('log-lines-per-sec', 0, 10_000) ?? 0;
+  model.cpuMillicores = number('cpu-millicores', 0, 1_000_000);
+  model.memoryMiB = number('memory-mib', 0, 1_048_576);
+  model.leakMemoryMiBPerMin = number('leak-memory-mib-per-min', 0, 100_000) ?? 0;
+  model.leakCloseWaitPerMin = number('leak-close-wait-per-min', 0, 100_000) ?? 0;
+  model.leakZombiesPerMin = number('leak-zombies-per-min', 0, 100_000) ?? 0;
+  model.leakFdsPerMin = number('leak-fds-per-min', 0, 100_000) ?? 0;
+  return { model, issues };
+}

@@ -1,0 +1,96 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BatchV1Api, CoreV1Api, type V1Pod } from '@kubernetes/client-node';
+import { startTestSim, type TestSim } from '../support/sim.ts';
+import { addNode } from '../../src/sim/scenarios/index.ts';
+
+let t: TestSim;
+let core: CoreV1Api;
+
+beforeAll(async () => {
+  t = await startTestSim({ controllers: {}, kubelet: { startDelayMs: 20, stopDelayMs: 20, backoffBaseMs: 300, backoffMaxMs: 1200, jobRunMs: 100 } });
+  addNode(t.sim.service, 'node-1', 0);
+  core = t.kc.makeApiClient(CoreV1Api);
+  await core.createNamespace({ body: { metadata: { name: 'k' } } });
+});
+afterAll(async () => {
+  await t.sim.stop();
+});
+
+async function eventually<T>(what: string, fn: () => Promise<T | undefined>, ms = 10_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+function pod(name: string, annotations: Record<string, string>, restartPolicy = 'Always'): V1Pod {
+  return { metadata: { name, annotations }, spec: { restartPolicy, containers: [{ name: 'app', image: 'kubeloop/app:1' }] } };
+}
+
+describe('the simulated kubelet', () => {
+  it('restarts a crashing container with CrashLoopBackOff and keeps the previous logs', async () => {
+    await core.createNamespacedPod({ namespace: 'k', body: pod('crasher', { 'sim.kubeloop.dev/crash-after': '100ms', 'sim.kubeloop.dev/exit-code': '2', 'sim.kubeloop.dev/crash-log': 'java.lang.NullPointerException\\n\\tat com.ruoyi.Main.run(Main.java:42)' }) });
+    const backoff = await eventually('CrashLoopBackOff', async () => {
+      const p = await core.readNamespacedPod({ namespace: 'k', name: 'crasher' });
+      const cs = p.status?.containerStatuses?.[0];
+      return cs?.state?.waiting?.reason === 'CrashLoopBackOff' ? cs : undefined;
+    });
+    expect(backoff.restartCount).toBeGreaterThanOrEqual(1);
+    expect(backoff.lastState?.terminated?.exitCode).toBe(2);
+    expect(backoff.lastState?.terminated?.reason).toBe('Error');
+    const previous = await core.readNamespacedPodLog({ namespace: 'k', name: 'crasher', previous: true });
+    expect(previous).toContain('java.lang.NullPointerException');
+    expect(previous).toContain('\tat com.ruoyi.Main.run(Main.java:42)');
+    const events = await core.listNamespacedEvent({ namespace: 'k', fieldSelector: 'involvedObject.name=crasher,reason=BackOff' });
+    expect(events.items[0]?.message).toBe('Back-off restarting failed container app');
+  });
+
+  it('reports OOMKilled with exit code 137', async () => {
+    await core.createNamespacedPod({ namespace: 'k', body: pod('oom', { 'sim.kubeloop.dev/oom-after': '80ms' }) });
+    const cs = await eventually('OOMKilled', async () => {
+      const s = (await core.readNamespacedPod({ namespace: 'k', name: 'oom' })).status?.containerStatuses?.[0];
+      return s?.lastState?.terminated?.reason === 'OOMKilled' || s?.state?.terminated?.reason === 'OOMKilled' ? s : undefined;
+    });
+    expect((cs.lastState?.terminated ?? cs.state?.terminated)?.exitCode).toBe(137);
+  });
+
+  it('honours restartPolicy Never: a failed container stays terminated and the pod Failed', async () => {
+    await core.createNamespacedPod({ namespace: 'k', body: pod('once', { 'sim.kubeloop.dev/crash-after': '50ms', 'sim.kubeloop.dev/exit-code': '3' }, 'Never') });
+    const p = await eventually('Failed', async () => {
+      const x = await core.readNamespacedPod({ namespace: 'k', name: 'once' });
+      return x.status?.phase === 'Failed' ? x : undefined;
+    });
+    expect(p.status?.containerStatuses?.[0]?.restartCount).toBe(0);
+    expect(p.status?.containerStatuses?.[0]?.state?.terminated?.exitCode).toBe(3);
+  });
+
+  it('reports an image that cannot be pulled and a bad model annotation as events', async () => {
+    await core.createNamespacedPod({ namespace: 'k', body: { metadata: { name: 'nopull', annotations: { 'sim.kubeloop.dev/crash-after': 'soon' } }, spec: { containers: [{ name: 'app', image: 'example/does-not-exist:1' }] } } });
+    await eventually('ImagePullBackOff', async () => {
+      const s = (await core.readNamespacedPod({ namespace: 'k', name: 'nopull' })).status?.containerStatuses?.[0];
+      return s?.state?.waiting?.reason === 'ImagePullBackOff' ? true : undefined;
+    });
+    const warn = await core.listNamespacedEvent({ namespace: 'k', fieldSelector: 'involvedObject.name=nopull,reason=InvalidSimAnnotation' });
+    expect(warn.items[0]?.message).toMatch(/sim\.kubeloop\.dev\/crash-after: "soon" ignored/);
+  });
+
+  it('runs Job pods to completion and the Job completes', async () => {
+    const batch = t.kc.makeApiClient(BatchV1Api);
+    await batch.createNamespacedJob({ namespace: 'k', body: { metadata: { name: 'j' }, spec: { completions: 2, template: { spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'busybox' }] } } } } });
+    const job = await eventually('job complete', async () => {
+      const j = await batch.readNamespacedJob({ namespace: 'k', name: 'j' });
+      return j.status?.conditions?.some((c) => c.type === 'Complete') ? j : undefined;
+    });
+    expect(job.status?.succeeded).toBe(2);
+  });
+
+  it('confirms graceful deletion of a running pod', async () => {
+    await core.createNamespacedPod({ namespace: 'k', body: pod('graceful', {}) });
+    await eventually('running', async () => ((await core.readNamespacedPod({ namespace: 'k', name: 'graceful' })).status?.phase === 'Running' ? true : undefined));
+    await core.deleteNamespacedPod({ namespace: 'k', name: 'graceful' });
+    await eventually('gone', async () => ((await core.listNamespacedPod({ namespace: 'k', fieldSelector: 'metadata.name=graceful' })).items.length === 0 ? true : undefined));
+  });
+});
