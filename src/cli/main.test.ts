@@ -43,9 +43,14 @@ describe('kubeloop CLI', () => {
     expect(r.stderr).toMatch(/sim\.bogus: unknown key/);
   });
 
-  it('rejects an unknown scenario', async () => {
+  it('rejects an unknown scenario and a broken scenario file with exit code 2', async () => {
     const r = await kubeloop(['sim', '--port', '0', '--scenario', 'nope', '--no-tls']);
-    expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/unknown scenario "nope" \(available: demo, empty\)/);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/unknown scenario "nope" \(available: demo, empty, or a scenario \.yaml file\)/);
+    const dir = await mkdtemp(join(tmpdir(), 'kubeloop-cli-'));
+    await writeFile(join(dir, 'bad.yaml'), 'name: bad\nnodes:\n  - {name: n1, cpu: 4}\n');
+    const bad = await kubeloop(['sim', '--port', '0', '--no-tls', '--scenario', join(dir, 'bad.yaml')]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/nodes\.0\.cpu: expected string, got 4/);
   });
 });

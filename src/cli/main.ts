@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/load.ts';
+import { ScenarioError } from '../sim/scenarios/index.ts';
 import { parseLang, t, type Lang } from '../i18n/index.ts';
 import { registerSimCommand } from './sim.ts';
 
@@ -49,7 +50,7 @@ export async function main(argv: string[]): Promise<number> {
       if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
       return EXIT_USAGE;
     }
-    if (err instanceof ConfigError) {
+    if (err instanceof ConfigError || err instanceof ScenarioError) {
       process.stderr.write(`${t(lang, 'cli.configError', { detail: err.message })}\n`);
       return EXIT_USAGE;
     }

@@ -17,7 +17,7 @@ import { scheduler } from './controllers/scheduler.ts';
 import { endpointsController } from './controllers/endpoints-controller.ts';
 import { jobController } from './controllers/job-controller.ts';
 import { kubelet } from './kubelet/kubelet.ts';
-import { bootstrapCluster, findScenario, SCENARIOS } from './scenarios/index.ts';
+import { bootstrapCluster, resolveScenario } from './scenarios/index.ts';
 import { generateServingCert } from './tls.ts';
 import { renderKubeconfig } from './kubeconfig.ts';
 
@@ -63,11 +63,7 @@ function token(): string {
 }
 
 export async function startSimCluster(opts: SimClusterOptions = {}): Promise<SimCluster> {
-  const scenarioName = opts.scenario ?? 'empty';
-  const scenario = findScenario(scenarioName);
-  if (!scenario) {
-    throw new Error(`sim: unknown scenario "${scenarioName}" (available: ${SCENARIOS.map((s) => s.name).join(', ')})`);
-  }
+  const scenario = resolveScenario(opts.scenario ?? 'empty');
   const registry = new ResourceRegistry();
   const store = new ObjectStore({ watchWindow: opts.watchWindow });
   const service = new ResourceService(store, registry);

@@ -1,15 +1,29 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiException, AppsV1Api, CoreV1Api, type V1Pod } from '@kubernetes/client-node';
 import { startTestSim, type TestSim } from '../support/sim.ts';
+import { addNode } from '../../src/sim/scenarios/index.ts';
 
 let t: TestSim;
 let core: CoreV1Api;
 let apps: AppsV1Api;
 
 beforeAll(async () => {
-  t = await startTestSim({ scenario: 'demo', controllers: {}, kubelet: { startDelayMs: 50, stopDelayMs: 50 } });
+  t = await startTestSim({ controllers: {}, kubelet: { startDelayMs: 50, stopDelayMs: 50 } });
+  for (let i = 0; i < 3; i++) addNode(t.sim.service, `node-${i + 1}`, i);
   core = t.kc.makeApiClient(CoreV1Api);
   apps = t.kc.makeApiClient(AppsV1Api);
+  await core.createNamespace({ body: { metadata: { name: 'demo' } } });
+  await apps.createNamespacedDeployment({
+    namespace: 'demo',
+    body: {
+      metadata: { name: 'httpserver' },
+      spec: {
+        replicas: 2,
+        selector: { matchLabels: { app: 'httpserver' } },
+        template: { metadata: { labels: { app: 'httpserver' } }, spec: { containers: [{ name: 'httpserver', image: 'kubeloop/httpserver:1.0', resources: { requests: { cpu: '100m', memory: '64Mi' } } }] } },
+      },
+    },
+  });
 });
 afterAll(async () => {
   await t.sim.stop();
