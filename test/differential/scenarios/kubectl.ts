@@ -24,7 +24,8 @@ export const kubectlScenario: Scenario = {
     rec.record('get configmaps', mask(await k.ok(['get', 'configmaps', '-n', ns, '--field-selector=metadata.name=settings'])));
     rec.record('get pods wide', mask(await k.ok(['get', 'pods', '-n', ns, '-o', 'wide'])));
     rec.record('get service', mask(await k.ok(['get', 'svc', 'web', '-n', ns])).map((l) => l.replace(/10\.\d+\.\d+\.\d+/, '<ip>')));
-    rec.record('describe configmap', mask(await k.ok(['describe', 'configmap', 'settings', '-n', ns])));
+    // describe walks the data map in Go's random map order: compared as a sorted set of lines.
+    rec.record('describe configmap', mask(await k.ok(['describe', 'configmap', 'settings', '-n', ns])).sort());
     rec.record('label and annotate', [await k.ok(['label', 'cm', 'settings', '-n', ns, 'tier=x']), await k.ok(['annotate', 'cm', 'settings', '-n', ns, 'note=y'])]);
     rec.record('get missing', (await k.run(['get', 'configmap', 'nope', '-n', ns])).stderr.trim());
     rec.record('delete', await k.ok(['delete', 'configmap', 'settings', '-n', ns]));
