@@ -16,6 +16,8 @@ import { GarbageCollector } from './controllers/garbage-collector.ts';
 import { scheduler } from './controllers/scheduler.ts';
 import { endpointsController } from './controllers/endpoints-controller.ts';
 import { jobController } from './controllers/job-controller.ts';
+import { cronJobController } from './controllers/cronjob-controller.ts';
+import { daemonSetController } from './controllers/daemonset-controller.ts';
 import { kubelet } from './kubelet/kubelet.ts';
 import { bootstrapCluster, resolveScenario } from './scenarios/index.ts';
 import { generateServingCert } from './tls.ts';
@@ -88,6 +90,7 @@ export async function startSimCluster(opts: SimClusterOptions = {}): Promise<Sim
   if (opts.controllers?.workloads !== false) {
     running.push(
       replicaSetController(service, opts.logger), deploymentController(service, opts.logger), endpointsController(service, opts.logger), jobController(service, opts.logger),
+      cronJobController(service, opts.logger), daemonSetController(service, opts.logger),
       new GarbageCollector(service, { logger: opts.logger }),
     );
   }

@@ -95,3 +95,19 @@ describe('the simulated cluster behaves like one', () => {
     expect((await apps.listNamespacedReplicaSet({ namespace: 'demo' })).items).toEqual([]);
   });
 });
+
+describe('DaemonSets', () => {
+  it('runs one pod on every node', async () => {
+    await apps.createNamespacedDaemonSet({
+      namespace: 'demo',
+      body: { metadata: { name: 'agent' }, spec: { selector: { matchLabels: { app: 'agent' } }, template: { metadata: { labels: { app: 'agent' } }, spec: { containers: [{ name: 'a', image: 'kubeloop/agent:1' }] } } } },
+    });
+    const ds = await eventually('3 ready agents', async () => {
+      const d = await apps.readNamespacedDaemonSet({ namespace: 'demo', name: 'agent' });
+      return d.status?.numberReady === 3 ? d : undefined;
+    });
+    expect(ds.status?.desiredNumberScheduled).toBe(3);
+    const nodes = (await core.listNamespacedPod({ namespace: 'demo', labelSelector: 'app=agent' })).items.map((p) => p.spec?.nodeName).sort();
+    expect(nodes).toEqual(['node-1', 'node-2', 'node-3']);
+  });
+});
