@@ -18,6 +18,7 @@ import { endpointsController } from './controllers/endpoints-controller.ts';
 import { jobController } from './controllers/job-controller.ts';
 import { cronJobController } from './controllers/cronjob-controller.ts';
 import { daemonSetController } from './controllers/daemonset-controller.ts';
+import { statefulSetController } from './controllers/statefulset-controller.ts';
 import { kubelet } from './kubelet/kubelet.ts';
 import { bootstrapCluster, resolveScenario } from './scenarios/index.ts';
 import { generateServingCert } from './tls.ts';
@@ -90,7 +91,7 @@ export async function startSimCluster(opts: SimClusterOptions = {}): Promise<Sim
   if (opts.controllers?.workloads !== false) {
     running.push(
       replicaSetController(service, opts.logger), deploymentController(service, opts.logger), endpointsController(service, opts.logger), jobController(service, opts.logger),
-      cronJobController(service, opts.logger), daemonSetController(service, opts.logger),
+      cronJobController(service, opts.logger), daemonSetController(service, opts.logger), statefulSetController(service, opts.logger),
       new GarbageCollector(service, { logger: opts.logger }),
     );
   }

@@ -111,3 +111,22 @@ describe('DaemonSets', () => {
     expect(nodes).toEqual(['node-1', 'node-2', 'node-3']);
   });
 });
+
+describe('StatefulSets', () => {
+  it('creates ordinal pods in order and scales down from the highest ordinal', async () => {
+    await apps.createNamespacedStatefulSet({
+      namespace: 'demo',
+      body: { metadata: { name: 'db' }, spec: { replicas: 3, serviceName: 'db', selector: { matchLabels: { app: 'db' } }, template: { metadata: { labels: { app: 'db' } }, spec: { containers: [{ name: 'db', image: 'mysql:8' }] } } } },
+    });
+    await eventually('3 ready', async () => ((await apps.readNamespacedStatefulSet({ namespace: 'demo', name: 'db' })).status?.readyReplicas === 3 ? true : undefined));
+    const pods = (await core.listNamespacedPod({ namespace: 'demo', labelSelector: 'app=db' })).items;
+    expect(pods.map((p) => p.metadata?.name).sort()).toEqual(['db-0', 'db-1', 'db-2']);
+    const created = pods.sort((a, b) => String(a.metadata?.name).localeCompare(String(b.metadata?.name))).map((p) => Number(p.metadata?.resourceVersion));
+    expect(created[0]).toBeLessThan(created[1] ?? 0);
+    await apps.patchNamespacedStatefulSetScale({ namespace: 'demo', name: 'db', body: [{ op: 'replace', path: '/spec/replicas', value: 1 }] });
+    await eventually('1 left', async () => {
+      const left = (await core.listNamespacedPod({ namespace: 'demo', labelSelector: 'app=db' })).items;
+      return left.length === 1 ? left : undefined;
+    }).then((left) => expect(left[0]?.metadata?.name).toBe('db-0'));
+  });
+});
