@@ -20,6 +20,7 @@ import { cronJobController } from './controllers/cronjob-controller.ts';
 import { daemonSetController } from './controllers/daemonset-controller.ts';
 import { statefulSetController } from './controllers/statefulset-controller.ts';
 import { kubelet } from './kubelet/kubelet.ts';
+import { podUsage } from './workloads/usage.ts';
 import { bootstrapCluster, resolveScenario } from './scenarios/index.ts';
 import { generateServingCert } from './tls.ts';
 import { renderKubeconfig } from './kubeconfig.ts';
@@ -101,7 +102,7 @@ export async function startSimCluster(opts: SimClusterOptions = {}): Promise<Sim
   scenario.apply(service);
   const app: FastifyInstance = buildSimApiServer(
     {
-      registry, store, service, logs, tokens, containerEnv,
+      registry, store, service, logs, tokens, containerEnv, usage: podUsage,
       watch: { bookmarkIntervalMs: opts.watchBookmarkIntervalMs ?? 60_000, maxBufferedBytes: opts.watchMaxBufferedBytes ?? 64 * 1024 * 1024 },
     },
     { logger: opts.logger, https: cert ? { key: cert.key, cert: cert.cert } : undefined },

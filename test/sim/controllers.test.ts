@@ -130,3 +130,18 @@ describe('StatefulSets', () => {
     }).then((left) => expect(left[0]?.metadata?.name).toBe('db-0'));
   });
 });
+
+describe('metrics.k8s.io', () => {
+  it('serves PodMetrics and NodeMetrics that kubectl top reads', async () => {
+    const { Kubectl } = await import('../support/kubectl.ts');
+    const k = await Kubectl.forKubeconfig(t.sim.kubeconfig());
+    await eventually('a running db pod', async () => ((await core.listNamespacedPod({ namespace: 'demo', labelSelector: 'app=db' })).items.some((p) => p.status?.phase === 'Running') ? true : undefined));
+    const pods = await k.ok(['top', 'pods', '-n', 'demo', '-l', 'app=db']);
+    expect(pods.split('\n')[0]).toMatch(/^NAME\s+CPU\(cores\)\s+MEMORY\(bytes\)/);
+    expect(pods).toMatch(/^db-0\s+\d+m\s+\d+Mi/m);
+    const nodes = await k.ok(['top', 'nodes']);
+    expect(nodes).toMatch(/^node-1\s+\d+m\s+\d+%\s+\d+Mi\s+\d+%/m);
+    const missing = await k.run(['top', 'pod', 'nope', '-n', 'demo']);
+    expect(missing.code).not.toBe(0);
+  });
+});

@@ -28,6 +28,8 @@ export interface ResourceDef {
   returnDeletedObject: boolean;
   /** A PUT of a missing object creates it (endpoints, events, leases), as their REST storage allows. */
   createOnUpdate: boolean;
+  /** Not stored: computed on every read (the metrics.k8s.io resources). */
+  computed: boolean;
 }
 
 export interface ObjectMeta {
@@ -84,6 +86,7 @@ function def(e: Entry): ResourceDef {
     fieldLabels: {},
     returnDeletedObject: false,
     createOnUpdate: false,
+    computed: false,
     ...e,
   };
 }
@@ -171,6 +174,9 @@ export const RESOURCES: readonly ResourceDef[] = [
   // policy/v1
   def({ group: 'policy', version: 'v1', resource: 'poddisruptionbudgets', kind: 'PodDisruptionBudget', shortNames: ['pdb'],
     subresources: ['status'], tracksGeneration: true }),
+  // metrics.k8s.io/v1beta1: computed from the workload models (kubectl top)
+  def({ group: 'metrics.k8s.io', version: 'v1beta1', resource: 'pods', kind: 'PodMetrics', singular: '', verbs: ['get', 'list'], computed: true }),
+  def({ group: 'metrics.k8s.io', version: 'v1beta1', resource: 'nodes', kind: 'NodeMetrics', singular: '', namespaced: false, verbs: ['get', 'list'], computed: true }),
   // apiregistration.k8s.io/v1
   def({ group: 'apiregistration.k8s.io', version: 'v1', resource: 'apiservices', kind: 'APIService', namespaced: false,
     categories: ['api-extensions'], subresources: ['status'] }),

@@ -13,6 +13,8 @@ export interface SimApiContext {
   service: ResourceService;
   logs: LogStore;
   tokens: SimTokens;
+  /** What a pod's running containers use now (metrics.k8s.io). */
+  usage: (pod: KubeObject, now: Date) => { name: string; cpuMillis: number; memoryBytes: number }[];
   /** The virtual environment a command runs in for `exec` into one container. */
   containerEnv: (pod: KubeObject, container: string) => ContainerEnv;
   watch: {

@@ -9,6 +9,7 @@ import { authenticate, canPerform, isPublicPath } from './auth.ts';
 import type { SimApiContext } from './context.ts';
 import { apiGroup, apiGroupList, apiResourceList, apiVersions, SIM_VERSION } from './discovery.ts';
 import { handleLog, resolveContainer } from './log-handler.ts';
+import { handleMetrics } from './metrics-handler.ts';
 import { parseRequestPath, type RequestInfo } from './request-info.ts';
 import { OpenApiV3 } from './openapi.ts';
 import {
@@ -165,6 +166,10 @@ function authorize(user: UserInfo, verb: string, def: ResourceDef, info: Extract
 
 function runVerb(call: ResourceCall, verb: VerbName, sub: string | undefined, method: string): void {
   const { def } = call.target;
+  if (def.computed) {
+    if (sub !== undefined || (verb !== 'get' && verb !== 'list')) throw methodNotAllowed();
+    return handleMetrics(call);
+  }
   if (sub !== undefined) {
     assertSubresource(call, sub);
     if (sub === 'status') {

@@ -1,0 +1,46 @@
+import type { KubeObject } from '../api/registry.ts';
+import { isPlainObject } from '../../util/deep-equal.ts';
+import { cpuMillis, parseQuantity } from '../../util/quantity.ts';
+import { parseModel } from './model.ts';
+
+type Obj = Record<string, unknown>;
+
+function obj(v: unknown): Obj {
+  return isPlainObject(v) ? v : {};
+}
+
+export interface ContainerUsage {
+  name: string;
+  cpuMillis: number;
+  memoryBytes: number;
+}
+
+const MiB = 1024 * 1024;
+
+/**
+ * What each running container of a pod uses now, from its workload model: steady CPU and memory
+ * (defaulting to a share of its requests), plus linear memory growth since its start when it leaks.
+ * A small deterministic wobble keeps graphs alive without randomness in tests.
+ */
+export function podUsage(pod: KubeObject, now: Date): ContainerUsage[] {
+  const { model } = parseModel(pod);
+  const statuses = Array.isArray(obj(pod.status)['containerStatuses']) ? (obj(pod.status)['containerStatuses'] as unknown[]).map(obj) : [];
+  const specs = Array.isArray(obj(pod.spec)['containers']) ? (obj(pod.spec)['containers'] as unknown[]).map(obj) : [];
+  const out: ContainerUsage[] = [];
+  for (const c of specs) {
+    const st = statuses.find((s) => s['name'] === c['name']);
+    const running = obj(obj(st?.['state'])['running']);
+    if (!running['startedAt']) continue;
+    const requests = obj(obj(c['resources'])['requests']);
+    const uptimeMin = Math.max(0, (now.getTime() - Date.parse(String(running['startedAt']))) / 60_000);
+    const wobble = 1 + 0.1 * Math.sin(now.getTime() / 15_000 + String(c['name']).length);
+    const cpu = model.cpuMillicores ?? Math.max(1, Math.round((cpuMillis(requests['cpu']) ?? 20) * 0.3));
+    const baseMem = model.memoryMiB !== undefined ? model.memoryMiB * MiB : Math.round((parseQuantity(requests['memory']) ?? 64 * MiB) * 0.5);
+    out.push({
+      name: String(c['name']),
+      cpuMillis: Math.max(0, Math.round(cpu * wobble)),
+      memoryBytes: Math.round(baseMem + model.leakMemoryMiBPerMin * MiB * uptimeMin),
+    });
+  }
+  return out;
+}
