@@ -40,7 +40,21 @@ function nodeReady(node: KubeObject): boolean {
 
 function tolerates(pod: KubeObject, taint: Obj): boolean {
   const tolerations = Array.isArray(obj(pod.spec)['tolerations']) ? (obj(pod.spec)['tolerations'] as unknown[]).map(obj) : [];
-  return tolerations.some((t) => (t['operator'] === 'Exists' && (t['key'] === undefined || t['key'] === taint['key'])) || (t['key'] === taint['key'] && t['value'] === taint['value'])) ;
+  return tolerations.some((t) => (t['operator'] === 'Exists' && (t['key'] === undefined || t['key'] === taint['key'])) || (t['key'] === taint['key'] && t['value'] === taint['value']));
+}
+
+/** Why a node cannot take the pod, in the scheduler's words, or undefined when it fits. */
+function unfit(f: NodeFit, pod: KubeObject, req: { cpu: number; memory: number }, selector: Obj): string | undefined {
+  const spec = obj(f.node.spec);
+  const taints = Array.isArray(spec['taints']) ? (spec['taints'] as unknown[]).map(obj).filter((t) => t['effect'] === 'NoSchedule' || t['effect'] === 'NoExecute') : [];
+  if (!nodeReady(f.node)) return 'node(s) were not ready';
+  if (spec['unschedulable'] === true) return 'node(s) were unschedulable';
+  if (!Object.entries(selector).every(([k, v]) => f.node.metadata.labels?.[k] === v)) return "node(s) didn't match node selector";
+  if (taints.some((t) => !tolerates(pod, t))) return "node(s) had taint(s) that the pod didn't tolerate";
+  if (f.freePods < 1) return 'Too many pods';
+  if (f.freeCpu < req.cpu) return 'Insufficient cpu';
+  if (f.freeMemory < req.memory) return 'Insufficient memory';
+  return undefined;
 }
 
 /**
@@ -84,18 +98,10 @@ export function scheduler(svc: ResourceService, logger?: Logger): Controller {
     const req = podRequests(pod);
     const selector = obj(obj(pod.spec)['nodeSelector']);
     const reasons = new Map<string, number>();
-    const note = (r: string): void => void reasons.set(r, (reasons.get(r) ?? 0) + 1);
     const fits = capacity().filter((f) => {
-      const spec = obj(f.node.spec);
-      const taints = Array.isArray(spec['taints']) ? (spec['taints'] as unknown[]).map(obj).filter((t) => t['effect'] === 'NoSchedule' || t['effect'] === 'NoExecute') : [];
-      if (!nodeReady(f.node)) return note('node(s) were not ready'), false;
-      if (spec['unschedulable'] === true) return note('node(s) were unschedulable'), false;
-      if (!Object.entries(selector).every(([k, v]) => f.node.metadata.labels?.[k] === v)) return note("node(s) didn't match node selector"), false;
-      if (taints.some((t) => !tolerates(pod, t))) return note("node(s) had taint(s) that the pod didn't tolerate"), false;
-      if (f.freePods < 1) return note('Too many pods'), false;
-      if (f.freeCpu < req.cpu) return note('Insufficient cpu'), false;
-      if (f.freeMemory < req.memory) return note('Insufficient memory'), false;
-      return true;
+      const why = unfit(f, pod, req, selector);
+      if (why) reasons.set(why, (reasons.get(why) ?? 0) + 1);
+      return why === undefined;
     });
     const now = formatTime(svc.now());
     const next = structuredClone(pod);
