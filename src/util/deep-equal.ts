@@ -20,3 +20,8 @@ export function deepEqual(a: unknown, b: unknown): boolean {
 export function isPlainObject(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
+
+/** The value as an object, or an empty one: for reading optional parts of loosely typed objects. */
+export function asObject(v: unknown): Record<string, unknown> {
+  return isPlainObject(v) ? v : {};
+}

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiException, AppsV1Api, CoreV1Api, type V1Pod } from '@kubernetes/client-node';
 import { startTestSim, type TestSim } from '../support/sim.ts';
+import { eventually } from '../support/eventually.ts';
 import { addNode } from '../../src/sim/scenarios/index.ts';
 
 let t: TestSim;
@@ -29,15 +30,6 @@ afterAll(async () => {
   await t.sim.stop();
 });
 
-async function eventually<T>(what: string, fn: () => Promise<T | undefined>, ms = 10_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 const running = (pods: V1Pod[]): V1Pod[] => pods.filter((p) => p.status?.phase === 'Running' && !p.metadata?.deletionTimestamp);
 

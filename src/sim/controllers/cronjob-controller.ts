@@ -4,20 +4,18 @@ import type { KubeObject, ResourceDef } from '../api/registry.ts';
 import type { ResourceService } from '../api/service/resource-service.ts';
 import { formatTime } from '../api/service/object-meta.ts';
 import { isApiError } from '../api/errors.ts';
-import { deepEqual, isPlainObject } from '../../util/deep-equal.ts';
+import { asObject, deepEqual, isPlainObject } from '../../util/deep-equal.ts';
 import { Controller, splitKey } from './controller.ts';
 import { EventRecorder } from './events.ts';
 import { controllerRef } from './pods.ts';
-import { ownerRef, podOwnerKeys } from './replicaset-controller.ts';
+import { podOwnerKeys } from './replicaset-controller.ts';
+import { deleteDependent, fromTemplate } from './dependents.ts';
 
 type Obj = Record<string, unknown>;
 
-function obj(v: unknown): Obj {
-  return isPlainObject(v) ? v : {};
-}
 
 function jobFinished(job: KubeObject): 'Complete' | 'Failed' | undefined {
-  const conds = Array.isArray(obj(job.status)['conditions']) ? (obj(job.status)['conditions'] as unknown[]).map(obj) : [];
+  const conds = Array.isArray(asObject(job.status)['conditions']) ? (asObject(job.status)['conditions'] as unknown[]).map(asObject) : [];
   const done = conds.find((c) => (c['type'] === 'Complete' || c['type'] === 'Failed') && c['status'] === 'True');
   return done ? (done['type'] as 'Complete' | 'Failed') : undefined;
 }
@@ -50,10 +48,10 @@ export function cronJobController(svc: ResourceService, logger?: Logger): Contro
     const current = svc.store.get(cjDef, namespace, name);
     const cj = current?.obj;
     if (!current || !cj || cj.metadata.deletionTimestamp) return;
-    const spec = obj(cj.spec);
+    const spec = asObject(cj.spec);
     const jobs = svc.store.listCurrent(jobDef, namespace).map((so) => so.obj).filter((j) => controllerRef(j)?.uid === cj.metadata.uid);
     const active = jobs.filter((j) => !jobFinished(j));
-    const status = obj(cj.status);
+    const status = asObject(cj.status);
     const now = svc.now();
     let lastSchedule = status['lastScheduleTime'] as string | undefined;
     if (spec['suspend'] !== true) {
@@ -84,27 +82,17 @@ export function cronJobController(svc: ResourceService, logger?: Logger): Contro
   };
 
   const createJob = (cj: KubeObject, at: Date): void => {
-    const template = obj(obj(cj.spec)['jobTemplate']);
     const jobName = `${cj.metadata.name ?? ''}-${Math.floor(at.getTime() / 60_000)}`;
     try {
-      svc.create(jobDef, cj.metadata.namespace, {
-        metadata: { name: jobName, labels: obj(template['metadata'])['labels'], annotations: obj(template['metadata'])['annotations'], ownerReferences: [ownerRef(cj)] },
-        spec: structuredClone(template['spec'] ?? {}),
-      });
+      svc.create(jobDef, cj.metadata.namespace, fromTemplate(cj, asObject(cj.spec)['jobTemplate'], { name: jobName }));
       events.record(cj, 'Normal', 'SuccessfulCreate', `Created job ${jobName}`);
     } catch (err) {
       if (!isApiError(err) || err.code !== 409) throw err;
     }
   };
 
-  const remove = (cj: KubeObject, job: KubeObject): void => {
-    try {
-      svc.delete({ def: jobDef, namespace: job.metadata.namespace, name: job.metadata.name ?? '' }, { propagationPolicy: 'Background' });
-      events.record(cj, 'Normal', 'SuccessfulDelete', `Deleted job ${job.metadata.name ?? ''}`);
-    } catch (err) {
-      if (!isApiError(err) || err.code !== 404) throw err;
-    }
-  };
+  const remove = (cj: KubeObject, job: KubeObject): void =>
+    deleteDependent(svc, events, cj, jobDef, job, `Deleted job ${job.metadata.name ?? ''}`, { propagationPolicy: 'Background' });
 
   const prune = (cj: KubeObject, finished: KubeObject[], keep: number): void => {
     const sorted = [...finished].sort((a, b) => Date.parse(a.metadata.creationTimestamp ?? '') - Date.parse(b.metadata.creationTimestamp ?? ''));

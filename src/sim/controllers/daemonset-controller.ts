@@ -1,29 +1,26 @@
 import type { Logger } from 'pino';
 import type { KubeObject, ResourceDef } from '../api/registry.ts';
 import type { ResourceService } from '../api/service/resource-service.ts';
-import { isApiError } from '../api/errors.ts';
-import { deepEqual, isPlainObject } from '../../util/deep-equal.ts';
+import { asObject, deepEqual, isPlainObject } from '../../util/deep-equal.ts';
 import { Controller, splitKey } from './controller.ts';
 import { EventRecorder } from './events.ts';
 import { controllerRef, isActive, isReady } from './pods.ts';
-import { ownerRef, podOwnerKeys } from './replicaset-controller.ts';
+import { podOwnerKeys } from './replicaset-controller.ts';
+import { deleteDependent, fromTemplate } from './dependents.ts';
 import { templateHash } from './deployment-rollout.ts';
 
 type Obj = Record<string, unknown>;
 
-function obj(v: unknown): Obj {
-  return isPlainObject(v) ? v : {};
-}
 
 const REVISION = 'controller-revision-hash';
 
 /** Nodes a DaemonSet pod may run on: schedulable, matching its node selector, tolerating its taints. */
 function eligible(node: KubeObject, podSpec: Obj): boolean {
-  const spec = obj(node.spec);
+  const spec = asObject(node.spec);
   if (spec['unschedulable'] === true) return false;
-  if (!Object.entries(obj(podSpec['nodeSelector'])).every(([k, v]) => node.metadata.labels?.[k] === v)) return false;
-  const tolerations = Array.isArray(podSpec['tolerations']) ? (podSpec['tolerations'] as unknown[]).map(obj) : [];
-  const taints = Array.isArray(spec['taints']) ? (spec['taints'] as unknown[]).map(obj).filter((t) => t['effect'] === 'NoSchedule' || t['effect'] === 'NoExecute') : [];
+  if (!Object.entries(asObject(podSpec['nodeSelector'])).every(([k, v]) => node.metadata.labels?.[k] === v)) return false;
+  const tolerations = Array.isArray(podSpec['tolerations']) ? (podSpec['tolerations'] as unknown[]).map(asObject) : [];
+  const taints = Array.isArray(spec['taints']) ? (spec['taints'] as unknown[]).map(asObject).filter((t) => t['effect'] === 'NoSchedule' || t['effect'] === 'NoExecute') : [];
   return taints.every((t) => tolerations.some((tol) => tol['operator'] === 'Exists' ? (tol['key'] === undefined || tol['key'] === t['key']) : tol['key'] === t['key'] && tol['value'] === t['value']));
 }
 
@@ -41,14 +38,14 @@ export function daemonSetController(svc: ResourceService, logger?: Logger): Cont
     const { namespace, name } = splitKey(key);
     const ds = svc.store.get(dsDef, namespace, name)?.obj;
     if (!ds || ds.metadata.deletionTimestamp) return;
-    const template = obj(obj(ds.spec)['template']);
-    const podSpec = obj(template['spec']);
+    const template = asObject(asObject(ds.spec)['template']);
+    const podSpec = asObject(template['spec']);
     const hash = templateHash(template, 0);
     const nodes = svc.store.listCurrent(nodeDef, undefined).map((so) => so.obj).filter((n) => eligible(n, podSpec));
     const pods = svc.store.listCurrent(podDef, namespace).map((so) => so.obj).filter((p) => controllerRef(p)?.uid === ds.metadata.uid && isActive(p));
     const byNode = new Map<string, KubeObject[]>();
     for (const p of pods) {
-      const n = String(obj(p.spec)['nodeName'] ?? '');
+      const n = String(asObject(p.spec)['nodeName'] ?? '');
       byNode.set(n, [...(byNode.get(n) ?? []), p]);
     }
     let replacing = pods.some((p) => p.metadata.labels?.[REVISION] !== hash && !isReady(p));
@@ -83,22 +80,12 @@ export function daemonSetController(svc: ResourceService, logger?: Logger): Cont
   };
 
   const create = (ds: KubeObject, template: Obj, nodeName: string, hash: string): void => {
-    const meta = obj(template['metadata']);
-    const pod = svc.create(podDef, ds.metadata.namespace, {
-      metadata: { generateName: `${ds.metadata.name ?? ''}-`, labels: { ...obj(meta['labels']), [REVISION]: hash }, annotations: meta['annotations'], ownerReferences: [ownerRef(ds)] },
-      spec: { ...structuredClone(obj(template['spec'])), nodeName },
-    }).obj;
+    const stamped = fromTemplate(ds, template, { labels: { [REVISION]: hash } });
+    const pod = svc.create(podDef, ds.metadata.namespace, { ...stamped, spec: { ...asObject(stamped.spec), nodeName } }).obj;
     events.record(ds, 'Normal', 'SuccessfulCreate', `Created pod: ${pod.metadata.name ?? ''}`);
   };
 
-  const remove = (ds: KubeObject, pod: KubeObject): void => {
-    try {
-      svc.delete({ def: podDef, namespace: pod.metadata.namespace, name: pod.metadata.name ?? '' });
-      events.record(ds, 'Normal', 'SuccessfulDelete', `Deleted pod: ${pod.metadata.name ?? ''}`);
-    } catch (err) {
-      if (!isApiError(err) || err.code !== 404) throw err;
-    }
-  };
+  const remove = (ds: KubeObject, pod: KubeObject): void => deleteDependent(svc, events, ds, podDef, pod, `Deleted pod: ${pod.metadata.name ?? ''}`);
 
   const all = (): string[] => svc.store.listCurrent(dsDef, undefined).map((so) => so.key);
   return new Controller(svc, {

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { KubeObject, ResourceDef } from '../api/registry.ts';
 import type { ResourceService } from '../api/service/resource-service.ts';
 import { formatTime } from '../api/service/object-meta.ts';
-import { deepEqual, isPlainObject } from '../../util/deep-equal.ts';
+import { asObject, deepEqual, isPlainObject } from '../../util/deep-equal.ts';
 import { Controller, nsKey, splitKey } from './controller.ts';
 import { EventRecorder } from './events.ts';
 import { controllerRef } from './pods.ts';
@@ -13,15 +13,12 @@ type Obj = Record<string, unknown>;
 const HASH = 'pod-template-hash';
 const REVISION = 'deployment.kubernetes.io/revision';
 
-function obj(v: unknown): Obj {
-  return isPlainObject(v) ? v : {};
-}
 
 function withoutHash(template: unknown): unknown {
-  const t = structuredClone(obj(template));
-  const labels = { ...obj(obj(t['metadata'])['labels']) };
+  const t = structuredClone(asObject(template));
+  const labels = { ...asObject(asObject(t['metadata'])['labels']) };
   delete labels[HASH];
-  t['metadata'] = { ...obj(t['metadata']), labels };
+  t['metadata'] = { ...asObject(t['metadata']), labels };
   return t;
 }
 
@@ -37,10 +34,10 @@ export function deploymentController(svc: ResourceService, logger?: Logger): Con
 
   const scaleRs = (dep: KubeObject, rs: KubeObject, replicas: number): KubeObject => {
     const current = svc.store.get(rsDef, rs.metadata.namespace, rs.metadata.name ?? '');
-    if (!current || obj(current.obj.spec)['replicas'] === replicas) return current?.obj ?? rs;
-    const before = Number(obj(current.obj.spec)['replicas'] ?? 0);
+    if (!current || asObject(current.obj.spec)['replicas'] === replicas) return current?.obj ?? rs;
+    const before = Number(asObject(current.obj.spec)['replicas'] ?? 0);
     const next = structuredClone(current.obj);
-    next.spec = { ...obj(next.spec), replicas };
+    next.spec = { ...asObject(next.spec), replicas };
     next.metadata.annotations = { ...(next.metadata.annotations ?? {}), ...replicasAnnotations(dep) };
     const out = svc.commitUpdate({ def: rsDef, namespace: rs.metadata.namespace, name: rs.metadata.name ?? '' }, current, next, undefined).obj;
     events.record(dep, 'Normal', 'ScalingReplicaSet', `Scaled ${replicas > before ? 'up' : 'down'} replica set ${rs.metadata.name ?? ''} to ${replicas}`);
@@ -48,16 +45,16 @@ export function deploymentController(svc: ResourceService, logger?: Logger): Con
   };
 
   const createNewRs = (dep: KubeObject, hash: string, replicas: number, revision: number): KubeObject => {
-    const spec = obj(dep.spec);
-    const template = structuredClone(obj(spec['template']));
-    const meta = obj(template['metadata']);
-    template['metadata'] = { ...meta, labels: { ...obj(meta['labels']), [HASH]: hash } };
-    const selector = structuredClone(obj(spec['selector']));
-    selector['matchLabels'] = { ...obj(selector['matchLabels']), [HASH]: hash };
+    const spec = asObject(dep.spec);
+    const template = structuredClone(asObject(spec['template']));
+    const meta = asObject(template['metadata']);
+    template['metadata'] = { ...meta, labels: { ...asObject(meta['labels']), [HASH]: hash } };
+    const selector = structuredClone(asObject(spec['selector']));
+    selector['matchLabels'] = { ...asObject(selector['matchLabels']), [HASH]: hash };
     const rs = svc.create(rsDef, dep.metadata.namespace, {
       metadata: {
         name: `${dep.metadata.name ?? ''}-${hash}`,
-        labels: { ...obj(meta['labels']), [HASH]: hash },
+        labels: { ...asObject(meta['labels']), [HASH]: hash },
         annotations: { ...replicasAnnotations(dep), [REVISION]: String(revision) },
         ownerReferences: [ownerRef(dep)],
       },
@@ -70,25 +67,25 @@ export function deploymentController(svc: ResourceService, logger?: Logger): Con
     const { namespace, name } = splitKey(key);
     const dep = svc.store.get(depDef, namespace, name)?.obj;
     if (!dep || dep.metadata.deletionTimestamp) return;
-    const spec = obj(dep.spec);
+    const spec = asObject(dep.spec);
     const desired = typeof spec['replicas'] === 'number' ? spec['replicas'] : 1;
     const owned = svc.store.listCurrent(rsDef, namespace).map((so) => so.obj).filter((rs) => controllerRef(rs)?.uid === dep.metadata.uid);
     const revisionOf = (rs: KubeObject): number => Number(rs.metadata.annotations?.[REVISION] ?? 0);
-    let newRs = owned.find((rs) => deepEqual(withoutHash(obj(rs.spec)['template']), withoutHash(spec['template'])));
+    let newRs = owned.find((rs) => deepEqual(withoutHash(asObject(rs.spec)['template']), withoutHash(spec['template'])));
     const old = owned.filter((rs) => rs !== newRs);
     const maxRevision = Math.max(0, ...owned.map(revisionOf));
     const state = (rs: KubeObject): RsState => ({
       name: rs.metadata.name ?? '',
-      replicas: Number(obj(rs.spec)['replicas'] ?? 0),
-      available: Number(obj(rs.status)['availableReplicas'] ?? 0),
+      replicas: Number(asObject(rs.spec)['replicas'] ?? 0),
+      available: Number(asObject(rs.status)['availableReplicas'] ?? 0),
       created: Date.parse(rs.metadata.creationTimestamp ?? '') || 0,
     });
-    const recreate = obj(spec['strategy'])['type'] === 'Recreate';
+    const recreate = asObject(spec['strategy'])['type'] === 'Recreate';
     const { maxSurge, maxUnavailable } = surgeAndUnavailable(spec['strategy'], desired);
     if (spec['paused'] !== true) {
       if (!newRs) {
         const startAt = recreate ? 0 : newReplicaSetReplicas(desired, maxSurge, { name: '', replicas: 0, available: 0, created: 0 }, old.map(state));
-        newRs = createNewRs(dep, templateHash(withoutHash(spec['template']), Number(obj(dep.status)['collisionCount'] ?? 0)), startAt, maxRevision + 1);
+        newRs = createNewRs(dep, templateHash(withoutHash(spec['template']), Number(asObject(dep.status)['collisionCount'] ?? 0)), startAt, maxRevision + 1);
       } else if (revisionOf(newRs) < maxRevision) {
         // A rollback to an older template: it becomes the newest revision again.
         newRs = annotateRevision(newRs, maxRevision + 1);
@@ -121,21 +118,21 @@ export function deploymentController(svc: ResourceService, logger?: Logger): Con
   };
 
   const cleanupHistory = (old: KubeObject[], limit: number): void => {
-    const idle = old.filter((rs) => Number(obj(rs.spec)['replicas'] ?? 0) === 0 && Number(obj(rs.status)['replicas'] ?? 0) === 0);
+    const idle = old.filter((rs) => Number(asObject(rs.spec)['replicas'] ?? 0) === 0 && Number(asObject(rs.status)['replicas'] ?? 0) === 0);
     idle.sort((a, b) => Number(a.metadata.annotations?.[REVISION] ?? 0) - Number(b.metadata.annotations?.[REVISION] ?? 0));
     for (const rs of idle.slice(0, Math.max(0, idle.length - limit))) svc.delete({ def: rsDef, namespace: rs.metadata.namespace, name: rs.metadata.name ?? '' });
   };
 
   const updateStatus = (dep: KubeObject, newRs: KubeObject | undefined, old: KubeObject[], desired: number, maxUnavailable: number): void => {
     const all = [...(newRs ? [newRs] : []), ...old].map((rs) => svc.store.get(rsDef, rs.metadata.namespace, rs.metadata.name ?? '')?.obj ?? rs);
-    const sum = (field: string): number => all.reduce((n, rs) => n + Number(obj(rs.status)[field] ?? 0), 0);
+    const sum = (field: string): number => all.reduce((n, rs) => n + Number(asObject(rs.status)[field] ?? 0), 0);
     const available = sum('availableReplicas');
     const current = svc.store.get(depDef, dep.metadata.namespace, dep.metadata.name ?? '');
     if (!current) return;
-    const prev = obj(current.obj.status);
+    const prev = asObject(current.obj.status);
     const now = formatTime(svc.now());
     const newName = newRs?.metadata.name ?? '';
-    const newStatus = obj(newRs ? (svc.store.get(rsDef, newRs.metadata.namespace, newName)?.obj.status) : undefined);
+    const newStatus = asObject(newRs ? (svc.store.get(rsDef, newRs.metadata.namespace, newName)?.obj.status) : undefined);
     const complete = Number(newStatus['availableReplicas'] ?? 0) >= desired && Number(newStatus['replicas'] ?? 0) === desired && sum('replicas') === desired;
     const conditions = [
       condition(prev, 'Available', available >= desired - maxUnavailable ? 'True' : 'False', available >= desired - maxUnavailable ? 'MinimumReplicasAvailable' : 'MinimumReplicasUnavailable',
@@ -178,7 +175,7 @@ export function deploymentController(svc: ResourceService, logger?: Logger): Con
 
 /** desired-replicas and max-replicas, refreshed on every scale as the controller does. */
 function replicasAnnotations(dep: KubeObject): Record<string, string> {
-  const spec = obj(dep.spec);
+  const spec = asObject(dep.spec);
   const desired = Number(spec['replicas'] ?? 1);
   return {
     'deployment.kubernetes.io/desired-replicas': String(desired),
@@ -188,7 +185,7 @@ function replicasAnnotations(dep: KubeObject): Record<string, string> {
 
 /** A condition that keeps its lastTransitionTime while its status does not change. */
 function condition(prevStatus: Obj, type: string, status: string, reason: string, message: string, now: string): Obj {
-  const prev = Array.isArray(prevStatus['conditions']) ? prevStatus['conditions'].map(obj).find((c) => c['type'] === type) : undefined;
+  const prev = Array.isArray(prevStatus['conditions']) ? prevStatus['conditions'].map(asObject).find((c) => c['type'] === type) : undefined;
   const transition = prev && prev['status'] === status ? prev['lastTransitionTime'] : now;
   const update = prev && prev['reason'] === reason && prev['status'] === status ? prev['lastUpdateTime'] : now;
   return { type, status, lastUpdateTime: update, lastTransitionTime: transition, reason, message };

@@ -2,16 +2,13 @@ import type { Logger } from 'pino';
 import type { KubeObject, ResourceDef } from '../api/registry.ts';
 import type { ResourceService } from '../api/service/resource-service.ts';
 import { randomSuffix } from '../api/service/object-meta.ts';
-import { deepEqual, isPlainObject } from '../../util/deep-equal.ts';
+import { asObject, deepEqual, isPlainObject } from '../../util/deep-equal.ts';
 import { Controller, nsKey, splitKey } from './controller.ts';
 import { isReady } from './pods.ts';
 import { ownerRef } from './replicaset-controller.ts';
 
 type Obj = Record<string, unknown>;
 
-function obj(v: unknown): Obj {
-  return isPlainObject(v) ? v : {};
-}
 
 interface Backend {
   pod: KubeObject;
@@ -23,8 +20,8 @@ interface Backend {
 function targetPort(svcPort: Obj, pod: KubeObject): number | undefined {
   const target = svcPort['targetPort'] ?? svcPort['port'];
   if (typeof target === 'number') return target;
-  for (const c of Array.isArray(obj(pod.spec)['containers']) ? (obj(pod.spec)['containers'] as unknown[]).map(obj) : []) {
-    for (const p of Array.isArray(c['ports']) ? (c['ports'] as unknown[]).map(obj) : []) if (p['name'] === target) return Number(p['containerPort']);
+  for (const c of Array.isArray(asObject(pod.spec)['containers']) ? (asObject(pod.spec)['containers'] as unknown[]).map(asObject) : []) {
+    for (const p of Array.isArray(c['ports']) ? (c['ports'] as unknown[]).map(asObject) : []) if (p['name'] === target) return Number(p['containerPort']);
   }
   return undefined;
 }
@@ -48,19 +45,19 @@ export function endpointsController(svc: ResourceService, logger?: Logger): Cont
   const sliceDef = svc.registry.find('discovery.k8s.io', 'v1', 'endpointslices') as ResourceDef;
 
   const backends = (service: KubeObject): Backend[] => {
-    const selector = obj(obj(service.spec)['selector']);
+    const selector = asObject(asObject(service.spec)['selector']);
     if (Object.keys(selector).length === 0) return [];
     return svc.store.listCurrent(podDef, service.metadata.namespace)
       .map((so) => so.obj)
       .filter((p) => Object.entries(selector).every(([k, v]) => p.metadata.labels?.[k] === v))
-      .filter((p) => typeof obj(p.status)['podIP'] === 'string' && !p.metadata.deletionTimestamp && obj(p.status)['phase'] !== 'Succeeded' && obj(p.status)['phase'] !== 'Failed')
-      .map((p) => ({ pod: p, ip: String(obj(p.status)['podIP']), ready: isReady(p) }))
+      .filter((p) => typeof asObject(p.status)['podIP'] === 'string' && !p.metadata.deletionTimestamp && asObject(p.status)['phase'] !== 'Succeeded' && asObject(p.status)['phase'] !== 'Failed')
+      .map((p) => ({ pod: p, ip: String(asObject(p.status)['podIP']), ready: isReady(p) }))
       .sort(ipOrder);
   };
 
   const address = (b: Backend): Obj => ({
     ip: b.ip,
-    nodeName: obj(b.pod.spec)['nodeName'],
+    nodeName: asObject(b.pod.spec)['nodeName'],
     targetRef: { kind: 'Pod', namespace: b.pod.metadata.namespace, name: b.pod.metadata.name, uid: b.pod.metadata.uid },
   });
 
@@ -77,8 +74,8 @@ export function endpointsController(svc: ResourceService, logger?: Logger): Cont
   const reconcile = (key: string): void => {
     const { namespace, name } = splitKey(key);
     const service = svc.store.get(serviceDef, namespace, name)?.obj;
-    if (!service || Object.keys(obj(obj(service.spec)['selector'])).length === 0) return;
-    const ports = Array.isArray(obj(service.spec)['ports']) ? (obj(service.spec)['ports'] as unknown[]).map(obj) : [];
+    if (!service || Object.keys(asObject(asObject(service.spec)['selector'])).length === 0) return;
+    const ports = Array.isArray(asObject(service.spec)['ports']) ? (asObject(service.spec)['ports'] as unknown[]).map(asObject) : [];
     const found = backends(service);
     const epPorts = (b: Backend | undefined): Obj[] => ports.map((p) => ({ ...(p['name'] ? { name: p['name'] } : {}), port: b ? targetPort(p, b.pod) ?? 0 : Number(p['targetPort'] ?? p['port']), protocol: p['protocol'] ?? 'TCP' }));
     const ready = found.filter((b) => b.ready);
@@ -101,7 +98,7 @@ export function endpointsController(svc: ResourceService, logger?: Logger): Cont
       endpoints: found.map((b) => ({
         addresses: [b.ip],
         conditions: { ready: b.ready, serving: b.ready, terminating: false },
-        nodeName: obj(b.pod.spec)['nodeName'],
+        nodeName: asObject(b.pod.spec)['nodeName'],
         targetRef: { kind: 'Pod', namespace: b.pod.metadata.namespace, name: b.pod.metadata.name, uid: b.pod.metadata.uid },
       })),
       ports: epPorts(found[0]),
@@ -112,7 +109,7 @@ export function endpointsController(svc: ResourceService, logger?: Logger): Cont
     if (!pod) return [];
     return svc.store.listCurrent(serviceDef, pod.metadata.namespace)
       .filter((so) => {
-        const sel = obj(obj(so.obj.spec)['selector']);
+        const sel = asObject(asObject(so.obj.spec)['selector']);
         return Object.keys(sel).length > 0 && Object.entries(sel).every(([k, v]) => pod.metadata.labels?.[k] === v);
       })
       .map((so) => nsKey(so.obj.metadata.namespace, so.obj.metadata.name));

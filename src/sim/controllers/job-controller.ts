@@ -2,18 +2,15 @@ import type { Logger } from 'pino';
 import type { KubeObject, ResourceDef } from '../api/registry.ts';
 import type { ResourceService } from '../api/service/resource-service.ts';
 import { formatTime } from '../api/service/object-meta.ts';
-import { isApiError } from '../api/errors.ts';
-import { deepEqual, isPlainObject } from '../../util/deep-equal.ts';
+import { asObject, deepEqual, isPlainObject } from '../../util/deep-equal.ts';
 import { Controller, splitKey } from './controller.ts';
 import { EventRecorder } from './events.ts';
 import { controllerRef, isActive } from './pods.ts';
-import { ownerRef, podOwnerKeys } from './replicaset-controller.ts';
+import { podOwnerKeys } from './replicaset-controller.ts';
+import { deleteDependent, fromTemplate } from './dependents.ts';
 
 type Obj = Record<string, unknown>;
 
-function obj(v: unknown): Obj {
-  return isPlainObject(v) ? v : {};
-}
 
 /**
  * The Job controller: runs up to `parallelism` pods until `completions` succeeded, counts
@@ -28,13 +25,13 @@ export function jobController(svc: ResourceService, logger?: Logger): Controller
     const { namespace, name } = splitKey(key);
     const job = svc.store.get(jobDef, namespace, name)?.obj;
     if (!job || job.metadata.deletionTimestamp) return;
-    const spec = obj(job.spec);
-    const status = obj(job.status);
+    const spec = asObject(job.spec);
+    const status = asObject(job.status);
     if (finished(status)) return;
     const pods = svc.store.listCurrent(podDef, namespace).map((so) => so.obj).filter((p) => controllerRef(p)?.uid === job.metadata.uid);
     const active = pods.filter(isActive);
-    const succeeded = pods.filter((p) => obj(p.status)['phase'] === 'Succeeded').length;
-    const failed = pods.filter((p) => obj(p.status)['phase'] === 'Failed').length;
+    const succeeded = pods.filter((p) => asObject(p.status)['phase'] === 'Succeeded').length;
+    const failed = pods.filter((p) => asObject(p.status)['phase'] === 'Failed').length;
     const parallelism = Number(spec['parallelism'] ?? 1);
     const completions = spec['completions'] === undefined || spec['completions'] === null ? undefined : Number(spec['completions']);
     const backoffLimit = Number(spec['backoffLimit'] ?? 6);
@@ -64,24 +61,12 @@ export function jobController(svc: ResourceService, logger?: Logger): Controller
   };
 
   const create = (job: KubeObject): KubeObject => {
-    const template = obj(obj(job.spec)['template']);
-    const meta = obj(template['metadata']);
-    const pod = svc.create(podDef, job.metadata.namespace, {
-      metadata: { generateName: `${job.metadata.name ?? ''}-`, labels: meta['labels'], annotations: meta['annotations'], ownerReferences: [ownerRef(job)] },
-      spec: structuredClone(template['spec'] ?? {}),
-    }).obj;
+    const pod = svc.create(podDef, job.metadata.namespace, fromTemplate(job, asObject(job.spec)['template'])).obj;
     events.record(job, 'Normal', 'SuccessfulCreate', `Created pod: ${pod.metadata.name ?? ''}`);
     return pod;
   };
 
-  const remove = (job: KubeObject, pod: KubeObject): void => {
-    try {
-      svc.delete({ def: podDef, namespace: pod.metadata.namespace, name: pod.metadata.name ?? '' });
-      events.record(job, 'Normal', 'SuccessfulDelete', `Deleted pod: ${pod.metadata.name ?? ''}`);
-    } catch (err) {
-      if (!isApiError(err) || err.code !== 404) throw err;
-    }
-  };
+  const remove = (job: KubeObject, pod: KubeObject): void => deleteDependent(svc, events, job, podDef, pod, `Deleted pod: ${pod.metadata.name ?? ''}`);
 
   return new Controller(svc, {
     name: 'job',
@@ -96,6 +81,6 @@ export function jobController(svc: ResourceService, logger?: Logger): Controller
 }
 
 function finished(status: Obj): boolean {
-  const conds = Array.isArray(status['conditions']) ? status['conditions'].map(obj) : [];
+  const conds = Array.isArray(status['conditions']) ? status['conditions'].map(asObject) : [];
   return conds.some((c) => (c['type'] === 'Complete' || c['type'] === 'Failed') && c['status'] === 'True');
 }

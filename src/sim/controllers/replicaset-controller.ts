@@ -1,11 +1,11 @@
 import type { Logger } from 'pino';
 import type { KubeObject, ResourceDef } from '../api/registry.ts';
 import type { ResourceService } from '../api/service/resource-service.ts';
-import { isApiError } from '../api/errors.ts';
 import { labelSelectorFromObject, matchesLabels, type LabelSelectorObject } from '../api/selectors.ts';
 import { deepEqual, isPlainObject } from '../../util/deep-equal.ts';
 import { Controller, nsKey, splitKey } from './controller.ts';
 import { EventRecorder } from './events.ts';
+import { deleteDependent, fromTemplate } from './dependents.ts';
 import { compareRanks, controllerRef, deletionRank, isActive, isAvailable, isReady } from './pods.ts';
 
 type Obj = Record<string, unknown>;
@@ -55,29 +55,13 @@ export function replicaSetController(svc: ResourceService, logger?: Logger): Con
   };
 
   const createPod = (rs: KubeObject): KubeObject => {
-    const template = isPlainObject(rs.spec) && isPlainObject(rs.spec['template']) ? rs.spec['template'] : {};
-    const meta: Obj = isPlainObject(template['metadata']) ? template['metadata'] : {};
-    const created = svc.create(podDef, rs.metadata.namespace, {
-      metadata: {
-        generateName: `${rs.metadata.name ?? ''}-`,
-        labels: meta['labels'],
-        annotations: meta['annotations'],
-        ownerReferences: [ownerRef(rs)],
-      },
-      spec: structuredClone(template['spec'] ?? {}),
-    }).obj;
+    const template = isPlainObject(rs.spec) ? rs.spec['template'] : undefined;
+    const created = svc.create(podDef, rs.metadata.namespace, fromTemplate(rs, template)).obj;
     events.record(rs, 'Normal', 'SuccessfulCreate', `Created pod: ${created.metadata.name ?? ''}`);
     return created;
   };
 
-  const deletePod = (rs: KubeObject, pod: KubeObject): void => {
-    try {
-      svc.delete({ def: podDef, namespace: pod.metadata.namespace, name: pod.metadata.name ?? '' });
-      events.record(rs, 'Normal', 'SuccessfulDelete', `Deleted pod: ${pod.metadata.name ?? ''}`);
-    } catch (err) {
-      if (!isApiError(err) || err.code !== 404) throw err;
-    }
-  };
+  const deletePod = (rs: KubeObject, pod: KubeObject): void => deleteDependent(svc, events, rs, podDef, pod, `Deleted pod: ${pod.metadata.name ?? ''}`);
 
   const updateStatus = (rs: KubeObject, active: KubeObject[], spec: Obj): void => {
     const templateLabels = isPlainObject(spec['template']) && isPlainObject(spec['template']['metadata']) ? (spec['template']['metadata']['labels'] as Record<string, string> | undefined) ?? {} : {};

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { KubeObject, ResourceDef } from '../api/registry.ts';
 import type { ResourceService } from '../api/service/resource-service.ts';
 import { formatTime } from '../api/service/object-meta.ts';
-import { deepEqual, isPlainObject } from '../../util/deep-equal.ts';
+import { asObject, deepEqual, isPlainObject } from '../../util/deep-equal.ts';
 import { cpuMillis, parseQuantity } from '../../util/quantity.ts';
 import { Controller, splitKey } from './controller.ts';
 import { EventRecorder } from './events.ts';
@@ -10,16 +10,13 @@ import { isActive } from './pods.ts';
 
 type Obj = Record<string, unknown>;
 
-function obj(v: unknown): Obj {
-  return isPlainObject(v) ? v : {};
-}
 
 /** Sum of the pod's container requests: CPU in millicores, memory in bytes. */
 export function podRequests(pod: KubeObject): { cpu: number; memory: number } {
   let cpu = 0;
   let memory = 0;
-  for (const c of Array.isArray(obj(pod.spec)['containers']) ? (obj(pod.spec)['containers'] as unknown[]) : []) {
-    const req = obj(obj(obj(c)['resources'])['requests']);
+  for (const c of Array.isArray(asObject(pod.spec)['containers']) ? (asObject(pod.spec)['containers'] as unknown[]) : []) {
+    const req = asObject(asObject(asObject(c)['resources'])['requests']);
     cpu += cpuMillis(req['cpu']) ?? 0;
     memory += parseQuantity(req['memory']) ?? 0;
   }
@@ -34,19 +31,19 @@ interface NodeFit {
 }
 
 function nodeReady(node: KubeObject): boolean {
-  const conds = obj(node.status)['conditions'];
-  return Array.isArray(conds) && conds.some((c) => obj(c)['type'] === 'Ready' && obj(c)['status'] === 'True');
+  const conds = asObject(node.status)['conditions'];
+  return Array.isArray(conds) && conds.some((c) => asObject(c)['type'] === 'Ready' && asObject(c)['status'] === 'True');
 }
 
 function tolerates(pod: KubeObject, taint: Obj): boolean {
-  const tolerations = Array.isArray(obj(pod.spec)['tolerations']) ? (obj(pod.spec)['tolerations'] as unknown[]).map(obj) : [];
+  const tolerations = Array.isArray(asObject(pod.spec)['tolerations']) ? (asObject(pod.spec)['tolerations'] as unknown[]).map(asObject) : [];
   return tolerations.some((t) => (t['operator'] === 'Exists' && (t['key'] === undefined || t['key'] === taint['key'])) || (t['key'] === taint['key'] && t['value'] === taint['value']));
 }
 
 /** Why a node cannot take the pod, in the scheduler's words, or undefined when it fits. */
 function unfit(f: NodeFit, pod: KubeObject, req: { cpu: number; memory: number }, selector: Obj): string | undefined {
-  const spec = obj(f.node.spec);
-  const taints = Array.isArray(spec['taints']) ? (spec['taints'] as unknown[]).map(obj).filter((t) => t['effect'] === 'NoSchedule' || t['effect'] === 'NoExecute') : [];
+  const spec = asObject(f.node.spec);
+  const taints = Array.isArray(spec['taints']) ? (spec['taints'] as unknown[]).map(asObject).filter((t) => t['effect'] === 'NoSchedule' || t['effect'] === 'NoExecute') : [];
   if (!nodeReady(f.node)) return 'node(s) were not ready';
   if (spec['unschedulable'] === true) return 'node(s) were unschedulable';
   if (!Object.entries(selector).every(([k, v]) => f.node.metadata.labels?.[k] === v)) return "node(s) didn't match node selector";
@@ -70,14 +67,14 @@ export function scheduler(svc: ResourceService, logger?: Logger): Controller {
   const capacity = (): NodeFit[] => {
     const used = new Map<string, { cpu: number; memory: number; pods: number }>();
     for (const so of svc.store.listCurrent(podDef, undefined)) {
-      const nodeName = obj(so.obj.spec)['nodeName'];
+      const nodeName = asObject(so.obj.spec)['nodeName'];
       if (typeof nodeName !== 'string' || !isActive(so.obj)) continue;
       const r = podRequests(so.obj);
       const u = used.get(nodeName) ?? { cpu: 0, memory: 0, pods: 0 };
       used.set(nodeName, { cpu: u.cpu + r.cpu, memory: u.memory + r.memory, pods: u.pods + 1 });
     }
     return svc.store.listCurrent(nodeDef, undefined).map((so) => {
-      const alloc = obj(obj(so.obj.status)['allocatable']);
+      const alloc = asObject(asObject(so.obj.status)['allocatable']);
       const u = used.get(so.obj.metadata.name ?? '') ?? { cpu: 0, memory: 0, pods: 0 };
       return {
         node: so.obj,
@@ -92,11 +89,11 @@ export function scheduler(svc: ResourceService, logger?: Logger): Controller {
     const { namespace, name } = splitKey(key);
     const current = svc.store.get(podDef, namespace, name);
     const pod = current?.obj;
-    if (!current || !pod || obj(pod.spec)['nodeName'] || pod.metadata.deletionTimestamp) return;
-    const schedulerName = obj(pod.spec)['schedulerName'];
+    if (!current || !pod || asObject(pod.spec)['nodeName'] || pod.metadata.deletionTimestamp) return;
+    const schedulerName = asObject(pod.spec)['schedulerName'];
     if (schedulerName !== undefined && schedulerName !== 'default-scheduler') return;
     const req = podRequests(pod);
-    const selector = obj(obj(pod.spec)['nodeSelector']);
+    const selector = asObject(asObject(pod.spec)['nodeSelector']);
     const reasons = new Map<string, number>();
     const fits = capacity().filter((f) => {
       const why = unfit(f, pod, req, selector);
@@ -105,13 +102,13 @@ export function scheduler(svc: ResourceService, logger?: Logger): Controller {
     });
     const now = formatTime(svc.now());
     const next = structuredClone(pod);
-    const status = obj(next.status);
-    const others = Array.isArray(status['conditions']) ? (status['conditions'] as unknown[]).filter((c) => obj(c)['type'] !== 'PodScheduled') : [];
+    const status = asObject(next.status);
+    const others = Array.isArray(status['conditions']) ? (status['conditions'] as unknown[]).filter((c) => asObject(c)['type'] !== 'PodScheduled') : [];
     if (fits.length === 0) {
       const total = capacity().length;
       const message = `0/${total} nodes are available${reasons.size > 0 ? ': ' : '.'}${[...reasons].sort().map(([r, n]) => `${n} ${r}`).join(', ')}${reasons.size > 0 ? '.' : ''}`;
       next.status = { ...status, conditions: [...others, { type: 'PodScheduled', status: 'False', lastProbeTime: null, lastTransitionTime: now, reason: 'Unschedulable', message }] };
-      if (!deepEqual(obj(pod.status)['conditions'], obj(next.status)['conditions'])) {
+      if (!deepEqual(asObject(pod.status)['conditions'], asObject(next.status)['conditions'])) {
         svc.commitUpdate({ def: podDef, namespace, name }, current, next, 'status');
         events.record(pod, 'Warning', 'FailedScheduling', message);
       }
@@ -119,14 +116,14 @@ export function scheduler(svc: ResourceService, logger?: Logger): Controller {
     }
     fits.sort((a, b) => b.freeCpu - a.freeCpu || b.freeMemory - a.freeMemory);
     const chosen = fits[0]?.node.metadata.name ?? '';
-    next.spec = { ...obj(next.spec), nodeName: chosen };
+    next.spec = { ...asObject(next.spec), nodeName: chosen };
     next.status = { ...status, conditions: [...others, { type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: now }] };
     // Binding is the one way a pod's nodeName changes: written directly, as the binding subresource does.
     svc.store.commit(podDef, 'MODIFIED', next);
     events.record(pod, 'Normal', 'Scheduled', `Successfully assigned ${namespace ?? ''}/${name} to ${chosen}`);
   };
 
-  const pending = (): string[] => svc.store.listCurrent(podDef, undefined).filter((so) => !obj(so.obj.spec)['nodeName'] && !so.obj.metadata.deletionTimestamp).map((so) => so.key);
+  const pending = (): string[] => svc.store.listCurrent(podDef, undefined).filter((so) => !asObject(so.obj.spec)['nodeName'] && !so.obj.metadata.deletionTimestamp).map((so) => so.key);
   return new Controller(svc, {
     name: 'scheduler',
     watches: [

@@ -2,18 +2,16 @@ import type { Logger } from 'pino';
 import type { KubeObject, ResourceDef } from '../api/registry.ts';
 import type { ResourceService } from '../api/service/resource-service.ts';
 import { isApiError } from '../api/errors.ts';
-import { deepEqual, isPlainObject } from '../../util/deep-equal.ts';
+import { asObject, deepEqual, isPlainObject } from '../../util/deep-equal.ts';
 import { Controller, splitKey } from './controller.ts';
 import { EventRecorder } from './events.ts';
 import { controllerRef, isActive, isReady } from './pods.ts';
-import { ownerRef, podOwnerKeys } from './replicaset-controller.ts';
+import { podOwnerKeys } from './replicaset-controller.ts';
+import { deleteDependent, fromTemplate } from './dependents.ts';
 import { templateHash } from './deployment-rollout.ts';
 
 type Obj = Record<string, unknown>;
 
-function obj(v: unknown): Obj {
-  return isPlainObject(v) ? v : {};
-}
 
 const REVISION = 'controller-revision-hash';
 
@@ -31,10 +29,10 @@ export function statefulSetController(svc: ResourceService, logger?: Logger): Co
     const { namespace, name } = splitKey(key);
     const sts = svc.store.get(stsDef, namespace, name)?.obj;
     if (!sts || sts.metadata.deletionTimestamp) return;
-    const spec = obj(sts.spec);
+    const spec = asObject(sts.spec);
     const replicas = Number(spec['replicas'] ?? 1);
     const ordered = spec['podManagementPolicy'] !== 'Parallel';
-    const template = obj(spec['template']);
+    const template = asObject(spec['template']);
     const revision = `${name}-${templateHash(template, 0)}`;
     const podName = (i: number): string => `${name}-${i}`;
     const pods = new Map<number, KubeObject>();
@@ -49,7 +47,7 @@ export function statefulSetController(svc: ResourceService, logger?: Logger): Co
       if (!pod) {
         create(sts, template, podName(i), revision);
         blocked = ordered;
-      } else if (!isActive(pod) || (ordered && !(isReady(pod) && obj(pod.status)['phase'] === 'Running'))) {
+      } else if (!isActive(pod) || (ordered && !(isReady(pod) && asObject(pod.status)['phase'] === 'Running'))) {
         blocked = ordered;
       }
     }
@@ -81,17 +79,9 @@ export function statefulSetController(svc: ResourceService, logger?: Logger): Co
   };
 
   const create = (sts: KubeObject, template: Obj, podName: string, revision: string): void => {
-    const meta = obj(template['metadata']);
+    const stamped = fromTemplate(sts, template, { name: podName, labels: { [REVISION]: revision, 'statefulset.kubernetes.io/pod-name': podName } });
     try {
-      svc.create(podDef, sts.metadata.namespace, {
-        metadata: {
-          name: podName,
-          labels: { ...obj(meta['labels']), [REVISION]: revision, 'statefulset.kubernetes.io/pod-name': podName },
-          annotations: meta['annotations'],
-          ownerReferences: [ownerRef(sts)],
-        },
-        spec: { ...structuredClone(obj(template['spec'])), hostname: podName, subdomain: obj(sts.spec)['serviceName'] },
-      });
+      svc.create(podDef, sts.metadata.namespace, { ...stamped, spec: { ...asObject(stamped.spec), hostname: podName, subdomain: asObject(sts.spec)['serviceName'] } });
       events.record(sts, 'Normal', 'SuccessfulCreate', `create Pod ${podName} in StatefulSet ${sts.metadata.name ?? ''} successful`);
     } catch (err) {
       // The previous pod of this ordinal may still be terminating: try again on the next pass.
@@ -99,14 +89,8 @@ export function statefulSetController(svc: ResourceService, logger?: Logger): Co
     }
   };
 
-  const remove = (sts: KubeObject, pod: KubeObject): void => {
-    try {
-      svc.delete({ def: podDef, namespace: pod.metadata.namespace, name: pod.metadata.name ?? '' });
-      events.record(sts, 'Normal', 'SuccessfulDelete', `delete Pod ${pod.metadata.name ?? ''} in StatefulSet ${sts.metadata.name ?? ''} successful`);
-    } catch (err) {
-      if (!isApiError(err) || err.code !== 404) throw err;
-    }
-  };
+  const remove = (sts: KubeObject, pod: KubeObject): void =>
+    deleteDependent(svc, events, sts, podDef, pod, `delete Pod ${pod.metadata.name ?? ''} in StatefulSet ${sts.metadata.name ?? ''} successful`);
 
   return new Controller(svc, {
     name: 'statefulset',

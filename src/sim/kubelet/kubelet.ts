@@ -4,7 +4,7 @@ import type { ResourceService } from '../api/service/resource-service.ts';
 import type { LogStore } from '../api/logs/log-store.ts';
 import { formatTime } from '../api/service/object-meta.ts';
 import { isApiError } from '../api/errors.ts';
-import { isPlainObject } from '../../util/deep-equal.ts';
+import { asObject, isPlainObject } from '../../util/deep-equal.ts';
 import { Controller, splitKey } from '../controllers/controller.ts';
 import { EventRecorder } from '../controllers/events.ts';
 import { controllerRef } from '../controllers/pods.ts';
@@ -15,9 +15,6 @@ import { appLogLine } from './log-lines.ts';
 
 type Obj = Record<string, unknown>;
 
-function obj(v: unknown): Obj {
-  return isPlainObject(v) ? v : {};
-}
 
 export interface KubeletOptions {
   /** Time from binding to a container running (image pull + start). */
@@ -65,7 +62,7 @@ export function kubelet(svc: ResourceService, opts: KubeletOptions = {}): Contro
   };
 
   const podIp = (node: KubeObject): string => {
-    const cidr = String(obj(node.spec)['podCIDR'] ?? '10.244.0.0/24');
+    const cidr = String(asObject(node.spec)['podCIDR'] ?? '10.244.0.0/24');
     const n = (ips.get(cidr) ?? 1) + 1;
     ips.set(cidr, n);
     const [a, b, c] = cidr.split('.');
@@ -90,7 +87,7 @@ export function kubelet(svc: ResourceService, opts: KubeletOptions = {}): Contro
     const rt = current ? runtimes.get(current.obj.metadata.uid ?? '') : undefined;
     if (!current || !rt || current.obj.metadata.deletionTimestamp) return;
     const status = renderPodStatus({
-      previous: obj(current.obj.status), containers: rt.containers, restartPolicy: String(obj(current.obj.spec)['restartPolicy'] ?? 'Always'),
+      previous: asObject(current.obj.status), containers: rt.containers, restartPolicy: String(asObject(current.obj.spec)['restartPolicy'] ?? 'Always'),
       podIP: rt.containers.some((c) => c.started) || rt.containers.length > 0 ? rt.podIP : undefined, hostIP: hostIp(svc, nodeDef, rt.node), startTime: rt.startTime, uid: rt.uid, now: formatTime(svc.now()),
     });
     svc.commitUpdate({ def: podDef, namespace, name }, current, { ...structuredClone(current.obj), status }, 'status');
@@ -104,11 +101,11 @@ export function kubelet(svc: ResourceService, opts: KubeletOptions = {}): Contro
     for (const i of issues) events.record(pod, 'Warning', 'InvalidSimAnnotation', `${i.annotation}: ${JSON.stringify(i.value)} ignored: ${i.reason}`);
     const isJob = controllerRef(pod)?.kind === 'Job';
     if (isJob && model.crashAfterMs === undefined && model.runForMs === undefined && model.oomAfterMs === undefined) model.runForMs = opts.jobRunMs ?? 1_000;
-    const restartPolicy = String(obj(pod.spec)['restartPolicy'] ?? 'Always');
+    const restartPolicy = String(asObject(pod.spec)['restartPolicy'] ?? 'Always');
     const rt: PodRuntime = { uid, node: nodeName, podIP: podIp(node), startTime: formatTime(svc.now()), containers: [] };
-    for (const c of Array.isArray(obj(pod.spec)['containers']) ? (obj(pod.spec)['containers'] as unknown[]).map(obj) : []) {
+    for (const c of Array.isArray(asObject(pod.spec)['containers']) ? (asObject(pod.spec)['containers'] as unknown[]).map(asObject) : []) {
       const name = String(c['name']);
-      const readinessDelay = Number(obj(c['readinessProbe'])['initialDelaySeconds'] ?? 0) * 1000;
+      const readinessDelay = Number(asObject(c['readinessProbe'])['initialDelaySeconds'] ?? 0) * 1000;
       rt.containers.push(new ContainerRuntime(name, String(c['image'] ?? ''), model, restartPolicy, readinessDelay, policy, {
         now: () => svc.now(),
         changed: () => markDirty(key),
@@ -159,7 +156,7 @@ export function kubelet(svc: ResourceService, opts: KubeletOptions = {}): Contro
     const { namespace, name } = splitKey(key);
     const pod = svc.store.get(podDef, namespace, name)?.obj;
     if (!pod) return;
-    const nodeName = obj(pod.spec)['nodeName'];
+    const nodeName = asObject(pod.spec)['nodeName'];
     const node = typeof nodeName === 'string' ? svc.store.get(nodeDef, undefined, nodeName)?.obj : undefined;
     if (!node) return;
     const rt = runtimes.get(pod.metadata.uid ?? '');
@@ -184,7 +181,7 @@ export function kubelet(svc: ResourceService, opts: KubeletOptions = {}): Contro
         return [e.key];
       },
     }],
-    allKeys: () => svc.store.listCurrent(podDef, undefined).filter((so) => obj(so.obj.spec)['nodeName']).map((so) => so.key),
+    allKeys: () => svc.store.listCurrent(podDef, undefined).filter((so) => asObject(so.obj.spec)['nodeName']).map((so) => so.key),
     reconcile,
     resyncMs: 5_000,
     onStop: () => {
@@ -199,7 +196,7 @@ export function kubelet(svc: ResourceService, opts: KubeletOptions = {}): Contro
 
 function hostIp(svc: ResourceService, nodeDef: ResourceDef, nodeName: string): string {
   const node = svc.store.get(nodeDef, undefined, nodeName)?.obj;
-  const addrs = node ? obj(node.status)['addresses'] : undefined;
-  const internal = Array.isArray(addrs) ? addrs.map(obj).find((a) => a['type'] === 'InternalIP') : undefined;
+  const addrs = node ? asObject(node.status)['addresses'] : undefined;
+  const internal = Array.isArray(addrs) ? addrs.map(asObject).find((a) => a['type'] === 'InternalIP') : undefined;
   return String(internal?.['address'] ?? '10.0.0.1');
 }

@@ -1,13 +1,10 @@
 import type { KubeObject } from '../api/registry.ts';
-import { isPlainObject } from '../../util/deep-equal.ts';
+import { asObject, isPlainObject } from '../../util/deep-equal.ts';
 import { cpuMillis, parseQuantity } from '../../util/quantity.ts';
 import { parseModel } from './model.ts';
 
 type Obj = Record<string, unknown>;
 
-function obj(v: unknown): Obj {
-  return isPlainObject(v) ? v : {};
-}
 
 export interface ContainerUsage {
   name: string;
@@ -24,14 +21,14 @@ const MiB = 1024 * 1024;
  */
 export function podUsage(pod: KubeObject, now: Date): ContainerUsage[] {
   const { model } = parseModel(pod);
-  const statuses = Array.isArray(obj(pod.status)['containerStatuses']) ? (obj(pod.status)['containerStatuses'] as unknown[]).map(obj) : [];
-  const specs = Array.isArray(obj(pod.spec)['containers']) ? (obj(pod.spec)['containers'] as unknown[]).map(obj) : [];
+  const statuses = Array.isArray(asObject(pod.status)['containerStatuses']) ? (asObject(pod.status)['containerStatuses'] as unknown[]).map(asObject) : [];
+  const specs = Array.isArray(asObject(pod.spec)['containers']) ? (asObject(pod.spec)['containers'] as unknown[]).map(asObject) : [];
   const out: ContainerUsage[] = [];
   for (const c of specs) {
     const st = statuses.find((s) => s['name'] === c['name']);
-    const running = obj(obj(st?.['state'])['running']);
+    const running = asObject(asObject(st?.['state'])['running']);
     if (!running['startedAt']) continue;
-    const requests = obj(obj(c['resources'])['requests']);
+    const requests = asObject(asObject(c['resources'])['requests']);
     const uptimeMin = Math.max(0, (now.getTime() - Date.parse(String(running['startedAt']))) / 60_000);
     const wobble = 1 + 0.1 * Math.sin(now.getTime() / 15_000 + String(c['name']).length);
     const cpu = model.cpuMillicores ?? Math.max(1, Math.round((cpuMillis(requests['cpu']) ?? 20) * 0.3));
