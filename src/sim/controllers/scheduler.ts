@@ -123,7 +123,7 @@ export function scheduler(svc: ResourceService, logger?: Logger): Controller {
     events.record(pod, 'Normal', 'Scheduled', `Successfully assigned ${namespace ?? ''}/${name} to ${chosen}`);
   };
 
-  const pending = (): string[] => svc.store.listCurrent(podDef, undefined).filter((so) => !asObject(so.obj.spec)['nodeName'] && !so.obj.metadata.deletionTimestamp).map((so) => so.key);
+  const pending = (): string[] => [...svc.store.values(podDef)].filter((so) => !asObject(so.obj.spec)['nodeName'] && !so.obj.metadata.deletionTimestamp).map((so) => so.key);
   return new Controller(svc, {
     name: 'scheduler',
     watches: [

@@ -181,7 +181,11 @@ export function kubelet(svc: ResourceService, opts: KubeletOptions = {}): Contro
         return [e.key];
       },
     }],
-    allKeys: () => svc.store.listCurrent(podDef, undefined).filter((so) => asObject(so.obj.spec)['nodeName']).map((so) => so.key),
+    allKeys: () => {
+      // Only pods on nodes this kubelet simulates: a pod bound to an unknown node is not ours.
+      const nodes = new Set([...svc.store.values(nodeDef)].map((so) => so.obj.metadata.name));
+      return [...svc.store.values(podDef)].filter((so) => nodes.has(String(asObject(so.obj.spec)['nodeName'] ?? ''))).map((so) => so.key);
+    },
     reconcile,
     resyncMs: 5_000,
     onStop: () => {

@@ -98,6 +98,11 @@ export class ObjectStore {
     return t.keysInOrder().map((k) => t.objects.get(k)).filter((o): o is StoredObject => o !== undefined);
   }
 
+  /** Every current object of a resource, in no particular order (no sort: for full scans). */
+  values(def: ResourceDef): IterableIterator<StoredObject> {
+    return this.table(def).objects.values();
+  }
+
   count(def: ResourceDef): number {
     return this.table(def).objects.size;
   }
