@@ -1,161 +1,18 @@
 import { badRequest } from './errors.ts';
 import type { KubeObject, ResourceDef } from './registry.ts';
+import { convertFieldLabel, type FieldReader } from './validation/field-labels.ts';
+import { newRequirement, parseInt64, validateLabelKey, type Op, type Requirement } from './validation/label-requirement.ts';
 
 /**
- * Label and field selectors with the grammar and errors of k8s.io/apimachinery's labels and
- * fields packages. Parsed once per request, matched per object without allocation.
+ * Label and field selectors as Kubernetes 1.20 parses them (apimachinery labels/selector.go,
+ * fields/selector.go) and as the apiserver converts field labels per kind, with the same error
+ * texts. Parsed once per request; matching does not allocate.
  */
-
-type Op = 'eq' | 'neq' | 'in' | 'notin' | 'exists' | 'notexists';
-
-interface Requirement {
-  key: string;
-  op: Op;
-  values: readonly string[];
-}
 
 export interface LabelSelector {
   readonly requirements: readonly Requirement[];
-  /** A nil metav1.LabelSelector matches nothing. */
-  readonly matchNothing?: boolean;
-}
-
-const EVERYTHING: LabelSelector = { requirements: [] };
-
-const NAME_RE = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
-const DNS1123_SUBDOMAIN_RE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-
-function validateKey(key: string): void {
-  const slash = key.indexOf('/');
-  const name = slash < 0 ? key : key.slice(slash + 1);
-  const prefix = slash < 0 ? undefined : key.slice(0, slash);
-  const problems: string[] = [];
-  if (prefix !== undefined) {
-    if (prefix.length === 0) problems.push('prefix part must be non-empty');
-    else if (prefix.length > 253) problems.push('prefix part must be no more than 253 characters');
-    else if (!DNS1123_SUBDOMAIN_RE.test(prefix)) {
-      problems.push("prefix part a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')");
-    }
-  }
-  if (name.length === 0) problems.push('name part must be non-empty');
-  else if (name.length > 63) problems.push('name part must be no more than 63 characters');
-  else if (!NAME_RE.test(name)) {
-    problems.push("name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')");
-  }
-  if (problems.length > 0) throw badRequest(`unable to parse requirement: invalid label key "${key}": ${problems.join('; ')}`);
-}
-
-function validateValue(v: string): void {
-  if (v === '') return;
-  if (v.length > 63) throw badRequest(`unable to parse requirement: invalid label value: "${v}": at key: must be no more than 63 characters`);
-  if (!NAME_RE.test(v)) {
-    throw badRequest(`unable to parse requirement: invalid label value: "${v}": at key: a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')`);
-  }
-}
-
-type Token = { kind: 'id' | 'op' | 'comma' | 'lparen' | 'rparen' | 'bang' | 'end'; text: string };
-
-function tokenize(s: string): Token[] {
-  const out: Token[] = [];
-  let i = 0;
-  while (i < s.length) {
-    const c = s[i] as string;
-    if (c === ' ' || c === '\t') { i++; continue; }
-    if (c === ',') { out.push({ kind: 'comma', text: c }); i++; continue; }
-    if (c === '(') { out.push({ kind: 'lparen', text: c }); i++; continue; }
-    if (c === ')') { out.push({ kind: 'rparen', text: c }); i++; continue; }
-    if (c === '=' || c === '!' || c === '<' || c === '>') {
-      const two = s.slice(i, i + 2);
-      if (two === '==' || two === '!=') { out.push({ kind: 'op', text: two }); i += 2; continue; }
-      if (c === '!') { out.push({ kind: 'bang', text: c }); i++; continue; }
-      out.push({ kind: 'op', text: c });
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < s.length && !' \t,()=!<>'.includes(s[j] as string)) j++;
-    out.push({ kind: 'id', text: s.slice(i, j) });
-    i = j;
-  }
-  out.push({ kind: 'end', text: '' });
-  return out;
-}
-
-/** Parses `a=b,c!=d,e in (f,g),!h,i` into requirements; errors are 400s with the parser's wording. */
-export function parseLabelSelector(raw: string): LabelSelector {
-  if (raw.trim() === '') return EVERYTHING;
-  const toks = tokenize(raw);
-  let pos = 0;
-  const peek = (): Token => toks[pos] as Token;
-  const next = (): Token => toks[pos++] as Token;
-  const reqs: Requirement[] = [];
-  for (;;) {
-    let negate = false;
-    if (peek().kind === 'bang') { next(); negate = true; }
-    const keyTok = next();
-    if (keyTok.kind !== 'id') throw badRequest(`unable to parse requirement: found '${keyTok.text}', expected: identifier`);
-    validateKey(keyTok.text);
-    const after = peek();
-    if (negate) {
-      if (after.kind !== 'comma' && after.kind !== 'end') throw badRequest(`unable to parse requirement: found '${after.text}', expected: ',' or 'end of string'`);
-      reqs.push({ key: keyTok.text, op: 'notexists', values: [] });
-    } else if (after.kind === 'comma' || after.kind === 'end') {
-      reqs.push({ key: keyTok.text, op: 'exists', values: [] });
-    } else if (after.kind === 'op') {
-      next();
-      if (after.text !== '=' && after.text !== '==' && after.text !== '!=') {
-        throw badRequest(`unable to parse requirement: found '${after.text}', expected: ${"'=', '!=', '==', 'in', notin'"}`);
-      }
-      const v = peek();
-      let value = '';
-      if (v.kind === 'id') { next(); value = v.text; }
-      else if (v.kind !== 'comma' && v.kind !== 'end') throw badRequest(`unable to parse requirement: found '${v.text}', expected: identifier`);
-      validateValue(value);
-      reqs.push({ key: keyTok.text, op: after.text === '!=' ? 'neq' : 'eq', values: [value] });
-    } else if (after.kind === 'id' && (after.text === 'in' || after.text === 'notin')) {
-      next();
-      if (next().kind !== 'lparen') throw badRequest("unable to parse requirement: found '" + peek().text + "', expected: '('");
-      const values: string[] = [];
-      for (;;) {
-        const v = next();
-        if (v.kind === 'id') { validateValue(v.text); values.push(v.text); }
-        else if (v.kind === 'rparen' && values.length === 0) break;
-        else throw badRequest(`unable to parse requirement: found '${v.text}', expected: ',', ')' or identifier`);
-        const sep = next();
-        if (sep.kind === 'rparen') break;
-        if (sep.kind !== 'comma') throw badRequest(`unable to parse requirement: found '${sep.text}', expected: ',' or ')'`);
-      }
-      if (values.length === 0) throw badRequest(`unable to parse requirement: for 'in', 'notin' operators, values set can't be empty`);
-      reqs.push({ key: keyTok.text, op: after.text === 'in' ? 'in' : 'notin', values });
-    } else {
-      throw badRequest(`unable to parse requirement: found '${after.text}', expected: ${"'=', '!=', '==', 'in', notin'"}`);
-    }
-    const sep = next();
-    if (sep.kind === 'end') break;
-    if (sep.kind !== 'comma') throw badRequest(`found '${sep.text}', expected: ',' or 'end of string'`);
-  }
-  return { requirements: reqs };
-}
-
-export function isEverything(sel: LabelSelector): boolean {
-  return !sel.matchNothing && sel.requirements.length === 0;
-}
-
-export function matchesLabels(sel: LabelSelector, labels: Record<string, string> | undefined): boolean {
-  if (sel.matchNothing) return false;
-  for (const r of sel.requirements) {
-    const has = labels !== undefined && Object.prototype.hasOwnProperty.call(labels, r.key);
-    const v = has ? (labels as Record<string, string>)[r.key] : undefined;
-    switch (r.op) {
-      case 'eq': if (!has || v !== r.values[0]) return false; break;
-      case 'neq': if (has && v === r.values[0]) return false; break;
-      case 'in': if (!has || !r.values.includes(v as string)) return false; break;
-      case 'notin': if (has && r.values.includes(v as string)) return false; break;
-      case 'exists': if (!has) return false; break;
-      case 'notexists': if (has) return false; break;
-    }
-  }
-  return true;
+  /** labels.Nothing(): a nil metav1.LabelSelector. */
+  readonly matchNothing: boolean;
 }
 
 export interface LabelSelectorObject {
@@ -163,106 +20,300 @@ export interface LabelSelectorObject {
   matchExpressions?: { key: string; operator: string; values?: string[] }[];
 }
 
-/** metav1.LabelSelectorAsSelector: nil matches nothing, {} matches everything. */
-export function labelSelectorFromObject(sel: LabelSelectorObject | undefined | null): LabelSelector {
-  if (sel === undefined || sel === null) return { requirements: [], matchNothing: true };
-  const reqs: Requirement[] = [];
-  for (const [key, value] of Object.entries(sel.matchLabels ?? {})) reqs.push({ key, op: 'eq', values: [value] });
-  for (const e of sel.matchExpressions ?? []) {
-    const ops: Record<string, Op> = { In: 'in', NotIn: 'notin', Exists: 'exists', DoesNotExist: 'notexists' };
-    const op = ops[e.operator];
-    if (!op) throw badRequest(`"${e.operator}" is not a valid pod selector operator`);
-    reqs.push({ key: e.key, op, values: [...(e.values ?? [])].sort() });
+const EVERYTHING: LabelSelector = { requirements: [], matchNothing: false };
+const NOTHING: LabelSelector = { requirements: [], matchNothing: true };
+type Tok = 'end' | 'id' | '(' | ')' | ',' | '!' | '=' | '==' | '!=' | '>' | '<' | 'in' | 'notin';
+interface Item { tok: Tok; lit: string }
+const TOKENS = new Map<string, Tok>([['(', '('], [')', ')'], [',', ','], ['!', '!'], ['=', '='], ['==', '=='], ['!=', '!='], ['>', '>'], ['<', '<'], ['in', 'in'], ['notin', 'notin']]);
+const isSpace = (c: string): boolean => c === ' ' || c === '\t' || c === '\r' || c === '\n';
+const isSpecial = (c: string): boolean => c === '=' || c === '!' || c === '(' || c === ')' || c === ',' || c === '>' || c === '<';
+
+/** The Lexer: specials take the longest token ("!=" over "!"); NUL ends the input as in Go. */
+function lex(s: string): Item[] {
+  const items: Item[] = [];
+  let i = 0;
+  for (;;) {
+    while (i < s.length && isSpace(s[i] as string)) i++;
+    if (i >= s.length || s[i] === '\0') break;
+    if (isSpecial(s[i] as string)) {
+      let buf = s[i] as string;
+      i++;
+      while (i < s.length && isSpecial(s[i] as string) && TOKENS.has(buf + (s[i] as string))) buf += s[i++] as string;
+      items.push({ tok: TOKENS.get(buf) as Tok, lit: buf });
+      if (s[i] === '\0') i++;
+      continue;
+    }
+    let j = i;
+    while (j < s.length && !isSpecial(s[j] as string) && !isSpace(s[j] as string) && s[j] !== '\0') j++;
+    const lit = s.slice(i, j);
+    items.push({ tok: TOKENS.get(lit) ?? 'id', lit });
+    i = s[j] === '\0' ? j + 1 : j;
   }
-  reqs.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  return { requirements: reqs };
+  items.push({ tok: 'end', lit: '' });
+  return items;
 }
 
-/** labels.Selector.String(): `a=b,c in (d,e),!f`. */
-export function formatLabelSelector(sel: LabelSelector): string {
-  return sel.requirements
-    .map((r) => {
-      switch (r.op) {
-        case 'eq': return `${r.key}=${r.values[0] ?? ''}`;
-        case 'neq': return `${r.key}!=${r.values[0] ?? ''}`;
-        case 'in': return `${r.key} in (${r.values.join(',')})`;
-        case 'notin': return `${r.key} notin (${r.values.join(',')})`;
-        case 'exists': return r.key;
-        case 'notexists': return `!${r.key}`;
+/** The recursive-descent Parser; `values` context reads the in/notin keywords as identifiers. */
+function parseRequirements(s: string): Requirement[] {
+  const items = lex(s);
+  let pos = 0;
+  const look = (values: boolean): Item => adjust(items[pos] as Item, values);
+  const consume = (values: boolean): Item => adjust(items[pos++] as Item, values);
+  const reqs: Requirement[] = [];
+
+  const parseExact = (): string[] => {
+    const t = look(true).tok;
+    if (t === 'end' || t === ',') return [''];
+    const { tok, lit } = consume(true);
+    if (tok === 'id') return [lit];
+    throw new Error(`found '${lit}', expected: identifier`);
+  };
+  const parseList = (): Set<string> => {
+    const set = new Set<string>();
+    for (;;) {
+      const { tok, lit } = consume(true);
+      if (tok === 'id') {
+        set.add(lit);
+        const next = look(true);
+        if (next.tok === ',') continue;
+        if (next.tok === ')') return set;
+        throw new Error(`found '${next.lit}', expected: ',' or ')'`);
+      } else if (tok === ',') {
+        if (set.size === 0) set.add('');
+        const t2 = look(true).tok;
+        if (t2 === ')') return set.add('');
+        if (t2 === ',') { consume(true); set.add(''); }
+      } else {
+        throw new Error(`found '${lit}', expected: ',', or identifier`);
       }
-      return '';
-    })
-    .join(',');
+    }
+  };
+  const parseValues = (): Set<string> => {
+    const open = consume(true);
+    if (open.tok !== '(') throw new Error(`found '${open.lit}' expected: '('`);
+    const { tok, lit } = look(true);
+    if (tok === 'id' || tok === ',') {
+      const set = parseList();
+      if (consume(true).tok !== ')') throw new Error(`found '${lit}', expected: ')'`);
+      return set;
+    }
+    if (tok === ')') { consume(true); return new Set(['']); }
+    throw new Error(`found '${lit}', expected: ',', ')' or identifier`);
+  };
+  const parseRequirement = (): Requirement => {
+    let { tok, lit } = consume(true);
+    const negated = tok === '!';
+    if (negated) ({ tok, lit } = consume(true));
+    if (tok !== 'id') throw new Error(`found '${lit}', expected: identifier`);
+    validateLabelKey(lit);
+    const after = look(true).tok;
+    if (negated || after === 'end' || after === ',') return newRequirement(lit, negated ? '!' : 'exists', []);
+    const opItem = consume(false);
+    const op = OPERATORS.get(opItem.tok);
+    if (!op) throw new Error(`found '${opItem.lit}', expected: '=', '!=', '==', 'in', notin'`);
+    const values = op === 'in' || op === 'notin' ? [...parseValues()] : parseExact();
+    // sets.String.List(): sorted, without duplicates.
+    return newRequirement(lit, op, [...new Set(values)].sort());
+  };
+
+  for (;;) {
+    const { tok, lit } = look(true);
+    if (tok === 'end') return reqs;
+    if (tok !== 'id' && tok !== '!') throw new Error(`found '${lit}', expected: !, identifier, or 'end of string'`);
+    try {
+      reqs.push(parseRequirement());
+    } catch (err) {
+      throw new Error(`unable to parse requirement: ${(err as Error).message}`);
+    }
+    const sep = consume(true);
+    if (sep.tok === 'end') return reqs;
+    if (sep.tok !== ',') throw new Error(`found '${sep.lit}', expected: ',' or 'end of string'`);
+    const next = look(true);
+    if (next.tok !== 'id' && next.tok !== '!') throw new Error(`found '${next.lit}', expected: identifier after ','`);
+  }
+}
+
+const OPERATORS = new Map<Tok, Op>([['in', 'in'], ['=', '='], ['==', '=='], ['>', 'gt'], ['<', 'lt'], ['notin', 'notin'], ['!=', '!=']]);
+const adjust = (item: Item, values: boolean): Item => (values && (item.tok === 'in' || item.tok === 'notin') ? { tok: 'id', lit: item.lit } : item);
+const byKey = (a: Requirement, b: Requirement): number => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+
+/** labels.Parse: '' selects everything; a malformed selector is a 400 with the parser's message. */
+export function parseLabelSelector(raw: string): LabelSelector {
+  try {
+    const reqs = parseRequirements(raw);
+    return reqs.length === 0 ? EVERYTHING : { requirements: reqs.sort(byKey), matchNothing: false };
+  } catch (err) {
+    throw badRequest((err as Error).message);
+  }
+}
+
+export function isEverything(sel: LabelSelector): boolean {
+  return !sel.matchNothing && sel.requirements.length === 0;
+}
+
+function hasValue(r: Requirement, v: string): boolean {
+  if (r.values.length === 1) return r.first === v;
+  for (const x of r.values) if (x === v) return true;
+  return false;
+}
+
+export function matchesLabels(sel: LabelSelector, labels: Record<string, string> | undefined): boolean {
+  if (sel.matchNothing) return false;
+  for (const r of sel.requirements) {
+    const v: unknown = labels === undefined || labels === null ? undefined : labels[r.key];
+    // Inherited members (`constructor`, `__proto__`) are never strings, so this is an own-key test.
+    const has = typeof v === 'string';
+    switch (r.op) {
+      case '=': case '==': case 'in':
+        if (!has || !hasValue(r, v)) return false;
+        break;
+      case '!=': case 'notin':
+        if (has && hasValue(r, v)) return false;
+        break;
+      case 'exists':
+        if (!has) return false;
+        break;
+      case '!':
+        if (has) return false;
+        break;
+      case 'gt': case 'lt': {
+        const n = has ? parseInt64(v) : undefined;
+        if (n === undefined || (r.op === 'gt' ? n <= r.bound : n >= r.bound)) return false;
+        break;
+      }
+    }
+  }
+  return true;
+}
+
+const EXPRESSION_OPS: Readonly<Record<string, Op>> = { In: 'in', NotIn: 'notin', Exists: 'exists', DoesNotExist: '!' };
+
+/**
+ * metav1.LabelSelectorAsSelector. A nil selector matches nothing; an empty one ({}) matches
+ * everything. Returns the conversion error (invalid key, value or operator) as an Error.
+ */
+export function tryLabelSelectorFromObject(sel: LabelSelectorObject | undefined | null): LabelSelector | Error {
+  if (sel === undefined || sel === null) return NOTHING;
+  const labels = sel.matchLabels ?? {};
+  const exprs = sel.matchExpressions ?? [];
+  if (Object.keys(labels).length + exprs.length === 0) return EVERYTHING;
+  try {
+    const reqs = Object.entries(labels).map(([k, v]) => newRequirement(k, '=', [String(v)]));
+    for (const e of exprs) {
+      const operator = String(e.operator ?? '');
+      const op = Object.hasOwn(EXPRESSION_OPS, operator) ? EXPRESSION_OPS[operator] : undefined;
+      if (!op) throw new Error(`${JSON.stringify(operator)} is not a valid pod selector operator`);
+      reqs.push(newRequirement(String(e.key ?? ''), op, (e.values ?? []).map(String)));
+    }
+    return { requirements: reqs.sort(byKey), matchNothing: false };
+  } catch (err) {
+    return err as Error;
+  }
+}
+
+/** As tryLabelSelectorFromObject, throwing a 400 for a selector that does not convert. */
+export function labelSelectorFromObject(sel: LabelSelectorObject | undefined | null): LabelSelector {
+  const res = tryLabelSelectorFromObject(sel);
+  if (res instanceof Error) throw badRequest(res.message);
+  return res;
+}
+
+const OP_TEXT: Record<Op, string> = { '=': '=', '==': '==', '!=': '!=', in: ' in ', notin: ' notin ', gt: '>', lt: '<', exists: '', '!': '' };
+
+/** labels.Selector.String(): `a=b,c in (d,e),!f` (value sets sorted; Nothing prints as ''). */
+export function formatLabelSelector(sel: LabelSelector): string {
+  return sel.requirements.map((r) => {
+    if (r.op === 'exists') return r.key;
+    if (r.op === '!') return `!${r.key}`;
+    const values = r.values.length === 1 ? r.first : [...r.values].sort().join(',');
+    return r.op === 'in' || r.op === 'notin' ? `${r.key}${OP_TEXT[r.op]}(${values})` : `${r.key}${OP_TEXT[r.op]}${values}`;
+  }).join(',');
 }
 
 interface FieldTerm {
-  key: string;
-  value: string;
-  negate: boolean;
-  read: (obj: KubeObject) => string | undefined;
+  /** The field after the kind's label conversion (spec.host -> spec.nodeName). */
+  readonly field: string;
+  readonly value: string;
+  readonly negate: boolean;
+  readonly read: FieldReader;
 }
 
 export interface FieldSelector {
   readonly terms: readonly FieldTerm[];
 }
 
-function unescapeFieldValue(v: string): string {
-  return v.replace(/\\(.)/g, (_m, c: string) => {
-    if (c === '\\' || c === ',' || c === '=') return c;
-    throw badRequest(`invalid field selector: invalid escape sequence: \\${c}`);
-  });
+/** fields.splitTerms: commas not escaped by a backslash separate terms. */
+function splitTerms(s: string): string[] {
+  if (s === '') return [];
+  const terms: string[] = [];
+  let start = 0;
+  let inSlash = false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i];
+    if (inSlash) inSlash = false;
+    else if (c === '\\') inSlash = true;
+    else if (c === ',') { terms.push(s.slice(start, i)); start = i + 1; }
+  }
+  terms.push(s.slice(start));
+  return terms;
 }
 
-/** Splits on unescaped commas. */
-function splitTerms(raw: string): string[] {
-  const out: string[] = [];
-  let cur = '';
-  for (let i = 0; i < raw.length; i++) {
-    const c = raw[i] as string;
-    if (c === '\\' && i + 1 < raw.length) { cur += c + (raw[i + 1] as string); i++; continue; }
-    if (c === ',') { out.push(cur); cur = ''; continue; }
-    cur += c;
+/** fields.UnescapeValue. */
+function unescapeValue(s: string): string {
+  if (!/[\\,=]/.test(s)) return s;
+  let out = '';
+  let inSlash = false;
+  for (const c of s) {
+    if (inSlash) {
+      if (c !== '\\' && c !== ',' && c !== '=') throw badRequest(`invalid field selector: invalid escape sequence: \\${c}`);
+      out += c;
+      inSlash = false;
+    } else if (c === '\\') inSlash = true;
+    else if (c === ',' || c === '=') throw badRequest(`invalid field selector: unescaped character in value: ${c.codePointAt(0) ?? 0}`);
+    else out += c;
   }
-  out.push(cur);
+  if (inSlash) throw badRequest('invalid field selector: invalid escape sequence: \\');
   return out;
 }
 
-/** Parses `metadata.name=x,status.phase!=Running`; unsupported field labels are 400s, as the apiserver says. */
+/**
+ * fields.ParseSelector, then the kind's field label conversion, as ListResource does: terms are
+ * sorted, parse errors come first, and an unknown label is a 400 in the kind's own wording.
+ */
 export function parseFieldSelector(raw: string, def: ResourceDef): FieldSelector {
-  if (raw.trim() === '') return { terms: [] };
-  const terms: FieldTerm[] = [];
-  for (const part of splitTerms(raw)) {
-    const m = /^([^=!]+?)(!=|==|=)(.*)$/s.exec(part.trim());
+  const parsed: { label: string; value: string; negate: boolean }[] = [];
+  for (const part of splitTerms(raw).sort()) {
+    if (part === '') continue;
+    // The first operator occurrence splits the term; the left side has no escaping.
+    const m = /^(.*?)(!=|==|=)(.*)$/s.exec(part);
     if (!m) throw badRequest(`invalid selector: '${raw}'; can't understand '${part}'`);
-    const key = (m[1] as string).trim();
-    const value = unescapeFieldValue(m[3] as string);
-    const read = fieldReader(key, def);
-    if (!read) {
-      // Kinds with their own field label conversion say "not supported"; the rest use the generic one.
-      throw badRequest(Object.keys(def.fieldLabels).length > 0
-        ? `field label not supported: ${key}`
-        : `"${key}" is not a known field selector: only "metadata.name", "metadata.namespace"`);
-    }
-    terms.push({ key, value, negate: m[2] === '!=', read });
+    const value = unescapeValue(m[3] as string);
+    // An empty term (`=`) transforms to Everything and drops out.
+    if (m[1] === '' && value === '') continue;
+    parsed.push({ label: m[1] as string, value, negate: m[2] === '!=' });
   }
+  const terms = parsed.map(({ label, value, negate }): FieldTerm => {
+    const conv = convertFieldLabel(def, label);
+    if ('error' in conv) throw badRequest(conv.error);
+    return { field: conv.field, value, negate, read: conv.read };
+  });
   return { terms };
-}
-
-function fieldReader(key: string, def: ResourceDef): ((obj: KubeObject) => string | undefined) | undefined {
-  if (key === 'metadata.name') return (o) => o.metadata.name ?? '';
-  if (key === 'metadata.namespace') return (o) => o.metadata.namespace ?? '';
-  return def.fieldLabels[key];
 }
 
 export function matchesFields(sel: FieldSelector, obj: KubeObject, _def: ResourceDef): boolean {
   for (const t of sel.terms) {
-    const v = t.read(obj) ?? '';
-    if (t.negate ? v === t.value : v !== t.value) return false;
+    if (((t.read(obj) ?? '') === t.value) === t.negate) return false;
   }
   return true;
 }
 
-/** The value an exact `key=value` term requires, for fast paths (e.g. a single name). */
-export function exactFieldValue(sel: FieldSelector, key: string): string | undefined {
-  return sel.terms.find((t) => t.key === key && !t.negate)?.value;
+/** fields.Selector.RequiresExactMatch: the value a `field=value` term pins (for fast paths). */
+export function exactFieldValue(sel: FieldSelector, field: string): string | undefined {
+  for (const t of sel.terms) if (!t.negate && t.field === field) return t.value;
+  return undefined;
+}
+
+/** fields.Selector.String(): terms in sorted order, values escaped. */
+export function formatFieldSelector(sel: FieldSelector): string {
+  return sel.terms.map((t) => `${t.field}${t.negate ? '!=' : '='}${t.value.replace(/[\\,=]/g, (c) => `\\${c}`)}`).join(',');
 }
