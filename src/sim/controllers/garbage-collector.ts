@@ -78,13 +78,17 @@ export class GarbageCollector {
         continue;
       }
       for (const r of live) {
-        anyDependents.set(r.uid, (anyDependents.get(r.uid) ?? 0) + 1);
-        if (r.blockOwnerDeletion) blockingDependents.set(r.uid, (blockingDependents.get(r.uid) ?? 0) + 1);
         const owner = byUid.get(r.uid) as Node;
         const finalizers = owner.obj.metadata.finalizers ?? [];
-        if (!owner.obj.metadata.deletionTimestamp) continue;
-        if (finalizers.includes(ORPHAN)) this.release(dep, r.uid);
-        else if (finalizers.includes(FOREGROUND)) this.remove(dep, 'Foreground');
+        const deleting = owner.obj.metadata.deletionTimestamp !== undefined;
+        if (deleting && finalizers.includes(ORPHAN)) {
+          // Released now, so it no longer holds the owner's orphan finalizer in this same pass.
+          this.release(dep, r.uid);
+          continue;
+        }
+        anyDependents.set(r.uid, (anyDependents.get(r.uid) ?? 0) + 1);
+        if (r.blockOwnerDeletion) blockingDependents.set(r.uid, (blockingDependents.get(r.uid) ?? 0) + 1);
+        if (deleting && finalizers.includes(FOREGROUND)) this.remove(dep, 'Foreground');
       }
     }
     for (const owner of byUid.values()) {
