@@ -3,6 +3,7 @@ import { isPlainObject } from '../../util/deep-equal.ts';
 import { BUILTINS, type CommandIo } from './commands.ts';
 import { parseScript, ShellSyntaxError, type SimpleCommand } from './shell-parse.ts';
 import { MemoryFs, type VirtualFs } from './vfs.ts';
+import { containerStartedAt, ProcFs } from '../workloads/proc.ts';
 
 export { MemoryFs, type VirtualFs } from './vfs.ts';
 
@@ -110,8 +111,11 @@ async function runPipeline(commands: SimpleCommand[], io: RunIo, readStdin: () =
   return { code, exited: false };
 }
 
-/** The default environment of a container: hostname files, env from the pod spec, /proc mount point. */
-export function defaultContainerEnv(opts: { hostname: string; pod: KubeObject; container: string }): ContainerEnv {
+/**
+ * The default environment of a container: hostname files, env from the pod spec, and a computed
+ * /proc (processes, sockets, leaks growing with uptime) read against `now` (default: wall clock).
+ */
+export function defaultContainerEnv(opts: { hostname: string; pod: KubeObject; container: string; now?: () => Date; currentPod?: () => KubeObject | undefined }): ContainerEnv {
   const fs = new MemoryFs()
     .writeFile('/etc/hostname', `${opts.hostname}\n`)
     .writeFile('/etc/hosts', `127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n`)
@@ -120,6 +124,12 @@ export function defaultContainerEnv(opts: { hostname: string; pod: KubeObject; c
     .mkdir('/proc')
     .mkdir('/tmp')
     .mkdir('/app');
+  // Only a running container has processes to show; otherwise /proc stays a plain directory.
+  if (containerStartedAt(opts.pod, opts.container) !== undefined) {
+    const now = opts.now ?? (() => new Date());
+    // The pod is re-read at each access: after a restart /proc shows the new instance's uptime.
+    fs.mount('/proc', new ProcFs(() => ({ pod: opts.currentPod?.() ?? opts.pod, container: opts.container, now: now() })));
+  }
   const env: Record<string, string> = {
     PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
     HOSTNAME: opts.hostname,
