@@ -47,3 +47,37 @@ async function makeServingCert(hosts: string[]): Promise<ServingCert> {
     await rm(dir, { recursive: true, force: true });
   }
 }
+
+export interface FrontProxyCerts {
+  /** The requestheader CA extension API servers trust (extension-apiserver-authentication). */
+  caCert: string;
+  /** The aggregator's client certificate, CN=front-proxy-client. */
+  cert: string;
+  key: string;
+}
+
+let frontProxy: Promise<FrontProxyCerts> | undefined;
+
+/** The aggregator's front-proxy CA and client certificate (one per process, like the serving cert). */
+export function generateFrontProxyCerts(): Promise<FrontProxyCerts> {
+  frontProxy ??= makeFrontProxyCerts();
+  frontProxy.catch(() => (frontProxy = undefined));
+  return frontProxy;
+}
+
+async function makeFrontProxyCerts(): Promise<FrontProxyCerts> {
+  const dir = await mkdtemp(join(tmpdir(), 'kubeloop-front-proxy-'));
+  try {
+    const p = (f: string): string => join(dir, f);
+    await run('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', p('ca.key'), '-out', p('ca.crt'), '-days', '365', '-subj', '/CN=kubeloop-sim-front-proxy-ca']);
+    await run('openssl', ['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', p('client.key'), '-out', p('client.csr'), '-subj', '/CN=front-proxy-client']);
+    await writeFile(p('ext.cnf'), 'extendedKeyUsage=clientAuth\nbasicConstraints=CA:FALSE\n');
+    await run('openssl', ['x509', '-req', '-in', p('client.csr'), '-CA', p('ca.crt'), '-CAkey', p('ca.key'), '-CAcreateserial', '-out', p('client.crt'), '-days', '365', '-extfile', p('ext.cnf')]);
+    const [caCert, cert, key] = await Promise.all([readFile(p('ca.crt'), 'utf8'), readFile(p('client.crt'), 'utf8'), readFile(p('client.key'), 'utf8')]);
+    return { caCert, cert, key };
+  } catch (err) {
+    throw new Error(`sim: could not generate the front-proxy certificates with openssl: ${(err as Error).message}`, { cause: err });
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}

@@ -19,6 +19,7 @@ export type StatusReason =
   | 'RequestEntityTooLarge'
   | 'Timeout'
   | 'TooManyRequests'
+  | 'ServiceUnavailable'
   | 'InternalError';
 
 export interface StatusCause {
@@ -205,6 +206,11 @@ export function unsupportedMediaType(): ApiError {
 
 export function tooLarge(message = 'the request entity is too large'): ApiError {
   return new ApiError({ message, reason: 'RequestEntityTooLarge', code: 413 });
+}
+
+/** kube-aggregator's answer when an APIService's backend cannot be reached. */
+export function serviceUnavailable(message = 'service unavailable'): ApiError {
+  return new ApiError({ message, reason: 'ServiceUnavailable', code: 503 });
 }
 
 export function internalError(message: string, cause?: unknown): ApiError {

@@ -2,6 +2,7 @@ import type { KubeObject, ResourceDef } from '../registry.ts';
 import { defaultPodSpec } from './pod.ts';
 import { defaultWorkload } from './workloads.ts';
 import { defaultService } from './service.ts';
+import { defaultHpa } from './hpa.ts';
 
 /**
  * Fills the fields kube-apiserver's defaulting (pkg/apis/<group>/v1/defaults.go) and default
@@ -22,6 +23,9 @@ export function applyDefaults(def: ResourceDef, obj: KubeObject): void {
       break;
     case 'Service':
       defaultService(obj);
+      break;
+    case 'HorizontalPodAutoscaler':
+      defaultHpa(obj);
       break;
     default:
       break;

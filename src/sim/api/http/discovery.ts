@@ -1,4 +1,8 @@
 import type { ResourceDef, ResourceRegistry, Subresource } from '../registry.ts';
+import type { RemoteVersion } from '../aggregator/api-services.ts';
+
+/** Group/versions served by extension API servers, preferred version first. */
+type RemoteGroups = Map<string, RemoteVersion[]>;
 
 /** The version the sim reports: recent enough for autoscaling/v2, policy/v1 and batch/v1 CronJobs. */
 export const SIM_VERSION = {
@@ -38,13 +42,15 @@ function groupEntry(name: string, versions: string[]): Record<string, unknown> {
   return { name, versions: list, preferredVersion: list[0] };
 }
 
-export function apiGroupList(registry: ResourceRegistry): Record<string, unknown> {
-  const groups = [...registry.groups()].filter(([g]) => g !== '').map(([g, vs]) => groupEntry(g, vs));
+export function apiGroupList(registry: ResourceRegistry, remote: RemoteGroups = new Map()): Record<string, unknown> {
+  const local = registry.groups();
+  const groups = [...local].filter(([g]) => g !== '').map(([g, vs]) => groupEntry(g, vs));
+  for (const [g, rvs] of remote) if (!local.has(g)) groups.push(groupEntry(g, rvs.map((r) => r.version)));
   return { kind: 'APIGroupList', apiVersion: 'v1', groups };
 }
 
-export function apiGroup(registry: ResourceRegistry, group: string): Record<string, unknown> | undefined {
-  const versions = registry.groups().get(group);
+export function apiGroup(registry: ResourceRegistry, group: string, remote: RemoteGroups = new Map()): Record<string, unknown> | undefined {
+  const versions = registry.groups().get(group) ?? remote.get(group)?.map((r) => r.version);
   if (!versions || group === '') return undefined;
   return { kind: 'APIGroup', apiVersion: 'v1', ...groupEntry(group, versions) };
 }

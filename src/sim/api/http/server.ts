@@ -10,6 +10,7 @@ import type { SimApiContext } from './context.ts';
 import { apiGroup, apiGroupList, apiResourceList, apiVersions, SIM_VERSION } from './discovery.ts';
 import { handleLog, resolveContainer } from './log-handler.ts';
 import { handleMetrics } from './metrics-handler.ts';
+import { serveScrapeEndpoint } from '../../metrics/routes.ts';
 import { parseRequestPath, type RequestInfo } from './request-info.ts';
 import { OpenApiV3 } from './openapi.ts';
 import {
@@ -60,6 +61,7 @@ export function buildSimApiServer(ctx: SimApiContext, opts: BuildServerOptions =
     url: '/*',
     handler: async (req, reply) => {
       try {
+        if (await proxyAggregated(ctx, req, reply)) return reply;
         dispatch(ctx, openapi, req, reply);
       } catch (err) {
         if (isApiError(err)) return sendStatusError(reply, err);
@@ -88,6 +90,8 @@ function dispatch(ctx: SimApiContext, openapi: OpenApiV3, req: FastifyRequest, r
     void reply.code(200).header('content-type', 'text/plain; charset=utf-8').send('ok');
     return;
   }
+  // Scrape endpoints (/metrics/cadvisor, /metrics/kube-state, /metrics/pods/..., /sd/pods) need no token.
+  if (serveScrapeEndpoint(ctx, req, reply, url.pathname)) return;
   const user = authenticate(req.headers, ctx.tokens);
   if (!user && !isPublicPath(url.pathname)) throw unauthorized();
   if (url.pathname === '/version') return sendJson(reply, 200, JSON.stringify(SIM_VERSION));
@@ -120,12 +124,29 @@ function dispatch(ctx: SimApiContext, openapi: OpenApiV3, req: FastifyRequest, r
   runVerb(call, verb, info.subresource, req.method);
 }
 
+/** Requests for a group/version an APIService registers go to its backend, as kube-aggregator does. */
+async function proxyAggregated(ctx: SimApiContext, req: FastifyRequest, reply: FastifyReply): Promise<boolean> {
+  if (!ctx.aggregator) return false;
+  const m = /^\/apis\/([^/]+)\/([^/?]+)/.exec(req.url);
+  const rv = m ? ctx.aggregator.remote(m[1] as string, m[2] as string) : undefined;
+  if (!rv) return false;
+  const user = authenticate(req.headers, ctx.tokens);
+  if (!user) throw unauthorized();
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers[k] = v;
+  const res = await ctx.aggregator.forward(rv, { method: req.method, path: req.url, headers, body: req.body as Buffer | undefined, user });
+  void reply.code(res.status);
+  for (const h of ['content-type', 'cache-control', 'warning']) if (res.headers[h]) void reply.header(h, res.headers[h]);
+  void reply.send(res.body);
+  return true;
+}
+
 function serveDiscovery(ctx: SimApiContext, req: FastifyRequest, reply: FastifyReply, info: Extract<RequestInfo, { type: 'discovery' }>): void {
   if (req.method !== 'GET') throw methodNotAllowed();
   let doc: Record<string, unknown> | undefined;
   if (info.path === 'api') doc = apiVersions(req.headers.host ?? '127.0.0.1');
-  else if (info.path === 'apis') doc = apiGroupList(ctx.registry);
-  else if (info.path === 'group') doc = apiGroup(ctx.registry, info.group);
+  else if (info.path === 'apis') doc = apiGroupList(ctx.registry, ctx.aggregator?.services.groups());
+  else if (info.path === 'group') doc = apiGroup(ctx.registry, info.group, ctx.aggregator?.services.groups());
   else doc = apiResourceList(ctx.registry, info.group, info.version);
   if (!doc) {
     void reply.code(404).header('content-type', 'text/plain; charset=utf-8').send('404 page not found\n');
