@@ -6,6 +6,7 @@ import { t, type Lang } from '../i18n/index.ts';
 import { createLogger } from '../util/logger.ts';
 import { startSimCluster } from '../sim/cluster.ts';
 import { parseCount, parsePort } from './flags.ts';
+import { registerSimLoadCommand } from './sim-load.ts';
 
 interface SimFlags {
   port?: number;
@@ -18,7 +19,7 @@ interface SimFlags {
 }
 
 export function registerSimCommand(program: Command, lang: Lang): void {
-  program
+  const sim = program
     .command('sim')
     .description('run the simulated Kubernetes cluster in the foreground and write a kubeconfig for it')
     .option('--port <n>', 'port to listen on (0 = any free port)', parsePort)
@@ -32,6 +33,7 @@ export function registerSimCommand(program: Command, lang: Lang): void {
     .action(async (flags: SimFlags) => {
       await runSim(flags, lang);
     });
+  registerSimLoadCommand(sim, lang);
 }
 
 async function runSim(flags: SimFlags, lang: Lang): Promise<void> {

@@ -2,6 +2,10 @@
 export const en = {
   'sim.started': 'Simulated cluster listening on {url} (scenario "{scenario}")',
   'sim.kubeconfig': 'Kubeconfig written to {path}. Try:\n  kubectl --kubeconfig {path} get pods -A',
+  'load.noService': 'Service {service} not found in the simulated cluster',
+  'load.started': 'Sending {rps} requests/s to {service} until {until} ({endpoints} ready endpoints). Ctrl-C stops it.',
+  'load.progress': '{rps} requests/s over {endpoints} ready endpoints ({perPod}/s each)',
+  'load.stopped': 'Load on {service} stopped',
   'sim.stopping': 'Stopping the simulated cluster',
   'cli.invalidFlag': '{flag}: {reason}',
   'cli.unknownLang': '--lang: unsupported language "{lang}" (use en or zh-CN)',

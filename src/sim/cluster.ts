@@ -21,8 +21,12 @@ import { daemonSetController } from './controllers/daemonset-controller.ts';
 import { statefulSetController } from './controllers/statefulset-controller.ts';
 import { kubelet } from './kubelet/kubelet.ts';
 import { podUsage } from './workloads/usage.ts';
+import { LoadModel } from './workloads/load.ts';
 import { bootstrapCluster, resolveScenario } from './scenarios/index.ts';
-import { generateServingCert } from './tls.ts';
+import { generateFrontProxyCerts, generateServingCert } from './tls.ts';
+import { Aggregator } from './api/aggregator/aggregator.ts';
+import { publishAuthenticationConfigMap } from './api/aggregator/authentication-configmap.ts';
+import { HpaController } from './controllers/hpa/hpa-controller.ts';
 import { renderKubeconfig } from './kubeconfig.ts';
 
 export interface SimClusterOptions {
@@ -46,6 +50,10 @@ export interface SimClusterOptions {
    */
   controllers?: { workloads?: boolean; scheduler?: boolean; kubelet?: boolean };
   kubelet?: { startDelayMs?: number; stopDelayMs?: number; backoffBaseMs?: number; backoffMaxMs?: number; jobRunMs?: number };
+  /** HPA sync period and default scale-down stabilization (kube-controller-manager: 15 s, 5 min). */
+  hpa?: { syncPeriodMs?: number; downscaleStabilizationMs?: number; cpuInitializationPeriodMs?: number; delayOfInitialReadinessStatusMs?: number };
+  /** How often the aggregator probes registered APIServices (30 s). */
+  aggregatorProbeIntervalMs?: number;
 }
 
 /** A running simulated cluster: its API server plus in-process controllers. */
@@ -78,22 +86,32 @@ export async function startSimCluster(opts: SimClusterOptions = {}): Promise<Sim
     const key = `${pod.metadata.uid ?? ''}/${container}`;
     let env = envs.get(key);
     if (!env) {
-      env = defaultContainerEnv({ hostname: pod.metadata.name ?? 'pod', pod, container });
+      const podDef = registry.find('', 'v1', 'pods');
+      const currentPod = (): KubeObject | undefined => (podDef ? store.get(podDef, pod.metadata.namespace, pod.metadata.name ?? '')?.obj : undefined);
+      env = defaultContainerEnv({ hostname: pod.metadata.name ?? 'pod', pod, container, now: () => service.now(), currentPod });
       envs.set(key, env);
     }
     return env;
   };
 
+  const load = new LoadModel(store, registry);
+  const requestRate = (pod: KubeObject, now: Date): number => load.rateOf(pod, now);
+  const usage = (pod: KubeObject, now: Date): ReturnType<typeof podUsage> => podUsage(pod, now, requestRate(pod, now));
+
   const cert = opts.tls === false ? undefined : await generateServingCert();
   bootstrapCluster(service);
+  const frontProxy = await generateFrontProxyCerts();
+  publishAuthenticationConfigMap(service, { clientCa: cert?.caCert ?? '', requestHeaderCa: frontProxy.caCert });
+  const aggregator = new Aggregator(service, { identity: frontProxy, probeIntervalMs: opts.aggregatorProbeIntervalMs, logger: opts.logger });
   const namespaces = new NamespaceController(service, { logger: opts.logger });
   const namespaceDefaults = new NamespaceDefaultsController(service, { caCert: cert?.caCert ?? '', logger: opts.logger });
-  const running: { start(): void; stop(): void }[] = [namespaces, namespaceDefaults];
+  const running: { start(): void; stop(): void }[] = [namespaces, namespaceDefaults, aggregator];
   if (opts.controllers?.workloads !== false) {
     running.push(
       replicaSetController(service, opts.logger), deploymentController(service, opts.logger), endpointsController(service, opts.logger), jobController(service, opts.logger),
       cronJobController(service, opts.logger), daemonSetController(service, opts.logger), statefulSetController(service, opts.logger),
       new GarbageCollector(service, { logger: opts.logger }),
+      new HpaController(service, { ...opts.hpa, aggregator, usage, logger: opts.logger }),
     );
   }
   if (opts.controllers?.scheduler !== false) running.push(scheduler(service, opts.logger));
@@ -102,7 +120,7 @@ export async function startSimCluster(opts: SimClusterOptions = {}): Promise<Sim
   scenario.apply(service);
   const app: FastifyInstance = buildSimApiServer(
     {
-      registry, store, service, logs, tokens, containerEnv, usage: podUsage,
+      registry, store, service, logs, tokens, containerEnv, usage, requestRate, aggregator,
       watch: { bookmarkIntervalMs: opts.watchBookmarkIntervalMs ?? 60_000, maxBufferedBytes: opts.watchMaxBufferedBytes ?? 64 * 1024 * 1024 },
     },
     { logger: opts.logger, https: cert ? { key: cert.key, cert: cert.cert } : undefined },

@@ -18,6 +18,8 @@ export interface ContainerModel {
   runForMs?: number;
   logLinesPerSec: number;
   cpuMillicores?: number;
+  /** Extra CPU per request/s this container serves (its share of the Service's load). */
+  cpuMillicoresPerRps: number;
   memoryMiB?: number;
   leakMemoryMiBPerMin: number;
   leakCloseWaitPerMin: number;
@@ -49,7 +51,7 @@ export function parseDuration(text: string): number | undefined {
 export function parseModel(pod: KubeObject): { model: ContainerModel; issues: ModelIssue[] } {
   const a = pod.metadata.annotations ?? {};
   const issues: ModelIssue[] = [];
-  const model: ContainerModel = { exitCode: 1, logLinesPerSec: 0, leakMemoryMiBPerMin: 0, leakCloseWaitPerMin: 0, leakZombiesPerMin: 0, leakFdsPerMin: 0 };
+  const model: ContainerModel = { exitCode: 1, logLinesPerSec: 0, cpuMillicoresPerRps: 2, leakMemoryMiBPerMin: 0, leakCloseWaitPerMin: 0, leakZombiesPerMin: 0, leakFdsPerMin: 0 };
   const duration = (key: string): number | undefined => {
     const raw = a[PREFIX + key];
     if (raw === undefined) return undefined;
@@ -76,6 +78,7 @@ export function parseModel(pod: KubeObject): { model: ContainerModel; issues: Mo
   model.crashLog = a[`${PREFIX}crash-log`]?.replace(/\\n/g, '\n').replace(/\\t/g, '\t');
   model.logLinesPerSec = number('log-lines-per-sec', 0, 10_000) ?? 0;
   model.cpuMillicores = number('cpu-millicores', 0, 1_000_000);
+  model.cpuMillicoresPerRps = number('cpu-millicores-per-rps', 0, 10_000) ?? 2;
   model.memoryMiB = number('memory-mib', 0, 1_048_576);
   model.leakMemoryMiBPerMin = number('leak-memory-mib-per-min', 0, 100_000) ?? 0;
   model.leakCloseWaitPerMin = number('leak-close-wait-per-min', 0, 100_000) ?? 0;

@@ -16,10 +16,11 @@ const MiB = 1024 * 1024;
 
 /**
  * What each running container of a pod uses now, from its workload model: steady CPU and memory
- * (defaulting to a share of its requests), plus linear memory growth since its start when it leaks.
- * A small deterministic wobble keeps graphs alive without randomness in tests.
+ * (defaulting to a share of its requests), CPU growing with the requests/s the pod serves, plus
+ * linear memory growth since its start when it leaks. A small deterministic wobble (per pod phase)
+ * stands in for noise without randomness in tests.
  */
-export function podUsage(pod: KubeObject, now: Date): ContainerUsage[] {
+export function podUsage(pod: KubeObject, now: Date, rps = 0): ContainerUsage[] {
   const { model } = parseModel(pod);
   const statuses = Array.isArray(asObject(pod.status)['containerStatuses']) ? (asObject(pod.status)['containerStatuses'] as unknown[]).map(asObject) : [];
   const specs = Array.isArray(asObject(pod.spec)['containers']) ? (asObject(pod.spec)['containers'] as unknown[]).map(asObject) : [];
@@ -30,8 +31,11 @@ export function podUsage(pod: KubeObject, now: Date): ContainerUsage[] {
     if (!running['startedAt']) continue;
     const requests = asObject(asObject(c['resources'])['requests']);
     const uptimeMin = Math.max(0, (now.getTime() - Date.parse(String(running['startedAt']))) / 60_000);
-    const wobble = 1 + 0.1 * Math.sin(now.getTime() / 15_000 + String(c['name']).length);
-    const cpu = model.cpuMillicores ?? Math.max(1, Math.round((cpuMillis(requests['cpu']) ?? 20) * 0.3));
+    const phase = [...(pod.metadata.name ?? '')].reduce((h, ch) => (h * 31 + ch.charCodeAt(0)) % 1000, String(c['name']).length);
+    const wobble = 1 + 0.1 * Math.sin(now.getTime() / 15_000 + phase);
+    // Traffic reaches the first container (the app); sidecars keep their steady use.
+    const served = c === specs[0] ? rps : 0;
+    const cpu = (model.cpuMillicores ?? Math.max(1, Math.round((cpuMillis(requests['cpu']) ?? 20) * 0.3))) + served * model.cpuMillicoresPerRps;
     const baseMem = model.memoryMiB !== undefined ? model.memoryMiB * MiB : Math.round((parseQuantity(requests['memory']) ?? 64 * MiB) * 0.5);
     out.push({
       name: String(c['name']),
