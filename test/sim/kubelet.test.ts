@@ -85,4 +85,52 @@ describe('the simulated kubelet', () => {
     await core.deleteNamespacedPod({ namespace: 'k', name: 'graceful' });
     await eventually('gone', async () => ((await core.listNamespacedPod({ namespace: 'k', fieldSelector: 'metadata.name=graceful' })).items.length === 0 ? true : undefined));
   });
+
+  it('OOMKills a leaking container when its memory reaches the limit, with an OOMKilling event on the node', async () => {
+    // 600 MiB/min from a 32 MiB base to a 42 MiB limit: ~1 s to the kill.
+    await core.createNamespacedPod({
+      namespace: 'k',
+      body: {
+        metadata: { name: 'leaker', annotations: { 'sim.kubeloop.dev/memory-mib': '32', 'sim.kubeloop.dev/leak-memory-mib-per-min': '600' } },
+        spec: { containers: [{ name: 'app', image: 'ruoyi/system:1', resources: { limits: { memory: '42Mi' } } }] },
+      },
+    });
+    const cs = await eventually('OOMKilled at the limit', async () => {
+      const s = (await core.readNamespacedPod({ namespace: 'k', name: 'leaker' })).status?.containerStatuses?.[0];
+      return s?.lastState?.terminated?.reason === 'OOMKilled' ? s : undefined;
+    });
+    const ran = Date.parse(cs.lastState?.terminated?.finishedAt as unknown as string) - Date.parse(cs.lastState?.terminated?.startedAt as unknown as string);
+    expect(ran).toBeGreaterThanOrEqual(0);
+    expect(ran).toBeLessThan(3_000);
+    const events = await core.listNamespacedEvent({ namespace: 'default', fieldSelector: 'involvedObject.kind=Node,reason=OOMKilling' });
+    expect(events.items.some((e) => e.message?.includes('Memory cgroup out of memory: Killed process') && e.message.includes('k/leaker'))).toBe(true);
+  });
+
+  it('records Unhealthy events while the readiness probe fails', async () => {
+    await core.createNamespacedPod({
+      namespace: 'k',
+      body: {
+        metadata: { name: 'flaky', annotations: { 'sim.kubeloop.dev/unready-after': '100ms' } },
+        spec: { containers: [{ name: 'app', image: 'app:1', readinessProbe: { httpGet: { path: '/health', port: 8080 }, periodSeconds: 1 } }] },
+      },
+    });
+    const ev = await eventually('Unhealthy repeated', async () => {
+      const list = await core.listNamespacedEvent({ namespace: 'k', fieldSelector: 'involvedObject.name=flaky,reason=Unhealthy' });
+      const e = list.items[0];
+      return e && (e.count ?? 0) >= 2 ? e : undefined;
+    });
+    expect(ev.message).toBe('Readiness probe failed: HTTP probe failed with statuscode: 503');
+    expect(ev.type).toBe('Warning');
+    const p = await core.readNamespacedPod({ namespace: 'k', name: 'flaky' });
+    expect(p.status?.conditions?.find((c) => c.type === 'Ready')?.status).toBe('False');
+  });
+
+  it('crashes at random with a rate, reproducibly per container', async () => {
+    await core.createNamespacedPod({ namespace: 'k', body: pod('random', { 'sim.kubeloop.dev/crash-rate-per-hour': '36000' }) });
+    const cs = await eventually('a random crash', async () => {
+      const s = (await core.readNamespacedPod({ namespace: 'k', name: 'random' })).status?.containerStatuses?.[0];
+      return (s?.restartCount ?? 0) >= 1 ? s : undefined;
+    });
+    expect(cs.lastState?.terminated?.reason).toBe('Error');
+  });
 });

@@ -13,6 +13,22 @@ export interface RuntimeHooks {
   newInstance(restartCount: number): void;
   endInstance(): void;
   event(type: 'Normal' | 'Warning', reason: string, message: string): void;
+  /** The kernel's OOM killer ended the container (reported on the node). */
+  oomKilled(): void;
+}
+
+/** What the container's memory and readiness probe look like to the runtime. */
+export interface ContainerShape {
+  /** Steady memory and the limit: a leaking container is OOMKilled when it reaches the limit. */
+  baseMemoryBytes: number;
+  memoryLimitBytes?: number;
+  readinessDelayMs: number;
+  /** How often the readiness probe runs (periodSeconds, default 10 s): an Unhealthy event each failure. */
+  readinessPeriodMs: number;
+  /** The kubelet's message for a failed readiness probe of this probe type. */
+  unhealthyMessage: string;
+  /** Seeds random crashes, so a run is reproducible per pod and container. */
+  seed: string;
 }
 
 export interface BackoffPolicy {
@@ -46,7 +62,7 @@ export class ContainerRuntime {
     readonly image: string,
     private readonly model: ContainerModel,
     private readonly restartPolicy: string,
-    private readonly readinessDelayMs: number,
+    private readonly shape: ContainerShape,
     private readonly policy: BackoffPolicy,
     private readonly hooks: RuntimeHooks,
   ) {}
@@ -88,12 +104,20 @@ export class ContainerRuntime {
     this.hooks.event('Normal', 'Started', `Started container ${this.name}`);
     this.state = { kind: 'running', startedAt: iso(startedAt) };
     this.started = true;
-    this.ready = this.readinessDelayMs <= 0;
-    if (!this.ready) this.after(this.readinessDelayMs, () => this.setReady(true));
-    if (this.model.unreadyAfterMs !== undefined) this.after(this.model.unreadyAfterMs, () => this.setReady(false));
+    this.ready = this.shape.readinessDelayMs <= 0;
+    if (!this.ready) this.after(this.shape.readinessDelayMs, () => this.setReady(true));
+    if (this.model.unreadyAfterMs !== undefined) this.after(this.model.unreadyAfterMs, () => this.failReadiness(startedAt));
     this.hooks.log(`Starting ${this.name} (${this.image})`);
     this.scheduleExit(startedAt);
     this.hooks.changed();
+  }
+
+  /** The readiness probe starts failing: not ready, and an Unhealthy event at every probe period. */
+  private failReadiness(startedAt: Date): void {
+    if (this.state.kind !== 'running' || this.state.startedAt !== iso(startedAt)) return;
+    this.hooks.event('Warning', 'Unhealthy', this.shape.unhealthyMessage);
+    this.setReady(false);
+    this.after(this.shape.readinessPeriodMs, () => this.failReadiness(startedAt));
   }
 
   private setReady(ready: boolean): void {
@@ -107,12 +131,21 @@ export class ContainerRuntime {
     if (this.model.crashAfterMs !== undefined) exits.push({ at: this.model.crashAfterMs, code: this.model.exitCode, reason: this.model.exitCode === 0 ? 'Completed' : 'Error' });
     if (this.model.oomAfterMs !== undefined) exits.push({ at: this.model.oomAfterMs, code: 137, reason: 'OOMKilled' });
     if (this.model.runForMs !== undefined) exits.push({ at: this.model.runForMs, code: 0, reason: 'Completed' });
+    const leakPerMs = (this.model.leakMemoryMiBPerMin * 1024 * 1024) / 60_000;
+    if (leakPerMs > 0 && this.shape.memoryLimitBytes !== undefined) {
+      exits.push({ at: Math.max(0, (this.shape.memoryLimitBytes - this.shape.baseMemoryBytes) / leakPerMs), code: 137, reason: 'OOMKilled' });
+    }
+    if (this.model.crashRatePerHour > 0) {
+      const u = seededUniform(`${this.shape.seed}/${this.restartCount}`);
+      exits.push({ at: (-Math.log(1 - u) / this.model.crashRatePerHour) * 3_600_000, code: this.model.exitCode === 0 ? 1 : this.model.exitCode, reason: 'Error' });
+    }
     exits.sort((a, b) => a.at - b.at);
     const first = exits[0];
     if (first) this.after(first.at, () => this.exit(first.code, first.reason, startedAt));
   }
 
   private exit(code: number, reason: string, startedAt: Date): void {
+    if (reason === 'OOMKilled') this.hooks.oomKilled();
     if (reason !== 'OOMKilled' && this.model.crashLog) for (const line of this.model.crashLog.split(/\r?\n/)) this.hooks.log(line);
     const finished = this.hooks.now();
     this.hooks.endInstance();
@@ -142,4 +175,18 @@ export class ContainerRuntime {
 function formatSeconds(ms: number): string {
   const s = Math.round(ms / 1000);
   return s >= 60 ? `${Math.floor(s / 60)}m${s % 60}s` : `${s}s`;
+}
+
+/** A uniform number in [0, 1) from a string (FNV-1a then xorshift): reproducible "randomness". */
+export function seededUniform(seed: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < seed.length; i++) {
+    h ^= seed.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  h ^= h << 13;
+  h >>>= 0;
+  h ^= h >>> 17;
+  h ^= h << 5;
+  return (h >>> 0) / 4_294_967_296;
 }

@@ -8,8 +8,9 @@ import { asObject, isPlainObject } from '../../util/deep-equal.ts';
 import { Controller, splitKey } from '../controllers/controller.ts';
 import { EventRecorder } from '../controllers/events.ts';
 import { controllerRef } from '../controllers/pods.ts';
-import { parseModel } from '../workloads/model.ts';
-import { ContainerRuntime, type BackoffPolicy } from './container-runtime.ts';
+import { parseModel, type ContainerModel } from '../workloads/model.ts';
+import { baseMemoryBytes, memoryLimitBytes } from '../workloads/usage.ts';
+import { ContainerRuntime, type BackoffPolicy, type ContainerShape } from './container-runtime.ts';
 import { renderPodStatus } from './pod-status.ts';
 import { appLogLine } from './log-lines.ts';
 
@@ -105,14 +106,14 @@ export function kubelet(svc: ResourceService, opts: KubeletOptions = {}): Contro
     const rt: PodRuntime = { uid, node: nodeName, podIP: podIp(node), startTime: formatTime(svc.now()), containers: [] };
     for (const c of Array.isArray(asObject(pod.spec)['containers']) ? (asObject(pod.spec)['containers'] as unknown[]).map(asObject) : []) {
       const name = String(c['name']);
-      const readinessDelay = Number(asObject(c['readinessProbe'])['initialDelaySeconds'] ?? 0) * 1000;
-      rt.containers.push(new ContainerRuntime(name, String(c['image'] ?? ''), model, restartPolicy, readinessDelay, policy, {
+      rt.containers.push(new ContainerRuntime(name, String(c['image'] ?? ''), model, restartPolicy, containerShape(c, model, rt.podIP, `${uid}/${name}`), policy, {
         now: () => svc.now(),
         changed: () => markDirty(key),
         log: (line) => opts.logs?.append(uid, name, line, svc.now()),
         newInstance: (n) => opts.logs?.startInstance(uid, name, n),
         endInstance: () => opts.logs?.endInstance(uid, name),
         event: (type, reason, message) => events.record(pod, type, reason, message, `spec.containers{${name}}`),
+        oomKilled: () => events.record(node, 'Warning', 'OOMKilling', oomMessage(pod, name, model)),
       }));
     }
     runtimes.set(uid, rt);
@@ -196,6 +197,32 @@ export function kubelet(svc: ResourceService, opts: KubeletOptions = {}): Contro
     },
   }, opts.logger);
   return ctl;
+}
+
+/** Memory and readiness-probe facts of one container spec, for its runtime. */
+function containerShape(c: Obj, model: ContainerModel, podIP: string, seed: string): ContainerShape {
+  const probe = asObject(c['readinessProbe']);
+  const tcp = asObject(probe['tcpSocket']);
+  const unhealthyMessage = Object.keys(tcp).length > 0
+    ? `Readiness probe failed: dial tcp ${podIP}:${String(tcp['port'] ?? '')}: connect: connection refused`
+    : Object.keys(asObject(probe['exec'])).length > 0
+      ? 'Readiness probe failed: '
+      // An httpGet probe, or a container modelled as unready without a probe: the app answers 503.
+      : 'Readiness probe failed: HTTP probe failed with statuscode: 503';
+  return {
+    baseMemoryBytes: baseMemoryBytes(model, c),
+    memoryLimitBytes: memoryLimitBytes(c),
+    readinessDelayMs: Number(probe['initialDelaySeconds'] ?? 0) * 1000,
+    readinessPeriodMs: Number(probe['periodSeconds'] ?? 10) * 1000,
+    unhealthyMessage,
+    seed,
+  };
+}
+
+/** node-problem-detector's kernel-monitor line for a memory-cgroup OOM kill. */
+function oomMessage(pod: KubeObject, container: string, model: ContainerModel): string {
+  const rssKb = Math.round(((model.memoryMiB ?? 256) * 1024));
+  return `Memory cgroup out of memory: Killed process 1 (${container}) total-vm:${rssKb * 2}kB, anon-rss:${rssKb}kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:${Math.round(rssKb / 512)}kB oom_score_adj:999 (pod ${pod.metadata.namespace ?? ''}/${pod.metadata.name ?? ''})`;
 }
 
 function hostIp(svc: ResourceService, nodeDef: ResourceDef, nodeName: string): string {

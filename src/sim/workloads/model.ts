@@ -7,6 +7,8 @@ import type { KubeObject } from '../api/registry.ts';
 export interface ContainerModel {
   /** The container exits this many ms after each start (every run). */
   crashAfterMs?: number;
+  /** Random crashes: on average this many per hour of running (exponential inter-arrival). */
+  crashRatePerHour: number;
   exitCode: number;
   /** A line (or stack trace, \n-separated) logged just before the exit. */
   crashLog?: string;
@@ -51,7 +53,7 @@ export function parseDuration(text: string): number | undefined {
 export function parseModel(pod: KubeObject): { model: ContainerModel; issues: ModelIssue[] } {
   const a = pod.metadata.annotations ?? {};
   const issues: ModelIssue[] = [];
-  const model: ContainerModel = { exitCode: 1, logLinesPerSec: 0, cpuMillicoresPerRps: 2, leakMemoryMiBPerMin: 0, leakCloseWaitPerMin: 0, leakZombiesPerMin: 0, leakFdsPerMin: 0 };
+  const model: ContainerModel = { crashRatePerHour: 0, exitCode: 1, logLinesPerSec: 0, cpuMillicoresPerRps: 2, leakMemoryMiBPerMin: 0, leakCloseWaitPerMin: 0, leakZombiesPerMin: 0, leakFdsPerMin: 0 };
   const duration = (key: string): number | undefined => {
     const raw = a[PREFIX + key];
     if (raw === undefined) return undefined;
@@ -70,6 +72,7 @@ export function parseModel(pod: KubeObject): { model: ContainerModel; issues: Mo
     return n;
   };
   model.crashAfterMs = duration('crash-after');
+  model.crashRatePerHour = number('crash-rate-per-hour', 0, 3_600_000) ?? 0;
   model.oomAfterMs = duration('oom-after');
   model.unreadyAfterMs = duration('unready-after');
   model.runForMs = duration('run-for');

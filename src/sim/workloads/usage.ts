@@ -36,7 +36,7 @@ export function podUsage(pod: KubeObject, now: Date, rps = 0): ContainerUsage[] 
     // Traffic reaches the first container (the app); sidecars keep their steady use.
     const served = c === specs[0] ? rps : 0;
     const cpu = (model.cpuMillicores ?? Math.max(1, Math.round((cpuMillis(requests['cpu']) ?? 20) * 0.3))) + served * model.cpuMillicoresPerRps;
-    const baseMem = model.memoryMiB !== undefined ? model.memoryMiB * MiB : Math.round((parseQuantity(requests['memory']) ?? 64 * MiB) * 0.5);
+    const baseMem = baseMemoryBytes(model, c);
     out.push({
       name: String(c['name']),
       cpuMillis: Math.max(0, Math.round(cpu * wobble)),
@@ -44,4 +44,15 @@ export function podUsage(pod: KubeObject, now: Date, rps = 0): ContainerUsage[] 
     });
   }
   return out;
+}
+
+/** A container's steady memory: its model's memory-mib, else half its memory request (64 MiB without one). */
+export function baseMemoryBytes(model: { memoryMiB?: number }, container: Record<string, unknown>): number {
+  const requests = asObject(asObject(container['resources'])['requests']);
+  return model.memoryMiB !== undefined ? model.memoryMiB * MiB : Math.round((parseQuantity(requests['memory']) ?? 64 * MiB) * 0.5);
+}
+
+/** The container's memory limit in bytes, if it has one. */
+export function memoryLimitBytes(container: Record<string, unknown>): number | undefined {
+  return parseQuantity(asObject(asObject(container['resources'])['limits'])['memory']);
 }
