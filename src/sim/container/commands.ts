@@ -99,7 +99,8 @@ export const BUILTINS: Record<string, Builtin> = {
       }
       if (kind === 'file') io.out(`${target}\n`);
       else {
-        const names = io.env.fs.list(p) ?? [];
+        // ls sorts names (a computed /proc lists pids in numeric order).
+        const names = [...(io.env.fs.list(p) ?? [])].sort();
         io.out([...(showAll ? ['.', '..'] : []), ...names.filter((n) => showAll || !n.startsWith('.'))].map((n) => `${n}\n`).join(''));
       }
     }
