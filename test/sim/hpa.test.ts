@@ -68,6 +68,10 @@ beforeAll(async () => {
       }));
       return { status: 200, body: { kind: 'MetricValueList', apiVersion: 'custom.metrics.k8s.io/v1beta2', metadata: {}, items } };
     }
+    if (url.pathname === '/apis/custom.metrics.k8s.io/v1beta2/namespaces/h/services/queue/messages_waiting') {
+      const item = { describedObject: { kind: 'Service', namespace: 'h', name: 'queue', apiVersion: '/v1' }, metric: { name: 'messages_waiting', selector: null }, timestamp: new Date().toISOString(), windowSeconds: 60, value: '500' };
+      return { status: 200, body: { kind: 'MetricValueList', apiVersion: 'custom.metrics.k8s.io/v1beta2', metadata: {}, items: [item] } };
+    }
     if (url.pathname === '/apis/external.metrics.k8s.io/v1beta1/namespaces/h/queue_depth') {
       const items = external.map((value, i) => ({ metricName: 'queue_depth', metricLabels: { queue: `q${i}` }, timestamp: new Date().toISOString(), value }));
       return { status: 200, body: { kind: 'ExternalMetricValueList', apiVersion: 'external.metrics.k8s.io/v1beta1', metadata: {}, items } };
@@ -170,6 +174,26 @@ describe('the HorizontalPodAutoscaler controller', () => {
     await eventually('scaled to 3', async () => ((await replicasOf('worker')) === 3 ? true : undefined), 15_000);
     const h = await hpas.readNamespacedHorizontalPodAutoscaler({ namespace: 'h', name: 'worker' });
     expect(h.status?.currentMetrics?.[0]?.external?.current.value).toBe('300');
+  });
+
+  it('scales on an Object metric of a Service against a Value target (ratio x ready pods, within max(2x, 4))', async () => {
+    await apps.createNamespacedDeployment({ namespace: 'h', body: deployment('consumer') });
+    await eventually('consumer pod ready', async () => ((await apps.readNamespacedDeployment({ namespace: 'h', name: 'consumer' })).status?.readyReplicas === 1 ? true : undefined));
+    await hpas.createNamespacedHorizontalPodAutoscaler({
+      namespace: 'h',
+      body: hpa('consumer', {
+        maxReplicas: 10,
+        metrics: [{ type: 'Object', object: { describedObject: { apiVersion: 'v1', kind: 'Service', name: 'queue' }, metric: { name: 'messages_waiting' }, target: { type: 'Value', value: '100' } } }],
+      }),
+    });
+    // 500 / 100 = 5 x ready pods, each step at most max(2x, 4): 1 -> 4 -> 8 -> 10 (maxReplicas).
+    await eventually('scaled to 10', async () => ((await replicasOf('consumer')) === 10 ? true : undefined), 15_000);
+    const events = await core.listNamespacedEvent({ namespace: 'h', fieldSelector: 'involvedObject.name=consumer,reason=SuccessfulRescale' });
+    expect(events.items.map((e) => e.message)).toEqual(expect.arrayContaining([
+      'New size: 4; reason: Service metric messages_waiting above target', 'New size: 8; reason: Service metric messages_waiting above target',
+    ]));
+    const h = await hpas.readNamespacedHorizontalPodAutoscaler({ namespace: 'h', name: 'consumer' });
+    expect(h.status?.currentMetrics?.[0]?.object?.current.value).toBe('500');
   });
 
   it('reports a missing scale target', async () => {
