@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { clusterConfigSchema, databaseConfigSchema, monitorConfigSchema, serverConfigSchema } from './platform.ts';
 
 /** kubeloop.yaml: every section strict, so a typo is an error rather than a silently ignored key. */
 export const simConfigSchema = z
@@ -24,6 +25,12 @@ export const configSchema = z
   .object({
     sim: simConfigSchema.default(simConfigSchema.parse({})),
     log: logConfigSchema.default(logConfigSchema.parse({})),
+    /** Where the platform keeps its database and the embedded sim's kubeconfig. */
+    dataDir: z.string().min(1).default('data'),
+    server: serverConfigSchema.default(serverConfigSchema.parse({})),
+    database: databaseConfigSchema.default({}),
+    cluster: clusterConfigSchema.default({}),
+    monitor: monitorConfigSchema.default(monitorConfigSchema.parse({})),
   })
   .strict();
 

@@ -55,6 +55,8 @@ export class ContainerRuntime {
   ready = false;
   started = false;
   private backoffMs = 0;
+  /** The instance that exited and will be replaced by the next start. */
+  private exited: Extract<ContainerState, { kind: 'terminated' }> | undefined;
   private readonly timers = new Set<NodeJS.Timeout>();
 
   constructor(
@@ -96,6 +98,13 @@ export class ContainerRuntime {
         this.hooks.changed();
       });
       return;
+    }
+    // A new instance replaces the one that exited: it becomes lastState and the count goes up, as the
+    // kubelet reports the restart count of the newest container.
+    if (this.exited) {
+      this.lastTerminated = this.exited;
+      this.exited = undefined;
+      this.restartCount++;
     }
     const startedAt = this.hooks.now();
     this.hooks.newInstance(this.restartCount);
@@ -159,12 +168,13 @@ export class ContainerRuntime {
     if (finished.getTime() - startedAt.getTime() >= 10 * 60_000) this.backoffMs = 0;
     const delay = this.backoffMs;
     this.backoffMs = delay === 0 ? this.policy.baseMs : Math.min(delay * 2, this.policy.maxMs);
-    this.lastTerminated = terminated;
-    this.restartCount++;
+    this.exited = terminated;
     if (delay === 0) {
       this.after(0, () => this.start());
       return;
     }
+    // Backing off: the dead instance is still the newest container, shown as lastState with its count.
+    this.lastTerminated = terminated;
     this.state = { kind: 'waiting', reason: 'CrashLoopBackOff', message: `back-off ${formatSeconds(delay)} restarting failed container=${this.name}` };
     this.hooks.event('Warning', 'BackOff', `Back-off restarting failed container ${this.name}`);
     this.hooks.changed();

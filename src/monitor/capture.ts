@@ -1,0 +1,146 @@
+import type { KubeConfig } from '@kubernetes/client-node';
+import { kubeGetJson } from '../kube/http.ts';
+import { fetchContainerLogs, type LogCapture } from '../kube/logs.ts';
+import { controllerOf, slimPod, type SlimPod } from '../kube/pods.ts';
+import { OwnerResolver, topWorkload, type OwnerLink } from '../kube/owners.ts';
+import { Limiter } from '../util/limit.ts';
+import type { FailureSignal } from './detect.ts';
+
+export interface EventView {
+  reason: string;
+  message: string;
+  count: number;
+  lastTimestamp?: string;
+  source?: string;
+}
+
+/** Everything recorded about one failure, gathered at detection time. */
+export interface CapturedFailure {
+  signal: FailureSignal;
+  node?: string;
+  image?: string;
+  ownerChain: OwnerLink[];
+  workload: OwnerLink;
+  services: string[];
+  events: EventView[];
+  /** Why the events could not be listed, if they could not. */
+  eventsError?: string;
+  logs: LogCapture;
+}
+
+export interface CaptureOptions {
+  tailLines: number;
+  limitBytes: number;
+  concurrency: number;
+  /** The pod as the informer holds it now (restarts may have happened since detection). */
+  currentPod?: (uid: string) => SlimPod | undefined;
+  /** Services of a namespace that select these labels (from the monitor's service cache). */
+  servicesFor: (namespace: string, labels: Record<string, string>) => string[];
+}
+
+/**
+ * Gathers a failure's context in parallel (logs of the failed instance, owner chain, Services,
+ * recent Warning events), at most `concurrency` failures at a time. A part that cannot be fetched
+ * is recorded as missing with its reason; the capture itself never fails.
+ */
+export class Capturer {
+  private readonly limiter: Limiter;
+  private readonly owners: OwnerResolver;
+  private readonly byPod = new Map<string, OwnerLink>();
+
+  constructor(private readonly kc: KubeConfig, private readonly opts: CaptureOptions) {
+    this.limiter = new Limiter(opts.concurrency);
+    this.owners = new OwnerResolver(kc);
+  }
+
+  get inFlight(): number {
+    return this.limiter.pending;
+  }
+
+  /** The owner chain alone (cheap, cached): what grouping and resolution key on. */
+  async workloadOf(pod: SlimPod): Promise<{ chain: OwnerLink[]; workload: OwnerLink }> {
+    const chain = await this.owners.chain(pod.metadata.namespace, controllerOf(pod.metadata.ownerReferences));
+    const workload = topWorkload(chain, pod.metadata.name);
+    if (this.byPod.size >= 50_000) this.byPod.clear();
+    this.byPod.set(pod.metadata.uid, workload);
+    return { chain, workload };
+  }
+
+  /** The workload already resolved for a pod, without a lookup (undefined if never resolved). */
+  cachedWorkloadOf(pod: SlimPod): OwnerLink | undefined {
+    return this.byPod.get(pod.metadata.uid);
+  }
+
+  /** The top-level workload of any namespaced object an Event names (a Pod, a ReplicaSet, a Job...). */
+  async workloadOfObject(namespace: string, kind: string, name: string): Promise<OwnerLink | undefined> {
+    if (kind === 'Pod') {
+      const pod = await kubeGetJson(this.kc, `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(name)}`, {}, 10_000)
+        .then((raw) => slimPod(raw), () => undefined);
+      if (!pod || typeof pod === 'string') return { kind: 'Pod', name };
+      return (await this.workloadOf(pod)).workload;
+    }
+    if (!['ReplicaSet', 'Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob'].includes(kind)) return undefined;
+    return topWorkload(await this.owners.chain(namespace, { apiVersion: '', kind, name, uid: '' }), name);
+  }
+
+  capture(pod: SlimPod, signal: FailureSignal): Promise<CapturedFailure> {
+    return this.limiter.run(async () => {
+      const logs = this.logsOf(pod, signal);
+      const [log, owners, events] = await Promise.all([logs, this.workloadOf(pod), this.warningEvents(pod)]);
+      const image = pod.spec.containers.find((c) => c.name === signal.container)?.image;
+      return {
+        signal, node: pod.spec.nodeName, image, ownerChain: owners.chain, workload: owners.workload,
+        services: this.opts.servicesFor(pod.metadata.namespace, pod.metadata.labels ?? {}), events: events.events, eventsError: events.error, logs: log,
+      };
+    });
+  }
+
+  /**
+   * The failed instance's logs: current while it is still the container's newest instance, previous
+   * once one newer instance exists; after two restarts the kubelet no longer has them. The restart
+   * count is read from the API before and after the read: a restart in between (the first restart
+   * is immediate) would otherwise return the new instance's lines, so the read is repeated.
+   */
+  private async logsOf(pod: SlimPod, signal: FailureSignal): Promise<LogCapture> {
+    if (signal.container === '') return { text: '', truncated: false, error: 'pod-level failure: no container to read logs from' };
+    let restarts = await this.restartCount(pod, signal);
+    for (let attempt = 0; attempt < 3; attempt++) {
+      if (restarts > signal.instance + 1) {
+        return { text: '', truncated: false, error: `the container restarted ${restarts - signal.instance} times before its logs could be read; the kubelet keeps only the previous instance's` };
+      }
+      const logs = await fetchContainerLogs(this.kc, {
+        namespace: signal.namespace, pod: signal.pod, container: signal.container, previous: restarts > signal.instance,
+        tailLines: this.opts.tailLines, limitBytes: this.opts.limitBytes,
+      });
+      const now = await this.restartCount(pod, signal);
+      if (now === restarts) return logs;
+      restarts = now;
+    }
+    return { text: '', truncated: false, error: 'the container kept restarting while its logs were read' };
+  }
+
+  /** The container's restart count as the API server has it now (the cache may lag). */
+  private async restartCount(pod: SlimPod, signal: FailureSignal): Promise<number> {
+    const fresh = await kubeGetJson(this.kc, `/api/v1/namespaces/${encodeURIComponent(pod.metadata.namespace)}/pods/${encodeURIComponent(pod.metadata.name)}`, {}, 10_000)
+      .then((raw) => slimPod(raw), () => undefined);
+    const latest = fresh && typeof fresh !== 'string' && fresh.metadata.uid === pod.metadata.uid ? fresh : this.opts.currentPod?.(pod.metadata.uid) ?? pod;
+    const status = [...(latest.status.containerStatuses ?? []), ...(latest.status.initContainerStatuses ?? [])].find((c) => c.name === signal.container);
+    return status?.restartCount ?? signal.instance;
+  }
+
+  private async warningEvents(pod: SlimPod): Promise<{ events: EventView[]; error?: string }> {
+    try {
+      const body = (await kubeGetJson(this.kc, `/api/v1/namespaces/${encodeURIComponent(pod.metadata.namespace)}/events`, {
+        fieldSelector: `involvedObject.uid=${pod.metadata.uid},type=Warning`,
+      }, 10_000)) as { items?: { reason?: string; message?: string; count?: number; lastTimestamp?: string; eventTime?: string; source?: { component?: string } }[] };
+      const events = (body.items ?? [])
+        .map((e) => ({ reason: e.reason ?? '', message: e.message ?? '', count: e.count ?? 1, lastTimestamp: e.lastTimestamp ?? e.eventTime, source: e.source?.component }))
+        .sort((a, b) => (b.lastTimestamp ?? '').localeCompare(a.lastTimestamp ?? ''))
+        .slice(0, 20);
+      return { events };
+    } catch (err) {
+      // Events are context, not the failure: a list error is noted, the record is still kept.
+      return { events: [], error: (err as Error).message };
+    }
+  }
+}

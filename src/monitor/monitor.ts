@@ -1,0 +1,159 @@
+import type { KubeConfig } from '@kubernetes/client-node';
+import type { Logger } from 'pino';
+import type { MonitorConfig } from '../config/platform.ts';
+import { ListWatch } from '../kube/list-watch.ts';
+import { slimPod, type SlimPod } from '../kube/pods.ts';
+import type { Store } from '../store/open.ts';
+import { Capturer } from './capture.ts';
+import { detectFailures, type FailureSignal } from './detect.ts';
+import { PodFilter } from './filter.ts';
+import { ServiceIndex } from './services.ts';
+import { WorkloadHealth } from './resolve.ts';
+import { WarningEventWatcher } from './warning-events.ts';
+import { toNewFailure, captureUpdate } from './record.ts';
+
+export interface MonitorEvents {
+  /** A failure was stored for the first time (notification routing hooks in here). */
+  recorded?: (id: number, signal: FailureSignal, preExisting: boolean) => void;
+}
+
+export interface MonitorOptions {
+  kc: KubeConfig;
+  store: Store;
+  config: MonitorConfig;
+  cluster: string;
+  logger?: Logger;
+  events?: MonitorEvents;
+}
+
+/**
+ * The exception monitor: a pod informer whose every add/update is read for failures; each new key
+ * is stored first (so nothing is lost), then its context is captured and attached. Level-based:
+ * a relist after a disconnect or restart re-reads every pod, and the store's unique key makes
+ * recording idempotent.
+ */
+export class Monitor {
+  private readonly pods: ListWatch<SlimPod>[];
+  private readonly services: ServiceIndex;
+  private readonly capturer: Capturer;
+  private readonly filter: PodFilter;
+  private readonly health: WorkloadHealth;
+  private readonly warnings: WarningEventWatcher | undefined;
+  /** Keys handled by this process; the store dedups across restarts. Pruned when pods go away. */
+  private readonly known = new Map<string, Set<string>>();
+  private synced = false;
+  private firstStartAt = 0;
+  private readonly inFlight = new Set<Promise<void>>();
+  readonly stats = { detected: 0, recorded: 0, duplicates: 0, captureErrors: 0 };
+
+  constructor(private readonly opts: MonitorOptions) {
+    const { kc, config, logger } = opts;
+    this.filter = new PodFilter(config);
+    this.services = new ServiceIndex(kc, config.namespaces, logger);
+    this.capturer = new Capturer(kc, {
+      tailLines: config.logs.tailLines, limitBytes: config.logs.maxBytes, concurrency: config.captureConcurrency,
+      servicesFor: (ns, labels) => this.services.selecting(ns, labels),
+      currentPod: (uid) => this.podByUid(uid),
+    });
+    const paths = config.namespaces.length > 0 ? config.namespaces.map((ns) => `/api/v1/namespaces/${encodeURIComponent(ns)}/pods`) : ['/api/v1/pods'];
+    this.pods = paths.map((path) => new ListWatch<SlimPod>({ kc, path, slim: slimPod, logger }, {
+      upsert: (pod) => this.observe(pod),
+      delete: (pod) => this.forget(pod),
+    }));
+    this.health = new WorkloadHealth({ store: opts.store, cluster: opts.cluster, resolveAfterMs: config.resolveAfter, pods: () => this.allPods(), workloadOf: async (p) => (await this.capturer.workloadOf(p)).workload, logger });
+    this.warnings = config.warningEvents ? new WarningEventWatcher({ kc, store: opts.store, cluster: opts.cluster, namespaces: config.namespaces, filter: this.filter, workloadOf: (ns, kind, name) => this.capturer.workloadOfObject(ns, kind, name), logger }) : undefined;
+  }
+
+  async start(): Promise<void> {
+    const stored = await this.opts.store.meta.get('monitor.firstStartAt');
+    this.firstStartAt = stored ? Number(stored) : Date.now();
+    if (!stored) await this.opts.store.meta.set('monitor.firstStartAt', String(this.firstStartAt));
+    await this.services.start();
+    await Promise.all(this.pods.map((p) => p.start()));
+    this.synced = true;
+    await this.settle();
+    this.health.start();
+    await this.warnings?.start();
+  }
+
+  stop(): void {
+    for (const p of this.pods) p.stop();
+    this.services.stop();
+    this.health.stop();
+    this.warnings?.stop();
+  }
+
+  /** Waits until every failure seen so far is stored and captured (tests, graceful shutdown). */
+  async settle(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+  }
+
+  private podByUid(uid: string): SlimPod | undefined {
+    for (const lw of this.pods) {
+      const p = lw.get(uid);
+      if (p) return p;
+    }
+    return undefined;
+  }
+
+  *allPods(): Iterable<SlimPod> {
+    for (const lw of this.pods) yield* lw.values();
+  }
+
+  get watchStats(): { lists: number; watches: number; relistsOn410: number; rejected: number; cachedPods: number } {
+    const sum = { lists: 0, watches: 0, relistsOn410: 0, rejected: 0, cachedPods: 0 };
+    for (const lw of this.pods) {
+      sum.lists += lw.stats.lists;
+      sum.watches += lw.stats.watches;
+      sum.relistsOn410 += lw.stats.relistsOn410;
+      sum.rejected += lw.stats.rejected;
+      sum.cachedPods += lw.size;
+    }
+    return sum;
+  }
+
+  private observe(pod: SlimPod): void {
+    if (!this.filter.watches(pod)) return;
+    const signals = detectFailures(pod, { startupGraceMs: (p) => this.filter.startupGraceMs(p, this.capturer.cachedWorkloadOf(p)) });
+    if (signals.length === 0) return;
+    let keys = this.known.get(pod.metadata.uid);
+    if (!keys) this.known.set(pod.metadata.uid, (keys = new Set()));
+    for (const s of signals) {
+      if (keys.has(s.key) || this.filter.ignoresReason(s.reason)) continue;
+      keys.add(s.key);
+      this.stats.detected++;
+      const preExisting = !this.synced && (s.occurredAt === undefined || Date.parse(s.occurredAt) < this.firstStartAt);
+      const task = this.record(pod, s, preExisting).catch((err: unknown) => {
+        // Not stored: forget the key so the next status update (or relist) tries again.
+        keys.delete(s.key);
+        this.opts.logger?.error({ err, failure: s.key }, 'monitor: could not record a failure; will retry on the next update');
+      });
+      this.inFlight.add(task);
+      void task.finally(() => this.inFlight.delete(task));
+    }
+  }
+
+  private async record(pod: SlimPod, s: FailureSignal, preExisting: boolean): Promise<void> {
+    const detectedAt = Date.now();
+    const owners = await this.capturer.workloadOf(pod);
+    const { created, id } = await this.opts.store.failures.insertOnce(toNewFailure(this.opts.cluster, pod, s, owners, preExisting, detectedAt));
+    if (!created) {
+      this.stats.duplicates++;
+      return;
+    }
+    this.stats.recorded++;
+    this.health.opened(owners.workload, pod.metadata.namespace);
+    try {
+      const captured = await this.capturer.capture(pod, s);
+      await this.opts.store.failures.attachCapture(id, captureUpdate(captured));
+    } catch (err) {
+      this.stats.captureErrors++;
+      this.opts.logger?.warn({ err, failure: s.key }, 'monitor: capture failed; the failure is stored without it');
+    }
+    this.opts.events?.recorded?.(id, s, preExisting);
+  }
+
+  private forget(pod: SlimPod): void {
+    this.known.delete(pod.metadata.uid);
+  }
+}

@@ -1,0 +1,131 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AppsV1Api, CoreV1Api } from '@kubernetes/client-node';
+import { startTestSim, type TestSim } from '../support/sim.ts';
+import { eventually } from '../support/eventually.ts';
+import { addNode } from '../../src/sim/scenarios/index.ts';
+import { openStore, type Store } from '../../src/store/index.ts';
+import { Monitor } from '../../src/monitor/monitor.ts';
+import { monitorConfigSchema } from '../../src/config/platform.ts';
+
+let t: TestSim;
+let store: Store;
+let dir: string;
+let core: CoreV1Api;
+let apps: AppsV1Api;
+const config = monitorConfigSchema.parse({ resolveAfter: '1s', excludePods: ['^ignored-'] });
+
+function newMonitor(): Monitor {
+  return new Monitor({ kc: t.kc, store, config, cluster: 'sim' });
+}
+
+const crashLog = 'java.lang.IllegalStateException: pool exhausted\\n\\tat com.ruoyi.system.Pool.take(Pool.java:17)';
+
+beforeAll(async () => {
+  t = await startTestSim({ controllers: {}, kubelet: { startDelayMs: 10, stopDelayMs: 10, backoffBaseMs: 400, backoffMaxMs: 800 } });
+  addNode(t.sim.service, 'node-1', 0);
+  core = t.kc.makeApiClient(CoreV1Api);
+  apps = t.kc.makeApiClient(AppsV1Api);
+  await core.createNamespace({ body: { metadata: { name: 'm' } } });
+  dir = await mkdtemp(join(tmpdir(), 'kubeloop-monitor-'));
+  store = await openStore({ dataDir: dir });
+});
+
+afterAll(async () => {
+  await store?.close();
+  await t?.sim.stop();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('the exception monitor on the simulated cluster', () => {
+  it('records a pre-existing failure as such, then every new crash once with its previous logs, owners, Services and events', async () => {
+    await core.createNamespacedPod({ namespace: 'm', body: { metadata: { name: 'old-broken' }, spec: { containers: [{ name: 'c', image: 'registry/does-not-exist:1' }] } } });
+    await eventually('image pull failure visible', async () => ((await core.readNamespacedPod({ namespace: 'm', name: 'old-broken' })).status?.containerStatuses?.[0]?.state?.waiting?.reason?.includes('Image') ? true : undefined));
+
+    const monitor = newMonitor();
+    await monitor.start();
+    try {
+      const pre = await eventually('pre-existing failure', async () => (await store.failures.list({ namespace: 'm', workload: 'old-broken' })).items[0]);
+      expect(pre.preExisting).toBe(true);
+
+      await core.createNamespacedService({ namespace: 'm', body: { metadata: { name: 'system' }, spec: { selector: { app: 'system' }, ports: [{ port: 80 }] } } });
+      await apps.createNamespacedDeployment({
+        namespace: 'm',
+        body: {
+          metadata: { name: 'system' },
+          spec: {
+            replicas: 1, selector: { matchLabels: { app: 'system' } },
+            template: {
+              metadata: { labels: { app: 'system' }, annotations: { 'sim.kubeloop.dev/crash-after': '150ms', 'sim.kubeloop.dev/exit-code': '3', 'sim.kubeloop.dev/crash-log': crashLog } },
+              spec: { containers: [{ name: 'app', image: 'ruoyi/system:1' }] },
+            },
+          },
+        },
+      });
+      const page = await eventually('3 crashes recorded', async () => {
+        const p = await store.failures.list({ namespace: 'm', workload: 'system' });
+        return p.total >= 3 ? p : undefined;
+      }, 20_000);
+      await monitor.settle();
+      const keys = page.items.map((f) => f.key);
+      expect(new Set(keys).size).toBe(keys.length);
+      expect(page.items.map((f) => f.restartCount).sort()).toEqual([...new Set(page.items.map((f) => f.restartCount))].sort());
+      const first = await store.failures.get(page.items.at(-1)?.id ?? 0);
+      expect(first).toMatchObject({ reason: 'Error', exitCode: 3, workloadKind: 'Deployment', workloadName: 'system', preExisting: false, services: ['system'], node: 'node-1' });
+      expect(first?.ownerChain.map((o) => o.kind)).toEqual(['ReplicaSet', 'Deployment']);
+      expect(first?.logs).toContain('java.lang.IllegalStateException: pool exhausted');
+      expect(first?.logs).toContain('\tat com.ruoyi.system.Pool.take(Pool.java:17)');
+      expect(first?.logsError).toBeNull();
+      // Every crash has its own instance's logs (or says why not): never the next instance's lines.
+      for (const f of page.items) {
+        const full = await store.failures.get(f.id);
+        if (full?.logsError) continue;
+        expect(full?.logs).toContain('pool exhausted');
+      }
+    } finally {
+      monitor.stop();
+    }
+  });
+
+  it('after a restart of Kubeloop records what happened meanwhile once, and nothing twice', async () => {
+    const before = (await store.failures.list({ namespace: 'm' })).total;
+    await new Promise((r) => setTimeout(r, 1500));
+    const monitor = newMonitor();
+    await monitor.start();
+    try {
+      await monitor.settle();
+      const after = await store.failures.list({ namespace: 'm' }, { limit: 500 });
+      expect(after.total).toBeGreaterThan(before);
+      const keys = after.items.map((f) => f.key);
+      expect(new Set(keys).size).toBe(keys.length);
+      // Crashes that happened while Kubeloop was down are news, not pre-existing.
+      expect(after.items.filter((f) => f.workloadName === 'system').every((f) => !f.preExisting)).toBe(true);
+      expect(monitor.stats.duplicates).toBeGreaterThanOrEqual(0);
+    } finally {
+      monitor.stop();
+    }
+  });
+
+  it('ignores excluded pods, resolves a workload once it is healthy, and records Warning events as findings', async () => {
+    const monitor = newMonitor();
+    await monitor.start();
+    try {
+      await core.createNamespacedPod({ namespace: 'm', body: { metadata: { name: 'ignored-x' }, spec: { containers: [{ name: 'c', image: 'x/does-not-exist:1' }] } } });
+      await apps.patchNamespacedDeployment({ namespace: 'm', name: 'system', body: [{ op: 'remove', path: '/spec/template/metadata/annotations' }] });
+      await eventually('system resolved', async () => {
+        const open = await store.failures.list({ namespace: 'm', workload: 'system', state: 'open' });
+        return open.total === 0 ? true : undefined;
+      }, 20_000);
+      const findings = await eventually('BackOff finding', async () => {
+        const f = await store.findings.list({ namespace: 'm', reason: 'BackOff' });
+        return f.length > 0 ? f : undefined;
+      });
+      expect(findings[0]?.workloadName).toBe('system');
+      expect((await store.failures.list({ namespace: 'm', workload: 'ignored-x' })).total).toBe(0);
+    } finally {
+      monitor.stop();
+    }
+  });
+});
