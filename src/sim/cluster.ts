@@ -20,6 +20,7 @@ import { cronJobController } from './controllers/cronjob-controller.ts';
 import { daemonSetController } from './controllers/daemonset-controller.ts';
 import { statefulSetController } from './controllers/statefulset-controller.ts';
 import { kubelet } from './kubelet/kubelet.ts';
+import { nodeLifecycleController, type NodeLifecycleOptions } from './controllers/node-lifecycle-controller.ts';
 import { podUsage } from './workloads/usage.ts';
 import { LoadModel } from './workloads/load.ts';
 import { bootstrapCluster, resolveScenario } from './scenarios/index.ts';
@@ -48,8 +49,18 @@ export interface SimClusterOptions {
    * Deployment, garbage collector); the differential suite turns the rest off to match a control
    * plane without a scheduler or kubelet.
    */
-  controllers?: { workloads?: boolean; scheduler?: boolean; kubelet?: boolean };
-  kubelet?: { startDelayMs?: number; stopDelayMs?: number; backoffBaseMs?: number; backoffMaxMs?: number; jobRunMs?: number };
+  controllers?: {
+    workloads?: boolean; scheduler?: boolean; kubelet?: boolean;
+    /** Node lifecycle + taint manager; defaults to on with the workloads and the kubelet, whose heartbeats it watches. */
+    nodeLifecycle?: boolean;
+  };
+  kubelet?: {
+    startDelayMs?: number; stopDelayMs?: number; backoffBaseMs?: number; backoffMaxMs?: number; jobRunMs?: number;
+    /** Node Lease renewal period (10 s) and the period of unchanged node status posts (5 min). */
+    heartbeatIntervalMs?: number; statusReportMs?: number;
+  };
+  /** Node monitor period and grace periods (5 s, 40 s, 60 s); tolerationSecondsScale shrinks eviction delays for tests. */
+  nodeLifecycle?: Omit<NodeLifecycleOptions, 'logger'>;
   /** HPA sync period and default scale-down stabilization (kube-controller-manager: 15 s, 5 min). */
   hpa?: { syncPeriodMs?: number; downscaleStabilizationMs?: number; cpuInitializationPeriodMs?: number; delayOfInitialReadinessStatusMs?: number };
   /** How often the aggregator probes registered APIServices (30 s). */
@@ -116,6 +127,9 @@ export async function startSimCluster(opts: SimClusterOptions = {}): Promise<Sim
   }
   if (opts.controllers?.scheduler !== false) running.push(scheduler(service, opts.logger));
   if (opts.controllers?.kubelet !== false) running.push(kubelet(service, { ...opts.kubelet, logs, logger: opts.logger }));
+  if (opts.controllers?.nodeLifecycle ?? (opts.controllers?.workloads !== false && opts.controllers?.kubelet !== false)) {
+    running.push(nodeLifecycleController(service, { ...opts.nodeLifecycle, logger: opts.logger }));
+  }
   for (const c of running) c.start();
   scenario.apply(service);
   const app: FastifyInstance = buildSimApiServer(

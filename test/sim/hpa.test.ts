@@ -186,12 +186,11 @@ describe('the HorizontalPodAutoscaler controller', () => {
         metrics: [{ type: 'Object', object: { describedObject: { apiVersion: 'v1', kind: 'Service', name: 'queue' }, metric: { name: 'messages_waiting' }, target: { type: 'Value', value: '100' } } }],
       }),
     });
-    // 500 / 100 = 5 x ready pods, each step at most max(2x, 4): 1 -> 4 -> 8 -> 10 (maxReplicas).
+    // 500 / 100 = 5 x ready pods, each step at most max(2x, 4), up to maxReplicas 10.
     await eventually('scaled to 10', async () => ((await replicasOf('consumer')) === 10 ? true : undefined), 15_000);
     const events = await core.listNamespacedEvent({ namespace: 'h', fieldSelector: 'involvedObject.name=consumer,reason=SuccessfulRescale' });
-    expect(events.items.map((e) => e.message)).toEqual(expect.arrayContaining([
-      'New size: 4; reason: Service metric messages_waiting above target', 'New size: 8; reason: Service metric messages_waiting above target',
-    ]));
+    // The first step is fixed (1 x 5 limited to 4); later ones depend on how many pods were ready at each sync.
+    expect(events.items.map((e) => e.message)).toContain('New size: 4; reason: Service metric messages_waiting above target');
     const h = await hpas.readNamespacedHorizontalPodAutoscaler({ namespace: 'h', name: 'consumer' });
     expect(h.status?.currentMetrics?.[0]?.object?.current.value).toBe('500');
   });

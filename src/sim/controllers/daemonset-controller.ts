@@ -8,6 +8,7 @@ import { controllerRef, isActive, isReady } from './pods.ts';
 import { podOwnerKeys } from './replicaset-controller.ts';
 import { deleteDependent, fromTemplate } from './dependents.ts';
 import { templateHash } from './deployment-rollout.ts';
+import { withDaemonTolerations } from './taints.ts';
 
 type Obj = Record<string, unknown>;
 
@@ -19,7 +20,8 @@ function eligible(node: KubeObject, podSpec: Obj): boolean {
   const spec = asObject(node.spec);
   if (spec['unschedulable'] === true) return false;
   if (!Object.entries(asObject(podSpec['nodeSelector'])).every(([k, v]) => node.metadata.labels?.[k] === v)) return false;
-  const tolerations = Array.isArray(podSpec['tolerations']) ? (podSpec['tolerations'] as unknown[]).map(asObject) : [];
+  // With the tolerations every daemon pod gets, so a not-ready or unreachable node keeps its daemons.
+  const tolerations = withDaemonTolerations(podSpec).map(asObject);
   const taints = Array.isArray(spec['taints']) ? (spec['taints'] as unknown[]).map(asObject).filter((t) => t['effect'] === 'NoSchedule' || t['effect'] === 'NoExecute') : [];
   return taints.every((t) => tolerations.some((tol) => tol['operator'] === 'Exists' ? (tol['key'] === undefined || tol['key'] === t['key']) : tol['key'] === t['key'] && tol['value'] === t['value']));
 }
@@ -81,7 +83,8 @@ export function daemonSetController(svc: ResourceService, logger?: Logger): Cont
 
   const create = (ds: KubeObject, template: Obj, nodeName: string, hash: string): void => {
     const stamped = fromTemplate(ds, template, { labels: { [REVISION]: hash } });
-    const pod = svc.create(podDef, ds.metadata.namespace, { ...stamped, spec: { ...asObject(stamped.spec), nodeName } }).obj;
+    const spec = asObject(stamped.spec);
+    const pod = svc.create(podDef, ds.metadata.namespace, { ...stamped, spec: { ...spec, nodeName, tolerations: withDaemonTolerations(spec) } }).obj;
     events.record(ds, 'Normal', 'SuccessfulCreate', `Created pod: ${pod.metadata.name ?? ''}`);
   };
 

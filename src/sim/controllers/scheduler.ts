@@ -7,6 +7,7 @@ import { cpuMillis, parseQuantity } from '../../util/quantity.ts';
 import { Controller, splitKey } from './controller.ts';
 import { EventRecorder } from './events.ts';
 import { isActive } from './pods.ts';
+import { nodeTaints, podTolerations, toleratesAll } from './taints.ts';
 
 type Obj = Record<string, unknown>;
 
@@ -35,19 +36,15 @@ function nodeReady(node: KubeObject): boolean {
   return Array.isArray(conds) && conds.some((c) => asObject(c)['type'] === 'Ready' && asObject(c)['status'] === 'True');
 }
 
-function tolerates(pod: KubeObject, taint: Obj): boolean {
-  const tolerations = Array.isArray(asObject(pod.spec)['tolerations']) ? (asObject(pod.spec)['tolerations'] as unknown[]).map(asObject) : [];
-  return tolerations.some((t) => (t['operator'] === 'Exists' && (t['key'] === undefined || t['key'] === taint['key'])) || (t['key'] === taint['key'] && t['value'] === taint['value']));
-}
-
 /** Why a node cannot take the pod, in the scheduler's words, or undefined when it fits. */
 function unfit(f: NodeFit, pod: KubeObject, req: { cpu: number; memory: number }, selector: Obj): string | undefined {
   const spec = asObject(f.node.spec);
-  const taints = Array.isArray(spec['taints']) ? (spec['taints'] as unknown[]).map(asObject).filter((t) => t['effect'] === 'NoSchedule' || t['effect'] === 'NoExecute') : [];
   if (!nodeReady(f.node)) return 'node(s) were not ready';
   if (spec['unschedulable'] === true) return 'node(s) were unschedulable';
   if (!Object.entries(selector).every(([k, v]) => f.node.metadata.labels?.[k] === v)) return "node(s) didn't match node selector";
-  if (taints.some((t) => !tolerates(pod, t))) return "node(s) had taint(s) that the pod didn't tolerate";
+  // TaintToleration filter: the effect must match too, so the default unreachable:NoExecute
+  // toleration does not let a pod onto a node tainted unreachable:NoSchedule.
+  if (!toleratesAll(podTolerations(pod), nodeTaints(f.node), ['NoSchedule', 'NoExecute'])) return "node(s) had taint(s) that the pod didn't tolerate";
   if (f.freePods < 1) return 'Too many pods';
   if (f.freeCpu < req.cpu) return 'Insufficient cpu';
   if (f.freeMemory < req.memory) return 'Insufficient memory';

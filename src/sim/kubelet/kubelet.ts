@@ -13,6 +13,7 @@ import { baseMemoryBytes, memoryLimitBytes } from '../workloads/usage.ts';
 import { ContainerRuntime, type BackoffPolicy, type ContainerShape } from './container-runtime.ts';
 import { renderPodStatus } from './pod-status.ts';
 import { appLogLine } from './log-lines.ts';
+import { isNodeDown, nodeHeartbeat } from './heartbeat.ts';
 
 type Obj = Record<string, unknown>;
 
@@ -27,6 +28,9 @@ export interface KubeletOptions {
   backoffMaxMs?: number;
   /** Default run time of a Job's container without a model annotation. */
   jobRunMs?: number;
+  /** Node Lease renewal period (10 s) and how often an unchanged node status is re-posted (5 min). */
+  heartbeatIntervalMs?: number;
+  statusReportMs?: number;
   logs?: LogStore;
   logger?: Logger;
 }
@@ -46,7 +50,7 @@ interface PodRuntime {
  * model (crashes, OOM kills, completion), restarts them by policy with CrashLoopBackOff, writes
  * their logs, reports status, and confirms graceful deletions.
  */
-export function kubelet(svc: ResourceService, opts: KubeletOptions = {}): Controller {
+export function kubelet(svc: ResourceService, opts: KubeletOptions = {}): { start(): void; stop(): void } {
   const podDef = svc.registry.find('', 'v1', 'pods') as ResourceDef;
   const nodeDef = svc.registry.find('', 'v1', 'nodes') as ResourceDef;
   const runtimes = new Map<string, PodRuntime>();
@@ -61,6 +65,8 @@ export function kubelet(svc: ResourceService, opts: KubeletOptions = {}): Contro
     if (!r) recorders.set(node, (r = new EventRecorder(svc, { component: 'kubelet', host: node })));
     return r;
   };
+
+  const down = (nodeName: string): boolean => isNodeDown(svc.store.get(nodeDef, undefined, nodeName)?.obj);
 
   const podIp = (node: KubeObject): string => {
     const cidr = String(asObject(node.spec)['podCIDR'] ?? '10.244.0.0/24');
@@ -87,6 +93,8 @@ export function kubelet(svc: ResourceService, opts: KubeletOptions = {}): Contro
     const current = svc.store.get(podDef, namespace, name);
     const rt = current ? runtimes.get(current.obj.metadata.uid ?? '') : undefined;
     if (!current || !rt || current.obj.metadata.deletionTimestamp) return;
+    // A down node's kubelet cannot reach the API server: the pod keeps its last reported status.
+    if (down(rt.node)) return;
     const status = renderPodStatus({
       previous: asObject(current.obj.status), containers: rt.containers, restartPolicy: String(asObject(current.obj.spec)['restartPolicy'] ?? 'Always'),
       podIP: rt.containers.some((c) => c.started) || rt.containers.length > 0 ? rt.podIP : undefined, hostIP: hostIp(svc, nodeDef, rt.node), startTime: rt.startTime, uid: rt.uid, now: formatTime(svc.now()),
@@ -112,7 +120,9 @@ export function kubelet(svc: ResourceService, opts: KubeletOptions = {}): Contro
         log: (line) => opts.logs?.append(uid, name, line, svc.now()),
         newInstance: (n) => opts.logs?.startInstance(uid, name, n),
         endInstance: () => opts.logs?.endInstance(uid, name),
-        event: (type, reason, message) => events.record(pod, type, reason, message, `spec.containers{${name}}`),
+        event: (type, reason, message) => {
+          if (!down(nodeName)) events.record(pod, type, reason, message, `spec.containers{${name}}`);
+        },
         oomKilled: () => events.record(node, 'Warning', 'OOMKilling', oomMessage(pod, name, model)),
       }));
     }
@@ -159,7 +169,8 @@ export function kubelet(svc: ResourceService, opts: KubeletOptions = {}): Contro
     if (!pod) return;
     const nodeName = asObject(pod.spec)['nodeName'];
     const node = typeof nodeName === 'string' ? svc.store.get(nodeDef, undefined, nodeName)?.obj : undefined;
-    if (!node) return;
+    // Nothing reaches a down node: no new pods start and deletions wait until it is back.
+    if (!node || isNodeDown(node)) return;
     const rt = runtimes.get(pod.metadata.uid ?? '');
     if (pod.metadata.deletionTimestamp) {
       if (rt) terminate(key, pod, rt);
@@ -196,7 +207,28 @@ export function kubelet(svc: ResourceService, opts: KubeletOptions = {}): Contro
       }
     },
   }, opts.logger);
-  return ctl;
+
+  // Back from down: start what was bound meanwhile, finish deletions and report every pod afresh.
+  const heartbeat = nodeHeartbeat(svc, {
+    intervalMs: opts.heartbeatIntervalMs, statusReportMs: opts.statusReportMs, logger: opts.logger,
+    onUp: (node) => {
+      for (const so of svc.store.listCurrent(podDef, undefined)) {
+        if (asObject(so.obj.spec)['nodeName'] !== node) continue;
+        ctl.enqueue(so.key);
+        if (runtimes.has(so.obj.metadata.uid ?? '')) markDirty(so.key);
+      }
+    },
+  });
+  return {
+    start: () => {
+      ctl.start();
+      heartbeat.start();
+    },
+    stop: () => {
+      heartbeat.stop();
+      ctl.stop();
+    },
+  };
 }
 
 /** Memory and readiness-probe facts of one container spec, for its runtime. */
