@@ -8,3 +8,4 @@ export type { Delivery, NewDelivery, OutboxRepo } from './outbox.ts';
 export type { MetaRepo } from './meta.ts';
 export type { DeliveryStatus, DialectName, FailureState } from './schema.ts';
 export type { JsonValue } from './codec.ts';
+export type { FailureStats, OpenByWorkload, TimelineBucket } from './failure-stats.ts';

@@ -5,6 +5,7 @@ import { Kysely, PostgresDialect, SqliteDialect, sql, type Dialect } from 'kysel
 import pg from 'pg';
 import { createFailureRepo, type FailureRepo } from './failures.ts';
 import { createFindingRepo, type FindingRepo } from './findings.ts';
+import { createFailureStats, type FailureStats } from './failure-stats.ts';
 import { createMetaRepo, type MetaRepo } from './meta.ts';
 import { migrateToLatest } from './migrate.ts';
 import { createOutboxRepo, type OutboxRepo } from './outbox.ts';
@@ -22,6 +23,7 @@ export interface Store {
   /** For modules that need a query the repositories do not offer yet; prefer adding one. */
   readonly db: Kysely<Database>;
   readonly failures: FailureRepo;
+  readonly failureStats: FailureStats;
   readonly findings: FindingRepo;
   readonly outbox: OutboxRepo;
   readonly meta: MetaRepo;
@@ -58,6 +60,7 @@ export async function openStore(config: StoreConfig = {}): Promise<Store> {
     dialect: name,
     db,
     failures: createFailureRepo(db),
+    failureStats: createFailureStats(db),
     findings: createFindingRepo(db),
     outbox: createOutboxRepo(db, name),
     meta: createMetaRepo(db),
