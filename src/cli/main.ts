@@ -1,8 +1,10 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/load.ts';
+import { ClusterAccessError } from '../kube/client.ts';
 import { ScenarioError } from '../sim/scenarios/index.ts';
 import { parseLang, t, type Lang } from '../i18n/index.ts';
 import { registerSimCommand } from './sim.ts';
+import { registerUpCommand } from './up.ts';
 import { UsageError } from './errors.ts';
 
 /** Exit codes: 0 ok, 1 runtime failure, 2 bad usage or configuration. */
@@ -26,6 +28,7 @@ export function buildProgram(lang: Lang): Command {
     .option('--lang <lang>', 'language of messages: en or zh-CN', 'en')
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  registerUpCommand(program, lang);
   registerSimCommand(program, lang);
   return program;
 }
@@ -46,7 +49,7 @@ export async function main(argv: string[]): Promise<number> {
       if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
       return EXIT_USAGE;
     }
-    if (err instanceof ConfigError || err instanceof ScenarioError) {
+    if (err instanceof ConfigError || err instanceof ScenarioError || err instanceof ClusterAccessError) {
       process.stderr.write(`${t(lang, 'cli.configError', { detail: err.message })}\n`);
       return EXIT_USAGE;
     }
