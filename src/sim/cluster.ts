@@ -78,6 +78,12 @@ export interface SimCluster {
   logs: LogStore;
   /** A kubeconfig (admin token) for kubectl and @kubernetes/client-node. */
   kubeconfig(user?: 'admin' | 'readOnly'): string;
+  /**
+   * Stops serving HTTP (every connection dropped, watches included) and serves again on the same
+   * port after `downMs`, with the same objects and resourceVersions: what clients see when a
+   * kube-apiserver restarts while etcd keeps the state. Controllers and the kubelet keep running.
+   */
+  restartApiServer(downMs?: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -132,13 +138,14 @@ export async function startSimCluster(opts: SimClusterOptions = {}): Promise<Sim
   }
   for (const c of running) c.start();
   scenario.apply(service);
-  const app: FastifyInstance = buildSimApiServer(
+  const buildApp = (): FastifyInstance => buildSimApiServer(
     {
       registry, store, service, logs, tokens, containerEnv, usage, requestRate, aggregator,
       watch: { bookmarkIntervalMs: opts.watchBookmarkIntervalMs ?? 60_000, maxBufferedBytes: opts.watchMaxBufferedBytes ?? 64 * 1024 * 1024 },
     },
     { logger: opts.logger, https: cert ? { key: cert.key, cert: cert.cert } : undefined },
   );
+  let app = buildApp();
   const host = opts.host ?? '127.0.0.1';
   await app.listen({ host, port: opts.port ?? 0 });
   const address = app.server.address();
@@ -148,6 +155,13 @@ export async function startSimCluster(opts: SimClusterOptions = {}): Promise<Sim
   return {
     url, tokens, caCert: cert?.caCert, registry, store, service, logs,
     kubeconfig: (user = 'admin') => renderKubeconfig({ server: url, token: user === 'admin' ? tokens.admin : tokens.readOnly, caCert: cert?.caCert }),
+    async restartApiServer(downMs = 0) {
+      app.server.closeAllConnections();
+      await app.close();
+      if (downMs > 0) await new Promise((r) => setTimeout(r, downMs));
+      app = buildApp();
+      await app.listen({ host, port });
+    },
     async stop() {
       for (const c of running) c.stop();
       // Long-lived watches would hold close() open: end every connection.
