@@ -128,4 +128,29 @@ describe('the exception monitor on the simulated cluster', () => {
       monitor.stop();
     }
   });
+
+  it('captures a bounded, marked-truncated tail of a 50 MB log', async () => {
+    const monitor = newMonitor();
+    await monitor.start();
+    try {
+      await core.createNamespacedPod({ namespace: 'm', body: { metadata: { name: 'chatty', annotations: { 'sim.kubeloop.dev/crash-after': '3s', 'sim.kubeloop.dev/crash-log': 'FATAL last words' } }, spec: { containers: [{ name: 'app', image: 'app:1' }] } } });
+      const pod = await eventually('running', async () => {
+        const p = await core.readNamespacedPod({ namespace: 'm', name: 'chatty' });
+        return p.status?.phase === 'Running' ? p : undefined;
+      });
+      // 50 MB written straight into the container's log (the kubelet keeps its rotation size of it).
+      const line = `${'x'.repeat(99)}`;
+      const chunk = Array.from({ length: 1000 }, () => line).join('\n');
+      for (let i = 0; i < 500; i++) t.sim.logs.append(pod.metadata?.uid ?? '', 'app', chunk);
+      const f = await eventually('chatty failure', async () => (await store.failures.list({ namespace: 'm', workload: 'chatty' })).items[0], 15_000);
+      await monitor.settle();
+      const full = await store.failures.get(f.id);
+      expect(full?.logsTruncated).toBe(true);
+      expect(Buffer.byteLength(full?.logs ?? '')).toBeLessThanOrEqual(256 * 1024);
+      expect(full?.logs?.split('\n').filter((l) => l !== '').length).toBeLessThanOrEqual(1000);
+      expect(full?.logs).toContain('FATAL last words');
+    } finally {
+      monitor.stop();
+    }
+  }, 30_000);
 });
