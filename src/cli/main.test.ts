@@ -53,4 +53,24 @@ describe('kubeloop CLI', () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/nodes\.0\.cpu: expected string, got 4/);
   });
+
+  it('kubeloop up: exits 2 naming the field for bad config, a bad flag, a missing kubeconfig context', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'kubeloop-cli-'));
+    await writeFile(join(dir, 'kubeloop.yaml'), 'monitor:\n  resolveAfter: soon\n  excludePods: ["(["]\n');
+    const r = await kubeloop(['up'], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/monitor\.resolveAfter: expected a duration such as 30s, 5m or 1h, got "soon"/);
+    const port = await kubeloop(['up', '--port', '70000'], dir);
+    expect(port.code).toBe(2);
+    expect(port.stderr).toMatch(/--port/);
+    await writeFile(join(dir, 'kubeloop.yaml'), 'database:\n  url: mysql://x\n');
+    const db = await kubeloop(['up'], dir);
+    expect(db.code).toBe(2);
+    expect(db.stderr).toMatch(/database\.url: expected a postgres:\/\/ URL/);
+    await writeFile(join(dir, 'kubeloop.yaml'), '{}\n');
+    await writeFile(join(dir, 'kc.yaml'), 'apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: "https://127.0.0.1:1"}}]\nusers: [{name: u, user: {token: t}}]\ncontexts: [{name: a, context: {cluster: c, user: u}}]\ncurrent-context: a\n');
+    const ctx = await kubeloop(['up', '--kubeconfig', join(dir, 'kc.yaml'), '--context', 'nope', '--data', join(dir, 'data')], dir);
+    expect(ctx.code).toBe(2);
+    expect(ctx.stderr).toMatch(/context "nope" is not in the kubeconfig \(have: a\)/);
+  });
 });
