@@ -29,7 +29,9 @@ describe('the exception monitor against a real kube-apiserver 1.20', () => {
   it('records a crash reported in pod status once, and why there are no logs (no kubelet here)', async () => {
     const kc = real.kubeConfig();
     const core = kc.makeApiClient(CoreV1Api);
-    await core.createNamespace({ body: { metadata: { name: 'crash' } } });
+    // A just-started apiserver may still be bootstrapping (default service account admission, RBAC): retry briefly.
+    await eventually('namespace created', async () => core.createNamespace({ body: { metadata: { name: 'crash' } } }).then(() => true, (err: unknown) => ((err as { code?: number }).code === 409 ? true : undefined)));
+    await eventually('default service account', async () => (await core.listNamespacedServiceAccount({ namespace: 'crash' })).items.some((sa) => sa.metadata?.name === 'default') ? true : undefined, 20_000);
     await core.createNamespacedPod({ namespace: 'crash', body: { metadata: { name: 'app' }, spec: { nodeName: 'node-1', containers: [{ name: 'app', image: 'app:1' }] } } });
     const monitor = new Monitor({ kc, store, config: monitorConfigSchema.parse({ warningEvents: false }), cluster: 'real' });
     await monitor.start();

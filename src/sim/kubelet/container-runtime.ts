@@ -164,8 +164,8 @@ export class ContainerRuntime {
     this.hooks.changed();
     const restart = this.restartPolicy === 'Always' || (this.restartPolicy === 'OnFailure' && code !== 0);
     if (!restart) return;
-    // Ten minutes of clean running resets the back-off, as the kubelet's does.
-    if (finished.getTime() - startedAt.getTime() >= 10 * 60_000) this.backoffMs = 0;
+    // Running longer than twice the maximum back-off (10 min with the defaults) resets it, as the kubelet's does.
+    if (finished.getTime() - startedAt.getTime() >= 2 * this.policy.maxMs) this.backoffMs = 0;
     const delay = this.backoffMs;
     this.backoffMs = delay === 0 ? this.policy.baseMs : Math.min(delay * 2, this.policy.maxMs);
     this.exited = terminated;

@@ -34,8 +34,12 @@ export function renderPodStatus(opts: {
   }));
   const allTerminated = containers.length > 0 && containers.every((c) => c.state.kind === 'terminated');
   const anyStarted = containers.some((c) => c.started);
+  // The kubelet's getPhase: stopped containers end the pod only if the restart policy will not
+  // restart them (Always never ends; OnFailure ends when all succeeded; Never ends either way).
   let phase = 'Pending';
-  if (allTerminated) phase = containers.every((c) => c.state.kind === 'terminated' && c.state.exitCode === 0) ? 'Succeeded' : 'Failed';
+  const allSucceeded = containers.every((c) => c.state.kind === 'terminated' && c.state.exitCode === 0);
+  if (allTerminated && opts.restartPolicy === 'Never') phase = allSucceeded ? 'Succeeded' : 'Failed';
+  else if (allTerminated && opts.restartPolicy === 'OnFailure' && allSucceeded) phase = 'Succeeded';
   else if (anyStarted) phase = 'Running';
   const ready = containers.length > 0 && containers.every((c) => c.ready);
   const notReady = containers.filter((c) => !c.ready).map((c) => c.name);

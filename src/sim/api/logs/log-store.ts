@@ -66,7 +66,9 @@ export function formatLogTimestamp(atMs: number): string {
 export class LogStore {
   private readonly containers = new Map<string, ContainerLogs>();
 
-  constructor(private readonly maxBytesPerInstance = 10 * 1024 * 1024) {}
+  // A kubelet rotates container logs at 10 MiB; the sim keeps the last 1 MiB per instance so that
+  // thousands of chatty pods stay within memory (clients read tails; limitBytes/tailLines still apply).
+  constructor(private readonly maxBytesPerInstance = 1024 * 1024) {}
 
   private key(podUid: string, container: string): string {
     return `${podUid}/${container}`;
