@@ -20,8 +20,9 @@ import { jobs } from './scenarios/jobs.ts';
 import { kubectlScenario } from './scenarios/kubectl.ts';
 import { compaction } from './scenarios/compaction.ts';
 import { clientNode } from './scenarios/client-node.ts';
+import { eventsScenario } from './scenarios/events.ts';
 
-const SCENARIOS: Scenario[] = [crud, errors, list, watch, lifecycle, discovery, tables, workloads, endpointsScenario, jobs, kubectlScenario, compaction, clientNode];
+const SCENARIOS: Scenario[] = [crud, errors, list, watch, lifecycle, discovery, tables, workloads, endpointsScenario, jobs, kubectlScenario, compaction, clientNode, eventsScenario];
 const allow = loadAllowlist(join(import.meta.dirname, 'allowlist.yaml'));
 
 let real: RealCluster;

@@ -164,6 +164,35 @@ describe('kubectl against the sim', () => {
     expect(await k.ok(['get', 'cronjob', 'every5', '-n', 'kc', '-o', 'jsonpath={.spec.schedule}'])).toBe('*/5 * * * *');
   });
 
+  it('shows events recorded through either API version: kubectl events, get events and get events.v1.events.k8s.io', async () => {
+    await k.ok(['create', 'namespace', 'kev']);
+    const now = new Date();
+    const seconds = now.toISOString().replace(/\.\d+Z$/, 'Z');
+    const micros = now.toISOString().replace(/Z$/, '000Z');
+    await k.ok(['create', '-f', '-'], { stdin: `apiVersion: v1\nkind: Event\nmetadata: {name: pulled, namespace: kev}\n`
+      + `involvedObject: {kind: Pod, namespace: kev, name: web-0, apiVersion: v1}\nreason: Pulled\nmessage: image already present\ntype: Normal\n`
+      + `source: {component: kubelet, host: node-1}\nfirstTimestamp: "${seconds}"\nlastTimestamp: "${seconds}"\ncount: 3\n` });
+    await k.ok(['create', '-f', '-'], { stdin: `apiVersion: events.k8s.io/v1\nkind: Event\nmetadata: {name: drill, namespace: kev}\n`
+      + `eventTime: "${micros}"\nreportingController: kubeloop.dev/drill\nreportingInstance: drill-1\naction: Evict\nreason: Drill\n`
+      + `regarding: {kind: Deployment, namespace: kev, name: web, apiVersion: apps/v1}\nnote: evicted one pod\ntype: Warning\n` });
+    const listed = await k.ok(['events', '-n', 'kev']);
+    expect(listed.split('\n')[0]).toMatch(/^LAST SEEN\s+TYPE\s+REASON\s+OBJECT\s+MESSAGE$/);
+    expect(listed).toMatch(/Normal\s+Pulled\s+Pod\/web-0\s+image already present/);
+    expect(listed).toMatch(/Warning\s+Drill\s+Deployment\/web\s+evicted one pod/);
+    expect(await k.ok(['events', '-n', 'kev', '--types=Warning'])).not.toMatch(/Pulled/);
+    const wide = await k.ok(['get', 'events', '-n', 'kev', '-o', 'wide']);
+    expect(wide).toMatch(/Pulled\s+pod\/web-0\s+kubelet, node-1\s+image already present\s+\S+\s+3\s+pulled/);
+    expect(wide).toMatch(/Drill\s+deployment\/web\s+kubeloop.dev\/drill, drill-1\s+evicted one pod\s+\S+\s+1\s+drill/);
+    const viaEvents = await k.ok(['get', 'events.v1.events.k8s.io', '-n', 'kev']);
+    expect(viaEvents.split('\n')[0]).toMatch(/^LAST SEEN\s+TYPE\s+REASON\s+OBJECT\s+MESSAGE$/);
+    expect(viaEvents).toMatch(/Normal\s+Pulled\s+pod\/web-0\s+image already present/);
+    expect(viaEvents).toMatch(/Warning\s+Drill\s+deployment\/web\s+evicted one pod/);
+    expect(await k.ok(['get', 'events.v1.events.k8s.io', 'pulled', '-n', 'kev', '-o', 'jsonpath={.note}/{.deprecatedCount}/{.regarding.name}'])).toBe('image already present/3/web-0');
+    expect(await k.ok(['get', 'events', 'drill', '-n', 'kev', '-o', 'jsonpath={.message}/{.reportingComponent}/{.involvedObject.kind}'])).toBe('evicted one pod/kubeloop.dev/drill/Deployment');
+    expect(await k.ok(['delete', 'events.v1.events.k8s.io', 'pulled', '-n', 'kev'])).toMatch(/event.events.k8s.io "pulled" deleted/);
+    expect((await k.run(['get', 'events', 'pulled', '-n', 'kev'])).stderr).toMatch(/events "pulled" not found/);
+  });
+
   it('deletes and waits', async () => {
     expect(await k.ok(['delete', 'pod', 'p2', '-n', 'kc', '--wait=true'])).toMatch(/pod "p2" deleted/);
     const gone = await k.run(['get', 'pod', 'p2', '-n', 'kc']);

@@ -3,6 +3,8 @@
  * storage, discovery, routing and watch are generic over this table.
  */
 
+import { coreEventToEventsV1, eventsV1ToCoreEvent } from './conversion/events.ts';
+
 export type Subresource = 'status' | 'scale' | 'log' | 'exec' | 'eviction' | 'binding';
 
 export type Verb = 'get' | 'list' | 'watch' | 'create' | 'update' | 'patch' | 'delete' | 'deletecollection';
@@ -30,6 +32,19 @@ export interface ResourceDef {
   createOnUpdate: boolean;
   /** Not stored: computed on every read (the metrics.k8s.io resources). */
   computed: boolean;
+  /**
+   * Another version of a resource stored elsewhere (events.k8s.io/v1 Events are core/v1 Events):
+   * no storage of its own, reads convert from the other resource's objects and writes convert to
+   * them, so both see the same objects, names, uids and resourceVersions.
+   */
+  storedAs?: StorageBinding;
+}
+
+/** Where a resource's objects live and how they convert (both directions return new objects). */
+export interface StorageBinding {
+  def: ResourceDef;
+  fromStorage(obj: KubeObject): KubeObject;
+  toStorage(obj: KubeObject): KubeObject;
 }
 
 export interface ObjectMeta {
@@ -125,6 +140,8 @@ const coreEventFields: ResourceDef['fieldLabels'] = {
   type: (o) => path(o, 'type') ?? '',
 };
 
+const CORE_EVENTS = def({ group: '', version: 'v1', resource: 'events', kind: 'Event', shortNames: ['ev'], fieldLabels: coreEventFields, createOnUpdate: true });
+
 export const RESOURCES: readonly ResourceDef[] = [
   // core/v1
   def({ group: '', version: 'v1', resource: 'namespaces', kind: 'Namespace', namespaced: false, shortNames: ['ns'], subresources: ['status'],
@@ -134,7 +151,7 @@ export const RESOURCES: readonly ResourceDef[] = [
   def({ group: '', version: 'v1', resource: 'services', kind: 'Service', shortNames: ['svc'], categories: ['all'], subresources: ['status'],
     verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'] }),
   def({ group: '', version: 'v1', resource: 'endpoints', kind: 'Endpoints', singular: 'endpoints', listKind: 'EndpointsList', shortNames: ['ep'], createOnUpdate: true }),
-  def({ group: '', version: 'v1', resource: 'events', kind: 'Event', shortNames: ['ev'], fieldLabels: coreEventFields, createOnUpdate: true }),
+  CORE_EVENTS,
   def({ group: '', version: 'v1', resource: 'nodes', kind: 'Node', namespaced: false, shortNames: ['no'], subresources: ['status'],
     fieldLabels: { 'spec.unschedulable': (o) => path(o, 'spec', 'unschedulable') ?? 'false' } }),
   def({ group: '', version: 'v1', resource: 'configmaps', kind: 'ConfigMap', shortNames: ['cm'] }),
@@ -161,6 +178,7 @@ export const RESOURCES: readonly ResourceDef[] = [
   def({ group: 'discovery.k8s.io', version: 'v1', resource: 'endpointslices', kind: 'EndpointSlice' }),
   // events.k8s.io/v1
   def({ group: 'events.k8s.io', version: 'v1', resource: 'events', kind: 'Event', shortNames: ['ev'], createOnUpdate: true,
+    storedAs: { def: CORE_EVENTS, fromStorage: coreEventToEventsV1, toStorage: eventsV1ToCoreEvent },
     fieldLabels: {
       'regarding.kind': (o) => path(o, 'regarding', 'kind') ?? '',
       'regarding.namespace': (o) => path(o, 'regarding', 'namespace') ?? '',
@@ -185,9 +203,12 @@ export const RESOURCES: readonly ResourceDef[] = [
 /** Lookup by group/version/resource; built once at start. */
 export class ResourceRegistry {
   private readonly byGvr = new Map<string, ResourceDef>();
+  /** The resources that have storage of their own: each object once (no storedAs views). */
+  readonly stored: readonly ResourceDef[];
 
   constructor(readonly resources: readonly ResourceDef[] = RESOURCES) {
     for (const r of resources) this.byGvr.set(gvrKey(r.group, r.version, r.resource), r);
+    this.stored = resources.filter((r) => r.storedAs === undefined);
   }
 
   find(group: string, version: string, resource: string): ResourceDef | undefined {
@@ -218,6 +239,16 @@ export class ResourceRegistry {
 
 export function gvrKey(group: string, version: string, resource: string): string {
   return `${group}/${version}/${resource}`;
+}
+
+/** The resource whose storage holds this resource's objects (itself unless it is a view). */
+export function storageDef(def: ResourceDef): ResourceDef {
+  return def.storedAs?.def ?? def;
+}
+
+/** An object of `def` in its storage form (the internal form validation and printing read). */
+export function storageForm(def: ResourceDef, obj: KubeObject): KubeObject {
+  return def.storedAs ? def.storedAs.toStorage(obj) : obj;
 }
 
 export function apiVersionOf(r: Pick<ResourceDef, 'group' | 'version'>): string {

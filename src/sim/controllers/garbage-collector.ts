@@ -28,7 +28,7 @@ export class GarbageCollector {
 
   start(): void {
     const trigger = (): void => this.schedule();
-    this.offs = this.svc.registry.resources.map((def) => this.svc.store.subscribe(def, {
+    this.offs = this.svc.registry.stored.map((def) => this.svc.store.subscribe(def, {
       deliver: (e) => {
         if (e.type === 'DELETED' || e.object.obj.metadata.deletionTimestamp) trigger();
       },
@@ -60,7 +60,7 @@ export class GarbageCollector {
   collect(): void {
     const byUid = new Map<string, Node>();
     const withOwners: Node[] = [];
-    for (const def of this.svc.registry.resources) {
+    for (const def of this.svc.registry.stored) {
       if (def.computed) continue;
       for (const so of this.svc.store.values(def)) {
         const n = { def, obj: so.obj };

@@ -61,7 +61,7 @@ export class NamespaceController {
 
   private reconcile(nsDef: ResourceDef, namespace: string): void {
     let remaining = 0;
-    for (const def of this.svc.registry.resources) {
+    for (const def of this.svc.registry.stored) {
       if (!def.namespaced) continue;
       for (const so of this.svc.store.listCurrent(def, namespace)) {
         remaining++;
@@ -93,7 +93,7 @@ export class NamespaceController {
 
   private countContent(namespace: string): number {
     let n = 0;
-    for (const def of this.svc.registry.resources) if (def.namespaced) n += this.svc.store.listCurrent(def, namespace).length;
+    for (const def of this.svc.registry.stored) if (def.namespaced) n += this.svc.store.listCurrent(def, namespace).length;
     return n;
   }
 }

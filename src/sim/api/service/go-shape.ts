@@ -1,5 +1,6 @@
 import type { KubeObject, ResourceDef } from '../registry.ts';
 import { isPlainObject } from '../../../util/deep-equal.ts';
+import { shapeCoreEvent } from '../conversion/events.ts';
 
 type Obj = Record<string, unknown>;
 
@@ -10,6 +11,11 @@ type Obj = Record<string, unknown>;
  */
 export function applyGoShape(def: ResourceDef, obj: KubeObject): void {
   dropEmpty(obj.metadata, 'labels', 'annotations', 'finalizers', 'ownerReferences');
+  // Events are shaped whole (every field of theirs is known); a view is shaped by the round trip
+  // through its storage form, so it reads back exactly as it will be served.
+  const binding = def.storedAs;
+  if (binding) return replaceContents(obj, binding.fromStorage(binding.toStorage(obj)));
+  if (def.group === '' && def.kind === 'Event') return replaceContents(obj, shapeCoreEvent(obj));
   dropEmpty(obj, 'data', 'binaryData');
   const spec = isPlainObject(obj.spec) ? obj.spec : undefined;
   if (spec) {
@@ -37,6 +43,11 @@ const CONDITION_TIMES: Record<string, string[]> = {
   Deployment: ['lastUpdateTime', 'lastTransitionTime'],
   Job: ['lastProbeTime', 'lastTransitionTime'],
 };
+
+function replaceContents(obj: KubeObject, next: KubeObject): void {
+  for (const k of Object.keys(obj)) delete obj[k];
+  Object.assign(obj, next);
+}
 
 function shapeTemplate(t: unknown): void {
   if (!isPlainObject(t)) return;

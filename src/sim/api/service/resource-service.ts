@@ -1,5 +1,5 @@
 import type { KubeObject, ResourceDef } from '../registry.ts';
-import { ResourceRegistry, apiVersionOf } from '../registry.ts';
+import { ResourceRegistry, apiVersionOf, storageDef } from '../registry.ts';
 import { ObjectStore } from '../store/object-store.ts';
 import { StoredObject } from '../store/stored.ts';
 import {
@@ -73,7 +73,8 @@ export class ResourceService {
     finishCreate(def, obj);
     applyGoShape(def, obj);
     const errs = validateCreate(def, obj);
-    if (errs.length > 0) throw invalid(def, meta.name ?? '', errs);
+    // Invalid names the internal kind (the storage's), whichever version the request used.
+    if (errs.length > 0) throw invalid(storageDef(def), meta.name ?? '', errs);
     if (this.store.get(def, scopeNs({ def, namespace }), meta.name ?? '')) throw alreadyExists(def, meta.name ?? '');
     if (opts.dryRun) return new StoredObject('', obj, this.store.currentRevision());
     return this.store.commit(def, 'ADDED', obj);
@@ -134,7 +135,7 @@ export class ResourceService {
     }
     const errs = validateUpdate(t.def, stored, old);
     if (old.metadata.deletionTimestamp) errs.push(...newFinalizerErrors(stored, old));
-    if (errs.length > 0) throw invalid(t.def, t.name, errs);
+    if (errs.length > 0) throw invalid(storageDef(t.def), t.name, errs);
     stored.metadata.resourceVersion = old.metadata.resourceVersion;
     // An update that changes nothing writes nothing (etcd's GuaranteedUpdate short-circuit).
     if (deepEqual(stored, old)) return current;

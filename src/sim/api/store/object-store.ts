@@ -1,7 +1,8 @@
 import type { KubeObject, ResourceDef } from '../registry.ts';
-import { gvrKey } from '../registry.ts';
+import { gvrKey, storageDef } from '../registry.ts';
 import { EventRing } from './event-ring.ts';
 import { objectKey, StoredObject, type StoreEvent, type WatchEventType } from './stored.ts';
+import { StorageViews } from './views.ts';
 
 /** Receives every committed event of one resource; must not block (queue and return). */
 export interface StoreSubscriber {
@@ -58,11 +59,16 @@ export interface ObjectStoreOptions {
  * The sim's storage: one global, monotonic resourceVersion (like etcd's revision), immutable
  * stored versions, and per-resource event windows. No semantics here beyond that: validation,
  * defaults and preconditions live in the resource service above it.
+ *
+ * A resource stored as another (ResourceDef.storedAs) has no table: every method given such a
+ * def works on the other resource's table and converts what goes in and out, so the two share
+ * objects, history and resourceVersions while each reads in its own version.
  */
 export class ObjectStore {
   private rev = 1;
   private readonly tables = new Map<string, ResourceTable>();
   private readonly windowSize: number;
+  private readonly views = new StorageViews();
 
   constructor(opts: ObjectStoreOptions = {}) {
     this.windowSize = opts.watchWindow ?? 10_000;
@@ -74,7 +80,8 @@ export class ObjectStore {
   }
 
   private table(def: ResourceDef): ResourceTable {
-    const k = gvrKey(def.group, def.version, def.resource);
+    const d = storageDef(def);
+    const k = gvrKey(d.group, d.version, d.resource);
     let t = this.tables.get(k);
     if (!t) {
       t = new ResourceTable(this.windowSize);
@@ -84,11 +91,16 @@ export class ObjectStore {
   }
 
   get(def: ResourceDef, namespace: string | undefined, name: string): StoredObject | undefined {
-    return this.table(def).objects.get(objectKey(namespace, name));
+    const so = this.table(def).objects.get(objectKey(namespace, name));
+    return so && def.storedAs ? this.views.object(def, so) : so;
   }
 
   /** Current objects in key order, optionally in one namespace. */
   listCurrent(def: ResourceDef, namespace: string | undefined): StoredObject[] {
+    return this.views.objects(def, this.storedCurrent(def, namespace));
+  }
+
+  private storedCurrent(def: ResourceDef, namespace: string | undefined): StoredObject[] {
     const t = this.table(def);
     if (namespace !== undefined && def.namespaced) {
       const inNs = t.byNamespace.get(namespace);
@@ -100,7 +112,8 @@ export class ObjectStore {
 
   /** Every current object of a resource, in no particular order (no sort: for full scans). */
   values(def: ResourceDef): IterableIterator<StoredObject> {
-    return this.table(def).objects.values();
+    const it = this.table(def).objects.values();
+    return def.storedAs ? this.views.iterate(def, it) : it;
   }
 
   count(def: ResourceDef): number {
@@ -113,6 +126,11 @@ export class ObjectStore {
    */
   listAt(def: ResourceDef, namespace: string | undefined, rv: number): StoredObject[] | undefined {
     if (rv >= this.rev) return this.listCurrent(def, namespace);
+    const stored = this.storedAt(def, namespace, rv);
+    return stored && this.views.objects(def, stored);
+  }
+
+  private storedAt(def: ResourceDef, namespace: string | undefined, rv: number): StoredObject[] | undefined {
     const t = this.table(def);
     if (!t.events.covers(rv)) return undefined;
     const state = new Map<string, StoredObject | undefined>();
@@ -123,7 +141,7 @@ export class ObjectStore {
     const inScope = (so: StoredObject): boolean =>
       namespace === undefined || !def.namespaced || so.obj.metadata.namespace === namespace;
     const out: StoredObject[] = [];
-    for (const so of this.listCurrent(def, namespace)) {
+    for (const so of this.storedCurrent(def, namespace)) {
       if (!state.has(so.key)) out.push(so);
     }
     for (const old of state.values()) {
@@ -136,7 +154,8 @@ export class ObjectStore {
   eventsSince(def: ResourceDef, rv: number): StoreEvent[] | undefined {
     const t = this.table(def);
     if (!t.events.covers(rv)) return undefined;
-    return t.events.since(rv);
+    const events = t.events.since(rv);
+    return def.storedAs ? events.map((e) => this.views.event(def, e)) : events;
   }
 
   /** Compacts history up to `rv` for every resource: older watches and snapshot lists get 410. */
@@ -153,6 +172,8 @@ export class ObjectStore {
    * the new resourceVersion and must not be mutated afterwards.
    */
   commit(def: ResourceDef, type: WatchEventType, obj: KubeObject): StoredObject {
+    const binding = def.storedAs;
+    if (binding) return this.views.object(def, this.commit(binding.def, type, binding.toStorage(obj)));
     const t = this.table(def);
     const ns = def.namespaced ? obj.metadata.namespace : undefined;
     const key = objectKey(ns, obj.metadata.name ?? '');
@@ -170,7 +191,8 @@ export class ObjectStore {
 
   subscribe(def: ResourceDef, s: StoreSubscriber): () => void {
     const t = this.table(def);
-    t.subscribers.add(s);
-    return () => t.subscribers.delete(s);
+    const sub: StoreSubscriber = def.storedAs ? { deliver: (e) => s.deliver(this.views.event(def, e)) } : s;
+    t.subscribers.add(sub);
+    return () => t.subscribers.delete(sub);
   }
 }

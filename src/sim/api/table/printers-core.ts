@@ -132,37 +132,40 @@ export const nodePrinter: Printer = {
   },
 };
 
-function eventRow(ev: KubeObject, now: Date, regarding: Obj, source: string, first: unknown, last: unknown, count: number): unknown[] {
-  const lastSeen = last ? since(last, now) : '<unknown>';
-  const firstSeen = first ? since(first, now) : '<unknown>';
-  return [
-    lastSeen, str(ev['type']), str(ev['reason']), `${str(regarding['kind']).toLowerCase()}/${str(regarding['name'])}`,
-    str(regarding['fieldPath']), source, str(ev['message'] ?? ev['note']), firstSeen, count, ev.metadata.name,
-  ];
-}
-
 const EVENT_COLUMNS: Printer['columns'] = [
   ['Last Seen', 'string'], ['Type', 'string'], ['Reason', 'string'], ['Object', 'string'], ['Subobject', 'string', 1],
-  ['Source', 'string', 1], ['Message', 'string'], ['First Seen', 'string', 1], ['Count', 'integer', 1], ['Name', 'string', 1],
+  ['Source', 'string', 1], ['Message', 'string'], ['First Seen', 'string', 1], ['Count', 'string', 1], ['Name', 'string', 1],
 ];
 
+/** formatEventSource: source.component and source.host, falling back to the reporting controller and instance. */
+function eventSource(ev: KubeObject): string {
+  const src = obj(ev['source']);
+  const component = str(src['component']) || str(ev['reportingComponent']);
+  const instance = str(src['host']) || str(ev['reportingInstance']);
+  return instance === '' ? component : `${component}, ${instance}`;
+}
+
+/**
+ * printEvent over the internal (core/v1) form: events.k8s.io/v1 Tables are printed from it too.
+ * Cells as the server-side (wide) printer makes them; a singleton new-style event counts 1.
+ */
 export const coreEventPrinter: Printer = {
   columns: EVENT_COLUMNS,
   row(ev, now) {
-    const src = obj(ev['source']);
-    const source = [str(src['component']), str(src['host'])].filter((s) => s !== '').join(', ');
-    const series = obj(ev['series']);
-    const last = ev['lastTimestamp'] ?? series['lastObservedTime'] ?? ev['eventTime'];
-    const first = ev['firstTimestamp'] ?? ev['eventTime'];
-    return eventRow(ev, now, obj(ev['involvedObject']), source, first, last, num(ev['count']) || 1);
-  },
-};
-
-export const eventsV1Printer: Printer = {
-  columns: EVENT_COLUMNS,
-  row(ev, now) {
-    const series = obj(ev['series']);
-    const last = series['lastObservedTime'] ?? ev['deprecatedLastTimestamp'] ?? ev['eventTime'];
-    return eventRow(ev, now, obj(ev['regarding']), str(ev['reportingController']), ev['deprecatedFirstTimestamp'] ?? ev['eventTime'], last, num(series['count']) || num(ev['deprecatedCount']) || 1);
+    const involved = obj(ev['involvedObject']);
+    const firstSeen = ev['firstTimestamp'] ? since(ev['firstTimestamp'], now) : since(ev['eventTime'], now);
+    let lastSeen = ev['lastTimestamp'] ? since(ev['lastTimestamp'], now) : firstSeen;
+    let count = num(ev['count']);
+    const series = ev['series'];
+    if (series !== undefined && series !== null) {
+      lastSeen = since(obj(series)['lastObservedTime'], now);
+      count = num(obj(series)['count']);
+    } else if (count === 0) count = 1;
+    const kind = str(involved['kind']).toLowerCase();
+    const target = str(involved['name']) !== '' ? `${kind}/${str(involved['name'])}` : kind;
+    return [
+      lastSeen, str(ev['type']), str(ev['reason']), target, str(involved['fieldPath']), eventSource(ev),
+      str(ev['message']).trim(), firstSeen, count, ev.metadata.name,
+    ];
   },
 };

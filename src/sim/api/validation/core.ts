@@ -211,18 +211,6 @@ export function validateNamespace(ns: KubeObject): FieldError[] {
   return errs;
 }
 
-/** legacyValidateEvent for events without eventTime: the involved object's namespace must agree. */
-export function validateCoreEvent(ev: KubeObject): FieldError[] {
-  const errs: FieldError[] = [];
-  const ns = str(ev.metadata.namespace);
-  const involved = str(obj(ev['involvedObject'])['namespace']);
-  if (ev['eventTime'] === undefined || ev['eventTime'] === null) {
-    const ok = involved === '' ? ns === '' || ns === 'default' : ns === involved;
-    if (!ok) errs.push(invalid('involvedObject.namespace', involved, 'does not match event.namespace'));
-  }
-  return [...errs, ...eachInvalid('namespace', ns, isDNS1123Subdomain(ns))];
-}
-
 /** The HorizontalPodAutoscaler spec (minReplicas may be 0 on update when it already was). */
 export function validateHpaSpec(specValue: unknown, minLowerBound: number): FieldError[] {
   const spec = obj(specValue);

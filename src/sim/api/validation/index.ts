@@ -1,11 +1,13 @@
 import type { FieldError } from '../errors.ts';
 import type { KubeObject, ResourceDef } from '../registry.ts';
+import { storageForm } from '../registry.ts';
 import { obj } from './field.ts';
 import { validateCronJob, validateCronJobUpdate, validateJob, validateJobUpdate } from './batch.ts';
 import {
-  apiServiceName, meta, metaUpdate, validateConfigMap, validateConfigMapUpdate, validateCoreEvent, validateHpaSpec, validateNamespace, validateSecret, validateSecretUpdate,
+  apiServiceName, meta, metaUpdate, validateConfigMap, validateConfigMapUpdate, validateHpaSpec, validateNamespace, validateSecret, validateSecretUpdate,
   validateService,
 } from './core.ts';
+import { legacyValidateEvent, validateEventCreate } from './events.ts';
 import { nameIsDNSSubdomain, validatePathSegmentName } from './names.ts';
 import { validateObjectMeta, validateObjectMetaUpdate } from './object-meta.ts';
 import { validatePodCreate, validatePodUpdate } from './pod.ts';
@@ -37,8 +39,9 @@ function strategyCreate(def: ResourceDef, o: KubeObject): FieldError[] {
     case 'Job': return validateJob(o);
     case 'CronJob': return validateCronJob(o);
     case 'HorizontalPodAutoscaler': return [...meta(o, nameIsDNSSubdomain), ...validateHpaSpec(o.spec, 1)];
+    // Events are validated in their internal (core) form, strictly when created through events.k8s.io.
     // Core events and PDBs skip ObjectMeta in their strategies; the second pass checks it.
-    case 'Event': return def.group === '' ? validateCoreEvent(o) : meta(o, nameIsDNSSubdomain);
+    case 'Event': return validateEventCreate(storageForm(def, o), def.group !== '');
     case 'PodDisruptionBudget': return [];
     case 'Lease': return meta(o, nameIsDNSSubdomain, true, false);
     case 'APIService': return meta(o, apiServiceName(o), false, false);
@@ -59,7 +62,7 @@ function strategyUpdate(def: ResourceDef, next: KubeObject, old: KubeObject): Fi
     case 'Job': return validateJobUpdate(next, old);
     case 'CronJob': return validateCronJobUpdate(next, old);
     case 'HorizontalPodAutoscaler': return [...metaUpdate(next, old), ...validateHpaSpec(next.spec, obj(old.spec)['minReplicas'] === 0 ? 0 : 1)];
-    case 'Event': return def.group === '' ? validateCoreEvent(next) : metaUpdate(next, old);
+    case 'Event': return legacyValidateEvent(storageForm(def, next));
     case 'PodDisruptionBudget': return [];
     case 'Lease': return metaUpdate(next, old, false);
     case 'EndpointSlice': return meta(next, nameIsDNSSubdomain);
