@@ -1,7 +1,4 @@
 import { Command, CommanderError } from 'commander';
-import { ConfigError } from '../config/load.ts';
-import { ClusterAccessError } from '../kube/client.ts';
-import { ScenarioError } from '../sim/scenarios/index.ts';
 import { parseLang, t, type Lang } from '../i18n/index.ts';
 import { registerSimCommand } from './sim.ts';
 import { registerUpCommand } from './up.ts';
@@ -11,6 +8,16 @@ import { UsageError } from './errors.ts';
 export const EXIT_USAGE = 2;
 
 export { UsageError };
+
+/**
+ * Configuration errors (config file, scenario file, kubeconfig) exit 2. Matched by name so that
+ * this module does not import the config schema, the sim or the Kubernetes client: `--help` stays fast.
+ */
+const CONFIGURATION_ERRORS = new Set(['ConfigError', 'ScenarioError', 'ClusterAccessError']);
+
+function isConfigurationProblem(err: unknown): err is Error {
+  return err instanceof Error && CONFIGURATION_ERRORS.has(err.name);
+}
 
 export function langFromArgv(argv: string[]): Lang {
   const i = argv.findIndex((a) => a === '--lang' || a.startsWith('--lang='));
@@ -49,7 +56,7 @@ export async function main(argv: string[]): Promise<number> {
       if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
       return EXIT_USAGE;
     }
-    if (err instanceof ConfigError || err instanceof ScenarioError || err instanceof ClusterAccessError) {
+    if (isConfigurationProblem(err)) {
       process.stderr.write(`${t(lang, 'cli.configError', { detail: err.message })}\n`);
       return EXIT_USAGE;
     }

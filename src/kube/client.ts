@@ -7,7 +7,9 @@ export interface ClusterAccessOptions {
   context?: string;
 }
 
-export class ClusterAccessError extends Error {}
+export class ClusterAccessError extends Error {
+  override name = 'ClusterAccessError';
+}
 
 const IN_CLUSTER_TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/token';
 
