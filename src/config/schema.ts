@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { alertingConfigSchema, defaultAlertingConfig } from './alerting.ts';
 import { clusterConfigSchema, databaseConfigSchema, monitorConfigSchema, serverConfigSchema } from './platform.ts';
 
 /** kubeloop.yaml: every section strict, so a typo is an error rather than a silently ignored key. */
@@ -31,6 +32,7 @@ export const configSchema = z
     database: databaseConfigSchema.default({}),
     cluster: clusterConfigSchema.default({}),
     monitor: monitorConfigSchema.default(monitorConfigSchema.parse({})),
+    alerting: alertingConfigSchema.default(defaultAlertingConfig()),
   })
   .strict();
 

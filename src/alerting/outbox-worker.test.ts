@@ -1,0 +1,151 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { WebhookReceiver } from '../../test/support/chat-receivers.ts';
+import { eventually } from '../../test/support/eventually.ts';
+import type { Store } from '../store/index.ts';
+import { createChannel } from './channels/index.ts';
+import { parseChannel } from './channels/config.ts';
+import { describeDelivery, newEnvelope, toPayload } from './envelope.ts';
+import { OutboxWorker, type OutboxWorkerOptions } from './outbox-worker.ts';
+import { RateLimiter } from './rate-limit.ts';
+import { summaryMessage, testMessage } from './render-failure.ts';
+import { tempStore } from './test-support.ts';
+
+const ctx = { lang: 'en' as const, publicUrl: 'http://127.0.0.1:7420', cluster: 'prod' };
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+type Tuning = Partial<Pick<OutboxWorkerOptions, 'stopGraceMs' | 'staleAfterMs' | 'sweepEveryMs' | 'strandedAfterMs'>>;
+
+async function setup(opts: { rate?: { messages: number; per: number }; maxAttempts?: number; timeoutMs?: number } & Tuning = {}) {
+  const t = await tempStore();
+  cleanups.push(t.cleanup);
+  const receiver = await new WebhookReceiver().start();
+  cleanups.push(() => receiver.stop());
+  const channel = createChannel(parseChannel({ name: 'hook', type: 'webhook', url: receiver.url, timeoutMs: opts.timeoutMs ?? 2000 }));
+  const worker = new OutboxWorker({
+    store: t.store, channels: new Map([['hook', channel]]), pollMs: 50, stopGraceMs: opts.stopGraceMs ?? 5000,
+    ...(opts.staleAfterMs !== undefined ? { staleAfterMs: opts.staleAfterMs } : {}),
+    ...(opts.sweepEveryMs !== undefined ? { sweepEveryMs: opts.sweepEveryMs, strandedAfterMs: opts.strandedAfterMs ?? 0 } : {}),
+    limiter: new RateLimiter({ default: opts.rate ?? { messages: 1000, per: 60_000 }, channels: {} }),
+    summarize: (name, items, rate) => summaryMessage(name, items, rate, ctx),
+    backoff: { initialMs: 30, maxMs: 200, maxAttempts: opts.maxAttempts ?? 5 },
+  });
+  cleanups.push(() => worker.stop());
+  return { store: t.store, receiver, worker };
+}
+
+async function enqueue(store: Store, title: string, failureIds: number[] = []): Promise<number> {
+  const msg = { ...testMessage('hook', Date.now(), ctx), kind: 'failure' as const, severity: 'warning' as const, title };
+  return (await store.outbox.enqueue({ channel: 'hook', payload: toPayload(newEnvelope(msg, failureIds)) })).id;
+}
+
+const settledRow = (store: Store, id: number) => async () => {
+  const d = await store.outbox.get(id);
+  return d && (d.status === 'sent' || d.status === 'dead') ? d : undefined;
+};
+
+describe('outbox worker', () => {
+  it('retries a 500 with back-off until it succeeds, keeping the attempts and the error history', async () => {
+    const { store, receiver, worker } = await setup();
+    receiver.fail({ status: 500, body: 'boom' }, 2);
+    const id = await enqueue(store, 'flaky endpoint');
+    await worker.start();
+    const d = await eventually('delivery sent', settledRow(store, id));
+    expect(d).toMatchObject({ status: 'sent', attempts: 3, lastError: null });
+    const view = describeDelivery(d);
+    expect(view.errors.map((e) => [e.attempt, e.code, e.status])).toEqual([[1, 'http_500', 500], [2, 'http_500', 500]]);
+    expect(receiver.received).toHaveLength(3);
+    expect(receiver.accepted).toHaveLength(1);
+    expect(receiver.accepted[0]?.headers['x-kubeloop-notification-id']).toBe(`kubeloop-${id}`);
+  });
+
+  it('times out on a hanging endpoint and retries', async () => {
+    const { store, receiver, worker } = await setup({ timeoutMs: 150 });
+    receiver.fail({ hang: true }, 1);
+    const id = await enqueue(store, 'hanging endpoint');
+    await worker.start();
+    const d = await eventually('delivery sent', settledRow(store, id));
+    expect(d).toMatchObject({ status: 'sent', attempts: 2 });
+    expect(describeDelivery(d).errors[0]).toMatchObject({ attempt: 1, code: 'timeout' });
+    expect(receiver.accepted).toHaveLength(1);
+  });
+
+  it('pauses a failing channel: queued rows are handed back untried, then all go out', async () => {
+    const { store, receiver, worker } = await setup();
+    receiver.fail({ status: 503, body: 'busy' }, 1);
+    const ids = [await enqueue(store, 'one'), await enqueue(store, 'two'), await enqueue(store, 'three')];
+    await worker.start();
+    for (const id of ids) await eventually(`row ${id} sent`, settledRow(store, id));
+    expect(receiver.received).toHaveLength(4); // one failed try, then each row once
+    expect(receiver.accepted.map((a) => a.body.notification.title)).toEqual(['one', 'two', 'three']);
+    expect((await store.outbox.get(ids[1] ?? 0))?.attempts).toBe(1); // the deferral did not count as an attempt
+  });
+
+  it('gives up as dead on a permanent error or after the last attempt', async () => {
+    const { store, receiver, worker } = await setup({ maxAttempts: 2 });
+    receiver.fail({ status: 400, body: 'bad' }, 1).fail({ status: 500, body: 'boom' }, 2);
+    const permanent = await enqueue(store, 'permanent');
+    await worker.start();
+    expect(await eventually('dead', settledRow(store, permanent))).toMatchObject({ status: 'dead', attempts: 1, lastError: 'http_400: bad' });
+    const exhausted = await enqueue(store, 'exhausted');
+    worker.wake();
+    expect(await eventually('dead', settledRow(store, exhausted))).toMatchObject({ status: 'dead', attempts: 2, lastError: 'http_500: boom' });
+  });
+
+  it('holds back the overflow of the rate limit and sends one summary listing it at the end of the window', async () => {
+    const { store, receiver, worker } = await setup({ rate: { messages: 2, per: 1000 } });
+    const ids: number[] = [];
+    for (let i = 0; i < 6; i++) ids.push(await enqueue(store, `failure ${i}`, [100 + i]));
+    const started = Date.now();
+    await worker.start();
+    await receiver.waitForAccepted(3, 5000);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+    const titles = receiver.accepted.map((a) => a.body.notification.title);
+    expect(titles.slice(0, 2)).toEqual(['failure 0', 'failure 1']);
+    expect(titles[2]).toBe('hook: 4 notifications held back by the rate limit (2 per 1 s)');
+    const summary = receiver.accepted[2]?.body.notification;
+    expect(summary).toMatchObject({ kind: 'summary', count: 4 });
+    expect(String(summary?.['detail'])).toContain('• failure 5');
+
+    // Nothing lost: every row is sent, or dead with a pointer to the summary that carried it.
+    const rows = await Promise.all(ids.map((id) => eventually(`row ${id} settled`, settledRow(store, id))));
+    expect(rows.map((r) => r?.status)).toEqual(['sent', 'sent', 'dead', 'dead', 'dead', 'dead']);
+    const summaryId = Number(/#(\d+)/.exec(rows[2]?.lastError ?? '')?.[1]);
+    expect(rows[2]?.lastError).toMatch(/^held back by the rate limit \(2 per 1 s\); summarized in delivery #\d+$/);
+    const summaryRow = await eventually('summary settled', settledRow(store, summaryId));
+    expect(summaryRow.status).toBe('sent');
+    expect(describeDelivery(summaryRow).heldBack.map((h) => h.deliveryId)).toEqual(ids.slice(2));
+    expect(describeDelivery(summaryRow).failureIds).toEqual([102, 103, 104, 105]);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(receiver.accepted).toHaveLength(3);
+  });
+
+  it('stops gracefully: queued claims go back untouched, a hanging send is aborted and due again at once', async () => {
+    const { store, receiver, worker } = await setup({ timeoutMs: 10_000, stopGraceMs: 200 });
+    receiver.fail({ hang: true });
+    const ids = [await enqueue(store, 'one'), await enqueue(store, 'two')];
+    await worker.start();
+    await eventually('first send in flight', async () => (receiver.received.length === 1 ? true : undefined));
+    const stopping = Date.now();
+    await worker.stop();
+    expect(Date.now() - stopping).toBeLessThan(2_000); // the grace period, not the 10 s timeout
+    const [one, two] = await Promise.all(ids.map((id) => store.outbox.get(id)));
+    expect(one).toMatchObject({ status: 'failed', attempts: 1 });
+    expect(one?.lastError).toMatch(/^aborted/);
+    expect(one?.nextAttemptAt).toBeLessThanOrEqual(Date.now());
+    expect(two).toMatchObject({ status: 'pending', attempts: 0 });
+  });
+
+  it('requeues a row stranded in sending (its outcome was never recorded) without a restart', async () => {
+    const { store, receiver, worker } = await setup({ staleAfterMs: 3_600_000, sweepEveryMs: 100, strandedAfterMs: 50 });
+    const id = await enqueue(store, 'stranded');
+    await store.outbox.claimDue(1); // claimed by a send whose outcome was lost
+    await worker.start();
+    expect(worker.stats.requeuedAtStart).toBe(0); // too recent for the start-up requeue
+    await eventually('sent', settledRow(store, id));
+    expect(worker.stats.stranded).toBe(1);
+    expect(receiver.accepted).toHaveLength(1);
+  });
+});
