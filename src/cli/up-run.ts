@@ -7,9 +7,7 @@ import { t, type Lang } from '../i18n/index.ts';
 import { createLogger } from '../util/logger.ts';
 import { loadKubeConfig, noClusterConfigured } from '../kube/client.ts';
 import { startSimCluster, type SimCluster } from '../sim/cluster.ts';
-import { openStore } from '../store/index.ts';
-import { Monitor } from '../monitor/monitor.ts';
-import { buildServer } from '../server/app.ts';
+import { startPlatform } from '../platform/platform.ts';
 import type { UpFlags } from './up.ts';
 
 /** The embedded default: the demo sim in this process, its kubeconfig written next to the database. */
@@ -40,29 +38,16 @@ export async function runUp(flags: UpFlags, lang: Lang): Promise<void> {
     kc = loadKubeConfig(clusterOpts);
     cluster = kc.getCurrentContext() || 'in-cluster';
   }
-  const store = await openStore({ dataDir, database: config.database });
-  const monitor = new Monitor({ kc, store, config: config.monitor, cluster, logger });
-  let ready = false;
-  const port = flags.port ?? config.server.port;
-  const app = buildServer({
-    store, cluster, logger, ready: () => ready,
-    metrics: { monitor: () => ({ ...monitor.stats, ...monitor.watchStats }) },
-    webDir: resolve(import.meta.dirname, '../../web/dist'),
+  const platform = await startPlatform({
+    config, kc, cluster, dataDir, port: flags.port ?? config.server.port, logger, webDir: resolve(import.meta.dirname, '../../web/dist'),
   });
-  await app.listen({ host: config.server.host, port });
-  const address = app.server.address();
-  const url = `http://${config.server.host}:${typeof address === 'object' && address ? address.port : port}`;
-  await monitor.start();
-  ready = true;
+  const url = platform.url;
   process.stdout.write(`${t(lang, 'up.ready', { url, cluster })}\n`);
   await new Promise<void>((done) => {
     const stop = (): void => {
       process.stdout.write(`${t(lang, 'up.stopping')}\n`);
-      monitor.stop();
       void (async () => {
-        await monitor.settle();
-        await app.close();
-        await store.close();
+        await platform.stop();
         await sim?.stop();
       })().catch((err: unknown) => logger.error({ err }, 'up: shutdown failed')).finally(done);
     };

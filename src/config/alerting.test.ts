@@ -10,7 +10,7 @@ describe('alerting config', () => {
   it('has sensible defaults', () => {
     const cfg = defaultAlertingConfig();
     expect(cfg).toMatchObject({
-      channels: [], routes: [], grouping: { window: 60_000 }, rateLimit: { messages: 20, per: 60_000, channels: {} },
+      channels: [], routes: [], grouping: { window: 30_000 }, rateLimit: { messages: 20, per: 60_000, channels: {} },
       silences: [], lang: 'en', notifyResolved: true, delivery: { initialBackoff: 5_000, maxBackoff: 600_000, maxAttempts: 15 },
     });
     expect(alertingConfigSchema.parse({})).toEqual(cfg);

@@ -14,7 +14,7 @@ import { durationMs } from './platform.ts';
  *         channels: [ops-wecom]
  *         continue: true
  *       - channels: [team-slack]            # no `match`: every failure
- *     grouping: { window: 60s }             # same cluster+namespace+workload+reason -> one message
+ *     grouping: { window: 30s }             # same cluster+namespace+workload+reason -> one message (30 s keeps time-to-alert inside the 1-minute target)
  *     rateLimit: { messages: 20, per: 1m, channels: { ops-wecom: { messages: 10, per: 1m } } }
  *     silences: [{ matchers: { namespaces: [staging] }, expiresAt: "2025-06-01T00:00:00Z", comment: "migration" }]
  *     severity: { Evicted: critical }       # overrides of the built-in reason -> severity mapping
@@ -96,7 +96,7 @@ export const alertingConfigSchema = z
   .object({
     channels: channelsConfigSchema.default([]),
     routes: z.array(routeSchema).default([]),
-    grouping: z.object({ window: durationMs.default(60_000) }).strict().default({ window: 60_000 }),
+    grouping: z.object({ window: durationMs.default(30_000) }).strict().default({ window: 30_000 }),
     rateLimit: rateLimitSchema.default({ messages: DEFAULT_RATE.messages, per: DEFAULT_RATE.per, channels: {} }),
     silences: z.array(silenceConfigSchema).default([]),
     severity: z.record(z.string().min(1), severitySchema).default({}),

@@ -15,6 +15,8 @@ import { toNewFailure, captureUpdate } from './record.ts';
 export interface MonitorEvents {
   /** A failure was stored for the first time (notification routing hooks in here). */
   recorded?: (id: number, signal: FailureSignal, preExisting: boolean) => void;
+  /** A workload's failures were resolved (all its pods healthy for `resolveAfter`). */
+  resolved?: (w: { namespace: string; kind: string; name: string; at: number }) => void;
 }
 
 export interface MonitorOptions {
@@ -60,7 +62,7 @@ export class Monitor {
       upsert: (pod) => this.observe(pod),
       delete: (pod) => this.forget(pod),
     }));
-    this.health = new WorkloadHealth({ store: opts.store, cluster: opts.cluster, resolveAfterMs: config.resolveAfter, pods: () => this.allPods(), workloadOf: async (p) => (await this.capturer.workloadOf(p)).workload, logger });
+    this.health = new WorkloadHealth({ store: opts.store, cluster: opts.cluster, resolveAfterMs: config.resolveAfter, pods: () => this.allPods(), workloadOf: async (p) => (await this.capturer.workloadOf(p)).workload, resolved: (w) => opts.events?.resolved?.(w), logger });
     this.warnings = config.warningEvents ? new WarningEventWatcher({ kc, store: opts.store, cluster: opts.cluster, namespaces: config.namespaces, filter: this.filter, workloadOf: (ns, kind, name) => this.capturer.workloadOfObject(ns, kind, name), logger }) : undefined;
   }
 

@@ -9,6 +9,8 @@ export interface WorkloadHealthOptions {
   resolveAfterMs: number;
   pods: () => Iterable<SlimPod>;
   workloadOf: (pod: SlimPod) => Promise<OwnerLink>;
+  /** Called after a workload's open failures were marked resolved. */
+  resolved?: (w: { namespace: string; kind: string; name: string; at: number }) => void;
   logger?: Logger;
 }
 
@@ -88,8 +90,9 @@ export class WorkloadHealth {
           }
         }
         if (!healthy) continue;
-        await this.opts.store.failures.resolveWorkload({ cluster: this.opts.cluster, namespace: w.namespace, workloadKind: w.kind, workloadName: w.name, at: now });
+        const changed = await this.opts.store.failures.resolveWorkload({ cluster: this.opts.cluster, namespace: w.namespace, workloadKind: w.kind, workloadName: w.name, at: now });
         this.open.delete(k);
+        if (changed > 0) this.opts.resolved?.({ ...w, at: now });
       }
     } catch (err) {
       this.opts.logger?.warn({ err }, 'monitor: resolution pass failed; retrying on the next tick');

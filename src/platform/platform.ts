@@ -1,0 +1,79 @@
+import type { KubeConfig } from '@kubernetes/client-node';
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import type { KubeloopConfig } from '../config/schema.ts';
+import { openStore, type Store } from '../store/index.ts';
+import { Monitor } from '../monitor/monitor.ts';
+import { Notifier } from '../alerting/notifier.ts';
+import { buildServer } from '../server/app.ts';
+
+export interface PlatformOptions {
+  config: KubeloopConfig;
+  kc: KubeConfig;
+  /** The cluster's name in records (the kubeconfig context, or "sim"). */
+  cluster: string;
+  dataDir: string;
+  port: number;
+  webDir?: string;
+  logger?: Logger;
+}
+
+export interface Platform {
+  url: string;
+  store: Store;
+  monitor: Monitor;
+  notifier: Notifier;
+  app: FastifyInstance;
+  stop(): Promise<void>;
+}
+
+/**
+ * The platform's parts wired together in the order that keeps promises: the store opens first, the
+ * notifier starts before the monitor (nothing recorded goes unannounced) and stops after it, and
+ * the HTTP server reports ready once the cluster has been listed.
+ */
+export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
+  const { config, kc, cluster, logger } = opts;
+  const store = await openStore({ dataDir: opts.dataDir, database: config.database });
+  // The server listens first: links in notifications need its real address when the port is 0.
+  let ready = false;
+  let notifier: Notifier | undefined;
+  let monitor: Monitor | undefined;
+  const app = buildServer({
+    store, cluster, logger, ready: () => ready,
+    metrics: { monitor: () => (monitor ? { ...monitor.stats, ...monitor.watchStats } : { detected: 0, recorded: 0, duplicates: 0, captureErrors: 0, cachedPods: 0, relistsOn410: 0, rejected: 0 }) },
+    channels: () => notifier?.channelList() ?? [],
+    sendTest: async (name) => {
+      if (!notifier) throw new Error('the notifier is not running yet');
+      return { deliveryId: (await notifier.sendTest(name)).id };
+    },
+    webDir: opts.webDir,
+  });
+  await app.listen({ host: config.server.host, port: opts.port });
+  const address = app.server.address();
+  const url = `http://${config.server.host}:${typeof address === 'object' && address ? address.port : opts.port}`;
+  const publicUrl = config.alerting.publicUrl ?? config.server.publicUrl ?? url;
+  const n = new Notifier({ store, config: config.alerting, cluster, publicUrl, notifyExisting: config.monitor.notifyExisting, logger });
+  notifier = n;
+  const m = new Monitor({
+    kc, store, config: config.monitor, cluster, logger,
+    events: {
+      recorded: (id) => void n.failureRecorded(id),
+      resolved: (w) => void n.failureResolved({ cluster, namespace: w.namespace, workloadKind: w.kind, workloadName: w.name, resolvedAt: w.at }),
+    },
+  });
+  monitor = m;
+  await n.start();
+  await m.start();
+  ready = true;
+  return {
+    url, store, monitor: m, notifier: n, app,
+    async stop() {
+      m.stop();
+      await m.settle();
+      await n.stop();
+      await app.close();
+      await store.close();
+    },
+  };
+}
