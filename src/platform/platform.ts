@@ -43,6 +43,11 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
     store, cluster, logger, ready: () => ready,
     metrics: { monitor: () => (monitor ? { ...monitor.stats, ...monitor.watchStats } : { detected: 0, recorded: 0, duplicates: 0, captureErrors: 0, cachedPods: 0, relistsOn410: 0, rejected: 0 }) },
     channels: () => notifier?.channelList() ?? [],
+    routing: () => ({
+      routes: config.alerting.routes.map((r) => ({ match: { ...r.match }, channels: r.channels, continue: r.continue })),
+      groupingWindowSeconds: config.alerting.grouping.window / 1000,
+      rateLimit: { messages: config.alerting.rateLimit.messages, perSeconds: config.alerting.rateLimit.per / 1000 },
+    }),
     sendTest: async (name) => {
       if (!notifier) throw new Error('the notifier is not running yet');
       return { deliveryId: (await notifier.sendTest(name)).id };

@@ -13,6 +13,12 @@ export interface ChannelInfo {
   type: string;
 }
 
+export interface RoutingInfo {
+  routes: { match: Record<string, unknown>; channels: string[]; continue: boolean }[];
+  groupingWindowSeconds: number;
+  rateLimit: { messages: number; perSeconds: number };
+}
+
 export interface ServerDeps {
   store: Store;
   cluster: string;
@@ -21,6 +27,8 @@ export interface ServerDeps {
   ready: () => boolean;
   metrics?: MetricsSources;
   channels?: () => ChannelInfo[];
+  /** Routing as configured (routes, grouping window, rate limits), shown read-only in the UI. */
+  routing?: () => RoutingInfo;
   sendTest?: (channel: string) => Promise<{ deliveryId: number }>;
   webDir?: string;
 }
@@ -96,7 +104,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     };
   });
 
-  app.get('/api/v1/channels', async () => ({ items: deps.channels?.() ?? [] }));
+  app.get('/api/v1/channels', async () => ({ items: deps.channels?.() ?? [], routing: deps.routing?.() ?? null }));
   app.post('/api/v1/channels/:name/test', async (req, reply) => {
     const { name } = req.params as { name: string };
     if (!deps.sendTest || !(deps.channels?.() ?? []).some((c) => c.name === name)) return reply.code(404).send({ error: `channel "${name}" is not configured` });

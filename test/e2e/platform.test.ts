@@ -31,6 +31,7 @@ beforeAll(async () => {
     alerting: {
       channels: [{ name: 'ops-wecom', type: 'wecom', url: chat.wecom.url }, { name: 'ops-dingtalk', type: 'dingtalk', url: chat.dingtalk.url, secret: 'SEC-e2e-secret' }],
       grouping: { window: '1s' },
+      routes: [{ match: { namespaces: ['gc-dev', 'default'] }, channels: ['ops-wecom', 'ops-dingtalk'] }],
       lang: 'zh-CN',
     },
   });
@@ -95,6 +96,9 @@ describe('the platform on the demo scenario', () => {
       await page.goto(`${platform.url}/`);
       await page.getByText('gc-dev').first().waitFor({ timeout: 15_000 });
       await page.screenshot({ path: join(ARTIFACTS, 'demo-overview.png'), fullPage: true });
+      await page.goto(`${platform.url}/channels`);
+      await page.locator('#routing-table').getByText('gc-dev, default').waitFor({ timeout: 15_000 });
+      await page.screenshot({ path: join(ARTIFACTS, 'demo-channels.png'), fullPage: true });
     } finally {
       await page.close();
     }

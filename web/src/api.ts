@@ -92,6 +92,18 @@ export interface Finding {
   lastSeen: string;
 }
 
+export interface RoutingRule {
+  match: { namespaces?: string[]; workloads?: string[]; reasons?: string[]; severity?: string[] };
+  channels: string[];
+  continue: boolean;
+}
+
+export interface Routing {
+  routes: RoutingRule[];
+  groupingWindowSeconds: number;
+  rateLimit: { messages: number; perSeconds: number };
+}
+
 export interface Channel {
   name: string;
   type: string;
