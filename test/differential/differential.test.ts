@@ -21,8 +21,9 @@ import { kubectlScenario } from './scenarios/kubectl.ts';
 import { compaction } from './scenarios/compaction.ts';
 import { clientNode } from './scenarios/client-node.ts';
 import { eventsScenario } from './scenarios/events.ts';
+import { autoscaling } from './scenarios/autoscaling.ts';
 
-const SCENARIOS: Scenario[] = [crud, errors, list, watch, lifecycle, discovery, tables, workloads, endpointsScenario, jobs, kubectlScenario, compaction, clientNode, eventsScenario];
+const SCENARIOS: Scenario[] = [crud, errors, list, watch, lifecycle, discovery, tables, workloads, endpointsScenario, jobs, kubectlScenario, compaction, clientNode, eventsScenario, autoscaling];
 const allow = loadAllowlist(join(import.meta.dirname, 'allowlist.yaml'));
 
 let real: RealCluster;

@@ -45,7 +45,7 @@ describe('kubectl against the sim', () => {
       expect(resources).toMatch(line);
     }
     const versions = await k.ok(['api-versions']);
-    expect(versions.split('\n')).toEqual(expect.arrayContaining(['v1', 'apps/v1', 'batch/v1', 'autoscaling/v2', 'policy/v1', 'discovery.k8s.io/v1']));
+    expect(versions.split('\n')).toEqual(expect.arrayContaining(['v1', 'apps/v1', 'batch/v1', 'autoscaling/v1', 'autoscaling/v2', 'policy/v1', 'discovery.k8s.io/v1']));
   });
 
   it('creates from a file, applies twice and reports unchanged/configured', async () => {
@@ -191,6 +191,26 @@ describe('kubectl against the sim', () => {
     expect(await k.ok(['get', 'events', 'drill', '-n', 'kev', '-o', 'jsonpath={.message}/{.reportingComponent}/{.involvedObject.kind}'])).toBe('evicted one pod/kubeloop.dev/drill/Deployment');
     expect(await k.ok(['delete', 'events.v1.events.k8s.io', 'pulled', '-n', 'kev'])).toMatch(/event.events.k8s.io "pulled" deleted/);
     expect((await k.run(['get', 'events', 'pulled', '-n', 'kev'])).stderr).toMatch(/events "pulled" not found/);
+  });
+
+  it('autoscales a deployment through autoscaling/v1 and reads the HPA through either version', async () => {
+    // kubectl autoscale writes autoscaling/v1 (protobuf); the sim stores it as autoscaling/v2.
+    expect(await k.ok(['autoscale', 'deployment', 'web', '-n', 'kc', '--cpu-percent=50', '--min=1', '--max=5'])).toMatch(/horizontalpodautoscaler.autoscaling\/web autoscaled/);
+    const table = await k.ok(['get', 'hpa', 'web', '-n', 'kc']);
+    expect(table.split('\n')[0]).toMatch(/^NAME\s+REFERENCE\s+TARGETS\s+MINPODS\s+MAXPODS\s+REPLICAS\s+AGE$/);
+    expect(table).toMatch(/^web\s+Deployment\/web\s+cpu: \S+\/50%\s+1\s+5\s+\d+\s+\S+$/m);
+    type Hpa = { apiVersion: string; spec: Record<string, unknown> };
+    const v1 = JSON.parse(await k.ok(['get', 'horizontalpodautoscalers.v1.autoscaling', 'web', '-n', 'kc', '-o', 'json'])) as Hpa;
+    expect(v1.apiVersion).toBe('autoscaling/v1');
+    expect(v1.spec).toEqual({ scaleTargetRef: { kind: 'Deployment', name: 'web', apiVersion: 'apps/v1' }, minReplicas: 1, maxReplicas: 5, targetCPUUtilizationPercentage: 50 });
+    // kubectl drops the version of a short name and asks for the preferred version (autoscaling/v2 here), as it
+    // does against a real cluster: hpa.v1.autoscaling reads v2, the full resource name reads v1.
+    const short = JSON.parse(await k.ok(['get', 'hpa.v1.autoscaling', 'web', '-n', 'kc', '-o', 'json'])) as Hpa;
+    expect(short.apiVersion).toBe('autoscaling/v2');
+    expect(short.spec['metrics']).toEqual([{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 50 } } }]);
+    await k.ok(['patch', 'horizontalpodautoscalers.v1.autoscaling', 'web', '-n', 'kc', '--type=merge', '-p', '{"spec":{"targetCPUUtilizationPercentage":60}}']);
+    expect(await k.ok(['get', 'hpa', 'web', '-n', 'kc', '-o', 'jsonpath={.spec.metrics[0].resource.target.averageUtilization}'])).toBe('60');
+    expect(await k.ok(['delete', 'horizontalpodautoscalers.v1.autoscaling', 'web', '-n', 'kc'])).toMatch(/horizontalpodautoscaler.autoscaling "web" deleted/);
   });
 
   it('deletes and waits', async () => {

@@ -202,6 +202,6 @@ describe('the HorizontalPodAutoscaler controller', () => {
       return h.status?.conditions?.find((c) => c.type === 'AbleToScale' && c.status === 'False');
     });
     expect(cond.reason).toBe('FailedGetScale');
-    expect(cond.message).toContain('deployments.apps "ghost" not found');
+    expect(cond.message).toContain('deployments/scale.apps "ghost" not found');
   });
 });

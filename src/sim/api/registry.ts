@@ -4,6 +4,7 @@
  */
 
 import { coreEventToEventsV1, eventsV1ToCoreEvent } from './conversion/events.ts';
+import { hpaV1ToV2, hpaV2ToV1 } from './conversion/hpa.ts';
 
 export type Subresource = 'status' | 'scale' | 'log' | 'exec' | 'eviction' | 'binding';
 
@@ -33,9 +34,12 @@ export interface ResourceDef {
   /** Not stored: computed on every read (the metrics.k8s.io resources). */
   computed: boolean;
   /**
-   * Another version of a resource stored elsewhere (events.k8s.io/v1 Events are core/v1 Events):
-   * no storage of its own, reads convert from the other resource's objects and writes convert to
-   * them, so both see the same objects, names, uids and resourceVersions.
+   * Another version of a resource stored elsewhere (events.k8s.io/v1 Events are core/v1 Events,
+   * autoscaling/v1 HorizontalPodAutoscalers are autoscaling/v2 ones): no storage of its own,
+   * reads convert from the other resource's objects and writes convert to them, so both see the
+   * same objects, names, uids and resourceVersions. Writes are converted once, on decoding:
+   * defaults, strategy and validation run on the storage form, as kube-apiserver runs them on the
+   * internal one.
    */
   storedAs?: StorageBinding;
 }
@@ -142,6 +146,10 @@ const coreEventFields: ResourceDef['fieldLabels'] = {
 
 const CORE_EVENTS = def({ group: '', version: 'v1', resource: 'events', kind: 'Event', shortNames: ['ev'], fieldLabels: coreEventFields, createOnUpdate: true });
 
+// No metadata.generation for HPAs: kube-apiserver only maintains one from the HPAGeneration feature (2026), not in 1.20 or 1.32.
+const HPA = { resource: 'horizontalpodautoscalers', kind: 'HorizontalPodAutoscaler', shortNames: ['hpa'], categories: ['all'], subresources: ['status'] as Subresource[] };
+const AUTOSCALING_V2_HPA = def({ group: 'autoscaling', version: 'v2', ...HPA });
+
 export const RESOURCES: readonly ResourceDef[] = [
   // core/v1
   def({ group: '', version: 'v1', resource: 'namespaces', kind: 'Namespace', namespaced: false, shortNames: ['ns'], subresources: ['status'],
@@ -171,9 +179,9 @@ export const RESOURCES: readonly ResourceDef[] = [
     fieldLabels: { 'status.successful': (o) => path(o, 'status', 'succeeded') ?? '0' } }),
   def({ group: 'batch', version: 'v1', resource: 'cronjobs', kind: 'CronJob', shortNames: ['cj'], categories: ['all'], subresources: ['status'],
     tracksGeneration: true }),
-  // autoscaling/v2
-  def({ group: 'autoscaling', version: 'v2', resource: 'horizontalpodautoscalers', kind: 'HorizontalPodAutoscaler', shortNames: ['hpa'],
-    categories: ['all'], subresources: ['status'], tracksGeneration: true }),
+  // autoscaling: v2 first (the preferred version, as kube-apiserver 1.32 lists it), v1 stored as v2
+  AUTOSCALING_V2_HPA,
+  def({ group: 'autoscaling', version: 'v1', ...HPA, storedAs: { def: AUTOSCALING_V2_HPA, fromStorage: hpaV2ToV1, toStorage: hpaV1ToV2 } }),
   // discovery.k8s.io/v1
   def({ group: 'discovery.k8s.io', version: 'v1', resource: 'endpointslices', kind: 'EndpointSlice' }),
   // events.k8s.io/v1

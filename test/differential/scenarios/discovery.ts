@@ -7,10 +7,11 @@ interface ResourceEntry { name: string; [k: string]: unknown }
 export const discovery: Scenario = {
   name: 'discovery',
   async run(t, rec) {
-    const sim = ['v1', 'apps/v1', 'coordination.k8s.io/v1', 'apiregistration.k8s.io/v1', 'batch/v1', 'events.k8s.io/v1', 'discovery.k8s.io/v1'];
+    const sim = ['v1', 'apps/v1', 'coordination.k8s.io/v1', 'apiregistration.k8s.io/v1', 'batch/v1', 'events.k8s.io/v1', 'discovery.k8s.io/v1', 'autoscaling/v1'];
     const served = new Set(['namespaces', 'namespaces/status', 'pods', 'pods/status', 'pods/log', 'pods/exec', 'pods/eviction', 'pods/binding', 'services', 'services/status', 'endpoints', 'events',
       'nodes', 'nodes/status', 'configmaps', 'secrets', 'serviceaccounts', 'deployments', 'deployments/status', 'deployments/scale', 'replicasets', 'replicasets/status', 'replicasets/scale',
-      'statefulsets', 'statefulsets/status', 'statefulsets/scale', 'daemonsets', 'daemonsets/status', 'jobs', 'jobs/status', 'leases', 'apiservices', 'apiservices/status', 'endpointslices']);
+      'statefulsets', 'statefulsets/status', 'statefulsets/scale', 'daemonsets', 'daemonsets/status', 'jobs', 'jobs/status', 'leases', 'apiservices', 'apiservices/status', 'endpointslices',
+      'horizontalpodautoscalers', 'horizontalpodautoscalers/status']);
     const api = (await call(t, 'GET', '/api')).body as { serverAddressByClientCIDRs?: unknown[] };
     rec.record('api', { ...api, serverAddressByClientCIDRs: api.serverAddressByClientCIDRs?.length });
     for (const gv of sim) {

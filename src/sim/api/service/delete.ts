@@ -20,7 +20,8 @@ const FOREGROUND = 'foregroundDeletion';
  * garbage-collection finalizers for orphan/foreground propagation, immediate removal otherwise.
  */
 export function deleteObject(svc: ResourceService, t: Target, options: DeleteOptions): DeleteResult {
-  const current = svc.get(t);
+  // Worked on in the storage form (a view's object is its storage's); answered in t.def's version.
+  const current = svc.getStored(t);
   checkPreconditions(t.def.kind, current.obj, options);
   const obj = structuredClone(current.obj);
   const meta = obj.metadata;
@@ -37,7 +38,7 @@ export function deleteObject(svc: ResourceService, t: Target, options: DeleteOpt
       meta.deletionGracePeriodSeconds = grace;
       return commitTerminating(svc, t, obj, options);
     }
-    return { object: current, deleted: false };
+    return { object: svc.store.as(t.def, current), deleted: false };
   }
 
   // A namespace waits for its content to go: the namespace controller clears spec.finalizers.
@@ -68,12 +69,12 @@ function specFinalizers(obj: KubeObject): unknown[] {
 
 function remove(svc: ResourceService, t: Target, obj: KubeObject, options: DeleteOptions): DeleteResult {
   if (options.dryRun) return { object: svc.get(t), deleted: true };
-  return { object: svc.store.commit(t.def, 'DELETED', obj), deleted: true };
+  return { object: svc.store.commitStored(t.def, 'DELETED', obj), deleted: true };
 }
 
 function commitTerminating(svc: ResourceService, t: Target, obj: KubeObject, options: DeleteOptions): DeleteResult {
   if (options.dryRun) return { object: svc.get(t), deleted: false };
-  return { object: svc.store.commit(t.def, 'MODIFIED', obj), deleted: false };
+  return { object: svc.store.commitStored(t.def, 'MODIFIED', obj), deleted: false };
 }
 
 function checkPreconditions(kind: string, obj: KubeObject, options: DeleteOptions): void {

@@ -1,6 +1,7 @@
 import type { KubeObject, ResourceDef } from '../registry.ts';
 import { isPlainObject } from '../../../util/deep-equal.ts';
 import { shapeCoreEvent } from '../conversion/events.ts';
+import { withoutRoundTripAnnotations } from '../conversion/hpa.ts';
 
 type Obj = Record<string, unknown>;
 
@@ -11,11 +12,11 @@ type Obj = Record<string, unknown>;
  */
 export function applyGoShape(def: ResourceDef, obj: KubeObject): void {
   dropEmpty(obj.metadata, 'labels', 'annotations', 'finalizers', 'ownerReferences');
-  // Events are shaped whole (every field of theirs is known); a view is shaped by the round trip
-  // through its storage form, so it reads back exactly as it will be served.
-  const binding = def.storedAs;
-  if (binding) return replaceContents(obj, binding.fromStorage(binding.toStorage(obj)));
+  // Objects are shaped in their storage form (a view's writes are converted before this); Events
+  // are shaped whole (every field of theirs is known).
   if (def.group === '' && def.kind === 'Event') return replaceContents(obj, shapeCoreEvent(obj));
+  // autoscaling/v2 drops the annotations autoscaling/v1 round-trips its fields in (Convert_v2_HorizontalPodAutoscaler_To_autoscaling_...).
+  if (def.kind === 'HorizontalPodAutoscaler') obj.metadata = withoutRoundTripAnnotations(obj.metadata);
   dropEmpty(obj, 'data', 'binaryData');
   const spec = isPlainObject(obj.spec) ? obj.spec : undefined;
   if (spec) {

@@ -1,5 +1,5 @@
 import type { KubeObject, ResourceDef } from '../registry.ts';
-import { ResourceRegistry, apiVersionOf, storageDef } from '../registry.ts';
+import { ResourceRegistry, apiVersionOf, storageDef, storageForm } from '../registry.ts';
 import { ObjectStore } from '../store/object-store.ts';
 import { StoredObject } from '../store/stored.ts';
 import {
@@ -49,18 +49,35 @@ export class ResourceService {
     return so;
   }
 
+  /**
+   * The current object in its storage form: for a resource stored as another (autoscaling/v1
+   * HPAs, events.k8s.io/v1 Events) the other resource's object, which writes work on.
+   */
+  getStored(t: Target): StoredObject {
+    const so = this.store.get(storageDef(t.def), scopeNs(t), t.name);
+    if (!so) throw notFound(t.def, t.name);
+    return so;
+  }
+
   /** A deep copy of the current object, safe to modify. */
   getCopy(t: Target): KubeObject {
     return structuredClone(this.get(t).obj);
   }
 
+  /**
+   * A write through a resource stored as another is converted to the storage form once, right
+   * after decoding (kube-apiserver converts to the internal version there): defaults, strategy,
+   * validation and storage all work on that form, and only the answer is converted back.
+   */
   create(def: ResourceDef, namespace: string | undefined, body: unknown, opts: WriteOptions = {}): StoredObject {
-    const obj = this.decode(def, body);
-    this.checkNamespace(def, namespace, obj);
+    const decoded = this.decode(def, body);
+    this.checkNamespace(def, namespace, decoded);
+    if (!decoded.metadata.name && decoded.metadata.generateName) decoded.metadata.name = `${decoded.metadata.generateName}${randomSuffix()}`;
+    if (def.namespaced && namespace) this.namespaces.assertCanCreateIn(namespace, def.resource, decoded.metadata.name ?? '');
+    const sdef = storageDef(def);
+    const obj = storageForm(def, decoded);
     const meta = obj.metadata;
-    if (!meta.name && meta.generateName) meta.name = `${meta.generateName}${randomSuffix()}`;
-    if (def.namespaced && namespace) this.namespaces.assertCanCreateIn(namespace, def.resource, meta.name ?? '');
-    prepareForCreate(def, obj);
+    prepareForCreate(sdef, obj);
     meta.uid = newUid();
     meta.creationTimestamp = formatTime(this.now());
     delete meta.deletionTimestamp;
@@ -68,16 +85,16 @@ export class ResourceService {
     delete meta.resourceVersion;
     delete meta.managedFields;
     delete meta.selfLink;
-    if (def.tracksGeneration) meta.generation = 1;
+    if (sdef.tracksGeneration) meta.generation = 1;
     else delete meta.generation;
-    finishCreate(def, obj);
-    applyGoShape(def, obj);
+    finishCreate(sdef, obj);
+    applyGoShape(sdef, obj);
     const errs = validateCreate(def, obj);
     // Invalid names the internal kind (the storage's), whichever version the request used.
-    if (errs.length > 0) throw invalid(storageDef(def), meta.name ?? '', errs);
-    if (this.store.get(def, scopeNs({ def, namespace }), meta.name ?? '')) throw alreadyExists(def, meta.name ?? '');
-    if (opts.dryRun) return new StoredObject('', obj, this.store.currentRevision());
-    return this.store.commit(def, 'ADDED', obj);
+    if (errs.length > 0) throw invalid(sdef, meta.name ?? '', errs);
+    if (this.store.get(sdef, scopeNs({ def, namespace }), meta.name ?? '')) throw alreadyExists(def, meta.name ?? '');
+    if (opts.dryRun) return new StoredObject('', presented(def, obj), this.store.currentRevision());
+    return this.store.commitStored(def, 'ADDED', obj);
   }
 
   /** PUT of the main resource or of its status subresource. */
@@ -88,7 +105,7 @@ export class ResourceService {
       throw badRequest(`the name of the object (${next.metadata.name}) does not match the name on the URL (${t.name})`);
     }
     next.metadata.name = t.name;
-    const current = this.store.get(t.def, scopeNs(t), t.name);
+    const current = this.store.get(storageDef(t.def), scopeNs(t), t.name);
     if (!current) {
       if (t.def.createOnUpdate && subresource === undefined) return this.create(t.def, t.namespace, next, opts);
       throw notFound(t.def, t.name);
@@ -97,7 +114,7 @@ export class ResourceService {
     if (rv !== undefined && rv !== '' && rv !== current.obj.metadata.resourceVersion) {
       throw conflict(t.def, t.name, STALE_OBJECT_MESSAGE);
     }
-    return this.commitUpdate(t, current, next, subresource, opts);
+    return this.commitUpdate(t, current, storageForm(t.def, next), subresource, opts);
   }
 
   /** PATCH: applies the patch to the current object, then stores it as an update would. */
@@ -114,36 +131,41 @@ export class ResourceService {
       throw conflict(t.def, t.name, STALE_OBJECT_MESSAGE);
     }
     next.metadata.namespace = current.obj.metadata.namespace;
-    return this.commitUpdate(t, current, next, subresource, opts);
+    return this.commitUpdate(t, this.getStored(t), storageForm(t.def, next), subresource, opts);
   }
 
   delete(t: Target, options: DeleteOptions = {}): DeleteResult {
     return deleteObject(this, t, options);
   }
 
-  /** Stores `next` as the new version of `current`, or deletes it when its last finalizer went. */
+  /**
+   * Stores `next` as the new version of `current`, or deletes it when its last finalizer went.
+   * Both are in the storage form (the same as t.def's unless t.def is stored as another); the
+   * answer is in t.def's version.
+   */
   commitUpdate(t: Target, current: StoredObject, next: KubeObject, subresource: 'status' | undefined, opts: WriteOptions = {}): StoredObject {
+    const sdef = storageDef(t.def);
     const old = current.obj;
     keepSystemMeta(next, old);
     next.metadata.namespace = old.metadata.namespace;
     delete next.metadata.managedFields;
-    if (t.def.kind === 'Service') keepClusterIp(next, old);
-    const stored = prepareForUpdate(t.def, next, old, subresource);
-    applyGoShape(t.def, stored);
-    if (t.def.tracksGeneration && !deepEqual(specPart(stored), specPart(old))) {
+    if (sdef.kind === 'Service') keepClusterIp(next, old);
+    const stored = prepareForUpdate(sdef, next, old, subresource);
+    applyGoShape(sdef, stored);
+    if (sdef.tracksGeneration && !deepEqual(specPart(stored), specPart(old))) {
       stored.metadata.generation = (old.metadata.generation ?? 0) + 1;
     }
     const errs = validateUpdate(t.def, stored, old);
     if (old.metadata.deletionTimestamp) errs.push(...newFinalizerErrors(stored, old));
-    if (errs.length > 0) throw invalid(storageDef(t.def), t.name, errs);
+    if (errs.length > 0) throw invalid(sdef, t.name, errs);
     stored.metadata.resourceVersion = old.metadata.resourceVersion;
     // An update that changes nothing writes nothing (etcd's GuaranteedUpdate short-circuit).
-    if (deepEqual(stored, old)) return current;
-    if (opts.dryRun) return new StoredObject(current.key, stored, current.rv);
-    if (old.metadata.deletionTimestamp && (stored.metadata.finalizers ?? []).length === 0 && !deletionBlocked(t.def, stored)) {
-      return this.store.commit(t.def, 'DELETED', stored);
+    if (deepEqual(stored, old)) return this.store.as(t.def, current);
+    if (opts.dryRun) return new StoredObject(current.key, presented(t.def, stored), current.rv);
+    if (old.metadata.deletionTimestamp && (stored.metadata.finalizers ?? []).length === 0 && !deletionBlocked(sdef, stored)) {
+      return this.store.commitStored(t.def, 'DELETED', stored);
     }
-    return this.store.commit(t.def, 'MODIFIED', stored);
+    return this.store.commitStored(t.def, 'MODIFIED', stored);
   }
 
   /** Parses a request body into an object of this resource's kind, or a 400 naming why not. */
@@ -181,6 +203,11 @@ export class ResourceService {
     }
     obj.metadata.namespace = namespace;
   }
+}
+
+/** An object in storage form as `def` presents it (a dry run's answer: never stored, so never cached). */
+function presented(def: ResourceDef, obj: KubeObject): KubeObject {
+  return def.storedAs ? def.storedAs.fromStorage(obj) : obj;
 }
 
 export function scopeNs(t: { def: ResourceDef; namespace: string | undefined }): string | undefined {

@@ -189,6 +189,16 @@ export class ObjectStore {
     return so;
   }
 
+  /** Commits an object already in `def`'s storage form; the answer is in `def`'s version. */
+  commitStored(def: ResourceDef, type: WatchEventType, obj: KubeObject): StoredObject {
+    return this.as(def, this.commit(storageDef(def), type, obj));
+  }
+
+  /** A stored version (of `def`'s storage) as `def` presents it: itself unless `def` is a view. */
+  as(def: ResourceDef, so: StoredObject): StoredObject {
+    return def.storedAs ? this.views.object(def, so) : so;
+  }
+
   subscribe(def: ResourceDef, s: StoreSubscriber): () => void {
     const t = this.table(def);
     const sub: StoreSubscriber = def.storedAs ? { deliver: (e) => s.deliver(this.views.event(def, e)) } : s;

@@ -1,5 +1,16 @@
-import type { ResourceDef } from '../registry.ts';
+import type { KubeObject, ResourceDef } from '../registry.ts';
 import { StoredObject, type StoreEvent } from './stored.ts';
+
+/** View object -> the stored object it was converted from (for readers that need the storage form). */
+const sources = new WeakMap<KubeObject, KubeObject>();
+
+/**
+ * The stored object a view's object was converted from, so that nothing needs converting it back
+ * (autoscaling/v1 -> v2 is lossy: it moves the CPU metric last). Undefined for anything else.
+ */
+export function storedSourceOf(viewObject: KubeObject): KubeObject | undefined {
+  return sources.get(viewObject);
+}
 
 /**
  * Reads through a resource stored as another (ResourceDef.storedAs): each stored version is
@@ -21,6 +32,7 @@ export class StorageViews {
     let view = seen.get(so);
     if (!view) {
       view = new StoredObject(so.key, binding.fromStorage(so.obj), so.rv);
+      sources.set(view.obj, so.obj);
       seen.set(so, view);
     }
     return view;

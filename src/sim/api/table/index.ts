@@ -1,5 +1,6 @@
 import type { KubeObject, ResourceDef } from '../registry.ts';
 import { storageDef, storageForm } from '../registry.ts';
+import { storedSourceOf } from '../store/views.ts';
 import type { Printer } from './printer.ts';
 import { coreEventPrinter, nodePrinter, podPrinter, servicePrinter } from './printers-core.ts';
 import { cronJobPrinter, daemonSetPrinter, deploymentPrinter, hpaPrinter, jobPrinter, replicaSetPrinter, statefulSetPrinter } from './printers-workloads.ts';
@@ -30,8 +31,9 @@ const FORMAT: Record<string, string> = { Name: 'name' };
 
 /**
  * A meta.k8s.io/v1 Table of the objects, with the columns kube-apiserver's printers produce. The
- * printers read the storage form (a view such as events.k8s.io/v1 prints like core/v1); the
- * objects in the rows stay in the requested version.
+ * printers read the storage form, as kube-apiserver prints the internal object (a view such as
+ * events.k8s.io/v1 prints like core/v1, autoscaling/v1 like v2); the objects in the rows stay in
+ * the requested version.
  */
 export function toTable(def: ResourceDef, objects: readonly KubeObject[], opts: TableOptions): Record<string, unknown> {
   const printer = printerFor(storageDef(def));
@@ -39,7 +41,7 @@ export function toTable(def: ResourceDef, objects: readonly KubeObject[], opts: 
     name, type, format: FORMAT[name] ?? '', description: `${name} of the ${def.kind}`, priority: priority ?? 0,
   }));
   const rows = objects.map((o) => {
-    const printed = storageForm(def, o);
+    const printed = storedSourceOf(o) ?? storageForm(def, o);
     const row: Record<string, unknown> = { cells: safeRow(printer, printed, opts.now) };
     const conditions = printer.conditions?.(printed);
     if (conditions) row['conditions'] = conditions;

@@ -123,11 +123,13 @@ function hpaTargets(hpa: KubeObject): string {
         return '<unknown type>';
     }
   });
-  return parts.length > 1 ? `${parts[0]}, ${parts.slice(1).join(', ')}` : (parts[0] ?? '<none>');
+  // formatHPAMetrics shows at most two metrics.
+  return parts.length > 2 ? `${parts.slice(0, 2).join(', ')} + ${parts.length - 2} more...` : parts.join(', ');
 }
 
 export const hpaPrinter: Printer = {
-  columns: [['Name', 'string'], ['Reference', 'string'], ['Targets', 'string'], ['MinPods', 'string'], ['MaxPods', 'integer'], ['Replicas', 'integer'], ['Age', 'string']],
+  // MaxPods and Replicas are declared strings although their cells are numbers, as kube-apiserver declares them.
+  columns: [['Name', 'string'], ['Reference', 'string'], ['Targets', 'string'], ['MinPods', 'string'], ['MaxPods', 'string'], ['Replicas', 'string'], ['Age', 'string']],
   row(hpa, now) {
     const spec = obj(hpa.spec);
     const ref = obj(spec['scaleTargetRef']);

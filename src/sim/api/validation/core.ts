@@ -210,26 +210,3 @@ export function validateNamespace(ns: KubeObject): FieldError[] {
   }
   return errs;
 }
-
-/** The HorizontalPodAutoscaler spec (minReplicas may be 0 on update when it already was). */
-export function validateHpaSpec(specValue: unknown, minLowerBound: number): FieldError[] {
-  const spec = obj(specValue);
-  const errs: FieldError[] = [];
-  const min = typeof spec['minReplicas'] === 'number' ? spec['minReplicas'] : undefined;
-  const max = num(spec['maxReplicas']);
-  if (min !== undefined && min < minLowerBound) errs.push(invalid('spec.minReplicas', min, `must be greater than or equal to ${minLowerBound}`));
-  if (max < 1) errs.push(invalid('spec.maxReplicas', max, 'must be greater than 0'));
-  if (min !== undefined && max < min) errs.push(invalid('spec.maxReplicas', max, 'must be greater than or equal to `minReplicas`'));
-  const ref = obj(spec['scaleTargetRef']);
-  for (const key of ['kind', 'name']) {
-    const v = str(ref[key]);
-    if (v === '') errs.push(required(`spec.scaleTargetRef.${key}`));
-    else errs.push(...eachInvalid(`spec.scaleTargetRef.${key}`, v, validatePathSegmentName(v, false)));
-  }
-  // Scaling to zero needs a metric that does not come from the (then absent) pods.
-  const types = arr(spec['metrics']).map((m) => str(obj(m)['type']));
-  if (min === 0 && !types.includes('Object') && !types.includes('External')) {
-    errs.push(forbidden('spec.metrics', 'must specify at least one Object or External metric to support scaling to zero replicas'));
-  }
-  return errs;
-}

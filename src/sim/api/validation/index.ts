@@ -1,12 +1,11 @@
 import type { FieldError } from '../errors.ts';
 import type { KubeObject, ResourceDef } from '../registry.ts';
-import { storageForm } from '../registry.ts';
 import { obj } from './field.ts';
 import { validateCronJob, validateCronJobUpdate, validateJob, validateJobUpdate } from './batch.ts';
 import {
-  apiServiceName, meta, metaUpdate, validateConfigMap, validateConfigMapUpdate, validateHpaSpec, validateNamespace, validateSecret, validateSecretUpdate,
-  validateService,
+  apiServiceName, meta, metaUpdate, validateConfigMap, validateConfigMapUpdate, validateNamespace, validateSecret, validateSecretUpdate, validateService,
 } from './core.ts';
+import { validateHpaSpec } from './hpa.ts';
 import { legacyValidateEvent, validateEventCreate } from './events.ts';
 import { nameIsDNSSubdomain, validatePathSegmentName } from './names.ts';
 import { validateObjectMeta, validateObjectMetaUpdate } from './object-meta.ts';
@@ -17,6 +16,10 @@ import { validateAppsCreate, validateAppsUpdate } from './workloads.ts';
  * Validation of writes as kube-apiserver 1.20 runs it (rest.BeforeCreate / rest.BeforeUpdate with
  * each kind's strategy), for the mistakes clients actually make. Every message is 1.20's wording;
  * see the files of this folder for what each kind checks.
+ *
+ * Objects are given in their storage form, which stands for the internal one kube-apiserver
+ * validates: a write through a resource stored as another (events.k8s.io/v1 Events, autoscaling/v1
+ * HorizontalPodAutoscalers) is converted first, `def` telling which version it came through.
  */
 
 export interface UpdateOptions {
@@ -41,7 +44,7 @@ function strategyCreate(def: ResourceDef, o: KubeObject): FieldError[] {
     case 'HorizontalPodAutoscaler': return [...meta(o, nameIsDNSSubdomain), ...validateHpaSpec(o.spec, 1)];
     // Events are validated in their internal (core) form, strictly when created through events.k8s.io.
     // Core events and PDBs skip ObjectMeta in their strategies; the second pass checks it.
-    case 'Event': return validateEventCreate(storageForm(def, o), def.group !== '');
+    case 'Event': return validateEventCreate(o, def.group !== '');
     case 'PodDisruptionBudget': return [];
     case 'Lease': return meta(o, nameIsDNSSubdomain, true, false);
     case 'APIService': return meta(o, apiServiceName(o), false, false);
@@ -62,7 +65,7 @@ function strategyUpdate(def: ResourceDef, next: KubeObject, old: KubeObject): Fi
     case 'Job': return validateJobUpdate(next, old);
     case 'CronJob': return validateCronJobUpdate(next, old);
     case 'HorizontalPodAutoscaler': return [...metaUpdate(next, old), ...validateHpaSpec(next.spec, obj(old.spec)['minReplicas'] === 0 ? 0 : 1)];
-    case 'Event': return legacyValidateEvent(storageForm(def, next));
+    case 'Event': return legacyValidateEvent(next);
     case 'PodDisruptionBudget': return [];
     case 'Lease': return metaUpdate(next, old, false);
     case 'EndpointSlice': return meta(next, nameIsDNSSubdomain);

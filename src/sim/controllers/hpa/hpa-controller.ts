@@ -110,7 +110,8 @@ export class HpaController {
     const target = targetDef?.subresources.includes('scale') ? this.svc.store.get(targetDef, ns, String(ref['name'] ?? ''))?.obj : undefined;
     if (!targetDef || !target) {
       const why = targetDef?.subresources.includes('scale')
-        ? `${targetDef.group ? `${targetDef.resource}.${targetDef.group}` : targetDef.resource} "${String(ref['name'] ?? '')}" not found`
+        // The scale client's NotFound names the subresource, as kube-controller-manager reports it.
+        ? `${targetDef.resource}/scale${targetDef.group ? `.${targetDef.group}` : ''} "${String(ref['name'] ?? '')}" not found`
         : `no matches for kind "${String(ref['kind'] ?? '')}" in group "${String(ref['apiVersion'] ?? '').split('/').slice(0, -1).join('/')}"`;
       this.events.record(hpa, 'Warning', 'FailedGetScale', why);
       conditions.set('AbleToScale', 'False', 'FailedGetScale', `the HPA controller was unable to get the target's current scale: ${why}`);
