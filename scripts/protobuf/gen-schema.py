@@ -54,6 +54,7 @@ ROOTS = [
     'k8s.io.api.core.v1.' + k for k in ['Namespace', 'ConfigMap', 'Secret', 'ServiceAccount', 'Service', 'Pod', 'Node', 'Endpoints', 'Event', 'Binding']
 ] + ['k8s.io.api.apps.v1.' + k for k in ['Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet']] + [
     'k8s.io.api.batch.v1.Job', 'k8s.io.api.batch.v1beta1.CronJob', 'k8s.io.api.autoscaling.v2beta2.HorizontalPodAutoscaler',
+    'k8s.io.api.autoscaling.v1.HorizontalPodAutoscaler',
     'k8s.io.api.autoscaling.v1.Scale', 'k8s.io.api.policy.v1beta1.PodDisruptionBudget', 'k8s.io.api.policy.v1beta1.Eviction',
     'k8s.io.api.coordination.v1.Lease', 'k8s.io.api.events.v1.Event', 'k8s.io.api.discovery.v1beta1.EndpointSlice',
     'k8s.io.apimachinery.pkg.apis.meta.v1.DeleteOptions', 'k8s.io.apimachinery.pkg.runtime.Unknown',
