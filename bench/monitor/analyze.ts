@@ -1,0 +1,169 @@
+import { median } from '../support/stats.ts';
+import type { ContainerTruth, TruthSnapshot } from './truth.ts';
+
+/** A stored failure as the bench reads it back from the store. */
+export interface StoredRow {
+  id: number;
+  key: string;
+  podUid: string;
+  container: string | null;
+  restartCount: number;
+  reason: string;
+  detectedAt: number;
+  logsLength: number;
+  logsError: string | null;
+  hasCrashLine: boolean;
+  /** The capture (logs, owners, events) was attached. */
+  captured: boolean;
+}
+
+export interface CaptureFigures {
+  /** Crashed instances in the ground truth when the run ended. */
+  expected: number;
+  captured: number;
+  missing: string[];
+  /** Instances stored more than once (any reason), and rows no crashed instance explains. */
+  duplicates: number;
+  spurious: number;
+  /** Captured instances whose logs are non-empty without a logsError. */
+  withLogs: number;
+  logErrors: string[];
+  /** Why logs are missing, by kind (pod names and numbers blanked), most frequent first. */
+  logErrorKinds: [string, number][];
+  /** Error rows of these instances (their pods log CRASH_LINE before exiting) whose logs hold it: the dead instance's. */
+  errorRows: number;
+  errorRowsWithCrashLine: number;
+}
+
+export interface LatencyFigures {
+  /** API accepted the crash -> the monitor's detected_at, and -> its row committed. */
+  detected: number[];
+  stored: number[];
+  /** The stored failures these latencies are of (ids). */
+  ids: number[];
+}
+
+export const instanceKey = (uid: string, container: string, k: number): string => `${uid}/${container}/${k}`;
+
+export function captureFigures(atEnd: TruthSnapshot, final: TruthSnapshot, rows: StoredRow[]): CaptureFigures {
+  const byInstance = new Map<string, StoredRow[]>();
+  for (const r of rows) {
+    const k = instanceKey(r.podUid, r.container ?? '', r.restartCount);
+    const list = byInstance.get(k);
+    if (list) list.push(r);
+    else byInstance.set(k, [r]);
+  }
+  const f: CaptureFigures = { expected: 0, captured: 0, missing: [], duplicates: 0, spurious: 0, withLogs: 0, logErrors: [], logErrorKinds: [], errorRows: 0, errorRowsWithCrashLine: 0 };
+  const kinds = new Map<string, number>();
+  const expectedRows: StoredRow[] = [];
+  for (const c of atEnd.containers) {
+    for (let k = 0; k < c.crashes.length; k++) {
+      f.expected++;
+      const found = byInstance.get(instanceKey(c.uid, c.container, k));
+      if (!found) {
+        if (f.missing.length < 5) f.missing.push(`${c.namespace}/${c.pod} ${c.container} instance ${k}`);
+        continue;
+      }
+      f.captured++;
+      expectedRows.push(...found);
+      if (found.some((r) => r.logsLength > 0 && !r.logsError)) {
+        f.withLogs++;
+        continue;
+      }
+      const first = found[0];
+      const why = !first?.captured ? 'capture not attached when the monitor stopped' : first.logsError ?? 'empty logs';
+      if (f.logErrors.length < 3) f.logErrors.push(`${c.namespace}/${c.pod} instance ${k}: ${why}`);
+      const kind = why.replace(/"[^"]*"/g, '"…"').replace(/\d+/g, 'N');
+      kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
+    }
+  }
+  f.logErrorKinds = [...kinds].sort((a, b) => b[1] - a[1]);
+  const known = new Set<string>();
+  for (const c of final.containers) for (let k = 0; k < c.crashes.length; k++) known.add(instanceKey(c.uid, c.container, k));
+  for (const [k, list] of byInstance) {
+    if (list.length > 1) f.duplicates += list.length - 1;
+    if (!known.has(k)) f.spurious += list.length;
+  }
+  for (const r of expectedRows) {
+    if (r.reason !== 'Error') continue;
+    f.errorRows++;
+    if (r.hasCrashLine) f.errorRowsWithCrashLine++;
+  }
+  return f;
+}
+
+/** Latencies of the instances that crashed inside [from, to). */
+export function latencyFigures(truth: TruthSnapshot, rows: StoredRow[], storedAt: Map<number, number>, from: number, to: number): LatencyFigures {
+  const byInstance = new Map(rows.map((r) => [instanceKey(r.podUid, r.container ?? '', r.restartCount), r]));
+  const out: LatencyFigures = { detected: [], stored: [], ids: [] };
+  for (const c of truth.containers) {
+    c.crashes.forEach((at, k) => {
+      if (at < from || at >= to) return;
+      const r = byInstance.get(instanceKey(c.uid, c.container, k));
+      if (!r) return;
+      out.detected.push(r.detectedAt - at);
+      out.ids.push(r.id);
+      const s = storedAt.get(r.id);
+      if (s !== undefined) out.stored.push(s - at);
+    });
+  }
+  return out;
+}
+
+export interface PullFigures {
+  /** Crashed instances inside the window. */
+  total: number;
+  /** Mean over sample phases of the instances a 15 s pull never shows, and the range over phases. */
+  missed: number;
+  missedMin: number;
+  missedMax: number;
+  /** Median time between two crashes of one container inside the window. */
+  medianGapMs: number;
+}
+
+/**
+ * What a pull every `intervalMs` sees of the same trace, kube-state-metrics style: at each sample
+ * a container shows one restart count and one last-terminated state, i.e. at most its newest
+ * crashed instance; a container that crashed several times between two samples shows one change,
+ * and a pod deleted before the next sample shows none. An instance counts as seen when it is the
+ * newest crashed one at some sample while its pod exists (the first sample of a new series
+ * included, which is generous: increase() ignores it). Sampling runs `intervalMs` past the window
+ * so its last crashes get their sample; averaged over phases 0, 1 s, ... of the interval.
+ */
+export function pullFigures(truth: TruthSnapshot, from: number, to: number, intervalMs = 15_000): PullFigures {
+  const phases = Math.max(1, Math.round(intervalMs / 1000));
+  const missedByPhase: number[] = [];
+  let total = 0;
+  const gaps: number[] = [];
+  for (const c of truth.containers) {
+    c.crashes.forEach((at, k) => {
+      if (at < from || at >= to) return;
+      total++;
+      const prev = c.crashes[k - 1];
+      if (prev !== undefined && prev >= from) gaps.push(at - prev);
+    });
+  }
+  for (let p = 0; p < phases; p++) {
+    let missed = 0;
+    for (const c of truth.containers) missed += missedOf(c, from, to, from + (p * intervalMs) / phases, intervalMs);
+    missedByPhase.push(missed);
+  }
+  const mean = missedByPhase.reduce((a, b) => a + b, 0) / missedByPhase.length;
+  return { total, missed: mean, missedMin: Math.min(...missedByPhase), missedMax: Math.max(...missedByPhase), medianGapMs: median(gaps) };
+}
+
+function missedOf(c: ContainerTruth, from: number, to: number, firstSample: number, intervalMs: number): number {
+  const seen = new Set<number>();
+  let k = -1;
+  const lastSample = Math.min(to + intervalMs, c.deletedAt ?? Infinity);
+  for (let s = firstSample; s <= lastSample; s += intervalMs) {
+    if (s < c.createdAt) continue;
+    while (k + 1 < c.crashes.length && (c.crashes[k + 1] ?? Infinity) <= s) k++;
+    if (k >= 0) seen.add(k);
+  }
+  let missed = 0;
+  c.crashes.forEach((at, i) => {
+    if (at >= from && at < to && !seen.has(i)) missed++;
+  });
+  return missed;
+}

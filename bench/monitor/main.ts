@@ -1,0 +1,103 @@
+import { availableParallelism, cpus, loadavg } from 'node:os';
+import { median } from '../support/stats.ts';
+import { crashRun, type CrashRun } from './crash-run.ts';
+import { crashSummary, mb, notifySummary, pass, runLines } from './report.ts';
+import { steadyRuns } from './steady-run.ts';
+import { crashPlan, steadyPlan } from './workloads.ts';
+
+/**
+ * bench/monitor: Kubeloop's exception monitor (its own process, SQLite store) against the sim (its
+ * own process), issue 5 section 6. A fresh sim and monitor process per run.
+ *   1. crash storm: --pods pods, --crash-pods of them crash-looping (~crash-pods/4 crashes/s) for
+ *      --seconds; per run (median over --runs): capture (every crashed instance stored once, logs
+ *      captured), detection latency (the API accepting the crash -> detected_at, and -> the row
+ *      committed), what a 15 s Prometheus pull of the same trace misses, monitor RSS at the end
+ *   2. notifications: the same storm with Kubeloop's notifier in the monitor process sending to a
+ *      local webhook receiver: failure stored -> delivered (--notify-runs runs)
+ *   3. steady state: --steady-pods healthy pods cached by the monitor: its RSS (median over runs)
+ * Ground truth comes from inside the sim process (bench/monitor/truth.ts): the wall-clock time each
+ * crash was committed to the API, in ms (the kubelet's finishedAt has whole seconds only).
+ * Flags (numbers): --runs 3 --seconds 60 --pods 2000 --crash-pods 400 --nodes 25 --notify-runs 1
+ *   --steady-pods 15000 --steady-nodes 150 --hold-seconds 20 --timeout-seconds 300 (setup waits)
+ *   --catch-up-seconds 120 (for the monitor to store, capture and notify every crash after a trace)
+ *   --capture-concurrency N (default: Kubeloop's); --only crash|notify|steady
+ */
+interface Flags {
+  runs: number;
+  seconds: number;
+  pods: number;
+  crashPods: number;
+  nodes: number;
+  steadyPods: number;
+  steadyNodes: number;
+  holdSeconds: number;
+  timeoutSeconds: number;
+  catchUpSeconds: number;
+  /** 0: Kubeloop's default (monitor.captureConcurrency). */
+  captureConcurrency: number;
+  /** Crash-storm runs with the notifier (each as long as a crash run). */
+  notifyRuns: number;
+  only: 'all' | 'crash' | 'steady' | 'notify';
+}
+
+function parseFlags(args: string[]): Flags {
+  const f: Flags = { runs: 3, seconds: 60, pods: 2000, crashPods: 400, nodes: 25, steadyPods: 15_000, steadyNodes: 150, holdSeconds: 20, timeoutSeconds: 300, catchUpSeconds: 120, captureConcurrency: 0, notifyRuns: 1, only: 'all' };
+  for (let i = 0; i < args.length; i += 2) {
+    const key = (args[i] ?? '').replace(/^--/, '').replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase());
+    const raw = args[i + 1] ?? '';
+    if (key === 'only') {
+      if (raw !== 'crash' && raw !== 'steady' && raw !== 'notify') throw new Error(`bench monitor: --only takes crash, steady or notify, got ${JSON.stringify(raw)}`);
+      f.only = raw;
+      continue;
+    }
+    const value = Number(raw);
+    if (!(key in f) || raw === '' || !Number.isInteger(value) || value <= 0) throw new Error(`bench monitor: bad flag ${args[i]} ${raw}`);
+    f[key as Exclude<keyof Flags, 'only'>] = value;
+  }
+  if (f.crashPods > f.pods) throw new Error('bench monitor: --crash-pods exceeds --pods');
+  if (f.nodes * 110 < f.pods || f.steadyNodes * 110 < f.steadyPods) throw new Error('bench monitor: too few nodes (110 pods per node)');
+  return f;
+}
+
+const out = (line: string): void => void process.stdout.write(`${line}\n`);
+
+async function crashFigure(f: Flags, notify: boolean, runs: number): Promise<CrashRun[]> {
+  const plan = crashPlan(f.pods, f.crashPods);
+  out(`crash storm${notify ? ' with notifications' : ''} on ${f.nodes} nodes, ${runs} run(s) of ${f.seconds} s`);
+  for (const line of plan.description) out(`  ${line}`);
+  const monitorConfig = f.captureConcurrency > 0 ? { captureConcurrency: f.captureConcurrency } : {};
+  out(`  monitor config: ${f.captureConcurrency > 0 ? `captureConcurrency ${f.captureConcurrency}, otherwise ` : ''}Kubeloop's defaults`);
+  const results: CrashRun[] = [];
+  for (let i = 0; i < runs; i++) {
+    const r = await crashRun({ plan, nodes: f.nodes, seconds: f.seconds, timeoutSeconds: f.timeoutSeconds, catchUpSeconds: f.catchUpSeconds, monitorConfig, notify }, out);
+    results.push(r);
+    for (const line of runLines(r, i)) out(line);
+    out(`  (load average ${loadavg().map((l) => l.toFixed(1)).join(' ')})`);
+  }
+  return results;
+}
+
+async function figureSteady(f: Flags, summary: string[]): Promise<void> {
+  const plan = steadyPlan(f.steadyPods, f.steadyNodes);
+  out(`steady state on ${f.steadyNodes} nodes: ${plan.description.join('; ')}; ${f.runs} monitor run(s), RSS read after ${f.holdSeconds} s with every pod cached`);
+  const runs = await steadyRuns({ plan, nodes: f.steadyNodes, runs: f.runs, holdSeconds: f.holdSeconds, timeoutSeconds: f.timeoutSeconds }, out);
+  const rss = median(runs.map((r) => r.rssEndMiB));
+  const peak = median(runs.map((r) => r.rssPeakMiB));
+  summary.push(
+    `steady ${f.steadyPods} pods cached: Kubeloop (monitor process) RSS ${rss.toFixed(0)} MiB = ${mb(rss).toFixed(0)} MB ${pass(mb(rss) < 250)} (< 250 MB); peak ${peak.toFixed(0)} MiB; ${median(runs.map((r) => r.rssBaseMiB)).toFixed(0)} MiB before monitor.start(); start ${(median(runs.map((r) => r.startMs)) / 1000).toFixed(1)} s (medians over ${runs.length})`,
+    '  anchors: a bare client-go pod informer 200-300 MB at 15k pods (kubernetes/client-go#871); kubewatch OOM-killed at 6-10k pods (robusta-dev/kubewatch#103); Robusta runner requests 1 GiB',
+  );
+}
+
+export async function main(args: string[]): Promise<number> {
+  const f = parseFlags(args);
+  const cores = typeof availableParallelism === 'function' ? availableParallelism() : cpus().length;
+  out(`machine: ${cores} cores (${cpus()[0]?.model ?? 'unknown cpu'}); sim and monitor each in their own process; monitor store SQLite in a temp dir`);
+  const summary: string[] = [];
+  if (f.only === 'all' || f.only === 'crash') summary.push(...crashSummary(await crashFigure(f, false, f.runs), `crash storm, ${f.pods} pods, ${f.seconds} s`));
+  if (f.only === 'all' || f.only === 'notify') summary.push(...notifySummary(await crashFigure(f, true, f.notifyRuns)));
+  if (f.only === 'all' || f.only === 'steady') await figureSteady(f, summary);
+  out('summary:');
+  for (const line of summary) out(`  ${line}`);
+  return 0;
+}
