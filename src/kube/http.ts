@@ -1,4 +1,4 @@
-import { request as httpsRequest, type RequestOptions } from 'node:https';
+import { Agent, request as httpsRequest, type RequestOptions } from 'node:https';
 import { request as httpRequest } from 'node:http';
 import type { KubeConfig } from '@kubernetes/client-node';
 
@@ -23,13 +23,47 @@ export async function kubeGetJson(kc: KubeConfig, path: string, query: Record<st
   }
 }
 
+interface Connection {
+  agent: Agent;
+  headers: Record<string, string>;
+  at: number;
+}
+
+const connections = new WeakMap<KubeConfig, Connection>();
+/** Credentials are re-read this often (exec plugins and token files rotate). */
+const CREDENTIALS_TTL_MS = 60_000;
+
+/**
+ * One keep-alive TLS agent per kubeconfig: client-node builds a new agent (a new TLS handshake)
+ * for every request, which costs more than the request itself when the monitor captures a burst
+ * of failures. Credentials are refreshed from the kubeconfig every minute.
+ */
+async function connectionFor(kc: KubeConfig): Promise<Connection> {
+  const cached = connections.get(kc);
+  if (cached && Date.now() - cached.at < CREDENTIALS_TTL_MS) return cached;
+  const probe: RequestOptions = { headers: {} };
+  await kc.applyToHTTPSOptions(probe);
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(probe.headers ?? {})) if (typeof v === 'string') headers[k] = v;
+  const same = cached && cached.agent.options.ca === probe.ca && cached.agent.options.cert === probe.cert && cached.agent.options.key === probe.key;
+  const agent = same ? cached.agent : new Agent({
+    keepAlive: true, maxSockets: 32, ca: probe.ca, cert: probe.cert, key: probe.key,
+    rejectUnauthorized: probe.rejectUnauthorized, servername: probe.servername,
+  });
+  if (cached && !same) cached.agent.destroy();
+  const conn = { agent, headers, at: Date.now() };
+  connections.set(kc, conn);
+  return conn;
+}
+
 export async function kubeGetText(kc: KubeConfig, path: string, query: Record<string, string | number | boolean | undefined> = {}, timeoutMs = 30_000, accept = '*/*'): Promise<string> {
   const cluster = kc.getCurrentCluster();
   if (!cluster) throw new Error('no current cluster in the kubeconfig');
   const url = new URL(cluster.server.replace(/\/$/, '') + path);
   for (const [k, v] of Object.entries(query)) if (v !== undefined) url.searchParams.set(k, String(v));
-  const opts: RequestOptions = { method: 'GET', headers: { accept } };
-  await kc.applyToHTTPSOptions(opts);
+  const conn = await connectionFor(kc);
+  const opts: RequestOptions = { method: 'GET', headers: { accept, ...conn.headers } };
+  if (url.protocol === 'https:') opts.agent = conn.agent;
   const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise((resolve, reject) => {
     const req = send(url, { ...opts, timeout: timeoutMs }, (res) => {

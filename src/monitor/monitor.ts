@@ -2,7 +2,8 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import type { MonitorConfig } from '../config/platform.ts';
 import { ListWatch } from '../kube/list-watch.ts';
-import { slimPod, type SlimPod } from '../kube/pods.ts';
+import { controllerOf, slimPod, type SlimPod } from '../kube/pods.ts';
+import type { OwnerLink } from '../kube/owners.ts';
 import type { Store } from '../store/open.ts';
 import { Capturer } from './capture.ts';
 import { detectFailures, type FailureSignal } from './detect.ts';
@@ -11,6 +12,12 @@ import { ServiceIndex } from './services.ts';
 import { WorkloadHealth } from './resolve.ts';
 import { WarningEventWatcher } from './warning-events.ts';
 import { toNewFailure, captureUpdate } from './record.ts';
+
+function fallbackOwners(pod: SlimPod): { chain: OwnerLink[]; workload: OwnerLink } {
+  const ref = controllerOf(pod.metadata.ownerReferences);
+  const chain = ref ? [{ kind: ref.kind, name: ref.name, uid: ref.uid }] : [];
+  return { chain, workload: chain[0] ?? { kind: 'Pod', name: pod.metadata.name } };
+}
 
 export interface MonitorEvents {
   /** A failure was stored for the first time (notification routing hooks in here). */
@@ -137,7 +144,12 @@ export class Monitor {
 
   private async record(pod: SlimPod, s: FailureSignal, preExisting: boolean): Promise<void> {
     const detectedAt = Date.now();
-    const owners = await this.capturer.workloadOf(pod);
+    // The owner lookup is an API call; if it fails the failure is still stored now (under the pod's
+    // controller, or the pod) rather than dropped: in a crash loop the status moves on and it would be lost.
+    const owners = await this.capturer.workloadOf(pod).catch((err: unknown) => {
+      this.opts.logger?.warn({ err, pod: `${pod.metadata.namespace}/${pod.metadata.name}` }, 'monitor: owner lookup failed; recording under the controller reference');
+      return fallbackOwners(pod);
+    });
     const { created, id } = await this.opts.store.failures.insertOnce(toNewFailure(this.opts.cluster, pod, s, owners, preExisting, detectedAt));
     if (!created) {
       this.stats.duplicates++;

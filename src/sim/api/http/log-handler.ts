@@ -31,7 +31,10 @@ function waitingReason(pod: KubeObject, container: string): string | undefined {
   const cs = statuses.find((s) => isPlainObject(s) && s['name'] === container);
   if (!isPlainObject(cs) || !isPlainObject(cs['state'])) return undefined;
   const waiting = cs['state']['waiting'];
-  return isPlainObject(waiting) ? String(waiting['reason'] ?? 'ContainerCreating') : undefined;
+  // Backing off after a crash, the dead container is still the newest one: its logs are served, as
+  // the kubelet does. Only a container that never ran has nothing to show.
+  const ranBefore = isPlainObject(cs['lastState']) && isPlainObject(cs['lastState']['terminated']);
+  return isPlainObject(waiting) && !ranBefore ? String(waiting['reason'] ?? 'ContainerCreating') : undefined;
 }
 
 function asArray(v: unknown): unknown[] {
