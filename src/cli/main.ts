@@ -41,7 +41,7 @@ export function buildProgram(lang: Lang): Command {
 }
 
 export async function main(argv: string[]): Promise<number> {
-  const rawLang = argv.find((a, i) => argv[i - 1] === '--lang') ?? argv.find((a) => a.startsWith('--lang='))?.slice(7);
+  const rawLang = argv.find((_a, i) => argv[i - 1] === '--lang') ?? argv.find((a) => a.startsWith('--lang='))?.slice(7);
   const lang = langFromArgv(argv);
   if (rawLang !== undefined && parseLang(rawLang) === undefined) {
     process.stderr.write(`${t('en', 'cli.unknownLang', { lang: rawLang })}\n`);

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { KubeObject, ResourceDef } from '../api/registry.ts';
 import type { ResourceService } from '../api/service/resource-service.ts';
 import { randomSuffix } from '../api/service/object-meta.ts';
-import { asObject, deepEqual, isPlainObject } from '../../util/deep-equal.ts';
+import { asObject, deepEqual } from '../../util/deep-equal.ts';
 import { Controller, nsKey, splitKey } from './controller.ts';
 import { isReady } from './pods.ts';
 import { ownerRef } from './replicaset-controller.ts';

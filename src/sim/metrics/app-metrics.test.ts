@@ -17,7 +17,7 @@ describe('per-pod app metrics', () => {
   });
 
   it('counts the requests of the app process since it started', () => {
-    expect(renderPodAppMetrics(fixturePod(), NOW, steadyCumulative(NOW), podRequestRate(fixturePod(), NOW))).toBe([
+    expect(renderPodAppMetrics(fixturePod(), steadyCumulative(NOW), podRequestRate(fixturePod(), NOW))).toBe([
       '# HELP http_requests_total Total number of HTTP requests by status code, handler and method.',
       '# TYPE http_requests_total counter',
       'http_requests_total{code="200",handler="/",method="GET"} 7500', // 12.5/s for the 600 s since 10:05
@@ -32,7 +32,7 @@ describe('per-pod app metrics', () => {
     const book = new CounterBook();
     const pod = fixturePod();
     const read = (at: number): number => {
-      const text = renderPodAppMetrics(pod, new Date(at), book.at(new Date(at)), podRequestRate(pod, new Date(at))) ?? '';
+      const text = renderPodAppMetrics(pod, book.at(new Date(at)), podRequestRate(pod, new Date(at))) ?? '';
       return findSamples(parseExposition(text), 'http_requests_total')[0]?.value ?? NaN;
     };
     const t0 = NOW.getTime();
@@ -51,7 +51,7 @@ describe('per-pod app metrics', () => {
   it('has nothing to serve while the app container is not running', () => {
     const pod = fixturePod();
     pod.metadata.annotations = { 'kubectl.kubernetes.io/default-container': 'sidecar' };
-    expect(renderPodAppMetrics(pod, NOW, steadyCumulative(NOW), 0)).toBeUndefined();
+    expect(renderPodAppMetrics(pod, steadyCumulative(NOW), 0)).toBeUndefined();
   });
 });
 

@@ -9,7 +9,7 @@ import { appContainerName, instanceKey, runningContainers } from './objects.ts';
  * `rate` (requests/s now) since its process started, and process_start_time_seconds. Undefined when the app
  * container is not running (a real scrape would find nothing listening).
  */
-export function renderPodAppMetrics(pod: KubeObject, now: Date, cumulative: Cumulative, rate: number): string | undefined {
+export function renderPodAppMetrics(pod: KubeObject, cumulative: Cumulative, rate: number): string | undefined {
   const name = appContainerName(pod);
   const c = runningContainers(pod).find((x) => x.name === name);
   if (!c) return undefined;

@@ -93,7 +93,7 @@ export function serveScrapeEndpoint(ctx: SimApiContext, req: FastifyRequest, rep
         text(reply, 404, `pod ${route.namespace}/${route.name} not found\n`);
         return true;
       }
-      const body = renderPodAppMetrics(pod, now, book(ctx).at(now), ctx.requestRate(pod, now));
+      const body = renderPodAppMetrics(pod, book(ctx).at(now), ctx.requestRate(pod, now));
       if (body === undefined) text(reply, 503, `pod ${route.namespace}/${route.name}: app container is not running\n`);
       else text(reply, 200, body, EXPOSITION_CONTENT_TYPE);
       return true;

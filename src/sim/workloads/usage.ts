@@ -1,9 +1,8 @@
 import type { KubeObject } from '../api/registry.ts';
-import { asObject, isPlainObject } from '../../util/deep-equal.ts';
+import { asObject } from '../../util/deep-equal.ts';
 import { cpuMillis, parseQuantity } from '../../util/quantity.ts';
 import { parseModel } from './model.ts';
 
-type Obj = Record<string, unknown>;
 
 
 export interface ContainerUsage {

@@ -45,19 +45,9 @@ export function forwardedHeaders(incoming: Record<string, string>, user: UserInf
  * client certificate, and the caller's identity in X-Remote-User / X-Remote-Group.
  */
 export function proxyTo(backend: Backend, rv: RemoteVersion, identity: FrontProxyIdentity, req: ProxyRequest): Promise<ProxyResponse> {
-  const headers = forwardedHeaders(req.headers, req.user);
-  const rawHeaders: string[] = [];
-  for (const [k, v] of Object.entries(headers)) rawHeaders.push(k, v);
   // One X-Remote-Group header per group, as the requestheader authenticator reads them.
-  for (const g of req.user.groups) rawHeaders.push('x-remote-group', g);
-  if (req.body && req.body.length > 0) rawHeaders.push('content-length', String(req.body.length));
-  const headerObject: Record<string, string | string[]> = {};
-  for (let i = 0; i < rawHeaders.length; i += 2) {
-    const k = rawHeaders[i] as string;
-    const v = rawHeaders[i + 1] as string;
-    const prev = headerObject[k];
-    headerObject[k] = prev === undefined ? v : Array.isArray(prev) ? [...prev, v] : [prev, v];
-  }
+  const headerObject: Record<string, string | string[]> = { ...forwardedHeaders(req.headers, req.user), 'x-remote-group': req.user.groups };
+  if (req.body && req.body.length > 0) headerObject['content-length'] = String(req.body.length);
   return new Promise((resolve, reject) => {
     const r = httpsRequest(
       {
