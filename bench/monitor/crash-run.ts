@@ -17,6 +17,11 @@ export interface CrashRunFlags {
   plan: WorkloadPlan;
   nodes: number;
   seconds: number;
+  /**
+   * Seconds between the last pod starting and the measured window: the window measures the storm
+   * on a running cluster, not the tail of 2,000 pods being created (the issue's scenario).
+   */
+  warmupSeconds: number;
   /** Limit for setup waits (pods starting). */
   timeoutSeconds: number;
   /** Limit for the monitor to store, capture (and notify) every crash after the trace ended. */
@@ -81,7 +86,7 @@ export async function crashRun(f: CrashRunFlags, log: (line: string) => void): P
     const sim = await startChild('sim', new URL('./sim-child.ts', import.meta.url), simConfig);
     children.push(sim);
     const kubeconfig = await sim.request<string>('kubeconfig');
-    const mon = await startChild('monitor', new URL('./monitor-child.ts', import.meta.url), { kubeconfig, dataDir, monitor: f.monitorConfig, ...(receiver ? { alerting: benchAlerting(receiver.url) } : {}) });
+    const mon = await startChild('monitor', new URL('./monitor-child.ts', import.meta.url), { kubeconfig, dataDir, monitor: f.monitorConfig, ...(receiver ? { alerting: benchAlerting(receiver.url) } : {}) }, { compiled: true });
     children.push(mon);
     const monitorRssBaseMiB = await mon.rssMiB();
     await mon.request<MonitorChildStats>('start', {}, f.timeoutSeconds * 1000);
@@ -92,7 +97,8 @@ export async function crashRun(f: CrashRunFlags, log: (line: string) => void): P
       progress = await sim.request<typeof progress>('progress');
       return progress.started >= f.plan.pods ? progress : undefined;
     }, () => `${progress.started}/${f.plan.pods} pods started (${progress.pods} created)`, 500);
-    log(`  ${f.plan.pods} pods started ${((Date.now() - t0) / 1000).toFixed(1)} s after setup; crash trace for ${f.seconds} s (+${PULL_INTERVAL_MS / 1000} s for the last pull)`);
+    log(`  ${f.plan.pods} pods started ${((Date.now() - t0) / 1000).toFixed(1)} s after setup; storm warm-up ${f.warmupSeconds} s, then the measured crash trace for ${f.seconds} s (+${PULL_INTERVAL_MS / 1000} s for the last pull)`);
+    await sleep(f.warmupSeconds * 1000);
 
     const from = Date.now();
     const to = from + f.seconds * 1000;
@@ -156,8 +162,9 @@ export async function crashRun(f: CrashRunFlags, log: (line: string) => void): P
     await sim.stop();
     const rows = reader.rows();
     const storedAt = new Map(stopped.storedAt);
-    const latency = latencyFigures(atEnd, rows, storedAt, from, to);
-    const notify = receiver ? notifyFigures(latency.ids, deliveredAt(receiver, reader.outbox()), storedAt, new Map(stopped.capturedAt), receiver) : undefined;
+    const capturedAt = new Map(stopped.capturedAt);
+    const latency = latencyFigures(atEnd, rows, storedAt, capturedAt, from, to);
+    const notify = receiver ? notifyFigures(latency.ids, deliveredAt(receiver, reader.outbox()), storedAt, capturedAt, receiver) : undefined;
     const window = atEnd.containers.reduce((n, c) => n + c.crashes.filter((t) => t >= from && t < to).length, 0);
     const seconds = (until - from) / 1000;
     return {

@@ -17,7 +17,7 @@ import { crashPlan, steadyPlan } from './workloads.ts';
  *   3. steady state: --steady-pods healthy pods cached by the monitor: its RSS (median over runs)
  * Ground truth comes from inside the sim process (bench/monitor/truth.ts): the wall-clock time each
  * crash was committed to the API, in ms (the kubelet's finishedAt has whole seconds only).
- * Flags (numbers): --runs 3 --seconds 60 --pods 2000 --crash-pods 400 --nodes 25 --notify-runs 1
+ * Flags (numbers): --runs 3 --seconds 60 --warmup-seconds 5 (storm running before the window) --pods 2000 --crash-pods 400 --nodes 25 --notify-runs 1
  *   --steady-pods 15000 --steady-nodes 150 --hold-seconds 20 --timeout-seconds 300 (setup waits)
  *   --catch-up-seconds 120 (for the monitor to store, capture and notify every crash after a trace)
  *   --capture-concurrency N (default: Kubeloop's); --only crash|notify|steady
@@ -25,6 +25,7 @@ import { crashPlan, steadyPlan } from './workloads.ts';
 interface Flags {
   runs: number;
   seconds: number;
+  warmupSeconds: number;
   pods: number;
   crashPods: number;
   nodes: number;
@@ -41,7 +42,7 @@ interface Flags {
 }
 
 function parseFlags(args: string[]): Flags {
-  const f: Flags = { runs: 3, seconds: 60, pods: 2000, crashPods: 400, nodes: 25, steadyPods: 15_000, steadyNodes: 150, holdSeconds: 20, timeoutSeconds: 300, catchUpSeconds: 120, captureConcurrency: 0, notifyRuns: 1, only: 'all' };
+  const f: Flags = { runs: 3, seconds: 60, warmupSeconds: 5, pods: 2000, crashPods: 400, nodes: 25, steadyPods: 15_000, steadyNodes: 150, holdSeconds: 20, timeoutSeconds: 300, catchUpSeconds: 120, captureConcurrency: 0, notifyRuns: 1, only: 'all' };
   for (let i = 0; i < args.length; i += 2) {
     const key = (args[i] ?? '').replace(/^--/, '').replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase());
     const raw = args[i + 1] ?? '';
@@ -69,7 +70,7 @@ async function crashFigure(f: Flags, notify: boolean, runs: number): Promise<Cra
   out(`  monitor config: ${f.captureConcurrency > 0 ? `captureConcurrency ${f.captureConcurrency}, otherwise ` : ''}Kubeloop's defaults`);
   const results: CrashRun[] = [];
   for (let i = 0; i < runs; i++) {
-    const r = await crashRun({ plan, nodes: f.nodes, seconds: f.seconds, timeoutSeconds: f.timeoutSeconds, catchUpSeconds: f.catchUpSeconds, monitorConfig, notify }, out);
+    const r = await crashRun({ plan, nodes: f.nodes, seconds: f.seconds, warmupSeconds: f.warmupSeconds, timeoutSeconds: f.timeoutSeconds, catchUpSeconds: f.catchUpSeconds, monitorConfig, notify }, out);
     results.push(r);
     for (const line of runLines(r, i)) out(line);
     out(`  (load average ${loadavg().map((l) => l.toFixed(1)).join(' ')})`);

@@ -1,4 +1,6 @@
 import { KubeConfig } from '@kubernetes/client-node';
+import { writeFileSync } from 'node:fs';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import pino from 'pino';
 import { openStore, type Store } from '../../src/store/index.ts';
 import { Monitor } from '../../src/monitor/monitor.ts';
@@ -45,7 +47,9 @@ export interface MonitorChildStats {
   /** The first few warning/error messages. */
   samples: string[];
   heapUsedMiB: number;
-  notifier?: NotifierStats & { sent: number };
+  /** Event-loop delay since start (perf_hooks histogram): what every event waits behind. */
+  loopDelayMs: { p50: number; p99: number; max: number };
+  notifier?: NotifierStats & { sent: number; fetchMs: { p50: number; p99: number; max: number } };
 }
 
 const cfg = childConfig<MonitorChildConfig>();
@@ -62,7 +66,24 @@ const logger = pino({ level: 'warn' }, {
   },
 });
 
-const opened = await openStore({ dataDir: cfg.dataDir });
+/** Time spent per SQL statement (BENCH_SQL_PROFILE=<file>, written at exit): where the store's time goes. */
+const sqlTime = new Map<string, { n: number; ms: number }>();
+const opened = await openStore({
+  dataDir: cfg.dataDir,
+  ...(process.env.BENCH_SQL_PROFILE ? {
+    onQuery: (q: string, ms: number) => {
+      const e = sqlTime.get(q) ?? { n: 0, ms: 0 };
+      e.n++;
+      e.ms += ms;
+      sqlTime.set(q, e);
+    },
+  } : {}),
+});
+process.on('exit', () => {
+  if (sqlTime.size === 0) return;
+  const top = [...sqlTime].sort((a, b) => b[1].ms - a[1].ms).slice(0, 12);
+  writeFileSync(process.env.BENCH_SQL_PROFILE ?? '/dev/null', `SQL time by statement:\n${top.map(([q, e]) => `${e.ms.toFixed(0).padStart(7)} ms ${String(e.n).padStart(6)}x ${q.slice(0, 160)}`).join('\n')}\n`);
+});
 const storedAt = new Map<number, number>();
 const capturedAt = new Map<number, number>();
 const { insertOnce, attachCapture } = opened.failures;
@@ -82,21 +103,39 @@ const store: Store = {
   },
 };
 const monitorConfig = monitorConfigSchema.parse(cfg.monitor);
+/** How long each channel request took (fetch called -> answer), to tell the endpoint from the queue. */
+const fetchMs: number[] = [];
+const timedFetch: typeof fetch = async (input, init) => {
+  const t = performance.now();
+  try {
+    return await fetch(input, init);
+  } finally {
+    fetchMs.push(performance.now() - t);
+  }
+};
 const notifier = cfg.alerting
-  ? new Notifier({ store, config: alertingConfigSchema.parse(cfg.alerting), cluster: 'sim', notifyExisting: monitorConfig.notifyExisting, logger })
+  ? new Notifier({ store, config: alertingConfigSchema.parse(cfg.alerting), cluster: 'sim', notifyExisting: monitorConfig.notifyExisting, logger, sendOptions: { fetch: timedFetch } })
   : undefined;
 const monitor = new Monitor({
   kc, store, config: monitorConfig, cluster: 'sim', logger,
   events: notifier ? { recorded: (id) => void notifier.failureRecorded(id) } : {},
 });
 let started = false;
+const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+
+function quantiles(xs: number[]): { p50: number; p99: number; max: number } {
+  const s = [...xs].sort((a, b) => a - b);
+  const at = (q: number): number => s[Math.min(s.length - 1, Math.floor(q * s.length))] ?? NaN;
+  return { p50: at(0.5), p99: at(0.99), max: s.at(-1) ?? NaN };
+}
 
 function stats(): MonitorChildStats {
   const w = monitor.watchStats;
   return {
     ...monitor.stats, cachedPods: w.cachedPods, lists: w.lists, watches: w.watches, relistsOn410: w.relistsOn410,
     warnings: logs.warnings, errors: logs.errors, samples: logs.samples, heapUsedMiB: process.memoryUsage().heapUsed / 1024 / 1024,
-    ...(notifier ? { notifier: { ...notifier.stats, sent: notifier.workerStats.sent } } : {}),
+    loopDelayMs: { p50: loopDelay.percentile(50) / 1e6, p99: loopDelay.percentile(99) / 1e6, max: loopDelay.max / 1e6 },
+    ...(notifier ? { notifier: { ...notifier.stats, sent: notifier.workerStats.sent, fetchMs: quantiles(fetchMs) } } : {}),
   };
 }
 
@@ -112,6 +151,7 @@ serveParent({
     await notifier?.start();
     await monitor.start();
     started = true;
+    loopDelay.enable();
     return stats();
   },
   stats: () => stats(),

@@ -55,7 +55,7 @@ export async function steadyRuns(f: SteadyFlags, log: (line: string) => void): P
     for (let i = 0; i < f.runs; i++) {
       const dataDir = await mkdtemp(join(tmpdir(), 'kubeloop-bench-monitor-steady-'));
       dirs.push(dataDir);
-      const mon = await startChild('monitor', new URL('./monitor-child.ts', import.meta.url), { kubeconfig, dataDir, monitor: {} });
+      const mon = await startChild('monitor', new URL('./monitor-child.ts', import.meta.url), { kubeconfig, dataDir, monitor: {} }, { compiled: true });
       children.push(mon);
       const rssBaseMiB = await mon.rssMiB();
       const s0 = Date.now();

@@ -7,6 +7,15 @@ import { CRASH_LINE } from './workloads.ts';
  * Reads the monitor's SQLite store from the bench process, read-only, while the monitor writes
  * (WAL lets a reader in beside the writer) and after it stopped.
  */
+export interface OutboxRow {
+  id: number;
+  status: string;
+  payload: string;
+  /** Enqueued (grouping row created), and the last claim by the worker (epoch ms). */
+  createdAt: number;
+  claimedAt?: number;
+}
+
 export class StoreReader {
   private readonly db: SqliteDatabase.Database;
 
@@ -32,8 +41,9 @@ export class StoreReader {
   }
 
   /** Outbox rows (deliveries) with their payload envelope's JSON. */
-  outbox(): { id: number; status: string; payload: string }[] {
-    return this.db.prepare('select id, status, payload from outbox').all() as { id: number; status: string; payload: string }[];
+  outbox(): OutboxRow[] {
+    return (this.db.prepare('select id, status, payload, created_at, claimed_at from outbox').all() as { id: number; status: string; payload: string; created_at: number; claimed_at: number | null }[])
+      .map((r) => ({ id: r.id, status: r.status, payload: r.payload, createdAt: Number(r.created_at), claimedAt: r.claimed_at === null ? undefined : Number(r.claimed_at) }));
   }
 
   close(): void {

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { WebhookReceiver } from '../../test/support/chat-receivers.ts';
 import { eventually } from '../../test/support/eventually.ts';
 import type { Store } from '../store/index.ts';
-import { createChannel } from './channels/index.ts';
+import { createChannel, type Channel } from './channels/index.ts';
 import { parseChannel } from './channels/config.ts';
 import { describeDelivery, newEnvelope, toPayload } from './envelope.ts';
 import { OutboxWorker, type OutboxWorkerOptions } from './outbox-worker.ts';
@@ -59,6 +59,39 @@ describe('outbox worker', () => {
     expect(receiver.received).toHaveLength(3);
     expect(receiver.accepted).toHaveLength(1);
     expect(receiver.accepted[0]?.headers['x-kubeloop-notification-id']).toBe(`kubeloop-${id}`);
+  });
+
+  it('sends through as many lanes as the channel allows, also for rows claimed while lanes run', async () => {
+    const t = await tempStore();
+    cleanups.push(t.cleanup);
+    let active = 0;
+    let most = 0;
+    const sent: string[] = [];
+    const slow: Channel = {
+      name: 'hook', type: 'webhook', concurrency: 4,
+      preview: () => ({ url: 'http://127.0.0.1/', headers: {}, body: '' }),
+      async send(msg) {
+        most = Math.max(most, ++active);
+        await new Promise((r) => setTimeout(r, 15));
+        active--;
+        sent.push(msg.title);
+        return { ok: true, status: 200, durationMs: 15 };
+      },
+    };
+    const worker = new OutboxWorker({
+      store: t.store, channels: new Map([['hook', slow]]), pollMs: 20, batchSize: 5,
+      limiter: new RateLimiter({ default: { messages: 1000, per: 60_000 }, channels: {} }),
+      summarize: (name, items, rate) => summaryMessage(name, items, rate, ctx),
+      backoff: { initialMs: 30, maxMs: 200, maxAttempts: 5 },
+    });
+    cleanups.push(() => worker.stop());
+    for (let i = 0; i < 20; i++) await enqueue(t.store, `first ${i}`);
+    await worker.start();
+    await eventually('a few sent', async () => (sent.length >= 3 ? true : undefined));
+    for (let i = 0; i < 20; i++) await enqueue(t.store, `second ${i}`);
+    await eventually('all 40 sent', async () => (sent.length === 40 ? true : undefined));
+    expect(most).toBe(4);
+    expect(new Set(sent).size).toBe(40);
   });
 
   it('times out on a hanging endpoint and retries', async () => {

@@ -49,8 +49,8 @@ export function backoffDelay(b: Backoff, attempt: number, retryAfterMs?: number)
 }
 
 /**
- * Sends what the outbox holds: claims due rows, sends each through its channel (one at a time per
- * channel, channels in parallel, so one slow endpoint does not hold up the others), and records
+ * Sends what the outbox holds: claims due rows, sends each through its channel (as many at a time
+ * as the channel allows, channels in parallel, so one slow endpoint does not hold up the others), and records
  * the outcome: sent, retry with exponential back-off, or dead after the last attempt or a
  * permanent error. After a retryable failure the channel is paused until that retry, and rows
  * claimed meanwhile are handed back untried, so a hanging endpoint costs one timeout per back-off
@@ -64,7 +64,9 @@ export class OutboxWorker {
   private crashed = false;
   private loopDone: Promise<void> = Promise.resolve();
   private readonly queues = new Map<string, Delivery[]>();
-  private readonly draining = new Map<string, Promise<void>>();
+  /** Lanes sending now, and how many per channel. */
+  private readonly draining = new Set<Promise<void>>();
+  private readonly lanes = new Map<string, number>();
   private readonly blockedUntil = new Map<string, number>();
   private readonly abort = new AbortController();
   private readonly waker: Waker;
@@ -164,13 +166,19 @@ export class OutboxWorker {
     let q = this.queues.get(d.channel);
     if (!q) this.queues.set(d.channel, (q = []));
     q.push(d);
-    if (this.draining.has(d.channel)) return;
-    // Started on the next microtask so the map entry exists before drain() can finish and remove it.
-    this.draining.set(d.channel, Promise.resolve().then(() => this.drain(d.channel)));
+    // A lane per queued row, up to the channel's concurrency: lanes stop when the queue runs dry,
+    // so rows claimed later must be able to start new ones.
+    const lanes = this.lanes.get(d.channel) ?? 0;
+    if (lanes >= Math.max(1, this.opts.channels.get(d.channel)?.concurrency ?? 1)) return;
+    this.lanes.set(d.channel, lanes + 1);
+    const lane: Promise<void> = this.lane(d.channel, q).finally(() => this.draining.delete(lane));
+    this.draining.add(lane);
   }
 
-  private async drain(channel: string): Promise<void> {
-    const q = this.queues.get(channel) ?? [];
+  /** Sends rows from a channel's queue one after another until it is empty (or the worker stops). */
+  private async lane(channel: string, q: Delivery[]): Promise<void> {
+    // Yield first, so every row of a claimed batch is queued before the lanes start taking them.
+    await Promise.resolve();
     try {
       while (q.length > 0 && !this.stopping) {
         const d = q.shift();
@@ -190,7 +198,10 @@ export class OutboxWorker {
         }
       }
     } finally {
-      this.draining.delete(channel);
+      // In the same turn as the queue was found empty, so a row dispatched after it starts a lane.
+      const left = (this.lanes.get(channel) ?? 1) - 1;
+      if (left > 0) this.lanes.set(channel, left);
+      else this.lanes.delete(channel);
     }
   }
 

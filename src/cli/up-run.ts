@@ -5,6 +5,7 @@ import { loadConfig } from '../config/load.ts';
 import type { KubeloopConfig } from '../config/schema.ts';
 import { t, type Lang } from '../i18n/index.ts';
 import { createLogger } from '../util/logger.ts';
+import { projectRoot } from '../util/project-root.ts';
 import { loadKubeConfig, noClusterConfigured } from '../kube/client.ts';
 import { startSimCluster, type SimCluster } from '../sim/cluster.ts';
 import { startPlatform } from '../platform/platform.ts';
@@ -39,7 +40,7 @@ export async function runUp(flags: UpFlags, lang: Lang): Promise<void> {
     cluster = kc.getCurrentContext() || 'in-cluster';
   }
   const platform = await startPlatform({
-    config, kc, cluster, dataDir, port: flags.port ?? config.server.port, logger, webDir: resolve(import.meta.dirname, '../../web/dist'),
+    config, kc, cluster, dataDir, port: flags.port ?? config.server.port, logger, webDir: join(projectRoot(), 'web/dist'),
   });
   const url = platform.url;
   process.stdout.write(`${t(lang, 'up.ready', { url, cluster })}\n`);

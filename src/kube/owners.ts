@@ -25,6 +25,8 @@ const PATHS: Record<string, (ns: string, name: string) => string> = {
  */
 export class OwnerResolver {
   private readonly parents = new Map<string, OwnerLink | null>();
+  /** Lookups under way: a burst of crashes of one new ReplicaSet waits for one GET, not one each. */
+  private readonly pending = new Map<string, Promise<OwnerLink | null>>();
 
   constructor(private readonly kc: KubeConfig, private readonly maxCache = 10_000) {}
 
@@ -43,6 +45,14 @@ export class OwnerResolver {
     const cacheKey = link.uid ?? `${namespace}/${link.kind}/${link.name}`;
     const cached = this.parents.get(cacheKey);
     if (cached !== undefined) return cached;
+    const inFlight = this.pending.get(cacheKey);
+    if (inFlight) return inFlight;
+    const lookup = this.fetchParent(namespace, link, cacheKey).finally(() => this.pending.delete(cacheKey));
+    this.pending.set(cacheKey, lookup);
+    return lookup;
+  }
+
+  private async fetchParent(namespace: string, link: OwnerLink, cacheKey: string): Promise<OwnerLink | null> {
     const path = PATHS[link.kind];
     if (!path) return null;
     let parent: OwnerLink | null = null;

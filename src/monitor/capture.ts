@@ -34,8 +34,19 @@ export interface CaptureOptions {
   concurrency: number;
   /** The pod as the informer holds it now (restarts may have happened since detection). */
   currentPod?: (uid: string) => SlimPod | undefined;
+  /**
+   * The pod's Warning events from the monitor's event watch cache (undefined: not available, ask
+   * the API). Saves a list call per capture, which the API server answers by scanning events.
+   */
+  cachedEvents?: (podUid: string) => EventView[] | undefined;
   /** Services of a namespace that select these labels (from the monitor's service cache). */
   servicesFor: (namespace: string, labels: Record<string, string>) => string[];
+}
+
+/** The failed container's restart count in this view of the pod (the failure's own if not listed). */
+function restartCountIn(pod: SlimPod, signal: FailureSignal): number {
+  const status = [...(pod.status.containerStatuses ?? []), ...(pod.status.initContainerStatuses ?? [])].find((c) => c.name === signal.container);
+  return status?.restartCount ?? signal.instance;
 }
 
 /**
@@ -64,6 +75,26 @@ export class Capturer {
     if (this.byPod.size >= 50_000) this.byPod.clear();
     this.byPod.set(pod.metadata.uid, workload);
     return { chain, workload };
+  }
+
+  /**
+   * Resolves the owner chains of all these pods' controllers ahead of any failure (a few lookups
+   * at a time), so the first crash of a workload is stored without waiting for an owner lookup
+   * behind a burst of captures. Returns how many controllers could not be resolved.
+   */
+  async warmOwners(pods: Iterable<SlimPod>, concurrency = 8): Promise<number> {
+    const limiter = new Limiter(concurrency);
+    const seen = new Set<string>();
+    const lookups: Promise<unknown>[] = [];
+    let failed = 0;
+    for (const pod of pods) {
+      const ref = controllerOf(pod.metadata.ownerReferences);
+      if (!ref || seen.has(ref.uid)) continue;
+      seen.add(ref.uid);
+      lookups.push(limiter.run(() => this.workloadOf(pod)).catch(() => failed++));
+    }
+    await Promise.all(lookups);
+    return failed;
   }
 
   /** The workload already resolved for a pod, without a lookup (undefined if never resolved). */
@@ -98,12 +129,15 @@ export class Capturer {
   /**
    * The failed instance's logs: current while it is still the container's newest instance, previous
    * once one newer instance exists; after two restarts the kubelet no longer has them. The restart
-   * count is read from the API before and after the read: a restart in between (the first restart
-   * is immediate) would otherwise return the new instance's lines, so the read is repeated.
+   * count is checked against the API after the read: a restart in between (the first restart is
+   * immediate) would otherwise return the new instance's lines, so the read is then repeated. The
+   * count before the first read comes from the informer's cache (one round trip less per capture):
+   * if the cache lagged behind a restart, the fresh count after the read differs and the read is
+   * repeated with the fresh one.
    */
   private async logsOf(pod: SlimPod, signal: FailureSignal): Promise<LogCapture> {
     if (signal.container === '') return { text: '', truncated: false, error: 'pod-level failure: no container to read logs from' };
-    let restarts = await this.restartCount(pod, signal);
+    let restarts = restartCountIn(this.opts.currentPod?.(pod.metadata.uid) ?? pod, signal);
     for (let attempt = 0; attempt < 3; attempt++) {
       if (restarts > signal.instance + 1) {
         return { text: '', truncated: false, error: `the container restarted ${restarts - signal.instance} times before its logs could be read; the kubelet keeps only the previous instance's` };
@@ -124,11 +158,12 @@ export class Capturer {
     const fresh = await kubeGetJson(this.kc, `/api/v1/namespaces/${encodeURIComponent(pod.metadata.namespace)}/pods/${encodeURIComponent(pod.metadata.name)}`, {}, 10_000)
       .then((raw) => slimPod(raw), () => undefined);
     const latest = fresh && typeof fresh !== 'string' && fresh.metadata.uid === pod.metadata.uid ? fresh : this.opts.currentPod?.(pod.metadata.uid) ?? pod;
-    const status = [...(latest.status.containerStatuses ?? []), ...(latest.status.initContainerStatuses ?? [])].find((c) => c.name === signal.container);
-    return status?.restartCount ?? signal.instance;
+    return restartCountIn(latest, signal);
   }
 
   private async warningEvents(pod: SlimPod): Promise<{ events: EventView[]; error?: string }> {
+    const cached = this.opts.cachedEvents?.(pod.metadata.uid);
+    if (cached) return { events: cached.slice(0, 20) };
     try {
       const body = (await kubeGetJson(this.kc, `/api/v1/namespaces/${encodeURIComponent(pod.metadata.namespace)}/events`, {
         fieldSelector: `involvedObject.uid=${pod.metadata.uid},type=Warning`,

@@ -10,7 +10,7 @@ import { detectFailures, type FailureSignal } from './detect.ts';
 import { PodFilter } from './filter.ts';
 import { ServiceIndex } from './services.ts';
 import { WorkloadHealth } from './resolve.ts';
-import { WarningEventWatcher } from './warning-events.ts';
+import { lastSeenOf, WarningEventWatcher } from './warning-events.ts';
 import { toNewFailure, captureUpdate } from './record.ts';
 
 function fallbackOwners(pod: SlimPod): { chain: OwnerLink[]; workload: OwnerLink } {
@@ -63,6 +63,9 @@ export class Monitor {
       tailLines: config.logs.tailLines, limitBytes: config.logs.maxBytes, concurrency: config.captureConcurrency,
       servicesFor: (ns, labels) => this.services.selecting(ns, labels),
       currentPod: (uid) => this.podByUid(uid),
+      cachedEvents: (uid) => this.warnings?.eventsFor(uid)?.map((e) => ({
+        reason: e.reason, message: e.message, count: e.count ?? 1, lastTimestamp: lastSeenOf(e) || undefined,
+      })),
     });
     const paths = config.namespaces.length > 0 ? config.namespaces.map((ns) => `/api/v1/namespaces/${encodeURIComponent(ns)}/pods`) : ['/api/v1/pods'];
     this.pods = paths.map((path) => new ListWatch<SlimPod>({ kc, path, slim: slimPod, logger }, {
@@ -80,6 +83,10 @@ export class Monitor {
     await this.services.start();
     await Promise.all(this.pods.map((p) => p.start()));
     this.synced = true;
+    // In the background: failures are stored meanwhile (an owner lookup then happens on demand).
+    void this.capturer.warmOwners(this.allPods()).then((failed) => {
+      if (failed > 0) this.opts.logger?.warn({ failed }, 'monitor: some owner chains could not be resolved ahead; they are looked up when a failure needs them');
+    });
     await this.settle();
     this.health.start();
     await this.warnings?.start();

@@ -25,6 +25,10 @@ function slimEvent(raw: unknown): SlimEvent | string {
   return r.success ? r.data : `event: ${r.error.issues[0]?.path.join('.') ?? ''}: ${r.error.issues[0]?.message ?? 'invalid'}`;
 }
 
+export function lastSeenOf(e: SlimEvent): string {
+  return e.lastTimestamp ?? e.eventTime ?? e.firstTimestamp ?? '';
+}
+
 export interface WarningEventOptions {
   kc: KubeConfig;
   store: Store;
@@ -42,16 +46,50 @@ export interface WarningEventOptions {
  */
 export class WarningEventWatcher {
   private readonly watches: ListWatch<SlimEvent>[];
+  /** involvedObject.uid -> its Warning events by event uid: a capture reads a pod's events here. */
+  private readonly byObject = new Map<string, Map<string, SlimEvent>>();
+  private synced = false;
 
   constructor(private readonly opts: WarningEventOptions) {
     const paths = opts.namespaces.length > 0 ? opts.namespaces.map((ns) => `/api/v1/namespaces/${encodeURIComponent(ns)}/events`) : ['/api/v1/events'];
     this.watches = paths.map((path) => new ListWatch<SlimEvent>({ kc: opts.kc, path, slim: slimEvent, fieldSelector: 'type=Warning', logger: opts.logger }, {
-      upsert: (e) => void this.record(e).catch((err: unknown) => opts.logger?.warn({ err, event: e.metadata.name }, 'monitor: could not record a warning event')),
+      upsert: (e) => {
+        this.index(e);
+        void this.record(e).catch((err: unknown) => opts.logger?.warn({ err, event: e.metadata.name }, 'monitor: could not record a warning event'));
+      },
+      delete: (e) => this.unindex(e),
     }));
   }
 
   async start(): Promise<void> {
     await Promise.all(this.watches.map((w) => w.start()));
+    this.synced = true;
+  }
+
+  /**
+   * The Warning events about one object (a pod) as the watch cache holds them, newest first; undefined
+   * until the first list completed (the caller then asks the API).
+   */
+  eventsFor(objectUid: string): SlimEvent[] | undefined {
+    if (!this.synced) return undefined;
+    const events = [...(this.byObject.get(objectUid)?.values() ?? [])];
+    return events.sort((a, b) => lastSeenOf(b).localeCompare(lastSeenOf(a)));
+  }
+
+  private index(e: SlimEvent): void {
+    const uid = e.involvedObject.uid;
+    if (!uid) return;
+    let events = this.byObject.get(uid);
+    if (!events) this.byObject.set(uid, (events = new Map()));
+    events.set(e.metadata.uid, e);
+  }
+
+  private unindex(e: SlimEvent): void {
+    const uid = e.involvedObject.uid;
+    const events = uid ? this.byObject.get(uid) : undefined;
+    if (!uid || !events) return;
+    events.delete(e.metadata.uid);
+    if (events.size === 0) this.byObject.delete(uid);
   }
 
   stop(): void {

@@ -1,13 +1,14 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, sql, type Dialect } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, sql, type Dialect, type LogEvent } from 'kysely';
 import pg from 'pg';
 import { createFailureRepo, type FailureRepo } from './failures.ts';
 import { createFindingRepo, type FindingRepo } from './findings.ts';
 import { createFailureStats, type FailureStats } from './failure-stats.ts';
 import { createMetaRepo, type MetaRepo } from './meta.ts';
 import { migrateToLatest } from './migrate.ts';
+import { withStatementCache } from './statement-cache.ts';
 import { createOutboxRepo, type OutboxRepo } from './outbox.ts';
 import type { Database, DialectName } from './schema.ts';
 
@@ -16,6 +17,8 @@ export interface StoreConfig {
   dataDir?: string;
   /** PostgreSQL instead of SQLite when `url` is a postgres:// or postgresql:// URL. */
   database?: { url?: string; poolMax?: number };
+  /** Called after every query with its SQL and duration (metrics, profiling). */
+  onQuery?: (sql: string, ms: number) => void;
 }
 
 export interface Store {
@@ -41,7 +44,11 @@ export class StoreOpenError extends Error {
 export async function openStore(config: StoreConfig = {}): Promise<Store> {
   const url = config.database?.url;
   const { dialect, name, where } = url ? postgresDialect(url, config.database?.poolMax) : sqliteDialect(config.dataDir ?? './data');
-  const db = new Kysely<Database>({ dialect });
+  const onQuery = config.onQuery;
+  const db = new Kysely<Database>({
+    dialect,
+    ...(onQuery ? { log: (e: LogEvent) => onQuery(e.query.sql, e.queryDurationMillis) } : {}),
+  });
   try {
     // Reach the database first, so an unreachable server or a bad password reads as such rather
     // than as a failed migration.
@@ -85,7 +92,7 @@ function sqliteDialect(dataDir: string): { dialect: Dialect; name: DialectName; 
   database.pragma('busy_timeout = 5000');
   database.pragma('synchronous = NORMAL');
   database.pragma('foreign_keys = ON');
-  return { dialect: new SqliteDialect({ database }), name: 'sqlite', where: `SQLite database ${file}` };
+  return { dialect: new SqliteDialect({ database: withStatementCache(database) }), name: 'sqlite', where: `SQLite database ${file}` };
 }
 
 /**

@@ -10,6 +10,7 @@ import { ConfigError, formatZodIssues } from '../../config/errors.ts';
  *     secret: SEC...              # dingtalk, feishu, webhook: optional signing secret
  *     timeoutMs: 10000            # optional, per request
  *     format: card                # feishu only: card (default) | text
+ *     concurrency: 1              # webhook only: messages in flight at once (chat robots: always 1)
  *
  * Every object is strict, so a misspelt key is an error; a bad URL or an unknown type is an error
  * naming the field (`channels[0].url: ...`, `channels[1].type: ...`).
@@ -66,7 +67,19 @@ export const feishuChannelSchema = z
 export const slackChannelSchema = z.object({ type: z.literal('slack'), ...common, url: httpUrl }).strict();
 
 export const webhookChannelSchema = z
-  .object({ type: z.literal('webhook'), ...common, url: httpUrl, secret: z.string().min(1).optional() })
+  .object({
+    type: z.literal('webhook'),
+    ...common,
+    url: httpUrl,
+    secret: z.string().min(1).optional(),
+    /**
+     * Messages in flight at once (default 1: in order). Chat robots always get one at a time
+     * (their vendors limit a robot to ~20 messages a minute and readers expect order); a generic
+     * webhook may front a system built to take a storm in parallel. With more than one, messages
+     * can arrive out of order: the notification id and the failure times let the receiver order them.
+     */
+    concurrency: z.number().int().min(1).max(64).default(1),
+  })
   .strict();
 
 export const channelConfigSchema = z.discriminatedUnion(

@@ -15,6 +15,8 @@ import { buildWecomRequest, sendWecom } from './wecom.ts';
 export interface Channel {
   readonly name: string;
   readonly type: ChannelType;
+  /** Messages the outbox worker sends through this channel at once. */
+  readonly concurrency: number;
   /** Sends one message; never throws: every failure is a SendError saying whether to retry. */
   send(msg: NotificationMessage, opts?: SendOptions): Promise<SendResult>;
   /** The request `send` would make at `nowMs` (for previews, logs and tests); nothing is sent. */
@@ -56,6 +58,7 @@ export function createChannel(config: ChannelConfig, defaults: SendOptions = {})
   return {
     name: config.name,
     type: config.type,
+    concurrency: config.type === 'webhook' ? config.concurrency : 1,
     send: (msg, opts) => sendToChannel(config, msg, { ...defaults, ...opts }),
     preview: (msg, nowMs) => buildChannelRequest(config, msg, nowMs ?? (defaults.now ?? Date.now)()),
   };

@@ -1,5 +1,5 @@
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { projectRoot } from '../../util/project-root.ts';
 import type { ResourceService } from '../api/service/resource-service.ts';
 import { applyScenario, loadScenarioFile, ScenarioError } from './load.ts';
 
@@ -21,7 +21,7 @@ export function bootstrapCluster(svc: ResourceService): void {
   }
 }
 
-const HERE = dirname(fileURLToPath(import.meta.url));
+const HERE = join(projectRoot(), 'src/sim/scenarios');
 
 function fromFile(path: string): Scenario {
   const file = loadScenarioFile(path);
