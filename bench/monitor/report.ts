@@ -54,7 +54,7 @@ export function crashSummary(runs: CrashRun[], title: string): string[] {
     `  captured ${(captured * 100).toFixed(2)} % ${pass(runs.every((r) => r.capture.captured === r.capture.expected))} (100 %), duplicates+spurious (worst run) ${dups} ${pass(dups === 0)} (0), logs ${(logs * 100).toFixed(2)} % ${pass(logs >= 0.99)} (>= 99 %)`,
     `  detection latency, API accepted -> failure stored (row committed): p50 ${fmtMs(m((r) => percentile(r.latency.stored.filter(Number.isFinite), 50)))}, p99 ${fmtMs(p99)} ${pass(p99 < 200)} (< 200 ms); -> detected_at p50 ${fmtMs(m((r) => percentile(r.latency.detected, 50)))}, p99 ${fmtMs(m((r) => percentile(r.latency.detected, 99)))}`,
     `  HEADLINE: a ${PULL_INTERVAL_MS / 1000} s Prometheus pull of the same trace misses ${(missed * 100).toFixed(1)} % of the crashes Kubeloop recorded (it shows at most the newest crash of a container per sample; here a container crashes every ~${(m((r) => r.pull.medianGapMs) / 1000).toFixed(1)} s)`,
-    `  Kubeloop (monitor process) RSS at the end ${rss.toFixed(0)} MiB = ${mb(rss).toFixed(0)} MB ${pass(mb(rss) < 300)} (< 300 MB); ${m((r) => r.monitorRssBaseMiB).toFixed(0)} MiB of it before monitor.start() (Node + tsx + modules)`,
+    `  Kubeloop (monitor process) RSS at the end ${rss.toFixed(0)} MiB = ${mb(rss).toFixed(0)} MB ${pass(mb(rss) < 300)} (< 300 MB); ${m((r) => r.monitorRssBaseMiB).toFixed(0)} MiB of it before monitor.start() (Node + modules, compiled bundle)`,
   ];
 }
 

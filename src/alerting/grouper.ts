@@ -5,6 +5,7 @@ import { MAX_FAILURE_IDS, newEnvelope, toPayload, type Envelope } from './envelo
 import type { NotificationMessage } from './channels/message.ts';
 import { openPendingRows, updatePendingPayload } from './outbox-queries.ts';
 import { groupDetail, groupTitle } from './render-failure.ts';
+import { KeyedMutex } from '../util/keyed-mutex.ts';
 
 /** One failure to notify on one channel. */
 export interface GroupMember {
@@ -42,7 +43,7 @@ const MAX_PODS = 500;
  */
 export class Grouper {
   private readonly open = new Map<string, OpenGroup>();
-  private readonly locks = new Map<string, Promise<void>>();
+  private readonly locks = new KeyedMutex();
 
   constructor(
     private readonly opts: {
@@ -69,7 +70,7 @@ export class Grouper {
   /** Adds a failure to its group on a channel; returns the delivery (outbox row) that carries it. */
   add(m: GroupMember): Promise<{ deliveryId: number; joined: boolean }> {
     const k = `${m.channel}\u0000${m.key}`;
-    return this.locked(k, async () => {
+    return this.locks.run(k, async () => {
       const now = this.opts.now();
       const current = this.open.get(k);
       if (current && current.windowEnd > now) {
@@ -115,20 +116,6 @@ export class Grouper {
     for (const [k, g] of this.open) if (g.windowEnd <= now) this.open.delete(k);
   }
 
-  private async locked<T>(k: string, fn: () => Promise<T>): Promise<T> {
-    const prev = this.locks.get(k) ?? Promise.resolve();
-    let release: () => void = () => undefined;
-    const mine = new Promise<void>((r) => (release = r));
-    const chained = prev.then(() => mine);
-    this.locks.set(k, chained);
-    await prev;
-    try {
-      return await fn();
-    } finally {
-      release();
-      if (this.locks.get(k) === chained) this.locks.delete(k);
-    }
-  }
 }
 
 /** The group's envelope with one more failure: count, pods, ids, and the derived title/detail. */

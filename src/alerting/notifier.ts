@@ -8,7 +8,7 @@ import { Grouper, groupKey } from './grouper.ts';
 import { channelsNotifiedFor } from './outbox-queries.ts';
 import { OutboxWorker, type WorkerStats } from './outbox-worker.ts';
 import { RateLimiter } from './rate-limit.ts';
-import { failureMessage, resolvedMessage, summaryMessage, testMessage, type RenderContext } from './render-failure.ts';
+import { actionMessage, failureMessage, resolvedMessage, summaryMessage, testMessage, type Notice, type RenderContext } from './render-failure.ts';
 import { Router, type AlertFacts } from './router.ts';
 import { severityOf } from './severity.ts';
 import { Silences } from './silences.ts';
@@ -194,6 +194,26 @@ export class Notifier {
       this.worker.wake(due);
       this.stats.resolvedNotices++;
     }
+  }
+
+  /**
+   * A message from a remediation playbook (an action done, a limit reached): to the named channels,
+   * or to the channels the routes choose for its namespace/workload (reason "Remediation"). Queued
+   * in the outbox like any notification; returns the delivery ids. Unknown channel names throw.
+   */
+  async sendNotice(n: Notice): Promise<number[]> {
+    for (const c of n.channels ?? []) if (!this.channels.has(c)) throw new RangeError(`unknown channel "${c}" (configured: ${[...this.channels.keys()].join(', ') || 'none'})`);
+    const facts: AlertFacts = {
+      cluster: this.opts.cluster, namespace: n.namespace ?? '', workloadKind: n.workload?.kind ?? '', workloadName: n.workload?.name ?? '',
+      reason: 'Remediation', severity: n.severity,
+    };
+    const channels = n.channels ?? this.router.route(facts).channels;
+    const now = this.now();
+    const message = actionMessage(n, now, this.ctx);
+    const ids: number[] = [];
+    for (const channel of channels) ids.push((await this.opts.store.outbox.enqueue({ channel, payload: toPayload(newEnvelope(message)) }, now)).id);
+    if (ids.length > 0) this.worker.wake();
+    return ids;
   }
 
   /** "Send test message": queued like any notification, so it shows up as a delivery. */

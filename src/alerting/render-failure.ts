@@ -163,3 +163,22 @@ export function testMessage(channel: string, at: number, ctx: RenderContext): No
     occurredAt: when, lang: ctx.lang,
   };
 }
+
+/** A remediation playbook's message: what it did or why it could not (see Notifier.sendNotice). */
+export interface Notice {
+  title: string;
+  text: string;
+  severity: Severity;
+  channels?: string[];
+  namespace?: string;
+  workload?: { kind: string; name: string };
+}
+
+export function actionMessage(n: Notice, at: number, ctx: RenderContext): NotificationMessage {
+  return {
+    kind: 'action', title: n.title, severity: n.severity, cluster: ctx.cluster,
+    ...(n.namespace ? { namespace: n.namespace } : {}), ...(n.workload ? { workload: n.workload } : {}),
+    pods: [], count: 1, logLines: [], link: `${ctx.publicUrl.replace(/\/+$/, '')}/actions`,
+    ...(n.text ? { detail: n.text } : {}), occurredAt: new Date(at).toISOString(), lang: ctx.lang,
+  };
+}

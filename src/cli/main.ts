@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { parseLang, t, type Lang } from '../i18n/index.ts';
 import { registerSimCommand } from './sim.ts';
 import { registerUpCommand } from './up.ts';
+import { registerLinksCommand } from './links.ts';
 import { UsageError } from './errors.ts';
 
 /** Exit codes: 0 ok, 1 runtime failure, 2 bad usage or configuration. */
@@ -37,6 +38,7 @@ export function buildProgram(lang: Lang): Command {
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   registerUpCommand(program, lang);
   registerSimCommand(program, lang);
+  registerLinksCommand(program, lang);
   return program;
 }
 

@@ -1,5 +1,5 @@
 import { mkdir, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { loadConfig } from '../config/load.ts';
 import type { KubeloopConfig } from '../config/schema.ts';
@@ -41,6 +41,8 @@ export async function runUp(flags: UpFlags, lang: Lang): Promise<void> {
   }
   const platform = await startPlatform({
     config, kc, cluster, dataDir, port: flags.port ?? config.server.port, logger, webDir: join(projectRoot(), 'web/dist'),
+    // The playbooks and functions directories are relative to the configuration file that names them.
+    configDir: flags.config ? dirname(resolve(flags.config)) : process.cwd(),
   });
   const url = platform.url;
   process.stdout.write(`${t(lang, 'up.ready', { url, cluster })}\n`);

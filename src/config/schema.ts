@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { alertingConfigSchema, defaultAlertingConfig } from './alerting.ts';
+import { remediationConfigSchema } from './remediation.ts';
 import { clusterConfigSchema, databaseConfigSchema, monitorConfigSchema, serverConfigSchema } from './platform.ts';
 
 /** kubeloop.yaml: every section strict, so a typo is an error rather than a silently ignored key. */
@@ -33,6 +34,7 @@ export const configSchema = z
     cluster: clusterConfigSchema.default({}),
     monitor: monitorConfigSchema.default(monitorConfigSchema.parse({})),
     alerting: alertingConfigSchema.default(defaultAlertingConfig()),
+    remediation: remediationConfigSchema.default(remediationConfigSchema.parse({})),
   })
   .strict();
 

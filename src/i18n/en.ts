@@ -14,4 +14,12 @@ export const en = {
   'cli.unknownLang': '--lang: unsupported language "{lang}" (use en or zh-CN)',
   'cli.configError': 'Configuration error:\n{detail}',
   'cli.failed': 'kubeloop: {detail}',
+  'links.created': 'Alert link "{name}" ({source}) created. Point the monitoring system\'s webhook at:\n  {url}\nThe token is shown only now; to replace it, revoke the link and create a new one.',
+  'links.none': 'No alert links yet. Create one: kubeloop links create --name NAME --source guance|alertmanager|grafana|generic',
+  'links.header': 'NAME\tSOURCE\tSTATE\tCREATED\tLAST USED',
+  'links.active': 'active',
+  'links.revoked': 'revoked',
+  'links.never': 'never',
+  'links.revokedOk': 'Alert link "{name}" revoked: its URL now answers 401.',
+  'links.notFound': 'No active alert link named "{name}".',
 } as const;

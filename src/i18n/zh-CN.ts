@@ -16,4 +16,12 @@ export const zhCN: Record<keyof typeof en, string> = {
   'cli.unknownLang': '--lang：不支持的语言 "{lang}"（可用 en 或 zh-CN）',
   'cli.configError': '配置错误：\n{detail}',
   'cli.failed': 'kubeloop：{detail}',
+  'links.created': '已创建告警链接“{name}”（{source}）。请将监控系统的 Webhook 地址设为：\n  {url}\n令牌仅显示这一次；如需更换，请吊销该链接后重新创建。',
+  'links.none': '尚无告警链接。创建方式：kubeloop links create --name 名称 --source guance|alertmanager|grafana|generic',
+  'links.header': '名称\t来源\t状态\t创建时间\t最近使用',
+  'links.active': '有效',
+  'links.revoked': '已吊销',
+  'links.never': '从未',
+  'links.revokedOk': '告警链接“{name}”已吊销：其地址此后返回 401。',
+  'links.notFound': '没有名为“{name}”的有效告警链接。',
 };

@@ -57,12 +57,40 @@ async function connectionFor(kc: KubeConfig): Promise<Connection> {
 }
 
 export async function kubeGetText(kc: KubeConfig, path: string, query: Record<string, string | number | boolean | undefined> = {}, timeoutMs = 30_000, accept = '*/*'): Promise<string> {
+  return kubeRequest(kc, { method: 'GET', path, query, timeoutMs, accept });
+}
+
+export interface KubeRequest {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  path: string;
+  query?: Record<string, string | number | boolean | undefined>;
+  /** A JSON body (serialized here). */
+  body?: unknown;
+  /** For PATCH: application/merge-patch+json, application/strategic-merge-patch+json, application/json-patch+json. */
+  contentType?: string;
+  timeoutMs?: number;
+  accept?: string;
+}
+
+/**
+ * One request against the cluster's API with the kubeconfig's credentials; resolves with the
+ * response text on 2xx and rejects with a KubeApiError carrying the Status (409 Conflict on a
+ * stale resourceVersion, 404, 403...) otherwise.
+ */
+export async function kubeRequest(kc: KubeConfig, r: KubeRequest): Promise<string> {
   const cluster = kc.getCurrentCluster();
   if (!cluster) throw new Error('no current cluster in the kubeconfig');
+  const { path, timeoutMs = 30_000 } = r;
   const url = new URL(cluster.server.replace(/\/$/, '') + path);
-  for (const [k, v] of Object.entries(query)) if (v !== undefined) url.searchParams.set(k, String(v));
+  for (const [k, v] of Object.entries(r.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
   const conn = await connectionFor(kc);
-  const opts: RequestOptions = { method: 'GET', headers: { accept, ...conn.headers } };
+  const payload = r.body === undefined ? undefined : Buffer.from(JSON.stringify(r.body));
+  const headers: Record<string, string> = { accept: r.accept ?? 'application/json', ...conn.headers };
+  if (payload) {
+    headers['content-type'] = r.contentType ?? 'application/json';
+    headers['content-length'] = String(payload.length);
+  }
+  const opts: RequestOptions = { method: r.method, headers };
   if (url.protocol === 'https:') opts.agent = conn.agent;
   const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise((resolve, reject) => {
@@ -88,6 +116,16 @@ export async function kubeGetText(kc: KubeConfig, path: string, query: Record<st
     });
     req.on('timeout', () => req.destroy(new Error(`${path}: no answer within ${timeoutMs} ms`)));
     req.on('error', reject);
-    req.end();
+    req.end(payload);
   });
+}
+
+/** kubeRequest with a JSON answer. */
+export async function kubeJson<T = unknown>(kc: KubeConfig, r: KubeRequest): Promise<T> {
+  const text = await kubeRequest(kc, r);
+  try {
+    return JSON.parse(text) as T;
+  } catch (err) {
+    throw new Error(`${r.method} ${r.path}: the API server sent invalid JSON: ${(err as Error).message}`, { cause: err });
+  }
 }

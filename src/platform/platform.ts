@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
@@ -6,6 +7,10 @@ import { openStore, type Store } from '../store/index.ts';
 import { Monitor } from '../monitor/monitor.ts';
 import { Notifier } from '../alerting/notifier.ts';
 import { buildServer } from '../server/app.ts';
+import { builtInHandlers } from '../remediation/actions/index.ts';
+import { loadPlaybooks } from '../remediation/playbooks/load.ts';
+import { Remediation } from '../remediation/remediation.ts';
+import { remediationRoutes } from '../remediation/routes.ts';
 
 export interface PlatformOptions {
   config: KubeloopConfig;
@@ -16,6 +21,8 @@ export interface PlatformOptions {
   port: number;
   webDir?: string;
   logger?: Logger;
+  /** Where relative paths of the configuration (playbooks and functions directories) start; default the working directory. */
+  configDir?: string;
 }
 
 export interface Platform {
@@ -23,6 +30,7 @@ export interface Platform {
   store: Store;
   monitor: Monitor;
   notifier: Notifier;
+  remediation: Remediation;
   app: FastifyInstance;
   stop(): Promise<void>;
 }
@@ -34,11 +42,21 @@ export interface Platform {
  */
 export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
   const { config, kc, cluster, logger } = opts;
+  // Playbooks first: a broken playbook is a configuration error before anything starts.
+  const playbooks = await loadPlaybooks(config.remediation, opts.configDir);
   const store = await openStore({ dataDir: opts.dataDir, database: config.database });
   // The server listens first: links in notifications need its real address when the port is 0.
   let ready = false;
   let notifier: Notifier | undefined;
   let monitor: Monitor | undefined;
+  const rem = new Remediation({
+    kc, store, config: config.remediation, playbooks, logger,
+    handlers: builtInHandlers({ functionsDir: resolve(opts.configDir ?? '.', config.remediation.functionsDir), ...(config.remediation.prometheusUrl ? { prometheusUrl: config.remediation.prometheusUrl } : {}) }),
+    notify: async (n) => {
+      if (!notifier) throw new Error('the notifier is not running yet');
+      return notifier.sendNotice(n);
+    },
+  });
   const app = buildServer({
     store, cluster, logger, ready: () => ready,
     metrics: { monitor: () => (monitor ? { ...monitor.stats, ...monitor.watchStats } : { detected: 0, recorded: 0, duplicates: 0, captureErrors: 0, cachedPods: 0, relistsOn410: 0, rejected: 0 }) },
@@ -52,6 +70,7 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
       if (!notifier) throw new Error('the notifier is not running yet');
       return { deliveryId: (await notifier.sendTest(name)).id };
     },
+    routes: [remediationRoutes({ store, remediation: rem })],
     webDir: opts.webDir,
   });
   await app.listen({ host: config.server.host, port: opts.port });
@@ -63,19 +82,24 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
   const m = new Monitor({
     kc, store, config: config.monitor, cluster, logger,
     events: {
-      recorded: (id) => void n.failureRecorded(id),
+      recorded: (id, _signal, preExisting) => {
+        void n.failureRecorded(id);
+        rem.failureRecorded(id, preExisting);
+      },
       resolved: (w) => void n.failureResolved({ cluster, namespace: w.namespace, workloadKind: w.kind, workloadName: w.name, resolvedAt: w.at }),
     },
   });
   monitor = m;
   await n.start();
+  await rem.start();
   await m.start();
   ready = true;
   return {
-    url, store, monitor: m, notifier: n, app,
+    url, store, monitor: m, notifier: n, remediation: rem, app,
     async stop() {
       m.stop();
       await m.settle();
+      await rem.stop();
       await n.stop();
       await app.close();
       await store.close();

@@ -1,8 +1,8 @@
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import type { Logger } from 'pino';
-import type { z } from 'zod';
 import type { Store } from '../store/index.ts';
-import { describeIssue, failureListQuery, findingListQuery, idParam } from './query.ts';
+import { failureListQuery, findingListQuery, idParam } from './query.ts';
+import { BadRequest, parse } from './validate.ts';
 import { failureSummaryView, failureView, findingView, iso } from './views.ts';
 import { buildOpenApi } from './openapi.ts';
 import { registerStaticUi } from './static-ui.ts';
@@ -30,17 +30,11 @@ export interface ServerDeps {
   /** Routing as configured (routes, grouping window, rate limits), shown read-only in the UI. */
   routing?: () => RoutingInfo;
   sendTest?: (channel: string) => Promise<{ deliveryId: number }>;
+  /** More routes (a capability's API), registered before the catch-all 404 of /api/v1. */
+  routes?: ((app: FastifyInstance) => void)[];
   webDir?: string;
 }
 
-/** A request part that failed validation: a 400 naming the field, never a 500. */
-class BadRequest extends Error {}
-
-function parse<T extends z.ZodType>(schema: T, value: unknown, where: 'query' | 'params' | 'body'): z.infer<T> {
-  const r = schema.safeParse(value ?? {});
-  if (!r.success) throw new BadRequest(describeIssue(r.error, where));
-  return r.data;
-}
 
 /**
  * The platform's HTTP app: the REST API under /api/v1 (documented at /api/v1/openapi.json),
@@ -111,6 +105,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     return reply.code(202).send(await deps.sendTest(name));
   });
 
+  for (const register of deps.routes ?? []) register(app);
   app.get('/api/v1/*', async (req, reply) => reply.code(404).send({ error: `no such endpoint: ${req.method} ${new URL(req.url, 'http://x').pathname}` }));
   if (deps.webDir) registerStaticUi(app, deps.webDir);
   return app;

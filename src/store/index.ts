@@ -9,3 +9,8 @@ export type { MetaRepo } from './meta.ts';
 export type { DeliveryStatus, DialectName, FailureState } from './schema.ts';
 export type { JsonValue } from './codec.ts';
 export type { FailureStats, OpenByWorkload, TimelineBucket } from './failure-stats.ts';
+export { hashToken, LinkNameTakenError, type AlertLink, type AlertLinkRepo } from './alert-links.ts';
+export type { AlertRepo, AlertRow, InboxItem, NewAlertRow } from './alerts.ts';
+export type { ActionCompletion, ActionFilter, ActionRecord, ActionRepo, NewAction } from './actions.ts';
+export type { ScheduleRun, ScheduleRunRepo } from './schedule-runs.ts';
+export type { ActionState } from './schema.ts';

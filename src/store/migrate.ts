@@ -1,5 +1,6 @@
 import { Migrator, type Kysely, type Migration, type MigrationResult } from 'kysely';
 import { migration0001 } from './migrations/0001-failures-outbox.ts';
+import { migration0002 } from './migrations/0002-remediation.ts';
 import type { Database, DialectName } from './schema.ts';
 
 /**
@@ -10,6 +11,7 @@ import type { Database, DialectName } from './schema.ts';
 function migrations(dialect: DialectName): Record<string, Migration> {
   return {
     '0001-failures-outbox': migration0001(dialect),
+    '0002-remediation': migration0002(dialect),
   };
 }
 

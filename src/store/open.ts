@@ -3,7 +3,11 @@ import { join, resolve } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql, type Dialect, type LogEvent } from 'kysely';
 import pg from 'pg';
+import { createActionRepo, type ActionRepo } from './actions.ts';
+import { createAlertLinkRepo, type AlertLinkRepo } from './alert-links.ts';
+import { createAlertRepo, type AlertRepo } from './alerts.ts';
 import { createFailureRepo, type FailureRepo } from './failures.ts';
+import { createScheduleRunRepo, type ScheduleRunRepo } from './schedule-runs.ts';
 import { createFindingRepo, type FindingRepo } from './findings.ts';
 import { createFailureStats, type FailureStats } from './failure-stats.ts';
 import { createMetaRepo, type MetaRepo } from './meta.ts';
@@ -30,6 +34,10 @@ export interface Store {
   readonly findings: FindingRepo;
   readonly outbox: OutboxRepo;
   readonly meta: MetaRepo;
+  readonly alertLinks: AlertLinkRepo;
+  readonly alerts: AlertRepo;
+  readonly actions: ActionRepo;
+  readonly scheduleRuns: ScheduleRunRepo;
   close(): Promise<void>;
 }
 
@@ -71,6 +79,10 @@ export async function openStore(config: StoreConfig = {}): Promise<Store> {
     findings: createFindingRepo(db),
     outbox: createOutboxRepo(db, name),
     meta: createMetaRepo(db),
+    alertLinks: createAlertLinkRepo(db),
+    alerts: createAlertRepo(db),
+    actions: createActionRepo(db),
+    scheduleRuns: createScheduleRunRepo(db),
     close: () => db.destroy(),
   };
 }

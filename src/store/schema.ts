@@ -91,11 +91,95 @@ export interface MetaTable {
   updated_at: Ms;
 }
 
+export type InboxState = 'pending' | 'done' | 'rejected';
+export type AlertRowState = 'pending' | 'done';
+export type ActionState = 'running' | 'succeeded' | 'failed' | 'skipped' | 'interrupted';
+export type ScheduleRunState = 'running' | 'done' | 'missed';
+
+export interface AlertLinksTable {
+  id: Generated<number>;
+  name: string;
+  source: string;
+  token_hash: string;
+  created_at: Ms;
+  revoked_at: Ms | null;
+  last_used_at: Ms | null;
+}
+
+export interface AlertInboxTable {
+  id: Generated<number>;
+  link_id: number;
+  source: string;
+  received_at: Ms;
+  body: string;
+  state: InboxState;
+  error: string | null;
+  alert_count: number;
+}
+
+export interface AlertsTable {
+  id: Generated<number>;
+  key: string;
+  source: string;
+  alert_id: string;
+  link_id: number | null;
+  inbox_id: number | null;
+  status: string;
+  severity: string;
+  title: string;
+  labels: JsonText;
+  annotations: JsonText;
+  starts_at: Ms | null;
+  ends_at: Ms | null;
+  received_at: Ms;
+  raw: JsonText;
+  state: AlertRowState;
+  duplicates: number;
+}
+
+export interface ActionsTable {
+  id: Generated<number>;
+  key: string;
+  playbook: string;
+  action: string;
+  trigger_kind: string;
+  alert_id: number | null;
+  failure_id: number | null;
+  scheduled_at: Ms | null;
+  namespace: string | null;
+  target_kind: string | null;
+  target_name: string | null;
+  state: ActionState;
+  dry_run: Bool;
+  mutates: Bool;
+  spec: JsonText;
+  summary: string | null;
+  before: JsonText | null;
+  after: JsonText | null;
+  detail: JsonText | null;
+  error: string | null;
+  started_at: Ms;
+  finished_at: Ms | null;
+}
+
+export interface ScheduleRunsTable {
+  id: Generated<number>;
+  playbook: string;
+  scheduled_at: Ms;
+  state: ScheduleRunState;
+  recorded_at: Ms;
+}
+
 export interface Database {
   failures: FailuresTable;
   findings: FindingsTable;
   outbox: OutboxTable;
   meta: MetaTable;
+  alert_links: AlertLinksTable;
+  alert_inbox: AlertInboxTable;
+  alerts: AlertsTable;
+  actions: ActionsTable;
+  schedule_runs: ScheduleRunsTable;
 }
 
 export type DialectName = 'sqlite' | 'postgres';

@@ -6,12 +6,13 @@ import { z } from 'zod';
  * each channel module turns it into its vendor's documented request.
  *
  * - kind: `failure` (a new or grouped failure), `resolved` (the workload is healthy again),
- *   `summary` (storm-control overflow or a digest), `test` ("Send test message").
+ *   `summary` (storm-control overflow or a digest), `test` ("Send test message"), `action` (what a
+ *   remediation playbook did or could not do).
  * - pods/count: a grouped message names the pods involved and how often it happened.
  * - logLines: the last lines of the failed container's log, oldest first (the channel keeps the
  *   newest ones when the vendor's size limit forces it to drop some).
  */
-export const notificationKinds = ['failure', 'resolved', 'summary', 'test'] as const;
+export const notificationKinds = ['failure', 'resolved', 'summary', 'test', 'action'] as const;
 export const severities = ['critical', 'warning', 'info'] as const;
 export const langs = ['en', 'zh-CN'] as const;
 

@@ -30,7 +30,7 @@ export interface ChannelStrings {
 }
 
 const en: ChannelStrings = {
-  kind: { failure: 'Failure', resolved: 'Resolved', summary: 'Summary', test: 'Test' },
+  kind: { failure: 'Failure', resolved: 'Resolved', summary: 'Summary', test: 'Test', action: 'Remediation' },
   severity: { critical: 'Critical', warning: 'Warning', info: 'Info' },
   cluster: 'Cluster',
   namespace: 'Namespace',
@@ -51,7 +51,7 @@ const en: ChannelStrings = {
 };
 
 const zhCN: ChannelStrings = {
-  kind: { failure: '故障', resolved: '已恢复', summary: '汇总', test: '测试消息' },
+  kind: { failure: '故障', resolved: '已恢复', summary: '汇总', test: '测试消息', action: '自愈操作' },
   severity: { critical: '严重', warning: '警告', info: '提示' },
   cluster: '集群',
   namespace: '命名空间',

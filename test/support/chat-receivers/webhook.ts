@@ -14,7 +14,7 @@ const envelope = z
     sentAt: z.iso.datetime(),
     notification: z
       .object({
-        kind: z.enum(['failure', 'resolved', 'summary', 'test']),
+        kind: z.enum(['failure', 'resolved', 'summary', 'test', 'action']),
         title: z.string().min(1),
         severity: z.enum(['critical', 'warning', 'info']),
         cluster: z.string().min(1),
