@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { valueAt } from '../util/value-at.ts';
 
 /**
  * Config error reporting, apart from load.ts so that modules the config schema imports (the channel
@@ -18,15 +19,6 @@ function describeValue(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'array';
   return typeof v === 'object' ? 'object' : String(v);
-}
-
-function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
-  let cur = input;
-  for (const k of path) {
-    if (cur === null || typeof cur !== 'object') return undefined;
-    cur = (cur as Record<PropertyKey, unknown>)[k];
-  }
-  return cur;
 }
 
 /** "a.b.0.c", or "a.b[0].c" with `brackets` (the style kubeloop.yaml errors use for list items). */

@@ -72,24 +72,18 @@ export class WorkloadHealth {
     if (this.running || this.open.size === 0) return;
     this.running = true;
     try {
-      const byNs = new Map<string, SlimPod[]>();
-      for (const p of this.opts.pods()) {
-        if (![...this.open.values()].some((w) => w.namespace === p.metadata.namespace)) continue;
-        const list = byNs.get(p.metadata.namespace) ?? [];
-        list.push(p);
-        byNs.set(p.metadata.namespace, list);
+      // One pass over the pods of namespaces with open workloads: each pod's workload looked up
+      // once (cached), unhealthy workloads collected; then every open workload is checked in O(1).
+      const namespaces = new Set([...this.open.values()].map((w) => w.namespace));
+      const unhealthy = new Set<string>();
+      for (const pod of this.opts.pods()) {
+        if (!namespaces.has(pod.metadata.namespace)) continue;
+        const owner = await this.opts.workloadOf(pod);
+        const k = key({ namespace: pod.metadata.namespace, kind: owner.kind, name: owner.name });
+        if (this.open.has(k) && !unhealthy.has(k) && !podHealthy(pod, now, this.opts.resolveAfterMs)) unhealthy.add(k);
       }
       for (const [k, w] of [...this.open]) {
-        let healthy = true;
-        for (const pod of byNs.get(w.namespace) ?? []) {
-          const owner = await this.opts.workloadOf(pod);
-          if (owner.kind !== w.kind || owner.name !== w.name) continue;
-          if (!podHealthy(pod, now, this.opts.resolveAfterMs)) {
-            healthy = false;
-            break;
-          }
-        }
-        if (!healthy) continue;
+        if (unhealthy.has(k)) continue;
         const changed = await this.opts.store.failures.resolveWorkload({ cluster: this.opts.cluster, namespace: w.namespace, workloadKind: w.kind, workloadName: w.name, at: now });
         this.open.delete(k);
         if (changed > 0) this.opts.resolved?.({ ...w, at: now });

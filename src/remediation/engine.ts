@@ -5,7 +5,7 @@ import { OwnerResolver } from '../kube/owners.ts';
 import type { ActionRecord, JsonValue, Store } from '../store/index.ts';
 import { KeyedMutex } from '../util/keyed-mutex.ts';
 import type { ActionSpec } from './actions/schemas.ts';
-import type { ActionEnv, ActionHandler, ActionNotice, ActionResult, Trigger } from './actions/types.ts';
+import type { ActionEnv, ActionHandler, ActionNotice, ActionResult, Need, Trigger } from './actions/types.ts';
 import { playbookMatches } from './playbooks/match.ts';
 import type { Playbook } from './playbooks/schema.ts';
 import { changeBlocked, namespaceRule } from './safety.ts';
@@ -88,7 +88,7 @@ export class PlaybookEngine {
       ...(ref.failureId !== undefined ? { failureId: ref.failureId } : {}), ...(ref.scheduledAt !== undefined ? { scheduledAt: ref.scheduledAt } : {}),
       ...(target ? { namespace: target.namespace, targetKind: target.kind, targetName: target.name } : scope ? { namespace: scope } : {}),
     };
-    const missing = this.missing(handler, resolved);
+    const missing = this.missing(typeof handler.needs === 'function' ? handler.needs(spec) : handler.needs, resolved);
     const denied = scope ? namespaceRule(this.opts.config.namespaces, scope) : undefined;
     const skip = missing ?? denied;
     if (skip) return this.skipped(base, skip);
@@ -106,10 +106,10 @@ export class PlaybookEngine {
     return handler.mutates ? this.locks.run(lockKey, work) : work();
   }
 
-  private missing(handler: ActionHandler, r: Resolved): string | undefined {
-    if (handler.needs === 'workload' && !r.target) return `no target workload: ${r.problem ?? 'the trigger names none'}`;
-    if (handler.needs === 'pod' && !r.pod) return 'the trigger names no pod';
-    if (handler.needs === 'node' && !r.node) return 'the trigger names no node (and its pod has none)';
+  private missing(need: Need, r: Resolved): string | undefined {
+    if (need === 'workload' && !r.target) return `no target workload: ${r.problem ?? 'the trigger names none'}`;
+    if (need === 'pod' && !r.pod) return 'the trigger names no pod';
+    if (need === 'node' && !r.node) return 'the trigger names no node (and its pod has none)';
     return undefined;
   }
 

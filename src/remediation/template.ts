@@ -1,3 +1,4 @@
+import { valueAt } from '../util/value-at.ts';
 import type { Trigger } from './actions/types.ts';
 
 /**
@@ -7,11 +8,7 @@ import type { Trigger } from './actions/types.ts';
  */
 export function renderTemplate(template: string, view: Record<string, unknown>): string {
   return template.replace(/\{\{\s*([A-Za-z0-9_.-]+)\s*\}\}/g, (_m, path: string) => {
-    let cur: unknown = view;
-    for (const part of path.split('.')) {
-      if (cur === null || typeof cur !== 'object') return '';
-      cur = (cur as Record<string, unknown>)[part];
-    }
+    const cur = valueAt(view, path.split('.'));
     if (cur === undefined || cur === null) return '';
     return typeof cur === 'object' ? JSON.stringify(cur) : String(cur);
   });

@@ -33,14 +33,14 @@ describe.each(backends)('store on $name', (backend) => {
     const config = await backend.fresh();
     const first = await openStore(config);
     const applied = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(first.db);
-    expect(applied.rows.map((r) => r.name)).toEqual(['0001-failures-outbox']);
+    expect(applied.rows.map((r) => r.name)).toEqual(['0001-failures-outbox', '0002-remediation']);
     await first.meta.set('watch/pods/resourceVersion', '12345');
     await first.close();
 
     const second = await openStore(config);
     try {
       const again = await sql<{ name: string }>`select name from kysely_migration`.execute(second.db);
-      expect(again.rows).toHaveLength(1);
+      expect(again.rows).toHaveLength(2);
       expect(await second.meta.get('watch/pods/resourceVersion')).toBe('12345');
       expect(second.dialect).toBe(backend.name);
     } finally {

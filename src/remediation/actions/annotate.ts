@@ -17,7 +17,7 @@ export const annotate: ActionHandler<'annotate'> = {
   action: 'annotate',
   mutates: true,
   // Static per handler: `on: pod` also works when the engine resolved a workload, and reads env.pod.
-  needs: 'workload',
+  needs: (spec) => (spec.on === 'pod' ? 'pod' : 'workload'),
   async run(env, spec) {
     const obj: WorkloadTarget | undefined = spec.on === 'pod' ? (env.pod ? { ...env.pod, kind: 'Pod' } : undefined) : env.target;
     if (!obj) return { outcome: 'skipped', summary: spec.on === 'pod' ? 'the trigger names no pod' : 'no target workload' };

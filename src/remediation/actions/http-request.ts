@@ -47,7 +47,13 @@ export const httpRequest: ActionHandler<'http_request'> = {
     const where = `${spec.method} ${shown(spec.url)}`;
     // fetch refuses a body on GET; every other method carries one.
     const body = spec.method === 'GET' ? undefined : spec.body !== undefined ? env.render(spec.body) : JSON.stringify(env.trigger);
-    const headers = new Headers(spec.headers);
+    let headers: Headers;
+    try {
+      headers = new Headers(spec.headers);
+    } catch (err) {
+      // A header name or value HTTP does not allow (a space, a newline): the playbook's mistake, reported as such.
+      return { outcome: 'failed', summary: `${where}: invalid header: ${(err as Error).message}` };
+    }
     if (body !== undefined && !headers.has('content-type')) headers.set('content-type', 'application/json');
     const bytes = body === undefined ? 0 : Buffer.byteLength(body);
     if (env.dryRun) return { outcome: 'succeeded', summary: `dry run: would ${where} (${bytes} bytes)` };

@@ -73,11 +73,16 @@ export interface ActionResult {
   acted?: { namespace?: string; kind: string; name: string };
 }
 
+export type Need = 'workload' | 'pod' | 'node' | 'nothing';
+
 export interface ActionHandler<T extends ActionType = ActionType> {
   action: T;
   /** Changes the cluster (counts against cooldown and the budget; dry-run applies). */
   mutates: boolean;
-  /** What the action needs from the trigger; the engine skips it with a clear result when missing. */
-  needs: 'workload' | 'pod' | 'node' | 'nothing';
+  /**
+   * What the action needs from the trigger (or, for an action whose object depends on its
+   * parameters, a function of its spec); the engine skips it with a clear result when missing.
+   */
+  needs: Need | ((spec: ActionSpecOf<T>) => Need);
   run(env: ActionEnv, spec: ActionSpecOf<T>): Promise<ActionResult>;
 }

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { AlertParseError } from '../alert.ts';
+import { valueAt } from '../../util/value-at.ts';
 
 /**
  * Turns zod failures into the AlertParseError the ingress reports back to the sender: one field path
@@ -29,15 +30,6 @@ export function describeValue(v: unknown): string {
   if (Array.isArray(v)) return 'an array';
   if (typeof v === 'string') return JSON.stringify(v.length > 80 ? `${v.slice(0, 80)}…` : v);
   return typeof v === 'object' ? 'an object' : String(v);
-}
-
-function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
-  let cur = input;
-  for (const k of path) {
-    if (cur === null || typeof cur !== 'object') return undefined;
-    cur = (cur as Record<PropertyKey, unknown>)[k];
-  }
-  return cur;
 }
 
 function reasonOf(issue: z.core.$ZodIssue, input: unknown): string {
