@@ -49,3 +49,17 @@ export function useApi<T>(path: string | null, refreshMs?: number): ApiState<T> 
   const reload = useCallback(() => setTick((n) => n + 1), []);
   return { data, error, loading, reload };
 }
+
+/**
+ * Like useApi, refreshing every `refreshMs` only while `live(data)` holds (an action still running,
+ * an alert being processed). Pass a module-level `live`, so it is the same function every render.
+ */
+export function useLiveApi<T>(path: string | null, live: (data: T) => boolean, refreshMs = 2_000): ApiState<T> {
+  const [polling, setPolling] = useState(true);
+  const state = useApi<T>(path, polling ? refreshMs : undefined);
+  const { data } = state;
+  useEffect(() => {
+    if (data !== undefined) setPolling(live(data));
+  }, [data, live]);
+  return state;
+}
