@@ -11,7 +11,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { AppsV1Api, CoreV1Api, KubeConfig } from '@kubernetes/client-node';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { configSchema } from '../../src/config/schema.ts';
 import { startPlatform, type Platform } from '../../src/platform/platform.ts';
@@ -19,6 +19,7 @@ import { startSimCluster, type SimCluster } from '../../src/sim/cluster.ts';
 import { guanceAlert } from '../remediation/support.ts';
 import { launchChromium } from '../support/browser.ts';
 import { eventually } from '../support/eventually.ts';
+import { expectCount, PageSession } from './page-session.ts';
 import { ensureWebBuilt, WEB_DIST } from './platform.ts';
 
 const SHOTS = resolve(import.meta.dirname, '..', '..', 'test-artifacts', 'ui');
@@ -39,9 +40,8 @@ let platform: Platform;
 let dataDir: string;
 let apps: AppsV1Api;
 let browser: Browser;
-let context: BrowserContext;
 let page: Page;
-let pageErrors: string[];
+let session: PageSession;
 /** The ruoyi-system pod the alert names (running, so its logs can be captured). */
 let pod: string;
 /** Shared by the steps below, in order: the URL the UI showed once, the alert it received. */
@@ -66,6 +66,7 @@ async function startAll(): Promise<void> {
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
   [, browser] = await Promise.all([ensureWebBuilt(), launchChromium(), startAll()]);
+  session = new PageSession(browser, () => platform.url);
 }, 120_000);
 
 afterAll(async () => {
@@ -76,26 +77,15 @@ afterAll(async () => {
 });
 
 async function open(path: string): Promise<Page> {
-  context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
-  page = await context.newPage();
-  pageErrors = [];
-  page.on('pageerror', (err) => pageErrors.push(err.message));
-  page.on('console', (msg) => {
-    // The 400 and 409 the link form provokes are answers the page shows, not page errors.
-    if (msg.type() === 'error' && !msg.text().startsWith('Failed to load resource')) pageErrors.push(msg.text());
-  });
-  await page.goto(platform.url + path);
+  page = await session.open(path);
   return page;
 }
 
 afterEach(async () => {
-  await context?.close();
-  expect(pageErrors).toEqual([]);
+  expect(await session.close()).toEqual([]);
 });
 
-async function count(locator: Locator, n: number): Promise<void> {
-  await eventually(`${n} × ${locator.toString()}`, async () => ((await locator.count()) === n ? true : undefined), 5_000);
-}
+const count = expectCount;
 
 /** The DOM members the layout check reads (the root tsconfig has no DOM lib; this runs in the page). */
 interface Box {
@@ -121,7 +111,7 @@ describe('remediation pages', () => {
 
   it('alert links: the form creates a link and shows its URL once; bad and taken names are refused', async () => {
     await open('/links');
-    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: platform.url });
+    await session.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: platform.url });
     const name = page.getByLabel('Name');
     await name.fill('Guance Prod');
     await page.getByRole('button', { name: 'Create link' }).click();

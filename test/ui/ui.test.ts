@@ -5,23 +5,24 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../support/browser.ts';
 import { eventually } from '../support/eventually.ts';
+import { expectCount, PageSession } from './page-session.ts';
 import { ensureWebBuilt, startPlatform, type RunningPlatform } from './platform.ts';
 
 const SHOTS = resolve(import.meta.dirname, '..', '..', 'test-artifacts', 'ui');
 
 let platform: RunningPlatform;
 let browser: Browser;
-let context: BrowserContext;
 let page: Page;
-let pageErrors: string[];
+let session: PageSession;
 
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
   [, platform, browser] = await Promise.all([ensureWebBuilt(), startPlatform(), launchChromium()]);
+  session = new PageSession(browser, () => platform.url);
 });
 
 afterAll(async () => {
@@ -30,26 +31,15 @@ afterAll(async () => {
 });
 
 async function open(path: string, width = 1280): Promise<Page> {
-  context = await browser.newContext({ viewport: { width, height: 900 }, locale: 'en-US' });
-  page = await context.newPage();
-  pageErrors = [];
-  page.on('pageerror', (err) => pageErrors.push(err.message));
-  page.on('console', (msg) => {
-    // A 404 from the API (the missing failure below) is an answer the page shows, not a page error.
-    if (msg.type() === 'error' && !msg.text().startsWith('Failed to load resource')) pageErrors.push(msg.text());
-  });
-  await page.goto(platform.url + path);
+  page = await session.open(path, width);
   return page;
 }
 
 afterEach(async () => {
-  await context?.close();
-  expect(pageErrors).toEqual([]);
+  expect(await session.close()).toEqual([]);
 });
 
-async function count(locator: Locator, n: number): Promise<void> {
-  await eventually(`${n} × ${locator.toString()}`, async () => ((await locator.count()) === n ? true : undefined), 5_000);
-}
+const count = expectCount;
 
 /** The DOM members the layout checks read (the root tsconfig has no DOM lib; these run in the page). */
 interface Box {
