@@ -1,16 +1,9 @@
 import { kubeJson } from '../../kube/http.ts';
 import type { ActionSpecOf } from './schemas.ts';
-import { apiFailure, describeTarget, findHpaFor, isApiStatus, scaleKinds, scalePath } from './target-paths.ts';
+import { apiFailure, CONFLICT_RETRIES, describeTarget, findHpaFor, isApiStatus, scaleKinds, scalePath, type Scale } from './target-paths.ts';
 import type { ActionEnv, ActionHandler, ActionResult, WorkloadTarget } from './types.ts';
 
-/** A 409 (the workload changed between our read and our write) is re-read and retried this often. */
-export const CONFLICT_RETRIES = 3;
-
-interface Scale {
-  metadata: { resourceVersion?: string };
-  /** The API leaves replicas out when it is 0 (omitempty). */
-  spec?: { replicas?: number };
-}
+export { CONFLICT_RETRIES };
 
 /** Why a kind has no replica count to lower, for the 'skipped' summary. */
 const NOT_SCALABLE_WHY: Record<string, string> = {

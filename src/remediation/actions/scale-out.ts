@@ -2,14 +2,7 @@ import { kubeJson, KubeApiError } from '../../kube/http.ts';
 import type { ActionEnv, ActionHandler, ActionResult, WorkloadTarget } from './types.ts';
 import type { ScaleOutSpec } from './schemas.ts';
 import { emitWorkloadEvent } from './workload-event.ts';
-import { findHpaFor, scalePath, type HpaInfo } from './target-paths.ts';
-
-interface Scale {
-  metadata: { resourceVersion?: string };
-  spec?: { replicas?: number };
-}
-
-const CONFLICT_RETRIES = 3;
+import { CONFLICT_RETRIES, findHpaFor, scalePath, type HpaInfo, type Scale } from './target-paths.ts';
 
 /**
  * Seed 000's reaction, made safe: add `step` replicas up to the soft limit `max`. At the limit

@@ -103,3 +103,13 @@ export function apiFailure(err: unknown, what: string): ActionResult {
 export function isApiStatus(err: unknown, code: number): err is KubeApiError {
   return err instanceof KubeApiError && err.code === code;
 }
+
+/** The Scale subresource as read and written back (resourceVersion kept: a concurrent change gives 409). */
+export interface Scale {
+  metadata: { resourceVersion?: string };
+  /** The API leaves replicas out when it is 0 (omitempty). */
+  spec?: { replicas?: number };
+}
+
+/** A 409 (the workload changed between our read and our write) is re-read and retried this often. */
+export const CONFLICT_RETRIES = 3;
