@@ -8,6 +8,7 @@ import { DataTable, type Column } from '../components/DataTable.tsx';
 import { AlertStateBadge, AlertStatusBadge, SeverityBadge, SourceName } from '../components/remediation-status.tsx';
 import { Empty, ErrorBox, Loading, PageHeader, Section } from '../components/Status.tsx';
 import { ActionTable } from './action-parts.tsx';
+import { FactList } from '../components/FactList.tsx';
 
 /** Still changing: being processed, or an action it caused still running. */
 const isLive = (a: AlertDetail): boolean => a.state === 'pending' || a.actions.some((x) => x.state === 'running');
@@ -72,16 +73,7 @@ function AlertFacts({ alert: a }: { alert: AlertDetail }): ReactNode {
     [t('col.received'), time(a.receivedAt)],
     [t('col.duplicates'), a.duplicates > 0 ? <>{a.duplicates} <div className="muted small">{t('alert.duplicatesHint', { n: a.duplicates })}</div></> : 0],
   ];
-  return (
-    <dl className="facts">
-      {rows.map(([label, value]) => (
-        <div key={label} className="fact">
-          <dt>{label}</dt>
-          <dd>{value}</dd>
-        </div>
-      ))}
-    </dl>
-  );
+  return <FactList rows={rows} />;
 }
 
 /** Only http(s) values become links; anything else stays text. */

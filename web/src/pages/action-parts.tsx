@@ -7,6 +7,7 @@ import { Link } from '../router.tsx';
 import { DataTable, type Column } from '../components/DataTable.tsx';
 import { LogViewer } from '../components/LogViewer.tsx';
 import { ActionStateBadge, DryRunMarker } from '../components/remediation-status.tsx';
+import { FactList } from '../components/FactList.tsx';
 
 /** Actions as a table whose rows expand to the full record; `#id` opens the action's own page. */
 export function ActionTable({ id, caption, rows, empty }: { id: string; caption: string; rows: Action[]; empty: ReactNode }): ReactNode {
@@ -94,16 +95,7 @@ function ActionFacts({ action: a }: { action: Action }): ReactNode {
     [t('detail.duration'), <Duration ms={ms} />],
     [t('action.params'), <ParamList params={a.spec} empty={t('action.noParams')} />],
   ];
-  return (
-    <dl className="facts">
-      {rows.map(([label, value]) => (
-        <div key={label} className="fact">
-          <dt>{label}</dt>
-          <dd>{value}</dd>
-        </div>
-      ))}
-    </dl>
-  );
+  return <FactList rows={rows} />;
 }
 
 function Duration({ ms }: { ms: number | null }): ReactNode {

@@ -3,6 +3,7 @@ import type { Delivery, FailureDetail, RecordedEvent } from '../api.ts';
 import { deliveryStatusKey, signalOf } from '../format.ts';
 import { useI18n } from '../i18n-context.tsx';
 import { Empty, ReasonBadge, StateBadge } from '../components/Status.tsx';
+import { FactList } from '../components/FactList.tsx';
 
 /** Namespace, then the owners from the top-level workload down to the pod. */
 export function OwnerChain({ failure }: { failure: FailureDetail }): ReactNode {
@@ -42,16 +43,7 @@ export function Facts({ failure: f }: { failure: FailureDetail }): ReactNode {
     [t('detail.duration'), duration(f.durationSeconds)],
     [t('detail.services'), f.services.length > 0 ? f.services.join(', ') : <span className="muted">{t('detail.noServices')}</span>],
   ];
-  return (
-    <dl className="facts">
-      {rows.map(([label, value]) => (
-        <div key={label} className="fact">
-          <dt>{label}</dt>
-          <dd>{value}</dd>
-        </div>
-      ))}
-    </dl>
-  );
+  return <FactList rows={rows} />;
 }
 
 export function EventsTable({ events }: { events: RecordedEvent[] }): ReactNode {
