@@ -32,7 +32,9 @@ describe('the exception monitor against a real kube-apiserver 1.20', () => {
     // A just-started apiserver may still be bootstrapping (default service account admission, RBAC): retry briefly.
     await eventually('namespace created', async () => core.createNamespace({ body: { metadata: { name: 'crash' } } }).then(() => true, (err: unknown) => ((err as { code?: number }).code === 409 ? true : undefined)));
     await eventually('default service account', async () => (await core.listNamespacedServiceAccount({ namespace: 'crash' })).items.some((sa) => sa.metadata?.name === 'default') ? true : undefined, 20_000);
-    await core.createNamespacedPod({ namespace: 'crash', body: { metadata: { name: 'app' }, spec: { nodeName: 'node-1', containers: [{ name: 'app', image: 'app:1' }] } } });
+    // The ServiceAccount admission plugin refuses pods (500, Retry-After) until the SA's token secret exists.
+    await eventually('pod created', async () => core.createNamespacedPod({ namespace: 'crash', body: { metadata: { name: 'app' }, spec: { nodeName: 'node-1', containers: [{ name: 'app', image: 'app:1' }] } } })
+      .then(() => true, (err: unknown) => (/No API token found for service account/.test(String((err as Error).message)) ? undefined : Promise.reject(err))), 30_000, 200);
     const monitor = new Monitor({ kc, store, config: monitorConfigSchema.parse({ warningEvents: false }), cluster: 'real' });
     await monitor.start();
     try {
