@@ -1,4 +1,4 @@
-import type { MetricStore } from './store.ts';
+import type { KnownMetric, MetricGroup } from './store.ts';
 import type { ResourceTable } from './resources.ts';
 import { apiGroup, apiResourceList, CUSTOM_GROUP, EXTERNAL_GROUP, SERVED_GROUPS, type ApiResource } from './wire.ts';
 
@@ -19,7 +19,10 @@ export interface Advertised {
 export const CUSTOM_PLACEHOLDER: ApiResource = { name: 'custommetrics', singularName: '', namespaced: true, kind: 'MetricValueList', verbs: ['get'] };
 export const EXTERNAL_PLACEHOLDER: ApiResource = { name: 'externalmetrics', singularName: '', namespaced: true, kind: 'ExternalMetricValueList', verbs: ['get'] };
 
-export function customResources(store: MetricStore, table: ResourceTable, advertised: Advertised): ApiResource[] {
+/** Metrics known to the sources (the push store, the pull rules' discovery). */
+export type KnownMetrics = (group: MetricGroup) => KnownMetric[];
+
+export function customResources(known: KnownMetrics, table: ResourceTable, advertised: Advertised): ApiResource[] {
   const byName = new Map<string, ApiResource>();
   const add = (resource: string, metric: string, fallbackNamespaced: boolean): void => {
     const d = table.find(resource);
@@ -27,19 +30,19 @@ export function customResources(store: MetricStore, table: ResourceTable, advert
     if (!byName.has(name)) byName.set(name, { name, singularName: '', namespaced: d ? d.namespaced : fallbackNamespaced, kind: 'MetricValueList', verbs: ['get'] });
   };
   for (const a of advertised.custom ?? []) add(a.resource, a.metric, true);
-  for (const k of store.knownMetrics('custom')) add(k.resource, k.metric, k.namespaced);
+  for (const k of known('custom')) add(k.resource, k.metric, k.namespaced);
   const out = [...byName.values()].sort((a, b) => (a.name < b.name ? -1 : 1));
   return out.length > 0 ? out : [CUSTOM_PLACEHOLDER];
 }
 
-export function externalResources(store: MetricStore, advertised: Advertised): ApiResource[] {
-  const names = new Set([...(advertised.external ?? []), ...store.knownMetrics('external').map((k) => k.metric)]);
+export function externalResources(known: KnownMetrics, advertised: Advertised): ApiResource[] {
+  const names = new Set([...(advertised.external ?? []), ...known('external').map((k) => k.metric)]);
   const out = [...names].sort().map((name): ApiResource => ({ name, singularName: '', namespaced: true, kind: 'ExternalMetricValueList', verbs: ['get'] }));
   return out.length > 0 ? out : [EXTERNAL_PLACEHOLDER];
 }
 
-export function resourceList(group: string, version: string, store: MetricStore, table: ResourceTable, advertised: Advertised): Record<string, unknown> {
-  const resources = group === EXTERNAL_GROUP ? externalResources(store, advertised) : customResources(store, table, advertised);
+export function resourceList(group: string, version: string, known: KnownMetrics, table: ResourceTable, advertised: Advertised): Record<string, unknown> {
+  const resources = group === EXTERNAL_GROUP ? externalResources(known, advertised) : customResources(known, table, advertised);
   return apiResourceList(`${group}/${version}`, resources);
 }
 

@@ -4,6 +4,8 @@ import type { ResourceTable } from './resources.ts';
 import type { PodsMatching } from './pods.ts';
 import type { ObjectTarget } from './paths.ts';
 import { badRequest, externalMetricNotFound, metricNotFound, metricNotFoundFor } from './status.ts';
+import type { PullSource } from './pull/source.ts';
+import type { CustomEntry } from './pull/catalog.ts';
 import { describedObject, externalMetricValueList, metricValueList, type CustomVersion, type ObjectValue } from './wire.ts';
 
 /**
@@ -16,6 +18,8 @@ export interface ReadDeps {
   store: MetricStore;
   resources: ResourceTable;
   podsMatching: PodsMatching;
+  /** Metrics computed by Prometheus on request; a metric it discovers is served from it, others from the store. */
+  pull?: PullSource;
 }
 
 function selectorParam(query: URLSearchParams, name: string): { sel: LabelSelector; raw: string } {
@@ -55,6 +59,54 @@ function perObject(series: LiveSeries[]): Map<string, LiveSeries[]> {
   return out;
 }
 
+/** The pull rule serving this metric, if any; an unknown metric triggers a (rate-limited) rediscovery first. */
+async function pullCustomEntry(deps: ReadDeps, resource: string, metric: string): Promise<CustomEntry | undefined> {
+  if (!deps.pull) return undefined;
+  const found = deps.pull.customEntry(resource, metric);
+  if (found || deps.store.knows('custom', resource, metric)) return found;
+  return (await deps.pull.rediscoverIfDue()) ? deps.pull.customEntry(resource, metric) : undefined;
+}
+
+interface Picked {
+  name: string;
+  value: number;
+  timestampMs: number;
+  windowSeconds?: number;
+}
+
+/** Which object names a request covers: one name, the pods its labelSelector matches, or every object. */
+async function requestedNames(deps: ReadDeps, t: ObjectTarget, resource: string, labelSel: { sel: LabelSelector; raw: string }): Promise<Iterable<string> | 'all'> {
+  if (t.name !== '*') return [t.name];
+  if (resource === 'pods') return deps.podsMatching(t.namespace, labelSel.sel, labelSel.raw);
+  if (isEverything(labelSel.sel)) return 'all';
+  // Object labels are known for pods only; serving every object would ignore the caller's selector.
+  throw badRequest(`labelSelector is supported for pods only, not for ${resource}`);
+}
+
+async function pickPulled(deps: ReadDeps & { pull: PullSource }, entry: CustomEntry, t: ObjectTarget, names: Iterable<string> | 'all', metricSel: LabelSelector): Promise<Picked[]> {
+  const scope = entry.resource.resource === 'namespaces' ? (t.name === '*' ? '' : t.name) : t.namespace;
+  const values = await deps.pull.customValues(entry, scope, metricSel);
+  const out: Picked[] = [];
+  if (names === 'all') for (const [name, v] of values) out.push({ name, ...v });
+  else for (const name of names) {
+    const v = values.get(name);
+    if (v) out.push({ name, ...v });
+  }
+  return out;
+}
+
+function pickStored(deps: ReadDeps, t: ObjectTarget, resource: string, names: Iterable<string> | 'all', metricSel: LabelSelector): Picked[] {
+  const series = (names === 'all' ? deps.store.live('custom', t.namespace, resource, t.metric) : deps.store.liveFor('custom', t.namespace, resource, t.metric, names))
+    .filter((s) => matchesLabels(metricSel, s.id.labels));
+  return [...perObject(series)].map(([name, ss]) => ({
+    name,
+    value: ss.reduce((sum, s) => sum + s.value, 0),
+    // The oldest contributing sample dates the sum: never claim fresher data than there is.
+    timestampMs: Math.min(...ss.map((s) => s.timestampMs)),
+    windowSeconds: ss[0]?.windowSeconds,
+  }));
+}
+
 export async function readCustom(deps: ReadDeps, version: CustomVersion, t: ObjectTarget, query: URLSearchParams): Promise<Record<string, unknown>> {
   const labelSel = selectorParam(query, 'labelSelector');
   const metricSel = selectorParam(query, 'metricLabelSelector');
@@ -62,42 +114,41 @@ export async function readCustom(deps: ReadDeps, version: CustomVersion, t: Obje
   const d = deps.resources.find(t.resource);
   if (!d) throw metricNotFound(t.resource, t.metric);
   if (d.namespaced !== (t.namespace !== '')) throw metricNotFound(d.resource, t.metric);
-  let series: LiveSeries[];
-  if (t.name !== '*') {
-    series = deps.store.live('custom', t.namespace, d.resource, t.metric, t.name);
-  } else if (d.resource === 'pods') {
-    const names = await deps.podsMatching(t.namespace, labelSel.sel, labelSel.raw);
-    series = deps.store.liveFor('custom', t.namespace, d.resource, t.metric, names);
-  } else if (isEverything(labelSel.sel)) {
-    series = deps.store.live('custom', t.namespace, d.resource, t.metric);
-  } else {
-    // Object labels are known for pods only; serving every object would ignore the caller's selector.
-    throw badRequest(`labelSelector is supported for pods only, not for ${d.resource}`);
-  }
-  series = series.filter((s) => matchesLabels(metricSel.sel, s.id.labels));
-  if (series.length === 0) {
+  const names = await requestedNames(deps, t, d.resource, labelSel);
+  const entry = await pullCustomEntry(deps, d.resource, t.metric);
+  const picked = entry && deps.pull ? await pickPulled({ ...deps, pull: deps.pull }, entry, t, names, metricSel.sel) : pickStored(deps, t, d.resource, names, metricSel.sel);
+  if (picked.length === 0) {
     if (t.name === '*') throw metricNotFound(d.resource, t.metric);
     throw metricNotFoundFor(d.resource, t.metric, t.name, metricSel.raw);
   }
-  const values: ObjectValue[] = [];
-  for (const [name, ss] of [...perObject(series)].sort(([a], [b]) => (a < b ? -1 : 1))) {
-    values.push({
-      object: describedObject(d, t.namespace, name),
-      metric: t.metric,
-      value: ss.reduce((sum, s) => sum + s.value, 0),
-      // The oldest contributing sample dates the sum: never claim fresher data than there is.
-      timestampMs: Math.min(...ss.map((s) => s.timestampMs)),
-      windowSeconds: ss[0]?.windowSeconds,
-      selector: echoed,
-    });
-  }
+  const values: ObjectValue[] = picked.sort((a, b) => (a.name < b.name ? -1 : 1)).map((p) => ({
+    object: describedObject(d, t.namespace, p.name),
+    metric: t.metric,
+    value: p.value,
+    timestampMs: p.timestampMs,
+    windowSeconds: p.windowSeconds,
+    selector: echoed,
+  }));
   return metricValueList(version, values);
 }
 
-export function readExternal(deps: ReadDeps, namespace: string, metric: string, query: URLSearchParams): Record<string, unknown> {
+export async function readExternal(deps: ReadDeps, namespace: string, metric: string, query: URLSearchParams): Promise<Record<string, unknown>> {
   const { sel, raw } = selectorParam(query, 'labelSelector');
-  const series = deps.store.live('external', namespace, '', metric).filter((s) => matchesLabels(sel, s.id.labels));
+  let entry = deps.pull?.externalEntry(metric);
+  if (!entry && deps.pull && !deps.store.knows('external', '', metric) && (await deps.pull.rediscoverIfDue())) entry = deps.pull.externalEntry(metric);
+  const series: LiveSeries[] = entry && deps.pull
+    ? (await deps.pull.externalValues(entry, namespace, sel)).map((s) => ({
+      id: { group: 'external', namespace, resource: '', name: '', metric, labels: withoutName(s.labels) },
+      value: s.value, timestampMs: s.timestampMs, expiresAtMs: s.timestampMs,
+    }))
+    : deps.store.live('external', namespace, '', metric).filter((s) => matchesLabels(sel, s.id.labels));
   if (series.length === 0) throw externalMetricNotFound(metric, namespace, raw);
   series.sort((a, b) => (JSON.stringify(a.id.labels) < JSON.stringify(b.id.labels) ? -1 : 1));
   return externalMetricValueList(series);
+}
+
+/** Prometheus keeps __name__ on unaggregated series; it is not a metric label of the API. */
+function withoutName(labels: Record<string, string>): Record<string, string> {
+  const { __name__: _name, ...rest } = labels;
+  return rest;
 }

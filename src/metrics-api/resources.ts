@@ -45,10 +45,22 @@ export class ResourceTable {
     }
     // A bare plural ("deployments") is accepted where it is unambiguous, as kubectl resolves it.
     for (const [plural, ds] of plurals) if (ds.length === 1 && !this.byName.has(plural)) this.byName.set(plural, ds[0] as DescribedResource);
+    // Singulars ("pod", "deployment.apps") as a RESTMapper resolves them: adapter rules write them so.
+    for (const d of resources) {
+      const singular = d.kind.toLowerCase();
+      const full = d.group === '' ? singular : `${singular}.${d.group}`;
+      if (!this.byName.has(full)) this.byName.set(full, d);
+      if (!this.byName.has(singular) && plurals.get(d.resource.split('.')[0] ?? '')?.length === 1) this.byName.set(singular, d);
+    }
   }
 
   find(resource: string): DescribedResource | undefined {
     return this.byName.get(resource.toLowerCase());
+  }
+
+  /** Every distinct resource. */
+  all(): DescribedResource[] {
+    return [...new Set(this.byName.values())];
   }
 
   names(): string[] {

@@ -12,7 +12,8 @@ import type { PodsMatching } from './pods.ts';
 import { readCustom, readExternal } from './read.ts';
 import { ResourceTable, type DescribedResource } from './resources.ts';
 import { forbidden, internalError, methodNotAllowed, notAcceptable, pathNotFound, tooLarge, unauthorized } from './status.ts';
-import { MetricStore } from './store.ts';
+import { MetricStore, type MetricGroup } from './store.ts';
+import type { PullSource } from './pull/source.ts';
 import { CUSTOM_GROUP } from './wire.ts';
 import { writeCustom, writeExternal } from './write.ts';
 
@@ -50,6 +51,8 @@ export interface MetricsApiServerOptions extends MetricsApiSettings {
   /** Where the verified client certificate comes from (default: the TLS socket). Tests substitute it. */
   peerCertificate?: PeerCertificateSource;
   store?: MetricStore;
+  /** Prometheus-backed metrics (pull rules); started and stopped by the caller. */
+  pull?: PullSource;
   resources?: readonly DescribedResource[];
   advertise?: Advertised;
   logger?: Logger;
@@ -62,6 +65,7 @@ interface Ctx {
   auth: Authenticator;
   authorizeRead: ReadAuthorizer;
   podsMatching: PodsMatching;
+  pull: PullSource | undefined;
   advertise: Advertised;
   settings: z.output<typeof metricsApiSettingsSchema>;
   writeAllowedAnonymously: boolean;
@@ -112,10 +116,10 @@ async function handle(ctx: Ctx, request: HttpRequest): Promise<HttpResult> {
   if (route.kind === 'health') return { code: 200, contentType: 'text/plain; charset=utf-8', body: 'ok' };
   if (route.kind === 'unknown') {
     // Unknown paths need authentication too: an anonymous caller learns nothing about the URL space.
-    if ('error' in ctx.auth.authenticate(request.raw)) throw unauthorized();
+    if ('error' in (await ctx.auth.authenticate(request.raw))) throw unauthorized();
     throw pathNotFound();
   }
-  const authn = ctx.auth.authenticate(request.raw);
+  const authn = await ctx.auth.authenticate(request.raw);
   if ('error' in authn) throw unauthorized();
   const { user, via } = authn;
 
@@ -126,13 +130,14 @@ async function handle(ctx: Ctx, request: HttpRequest): Promise<HttpResult> {
       throw forbidden(user.name, 'get', attrs.resource ? `${attrs.resource}.${attrs.group}` : `${request.url.split('?')[0]}`);
     }
     if (!acceptsPlainJson(request.headers.accept)) throw notAcceptable();
-    const deps = { store: ctx.store, resources: ctx.resources, podsMatching: ctx.podsMatching };
+    const deps = { store: ctx.store, resources: ctx.resources, podsMatching: ctx.podsMatching, pull: ctx.pull };
+    const known = (group: MetricGroup) => [...ctx.store.knownMetrics(group), ...(ctx.pull?.knownMetrics(group) ?? [])];
     switch (route.kind) {
       case 'apis': return json(200, groupListDocument());
       case 'group': return json(200, groupDocument(route.group));
-      case 'resources': return json(200, resourceList(route.group, route.version, ctx.store, ctx.resources, ctx.advertise));
+      case 'resources': return json(200, resourceList(route.group, route.version, known, ctx.resources, ctx.advertise));
       case 'custom': return json(200, await readCustom(deps, route.version, route.target, url.searchParams));
-      case 'external': return json(200, readExternal(deps, route.namespace, route.metric, url.searchParams));
+      case 'external': return json(200, await readExternal(deps, route.namespace, route.metric, url.searchParams));
     }
   }
 
@@ -163,6 +168,7 @@ export function installMetricsApi<S extends HttpServer | HttpsServer>(app: Fasti
     auth: new Authenticator({ requestHeader: opts.requestHeader, writeToken: opts.writeToken, insecureAllowAnonymous: settings.insecureAllowAnonymous, peerCertificate: opts.peerCertificate }),
     authorizeRead: opts.authorizeRead ?? defaultReadAuthorizer,
     podsMatching: opts.podsMatching,
+    pull: opts.pull,
     advertise: opts.advertise ?? {},
     settings,
     writeAllowedAnonymously: settings.insecureAllowAnonymous && !opts.writeToken,
