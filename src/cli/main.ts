@@ -3,6 +3,8 @@ import { parseLang, t, type Lang } from '../i18n/index.ts';
 import { registerSimCommand } from './sim.ts';
 import { registerUpCommand } from './up.ts';
 import { registerLinksCommand } from './links.ts';
+import { registerMetricsApiCommand } from './metrics-api.ts';
+import { registerMetricsCommand } from './metrics.ts';
 import { UsageError } from './errors.ts';
 
 /** Exit codes: 0 ok, 1 runtime failure, 2 bad usage or configuration. */
@@ -39,6 +41,8 @@ export function buildProgram(lang: Lang): Command {
   registerUpCommand(program, lang);
   registerSimCommand(program, lang);
   registerLinksCommand(program, lang);
+  registerMetricsApiCommand(program, lang);
+  registerMetricsCommand(program, lang);
   return program;
 }
 

@@ -1,24 +1,12 @@
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { CoreV1Api, KubeConfig, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
+import { CoreV1Api, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import { t, type Lang } from '../i18n/index.ts';
 import { LOAD_RPS, LOAD_UNTIL } from '../sim/workloads/load.ts';
 import { UsageError } from './errors.ts';
+import { cliKubeConfig } from './cluster-kubeconfig.ts';
 import type { LoadFlags } from './sim-load.ts';
 
-/** The sim's own kubeconfig when present (what `npm start` writes), else kubectl's default loading. */
-function loadKubeConfig(flags: LoadFlags): KubeConfig {
-  const kc = new KubeConfig();
-  const simDefault = resolve('data/sim-kubeconfig.yaml');
-  if (flags.kubeconfig) kc.loadFromFile(flags.kubeconfig);
-  else if (!process.env['KUBECONFIG'] && existsSync(simDefault)) kc.loadFromFile(simDefault);
-  else kc.loadFromDefault();
-  if (flags.context) kc.setCurrentContext(flags.context);
-  return kc;
-}
-
 export async function runLoad(flags: LoadFlags, lang: Lang): Promise<void> {
-  const core = loadKubeConfig(flags).makeApiClient(CoreV1Api);
+  const core = cliKubeConfig(flags).makeApiClient(CoreV1Api);
   const mergePatch = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
   const target = { namespace: flags.namespace, name: flags.service };
   try {

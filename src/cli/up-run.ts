@@ -43,9 +43,12 @@ export async function runUp(flags: UpFlags, lang: Lang): Promise<void> {
     config, kc, cluster, dataDir, port: flags.port ?? config.server.port, logger, webDir: join(projectRoot(), 'web/dist'),
     // The playbooks and functions directories are relative to the configuration file that names them.
     configDir: flags.config ? dirname(resolve(flags.config)) : process.cwd(),
+    embeddedSim: sim !== undefined,
   });
   const url = platform.url;
   process.stdout.write(`${t(lang, 'up.ready', { url, cluster })}\n`);
+  const api = platform.metricsApi;
+  if (api) process.stdout.write(`${t(lang, 'metricsApi.ready', { url: api.url, pull: api.pull ? 'on' : 'off', ca: api.caFile ?? '-' })}\n`);
   await new Promise<void>((done) => {
     const stop = (): void => {
       process.stdout.write(`${t(lang, 'up.stopping')}\n`);

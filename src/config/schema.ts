@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { alertingConfigSchema, defaultAlertingConfig } from './alerting.ts';
 import { remediationConfigSchema } from './remediation.ts';
+import { metricsApiConfigSchema } from './metrics-api.ts';
 import { clusterConfigSchema, databaseConfigSchema, monitorConfigSchema, serverConfigSchema } from './platform.ts';
 
 /** kubeloop.yaml: every section strict, so a typo is an error rather than a silently ignored key. */
@@ -35,6 +36,7 @@ export const configSchema = z
     monitor: monitorConfigSchema.default(monitorConfigSchema.parse({})),
     alerting: alertingConfigSchema.default(defaultAlertingConfig()),
     remediation: remediationConfigSchema.default(remediationConfigSchema.parse({})),
+    metricsApi: metricsApiConfigSchema.default(metricsApiConfigSchema.parse({})),
   })
   .strict();
 

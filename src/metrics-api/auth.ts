@@ -2,22 +2,27 @@ import { createHash, timingSafeEqual, X509Certificate } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import { z } from 'zod';
+import type { DelegatedAuth } from './delegated.ts';
 
 /**
  * Authentication as an aggregated API server does it (k8s.io/apiserver requestheader + token):
  * a request proxied by kube-aggregator carries a client certificate issued by the requestheader
  * CA with an allowed CN, and the caller's identity in X-Remote-User / X-Remote-Group. Those headers
  * are trusted only with such a certificate: from anyone else they are ignored. Direct callers
- * (the push job) present the write bearer token. Anything else is anonymous, which is refused
- * unless insecureAllowAnonymous is set.
+ * (the push job) present the write bearer token; with delegated authentication, any other bearer
+ * token is checked by a TokenReview against the cluster (via 'token-review'). Anything else is
+ * anonymous, which is refused unless insecureAllowAnonymous is set.
  */
 
 export interface UserInfo {
   name: string;
   groups: string[];
+  /** From a TokenReview; passed on in SubjectAccessReviews. */
+  uid?: string;
+  extra?: Record<string, string[]>;
 }
 
-export type AuthVia = 'front-proxy' | 'token' | 'anonymous';
+export type AuthVia = 'front-proxy' | 'token' | 'token-review' | 'anonymous';
 
 export interface Authenticated {
   user: UserInfo;
@@ -113,6 +118,8 @@ export interface AuthenticatorOptions {
   requestHeader?: RequestHeaderConfig;
   /** Bearer token that authenticates direct callers (the write path). */
   writeToken?: string;
+  /** TokenReview for any other bearer token; without it such tokens get 401. */
+  delegated?: Pick<DelegatedAuth, 'reviewToken'>;
   insecureAllowAnonymous?: boolean;
   peerCertificate?: PeerCertificateSource;
   now?: () => number;
@@ -139,13 +146,17 @@ export class Authenticator {
     this.now = opts.now ?? Date.now;
   }
 
-  authenticate(req: IncomingMessage): AuthResult {
+  async authenticate(req: IncomingMessage): Promise<AuthResult> {
     const authz = req.headers.authorization;
     if (authz !== undefined) {
       // Presented credentials that do not verify are a 401 even when anonymous access is on.
       const m = /^Bearer\s+(\S+)\s*$/i.exec(authz);
-      if (m && this.token && timingSafeEqual(digest(m[1] as string), this.token)) return { user: WRITER_USER, via: 'token' };
-      return { error: 'unauthenticated' };
+      if (!m) return { error: 'unauthenticated' };
+      const token = m[1] as string;
+      if (this.token && timingSafeEqual(digest(token), this.token)) return { user: WRITER_USER, via: 'token' };
+      // reviewToken never throws: a cluster that cannot answer leaves the caller unauthenticated.
+      const user = this.opts.delegated ? await this.opts.delegated.reviewToken(token) : undefined;
+      return user ? { user, via: 'token-review' } : { error: 'unauthenticated' };
     }
     const fromProxy = this.frontProxyUser(req);
     if (fromProxy) return { user: fromProxy, via: 'front-proxy' };
@@ -187,9 +198,22 @@ export interface ReadAttributes {
   /** e.g. "pods/http_requests_qps", "" for discovery. */
   resource: string;
   namespace: string;
+  /** The object read ("*" for pods/*), as RequestInfo names it; SubjectAccessReviews carry it when set. */
+  name?: string;
+  /** The request path; for discovery it is the non-resource path asked about (default /apis[/group[/version]]). */
+  path?: string;
 }
 
 /** Who may read: by default every authenticated caller (the aggregator already authorized the user). */
 export type ReadAuthorizer = (user: UserInfo, via: AuthVia, attrs: ReadAttributes) => boolean | Promise<boolean>;
 
 export const defaultReadAuthorizer: ReadAuthorizer = () => true;
+
+/**
+ * Reads by callers that came in with a cluster token are authorized by a SubjectAccessReview;
+ * everyone else as by defaultReadAuthorizer (the aggregator authorized proxied users already,
+ * the write token and anonymous access are this server's own configuration).
+ */
+export function delegatedReadAuthorizer(delegated: Pick<DelegatedAuth, 'authorize'>): ReadAuthorizer {
+  return (user, via, attrs) => (via === 'token-review' ? delegated.authorize(user, attrs) : defaultReadAuthorizer(user, via, attrs));
+}

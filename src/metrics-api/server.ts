@@ -4,7 +4,8 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { isApiError, type ApiError } from '../sim/api/errors.ts';
-import { Authenticator, defaultReadAuthorizer, type PeerCertificateSource, type ReadAuthorizer, type RequestHeaderConfig } from './auth.ts';
+import { Authenticator, defaultReadAuthorizer, delegatedReadAuthorizer, type PeerCertificateSource, type ReadAttributes, type ReadAuthorizer, type RequestHeaderConfig } from './auth.ts';
+import type { DelegatedAuth } from './delegated.ts';
 import { groupDocument, groupListDocument, resourceList, type Advertised } from './discovery.ts';
 import { acceptsPlainJson } from './negotiate.ts';
 import { parseRoute, type Route } from './paths.ts';
@@ -48,6 +49,8 @@ export interface MetricsApiServerOptions extends MetricsApiSettings {
   /** Bearer token the push path requires. Without one, pushes are refused unless insecureAllowAnonymous. */
   writeToken?: string;
   authorizeRead?: ReadAuthorizer;
+  /** TokenReview + SubjectAccessReview for callers with a cluster bearer token (not the write token). */
+  delegated?: DelegatedAuth;
   /** Where the verified client certificate comes from (default: the TLS socket). Tests substitute it. */
   peerCertificate?: PeerCertificateSource;
   store?: MetricStore;
@@ -100,13 +103,19 @@ function json(code: number, body: unknown): HttpResult {
 
 const isRead = (r: Route): boolean => r.kind === 'apis' || r.kind === 'group' || r.kind === 'resources' || r.kind === 'custom' || r.kind === 'external';
 
-function readAttributes(r: Route): { group: string; version: string; resource: string; namespace: string } {
+/** The request as kube-apiserver's RequestInfo names it, for SubjectAccessReviews of direct callers. */
+function readAttributes(r: Route, path: string): Omit<ReadAttributes, 'verb'> {
   switch (r.kind) {
-    case 'custom': return { group: CUSTOM_GROUP, version: r.version, resource: `${r.target.resource}/${r.target.metric}`, namespace: r.target.namespace };
-    case 'external': return { group: 'external.metrics.k8s.io', version: 'v1beta1', resource: r.metric, namespace: r.namespace };
-    case 'resources': return { group: r.group, version: r.version, resource: '', namespace: '' };
-    case 'group': return { group: r.group, version: '', resource: '', namespace: '' };
-    default: return { group: '', version: '', resource: '', namespace: '' };
+    case 'custom': {
+      const t = r.target;
+      // namespaces/<ns>/metrics/<metric>: RequestInfo reads resource "metrics", named by the metric, in that namespace.
+      if (t.resource === 'namespaces' && t.namespace === '') return { group: CUSTOM_GROUP, version: r.version, resource: 'metrics', namespace: t.name, name: t.metric, path };
+      return { group: CUSTOM_GROUP, version: r.version, resource: `${t.resource}/${t.metric}`, namespace: t.namespace, name: t.name, path };
+    }
+    case 'external': return { group: 'external.metrics.k8s.io', version: 'v1beta1', resource: r.metric, namespace: r.namespace, path };
+    case 'resources': return { group: r.group, version: r.version, resource: '', namespace: '', path };
+    case 'group': return { group: r.group, version: '', resource: '', namespace: '', path };
+    default: return { group: '', version: '', resource: '', namespace: '', path };
   }
 }
 
@@ -125,7 +134,7 @@ async function handle(ctx: Ctx, request: HttpRequest): Promise<HttpResult> {
 
   if (isRead(route)) {
     if (request.method !== 'GET' && request.method !== 'HEAD') throw methodNotAllowed();
-    const attrs = readAttributes(route);
+    const attrs = readAttributes(route, url.pathname);
     if (!(await ctx.authorizeRead(user, via, { verb: 'get', ...attrs }))) {
       throw forbidden(user.name, 'get', attrs.resource ? `${attrs.resource}.${attrs.group}` : `${request.url.split('?')[0]}`);
     }
@@ -165,8 +174,8 @@ export function installMetricsApi<S extends HttpServer | HttpsServer>(app: Fasti
   const ctx: Ctx = {
     store,
     resources: new ResourceTable(opts.resources),
-    auth: new Authenticator({ requestHeader: opts.requestHeader, writeToken: opts.writeToken, insecureAllowAnonymous: settings.insecureAllowAnonymous, peerCertificate: opts.peerCertificate }),
-    authorizeRead: opts.authorizeRead ?? defaultReadAuthorizer,
+    auth: new Authenticator({ requestHeader: opts.requestHeader, writeToken: opts.writeToken, insecureAllowAnonymous: settings.insecureAllowAnonymous, peerCertificate: opts.peerCertificate, delegated: opts.delegated }),
+    authorizeRead: opts.authorizeRead ?? (opts.delegated ? delegatedReadAuthorizer(opts.delegated) : defaultReadAuthorizer),
     podsMatching: opts.podsMatching,
     pull: opts.pull,
     advertise: opts.advertise ?? {},

@@ -8,6 +8,7 @@ import { matchesLabels } from '../sim/api/selectors.ts';
 import type { ResourceDef } from '../sim/api/registry.ts';
 import { requestHeaderConfigFromConfigMap } from './auth.ts';
 import { startMetricsApiServer, type RunningMetricsApiServer } from './https.ts';
+import { registerMetricsApi } from './register.ts';
 
 /**
  * The server behind the sim's kube-aggregator, as in a cluster: registered by APIServices with a
@@ -69,19 +70,8 @@ beforeAll(async () => {
       .filter((p) => !p.metadata.deletionTimestamp && matchesLabels(selector, p.metadata.labels ?? {})).map((p) => p.metadata.name ?? ''),
   });
 
-  await core.createNamespacedService({ namespace: 'kube-system', body: { metadata: { name: 'kubeloop-metrics-api' }, spec: { ports: [{ port: 443, targetPort: 6443 }] } } });
-  await core.createNamespacedEndpoints({ namespace: 'kube-system', body: { metadata: { name: 'kubeloop-metrics-api' }, subsets: [{ addresses: [{ ip: '127.0.0.1' }], ports: [{ port: server.port }] }] } });
+  await registerMetricsApi(t.kc, { namespace: 'kube-system', service: 'kubeloop-metrics-api', ip: '127.0.0.1', port: server.port, caCert: server.caCert ?? '' });
   const custom = t.kc.makeApiClient(CustomObjectsApi);
-  const caBundle = Buffer.from(server.caCert ?? '').toString('base64');
-  for (const [group, version, priority] of [['custom.metrics.k8s.io', 'v1beta2', 200], ['custom.metrics.k8s.io', 'v1beta1', 100], ['external.metrics.k8s.io', 'v1beta1', 100]] as const) {
-    await custom.createClusterCustomObject({
-      group: 'apiregistration.k8s.io', version: 'v1', plural: 'apiservices',
-      body: {
-        apiVersion: 'apiregistration.k8s.io/v1', kind: 'APIService', metadata: { name: `${version}.${group}` },
-        spec: { group, version, groupPriorityMinimum: 100, versionPriority: priority, service: { namespace: 'kube-system', name: 'kubeloop-metrics-api', port: 443 }, caBundle },
-      },
-    });
-  }
   await apps.createNamespacedDeployment({
     namespace: 'm',
     body: {

@@ -11,6 +11,7 @@ import { builtInHandlers } from '../remediation/actions/index.ts';
 import { loadPlaybooks } from '../remediation/playbooks/load.ts';
 import { Remediation } from '../remediation/remediation.ts';
 import { remediationRoutes } from '../remediation/routes.ts';
+import type { RunningMetricsApi } from '../metrics-api/run.ts';
 
 export interface PlatformOptions {
   config: KubeloopConfig;
@@ -23,6 +24,8 @@ export interface PlatformOptions {
   logger?: Logger;
   /** Where relative paths of the configuration (playbooks and functions directories) start; default the working directory. */
   configDir?: string;
+  /** The cluster is the built-in sim: the metrics API server starts and registers itself unless configured otherwise. */
+  embeddedSim?: boolean;
 }
 
 export interface Platform {
@@ -31,6 +34,8 @@ export interface Platform {
   monitor: Monitor;
   notifier: Notifier;
   remediation: Remediation;
+  /** The custom/external metrics API server, when enabled. */
+  metricsApi: RunningMetricsApi | undefined;
   app: FastifyInstance;
   stop(): Promise<void>;
 }
@@ -93,10 +98,12 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
   await n.start();
   await rem.start();
   await m.start();
+  const metricsApi = await startMetricsApiIfEnabled(opts);
   ready = true;
   return {
-    url, store, monitor: m, notifier: n, remediation: rem, app,
+    url, store, monitor: m, notifier: n, remediation: rem, metricsApi, app,
     async stop() {
+      await metricsApi?.stop();
       m.stop();
       await m.settle();
       await rem.stop();
@@ -105,4 +112,15 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
       await store.close();
     },
   };
+}
+
+async function startMetricsApiIfEnabled(opts: PlatformOptions): Promise<RunningMetricsApi | undefined> {
+  const cfg = opts.config.metricsApi;
+  if (!(cfg.enabled ?? opts.embeddedSim === true)) return undefined;
+  const { startMetricsApi } = await import('../metrics-api/run.ts');
+  return startMetricsApi({
+    config: { ...cfg, register: cfg.register ?? opts.embeddedSim === true },
+    kc: opts.kc, logger: opts.logger, configDir: opts.configDir, dataDir: opts.dataDir,
+    fallbackPrometheusUrl: opts.config.remediation.prometheusUrl,
+  });
 }

@@ -6,7 +6,7 @@ import { ObjectStore } from './api/store/object-store.ts';
 import { ResourceService } from './api/service/resource-service.ts';
 import { LogStore } from './api/logs/log-store.ts';
 import { buildSimApiServer } from './api/http/server.ts';
-import type { SimTokens } from './api/http/auth.ts';
+import { checkStaticUsers, type SimTokens } from './api/http/auth.ts';
 import { defaultContainerEnv, type ContainerEnv } from './container/index.ts';
 import { NamespaceController } from './controllers/namespace-controller.ts';
 import { NamespaceDefaultsController } from './controllers/namespace-defaults-controller.ts';
@@ -97,7 +97,8 @@ export async function startSimCluster(opts: SimClusterOptions = {}): Promise<Sim
   const store = new ObjectStore({ watchWindow: opts.watchWindow });
   const service = new ResourceService(store, registry);
   const logs = new LogStore();
-  const tokens: SimTokens = { admin: opts.tokens?.admin ?? token(), readOnly: opts.tokens?.readOnly ?? token() };
+  const tokens: SimTokens = { admin: opts.tokens?.admin ?? token(), readOnly: opts.tokens?.readOnly ?? token(), users: opts.tokens?.users ?? [] };
+  checkStaticUsers(tokens.users ?? []);
   const envs = new Map<string, ContainerEnv>();
   const containerEnv = (pod: KubeObject, container: string): ContainerEnv => {
     const key = `${pod.metadata.uid ?? ''}/${container}`;

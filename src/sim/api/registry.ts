@@ -206,6 +206,14 @@ export const RESOURCES: readonly ResourceDef[] = [
   // apiregistration.k8s.io/v1
   def({ group: 'apiregistration.k8s.io', version: 'v1', resource: 'apiservices', kind: 'APIService', namespaced: false,
     categories: ['api-extensions'], subresources: ['status'] }),
+  // rbac.authorization.k8s.io/v1: stored; the sim's authorizer evaluates them (service/authorizer.ts)
+  def({ group: 'rbac.authorization.k8s.io', version: 'v1', resource: 'clusterrolebindings', kind: 'ClusterRoleBinding', namespaced: false }),
+  def({ group: 'rbac.authorization.k8s.io', version: 'v1', resource: 'clusterroles', kind: 'ClusterRole', namespaced: false }),
+  def({ group: 'rbac.authorization.k8s.io', version: 'v1', resource: 'rolebindings', kind: 'RoleBinding' }),
+  def({ group: 'rbac.authorization.k8s.io', version: 'v1', resource: 'roles', kind: 'Role' }),
+  // Create-only reviews, answered and never stored (service/reviews.ts); discovery as 1.20 lists them
+  def({ group: 'authentication.k8s.io', version: 'v1', resource: 'tokenreviews', kind: 'TokenReview', singular: '', namespaced: false, verbs: ['create'], computed: true }),
+  def({ group: 'authorization.k8s.io', version: 'v1', resource: 'subjectaccessreviews', kind: 'SubjectAccessReview', singular: '', namespaced: false, verbs: ['create'], computed: true }),
 ];
 
 /** Lookup by group/version/resource; built once at start. */

@@ -1,8 +1,9 @@
 import type { ResourceDef } from '../registry.ts';
 
-/** Who is calling; the sim knows two: an admin and a read-only viewer. */
+/** Who is calling: the sim's admin, its read-only viewer, or a configured static token user. */
 export interface UserInfo {
   name: string;
+  uid?: string;
   groups: string[];
   readOnly: boolean;
 }

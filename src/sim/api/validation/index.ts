@@ -48,6 +48,8 @@ function strategyCreate(def: ResourceDef, o: KubeObject): FieldError[] {
     case 'PodDisruptionBudget': return [];
     case 'Lease': return meta(o, nameIsDNSSubdomain, true, false);
     case 'APIService': return meta(o, apiServiceName(o), false, false);
+    // ValidateRBACName is a path-segment rule: "system:auth-delegator" is a valid role name.
+    case 'ClusterRole': case 'ClusterRoleBinding': case 'Role': case 'RoleBinding': return meta(o, validatePathSegmentName, def.namespaced, false);
     default: return meta(o, nameIsDNSSubdomain, def.namespaced);
   }
 }

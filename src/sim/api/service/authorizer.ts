@@ -1,0 +1,180 @@
+import type { KubeObject, ResourceDef, ResourceRegistry } from '../registry.ts';
+import type { ObjectStore } from '../store/object-store.ts';
+
+/**
+ * The sim's authorizer: what kube-apiserver's `--authorization-mode=RBAC` chain decides, for the
+ * sim's own requests and for SubjectAccessReviews alike (one decision function, so a review never
+ * says something the sim would not do). In order:
+ *
+ * 1. members of `system:masters` may do anything (the privileged-group authorizer: no reason);
+ * 2. the sim's read-only token user `viewer` may get/list/watch every resource and GET every
+ *    path: a built-in policy of the sim, not an RBAC object (kube-apiserver has no such user);
+ * 3. the bootstrap bindings `system:discovery` and `system:public-info-viewer` (discovery,
+ *    /version and health paths for authenticated callers) apply without being stored: every
+ *    cluster has them, and storing them would add objects to every sim;
+ * 4. RBAC over the ClusterRoles, ClusterRoleBindings, Roles and RoleBindings stored in the sim,
+ *    with kube-apiserver's matching rules and reasons (`RBAC: allowed by ...`, missing roles
+ *    reported as `RBAC: clusterrole.rbac.authorization.k8s.io "x" not found`).
+ *
+ * Not modelled: ClusterRole aggregationRule (rules are used as stored), impersonation, and
+ * `denied` (RBAC never denies, it only has no opinion).
+ */
+
+export type AccessAttributes =
+  | { kind: 'resource'; verb: string; group: string; version?: string; resource: string; subresource?: string; namespace?: string; name?: string }
+  | { kind: 'nonResource'; verb: string; path: string };
+
+export interface AccessSubject {
+  user: string;
+  groups: readonly string[];
+}
+
+export interface Decision {
+  allowed: boolean;
+  reason: string;
+}
+
+/** The user name of the sim's read-only token (http/auth.ts). */
+export const SIM_VIEWER = 'viewer';
+export const RBAC_GROUP = 'rbac.authorization.k8s.io';
+
+const READ_VERBS = new Set(['get', 'list', 'watch']);
+const DISCOVERY_URLS = ['/api', '/api/*', '/apis', '/apis/*', '/openapi', '/openapi/*', '/version', '/version/'];
+const PUBLIC_INFO_URLS = ['/healthz', '/livez', '/readyz', '/version', '/version/'];
+
+interface Rule {
+  verbs: string[];
+  apiGroups: string[];
+  resources: string[];
+  resourceNames: string[];
+  nonResourceURLs: string[];
+}
+
+interface Subject {
+  kind: string;
+  name: string;
+  namespace: string;
+}
+
+function strings(v: unknown): string[] {
+  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+}
+
+function record(v: unknown): Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+}
+
+function text(v: unknown): string {
+  return typeof v === 'string' ? v : '';
+}
+
+/** Stored objects are validated for metadata only, so every field is read defensively. */
+function rulesOf(role: KubeObject): Rule[] {
+  const rules = Array.isArray(role['rules']) ? role['rules'] : [];
+  return rules.map((r) => {
+    const o = record(r);
+    return { verbs: strings(o['verbs']), apiGroups: strings(o['apiGroups']), resources: strings(o['resources']), resourceNames: strings(o['resourceNames']), nonResourceURLs: strings(o['nonResourceURLs']) };
+  });
+}
+
+function subjectsOf(binding: KubeObject): Subject[] {
+  const subjects = Array.isArray(binding['subjects']) ? binding['subjects'] : [];
+  return subjects.map((s) => {
+    const o = record(s);
+    return { kind: text(o['kind']), name: text(o['name']), namespace: text(o['namespace']) };
+  });
+}
+
+/** rbac.appliesToUser; a ServiceAccount subject without a namespace means the binding's. */
+function appliesTo(who: AccessSubject, s: Subject, bindingNamespace: string): boolean {
+  switch (s.kind) {
+    case 'User': return who.user === s.name;
+    case 'Group': return who.groups.includes(s.name);
+    case 'ServiceAccount': {
+      const ns = s.namespace || bindingNamespace;
+      return ns !== '' && who.user === `system:serviceaccount:${ns}:${s.name}`;
+    }
+    default: return false;
+  }
+}
+
+/** describeSubject in kube-apiserver's RBAC reasons. */
+function describeSubject(s: Subject, bindingNamespace: string): string {
+  if (s.kind === 'ServiceAccount') return `${s.kind} ${JSON.stringify(`${s.name}/${s.namespace || bindingNamespace}`)}`;
+  return `${s.kind} ${JSON.stringify(s.name)}`;
+}
+
+const has = (list: string[], v: string): boolean => list.includes('*') || list.includes(v);
+
+/** rbac.RuleAllows: verbs, groups, resource (also "*" + "/sub" forms), names, or non-resource URLs ("prefix*"). */
+export function ruleAllows(a: AccessAttributes, r: Rule): boolean {
+  if (!has(r.verbs, a.verb)) return false;
+  if (a.kind === 'nonResource') {
+    return r.nonResourceURLs.some((u) => u === '*' || u === a.path || (u.endsWith('*') && a.path.startsWith(u.replace(/\*+$/, ''))));
+  }
+  const combined = a.subresource ? `${a.resource}/${a.subresource}` : a.resource;
+  const resourceOk = r.resources.some((res) => res === '*' || res === combined || (a.subresource !== undefined && a.subresource !== '' && res === `*/${a.subresource}`));
+  return has(r.apiGroups, a.group) && resourceOk && (r.resourceNames.length === 0 || r.resourceNames.includes(a.name ?? ''));
+}
+
+function builtIn(who: AccessSubject, a: AccessAttributes): Decision | undefined {
+  if (who.groups.includes('system:masters')) return { allowed: true, reason: '' };
+  if (who.user === SIM_VIEWER && READ_VERBS.has(a.verb) && (a.kind === 'resource' || a.verb === 'get')) {
+    return { allowed: true, reason: `kubeloop-sim: allowed by the built-in read-only policy of user "${SIM_VIEWER}"` };
+  }
+  if (a.kind !== 'nonResource' || a.verb !== 'get') return undefined;
+  const bootstrap: [string, string[], string[]][] = [
+    ['system:discovery', DISCOVERY_URLS, ['system:authenticated']],
+    ['system:public-info-viewer', PUBLIC_INFO_URLS, ['system:authenticated', 'system:unauthenticated']],
+  ];
+  for (const [name, urls, groups] of bootstrap) {
+    const group = groups.find((g) => who.groups.includes(g));
+    if (group && ruleAllows(a, { verbs: ['get'], apiGroups: [], resources: [], resourceNames: [], nonResourceURLs: urls })) {
+      return { allowed: true, reason: `RBAC: allowed by ClusterRoleBinding "${name}" of ClusterRole "${name}" to Group "${group}"` };
+    }
+  }
+  return undefined;
+}
+
+function rbacDef(registry: ResourceRegistry, resource: string): ResourceDef | undefined {
+  return registry.find(RBAC_GROUP, 'v1', resource);
+}
+
+/** One decision for `who` doing `a`, from the built-in policy and the stored RBAC objects. */
+export function authorizeAccess(store: ObjectStore, registry: ResourceRegistry, who: AccessSubject, a: AccessAttributes): Decision {
+  const fixed = builtIn(who, a);
+  if (fixed) return fixed;
+  const errors: string[] = [];
+  const clusterRoles = rbacDef(registry, 'clusterroles');
+  const roles = rbacDef(registry, 'roles');
+  const roleRules = (ref: Record<string, unknown>, bindingNamespace: string): Rule[] | undefined => {
+    const kind = text(ref['kind']);
+    const name = text(ref['name']);
+    const def = kind === 'ClusterRole' ? clusterRoles : kind === 'Role' && bindingNamespace !== '' ? roles : undefined;
+    const role = def ? store.get(def, kind === 'Role' ? bindingNamespace : undefined, name)?.obj : undefined;
+    if (!role) {
+      errors.push(`${kind.toLowerCase()}.${RBAC_GROUP} ${JSON.stringify(name)} not found`);
+      return undefined;
+    }
+    return rulesOf(role);
+  };
+  // ClusterRoleBindings first, then the RoleBindings of the request's namespace (VisitRulesFor's order).
+  const scopes: [ResourceDef | undefined, string | undefined, string][] = [[rbacDef(registry, 'clusterrolebindings'), undefined, 'ClusterRoleBinding']];
+  if (a.kind === 'resource' && a.namespace) scopes.push([rbacDef(registry, 'rolebindings'), a.namespace, 'RoleBinding']);
+  for (const [def, namespace, bindingKind] of scopes) {
+    if (!def) continue;
+    for (const { obj: binding } of store.listCurrent(def, namespace)) {
+      const bindingNamespace = namespace ?? '';
+      const subject = subjectsOf(binding).find((s) => appliesTo(who, s, bindingNamespace));
+      if (!subject) continue;
+      const ref = record(binding['roleRef']);
+      const rules = roleRules(ref, bindingNamespace);
+      if (!rules?.some((r) => ruleAllows(a, r))) continue;
+      const bindingName = namespace ? `${binding.metadata.name ?? ''}/${namespace}` : binding.metadata.name ?? '';
+      return { allowed: true, reason: `RBAC: allowed by ${bindingKind} ${JSON.stringify(bindingName)} of ${text(ref['kind'])} ${JSON.stringify(text(ref['name']))} to ${describeSubject(subject, bindingNamespace)}` };
+    }
+  }
+  // utilerrors.NewAggregate: one error prints alone, several as [a, b].
+  const aggregate = errors.length === 1 ? errors[0] : `[${errors.join(', ')}]`;
+  return { allowed: false, reason: errors.length > 0 ? `RBAC: ${aggregate}` : '' };
+}
