@@ -112,7 +112,7 @@ describe('renderMetricsApiManifests', () => {
     expect(d.spec.replicas).toBe(1);
     expect(pod.serviceAccountName).toBe('kubeloop-metrics-api');
     expect(c?.image).toBe('kubeloop/kubeloop:latest');
-    expect(c?.command).toEqual(['kubeloop', 'metrics-api', '--secure-port', '6443', '--cert-dir', '/var/run/kubeloop/serving-cert',
+    expect(c?.command).toEqual(['kubeloop', 'metrics-api', '--secure-port', '6443', '--bind-address', '0.0.0.0', '--cert-dir', '/var/run/kubeloop/serving-cert',
       '--prometheus-url', 'http://prometheus.monitoring.svc:9090', '--rules', '/etc/kubeloop/metrics-rules.yaml']);
     expect(c?.securityContext).toMatchObject({ readOnlyRootFilesystem: true, runAsNonRoot: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } });
     expect(pod.securityContext.runAsNonRoot).toBe(true);
