@@ -14,9 +14,14 @@ const answers: Record<string, { status: number; body: string }> = {
 let server: Server;
 let url: string;
 beforeAll(async () => {
+  // Queries are POSTed as forms (no URL length limit for long PromQL).
   server = createServer((req, res) => {
-    const a = answers[new URL(req.url ?? '/', 'http://x').searchParams.get('query') ?? ''] ?? { status: 404, body: '' };
-    res.writeHead(a.status).end(a.body);
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString()));
+    req.on('end', () => {
+      const a = answers[new URLSearchParams(body).get('query') ?? ''] ?? { status: 404, body: '' };
+      res.writeHead(a.status).end(a.body);
+    });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/prom`;
@@ -39,10 +44,10 @@ describe('promQuery', () => {
 
   it('fails clearly on what it cannot use', async () => {
     await expect(promQuery(undefined, 'up')).rejects.toThrow('ctx.query: no Prometheus is configured (set remediation.prometheusUrl)');
-    await expect(promQuery(url, 'range')).rejects.toThrow(/returned a matrix; ctx\.query handles instant vectors and scalars/);
-    await expect(promQuery(url, 'odd')).rejects.toThrow(/unexpected answer from Prometheus \(HTTP 200\): .*data\.result\[0\]\.value/);
-    await expect(promQuery(url, 'down')).rejects.toThrow('ctx.query: Prometheus answered HTTP 503 with invalid JSON: service unavailable');
+    await expect(promQuery(url, 'range')).rejects.toThrow(/^ctx\.query: query range: returned a matrix; metrics queries must return an instant vector/);
+    await expect(promQuery(url, 'odd')).rejects.toThrow(/unexpected answer from Prometheus \(HTTP 200\): data\.result\.0\.value\.0/);
+    await expect(promQuery(url, 'down')).rejects.toThrow('ctx.query: query down: Prometheus answered HTTP 503 with a body that is not JSON: "service unavailable"');
     const closed = await closedPortUrl();
-    await expect(promQuery(closed, 'up')).rejects.toThrow(`ctx.query: cannot reach Prometheus at ${closed}: ECONNREFUSED`);
+    await expect(promQuery(closed, 'up')).rejects.toThrow(`ctx.query: query up: cannot reach Prometheus at ${closed}: ECONNREFUSED`);
   });
 });

@@ -38,7 +38,7 @@ function run(file: string, over: Partial<RunFunctionOptions> = {}): Promise<Func
   });
 }
 
-/** A local stand-in for Prometheus's /api/v1/query, answering with `answer(query)`. */
+/** A local stand-in for Prometheus's /api/v1/query (queries are POSTed as forms), answering with `answer(query)`. */
 async function fakePrometheus(answer: (query: string, res: ServerResponse) => void): Promise<{ url: string; server: Server; seen: URLSearchParams[] }> {
   const seen: URLSearchParams[] = [];
   const server = createServer((req, res) => {
@@ -47,8 +47,13 @@ async function fakePrometheus(answer: (query: string, res: ServerResponse) => vo
       res.writeHead(404).end();
       return;
     }
-    seen.push(url.searchParams);
-    answer(url.searchParams.get('query') ?? '', res);
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString()));
+    req.on('end', () => {
+      const form = new URLSearchParams(body);
+      seen.push(form);
+      answer(form.get('query') ?? '', res);
+    });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server, seen };
@@ -145,7 +150,7 @@ describe('runFunction', () => {
       expect(prom.seen[0]?.get('time')).toBe('1700000000');
       const bad = await run('query.ts', { params: { promql: 'sum(' }, prometheusUrl: prom.url });
       expect(bad).toMatchObject({ ok: false });
-      expect(bad.error).toMatch(/^Error: ctx\.query: Prometheus refused the query \(bad_data\): parse error: unexpected end of input/);
+      expect(bad.error).toMatch(/^Error: ctx\.query: query sum\(: Prometheus refused it \(bad_data\): parse error: unexpected end of input/);
     } finally {
       prom.server.close();
     }
@@ -156,7 +161,7 @@ describe('runFunction', () => {
     try {
       const r = await run('query.ts', { params: { promql: 'up' }, prometheusUrl: prom.url });
       expect(r.ok).toBe(false);
-      expect(r.error).toMatch(/^Error: ctx\.query: Prometheus answered HTTP 200 with invalid JSON/);
+      expect(r.error).toMatch(/^Error: ctx\.query: query up: Prometheus answered HTTP 200 with a body that is not JSON/);
     } finally {
       prom.server.close();
     }
