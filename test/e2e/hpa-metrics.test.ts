@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AppsV1Api, AutoscalingV2Api, CoreV1Api, KubeConfig, type V2HorizontalPodAutoscaler } from '@kubernetes/client-node';
 import { startTestSim, type TestSim } from '../support/sim.ts';
-import { startPrometheus, type RunningPrometheus } from '../support/prometheus.ts';
+import { simPodsScrapeJob, startPrometheus, type RunningPrometheus } from '../support/prometheus.ts';
 import { eventually } from '../support/eventually.ts';
 import { addNode } from '../../src/sim/scenarios/index.ts';
 import { configSchema } from '../../src/config/schema.ts';
@@ -41,13 +41,7 @@ beforeAll(async () => {
   const host = new URL(t.sim.url).host;
   prom = await startPrometheus((d) => `
 global: { scrape_interval: 1s, evaluation_interval: 1s }
-scrape_configs:
-  - job_name: sim-pods
-    tls_config: { ca_file: ${d}/ca.crt }
-    http_sd_configs:
-      - url: https://${host}/sd/pods
-        refresh_interval: 1s
-        tls_config: { ca_file: ${d}/ca.crt }
+scrape_configs:${simPodsScrapeJob(host, d)}
 `, { 'ca.crt': t.sim.caCert ?? '' });
 }, 90_000);
 

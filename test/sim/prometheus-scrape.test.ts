@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppsV1Api, CoreV1Api } from '@kubernetes/client-node';
 import { startTestSim, type TestSim } from '../support/sim.ts';
 import { eventually } from '../support/eventually.ts';
-import { startPrometheus, type RunningPrometheus } from '../support/prometheus.ts';
+import { simPodsScrapeJob, startPrometheus, type RunningPrometheus } from '../support/prometheus.ts';
 import { addNode } from '../../src/sim/scenarios/index.ts';
 import { main } from '../../src/cli/main.ts';
 import { mkdtemp, writeFile } from 'node:fs/promises';
@@ -40,13 +40,7 @@ beforeAll(async () => {
 global:
   scrape_interval: 1s
   evaluation_interval: 1s
-scrape_configs:
-  - job_name: sim-pods
-    tls_config: { ca_file: ${dir}/ca.crt }
-    http_sd_configs:
-      - url: https://${host}/sd/pods
-        refresh_interval: 1s
-        tls_config: { ca_file: ${dir}/ca.crt }
+scrape_configs:${simPodsScrapeJob(host, dir)}
   - job_name: kube-state-metrics
     scheme: https
     metrics_path: /metrics/kube-state

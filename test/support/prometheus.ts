@@ -79,3 +79,17 @@ export async function startPrometheus(config: (dir: string) => string, files: Re
     },
   };
 }
+
+/**
+ * The scrape job for the sim's pods: http_sd from the sim (every Running pod, labelled namespace
+ * and pod), each pod's app metrics served by the sim over TLS with the CA written as ca.crt.
+ */
+export function simPodsScrapeJob(simHost: string, dir: string): string {
+  return `
+  - job_name: sim-pods
+    tls_config: { ca_file: ${dir}/ca.crt }
+    http_sd_configs:
+      - url: https://${simHost}/sd/pods
+        refresh_interval: 1s
+        tls_config: { ca_file: ${dir}/ca.crt }`;
+}
