@@ -18,26 +18,22 @@ const SUFFIXES: readonly (readonly [number, string])[] = [
  * The canonical DecimalSI form of a finite number: the largest SI suffix that keeps an integer
  * mantissa. The number is first rounded to the nearest nano-unit from its exact binary value
  * (toFixed), so float noise such as 0.1 + 0.2 prints as "300m", not "300000001n".
+ *
+ * Works on the decimal digits of the nano count (a multiple of 10^z has z trailing zeros): a
+ * response carries a value per pod, and BigInt arithmetic made this the costliest step of a read.
  */
 export function formatMetricQuantity(value: number): string {
   if (!Number.isFinite(value)) throw new RangeError(`not a finite number: ${value}`);
   if (Math.abs(value) > MAX_METRIC_VALUE) throw new RangeError(`${value} is beyond ±${MAX_METRIC_VALUE}`);
-  const nanos = toNanos(value);
-  if (nanos === 0n) return '0';
-  const negative = nanos < 0n;
-  const abs = negative ? -nanos : nanos;
+  const fixed = Math.abs(value).toFixed(9);
+  const dot = fixed.indexOf('.');
+  const digits = (fixed.slice(0, dot) + fixed.slice(dot + 1)).replace(/^0+/, '');
+  if (digits === '') return '0';
+  let trailing = 0;
+  while (trailing < digits.length && digits.charCodeAt(digits.length - 1 - trailing) === 48) trailing++;
   for (const [zeros, suffix] of SUFFIXES) {
-    const f = 10n ** BigInt(zeros);
-    if (abs % f === 0n) return `${negative ? '-' : ''}${abs / f}${suffix}`;
+    if (trailing >= zeros) return `${value < 0 ? '-' : ''}${digits.slice(0, digits.length - zeros)}${suffix}`;
   }
   /* c8 ignore next */
-  return `${nanos}n`;
-}
-
-/** value x 1e9 as an exact integer, rounded half away from zero at the ninth decimal. */
-function toNanos(value: number): bigint {
-  const fixed = Math.abs(value).toFixed(9);
-  const [int = '0', frac = ''] = fixed.split('.');
-  const n = BigInt(int) * 1_000_000_000n + BigInt(frac.padEnd(9, '0'));
-  return value < 0 ? -n : n;
+  return `${digits}n`;
 }

@@ -6,6 +6,7 @@ import type { ObjectTarget } from './paths.ts';
 import { badRequest, externalMetricNotFound, metricNotFound, metricNotFoundFor } from './status.ts';
 import type { PullSource } from './pull/source.ts';
 import type { CustomEntry } from './pull/catalog.ts';
+import type { ObjectSample } from './pull/source.ts';
 import { describedObject, externalMetricValueList, metricValueList, type CustomVersion, type ObjectValue } from './wire.ts';
 
 /**
@@ -83,9 +84,12 @@ async function requestedNames(deps: ReadDeps, t: ObjectTarget, resource: string,
   throw badRequest(`labelSelector is supported for pods only, not for ${resource}`);
 }
 
-async function pickPulled(deps: ReadDeps & { pull: PullSource }, entry: CustomEntry, t: ObjectTarget, names: Iterable<string> | 'all', metricSel: LabelSelector): Promise<Picked[]> {
+async function pulledValues(deps: ReadDeps & { pull: PullSource }, entry: CustomEntry, t: ObjectTarget, metricSel: LabelSelector): Promise<Map<string, ObjectSample>> {
   const scope = entry.resource.resource === 'namespaces' ? (t.name === '*' ? '' : t.name) : t.namespace;
-  const values = await deps.pull.customValues(entry, scope, metricSel);
+  return deps.pull.customValues(entry, scope, metricSel);
+}
+
+function pickPulled(values: Map<string, ObjectSample>, names: Iterable<string> | 'all'): Picked[] {
   const out: Picked[] = [];
   if (names === 'all') for (const [name, v] of values) out.push({ name, ...v });
   else for (const name of names) {
@@ -107,7 +111,16 @@ function pickStored(deps: ReadDeps, t: ObjectTarget, resource: string, names: It
   }));
 }
 
-export async function readCustom(deps: ReadDeps, version: CustomVersion, t: ObjectTarget, query: URLSearchParams): Promise<Record<string, unknown>> {
+/**
+ * Serialized answers of the pull path, per cached Prometheus answer: every HPA (and aggregator
+ * replica) polling the same pods within the cache period gets the same bytes without formatting
+ * a value per pod again. Keyed weakly by the answer, so they go when it does.
+ */
+const pulledBodies = new WeakMap<Map<string, ObjectSample>, Map<string, Buffer>>();
+const MAX_BODIES_PER_ANSWER = 32;
+
+/** The MetricValueList for a read, serialized to the bytes the server sends as they are. */
+export async function readCustom(deps: ReadDeps, version: CustomVersion, t: ObjectTarget, query: URLSearchParams): Promise<Buffer> {
   const labelSel = selectorParam(query, 'labelSelector');
   const metricSel = selectorParam(query, 'metricLabelSelector');
   const echoed = selectorObject(metricSel.sel);
@@ -116,7 +129,18 @@ export async function readCustom(deps: ReadDeps, version: CustomVersion, t: Obje
   if (d.namespaced !== (t.namespace !== '')) throw metricNotFound(d.resource, t.metric);
   const names = await requestedNames(deps, t, d.resource, labelSel);
   const entry = await pullCustomEntry(deps, d.resource, t.metric);
-  const picked = entry && deps.pull ? await pickPulled({ ...deps, pull: deps.pull }, entry, t, names, metricSel.sel) : pickStored(deps, t, d.resource, names, metricSel.sel);
+  const pulled = entry && deps.pull ? await pulledValues({ ...deps, pull: deps.pull }, entry, t, metricSel.sel) : undefined;
+  const nameList: string[] | 'all' = names === 'all' ? 'all' : [...names];
+  let bodies: Map<string, Buffer> | undefined;
+  let key = '';
+  if (pulled) {
+    bodies = pulledBodies.get(pulled);
+    if (!bodies) pulledBodies.set(pulled, (bodies = new Map()));
+    key = [version, t.namespace, d.resource, t.name, t.metric, metricSel.raw, nameList === 'all' ? '*' : nameList.join('/')].join('\u0000');
+    const known = bodies.get(key);
+    if (known !== undefined) return known;
+  }
+  const picked = pulled ? pickPulled(pulled, nameList) : pickStored(deps, t, d.resource, nameList, metricSel.sel);
   if (picked.length === 0) {
     if (t.name === '*') throw metricNotFound(d.resource, t.metric);
     throw metricNotFoundFor(d.resource, t.metric, t.name, metricSel.raw);
@@ -129,7 +153,12 @@ export async function readCustom(deps: ReadDeps, version: CustomVersion, t: Obje
     windowSeconds: p.windowSeconds,
     selector: echoed,
   }));
-  return metricValueList(version, values);
+  const body = Buffer.from(JSON.stringify(metricValueList(version, values)));
+  if (bodies) {
+    if (bodies.size >= MAX_BODIES_PER_ANSWER) bodies.clear();
+    bodies.set(key, body);
+  }
+  return body;
 }
 
 export async function readExternal(deps: ReadDeps, namespace: string, metric: string, query: URLSearchParams): Promise<Record<string, unknown>> {

@@ -81,7 +81,7 @@ interface Ctx {
 interface HttpResult {
   code: number;
   contentType: string;
-  body: string;
+  body: string | Buffer;
 }
 
 /** The parts of a request the handlers read. */
@@ -145,7 +145,7 @@ async function handle(ctx: Ctx, request: HttpRequest): Promise<HttpResult> {
       case 'apis': return json(200, groupListDocument());
       case 'group': return json(200, groupDocument(route.group));
       case 'resources': return json(200, resourceList(route.group, route.version, known, ctx.resources, ctx.advertise));
-      case 'custom': return json(200, await readCustom(deps, route.version, route.target, url.searchParams));
+      case 'custom': return { code: 200, contentType: 'application/json', body: await readCustom(deps, route.version, route.target, url.searchParams) };
       case 'external': return json(200, await readExternal(deps, route.namespace, route.metric, url.searchParams));
     }
   }

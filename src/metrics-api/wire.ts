@@ -21,9 +21,17 @@ export interface ObjectReference {
   apiVersion: string;
 }
 
-/** metav1.Time: RFC 3339 in whole seconds. */
+let lastSecond = Number.NaN;
+let lastText = '';
+
+/** metav1.Time: RFC 3339 in whole seconds. The items of one answer share a second: the last one is kept. */
 export function metaTime(ms: number): string {
-  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+  const second = Math.floor(ms / 1000);
+  if (second !== lastSecond) {
+    lastText = new Date(second * 1000).toISOString().replace('.000Z', 'Z');
+    lastSecond = second;
+  }
+  return lastText;
 }
 
 export function describedObject(d: DescribedResource, namespace: string, name: string): ObjectReference {

@@ -53,6 +53,8 @@ export function prometheusUnavailable(what: string, err: unknown): ApiError {
 export class PullSource {
   private catalog = new Catalog();
   private readonly cache: QueryCache<PromSample[]>;
+  /** Per cached answer, its values by object: built once per answer, not once per request. */
+  private readonly byObject = new WeakMap<PromSample[], Map<string, ObjectSample>>();
   private readonly now: () => number;
   private timer: NodeJS.Timeout | undefined;
   private inFlight: Promise<void> | undefined;
@@ -148,6 +150,8 @@ export class PullSource {
     matchers.push(...selectorMatchers(metricSelector, 'metricLabelSelector'));
     const promql = rule.metricsQuery.render({ Series: entry.seriesName, LabelMatchers: matchers.join(','), GroupBy: objectLabel });
     const samples = await this.run(promql, `the metric ${entry.metric} for ${resource.resource}`);
+    const known = this.byObject.get(samples);
+    if (known) return known;
     const out = new Map<string, ObjectSample>();
     for (const s of samples) {
       const name = s.labels[objectLabel];
@@ -156,6 +160,7 @@ export class PullSource {
       // Series the query did not sum per object are summed here, as the adapter's sum by (...) would.
       out.set(name, prev ? { value: prev.value + s.value, timestampMs: Math.min(prev.timestampMs, s.timestampMs) } : { value: s.value, timestampMs: s.timestampMs });
     }
+    this.byObject.set(samples, out);
     return out;
   }
 
@@ -166,19 +171,21 @@ export class PullSource {
     return this.run(promql, `the external metric ${entry.metric}`);
   }
 
-  /** The query through the cache; only finite (and, unless allowed, non-negative) values come out. */
+  /**
+   * The query through the cache; only finite (and, unless allowed, non-negative) values come out.
+   * The array is the cached one (the same object for every request within the TTL).
+   */
   private async run(promql: string, what: string): Promise<PromSample[]> {
-    let samples: PromSample[];
+    const usable = (s: PromSample): boolean => Number.isFinite(s.value) && (this.opts.allowNegativeValues === true || s.value >= 0);
     try {
-      samples = await this.cache.get(promql, () => this.opts.client.query(promql));
+      return await this.cache.get(promql, async () => (await this.opts.client.query(promql)).filter(usable));
     } catch (err) {
       if (err instanceof PrometheusError) throw prometheusUnavailable(what, err);
       throw err;
     }
-    return samples.filter((s) => Number.isFinite(s.value) && (this.opts.allowNegativeValues === true || s.value >= 0));
   }
 
-  cacheStats(): { hits: number; misses: number; entries: number; queries: number } {
-    return { hits: this.cache.hits, misses: this.cache.misses, entries: this.cache.size, queries: this.opts.client.queries };
+  cacheStats(): { hits: number; misses: number; refreshes: number; entries: number; queries: number } {
+    return { hits: this.cache.hits, misses: this.cache.misses, refreshes: this.cache.refreshes, entries: this.cache.size, queries: this.opts.client.queries };
   }
 }
