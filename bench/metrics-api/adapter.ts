@@ -1,0 +1,101 @@
+import type { AddressInfo } from 'node:net';
+import Fastify from 'fastify';
+import { z } from 'zod';
+import { Authenticator, type RequestHeaderConfig } from '../../src/metrics-api/auth.ts';
+import { parseRoute } from '../../src/metrics-api/paths.ts';
+import type { PodsMatching } from '../../src/metrics-api/pods.ts';
+import { servingCertificate } from '../../src/metrics-api/https.ts';
+import { ResourceTable } from '../../src/metrics-api/resources.ts';
+import { describedObject, metricValueList, type ObjectValue } from '../../src/metrics-api/wire.ts';
+import { matcher, promString } from '../../src/metrics-api/pull/matchers.ts';
+import type { PullSource } from '../../src/metrics-api/pull/source.ts';
+import { parseLabelSelector } from '../../src/sim/api/selectors.ts';
+
+/**
+ * The comparison row: prometheus-adapter's query pattern behind the same HTTPS stack (fastify,
+ * the same TLS options, Kubeloop's front-proxy Authenticator and wire format). For pods/* it does
+ * what the adapter's custom provider does on every request: take the names of the pods the
+ * labelSelector matches, put them into the query as one regex matcher (pod=~"web-0|web-1|..."),
+ * send it as a GET /api/v1/query (the adapter's client, pkg/client/api.go) with no cache, decode
+ * the vector and format a MetricValueList. Discovery (which metric comes from which series) is
+ * borrowed from the PullSource, since the adapter also discovers on an interval, not per request.
+ * Not modelled, in the adapter's favour: its uncached LIST of the pods from the API server per
+ * request (here the pod names come from the same in-memory podsMatching Kubeloop uses).
+ */
+
+const vectorAnswer = z.object({
+  status: z.literal('success'),
+  data: z.object({ resultType: z.literal('vector'), result: z.array(z.object({ metric: z.record(z.string(), z.string()), value: z.tuple([z.number(), z.string()]) })) }),
+});
+
+export interface AdapterServer {
+  url: string;
+  caCert: string | undefined;
+  queries(): number;
+  close(): Promise<void>;
+}
+
+export interface AdapterServerOptions {
+  pull: PullSource;
+  promUrl: string;
+  podsMatching: PodsMatching;
+  requestHeader: RequestHeaderConfig;
+}
+
+const status = (code: number, reason: string, message: string): string =>
+  JSON.stringify({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, code });
+
+export async function startAdapterPatternServer(opts: AdapterServerOptions): Promise<AdapterServer> {
+  const serving = await servingCertificate({});
+  const app = Fastify({ logger: false, https: { cert: serving.cert, key: serving.key, requestCert: true, rejectUnauthorized: false, ca: opts.requestHeader.clientCa } });
+  const auth = new Authenticator({ requestHeader: opts.requestHeader });
+  const resources = new ResourceTable();
+  let queries = 0;
+
+  app.get('/*', async (request, reply) => {
+    const send = (code: number, body: string) => reply.code(code).header('content-type', 'application/json').send(body);
+    if ('error' in auth.authenticate(request.raw)) return send(401, status(401, 'Unauthorized', 'Unauthorized'));
+    const url = new URL(request.url, 'https://adapter.invalid');
+    const route = parseRoute(url.pathname);
+    if (route.kind !== 'custom' || route.target.resource !== 'pods' || route.target.name !== '*') return send(404, status(404, 'NotFound', 'the bench adapter serves pods/* only'));
+    const { namespace, metric } = route.target;
+    const entry = opts.pull.customEntry('pods', metric);
+    const pod = resources.find('pods');
+    if (!entry || !pod) return send(404, status(404, 'NotFound', `the server could not find the metric ${metric} for pods`));
+    const selector = url.searchParams.get('labelSelector') ?? '';
+    const names = [...(await opts.podsMatching(namespace, parseLabelSelector(selector), selector))];
+    if (names.length === 0) return send(404, status(404, 'NotFound', `the server could not find the metric ${metric} for pods`));
+    // The adapter's LabelMatchers for a pod list: namespace="ns",pod=~"a|b|c".
+    const matchers = [matcher('namespace', '=', namespace), `pod=~${promString(names.join('|'))}`].join(',');
+    const promql = entry.rule.metricsQuery.render({ Series: entry.seriesName, LabelMatchers: matchers, GroupBy: 'pod' });
+    queries++;
+    let answer: z.infer<typeof vectorAnswer>;
+    try {
+      const res = await fetch(`${opts.promUrl}/api/v1/query?${new URLSearchParams({ query: promql })}`, { signal: AbortSignal.timeout(10_000) });
+      answer = vectorAnswer.parse(await res.json());
+    } catch (err) {
+      return send(503, status(503, 'ServiceUnavailable', `unable to fetch metrics from Prometheus: ${(err as Error).message}`));
+    }
+    const values: ObjectValue[] = [];
+    for (const r of answer.data.result) {
+      const name = r.metric['pod'];
+      const value = Number(r.value[1]);
+      if (name && Number.isFinite(value)) values.push({ object: describedObject(pod, namespace, name), metric, value, timestampMs: Math.round(r.value[0] * 1000), selector: null });
+    }
+    if (values.length === 0) return send(404, status(404, 'NotFound', `the server could not find the metric ${metric} for pods`));
+    values.sort((a, b) => (a.object.name < b.object.name ? -1 : 1));
+    return send(200, JSON.stringify(metricValueList(route.version, values)));
+  });
+
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const { port } = app.server.address() as AddressInfo;
+  return {
+    url: `https://127.0.0.1:${port}`,
+    caCert: serving.caCert,
+    queries: () => queries,
+    close: async () => {
+      app.server.closeAllConnections();
+      await app.close();
+    },
+  };
+}
