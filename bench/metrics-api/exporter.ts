@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 /**
  * A loopback /metrics endpoint in the Prometheus text format standing in for 1,000 pods' exporters
  * behind one target (Prometheus scrapes it with honor_labels, so the namespace and pod labels
- * survive): FAMILIES counter families per pod, each increasing at a steady per-pod rate, so a
+ * survive), with explicit sample timestamps: FAMILIES counter families per pod, each increasing at a steady per-pod rate, so a
  * rate() over them is known in advance. The first family is the one the bench reads.
  */
 
@@ -44,13 +44,16 @@ export async function startExporter(namespace: string, pods: number): Promise<Ex
       return;
     }
     scrapes++;
-    const elapsed = (Date.now() - started) / 1000;
+    // Each sample carries the time its value is for: the answer may leave a busy process late, and
+    // Prometheus would otherwise date it at the scrape's start, skewing rate().
+    const now = Date.now();
+    const elapsed = (now - started) / 1000;
     const parts: string[] = [];
     FAMILIES.forEach((family, k) => {
       parts.push(`# HELP ${family} Bench counter ${k}.\n# TYPE ${family} counter\n`);
       const r = rates[k] as number[];
       const code = k === 0 ? ',code="200"' : '';
-      for (let i = 0; i < pods; i++) parts.push(`${family}{namespace="${namespace}",pod="web-${i}"${code}} ${(1000 + (r[i] as number) * elapsed).toFixed(3)}\n`);
+      for (let i = 0; i < pods; i++) parts.push(`${family}{namespace="${namespace}",pod="web-${i}"${code}} ${(1000 + (r[i] as number) * elapsed).toFixed(3)} ${now}\n`);
     });
     res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' }).end(parts.join(''));
   });

@@ -1,3 +1,4 @@
+import type { ClientRequest } from 'node:http';
 import { Agent, request } from 'node:https';
 import { performance } from 'node:perf_hooks';
 
@@ -5,8 +6,11 @@ import { performance } from 'node:perf_hooks';
  * Open-loop HTTPS load as kube-aggregator sends it: keep-alive connections presenting the
  * front-proxy client certificate, the user in X-Remote-User. Requests leave on a fixed schedule
  * whatever the answers do (a slow server is not given a rest), each timed from when it was sent.
- * An answer counts as an error unless it is a 200 with at least `minItems` items within 10 s (a request
- * cut at 10 s is recorded with a latency of 10 s, a lower bound, so a saturated run still ends).
+ * An answer counts as an error unless it is a 200 with at least `minItems` items within the deadline
+ * (10 s). A late request is not cut off when its deadline passes (dropping its connection would
+ * cost the server a new TLS handshake, feeding the overload); requests still unanswered 10 s after
+ * the last one was sent are cut then, so that a saturated run ends, with their time so far as a
+ * lower bound of their latency.
  */
 
 export interface LoadTarget {
@@ -22,8 +26,10 @@ export interface LoadResult {
   sent: number;
   latenciesMs: number[];
   errors: number;
-  /** Of the errors, requests cut at the 10 s deadline (their latency is a lower bound). */
-  timeouts: number;
+  /** Of the errors, answers later than the deadline. */
+  late: number;
+  /** Of the errors, requests cut at the end of the run (their latency is a lower bound). */
+  cut: number;
   /** A few error descriptions. */
   errorSamples: string[];
   /** How far behind schedule the generator fell at most (its own jitter, not the server's). */
@@ -41,26 +47,32 @@ function countItems(body: Buffer): number {
   return n;
 }
 
+const HEADERS = { accept: 'application/json', 'x-remote-user': 'system:serviceaccount:kube-system:horizontal-pod-autoscaler', 'x-remote-group': 'system:serviceaccounts' };
+
+interface Counted {
+  status: number;
+  items: number;
+  /** The first 200 bytes, for error messages. */
+  head: string;
+}
+
 export class LoadClient {
   private readonly agent: Agent;
 
-  constructor(private readonly target: LoadTarget) {
+  constructor(private readonly target: LoadTarget, private readonly deadlineMs = 10_000) {
     this.agent = new Agent({ keepAlive: true, maxSockets: 128, ca: target.ca, cert: target.cert, key: target.key });
   }
 
-  get(path: string, timeoutMs = 10_000): Promise<{ status: number; body: Buffer }> {
+  /** One GET with the whole body (for checks outside the measured load), cut after the deadline. */
+  get(path: string): Promise<{ status: number; body: Buffer }> {
     return new Promise((resolve, reject) => {
-      const req = request(new URL(path, this.target.url), {
-        agent: this.agent,
-        headers: { accept: 'application/json', 'x-remote-user': 'system:serviceaccount:kube-system:horizontal-pod-autoscaler', 'x-remote-group': 'system:serviceaccounts' },
-      }, (res) => {
+      const req = request(new URL(path, this.target.url), { agent: this.agent, headers: HEADERS }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks) }));
         res.on('error', reject);
       });
-      // A deadline from the moment the request is made, so time queued for a socket counts too.
-      const timer = setTimeout(() => req.destroy(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+      const timer = setTimeout(() => req.destroy(new Error(`no answer within ${this.deadlineMs} ms`)), this.deadlineMs);
       req.on('close', () => clearTimeout(timer));
       req.on('error', reject);
       req.end();
@@ -70,42 +82,41 @@ export class LoadClient {
   /**
    * A GET whose answer is only counted (items) as it streams in, never concatenated: at 200
    * answers of 200 KB a second, building each body made the generator's own GC pauses show up
-   * in the latencies it measures. The first 200 bytes are kept for error messages.
+   * in the latencies it measures.
    */
-  getCounting(path: string, timeoutMs = 10_000): Promise<{ status: number; items: number; head: string }> {
-    return new Promise((resolve, reject) => {
-      const req = request(new URL(path, this.target.url), {
-        agent: this.agent,
-        headers: { accept: 'application/json', 'x-remote-user': 'system:serviceaccount:kube-system:horizontal-pod-autoscaler', 'x-remote-group': 'system:serviceaccounts' },
-      }, (res) => {
+  private getCounting(path: string): { req: ClientRequest; done: Promise<Counted> } {
+    let req: ClientRequest | undefined;
+    const done = new Promise<Counted>((resolve, reject) => {
+      req = request(new URL(path, this.target.url), { agent: this.agent, headers: HEADERS }, (res) => {
         let items = 0;
         let carry: Buffer = Buffer.alloc(0);
         let head = '';
         res.on('data', (c: Buffer) => {
           if (head.length < 200) head += c.toString('utf8', 0, 200 - head.length);
-          // The pattern may straddle two chunks: scan the tail of the last one with this one.
-          const chunk = carry.length > 0 ? Buffer.concat([carry, c]) : c;
-          items += countItems(chunk);
-          carry = chunk.subarray(Math.max(0, chunk.length - (PATTERN.length - 1)));
+          // The pattern may straddle two chunks: scan the seam (a few bytes), then the chunk itself.
+          if (carry.length > 0) items += countItems(Buffer.concat([carry, c.subarray(0, PATTERN.length - 1)]));
+          items += countItems(c);
+          carry = Buffer.from(c.subarray(Math.max(0, c.length - (PATTERN.length - 1))));
         });
         res.on('end', () => resolve({ status: res.statusCode ?? 0, items, head }));
         res.on('error', reject);
       });
-      const timer = setTimeout(() => req.destroy(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
-      req.on('close', () => clearTimeout(timer));
       req.on('error', reject);
       req.end();
     });
+    return { req: req as ClientRequest, done };
   }
 
-  /** `rps` requests per second for `seconds`, then waits for the last answers. */
+  /** `rps` requests per second for `seconds`, then waits for the last answers (up to the deadline). */
   async run(path: string, rps: number, seconds: number, minItems: number): Promise<LoadResult> {
     const total = Math.round(rps * seconds);
     const gapMs = 1000 / rps;
     const latenciesMs: number[] = [];
     const errorSamples: string[] = [];
+    const pending = new Set<ClientRequest>();
     let errors = 0;
-    let timeouts = 0;
+    let late = 0;
+    let cut = 0;
     let maxLagMs = 0;
     const fail = (what: string): void => {
       errors++;
@@ -114,15 +125,24 @@ export class LoadClient {
     const inFlight: Promise<void>[] = [];
     const one = async (): Promise<void> => {
       const t0 = performance.now();
+      const { req, done } = this.getCounting(path);
+      pending.add(req);
       try {
-        const res = await this.getCounting(path);
-        latenciesMs.push(performance.now() - t0);
+        const res = await done;
+        const ms = performance.now() - t0;
+        latenciesMs.push(ms);
         if (res.status !== 200) fail(`HTTP ${res.status}: ${res.head}`);
         else if (res.items < minItems) fail(`200 with ${res.items} items (< ${minItems})`);
+        else if (ms > this.deadlineMs) {
+          late++;
+          fail(`answered after the ${this.deadlineMs / 1000} s deadline`);
+        }
       } catch (err) {
         latenciesMs.push(performance.now() - t0);
-        if (/^no answer within/.test((err as Error).message)) timeouts++;
+        if (/^cut:/.test((err as Error).message)) cut++;
         fail((err as Error).message);
+      } finally {
+        pending.delete(req);
       }
     };
     const cpu0 = process.cpuUsage();
@@ -139,9 +159,14 @@ export class LoadClient {
       const next = start + sent * gapMs;
       await new Promise((r) => setTimeout(r, Math.max(0, next - performance.now())));
     }
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<void>((r) => (timer = setTimeout(r, this.deadlineMs)));
+    await Promise.race([Promise.all(inFlight), deadline]);
+    clearTimeout(timer);
+    for (const req of pending) req.destroy(new Error(`cut: no answer ${this.deadlineMs / 1000} s after the last request was sent`));
     await Promise.all(inFlight);
     const cpu = process.cpuUsage(cpu0);
-    return { sent, latenciesMs, errors, timeouts, errorSamples, maxLagMs, seconds: (performance.now() - start) / 1000, clientCpuSeconds: (cpu.user + cpu.system) / 1e6 };
+    return { sent, latenciesMs, errors, late, cut, errorSamples, maxLagMs, seconds: (performance.now() - start) / 1000, clientCpuSeconds: (cpu.user + cpu.system) / 1e6 };
   }
 
   close(): void {

@@ -9,7 +9,7 @@ const med = (runs: ModeRun[], f: (r: ModeRun) => number): number => median(runs.
 
 export function runLine(r: ModeRun): string[] {
   const lines = [
-    `    ${r.mode}: ${r.sent} requests, p50 ${fmtMs(r.p50)}, p90 ${fmtMs(r.p90)}, p99 ${fmtMs(r.p99)}, max ${fmtMs(r.max)}; errors ${r.errors}${r.timeouts > 0 ? ` (${r.timeouts} cut at 10 s: latencies are lower bounds)` : ''}; Prometheus queries ${r.queries}` +
+    `    ${r.mode}: ${r.sent} requests, p50 ${fmtMs(r.p50)}, p90 ${fmtMs(r.p90)}, p99 ${fmtMs(r.p99)}, max ${fmtMs(r.max)}; errors ${r.errors}${r.late + r.cut > 0 ? ` (${r.late} answered after 10 s, ${r.cut} cut unanswered at the end: latencies are lower bounds)` : ''}; Prometheus queries ${r.queries}` +
       `${r.cache ? ` (cache hits ${r.cache.hits}, misses ${r.cache.misses})` : ''}; server RSS ${r.rssMiB.toFixed(0)} MiB, CPU ${r.cpuSeconds.toFixed(1)} s; Prometheus CPU ${r.promCpuSeconds.toFixed(1)} s`,
     `      event-loop delay p99 ${r.loopDelayMs.p99.toFixed(1)} ms, max ${r.loopDelayMs.max.toFixed(0)} ms; last answer ${r.loadSeconds.toFixed(1)} s after the first request; load generator at most ${r.maxLagMs.toFixed(1)} ms behind schedule, CPU ${r.clientCpuSeconds.toFixed(1)} s; values vs the exporter's true rates: max relative error ${(r.maxRelError * 100).toFixed(2)} %`,
   ];

@@ -34,7 +34,8 @@ export interface ModeRun {
   p99: number;
   max: number;
   errors: number;
-  timeouts: number;
+  late: number;
+  cut: number;
   errorSamples: string[];
   /** Prometheus queries the server sent during the measured window. */
   queries: number;
@@ -93,7 +94,7 @@ export async function runMode(mode: Mode, s: RunSettings, prom: BenchPrometheus,
       const l = load.latenciesMs;
       const run: ModeRun = {
         mode, sent: load.sent, p50: median(l), p90: percentile(l, 90), p99: percentile(l, 99), max: percentile(l, 100),
-        errors: load.errors, timeouts: load.timeouts, errorSamples: load.errorSamples, queries: after.queries - before.queries,
+        errors: load.errors, late: load.late, cut: load.cut, errorSamples: load.errorSamples, queries: after.queries - before.queries,
         rssMiB, cpuSeconds: cpu1 - cpu0, promCpuSeconds: promCpu1 - promCpu0, loopDelayMs: after.loopDelayMs, maxLagMs: load.maxLagMs, loadSeconds: load.seconds, clientCpuSeconds: load.clientCpuSeconds, maxRelError,
       };
       if (after.cache && before.cache) run.cache = { hits: after.cache.hits - before.cache.hits, misses: after.cache.misses - before.cache.misses, entries: after.cache.entries };

@@ -164,6 +164,9 @@ describe('pull rules served through the API', () => {
     answer = () => ({ status: 500, body: 'oops' });
     await source?.refresh();
     expect(source?.status.error).toMatch(/not JSON/);
+    answer = () => ({ status: 200, body: JSON.stringify({ status: 'success', data: [{ __name__: 'a_total' }, { __name__: 'b_total', pod: 7 }] }) });
+    await source?.refresh();
+    expect(source?.status.error).toMatch(/unexpected answer from Prometheus: data\.1: pod: expected string, got number/);
     expect(source?.knownMetrics('custom').map((m) => m.metric)).toContain('http_requests_qps');
   });
 });

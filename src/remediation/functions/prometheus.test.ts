@@ -45,7 +45,7 @@ describe('promQuery', () => {
   it('fails clearly on what it cannot use', async () => {
     await expect(promQuery(undefined, 'up')).rejects.toThrow('ctx.query: no Prometheus is configured (set remediation.prometheusUrl)');
     await expect(promQuery(url, 'range')).rejects.toThrow(/^ctx\.query: query range: returned a matrix; metrics queries must return an instant vector/);
-    await expect(promQuery(url, 'odd')).rejects.toThrow(/unexpected answer from Prometheus \(HTTP 200\): data\.result\.0\.value\.0/);
+    await expect(promQuery(url, 'odd')).rejects.toThrow(/unexpected answer from Prometheus: data\.result\.0\.value\.0: expected number, got string/);
     await expect(promQuery(url, 'down')).rejects.toThrow('ctx.query: query down: Prometheus answered HTTP 503 with a body that is not JSON: "service unavailable"');
     const closed = await closedPortUrl();
     await expect(promQuery(closed, 'up')).rejects.toThrow(`ctx.query: query up: cannot reach Prometheus at ${closed}: ECONNREFUSED`);
