@@ -8,7 +8,6 @@ import { join, resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../support/browser.ts';
-import { eventually } from '../support/eventually.ts';
 import { expectCount, PageSession } from './page-session.ts';
 import { ensureWebBuilt, startPlatform, type RunningPlatform } from './platform.ts';
 
