@@ -1,7 +1,10 @@
 import type { AddressInfo } from 'node:net';
+import { promisify } from 'node:util';
+import { gzip } from 'node:zlib';
 import Fastify from 'fastify';
 import { z } from 'zod';
 import { Authenticator, type RequestHeaderConfig } from '../../src/metrics-api/auth.ts';
+import { acceptsGzip } from '../../src/metrics-api/encoded-body.ts';
 import { parseRoute } from '../../src/metrics-api/paths.ts';
 import type { PodsMatching } from '../../src/metrics-api/pods.ts';
 import { servingCertificate } from '../../src/metrics-api/https.ts';
@@ -19,6 +22,8 @@ import { parseLabelSelector } from '../../src/sim/api/selectors.ts';
  * send it as a GET /api/v1/query (the adapter's client, pkg/client/api.go) with no cache, decode
  * the vector and format a MetricValueList. Discovery (which metric comes from which series) is
  * borrowed from the PullSource, since the adapter also discovers on an interval, not per request.
+ * Like the generic apiserver it is built on, it gzips answers over 128 KB (level 1) for clients
+ * that accept gzip, per request, in the thread pool (Go compresses on the request's goroutine).
  * Not modelled, in the adapter's favour: its uncached LIST of the pods from the API server per
  * request (here the pod names come from the same in-memory podsMatching Kubeloop uses).
  */
@@ -42,6 +47,9 @@ export interface AdapterServerOptions {
   requestHeader: RequestHeaderConfig;
 }
 
+const APISERVER_GZIP_THRESHOLD = 128 * 1024;
+const gzipAsync = promisify(gzip);
+
 const status = (code: number, reason: string, message: string): string =>
   JSON.stringify({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, code });
 
@@ -53,8 +61,8 @@ export async function startAdapterPatternServer(opts: AdapterServerOptions): Pro
   let queries = 0;
 
   app.get('/*', async (request, reply) => {
-    const send = (code: number, body: string) => reply.code(code).header('content-type', 'application/json').send(body);
-    if ('error' in auth.authenticate(request.raw)) return send(401, status(401, 'Unauthorized', 'Unauthorized'));
+    const send = (code: number, body: string | Buffer) => reply.code(code).header('content-type', 'application/json').send(body);
+    if ('error' in (await auth.authenticate(request.raw))) return send(401, status(401, 'Unauthorized', 'Unauthorized'));
     const url = new URL(request.url, 'https://adapter.invalid');
     const route = parseRoute(url.pathname);
     if (route.kind !== 'custom' || route.target.resource !== 'pods' || route.target.name !== '*') return send(404, status(404, 'NotFound', 'the bench adapter serves pods/* only'));
@@ -84,7 +92,10 @@ export async function startAdapterPatternServer(opts: AdapterServerOptions): Pro
     }
     if (values.length === 0) return send(404, status(404, 'NotFound', `the server could not find the metric ${metric} for pods`));
     values.sort((a, b) => (a.object.name < b.object.name ? -1 : 1));
-    return send(200, JSON.stringify(metricValueList(route.version, values)));
+    const body = Buffer.from(JSON.stringify(metricValueList(route.version, values)));
+    // The generic apiserver under the adapter gzips answers over 128 KB, at level 1, for clients that accept it.
+    if (body.length <= APISERVER_GZIP_THRESHOLD || !acceptsGzip(request.headers['accept-encoding'])) return send(200, body);
+    return reply.code(200).header('content-type', 'application/json').header('content-encoding', 'gzip').header('vary', 'Accept-Encoding').send(await gzipAsync(body, { level: 1 }));
   });
 
   await app.listen({ host: '127.0.0.1', port: 0 });

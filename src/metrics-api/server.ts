@@ -7,6 +7,7 @@ import { isApiError, type ApiError } from '../sim/api/errors.ts';
 import { Authenticator, defaultReadAuthorizer, delegatedReadAuthorizer, type PeerCertificateSource, type ReadAttributes, type ReadAuthorizer, type RequestHeaderConfig } from './auth.ts';
 import type { DelegatedAuth } from './delegated.ts';
 import { groupDocument, groupListDocument, resourceList, type Advertised } from './discovery.ts';
+import { acceptsGzip, EncodedBody } from './encoded-body.ts';
 import { acceptsPlainJson } from './negotiate.ts';
 import { parseRoute, type Route } from './paths.ts';
 import type { PodsMatching } from './pods.ts';
@@ -81,7 +82,7 @@ interface Ctx {
 interface HttpResult {
   code: number;
   contentType: string;
-  body: string | Buffer;
+  body: string | Buffer | EncodedBody;
 }
 
 /** The parts of a request the handlers read. */
@@ -199,13 +200,24 @@ export function installMetricsApi<S extends HttpServer | HttpsServer>(app: Fasti
     const r = toResult(err);
     return reply.code(r.code).header('content-type', r.contentType).send(r.body);
   });
+  /** The bytes of an answer in the encoding the client accepts (gzip for shared answers once compressed). */
+  const encoded = (r: HttpResult, acceptEncoding: string | undefined): { body: string | Buffer; gzip: boolean } => {
+    if (!(r.body instanceof EncodedBody)) return { body: r.body, gzip: false };
+    const gz = acceptsGzip(acceptEncoding) ? r.body.gzipIfReady() : undefined;
+    const failure = r.body.takeFailure();
+    if (failure) ctx.logger?.warn({ err: failure }, 'metrics-api: answers are sent uncompressed');
+    return gz ? { body: gz, gzip: true } : { body: r.body.identity, gzip: false };
+  };
   for (const url of ['/', '/*']) {
     app.route({
       method: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
       url,
       handler: async (request, reply) => {
         const r = await handle(ctx, { url: request.url, method: request.method, headers: request.headers, raw: request.raw, body: request.body }).catch(toResult);
-        return reply.code(r.code).header('content-type', r.contentType).send(r.body);
+        const { body, gzip } = encoded(r, request.headers['accept-encoding']);
+        if (r.body instanceof EncodedBody) void reply.header('vary', 'Accept-Encoding');
+        if (gzip) void reply.header('content-encoding', 'gzip');
+        return reply.code(r.code).header('content-type', r.contentType).send(body);
       },
     });
   }

@@ -1,4 +1,5 @@
 import { createServer, type Server } from 'node:http';
+import { gunzipSync } from 'node:zlib';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
@@ -61,9 +62,13 @@ afterEach(async () => {
   await app?.close();
 });
 
-async function setup(opts: { cacheTtlMs?: number } = {}): Promise<void> {
+async function setup(opts: { cacheTtlMs?: number; pods?: number } = {}): Promise<void> {
   seen = [];
   answer = healthy;
+  const podNames = opts.pods === undefined ? ['web-1', 'web-2', 'web-3'] : Array.from({ length: opts.pods }, (_, i) => `web-${i + 1}`);
+  if (opts.pods !== undefined) {
+    answer = (path, form) => (path === '/api/v1/query' ? { status: 200, body: vector(podNames.map((pod, i) => [{ pod }, String(i + 0.5)])) } : healthy(path, form));
+  }
   const rules = compileRules({
     presets: [{ counterRate: {} }],
     externalRules: [{ seriesQuery: 'queue_messages_ready', resources: { overrides: { namespace: { resource: 'namespace' } } }, metricsQuery: 'sum(<<.Series>>{<<.LabelMatchers>>}) by (queue)' }],
@@ -71,7 +76,7 @@ async function setup(opts: { cacheTtlMs?: number } = {}): Promise<void> {
   source = new PullSource({ client: new PrometheusClient({ url: promUrl, timeoutMs: 2000 }), rules, cacheTtlMs: opts.cacheTtlMs ?? 5000 });
   await source.start();
   ({ app } = buildMetricsApiServer({
-    podsMatching: staticPods([{ namespace: 'default', name: 'web-1', labels: { app: 'web' } }, { namespace: 'default', name: 'web-2', labels: { app: 'web' } }, { namespace: 'default', name: 'web-3', labels: { app: 'web' } }]),
+    podsMatching: staticPods(podNames.map((name) => ({ namespace: 'default', name, labels: { app: 'web' } }))),
     pull: source,
     insecureAllowAnonymous: true,
   }));
@@ -109,6 +114,29 @@ describe('pull rules served through the API', () => {
     expect((await get('/apis/custom.metrics.k8s.io/v1beta1/namespaces/default/pods/web-2/http_requests_qps')).status).toBe(200);
     expect(seen.filter((s) => s.path === '/api/v1/query')).toHaveLength(1);
     expect(source?.cacheStats()).toMatchObject({ misses: 1, hits: 50 });
+  });
+
+  it('a large shared answer goes gzip-compressed to clients that accept gzip, the same JSON once inflated', async () => {
+    await setup({ pods: 300 });
+    const url = '/apis/custom.metrics.k8s.io/v1beta2/namespaces/default/pods/*/http_requests_qps?labelSelector=app%3Dweb';
+    const plain = await (app as FastifyInstance).inject({ method: 'GET', url });
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.headers['vary']).toBe('Accept-Encoding');
+    expect(plain.rawPayload.length).toBeGreaterThan(16 * 1024);
+    // Compression runs in the thread pool; until it is done the identity bytes are served.
+    let zipped = await (app as FastifyInstance).inject({ method: 'GET', url, headers: { 'accept-encoding': 'gzip' } });
+    for (let i = 0; i < 100 && zipped.headers['content-encoding'] !== 'gzip'; i++) {
+      await new Promise((r) => setTimeout(r, 10));
+      zipped = await (app as FastifyInstance).inject({ method: 'GET', url, headers: { 'accept-encoding': 'gzip, deflate' } });
+    }
+    expect(zipped.headers['content-encoding']).toBe('gzip');
+    expect(zipped.rawPayload.length).toBeLessThan(plain.rawPayload.length / 5);
+    expect(gunzipSync(zipped.rawPayload).equals(plain.rawPayload)).toBe(true);
+    expect((JSON.parse(plain.payload) as { items: unknown[] }).items).toHaveLength(300);
+    // gzip;q=0 refuses it; the identity bytes are still served to clients that did not ask.
+    expect((await (app as FastifyInstance).inject({ method: 'GET', url, headers: { 'accept-encoding': 'gzip;q=0, identity' } })).headers['content-encoding']).toBeUndefined();
+    expect((await (app as FastifyInstance).inject({ method: 'GET', url })).rawPayload.equals(plain.rawPayload)).toBe(true);
+    expect(seen.filter((s) => s.path === '/api/v1/query')).toHaveLength(1);
   });
 
   it('metricLabelSelector and external labelSelector go into the query as matchers', async () => {

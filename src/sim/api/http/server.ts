@@ -146,7 +146,8 @@ async function proxyAggregated(ctx: SimApiContext, req: FastifyRequest, reply: F
   for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers[k] = v;
   const res = await ctx.aggregator.forward(rv, { method: req.method, path: req.url, headers, body: req.body as Buffer | undefined, user });
   void reply.code(res.status);
-  for (const h of ['content-type', 'cache-control', 'warning']) if (res.headers[h]) void reply.header(h, res.headers[h]);
+  // content-encoding travels with the bytes: the client's Accept-Encoding went to the backend, which may have compressed.
+  for (const h of ['content-type', 'content-encoding', 'vary', 'cache-control', 'warning']) if (res.headers[h]) void reply.header(h, res.headers[h]);
   void reply.send(res.body);
   return true;
 }
