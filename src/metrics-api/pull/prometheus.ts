@@ -1,3 +1,4 @@
+import { setImmediate } from 'node:timers/promises';
 import { z } from 'zod';
 
 /**
@@ -68,9 +69,11 @@ function vectorSamples(result: readonly unknown[], what: string): PromSample[] {
   return out;
 }
 
-function seriesLabelSets(data: readonly unknown[], what: string): Record<string, string>[] {
+/** Checked in slices, yielding between them: a discovery answer can hold tens of thousands of series. */
+async function seriesLabelSets(data: readonly unknown[], what: string): Promise<Record<string, string>[]> {
   const out: Record<string, string>[] = [];
   for (let i = 0; i < data.length; i++) {
+    if (i > 0 && i % 2000 === 0) await setImmediate();
     const labels = labelSet(data[i]);
     if (typeof labels === 'string') throw new PrometheusError(`${what}: unexpected answer from Prometheus: data.${i}: ${labels}`);
     out.push(labels);
@@ -133,7 +136,7 @@ export class PrometheusClient {
     const form = new URLSearchParams({ 'match[]': match, start: String(startMs / 1000), end: String(endMs / 1000) });
     const answer = await this.post('/api/v1/series', form, seriesAnswer, `series ${match}`);
     if (answer.status === 'error') throw this.refused(`series ${match}`, answer);
-    return seriesLabelSets(answer.data, `series ${match}`);
+    return await seriesLabelSets(answer.data, `series ${match}`);
   }
 
   private refused(what: string, a: z.infer<typeof errorSchema>): PrometheusError {
