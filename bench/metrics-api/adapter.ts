@@ -12,7 +12,7 @@ import { ResourceTable } from '../../src/metrics-api/resources.ts';
 import { describedObject, metricValueList, type ObjectValue } from '../../src/metrics-api/wire.ts';
 import { matcher, promString } from '../../src/metrics-api/pull/matchers.ts';
 import type { PullSource } from '../../src/metrics-api/pull/source.ts';
-import { parseLabelSelector } from '../../src/sim/api/selectors.ts';
+import { parseLabelSelector } from '../../src/kube/apimachinery/labels.ts';
 
 /**
  * The comparison row: prometheus-adapter's query pattern behind the same HTTPS stack (fastify,

@@ -1,6 +1,6 @@
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { generateFrontProxyCerts } from '../../src/sim/tls.ts';
+import { generateFrontProxyCerts } from '../../src/util/certificates.ts';
 import { sleep } from '../support/wait.ts';
 import { startChild } from '../support/child.ts';
 import { FAMILIES } from './exporter.ts';

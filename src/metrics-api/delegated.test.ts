@@ -6,7 +6,7 @@ import { CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
 import { pino } from 'pino';
 import { simRequest, startTestSim, type TestSim } from '../../test/support/sim.ts';
 import { eventually } from '../../test/support/eventually.ts';
-import { generateServingCert } from '../sim/tls.ts';
+import { generateServingCert } from '../util/certificates.ts';
 import { delegatedReadAuthorizer, requestHeaderConfigFromConfigMap, type ReadAttributes } from './auth.ts';
 import { DelegatedAuth, subjectAccessReviewSpec } from './delegated.ts';
 import { startMetricsApiServer, type RunningMetricsApiServer, type StartMetricsApiServerOptions } from './https.ts';

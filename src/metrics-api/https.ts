@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Server as HttpsServer } from 'node:https';
-import { generateServingCert } from '../sim/tls.ts';
+import { generateServingCert } from '../util/certificates.ts';
 import { installMetricsApi, type MetricsApiServerOptions } from './server.ts';
 import type { MetricStore } from './store.ts';
 

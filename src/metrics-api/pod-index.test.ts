@@ -2,7 +2,7 @@ import { CoreV1Api } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestSim, type TestSim } from '../../test/support/sim.ts';
 import { eventually } from '../../test/support/eventually.ts';
-import { parseLabelSelector } from '../sim/api/selectors.ts';
+import { parseLabelSelector } from '../kube/apimachinery/labels.ts';
 import { PodIndex } from './pod-index.ts';
 
 /**

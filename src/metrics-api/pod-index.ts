@@ -2,7 +2,7 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { ListWatch } from '../kube/list-watch.ts';
-import { matchesLabels } from '../sim/api/selectors.ts';
+import { matchesLabels } from '../kube/apimachinery/labels.ts';
 import { MatchMemo, type PodsMatching } from './pods.ts';
 
 /**

@@ -1,4 +1,4 @@
-import { matchesLabels, type LabelSelector } from '../sim/api/selectors.ts';
+import { matchesLabels, type LabelSelector } from '../kube/apimachinery/labels.ts';
 
 /**
  * Which pods a `pods/*` request covers. The HPA sends the scale target's selector; the server

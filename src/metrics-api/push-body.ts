@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { parseQuantity } from '../util/quantity.ts';
-import { validateLabelKey } from '../sim/api/validation/label-requirement.ts';
-import { isValidLabelValue } from '../sim/api/validation/names.ts';
+import { validateLabelKey } from '../kube/apimachinery/label-requirement.ts';
+import { isValidLabelValue } from '../kube/apimachinery/names.ts';
 import { badRequest } from './status.ts';
 import { MAX_METRIC_VALUE } from './quantity.ts';
 

@@ -1,4 +1,4 @@
-import { isEverything, matchesLabels, parseLabelSelector, type LabelSelector, type LabelSelectorObject } from '../sim/api/selectors.ts';
+import { isEverything, matchesLabels, parseLabelSelector, type LabelSelector, type LabelSelectorObject } from '../kube/apimachinery/labels.ts';
 import type { LiveSeries, MetricStore } from './store.ts';
 import type { ResourceTable } from './resources.ts';
 import type { PodsMatching } from './pods.ts';

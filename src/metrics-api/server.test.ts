@@ -1,7 +1,7 @@
 import { X509Certificate } from 'node:crypto';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { generateFrontProxyCerts, generateServingCert } from '../sim/tls.ts';
+import { generateFrontProxyCerts, generateServingCert } from '../util/certificates.ts';
 import { buildMetricsApiServer, type MetricsApiServerOptions } from './server.ts';
 import { staticPods } from './pods.ts';
 import type { MetricStore } from './store.ts';

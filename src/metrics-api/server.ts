@@ -3,7 +3,7 @@ import type { Server as HttpsServer } from 'node:https';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import { isApiError, type ApiError } from '../sim/api/errors.ts';
+import { isApiError, type ApiError } from '../kube/apimachinery/errors.ts';
 import { Authenticator, defaultReadAuthorizer, delegatedReadAuthorizer, type PeerCertificateSource, type ReadAttributes, type ReadAuthorizer, type RequestHeaderConfig } from './auth.ts';
 import type { DelegatedAuth } from './delegated.ts';
 import { groupDocument, groupListDocument, resourceList, type Advertised } from './discovery.ts';

@@ -4,7 +4,7 @@ import { AppsV1Api, AutoscalingV2Api, CoreV1Api, CustomObjectsApi } from '@kuber
 import { simRequest, startTestSim, type TestSim } from '../../test/support/sim.ts';
 import { eventually } from '../../test/support/eventually.ts';
 import { addNode } from '../sim/scenarios/nodes.ts';
-import { matchesLabels } from '../sim/api/selectors.ts';
+import { matchesLabels } from '../kube/apimachinery/labels.ts';
 import type { ResourceDef } from '../sim/api/registry.ts';
 import { requestHeaderConfigFromConfigMap } from './auth.ts';
 import { startMetricsApiServer, type RunningMetricsApiServer } from './https.ts';

@@ -1,4 +1,4 @@
-import { ApiError, badRequest } from '../sim/api/errors.ts';
+import { ApiError, badRequest } from '../kube/apimachinery/errors.ts';
 
 /**
  * The Status errors this server answers with, worded as kube-apiserver and custom-metrics-apiserver

@@ -1,7 +1,7 @@
 import type { LiveSeries } from './store.ts';
 import { formatMetricQuantity } from './quantity.ts';
 import { describedApiVersion, type DescribedResource } from './resources.ts';
-import type { LabelSelectorObject } from '../sim/api/selectors.ts';
+import type { LabelSelectorObject } from '../kube/apimachinery/labels.ts';
 
 /**
  * The JSON the metrics APIs put on the wire, field for field and in Go's field order

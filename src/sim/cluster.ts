@@ -24,7 +24,7 @@ import { nodeLifecycleController, type NodeLifecycleOptions } from './controller
 import { podUsage } from './workloads/usage.ts';
 import { LoadModel } from './workloads/load.ts';
 import { bootstrapCluster, resolveScenario } from './scenarios/index.ts';
-import { generateFrontProxyCerts, generateServingCert } from './tls.ts';
+import { generateFrontProxyCerts, generateServingCert } from '../util/certificates.ts';
 import { Aggregator } from './api/aggregator/aggregator.ts';
 import { publishAuthenticationConfigMap } from './api/aggregator/authentication-configmap.ts';
 import { HpaController } from './controllers/hpa/hpa-controller.ts';

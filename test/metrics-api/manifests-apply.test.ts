@@ -9,7 +9,7 @@ import { manifestsToYaml, readCaBundle, renderMetricsApiManifests } from '../../
 import { startMetricsApiServer, type RunningMetricsApiServer } from '../../src/metrics-api/https.ts';
 import { requestHeaderConfigFromConfigMap } from '../../src/metrics-api/auth.ts';
 import { staticPods } from '../../src/metrics-api/pods.ts';
-import { generateServingCert } from '../../src/sim/tls.ts';
+import { generateServingCert } from '../../src/util/certificates.ts';
 
 /**
  * deploy/metrics-api/*.yaml through the real kubectl against the simulated cluster: server-side dry

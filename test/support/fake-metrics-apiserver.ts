@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:https';
 import type { TLSSocket } from 'node:tls';
 import type { AddressInfo } from 'node:net';
-import { generateServingCert } from '../../src/sim/tls.ts';
+import { generateServingCert } from '../../src/util/certificates.ts';
 
 export interface SeenRequest {
   path: string;

@@ -1,4 +1,4 @@
-import type { LabelSelector } from '../../sim/api/selectors.ts';
+import type { LabelSelector } from '../../kube/apimachinery/labels.ts';
 import { badRequest } from '../status.ts';
 
 /**

@@ -1,7 +1,7 @@
 import { setImmediate } from 'node:timers/promises';
 import type { Logger } from 'pino';
-import type { LabelSelector } from '../../sim/api/selectors.ts';
-import { ApiError } from '../../sim/api/errors.ts';
+import type { LabelSelector } from '../../kube/apimachinery/labels.ts';
+import { ApiError } from '../../kube/apimachinery/errors.ts';
 import type { KnownMetric, MetricGroup } from '../store.ts';
 import { Catalog, type CustomEntry, type ExternalEntry } from './catalog.ts';
 import { matcher, selectorMatchers } from './matchers.ts';

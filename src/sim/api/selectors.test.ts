@@ -4,7 +4,7 @@ import {
   parseLabelSelector, tryLabelSelectorFromObject,
 } from './selectors.ts';
 import { ResourceRegistry, type KubeObject, type ResourceDef } from './registry.ts';
-import { ApiError } from './errors.ts';
+import { ApiError } from '../../kube/apimachinery/errors.ts';
 
 const registry = new ResourceRegistry();
 const def = (group: string, version: string, resource: string): ResourceDef => {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { formatFieldError, invalid, type FieldError } from './errors.ts';
+import { formatFieldError, invalid, type FieldError } from '../../kube/apimachinery/errors.ts';
 import { ResourceRegistry, type KubeObject, type ResourceDef } from './registry.ts';
 import { goLabelSelector, goQuote, goStringMap } from './validation/go-format.ts';
 import { validateCreate, validateUpdate } from './validation/index.ts';
-import { isDNS1123Label, isQualifiedName, nameIsDNSSubdomain } from './validation/names.ts';
+import { isDNS1123Label, isQualifiedName, nameIsDNSSubdomain } from '../../kube/apimachinery/names.ts';
 
 /**
  * Validation messages as kube-apiserver 1.20 words them. ObjectMeta and the core kinds here;

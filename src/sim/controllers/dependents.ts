@@ -1,7 +1,7 @@
 import type { KubeObject, ResourceDef } from '../api/registry.ts';
 import type { ResourceService } from '../api/service/resource-service.ts';
 import type { DeleteOptions } from '../api/service/types.ts';
-import { isApiError } from '../api/errors.ts';
+import { isApiError } from '../../kube/apimachinery/errors.ts';
 import { asObject } from '../../util/deep-equal.ts';
 import type { EventRecorder } from './events.ts';
 import { ownerRef } from './replicaset-controller.ts';

@@ -1,7 +1,7 @@
 import type { KubeObject } from '../api/registry.ts';
 import type { ResourceService } from '../api/service/resource-service.ts';
 import { formatTime } from '../api/service/object-meta.ts';
-import { isApiError } from '../api/errors.ts';
+import { isApiError } from '../../kube/apimachinery/errors.ts';
 import { apiVersionOf } from '../api/registry.ts';
 
 export interface EventSource {

@@ -1,6 +1,6 @@
 import type { ResourceDef } from '../api/registry.ts';
 import type { ResourceService } from '../api/service/resource-service.ts';
-import { isApiError } from '../api/errors.ts';
+import { isApiError } from '../../kube/apimachinery/errors.ts';
 import { isPlainObject } from '../../util/deep-equal.ts';
 import type { Logger } from 'pino';
 

@@ -1,6 +1,6 @@
 import type { ResourceService } from '../api/service/resource-service.ts';
 import type { KubeObject, ResourceDef } from '../api/registry.ts';
-import { isApiError } from '../api/errors.ts';
+import { isApiError } from '../../kube/apimachinery/errors.ts';
 import type { Logger } from 'pino';
 
 /** An object every active namespace must have, like the ones kube-controller-manager creates. */

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { KubeObject, ResourceDef } from '../api/registry.ts';
 import type { ResourceService } from '../api/service/resource-service.ts';
-import { isApiError } from '../api/errors.ts';
+import { isApiError } from '../../kube/apimachinery/errors.ts';
 import { asObject, deepEqual } from '../../util/deep-equal.ts';
 import { Controller, splitKey } from './controller.ts';
 import { EventRecorder } from './events.ts';

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { KubeObject, ResourceDef } from '../api/registry.ts';
 import type { ResourceService } from '../api/service/resource-service.ts';
 import { formatMicroTime, formatTime } from '../api/service/object-meta.ts';
-import { isApiError } from '../api/errors.ts';
+import { isApiError } from '../../kube/apimachinery/errors.ts';
 import { asObject, deepEqual } from '../../util/deep-equal.ts';
 import { EventRecorder } from '../controllers/events.ts';
 import { nodeConditions, type NodeCondition } from '../controllers/node-lifecycle.ts';

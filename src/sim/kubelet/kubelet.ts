@@ -3,7 +3,7 @@ import type { KubeObject, ResourceDef } from '../api/registry.ts';
 import type { ResourceService } from '../api/service/resource-service.ts';
 import type { LogStore } from '../api/logs/log-store.ts';
 import { formatTime } from '../api/service/object-meta.ts';
-import { isApiError } from '../api/errors.ts';
+import { isApiError } from '../../kube/apimachinery/errors.ts';
 import { asObject } from '../../util/deep-equal.ts';
 import { Controller, splitKey } from '../controllers/controller.ts';
 import { EventRecorder } from '../controllers/events.ts';

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parseAllDocuments } from 'yaml';
 import { formatZodIssues } from '../../config/load.ts';
 import type { ResourceService } from '../api/service/resource-service.ts';
-import { isApiError } from '../api/errors.ts';
+import { isApiError } from '../../kube/apimachinery/errors.ts';
 import type { KubeObject } from '../api/registry.ts';
 import { scenarioSchema, type ScenarioFile } from './schema.ts';
 import { addNode } from './nodes.ts';

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { KubeObject, ResourceDef } from '../registry.ts';
 import type { ResourceService } from '../service/resource-service.ts';
 import type { UserInfo } from '../service/types.ts';
-import { serviceUnavailable } from '../errors.ts';
+import { serviceUnavailable } from '../../../kube/apimachinery/errors.ts';
 import { asObject, deepEqual } from '../../../util/deep-equal.ts';
 import { ApiServices, BackendError, remoteVersionOf, type RemoteVersion } from './api-services.ts';
 import { proxyTo, type FrontProxyIdentity, type ProxyRequest, type ProxyResponse } from './proxy.ts';

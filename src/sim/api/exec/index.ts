@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket, type RawData } from 'ws';
-import { badRequest } from '../errors.ts';
+import { badRequest } from '../../../kube/apimachinery/errors.ts';
 import { runCommand, type ContainerEnv } from '../../container/index.ts';
 
 /**

@@ -1,5 +1,5 @@
 import type { KubeObject } from '../registry.ts';
-import { badRequest } from '../errors.ts';
+import { badRequest } from '../../../kube/apimachinery/errors.ts';
 import { isPlainObject } from '../../../util/deep-equal.ts';
 import type { ResourceCall } from './resource-handlers.ts';
 import { boolParam, intParam } from './respond.ts';

@@ -1,5 +1,5 @@
 import type { KubeObject, ResourceDef } from '../registry.ts';
-import { ApiError } from '../errors.ts';
+import { ApiError } from '../../../kube/apimachinery/errors.ts';
 import { formatQuantity } from '../../../util/quantity.ts';
 import { isPlainObject } from '../../../util/deep-equal.ts';
 import { matchesLabels, parseLabelSelector } from '../selectors.ts';

@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ResourceDef } from '../registry.ts';
 import { apiVersionOf } from '../registry.ts';
-import { badRequest } from '../errors.ts';
+import { badRequest } from '../../../kube/apimachinery/errors.ts';
 import { listObjects } from '../service/list.ts';
 import type { DeleteOptions, ListOptions, Target } from '../service/types.ts';
 import type { StoredObject } from '../store/stored.ts';

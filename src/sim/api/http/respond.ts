@@ -1,5 +1,5 @@
 import type { FastifyReply } from 'fastify';
-import { ApiError, badRequest, notAcceptable } from '../errors.ts';
+import { ApiError, badRequest, notAcceptable } from '../../../kube/apimachinery/errors.ts';
 import { goJsonError } from '../go-json.ts';
 import { decodeProtobufBody } from '../protobuf/decode.ts';
 

@@ -1,7 +1,7 @@
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { ApiError, isApiError, internalError, methodNotAllowed, notFound, tooLarge, unauthorized, unknownPath, forbidden } from '../errors.ts';
+import { ApiError, isApiError, internalError, methodNotAllowed, notFound, tooLarge, unauthorized, unknownPath, forbidden } from '../../../kube/apimachinery/errors.ts';
 import type { ResourceDef } from '../registry.ts';
 import type { UserInfo } from '../service/types.ts';
 import { acceptExec, parseExecQuery } from '../exec/index.ts';

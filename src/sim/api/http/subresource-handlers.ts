@@ -1,5 +1,5 @@
 import type { KubeObject } from '../registry.ts';
-import { ApiError, badRequest, conflict, notFound, STALE_OBJECT_MESSAGE } from '../errors.ts';
+import { ApiError, badRequest, conflict, notFound, STALE_OBJECT_MESSAGE } from '../../../kube/apimachinery/errors.ts';
 import { applyPatch, patchTypeFromContentType } from '../patch/index.ts';
 import { isPlainObject } from '../../../util/deep-equal.ts';
 import { formatLabelSelector, labelSelectorFromObject, matchesLabels } from '../selectors.ts';

@@ -1,4 +1,4 @@
-import { badRequest, unsupportedMediaType } from '../errors.ts';
+import { badRequest, unsupportedMediaType } from '../../../kube/apimachinery/errors.ts';
 import { isPlainObject } from '../../../util/deep-equal.ts';
 import { applyJsonPatch } from './json-patch.ts';
 import { applyMergePatch } from './merge-patch.ts';

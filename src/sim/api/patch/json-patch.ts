@@ -1,4 +1,4 @@
-import { ApiError, badRequest } from '../errors.ts';
+import { ApiError, badRequest } from '../../../kube/apimachinery/errors.ts';
 import { isPlainObject } from '../../../util/deep-equal.ts';
 
 /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { applyPatch, patchTypeFromContentType } from './index.ts';
-import { ApiError } from '../errors.ts';
+import { ApiError } from '../../../kube/apimachinery/errors.ts';
 
 const deployment = {
   apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', finalizers: ['a', 'b'] },

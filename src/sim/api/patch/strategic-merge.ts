@@ -1,4 +1,4 @@
-import { badRequest } from '../errors.ts';
+import { badRequest } from '../../../kube/apimachinery/errors.ts';
 import { isPlainObject } from '../../../util/deep-equal.ts';
 import type { FieldMeta, TypeMeta } from './patch-meta.ts';
 

@@ -1,4 +1,4 @@
-import { badRequest } from '../errors.ts';
+import { badRequest } from '../../../kube/apimachinery/errors.ts';
 import { MESSAGES, type FieldSpec } from './schema.generated.ts';
 
 /**

@@ -1,5 +1,5 @@
 import type { KubeObject } from '../registry.ts';
-import { ApiError } from '../errors.ts';
+import { ApiError } from '../../../kube/apimachinery/errors.ts';
 import type { StoredObject } from '../store/stored.ts';
 import { isPlainObject } from '../../../util/deep-equal.ts';
 import { formatTime } from './object-meta.ts';

@@ -3,7 +3,7 @@ import { ObjectStore } from '../store/object-store.ts';
 import { ResourceRegistry, type KubeObject, type ResourceDef } from '../registry.ts';
 import { ResourceService } from './resource-service.ts';
 import { listObjects } from './list.ts';
-import { ApiError } from '../errors.ts';
+import { ApiError } from '../../../kube/apimachinery/errors.ts';
 import { apiGroup, apiGroupList } from '../http/discovery.ts';
 import { toTable } from '../table/index.ts';
 import { BEHAVIOR_ANNOTATION, CONDITIONS_ANNOTATION, CURRENT_METRICS_ANNOTATION, METRICS_ANNOTATION } from '../conversion/hpa.ts';

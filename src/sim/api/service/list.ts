@@ -1,7 +1,7 @@
 import type { ResourceDef } from '../registry.ts';
 import type { ObjectStore } from '../store/object-store.ts';
 import type { StoredObject } from '../store/stored.ts';
-import { ApiError, badRequest, expired, invalid } from '../errors.ts';
+import { ApiError, badRequest, expired, invalid } from '../../../kube/apimachinery/errors.ts';
 import { goJsonError } from '../go-json.ts';
 import { isEverything, matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector } from '../selectors.ts';
 import type { ListOptions } from './types.ts';

@@ -1,4 +1,4 @@
-import { ApiError, notFound } from '../errors.ts';
+import { ApiError, notFound } from '../../../kube/apimachinery/errors.ts';
 import type { ResourceRegistry } from '../registry.ts';
 import type { ObjectStore } from '../store/object-store.ts';
 

@@ -10,7 +10,7 @@ import {
   conflict,
   invalid,
   notFound,
-} from '../errors.ts';
+} from '../../../kube/apimachinery/errors.ts';
 import { validateCreate, validateUpdate } from '../validation/index.ts';
 import { applyPatch, type PatchType } from '../patch/index.ts';
 import { deepEqual, isPlainObject } from '../../../util/deep-equal.ts';

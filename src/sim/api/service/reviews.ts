@@ -1,4 +1,4 @@
-import { ApiError, badRequest, formatFieldError, formatFieldErrorDetail, type FieldError } from '../errors.ts';
+import { ApiError, badRequest, formatFieldError, formatFieldErrorDetail, type FieldError } from '../../../kube/apimachinery/errors.ts';
 import type { KubeObject } from '../registry.ts';
 import { GO_NIL, GoValue, goQuote } from '../validation/go-format.ts';
 import type { AccessAttributes, AccessSubject, Decision } from './authorizer.ts';

@@ -4,7 +4,7 @@ import type { StoreEvent } from './stored.ts';
 import { ResourceRegistry, type KubeObject, type ResourceDef } from '../registry.ts';
 import { ResourceService } from '../service/resource-service.ts';
 import { listObjects } from '../service/list.ts';
-import { ApiError } from '../errors.ts';
+import { ApiError } from '../../../kube/apimachinery/errors.ts';
 
 const registry = new ResourceRegistry();
 const defOf = (group: string, resource: string): ResourceDef => {

@@ -1,10 +1,10 @@
-import type { FieldError } from '../errors.ts';
+import type { FieldError } from '../../../kube/apimachinery/errors.ts';
 import type { KubeObject } from '../registry.ts';
 import { matchesLabels } from '../selectors.ts';
 import { invalid, nonNegative, notSupported, obj, optNum, required, semanticEqual, str, type Obj } from './field.ts';
 import { goLabelSelector, goStringMap } from './go-format.ts';
 import { goPodTemplateSpec } from './go-podspec.ts';
-import { nameIsDNSSubdomain } from './names.ts';
+import { nameIsDNSSubdomain } from '../../../kube/apimachinery/names.ts';
 import { orNull, validateObjectMeta, validateObjectMetaUpdate } from './object-meta.ts';
 import { validatePodTemplateSpec } from './pod.ts';
 import { isNilSelector, selectorImmutable, selectorOf, templateMismatch, validateLabelSelector } from './selector.ts';

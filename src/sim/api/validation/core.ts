@@ -1,12 +1,12 @@
 import { isIP } from 'node:net';
-import type { FieldError } from '../errors.ts';
+import type { FieldError } from '../../../kube/apimachinery/errors.ts';
 import type { KubeObject } from '../registry.ts';
 import { arr, duplicate, eachInvalid, forbidden, invalid, notSupported, num, obj, required, semanticEqual, str, tooLong, type Obj } from './field.ts';
 import { GoValue, goQuote } from './go-format.ts';
 import {
   byteLength, isConfigMapKey, isDNS1123Label, isDNS1123Subdomain, isQualifiedName, isValidPortName, isValidPortNum, nameIsDNS1035Label, nameIsDNSLabel,
   nameIsDNSSubdomain, validatePathSegmentName, type NameFn,
-} from './names.ts';
+} from '../../../kube/apimachinery/names.ts';
 import { validateLabels, validateObjectMeta, validateObjectMetaUpdate } from './object-meta.ts';
 
 /** pkg/apis/core/validation (1.20) for Services, ConfigMaps, Secrets, Namespaces and the simpler kinds. */

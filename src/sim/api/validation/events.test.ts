@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatFieldError, type FieldError } from '../errors.ts';
+import { formatFieldError, type FieldError } from '../../../kube/apimachinery/errors.ts';
 import { ResourceRegistry, type KubeObject, type ResourceDef } from '../registry.ts';
 import { validateCreate, validateUpdate } from './index.ts';
 import { eventsV1ToCoreEvent } from '../conversion/events.ts';

@@ -1,9 +1,9 @@
-import type { FieldError } from '../errors.ts';
+import type { FieldError } from '../../../kube/apimachinery/errors.ts';
 import type { KubeObject } from '../registry.ts';
 import { isZeroTime } from '../conversion/go-time.ts';
 import { meta } from './core.ts';
 import { eachInvalid, invalid, num, obj, required, str } from './field.ts';
-import { byteLength, isDNS1123Subdomain, isQualifiedName, nameIsDNSSubdomain } from './names.ts';
+import { byteLength, isDNS1123Subdomain, isQualifiedName, nameIsDNSSubdomain } from '../../../kube/apimachinery/names.ts';
 
 /**
  * Event validation (pkg/apis/core/validation/events.go, 1.20). It reads the internal (core/v1)

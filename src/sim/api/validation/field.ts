@@ -1,4 +1,4 @@
-import type { FieldError } from '../errors.ts';
+import type { FieldError } from '../../../kube/apimachinery/errors.ts';
 import { isPlainObject } from '../../../util/deep-equal.ts';
 import { GoValue, goQuote } from './go-format.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatFieldError } from '../errors.ts';
+import { formatFieldError } from '../../../kube/apimachinery/errors.ts';
 import { validateHpaSpec } from './hpa.ts';
 
 /** HPA metric validation; every expected line was observed against a real kube-apiserver 1.20. */

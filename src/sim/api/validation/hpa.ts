@@ -1,7 +1,7 @@
-import type { FieldError } from '../errors.ts';
+import type { FieldError } from '../../../kube/apimachinery/errors.ts';
 import { isPlainObject } from '../../../util/deep-equal.ts';
 import { arr, eachInvalid, forbidden, invalid, notSupported, num, obj, required, str, type Obj } from './field.ts';
-import { validatePathSegmentName } from './names.ts';
+import { validatePathSegmentName } from '../../../kube/apimachinery/names.ts';
 
 /**
  * pkg/apis/autoscaling/validation for the HorizontalPodAutoscaler spec, on the internal form

@@ -1,4 +1,4 @@
-import type { FieldError } from '../errors.ts';
+import type { FieldError } from '../../../kube/apimachinery/errors.ts';
 import type { KubeObject, ResourceDef } from '../registry.ts';
 import { obj } from './field.ts';
 import { validateCronJob, validateCronJobUpdate, validateJob, validateJobUpdate } from './batch.ts';
@@ -7,7 +7,7 @@ import {
 } from './core.ts';
 import { validateHpaSpec } from './hpa.ts';
 import { legacyValidateEvent, validateEventCreate } from './events.ts';
-import { nameIsDNSSubdomain, validatePathSegmentName } from './names.ts';
+import { nameIsDNSSubdomain, validatePathSegmentName } from '../../../kube/apimachinery/names.ts';
 import { validateObjectMeta, validateObjectMetaUpdate } from './object-meta.ts';
 import { validatePodCreate, validatePodUpdate } from './pod.ts';
 import { validateAppsCreate, validateAppsUpdate } from './workloads.ts';

@@ -1,9 +1,9 @@
-import type { FieldError } from '../errors.ts';
+import type { FieldError } from '../../../kube/apimachinery/errors.ts';
 import type { ObjectMeta } from '../registry.ts';
 import { deepEqual } from '../../../util/deep-equal.ts';
 import { GO_NIL, GoValue, goOwnerReference, goStringSliceText } from './go-format.ts';
 import { arr, eachInvalid, invalid, nonNegative, obj, required, str, tooLong } from './field.ts';
-import { byteLength, isQualifiedName, isValidLabelValue, nameIsDNSLabel, type NameFn } from './names.ts';
+import { byteLength, isQualifiedName, isValidLabelValue, nameIsDNSLabel, type NameFn } from '../../../kube/apimachinery/names.ts';
 
 /** k8s.io/apimachinery/pkg/api/validation/objectmeta.go (1.20), plus core's finalizer rule. */
 

@@ -1,7 +1,7 @@
-import type { FieldError } from '../errors.ts';
+import type { FieldError } from '../../../kube/apimachinery/errors.ts';
 import type { KubeObject } from '../registry.ts';
 import { arr, duplicate, eachInvalid, forbidden, invalid, notSupported, obj, optNum, required, semanticEqual, str, type Obj } from './field.ts';
-import { inclusiveRangeError, isDNS1123Label, isDNS1123Subdomain, isEnvVarName, isValidPortName, isValidPortNum, nameIsDNSSubdomain } from './names.ts';
+import { inclusiveRangeError, isDNS1123Label, isDNS1123Subdomain, isEnvVarName, isValidPortName, isValidPortNum, nameIsDNSSubdomain } from '../../../kube/apimachinery/names.ts';
 import { goPointer, GoValue } from './go-format.ts';
 import { orNull, validateAnnotations, validateLabels, validateObjectMeta, validateObjectMetaUpdate } from './object-meta.ts';
 

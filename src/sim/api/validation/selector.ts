@@ -1,8 +1,8 @@
-import type { FieldError } from '../errors.ts';
+import type { FieldError } from '../../../kube/apimachinery/errors.ts';
 import { isEverything, matchesLabels, tryLabelSelectorFromObject, type LabelSelector, type LabelSelectorObject } from '../selectors.ts';
 import { arr, eachInvalid, forbidden, invalid, obj, required, semanticEqual, str } from './field.ts';
 import { goLabelSelector, goStringMap } from './go-format.ts';
-import { isQualifiedName } from './names.ts';
+import { isQualifiedName } from '../../../kube/apimachinery/names.ts';
 import { validateLabels } from './object-meta.ts';
 
 /** Label selectors in specs: metav1validation.ValidateLabelSelector and the template match check. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatFieldError, invalid, type FieldError } from '../errors.ts';
+import { formatFieldError, invalid, type FieldError } from '../../../kube/apimachinery/errors.ts';
 import { ResourceRegistry, type KubeObject, type ResourceDef } from '../registry.ts';
 import { validateCreate, validateUpdate } from './index.ts';
 

@@ -1,8 +1,8 @@
-import type { FieldError } from '../errors.ts';
+import type { FieldError } from '../../../kube/apimachinery/errors.ts';
 import type { KubeObject } from '../registry.ts';
 import { eachInvalid, forbidden, invalid, nonNegative, notSupported, num, obj, optNum, required, semanticEqual, str, type Obj } from './field.ts';
 import { GoValue, goIntOrString, goLabelSelector, goPointer, goQuote } from './go-format.ts';
-import { isValidPercent, nameIsDNSSubdomain } from './names.ts';
+import { isValidPercent, nameIsDNSSubdomain } from '../../../kube/apimachinery/names.ts';
 import { validateAnnotations, validateLabels, validateObjectMeta, validateObjectMetaUpdate } from './object-meta.ts';
 import { validatePodTemplateSpec } from './pod.ts';
 import { isEmptySelector, isNilSelector, selectorImmutable, selectorOf, templateMismatch, validateLabelSelector } from './selector.ts';

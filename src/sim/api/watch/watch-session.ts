@@ -2,7 +2,7 @@ import type { ResourceDef } from '../registry.ts';
 import { apiVersionOf } from '../registry.ts';
 import type { ObjectStore } from '../store/object-store.ts';
 import type { StoreEvent, StoredObject } from '../store/stored.ts';
-import { expired } from '../errors.ts';
+import { expired } from '../../../kube/apimachinery/errors.ts';
 import { matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector } from '../selectors.ts';
 import { parseResourceVersion, tooLargeResourceVersion } from '../service/list.ts';
 

@@ -4,7 +4,7 @@ import type { ResourceService } from '../../api/service/resource-service.ts';
 import type { Aggregator } from '../../api/aggregator/aggregator.ts';
 import { matchesLabels, parseLabelSelector } from '../../api/selectors.ts';
 import { formatTime } from '../../api/service/object-meta.ts';
-import { isApiError } from '../../api/errors.ts';
+import { isApiError } from '../../../kube/apimachinery/errors.ts';
 import { asObject, deepEqual } from '../../../util/deep-equal.ts';
 import type { ContainerUsage } from '../../workloads/usage.ts';
 import { scaleOf } from '../../api/http/subresource-handlers.ts';
