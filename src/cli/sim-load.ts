@@ -1,6 +1,6 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import type { Lang } from '../i18n/index.ts';
-import { parseDuration } from '../sim/workloads/model.ts';
+import { parseDuration } from '../util/duration.ts';
 
 export interface LoadFlags {
   namespace: string;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseDuration } from '../sim/workloads/model.ts';
+import { parseDuration } from '../util/duration.ts';
 
 /** A Go-style duration ("90s", "5m") as milliseconds; a bad one names the field and the format. */
 export const durationMs = z.string().transform((raw, ctx) => {

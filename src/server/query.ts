@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseDuration } from '../sim/workloads/model.ts';
+import { parseDuration } from '../util/duration.ts';
 
 /** `since` as an ISO time or a look-back duration ("24h", "15m"), to epoch ms. */
 const since = z.string().transform((raw, ctx) => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseDuration, parseModel } from './model.ts';
+import { parseDuration } from '../../util/duration.ts';
+import { parseModel } from './model.ts';
 
 describe('workload models', () => {
   it('parses Go-style durations', () => {
