@@ -2,7 +2,7 @@ import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { startMetricsApiServer } from '../../src/metrics-api/https.ts';
 import { staticPods } from '../../src/metrics-api/pods.ts';
 import { compileRules } from '../../src/metrics-api/pull/rules.ts';
-import { PrometheusClient } from '../../src/metrics-api/pull/prometheus.ts';
+import { PrometheusClient } from '../../src/prometheus/client.ts';
 import { PullSource } from '../../src/metrics-api/pull/source.ts';
 import { childConfig, serveParent } from '../support/child.ts';
 import { startAdapterPatternServer } from './adapter.ts';

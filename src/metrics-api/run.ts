@@ -12,7 +12,7 @@ import { startMetricsApiServer, type RunningMetricsApiServer } from './https.ts'
 import { PodIndex } from './pod-index.ts';
 import { DelegatedAuth } from './delegated.ts';
 import { compileRules, RuleError, type CompiledRule } from './pull/rules.ts';
-import { PrometheusClient } from './pull/prometheus.ts';
+import { PrometheusClient } from '../prometheus/client.ts';
 import { PullSource } from './pull/source.ts';
 import { registerMetricsApi } from './register.ts';
 

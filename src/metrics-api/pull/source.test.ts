@@ -6,7 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildMetricsApiServer } from '../server.ts';
 import { staticPods } from '../pods.ts';
 import { compileRules } from './rules.ts';
-import { PrometheusClient } from './prometheus.ts';
+import { PrometheusClient } from '../../prometheus/client.ts';
 import { PullSource } from './source.ts';
 
 /**

@@ -5,7 +5,7 @@ import { ApiError } from '../../kube/apimachinery/errors.ts';
 import type { KnownMetric, MetricGroup } from '../store.ts';
 import { Catalog, type CustomEntry, type ExternalEntry } from './catalog.ts';
 import { matcher, selectorMatchers } from './matchers.ts';
-import { PrometheusError, type PrometheusClient, type PromSample } from './prometheus.ts';
+import { PrometheusError, type PrometheusClient, type PromSample } from '../../prometheus/client.ts';
 import { QueryCache } from './query-cache.ts';
 import type { CompiledRule } from './rules.ts';
 

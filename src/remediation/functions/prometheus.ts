@@ -1,4 +1,4 @@
-import { PrometheusClient, PrometheusError } from '../../metrics-api/pull/prometheus.ts';
+import { PrometheusClient, PrometheusError } from '../../prometheus/client.ts';
 import type { PromVector } from './api.ts';
 
 /** One query must not use the whole function timeout without saying why. */

@@ -2,8 +2,8 @@ import { setImmediate } from 'node:timers/promises';
 import { z } from 'zod';
 
 /**
- * The two Prometheus HTTP API calls the pull source makes: /api/v1/series for discovery and
- * /api/v1/query for values. Both are POSTed as forms, so a query's size never meets a URL length
+ * Prometheus' HTTP API as Kubeloop uses it: /api/v1/series (the metrics API's discovery) and
+ * /api/v1/query (its values, and remediation functions' ctx.query). Both are POSTed as forms, so a query's size never meets a URL length
  * limit. Every failure (unreachable, timeout, HTTP error, not JSON, wrong shape, status "error")
  * becomes a PrometheusError whose message says which and why; responses are validated by zod.
  */
