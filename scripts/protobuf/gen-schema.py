@@ -58,12 +58,16 @@ ROOTS = [
     'k8s.io.api.autoscaling.v1.Scale', 'k8s.io.api.policy.v1beta1.PodDisruptionBudget', 'k8s.io.api.policy.v1beta1.Eviction',
     'k8s.io.api.coordination.v1.Lease', 'k8s.io.api.events.v1.Event', 'k8s.io.api.discovery.v1beta1.EndpointSlice',
     'k8s.io.apimachinery.pkg.apis.meta.v1.DeleteOptions', 'k8s.io.apimachinery.pkg.runtime.Unknown',
+    'k8s.io.api.authentication.v1.TokenReview', 'k8s.io.api.authorization.v1.SubjectAccessReview',
+    'k8s.io.api.authorization.v1.SelfSubjectAccessReview',
 ]
 # Leaf messages with a JSON form of their own are decoded by hand, not walked.
 SPECIAL = {'k8s.io.apimachinery.pkg.apis.meta.v1.Time', 'k8s.io.apimachinery.pkg.apis.meta.v1.MicroTime',
            'k8s.io.apimachinery.pkg.apis.meta.v1.Duration', 'k8s.io.apimachinery.pkg.api.resource.Quantity',
            'k8s.io.apimachinery.pkg.util.intstr.IntOrString', 'k8s.io.apimachinery.pkg.runtime.RawExtension',
-           'k8s.io.apimachinery.pkg.apis.meta.v1.FieldsV1'}
+           'k8s.io.apimachinery.pkg.apis.meta.v1.FieldsV1',
+           # ExtraValue is a []string in Go and JSON, a message with repeated items in protobuf.
+           'k8s.io.api.authentication.v1.ExtraValue', 'k8s.io.api.authorization.v1.ExtraValue'}
 out = {}
 todo = list(ROOTS)
 while todo:

@@ -1,7 +1,10 @@
+import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { request as httpsRequest } from 'node:https';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRealCluster, type RealCluster } from '../support/real-cluster/real-cluster.ts';
 import { startTestSim, type TestSim } from '../support/sim.ts';
+import { Kubectl } from '../support/kubectl.ts';
 import { delegatedReadAuthorizer } from '../../src/metrics-api/auth.ts';
 import { DelegatedAuth } from '../../src/metrics-api/delegated.ts';
 import { startMetricsApiServer, type RunningMetricsApiServer, type StartMetricsApiServerOptions } from '../../src/metrics-api/https.ts';
@@ -10,8 +13,12 @@ import { staticPods } from '../../src/metrics-api/pods.ts';
 /**
  * Ground truth for delegated auth: the metrics API server against kube-apiserver 1.20 (token file,
  * RBAC), whose TokenReview and SubjectAccessReview answers decide; and the sim's review APIs and
- * RBAC compared with the real ones, answer for answer, on the same RBAC objects.
+ * RBAC compared with the real ones, answer for answer, on the same RBAC objects, including the
+ * SelfSubjectAccessReviews the real kubectl sends (as protobuf) for `kubectl auth can-i`.
  */
+
+/** A user both clusters know by the same token, in the group the seeded RoleBindings name. */
+const READER = { name: 'reader', token: randomBytes(16).toString('hex'), groups: ['readers'] };
 
 interface Target {
   url: string;
@@ -64,6 +71,8 @@ async function seedRbac(target: Target): Promise<void> {
   await create(`/apis/${RBAC}/v1/clusterrolebindings`, { apiVersion: `${RBAC}/v1`, kind: 'ClusterRoleBinding', metadata: { name: 'dangling' }, roleRef: ref('ClusterRole', 'missing-role'), subjects: [{ ...ref('User', 'lost') }] });
   await create(`/apis/${RBAC}/v1/namespaces/m/roles`, { apiVersion: `${RBAC}/v1`, kind: 'Role', metadata: { name: 'sa-pods' }, rules: [{ apiGroups: [''], resources: ['*/log'], verbs: ['get'] }] });
   await create(`/apis/${RBAC}/v1/namespaces/m/rolebindings`, { apiVersion: `${RBAC}/v1`, kind: 'RoleBinding', metadata: { name: 'sa' }, roleRef: ref('Role', 'sa-pods'), subjects: [{ kind: 'ServiceAccount', name: 'x' }] });
+  await create(`/apis/${RBAC}/v1/namespaces/m/roles`, { apiVersion: `${RBAC}/v1`, kind: 'Role', metadata: { name: 'pod-reader' }, rules: [{ apiGroups: [''], resources: ['pods'], verbs: ['get', 'list'] }] });
+  await create(`/apis/${RBAC}/v1/namespaces/m/rolebindings`, { apiVersion: `${RBAC}/v1`, kind: 'RoleBinding', metadata: { name: 'readers-pods' }, roleRef: ref('Role', 'pod-reader'), subjects: [{ ...ref('Group', 'readers') }] });
 }
 
 let real: RealCluster;
@@ -73,8 +82,8 @@ let simTarget: Target;
 let server: RunningMetricsApiServer;
 
 beforeAll(async () => {
-  real = await startRealCluster({ withControllerManager: false });
-  sim = await startTestSim();
+  real = await startRealCluster({ withControllerManager: false, users: [READER] });
+  sim = await startTestSim({ tokens: { users: [READER] } });
   realTarget = { url: real.server, ca: real.caCert, token: real.adminToken };
   simTarget = { url: sim.sim.url, ca: sim.sim.caCert ?? '', token: sim.sim.tokens.admin };
   await Promise.all([seedRbac(realTarget), seedRbac(simTarget)]);
@@ -154,5 +163,34 @@ describe('the sim review APIs answer as kube-apiserver 1.20 does', () => {
     const realAdmin = await call(realTarget, 'POST', '/apis/authentication.k8s.io/v1/tokenreviews', tr({ token: real.adminToken }));
     const withoutUid = (s: unknown): unknown => JSON.parse(JSON.stringify(s), (k, v: unknown) => (k === 'uid' ? undefined : v));
     expect([simAdmin.status, withoutUid(simAdmin.body['status'])]).toEqual([realAdmin.status, withoutUid(realAdmin.body['status'])]);
+  });
+
+  const ssar = (spec: unknown) => ({ apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview', spec });
+  it.each([
+    ['admin', 'a resource', { resourceAttributes: { verb: 'delete', resource: 'nodes', name: 'n1' } }],
+    ['reader', 'pods its Role grants', { resourceAttributes: { verb: 'list', resource: 'pods', namespace: 'm' } }],
+    ['reader', 'pods in another namespace', { resourceAttributes: { verb: 'list', resource: 'pods', namespace: 'other' } }],
+    // Only system:discovery grants it: where two bindings do (/healthz), kube-apiserver names whichever its cache lists first.
+    ['reader', 'a discovery path', { nonResourceAttributes: { path: '/apis/apps', verb: 'get' } }],
+    ['reader', 'its own access reviews (system:basic-user)', { resourceAttributes: { verb: 'create', group: 'authorization.k8s.io', resource: 'selfsubjectaccessreviews' } }],
+    ['reader', 'both attribute kinds (422)', { resourceAttributes: { verb: 'get' }, nonResourceAttributes: { path: '/x', verb: 'get' } }],
+    ['reader', 'no attributes (422)', {}],
+  ])('SelfSubjectAccessReview by %s: %s', async (who, _name, spec) => {
+    const token = (t: Target): string => (who === 'admin' ? t.token : READER.token);
+    const fromSim = essence(await call(simTarget, 'POST', '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews', ssar(spec), token(simTarget)));
+    const fromReal = essence(await call(realTarget, 'POST', '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews', ssar(spec), token(realTarget)));
+    expect(fromSim).toEqual(fromReal);
+  });
+
+  it('kubectl auth can-i (protobuf SelfSubjectAccessReviews) answers alike', async () => {
+    const simKubectl = await Kubectl.forKubeconfig(sim.sim.kubeconfig());
+    const realKubectl = await Kubectl.forKubeconfig(await readFile(real.kubeconfigPath, 'utf8'));
+    const questions = [['get', 'pods', '-n', 'm'], ['list', 'pods', '-n', 'other'], ['create', 'deployments.apps', '-n', 'm'], ['get', '/healthz'], ['delete', 'nodes']];
+    for (const q of questions) {
+      for (const as of [[], ['--token', READER.token]]) {
+        const [s, r] = await Promise.all([simKubectl.run(['auth', 'can-i', ...q, ...as]), realKubectl.run(['auth', 'can-i', ...q, ...as])]);
+        expect({ q, as: as.length > 0 ? 'reader' : 'admin', code: s.code, out: s.stdout.trim() }).toEqual({ q, as: as.length > 0 ? 'reader' : 'admin', code: r.code, out: r.stdout.trim() });
+      }
+    }
   });
 });

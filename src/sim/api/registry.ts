@@ -214,6 +214,7 @@ export const RESOURCES: readonly ResourceDef[] = [
   // Create-only reviews, answered and never stored (service/reviews.ts); discovery as 1.20 lists them
   def({ group: 'authentication.k8s.io', version: 'v1', resource: 'tokenreviews', kind: 'TokenReview', singular: '', namespaced: false, verbs: ['create'], computed: true }),
   def({ group: 'authorization.k8s.io', version: 'v1', resource: 'subjectaccessreviews', kind: 'SubjectAccessReview', singular: '', namespaced: false, verbs: ['create'], computed: true }),
+  def({ group: 'authorization.k8s.io', version: 'v1', resource: 'selfsubjectaccessreviews', kind: 'SelfSubjectAccessReview', singular: '', namespaced: false, verbs: ['create'], computed: true }),
 ];
 
 /** Lookup by group/version/resource; built once at start. */

@@ -133,6 +133,8 @@ export interface RealClusterOptions {
   controllers?: string[];
   /** Extra kube-apiserver flags (e.g. watch cache sizes). */
   apiserverArgs?: string[];
+  /** More users of the token file (their uid is their name). */
+  users?: { name: string; token: string; groups: string[] }[];
 }
 
 /** Starts the control plane; a port taken between probing and binding gets one more try. */
@@ -153,7 +155,8 @@ async function startOnce(opts: RealClusterOptions): Promise<RealCluster> {
   await makeCerts(dir);
   const adminToken = randomBytes(16).toString('hex');
   const readonlyToken = randomBytes(16).toString('hex');
-  await writeFile(join(dir, 'tokens.csv'), `${adminToken},admin,admin,"system:masters"\n${readonlyToken},viewer,viewer,"system:authenticated"\n`);
+  const more = (opts.users ?? []).map((u) => `${u.token},${u.name},${u.name},"${u.groups.join(',')}"\n`).join('');
+  await writeFile(join(dir, 'tokens.csv'), `${adminToken},admin,admin,"system:masters"\n${readonlyToken},viewer,viewer,"system:authenticated"\n${more}`);
   const [etcdClient = 0, etcdPeer = 0, apiPort = 0] = await freePorts(3);
   const procs: ChildProcess[] = [];
   const stop = async (): Promise<void> => {

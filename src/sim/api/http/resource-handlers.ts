@@ -3,7 +3,7 @@ import type { ResourceDef } from '../registry.ts';
 import { apiVersionOf } from '../registry.ts';
 import { badRequest } from '../../../kube/apimachinery/errors.ts';
 import { listObjects } from '../service/list.ts';
-import type { DeleteOptions, ListOptions, Target } from '../service/types.ts';
+import type { DeleteOptions, ListOptions, Target, UserInfo } from '../service/types.ts';
 import type { StoredObject } from '../store/stored.ts';
 import { patchTypeFromContentType } from '../patch/index.ts';
 import { toTable } from '../table/index.ts';
@@ -15,6 +15,8 @@ import { isPlainObject } from '../../../util/deep-equal.ts';
 
 export interface ResourceCall {
   ctx: SimApiContext;
+  /** Who is asking (authenticated and authorized before the call is made). */
+  user: UserInfo;
   req: FastifyRequest;
   reply: FastifyReply;
   query: URLSearchParams;

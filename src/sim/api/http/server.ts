@@ -120,7 +120,7 @@ function dispatch(ctx: SimApiContext, openapi: OpenApiV3, req: FastifyRequest, r
   if (!user) throw unauthorized();
   authorize(ctx, user, verb, def, info);
   const call: ResourceCall = {
-    ctx, req, reply, query: url.searchParams,
+    ctx, user, req, reply, query: url.searchParams,
     target: { def, namespace: info.namespace, name: info.name ?? '' },
   };
   runVerb(call, verb, info.subresource, req.method);

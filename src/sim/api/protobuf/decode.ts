@@ -22,6 +22,8 @@ function messageFor(apiVersion: string, kind: string): string | undefined {
     'events.k8s.io/v1': `k8s.io.api.events.v1.${kind}`,
     'discovery.k8s.io/v1': `k8s.io.api.discovery.v1beta1.${kind}`,
     'meta.k8s.io/v1': `${META}.${kind}`,
+    'authentication.k8s.io/v1': `k8s.io.api.authentication.v1.${kind}`,
+    'authorization.k8s.io/v1': `k8s.io.api.authorization.v1.${kind}`,
   };
   const fq = kind === 'DeleteOptions' ? `${META}.DeleteOptions` : candidates[apiVersion];
   return fq && MESSAGES[fq] ? fq : undefined;
@@ -102,6 +104,9 @@ function special(type: string, buf: Buffer): unknown {
       return raw['string'];
     case 'k8s.io.apimachinery.pkg.util.intstr.IntOrString':
       return Number(raw['type'] ?? 0) === 1 ? (raw['strVal'] ?? '') : (raw['intVal'] ?? 0);
+    case 'k8s.io.api.authentication.v1.ExtraValue':
+    case 'k8s.io.api.authorization.v1.ExtraValue':
+      return raw['items'] ?? [];
     case 'k8s.io.apimachinery.pkg.runtime.RawExtension': {
       const text = Buffer.from(String(raw['raw'] ?? ''), 'base64').toString('utf8');
       return text === '' ? null : (JSON.parse(text) as unknown);
@@ -119,6 +124,8 @@ const SPECIAL_SCHEMAS: Record<string, Record<number, FieldSpec>> = {
   'k8s.io.apimachinery.pkg.util.intstr.IntOrString': { 1: ['type', 'int64', 0, 0], 2: ['intVal', 'int32', 0, 0], 3: ['strVal', 'string', 0, 0] },
   'k8s.io.apimachinery.pkg.runtime.RawExtension': { 1: ['raw', 'bytes', 0, 0] },
   [`${META}.FieldsV1`]: { 1: ['Raw', 'bytes', 0, 0] },
+  'k8s.io.api.authentication.v1.ExtraValue': { 1: ['items', 'string', 1, 0] },
+  'k8s.io.api.authorization.v1.ExtraValue': { 1: ['items', 'string', 1, 0] },
 };
 
 function value(type: string, r: Reader, wireType: number): unknown {

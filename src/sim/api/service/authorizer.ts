@@ -9,8 +9,9 @@ import type { ObjectStore } from '../store/object-store.ts';
  * 1. members of `system:masters` may do anything (the privileged-group authorizer: no reason);
  * 2. the sim's read-only token user `viewer` may get/list/watch every resource and GET every
  *    path: a built-in policy of the sim, not an RBAC object (kube-apiserver has no such user);
- * 3. the bootstrap bindings `system:discovery` and `system:public-info-viewer` (discovery,
- *    /version and health paths for authenticated callers) apply without being stored: every
+ * 3. the bootstrap bindings `system:discovery`, `system:public-info-viewer` (discovery,
+ *    /version and health paths for authenticated callers) and `system:basic-user` (a caller's
+ *    own access reviews, as `kubectl auth can-i` sends) apply without being stored: every
  *    cluster has them, and storing them would add objects to every sim;
  * 4. RBAC over the ClusterRoles, ClusterRoleBindings, Roles and RoleBindings stored in the sim,
  *    with kube-apiserver's matching rules and reasons (`RBAC: allowed by ...`, missing roles
@@ -39,7 +40,8 @@ export const SIM_VIEWER = 'viewer';
 export const RBAC_GROUP = 'rbac.authorization.k8s.io';
 
 const READ_VERBS = new Set(['get', 'list', 'watch']);
-const DISCOVERY_URLS = ['/api', '/api/*', '/apis', '/apis/*', '/openapi', '/openapi/*', '/version', '/version/'];
+// 1.20's bootstrap policy (plugin/pkg/auth/authorizer/rbac/bootstrappolicy/policy.go).
+const DISCOVERY_URLS = ['/livez', '/readyz', '/healthz', '/version', '/version/', '/openapi', '/openapi/*', '/api', '/api/*', '/apis', '/apis/*'];
 const PUBLIC_INFO_URLS = ['/healthz', '/livez', '/readyz', '/version', '/version/'];
 
 interface Rule {
@@ -121,6 +123,10 @@ function builtIn(who: AccessSubject, a: AccessAttributes): Decision | undefined 
   if (who.groups.includes('system:masters')) return { allowed: true, reason: '' };
   if (who.user === SIM_VIEWER && READ_VERBS.has(a.verb) && (a.kind === 'resource' || a.verb === 'get')) {
     return { allowed: true, reason: `kubeloop-sim: allowed by the built-in read-only policy of user "${SIM_VIEWER}"` };
+  }
+  if (a.kind === 'resource' && who.groups.includes('system:authenticated') && a.verb === 'create' && a.group === 'authorization.k8s.io'
+    && (a.resource === 'selfsubjectaccessreviews' || a.resource === 'selfsubjectrulesreviews') && !a.subresource) {
+    return { allowed: true, reason: 'RBAC: allowed by ClusterRoleBinding "system:basic-user" of ClusterRole "system:basic-user" to Group "system:authenticated"' };
   }
   if (a.kind !== 'nonResource' || a.verb !== 'get') return undefined;
   const bootstrap: [string, string[], string[]][] = [

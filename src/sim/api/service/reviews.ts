@@ -4,7 +4,8 @@ import { GO_NIL, GoValue, goQuote } from '../validation/go-format.ts';
 import type { AccessAttributes, AccessSubject, Decision } from './authorizer.ts';
 
 /**
- * TokenReview (authentication.k8s.io/v1) and SubjectAccessReview (authorization.k8s.io/v1) as
+ * TokenReview (authentication.k8s.io/v1), SubjectAccessReview and SelfSubjectAccessReview
+ * (authorization.k8s.io/v1) as
  * kube-apiserver's REST storage answers them: create-only, never stored, the request echoed back
  * with `status` filled in (201 Created). Wire shapes were checked against kube-apiserver 1.20:
  * an unknown token gets `status: {user: {}, error: "invalid bearer token"}`, a SAR invalid spec a
@@ -104,25 +105,34 @@ interface SarSpec {
   uid: string;
 }
 
-function decodeSarSpec(obj: KubeObject): SarSpec {
-  const spec = objField(obj, 'spec', 'SubjectAccessReview', '') ?? {};
-  const ra = objField(spec, 'resourceAttributes', 'SubjectAccessReview', 'spec');
-  const nra = objField(spec, 'nonResourceAttributes', 'SubjectAccessReview', 'spec');
-  const extraRaw = objField(spec, 'extra', 'SubjectAccessReview', 'spec');
+function decodeSarSpec(obj: KubeObject, kind = 'SubjectAccessReview'): SarSpec {
+  const spec = objField(obj, 'spec', kind, '') ?? {};
+  const ra = objField(spec, 'resourceAttributes', kind, 'spec');
+  const nra = objField(spec, 'nonResourceAttributes', kind, 'spec');
+  const extraRaw = objField(spec, 'extra', kind, 'spec');
   const extra: Record<string, string[]> = {};
-  for (const k of Object.keys(extraRaw ?? {})) extra[k] = strList(extraRaw ?? {}, k, 'SubjectAccessReview', 'spec.extra') ?? [];
+  for (const k of Object.keys(extraRaw ?? {})) extra[k] = strList(extraRaw ?? {}, k, kind, 'spec.extra') ?? [];
   return {
-    resourceAttributes: ra ? Object.fromEntries(RESOURCE_KEYS.map((k) => [k, str(ra, k, 'SubjectAccessReview', 'spec.resourceAttributes')])) : undefined,
-    nonResourceAttributes: nra ? { path: str(nra, 'path', 'SubjectAccessReview', 'spec.nonResourceAttributes'), verb: str(nra, 'verb', 'SubjectAccessReview', 'spec.nonResourceAttributes') } : undefined,
-    user: str(spec, 'user', 'SubjectAccessReview', 'spec'),
-    groups: strList(spec, 'groups', 'SubjectAccessReview', 'spec'),
+    resourceAttributes: ra ? Object.fromEntries(RESOURCE_KEYS.map((k) => [k, str(ra, k, kind, 'spec.resourceAttributes')])) : undefined,
+    nonResourceAttributes: nra ? { path: str(nra, 'path', kind, 'spec.nonResourceAttributes'), verb: str(nra, 'verb', kind, 'spec.nonResourceAttributes') } : undefined,
+    user: str(spec, 'user', kind, 'spec'),
+    groups: strList(spec, 'groups', kind, 'spec'),
     extra: Object.keys(extra).length > 0 ? extra : undefined,
-    uid: str(spec, 'uid', 'SubjectAccessReview', 'spec'),
+    uid: str(spec, 'uid', kind, 'spec'),
   };
 }
 
 /** ValidateSubjectAccessReviewSpec, with 1.20's wording (and its kind-less Invalid message). */
 function validateSarSpec(s: SarSpec): void {
+  const errs = attributeErrors(s);
+  if (s.user === '' && (s.groups ?? []).length === 0) {
+    errs.push({ type: 'FieldValueInvalid', field: 'spec.user', value: s.user, detail: 'at least one of user or group must be specified' });
+  }
+  throwInvalid(errs);
+}
+
+/** Exactly one of resourceAttributes and nonResourceAttributes (both review kinds check this). */
+function attributeErrors(s: Pick<SarSpec, 'resourceAttributes' | 'nonResourceAttributes'>): FieldError[] {
   const errs: FieldError[] = [];
   const nra = s.nonResourceAttributes;
   if (s.resourceAttributes && nra) {
@@ -132,9 +142,11 @@ function validateSarSpec(s: SarSpec): void {
   if (!s.resourceAttributes && !nra) {
     errs.push({ type: 'FieldValueInvalid', field: 'spec.resourceAttributes', value: GO_NIL, detail: 'exactly one of nonResourceAttributes or resourceAttributes must be specified' });
   }
-  if (s.user === '' && (s.groups ?? []).length === 0) {
-    errs.push({ type: 'FieldValueInvalid', field: 'spec.user', value: s.user, detail: 'at least one of user or group must be specified' });
-  }
+  return errs;
+}
+
+/** The review's 422: its internal object has no kind, hence the message's bare `.authorization.k8s.io`. */
+function throwInvalid(errs: FieldError[]): void {
   if (errs.length === 0) return;
   const joined = errs.length === 1 ? formatFieldError(errs[0] as FieldError) : `[${errs.map(formatFieldError).join(', ')}]`;
   throw new ApiError({
@@ -145,15 +157,19 @@ function validateSarSpec(s: SarSpec): void {
   });
 }
 
+function accessAttributes(spec: Pick<SarSpec, 'resourceAttributes' | 'nonResourceAttributes'>): AccessAttributes {
+  const ra = spec.resourceAttributes;
+  return ra
+    ? { kind: 'resource', verb: ra.verb ?? '', group: ra.group ?? '', version: ra.version, resource: ra.resource ?? '', subresource: ra.subresource, namespace: ra.namespace, name: ra.name }
+    : { kind: 'nonResource', verb: spec.nonResourceAttributes?.verb ?? '', path: spec.nonResourceAttributes?.path ?? '' };
+}
+
 /** subjectaccessreview.REST.Create: the spec's attributes through the sim's authorizer. */
 export function subjectAccessReview(obj: KubeObject, decide: (who: AccessSubject, a: AccessAttributes) => Decision): Obj {
   const spec = decodeSarSpec(obj);
   validateSarSpec(spec);
   const ra = spec.resourceAttributes;
-  const attrs: AccessAttributes = ra
-    ? { kind: 'resource', verb: ra.verb ?? '', group: ra.group ?? '', version: ra.version, resource: ra.resource ?? '', subresource: ra.subresource, namespace: ra.namespace, name: ra.name }
-    : { kind: 'nonResource', verb: spec.nonResourceAttributes?.verb ?? '', path: spec.nonResourceAttributes?.path ?? '' };
-  const decision = decide({ user: spec.user, groups: spec.groups ?? [] }, attrs);
+  const decision = decide({ user: spec.user, groups: spec.groups ?? [] }, accessAttributes(spec));
   const echo = compact({
     resourceAttributes: ra ? compact(ra) : undefined,
     nonResourceAttributes: spec.nonResourceAttributes ? compact(spec.nonResourceAttributes) : undefined,
@@ -165,4 +181,20 @@ export function subjectAccessReview(obj: KubeObject, decide: (who: AccessSubject
   // Status fields are omitempty except allowed; RBAC never denies, so `denied` never shows here.
   const status = compact({ allowed: decision.allowed, reason: decision.reason });
   return { kind: 'SubjectAccessReview', apiVersion: 'authorization.k8s.io/v1', metadata: echoMeta(obj.metadata), spec: echo, status };
+}
+
+/**
+ * selfsubjectaccessreview.REST.Create (what `kubectl auth can-i` sends): the same question asked
+ * for the caller's own identity; the spec holds only the attributes, and the echo only those.
+ */
+export function selfSubjectAccessReview(obj: KubeObject, caller: AccessSubject, decide: (who: AccessSubject, a: AccessAttributes) => Decision): Obj {
+  const full = decodeSarSpec(obj, 'SelfSubjectAccessReview');
+  const spec = { resourceAttributes: full.resourceAttributes, nonResourceAttributes: full.nonResourceAttributes };
+  throwInvalid(attributeErrors(spec));
+  const decision = decide(caller, accessAttributes(spec));
+  const echo = compact({
+    resourceAttributes: spec.resourceAttributes ? compact(spec.resourceAttributes) : undefined,
+    nonResourceAttributes: spec.nonResourceAttributes ? compact(spec.nonResourceAttributes) : undefined,
+  });
+  return { kind: 'SelfSubjectAccessReview', apiVersion: 'authorization.k8s.io/v1', metadata: echoMeta(obj.metadata), spec: echo, status: compact({ allowed: decision.allowed, reason: decision.reason }) };
 }
