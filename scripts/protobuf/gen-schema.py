@@ -59,7 +59,7 @@ ROOTS = [
     'k8s.io.api.coordination.v1.Lease', 'k8s.io.api.events.v1.Event', 'k8s.io.api.discovery.v1beta1.EndpointSlice',
     'k8s.io.apimachinery.pkg.apis.meta.v1.DeleteOptions', 'k8s.io.apimachinery.pkg.runtime.Unknown',
     'k8s.io.api.authentication.v1.TokenReview', 'k8s.io.api.authorization.v1.SubjectAccessReview',
-    'k8s.io.api.authorization.v1.SelfSubjectAccessReview',
+    'k8s.io.api.authorization.v1.SelfSubjectAccessReview', 'k8s.io.api.authorization.v1.SelfSubjectRulesReview',
 ]
 # Leaf messages with a JSON form of their own are decoded by hand, not walked.
 SPECIAL = {'k8s.io.apimachinery.pkg.apis.meta.v1.Time', 'k8s.io.apimachinery.pkg.apis.meta.v1.MicroTime',

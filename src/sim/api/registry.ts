@@ -215,6 +215,7 @@ export const RESOURCES: readonly ResourceDef[] = [
   def({ group: 'authentication.k8s.io', version: 'v1', resource: 'tokenreviews', kind: 'TokenReview', singular: '', namespaced: false, verbs: ['create'], computed: true }),
   def({ group: 'authorization.k8s.io', version: 'v1', resource: 'subjectaccessreviews', kind: 'SubjectAccessReview', singular: '', namespaced: false, verbs: ['create'], computed: true }),
   def({ group: 'authorization.k8s.io', version: 'v1', resource: 'selfsubjectaccessreviews', kind: 'SelfSubjectAccessReview', singular: '', namespaced: false, verbs: ['create'], computed: true }),
+  def({ group: 'authorization.k8s.io', version: 'v1', resource: 'selfsubjectrulesreviews', kind: 'SelfSubjectRulesReview', singular: '', namespaced: false, verbs: ['create'], computed: true }),
 ];
 
 /** Lookup by group/version/resource; built once at start. */

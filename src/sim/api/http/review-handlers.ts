@@ -1,12 +1,13 @@
 import type { ResourceDef } from '../registry.ts';
 import { authorizeAccess } from '../service/authorizer.ts';
 import { selfSubjectAccessReview, subjectAccessReview, tokenReview } from '../service/reviews.ts';
+import { rulesFor, selfSubjectRulesReview } from '../service/rules-review.ts';
 import { authenticateToken } from './auth.ts';
 import type { ResourceCall } from './resource-handlers.ts';
 import { parseJsonBody, sendJson } from './respond.ts';
 
 /**
- * The create-only review resources (tokenreviews, subjectaccessreviews, selfsubjectaccessreviews): decoded like any create,
+ * The create-only review resources (tokenreviews, subjectaccessreviews, selfsubjectaccessreviews, selfsubjectrulesreviews): decoded like any create,
  * answered from the sim's authenticator and authorizer, never stored.
  */
 export function reviewHandler(def: ResourceDef): ((call: ResourceCall) => void) | undefined {
@@ -27,6 +28,13 @@ export function reviewHandler(def: ResourceDef): ((call: ResourceCall) => void) 
       const obj = call.ctx.service.decode(def, parseJsonBody(call.req.body as Buffer | undefined, call.req.headers['content-type'], def.kind));
       const caller = { user: call.user.name, groups: call.user.groups };
       sendJson(call.reply, 201, JSON.stringify(selfSubjectAccessReview(obj, caller, (who, attrs) => authorizeAccess(call.ctx.store, call.ctx.registry, who, attrs))));
+    };
+  }
+  if (def.group === 'authorization.k8s.io' && def.resource === 'selfsubjectrulesreviews') {
+    return (call) => {
+      const obj = call.ctx.service.decode(def, parseJsonBody(call.req.body as Buffer | undefined, call.req.headers['content-type'], def.kind));
+      const caller = { user: call.user.name, groups: call.user.groups };
+      sendJson(call.reply, 201, JSON.stringify(selfSubjectRulesReview(obj, caller, (who, ns) => rulesFor(call.ctx.store, call.ctx.registry, who, ns))));
     };
   }
   return undefined;

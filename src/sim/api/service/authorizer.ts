@@ -44,7 +44,7 @@ const READ_VERBS = new Set(['get', 'list', 'watch']);
 const DISCOVERY_URLS = ['/livez', '/readyz', '/healthz', '/version', '/version/', '/openapi', '/openapi/*', '/api', '/api/*', '/apis', '/apis/*'];
 const PUBLIC_INFO_URLS = ['/healthz', '/livez', '/readyz', '/version', '/version/'];
 
-interface Rule {
+export interface Rule {
   verbs: string[];
   apiGroups: string[];
   resources: string[];
@@ -62,16 +62,16 @@ function strings(v: unknown): string[] {
   return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
 }
 
-function record(v: unknown): Record<string, unknown> {
+export function record(v: unknown): Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
 }
 
-function text(v: unknown): string {
+export function text(v: unknown): string {
   return typeof v === 'string' ? v : '';
 }
 
 /** Stored objects are validated for metadata only, so every field is read defensively. */
-function rulesOf(role: KubeObject): Rule[] {
+export function rulesOf(role: KubeObject): Rule[] {
   const rules = Array.isArray(role['rules']) ? role['rules'] : [];
   return rules.map((r) => {
     const o = record(r);
@@ -79,7 +79,7 @@ function rulesOf(role: KubeObject): Rule[] {
   });
 }
 
-function subjectsOf(binding: KubeObject): Subject[] {
+export function subjectsOf(binding: KubeObject): Subject[] {
   const subjects = Array.isArray(binding['subjects']) ? binding['subjects'] : [];
   return subjects.map((s) => {
     const o = record(s);
@@ -88,7 +88,7 @@ function subjectsOf(binding: KubeObject): Subject[] {
 }
 
 /** rbac.appliesToUser; a ServiceAccount subject without a namespace means the binding's. */
-function appliesTo(who: AccessSubject, s: Subject, bindingNamespace: string): boolean {
+export function appliesTo(who: AccessSubject, s: Subject, bindingNamespace: string): boolean {
   switch (s.kind) {
     case 'User': return who.user === s.name;
     case 'Group': return who.groups.includes(s.name);
@@ -119,34 +119,48 @@ export function ruleAllows(a: AccessAttributes, r: Rule): boolean {
   return has(r.apiGroups, a.group) && resourceOk && (r.resourceNames.length === 0 || r.resourceNames.includes(a.name ?? ''));
 }
 
+/** A bootstrap rule as rbacv1helpers' RuleOrDie builds it (and kube-apiserver stores it): every list sorted. */
+const rule = (verbs: string[], apiGroups: string[], resources: string[], nonResourceURLs: string[] = []): Rule =>
+  ({ verbs: [...verbs].sort(), apiGroups: [...apiGroups].sort(), resources: [...resources].sort(), resourceNames: [], nonResourceURLs: [...nonResourceURLs].sort() });
+
+/**
+ * 1.20's bootstrap ClusterRoleBindings for groups (policy.go), applied without being stored:
+ * decisions use all but cluster-admin (system:masters is allowed earlier, with no reason, as the
+ * privileged-group authorizer does), and rules reviews list them as RBAC does.
+ */
+export const BOOTSTRAP_BINDINGS: readonly { name: string; groups: readonly string[]; rules: readonly Rule[] }[] = [
+  { name: 'cluster-admin', groups: ['system:masters'], rules: [rule(['*'], ['*'], ['*']), rule(['*'], [], [], ['*'])] },
+  { name: 'system:monitoring', groups: ['system:monitoring'], rules: [rule(['get'], [], [], ['/metrics', '/livez', '/readyz', '/healthz', '/livez/*', '/readyz/*', '/healthz/*'])] },
+  { name: 'system:discovery', groups: ['system:authenticated'], rules: [rule(['get'], [], [], DISCOVERY_URLS)] },
+  { name: 'system:basic-user', groups: ['system:authenticated'], rules: [rule(['create'], ['authorization.k8s.io'], ['selfsubjectaccessreviews', 'selfsubjectrulesreviews'])] },
+  { name: 'system:public-info-viewer', groups: ['system:authenticated', 'system:unauthenticated'], rules: [rule(['get'], [], [], PUBLIC_INFO_URLS)] },
+];
+
 function builtIn(who: AccessSubject, a: AccessAttributes): Decision | undefined {
   if (who.groups.includes('system:masters')) return { allowed: true, reason: '' };
   if (who.user === SIM_VIEWER && READ_VERBS.has(a.verb) && (a.kind === 'resource' || a.verb === 'get')) {
     return { allowed: true, reason: `kubeloop-sim: allowed by the built-in read-only policy of user "${SIM_VIEWER}"` };
   }
-  if (a.kind === 'resource' && who.groups.includes('system:authenticated') && a.verb === 'create' && a.group === 'authorization.k8s.io'
-    && (a.resource === 'selfsubjectaccessreviews' || a.resource === 'selfsubjectrulesreviews') && !a.subresource) {
-    return { allowed: true, reason: 'RBAC: allowed by ClusterRoleBinding "system:basic-user" of ClusterRole "system:basic-user" to Group "system:authenticated"' };
-  }
-  if (a.kind !== 'nonResource' || a.verb !== 'get') return undefined;
-  const bootstrap: [string, string[], string[]][] = [
-    ['system:discovery', DISCOVERY_URLS, ['system:authenticated']],
-    ['system:public-info-viewer', PUBLIC_INFO_URLS, ['system:authenticated', 'system:unauthenticated']],
-  ];
-  for (const [name, urls, groups] of bootstrap) {
-    const group = groups.find((g) => who.groups.includes(g));
-    if (group && ruleAllows(a, { verbs: ['get'], apiGroups: [], resources: [], resourceNames: [], nonResourceURLs: urls })) {
-      return { allowed: true, reason: `RBAC: allowed by ClusterRoleBinding "${name}" of ClusterRole "${name}" to Group "${group}"` };
+  for (const b of BOOTSTRAP_BINDINGS) {
+    const group = b.groups.find((g) => who.groups.includes(g));
+    if (group && b.rules.some((r) => ruleAllows(a, r))) {
+      return { allowed: true, reason: `RBAC: allowed by ClusterRoleBinding "${b.name}" of ClusterRole "${b.name}" to Group "${group}"` };
     }
   }
   return undefined;
 }
 
-function rbacDef(registry: ResourceRegistry, resource: string): ResourceDef | undefined {
+export function rbacDef(registry: ResourceRegistry, resource: string): ResourceDef | undefined {
   return registry.find(RBAC_GROUP, 'v1', resource);
 }
 
 /** One decision for `who` doing `a`, from the built-in policy and the stored RBAC objects. */
+/** utilerrors.NewAggregate's text: repeats dropped, one error alone, several as [a, b]. */
+export function aggregateErrors(errors: readonly string[]): string {
+  const distinct = [...new Set(errors)];
+  return distinct.length === 1 ? (distinct[0] as string) : `[${distinct.join(', ')}]`;
+}
+
 export function authorizeAccess(store: ObjectStore, registry: ResourceRegistry, who: AccessSubject, a: AccessAttributes): Decision {
   const fixed = builtIn(who, a);
   if (fixed) return fixed;
@@ -180,7 +194,5 @@ export function authorizeAccess(store: ObjectStore, registry: ResourceRegistry, 
       return { allowed: true, reason: `RBAC: allowed by ${bindingKind} ${JSON.stringify(bindingName)} of ${text(ref['kind'])} ${JSON.stringify(text(ref['name']))} to ${describeSubject(subject, bindingNamespace)}` };
     }
   }
-  // utilerrors.NewAggregate: one error prints alone, several as [a, b].
-  const aggregate = errors.length === 1 ? errors[0] : `[${errors.join(', ')}]`;
-  return { allowed: false, reason: errors.length > 0 ? `RBAC: ${aggregate}` : '' };
+  return { allowed: false, reason: errors.length > 0 ? `RBAC: ${aggregateErrors(errors)}` : '' };
 }

@@ -1,0 +1,68 @@
+import { badRequest } from '../../../kube/apimachinery/errors.ts';
+import type { KubeObject, ResourceRegistry } from '../registry.ts';
+import type { ObjectStore } from '../store/object-store.ts';
+import { aggregateErrors, appliesTo, BOOTSTRAP_BINDINGS, rbacDef, record, rulesOf, subjectsOf, text, type AccessSubject, type Rule } from './authorizer.ts';
+
+/**
+ * SelfSubjectRulesReview (authorization.k8s.io/v1, what `kubectl auth can-i --list` sends) as
+ * kube-apiserver 1.20 answers it with RBAC authorization: every rule of every binding that applies
+ * to the caller (the bootstrap ClusterRoleBindings, the stored ClusterRoleBindings, then the
+ * RoleBindings of the namespace asked about), split into resource and non-resource rules. Roles
+ * that are missing become the evaluationError. The answer echoes neither metadata nor spec, as
+ * the REST storage builds a fresh object.
+ */
+
+interface RulesFound {
+  rules: Rule[];
+  errors: string[];
+}
+
+/** The RBAC rule resolver's RulesFor over the sim's stored RBAC objects. */
+export function rulesFor(store: ObjectStore, registry: ResourceRegistry, who: AccessSubject, namespace: string): RulesFound {
+  const found: RulesFound = { rules: [], errors: [] };
+  for (const b of BOOTSTRAP_BINDINGS) if (b.groups.some((g) => who.groups.includes(g))) found.rules.push(...b.rules);
+  const visit = (bindingsResource: string, bindingNamespace: string | undefined): void => {
+    const def = rbacDef(registry, bindingsResource);
+    if (!def) return;
+    for (const { obj: binding } of store.listCurrent(def, bindingNamespace)) {
+      if (!subjectsOf(binding).some((s) => appliesTo(who, s, bindingNamespace ?? ''))) continue;
+      const ref = record(binding['roleRef']);
+      const role = roleFor(store, registry, text(ref['kind']), text(ref['name']), bindingNamespace);
+      if (typeof role === 'string') found.errors.push(role);
+      else found.rules.push(...rulesOf(role));
+    }
+  };
+  visit('clusterrolebindings', undefined);
+  visit('rolebindings', namespace);
+  return found;
+}
+
+function roleFor(store: ObjectStore, registry: ResourceRegistry, kind: string, name: string, bindingNamespace: string | undefined): KubeObject | string {
+  const def = kind === 'ClusterRole' ? rbacDef(registry, 'clusterroles') : kind === 'Role' && bindingNamespace ? rbacDef(registry, 'roles') : undefined;
+  const role = def ? store.get(def, kind === 'Role' ? bindingNamespace : undefined, name)?.obj : undefined;
+  return role ?? `${kind.toLowerCase()}.rbac.authorization.k8s.io ${JSON.stringify(name)} not found`;
+}
+
+type Obj = Record<string, unknown>;
+
+/** Go's omitempty on the rule types: verbs always, the other lists only when non-empty. */
+function nonEmpty(o: Obj): Obj {
+  return Object.fromEntries(Object.entries(o).filter(([k, v]) => k === 'verbs' || (Array.isArray(v) && v.length > 0)));
+}
+
+export function selfSubjectRulesReview(obj: KubeObject, caller: AccessSubject, resolve: (who: AccessSubject, namespace: string) => RulesFound): Obj {
+  const spec = record(obj['spec']);
+  const namespace = spec['namespace'];
+  if (namespace !== undefined && namespace !== null && typeof namespace !== 'string') {
+    throw badRequest(`SelfSubjectRulesReview in version "v1" cannot be handled as a SelfSubjectRulesReview: spec.namespace: expected a string, got ${JSON.stringify(namespace)}`);
+  }
+  if (!namespace) throw badRequest('no namespace on request');
+  const { rules, errors } = resolve(caller, namespace);
+  const status: Obj = {
+    resourceRules: rules.filter((r) => r.resources.length > 0).map((r) => nonEmpty({ verbs: r.verbs, apiGroups: r.apiGroups, resources: r.resources, resourceNames: r.resourceNames })),
+    nonResourceRules: rules.filter((r) => r.nonResourceURLs.length > 0).map((r) => nonEmpty({ verbs: r.verbs, nonResourceURLs: r.nonResourceURLs })),
+    incomplete: false,
+  };
+  if (errors.length > 0) status['evaluationError'] = aggregateErrors(errors);
+  return { kind: 'SelfSubjectRulesReview', apiVersion: 'authorization.k8s.io/v1', metadata: { creationTimestamp: null }, spec: {}, status };
+}
