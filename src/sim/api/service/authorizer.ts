@@ -136,6 +136,9 @@ export const BOOTSTRAP_BINDINGS: readonly { name: string; groups: readonly strin
   { name: 'system:public-info-viewer', groups: ['system:authenticated', 'system:unauthenticated'], rules: [rule(['get'], [], [], PUBLIC_INFO_URLS)] },
 ];
 
+/** The sim's read-only `viewer` policy as rules, for rules reviews (decisions apply it in builtIn). */
+export const VIEWER_RULES: readonly Rule[] = [rule([...READ_VERBS], ['*'], ['*']), rule(['get'], [], [], ['*'])];
+
 function builtIn(who: AccessSubject, a: AccessAttributes): Decision | undefined {
   if (who.groups.includes('system:masters')) return { allowed: true, reason: '' };
   if (who.user === SIM_VIEWER && READ_VERBS.has(a.verb) && (a.kind === 'resource' || a.verb === 'get')) {

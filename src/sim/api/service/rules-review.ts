@@ -1,13 +1,13 @@
 import { badRequest } from '../../../kube/apimachinery/errors.ts';
 import type { KubeObject, ResourceRegistry } from '../registry.ts';
 import type { ObjectStore } from '../store/object-store.ts';
-import { aggregateErrors, appliesTo, BOOTSTRAP_BINDINGS, rbacDef, record, rulesOf, subjectsOf, text, type AccessSubject, type Rule } from './authorizer.ts';
+import { aggregateErrors, appliesTo, BOOTSTRAP_BINDINGS, rbacDef, record, rulesOf, SIM_VIEWER, subjectsOf, text, VIEWER_RULES, type AccessSubject, type Rule } from './authorizer.ts';
 
 /**
  * SelfSubjectRulesReview (authorization.k8s.io/v1, what `kubectl auth can-i --list` sends) as
  * kube-apiserver 1.20 answers it with RBAC authorization: every rule of every binding that applies
  * to the caller (the bootstrap ClusterRoleBindings, the stored ClusterRoleBindings, then the
- * RoleBindings of the namespace asked about), split into resource and non-resource rules. Roles
+ * RoleBindings of the namespace asked about; for the sim's `viewer`, its built-in read policy first), split into resource and non-resource rules. Roles
  * that are missing become the evaluationError. The answer echoes neither metadata nor spec, as
  * the REST storage builds a fresh object.
  */
@@ -20,6 +20,7 @@ interface RulesFound {
 /** The RBAC rule resolver's RulesFor over the sim's stored RBAC objects. */
 export function rulesFor(store: ObjectStore, registry: ResourceRegistry, who: AccessSubject, namespace: string): RulesFound {
   const found: RulesFound = { rules: [], errors: [] };
+  if (who.user === SIM_VIEWER) found.rules.push(...VIEWER_RULES);
   for (const b of BOOTSTRAP_BINDINGS) if (b.groups.some((g) => who.groups.includes(g))) found.rules.push(...b.rules);
   const visit = (bindingsResource: string, bindingNamespace: string | undefined): void => {
     const def = rbacDef(registry, bindingsResource);
