@@ -52,7 +52,7 @@ export interface Rule {
   nonResourceURLs: string[];
 }
 
-interface Subject {
+export interface Subject {
   kind: string;
   name: string;
   namespace: string;
@@ -66,12 +66,12 @@ export function record(v: unknown): Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
 }
 
-export function text(v: unknown): string {
+function text(v: unknown): string {
   return typeof v === 'string' ? v : '';
 }
 
 /** Stored objects are validated for metadata only, so every field is read defensively. */
-export function rulesOf(role: KubeObject): Rule[] {
+function rulesOf(role: KubeObject): Rule[] {
   const rules = Array.isArray(role['rules']) ? role['rules'] : [];
   return rules.map((r) => {
     const o = record(r);
@@ -79,7 +79,7 @@ export function rulesOf(role: KubeObject): Rule[] {
   });
 }
 
-export function subjectsOf(binding: KubeObject): Subject[] {
+function subjectsOf(binding: KubeObject): Subject[] {
   const subjects = Array.isArray(binding['subjects']) ? binding['subjects'] : [];
   return subjects.map((s) => {
     const o = record(s);
@@ -88,7 +88,7 @@ export function subjectsOf(binding: KubeObject): Subject[] {
 }
 
 /** rbac.appliesToUser; a ServiceAccount subject without a namespace means the binding's. */
-export function appliesTo(who: AccessSubject, s: Subject, bindingNamespace: string): boolean {
+function appliesTo(who: AccessSubject, s: Subject, bindingNamespace: string): boolean {
   switch (s.kind) {
     case 'User': return who.user === s.name;
     case 'Group': return who.groups.includes(s.name);
@@ -153,7 +153,7 @@ function builtIn(who: AccessSubject, a: AccessAttributes): Decision | undefined 
   return undefined;
 }
 
-export function rbacDef(registry: ResourceRegistry, resource: string): ResourceDef | undefined {
+function rbacDef(registry: ResourceRegistry, resource: string): ResourceDef | undefined {
   return registry.find(RBAC_GROUP, 'v1', resource);
 }
 
@@ -164,38 +164,56 @@ export function aggregateErrors(errors: readonly string[]): string {
   return distinct.length === 1 ? (distinct[0] as string) : `[${distinct.join(', ')}]`;
 }
 
+/** One binding that applies to a subject, with its role's rules or why they could not be read. */
+export type AppliedBinding = {
+  kind: 'ClusterRoleBinding' | 'RoleBinding';
+  /** As RBAC reasons print it: the name, or name/namespace for a RoleBinding. */
+  name: string;
+  roleRef: { kind: string; name: string };
+  subject: Subject;
+  bindingNamespace: string;
+} & ({ rules: Rule[] } | { error: string });
+
+function roleRules(store: ObjectStore, registry: ResourceRegistry, roleRef: AppliedBinding['roleRef'], bindingNamespace: string): { rules: Rule[] } | { error: string } {
+  const { kind, name } = roleRef;
+  const def = kind === 'ClusterRole' ? rbacDef(registry, 'clusterroles') : kind === 'Role' && bindingNamespace !== '' ? rbacDef(registry, 'roles') : undefined;
+  const role = def ? store.get(def, kind === 'Role' ? bindingNamespace : undefined, name)?.obj : undefined;
+  return role ? { rules: rulesOf(role) } : { error: `${kind.toLowerCase()}.${RBAC_GROUP} ${JSON.stringify(name)} not found` };
+}
+
+/**
+ * rbac's VisitRulesFor over the stored RBAC objects, shared by decisions and rules reviews:
+ * ClusterRoleBindings first, then (given a namespace) that namespace's RoleBindings. The visitor
+ * returns false to stop.
+ */
+export function visitRulesFor(store: ObjectStore, registry: ResourceRegistry, who: AccessSubject, namespace: string | undefined, visit: (b: AppliedBinding) => boolean): void {
+  const scopes: [ResourceDef | undefined, string | undefined, AppliedBinding['kind']][] = [[rbacDef(registry, 'clusterrolebindings'), undefined, 'ClusterRoleBinding']];
+  if (namespace) scopes.push([rbacDef(registry, 'rolebindings'), namespace, 'RoleBinding']);
+  for (const [def, ns, kind] of scopes) {
+    if (!def) continue;
+    const bindingNamespace = ns ?? '';
+    for (const { obj: binding } of store.listCurrent(def, ns)) {
+      const subject = subjectsOf(binding).find((s) => appliesTo(who, s, bindingNamespace));
+      if (!subject) continue;
+      const ref = record(binding['roleRef']);
+      const roleRef = { kind: text(ref['kind']), name: text(ref['name']) };
+      const name = ns ? `${binding.metadata.name ?? ''}/${ns}` : binding.metadata.name ?? '';
+      if (!visit({ kind, name, roleRef, subject, bindingNamespace, ...roleRules(store, registry, roleRef, bindingNamespace) })) return;
+    }
+  }
+}
+
 export function authorizeAccess(store: ObjectStore, registry: ResourceRegistry, who: AccessSubject, a: AccessAttributes): Decision {
   const fixed = builtIn(who, a);
   if (fixed) return fixed;
   const errors: string[] = [];
-  const clusterRoles = rbacDef(registry, 'clusterroles');
-  const roles = rbacDef(registry, 'roles');
-  const roleRules = (ref: Record<string, unknown>, bindingNamespace: string): Rule[] | undefined => {
-    const kind = text(ref['kind']);
-    const name = text(ref['name']);
-    const def = kind === 'ClusterRole' ? clusterRoles : kind === 'Role' && bindingNamespace !== '' ? roles : undefined;
-    const role = def ? store.get(def, kind === 'Role' ? bindingNamespace : undefined, name)?.obj : undefined;
-    if (!role) {
-      errors.push(`${kind.toLowerCase()}.${RBAC_GROUP} ${JSON.stringify(name)} not found`);
-      return undefined;
+  let allowed: Decision | undefined;
+  visitRulesFor(store, registry, who, a.kind === 'resource' ? a.namespace : undefined, (b) => {
+    if ('error' in b) errors.push(b.error);
+    else if (b.rules.some((r) => ruleAllows(a, r))) {
+      allowed = { allowed: true, reason: `RBAC: allowed by ${b.kind} ${JSON.stringify(b.name)} of ${b.roleRef.kind} ${JSON.stringify(b.roleRef.name)} to ${describeSubject(b.subject, b.bindingNamespace)}` };
     }
-    return rulesOf(role);
-  };
-  // ClusterRoleBindings first, then the RoleBindings of the request's namespace (VisitRulesFor's order).
-  const scopes: [ResourceDef | undefined, string | undefined, string][] = [[rbacDef(registry, 'clusterrolebindings'), undefined, 'ClusterRoleBinding']];
-  if (a.kind === 'resource' && a.namespace) scopes.push([rbacDef(registry, 'rolebindings'), a.namespace, 'RoleBinding']);
-  for (const [def, namespace, bindingKind] of scopes) {
-    if (!def) continue;
-    for (const { obj: binding } of store.listCurrent(def, namespace)) {
-      const bindingNamespace = namespace ?? '';
-      const subject = subjectsOf(binding).find((s) => appliesTo(who, s, bindingNamespace));
-      if (!subject) continue;
-      const ref = record(binding['roleRef']);
-      const rules = roleRules(ref, bindingNamespace);
-      if (!rules?.some((r) => ruleAllows(a, r))) continue;
-      const bindingName = namespace ? `${binding.metadata.name ?? ''}/${namespace}` : binding.metadata.name ?? '';
-      return { allowed: true, reason: `RBAC: allowed by ${bindingKind} ${JSON.stringify(bindingName)} of ${text(ref['kind'])} ${JSON.stringify(text(ref['name']))} to ${describeSubject(subject, bindingNamespace)}` };
-    }
-  }
-  return { allowed: false, reason: errors.length > 0 ? `RBAC: ${aggregateErrors(errors)}` : '' };
+    return allowed === undefined;
+  });
+  return allowed ?? { allowed: false, reason: errors.length > 0 ? `RBAC: ${aggregateErrors(errors)}` : '' };
 }

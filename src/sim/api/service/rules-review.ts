@@ -1,7 +1,7 @@
 import { badRequest } from '../../../kube/apimachinery/errors.ts';
 import type { KubeObject, ResourceRegistry } from '../registry.ts';
 import type { ObjectStore } from '../store/object-store.ts';
-import { aggregateErrors, appliesTo, BOOTSTRAP_BINDINGS, rbacDef, record, rulesOf, SIM_VIEWER, subjectsOf, text, VIEWER_RULES, type AccessSubject, type Rule } from './authorizer.ts';
+import { aggregateErrors, BOOTSTRAP_BINDINGS, record, SIM_VIEWER, VIEWER_RULES, visitRulesFor, type AccessSubject, type Rule } from './authorizer.ts';
 
 /**
  * SelfSubjectRulesReview (authorization.k8s.io/v1, what `kubectl auth can-i --list` sends) as
@@ -17,31 +17,17 @@ interface RulesFound {
   errors: string[];
 }
 
-/** The RBAC rule resolver's RulesFor over the sim's stored RBAC objects. */
+/** The RBAC rule resolver's RulesFor over the sim's built-in policy and stored RBAC objects. */
 export function rulesFor(store: ObjectStore, registry: ResourceRegistry, who: AccessSubject, namespace: string): RulesFound {
   const found: RulesFound = { rules: [], errors: [] };
   if (who.user === SIM_VIEWER) found.rules.push(...VIEWER_RULES);
   for (const b of BOOTSTRAP_BINDINGS) if (b.groups.some((g) => who.groups.includes(g))) found.rules.push(...b.rules);
-  const visit = (bindingsResource: string, bindingNamespace: string | undefined): void => {
-    const def = rbacDef(registry, bindingsResource);
-    if (!def) return;
-    for (const { obj: binding } of store.listCurrent(def, bindingNamespace)) {
-      if (!subjectsOf(binding).some((s) => appliesTo(who, s, bindingNamespace ?? ''))) continue;
-      const ref = record(binding['roleRef']);
-      const role = roleFor(store, registry, text(ref['kind']), text(ref['name']), bindingNamespace);
-      if (typeof role === 'string') found.errors.push(role);
-      else found.rules.push(...rulesOf(role));
-    }
-  };
-  visit('clusterrolebindings', undefined);
-  visit('rolebindings', namespace);
+  visitRulesFor(store, registry, who, namespace, (b) => {
+    if ('error' in b) found.errors.push(b.error);
+    else found.rules.push(...b.rules);
+    return true;
+  });
   return found;
-}
-
-function roleFor(store: ObjectStore, registry: ResourceRegistry, kind: string, name: string, bindingNamespace: string | undefined): KubeObject | string {
-  const def = kind === 'ClusterRole' ? rbacDef(registry, 'clusterroles') : kind === 'Role' && bindingNamespace ? rbacDef(registry, 'roles') : undefined;
-  const role = def ? store.get(def, kind === 'Role' ? bindingNamespace : undefined, name)?.obj : undefined;
-  return role ?? `${kind.toLowerCase()}.rbac.authorization.k8s.io ${JSON.stringify(name)} not found`;
 }
 
 type Obj = Record<string, unknown>;
