@@ -105,16 +105,26 @@ interface SarSpec {
   uid: string;
 }
 
-function decodeSarSpec(obj: KubeObject, kind = 'SubjectAccessReview'): SarSpec {
-  const spec = objField(obj, 'spec', kind, '') ?? {};
+type Attributes = Pick<SarSpec, 'resourceAttributes' | 'nonResourceAttributes'>;
+
+/** The attributes both review kinds share; a SelfSubjectAccessReview spec has nothing else. */
+function decodeAttributes(spec: Obj, kind: string): Attributes {
   const ra = objField(spec, 'resourceAttributes', kind, 'spec');
   const nra = objField(spec, 'nonResourceAttributes', kind, 'spec');
+  return {
+    resourceAttributes: ra ? Object.fromEntries(RESOURCE_KEYS.map((k) => [k, str(ra, k, kind, 'spec.resourceAttributes')])) : undefined,
+    nonResourceAttributes: nra ? { path: str(nra, 'path', kind, 'spec.nonResourceAttributes'), verb: str(nra, 'verb', kind, 'spec.nonResourceAttributes') } : undefined,
+  };
+}
+
+function decodeSarSpec(obj: KubeObject): SarSpec {
+  const kind = 'SubjectAccessReview';
+  const spec = objField(obj, 'spec', kind, '') ?? {};
   const extraRaw = objField(spec, 'extra', kind, 'spec');
   const extra: Record<string, string[]> = {};
   for (const k of Object.keys(extraRaw ?? {})) extra[k] = strList(extraRaw ?? {}, k, kind, 'spec.extra') ?? [];
   return {
-    resourceAttributes: ra ? Object.fromEntries(RESOURCE_KEYS.map((k) => [k, str(ra, k, kind, 'spec.resourceAttributes')])) : undefined,
-    nonResourceAttributes: nra ? { path: str(nra, 'path', kind, 'spec.nonResourceAttributes'), verb: str(nra, 'verb', kind, 'spec.nonResourceAttributes') } : undefined,
+    ...decodeAttributes(spec, kind),
     user: str(spec, 'user', kind, 'spec'),
     groups: strList(spec, 'groups', kind, 'spec'),
     extra: Object.keys(extra).length > 0 ? extra : undefined,
@@ -132,7 +142,7 @@ function validateSarSpec(s: SarSpec): void {
 }
 
 /** Exactly one of resourceAttributes and nonResourceAttributes (both review kinds check this). */
-function attributeErrors(s: Pick<SarSpec, 'resourceAttributes' | 'nonResourceAttributes'>): FieldError[] {
+function attributeErrors(s: Attributes): FieldError[] {
   const errs: FieldError[] = [];
   const nra = s.nonResourceAttributes;
   if (s.resourceAttributes && nra) {
@@ -157,7 +167,7 @@ function throwInvalid(errs: FieldError[]): void {
   });
 }
 
-function accessAttributes(spec: Pick<SarSpec, 'resourceAttributes' | 'nonResourceAttributes'>): AccessAttributes {
+function accessAttributes(spec: Attributes): AccessAttributes {
   const ra = spec.resourceAttributes;
   return ra
     ? { kind: 'resource', verb: ra.verb ?? '', group: ra.group ?? '', version: ra.version, resource: ra.resource ?? '', subresource: ra.subresource, namespace: ra.namespace, name: ra.name }
@@ -188,8 +198,8 @@ export function subjectAccessReview(obj: KubeObject, decide: (who: AccessSubject
  * for the caller's own identity; the spec holds only the attributes, and the echo only those.
  */
 export function selfSubjectAccessReview(obj: KubeObject, caller: AccessSubject, decide: (who: AccessSubject, a: AccessAttributes) => Decision): Obj {
-  const full = decodeSarSpec(obj, 'SelfSubjectAccessReview');
-  const spec = { resourceAttributes: full.resourceAttributes, nonResourceAttributes: full.nonResourceAttributes };
+  const kind = 'SelfSubjectAccessReview';
+  const spec = decodeAttributes(objField(obj, 'spec', kind, '') ?? {}, kind);
   throwInvalid(attributeErrors(spec));
   const decision = decide(caller, accessAttributes(spec));
   const echo = compact({
