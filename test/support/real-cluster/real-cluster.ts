@@ -30,6 +30,8 @@ export interface RealCluster {
   etcdUrl: string;
   /** Seconds the cold build took (recorded by build.sh), and ms this run spent getting binaries. */
   build: { coldSeconds: number | undefined; ensureMs: number };
+  /** The processes this control plane runs (name -> pid), e.g. to measure their RSS. */
+  processes(): { name: string; pid: number }[];
   kubeConfig(): KubeConfig;
   kubeconfig(): string;
   stop(): Promise<void>;
@@ -135,6 +137,15 @@ export interface RealClusterOptions {
   apiserverArgs?: string[];
   /** More users of the token file (their uid is their name). */
   users?: { name: string; token: string; groups: string[] }[];
+  /** kube-apiserver's authorizers (default RBAC; a cluster with a kubelet adds Node). */
+  authorizationModes?: string[];
+  /** Extra kube-controller-manager flags (e.g. the HPA's sync period). */
+  controllerManagerArgs?: string[];
+  /**
+   * Runs in the cluster's directory after its CA (ca.crt, ca.key) exists and before kube-apiserver
+   * starts; returns more kube-apiserver flags (a node's kubelet client certificate, front-proxy flags).
+   */
+  prepare?: (dir: string) => Promise<string[]>;
 }
 
 /** Starts the control plane; a port taken between probing and binding gets one more try. */
@@ -153,6 +164,7 @@ async function startOnce(opts: RealClusterOptions): Promise<RealCluster> {
   const build = { coldSeconds, ensureMs: Date.now() - ensureStart };
   const dir = await mkdtemp(join(tmpdir(), 'kubeloop-real-'));
   await makeCerts(dir);
+  const preparedArgs = opts.prepare ? await opts.prepare(dir) : [];
   const adminToken = randomBytes(16).toString('hex');
   const readonlyToken = randomBytes(16).toString('hex');
   const more = (opts.users ?? []).map((u) => `${u.token},${u.name},${u.name},"${u.groups.join(',')}"\n`).join('');
@@ -160,7 +172,7 @@ async function startOnce(opts: RealClusterOptions): Promise<RealCluster> {
   const [etcdClient = 0, etcdPeer = 0, apiPort = 0] = await freePorts(3);
   const procs: ChildProcess[] = [];
   const stop = async (): Promise<void> => {
-    for (const p of procs.reverse()) {
+    for (const p of [...procs].reverse()) {
       if (p.exitCode === null && p.pid) {
         killGroup(p.pid, 'SIGTERM');
         await new Promise((r) => { p.once('exit', r); setTimeout(r, 5000); });
@@ -184,11 +196,11 @@ async function startOnce(opts: RealClusterOptions): Promise<RealCluster> {
       `--etcd-servers=http://127.0.0.1:${etcdClient}`, '--bind-address=127.0.0.1', '--advertise-address=127.0.0.1',
       `--secure-port=${apiPort}`, '--insecure-port=0', `--cert-dir=${join(dir, 'certs')}`,
       '--tls-cert-file=apiserver.crt', '--tls-private-key-file=apiserver.key', '--client-ca-file=ca.crt',
-      '--token-auth-file=tokens.csv', '--authorization-mode=RBAC', '--anonymous-auth=false',
+      '--token-auth-file=tokens.csv', `--authorization-mode=${(opts.authorizationModes ?? ['RBAC']).join(',')}`, '--anonymous-auth=false',
       '--service-account-key-file=sa.pub', '--service-account-signing-key-file=sa.key',
       '--service-account-issuer=https://kubernetes.default.svc.cluster.local',
       '--service-cluster-ip-range=10.0.0.0/24', '--endpoint-reconciler-type=none', '--profiling=false',
-      ...(opts.apiserverArgs ?? []),
+      ...(opts.apiserverArgs ?? []), ...preparedArgs,
     ]));
     const caCert = await readFile(join(dir, 'ca.crt'), 'utf8');
     const server = `https://127.0.0.1:${apiPort}`;
@@ -202,6 +214,7 @@ async function startOnce(opts: RealClusterOptions): Promise<RealCluster> {
         '--service-account-private-key-file=sa.key', '--root-ca-file=ca.crt', '--use-service-account-credentials=false',
         `--controllers=${(opts.controllers ?? ['*']).join(',')}`,
         '--concurrent-deployment-syncs=5', '--concurrent-replicaset-syncs=5', '--concurrent-gc-syncs=5',
+        ...(opts.controllerManagerArgs ?? []),
       ]));
       await waitUntil('the default ServiceAccount and its token', dir, procs, async () => {
         const sa = await get(server, '/api/v1/namespaces/default/serviceaccounts/default', adminToken, caCert);
@@ -211,6 +224,7 @@ async function startOnce(opts: RealClusterOptions): Promise<RealCluster> {
     return {
       server, adminToken, readonlyToken, caCert, kubeconfigPath, dir, version, build, etcdUrl: `http://127.0.0.1:${etcdClient}`,
       kubeconfig: () => kubeconfig,
+      processes: () => procs.flatMap((p, i) => (p.pid ? [{ name: ['etcd', 'kube-apiserver', 'kube-controller-manager'][i] ?? `process-${i}`, pid: p.pid }] : [])),
       kubeConfig() {
         const kc = new KubeConfig();
         kc.loadFromString(kubeconfig);
