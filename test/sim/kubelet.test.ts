@@ -37,7 +37,9 @@ describe('the simulated kubelet', () => {
     expect(previous).toContain('java.lang.NullPointerException');
     expect(previous).toContain('\tat com.ruoyi.Main.run(Main.java:42)');
     const events = await core.listNamespacedEvent({ namespace: 'k', fieldSelector: 'involvedObject.name=crasher,reason=BackOff' });
-    expect(events.items[0]?.message).toBe('Back-off restarting failed container app');
+    // The wording of kubelets since 1.26 (1.20 said only "Back-off restarting failed container").
+    expect(events.items[0]?.message).toMatch(/^Back-off restarting failed container app in pod crasher_k\([0-9a-f-]{36}\)$/);
+    expect(backoff.state?.waiting?.message).toMatch(/^back-off \d+s restarting failed container=app pod=crasher_k\([0-9a-f-]{36}\)$/);
   });
 
   it('reports OOMKilled with exit code 137', async () => {
@@ -67,6 +69,25 @@ describe('the simulated kubelet', () => {
     });
     const warn = await core.listNamespacedEvent({ namespace: 'k', fieldSelector: 'involvedObject.name=nopull,reason=InvalidSimAnnotation' });
     expect(warn.items[0]?.message).toMatch(/sim\.kubeloop\.dev\/crash-after: "soon" ignored/);
+  });
+
+  it('kills a container whose liveness probe fails failureThreshold times and restarts it (137)', async () => {
+    await core.createNamespacedPod({
+      namespace: 'k',
+      body: {
+        metadata: { name: 'unlive', annotations: { 'sim.kubeloop.dev/liveness-fail-after': '0s' } },
+        spec: { containers: [{ name: 'app', image: 'kubeloop/app:1', livenessProbe: { exec: { command: ['false'] }, periodSeconds: 1, failureThreshold: 1 } }] },
+      },
+    });
+    const cs = await eventually('restarted by liveness', async () => {
+      const s = (await core.readNamespacedPod({ namespace: 'k', name: 'unlive' })).status?.containerStatuses?.[0];
+      return (s?.restartCount ?? 0) >= 1 && s?.lastState?.terminated ? s : undefined;
+    }, 5_000);
+    expect(cs.lastState?.terminated).toMatchObject({ exitCode: 137, reason: 'Error' });
+    const events = await core.listNamespacedEvent({ namespace: 'k', fieldSelector: 'involvedObject.name=unlive' });
+    const messages = events.items.map((e) => `${e.reason}: ${e.message}`);
+    expect(messages).toContain('Unhealthy: Liveness probe failed: ');
+    expect(messages).toContain('Killing: Container app failed liveness probe, will be restarted');
   });
 
   it('runs Job pods to completion and the Job completes', async () => {

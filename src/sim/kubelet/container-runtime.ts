@@ -1,4 +1,5 @@
 import type { ContainerModel } from '../workloads/model.ts';
+import { isMissingImage, pullError } from './images.ts';
 
 /** One container's observable state, as the kubelet reports it in containerStatuses. */
 export type ContainerState =
@@ -27,6 +28,12 @@ export interface ContainerShape {
   readinessPeriodMs: number;
   /** The kubelet's message for a failed readiness probe of this probe type. */
   unhealthyMessage: string;
+  /** The container's liveness probe, if it has one. */
+  liveness?: { delayMs: number; periodMs: number; failureThreshold: number; message: string };
+  /** How long a killed container takes to exit (its grace period, bounded by the kubelet's stop delay). */
+  killDelayMs: number;
+  /** The pod as the kubelet names it in messages (format.Pod: name_namespace(uid)). */
+  podRef: string;
   /** Seeds random crashes, so a run is reproducible per pod and container. */
   seed: string;
 }
@@ -37,6 +44,11 @@ export interface BackoffPolicy {
   /** Ceiling (Kubernetes: 5 min). */
   maxMs: number;
   startDelayMs: number;
+  /**
+   * How long a dead container is reported terminated before the kubelet acts on it (its PLEG relist
+   * and the next pod sync): then it restarts, or shows CrashLoopBackOff until its back-off ends.
+   */
+  syncLagMs: number;
 }
 
 function iso(d: Date): string {
@@ -88,15 +100,8 @@ export class ContainerRuntime {
   }
 
   private start(): void {
-    if (this.image.includes('does-not-exist')) {
-      this.state = { kind: 'waiting', reason: 'ErrImagePull', message: `rpc error: code = NotFound desc = failed to pull and unpack image "${this.image}": not found` };
-      this.hooks.event('Warning', 'Failed', `Failed to pull image "${this.image}": ${this.state.message ?? ''}`);
-      this.hooks.changed();
-      this.after(this.policy.startDelayMs, () => {
-        this.state = { kind: 'waiting', reason: 'ImagePullBackOff', message: `Back-off pulling image "${this.image}"` };
-        this.hooks.event('Normal', 'BackOff', `Back-off pulling image "${this.image}"`);
-        this.hooks.changed();
-      });
+    if (isMissingImage(this.image)) {
+      this.failPull();
       return;
     }
     // A new instance replaces the one that exited: it becomes lastState and the count goes up, as the
@@ -113,12 +118,70 @@ export class ContainerRuntime {
     this.hooks.event('Normal', 'Started', `Started container ${this.name}`);
     this.state = { kind: 'running', startedAt: iso(startedAt) };
     this.started = true;
-    this.ready = this.shape.readinessDelayMs <= 0;
-    if (!this.ready) this.after(this.shape.readinessDelayMs, () => this.setReady(true));
+    // Failing from before the first probe, the container never becomes ready.
+    const neverReady = this.model.unreadyAfterMs !== undefined && this.model.unreadyAfterMs <= this.shape.readinessDelayMs;
+    this.ready = this.shape.readinessDelayMs <= 0 && !neverReady;
+    if (!this.ready && !neverReady) this.after(this.shape.readinessDelayMs, () => this.setReady(true));
     if (this.model.unreadyAfterMs !== undefined) this.after(this.model.unreadyAfterMs, () => this.failReadiness(startedAt));
-    this.hooks.log(`Starting ${this.name} (${this.image})`);
+    this.hooks.log(this.model.startLog ?? `Starting ${this.name} (${this.image})`);
     this.scheduleExit(startedAt);
+    this.scheduleLiveness(startedAt);
     this.hooks.changed();
+  }
+
+  /**
+   * The image cannot be pulled: ErrImagePull with the runtime's error, then ImagePullBackOff at the
+   * next sync; pulls are retried with the same back-off as restarts (10 s doubling to 5 min).
+   */
+  private failPull(): void {
+    const message = pullError(this.image);
+    this.hooks.event('Normal', 'Pulling', `Pulling image "${this.image}"`);
+    this.hooks.event('Warning', 'Failed', `Failed to pull image "${this.image}": ${message}`);
+    this.hooks.event('Warning', 'Failed', 'Error: ErrImagePull');
+    this.state = { kind: 'waiting', reason: 'ErrImagePull', message };
+    this.hooks.changed();
+    const delay = this.nextBackoff();
+    this.after(Math.min(this.policy.syncLagMs, delay), () => {
+      this.state = { kind: 'waiting', reason: 'ImagePullBackOff', message: `Back-off pulling image "${this.image}"` };
+      this.hooks.event('Normal', 'BackOff', `Back-off pulling image "${this.image}"`);
+      this.hooks.event('Warning', 'Failed', 'Error: ImagePullBackOff');
+      this.hooks.changed();
+    });
+    this.after(delay, () => this.start());
+  }
+
+  private nextBackoff(): number {
+    this.backoffMs = this.backoffMs === 0 ? this.policy.baseMs : Math.min(this.backoffMs * 2, this.policy.maxMs);
+    return this.backoffMs;
+  }
+
+  /**
+   * The liveness probe runs every period after its initial delay; once it has failed
+   * failureThreshold times in a row the kubelet kills the container (SIGKILL after the grace
+   * period: exit 137) and the restart policy takes over.
+   */
+  private scheduleLiveness(startedAt: Date): void {
+    const probe = this.shape.liveness;
+    const failAfter = this.model.livenessFailAfterMs;
+    if (!probe || failAfter === undefined) return;
+    let failures = 0;
+    const tick = (sinceStart: number): void => {
+      if (this.state.kind !== 'running' || this.state.startedAt !== iso(startedAt)) return;
+      if (sinceStart < failAfter) failures = 0;
+      else {
+        failures++;
+        this.hooks.event('Warning', 'Unhealthy', probe.message);
+      }
+      if (failures < probe.failureThreshold) {
+        this.after(probe.periodMs, () => tick(sinceStart + probe.periodMs));
+        return;
+      }
+      this.hooks.event('Normal', 'Killing', `Container ${this.name} failed liveness probe, will be restarted`);
+      this.after(this.shape.killDelayMs, () => {
+        if (this.state.kind === 'running' && this.state.startedAt === iso(startedAt)) this.exit(137, 'Error', startedAt);
+      });
+    };
+    this.after(probe.delayMs + probe.periodMs, () => tick(probe.delayMs + probe.periodMs));
   }
 
   /** The readiness probe starts failing: not ready, and an Unhealthy event at every probe period. */
@@ -167,17 +230,21 @@ export class ContainerRuntime {
     // Running longer than twice the maximum back-off (10 min with the defaults) resets it, as the kubelet's does.
     if (finished.getTime() - startedAt.getTime() >= 2 * this.policy.maxMs) this.backoffMs = 0;
     const delay = this.backoffMs;
-    this.backoffMs = delay === 0 ? this.policy.baseMs : Math.min(delay * 2, this.policy.maxMs);
+    this.nextBackoff();
     this.exited = terminated;
+    // The dead container stays reported as terminated until the kubelet's next sync acts on it.
+    const lag = Math.min(this.policy.syncLagMs, delay === 0 ? this.policy.syncLagMs : delay);
     if (delay === 0) {
-      this.after(0, () => this.start());
+      this.after(lag, () => this.start());
       return;
     }
-    // Backing off: the dead instance is still the newest container, shown as lastState with its count.
-    this.lastTerminated = terminated;
-    this.state = { kind: 'waiting', reason: 'CrashLoopBackOff', message: `back-off ${formatSeconds(delay)} restarting failed container=${this.name}` };
-    this.hooks.event('Warning', 'BackOff', `Back-off restarting failed container ${this.name}`);
-    this.hooks.changed();
+    this.after(lag, () => {
+      // Backing off: the dead instance is still the newest container, shown as lastState with its count.
+      this.lastTerminated = terminated;
+      this.state = { kind: 'waiting', reason: 'CrashLoopBackOff', message: `back-off ${formatSeconds(delay)} restarting failed container=${this.name} pod=${this.shape.podRef}` };
+      this.hooks.event('Warning', 'BackOff', `Back-off restarting failed container ${this.name} in pod ${this.shape.podRef}`);
+      this.hooks.changed();
+    });
     this.after(delay, () => this.start());
   }
 }

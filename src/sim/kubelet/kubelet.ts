@@ -26,6 +26,8 @@ export interface KubeletOptions {
   /** CrashLoopBackOff: first back-off and ceiling (Kubernetes: 10 s and 5 min). */
   backoffBaseMs?: number;
   backoffMaxMs?: number;
+  /** How long a dead container is reported terminated before a restart or CrashLoopBackOff (PLEG relist + sync: ~1 s). */
+  syncLagMs?: number;
   /** Default run time of a Job's container without a model annotation. */
   jobRunMs?: number;
   /** Node Lease renewal period (10 s) and how often an unchanged node status is re-posted (5 min). */
@@ -57,7 +59,9 @@ export function kubelet(svc: ResourceService, opts: KubeletOptions = {}): { star
   const recorders = new Map<string, EventRecorder>();
   const dirty = new Set<string>();
   const ips = new Map<string, number>();
-  const policy: BackoffPolicy = { baseMs: opts.backoffBaseMs ?? 10_000, maxMs: opts.backoffMaxMs ?? 300_000, startDelayMs: opts.startDelayMs ?? 300 };
+  const baseMs = opts.backoffBaseMs ?? 10_000;
+  // Never longer than a quarter of the first back-off, so tests with short back-offs keep their shape.
+  const policy: BackoffPolicy = { baseMs, maxMs: opts.backoffMaxMs ?? 300_000, startDelayMs: opts.startDelayMs ?? 300, syncLagMs: opts.syncLagMs ?? Math.min(1_000, baseMs / 4) };
   let flushScheduled = false;
 
   const recorder = (node: string): EventRecorder => {
@@ -114,7 +118,7 @@ export function kubelet(svc: ResourceService, opts: KubeletOptions = {}): { star
     const rt: PodRuntime = { uid, node: nodeName, podIP: podIp(node), startTime: formatTime(svc.now()), containers: [] };
     for (const c of Array.isArray(asObject(pod.spec)['containers']) ? (asObject(pod.spec)['containers'] as unknown[]).map(asObject) : []) {
       const name = String(c['name']);
-      rt.containers.push(new ContainerRuntime(name, String(c['image'] ?? ''), model, restartPolicy, containerShape(c, model, rt.podIP, `${uid}/${name}`), policy, {
+      rt.containers.push(new ContainerRuntime(name, String(c['image'] ?? ''), model, restartPolicy, containerShape(c, { model, podIP: rt.podIP, seed: `${uid}/${name}`, podRef: `${pod.metadata.name ?? ''}_${pod.metadata.namespace ?? ''}(${uid})`, killDelayMs: Math.min(graceMs(pod), opts.stopDelayMs ?? 1_000) }), policy, {
         now: () => svc.now(),
         changed: () => markDirty(key),
         log: (line) => opts.logs?.append(uid, name, line, svc.now()),
@@ -145,7 +149,7 @@ export function kubelet(svc: ResourceService, opts: KubeletOptions = {}): { star
     if (rt.stopping) return;
     const { namespace, name } = splitKey(key);
     for (const c of rt.containers) recorder(rt.node).record(pod, 'Normal', 'Killing', `Stopping container ${c.name}`, `spec.containers{${c.name}}`);
-    const grace = (pod.metadata.deletionGracePeriodSeconds ?? 30) * 1000;
+    const grace = (pod.metadata.deletionGracePeriodSeconds ?? graceMs(pod) / 1000) * 1000;
     rt.stopping = setTimeout(() => {
       release(rt);
       try {
@@ -231,23 +235,47 @@ export function kubelet(svc: ResourceService, opts: KubeletOptions = {}): { star
   };
 }
 
-/** Memory and readiness-probe facts of one container spec, for its runtime. */
-function containerShape(c: Obj, model: ContainerModel, podIP: string, seed: string): ContainerShape {
-  const probe = asObject(c['readinessProbe']);
+function graceMs(pod: KubeObject): number {
+  const g = asObject(pod.spec)['terminationGracePeriodSeconds'];
+  return (typeof g === 'number' ? g : 30) * 1000;
+}
+
+/** The kubelet's message for a failed probe (prober.go): the probe type decides the detail. */
+function probeFailure(kind: 'Readiness' | 'Liveness', probe: Obj, podIP: string): string {
   const tcp = asObject(probe['tcpSocket']);
-  const unhealthyMessage = Object.keys(tcp).length > 0
-    ? `Readiness probe failed: dial tcp ${podIP}:${String(tcp['port'] ?? '')}: connect: connection refused`
-    : Object.keys(asObject(probe['exec'])).length > 0
-      ? 'Readiness probe failed: '
-      // An httpGet probe, or a container modelled as unready without a probe: the app answers 503.
-      : 'Readiness probe failed: HTTP probe failed with statuscode: 503';
+  if (Object.keys(tcp).length > 0) return `${kind} probe failed: dial tcp ${podIP}:${String(tcp['port'] ?? '')}: connect: connection refused`;
+  if (Object.keys(asObject(probe['exec'])).length > 0) return `${kind} probe failed: `;
+  // An httpGet probe, or a container modelled as failing without a probe: the app answers 503.
+  return `${kind} probe failed: HTTP probe failed with statuscode: 503`;
+}
+
+interface ShapeContext {
+  model: ContainerModel;
+  podIP: string;
+  seed: string;
+  podRef: string;
+  killDelayMs: number;
+}
+
+/** Memory and probe facts of one container spec, for its runtime. */
+function containerShape(c: Obj, ctx: ShapeContext): ContainerShape {
+  const probe = asObject(c['readinessProbe']);
+  const live = asObject(c['livenessProbe']);
   return {
-    baseMemoryBytes: baseMemoryBytes(model, c),
+    baseMemoryBytes: baseMemoryBytes(ctx.model, c),
     memoryLimitBytes: memoryLimitBytes(c),
     readinessDelayMs: Number(probe['initialDelaySeconds'] ?? 0) * 1000,
     readinessPeriodMs: Number(probe['periodSeconds'] ?? 10) * 1000,
-    unhealthyMessage,
-    seed,
+    unhealthyMessage: probeFailure('Readiness', probe, ctx.podIP),
+    ...(Object.keys(live).length > 0 ? {
+      liveness: {
+        delayMs: Number(live['initialDelaySeconds'] ?? 0) * 1000, periodMs: Number(live['periodSeconds'] ?? 10) * 1000,
+        failureThreshold: Number(live['failureThreshold'] ?? 3), message: probeFailure('Liveness', live, ctx.podIP),
+      },
+    } : {}),
+    killDelayMs: ctx.killDelayMs,
+    podRef: ctx.podRef,
+    seed: ctx.seed,
   };
 }
 

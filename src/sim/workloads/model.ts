@@ -17,6 +17,10 @@ export interface ContainerModel {
   oomAfterMs?: number;
   /** Readiness turns false this many ms after start. */
   unreadyAfterMs?: number;
+  /** The liveness probe (when the container has one) fails from this many ms after start: the kubelet kills it. */
+  livenessFailAfterMs?: number;
+  /** The line the container logs when it starts (default: "Starting <container> (<image>)"). */
+  startLog?: string;
   /** For run-to-completion pods (Jobs): exit 0 after this long. */
   runForMs?: number;
   logLinesPerSec: number;
@@ -63,10 +67,12 @@ export function parseModel(pod: KubeObject): { model: ContainerModel; issues: Mo
   model.crashRatePerHour = number('crash-rate-per-hour', 0, 3_600_000) ?? 0;
   model.oomAfterMs = duration('oom-after');
   model.unreadyAfterMs = duration('unready-after');
+  model.livenessFailAfterMs = duration('liveness-fail-after');
   model.runForMs = duration('run-for');
   model.exitCode = number('exit-code', 0, 255) ?? 1;
   // Annotations are one-line strings in most tooling: \n and \t escapes stand for newline and tab.
   model.crashLog = a[`${PREFIX}crash-log`]?.replace(/\\n/g, '\n').replace(/\\t/g, '\t');
+  model.startLog = a[`${PREFIX}start-log`]?.replace(/\\n/g, '\n').replace(/\\t/g, '\t');
   model.logLinesPerSec = number('log-lines-per-sec', 0, 10_000) ?? 0;
   model.cpuMillicores = number('cpu-millicores', 0, 1_000_000);
   model.cpuMillicoresPerRps = number('cpu-millicores-per-rps', 0, 10_000) ?? 2;
