@@ -47,6 +47,11 @@ export async function runCommand(argv: string[], io: RunIo): Promise<number> {
   return builtin(args, { env: io.env, stdin: readStdin, out: io.stdout, err: io.stderr, signal: io.signal });
 }
 
+/** Whether argv[0] names a program of the image (the shells and the busybox-like builtins). */
+export function isExecutable(cmd: string): boolean {
+  return ['sh', '/bin/sh', 'bash', '/bin/bash'].includes(cmd) || BUILTINS[basename(cmd)] !== undefined;
+}
+
 function basename(cmd: string): string {
   return cmd.slice(cmd.lastIndexOf('/') + 1);
 }

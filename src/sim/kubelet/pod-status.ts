@@ -1,4 +1,5 @@
 import type { ContainerRuntime, ContainerState } from './container-runtime.ts';
+import { imageRepository } from './images.ts';
 
 type Obj = Record<string, unknown>;
 
@@ -20,15 +21,18 @@ export function renderPodStatus(opts: {
   now: string;
 }): Obj {
   const { containers } = opts;
-  const id = (c: ContainerRuntime): string => `containerd://${opts.uid.replace(/-/g, '')}${c.name.length}${c.restartCount}`;
+  // Hex like containerd's IDs: one per pod, container and instance. Backing off, the dead newest
+  // instance is both the container's ID and lastState's; otherwise lastState is the one before.
+  const id = (c: ContainerRuntime, instance = c.restartCount): string =>
+    `containerd://${opts.uid.replace(/-/g, '')}${Buffer.from(c.name).toString('hex').slice(0, 16)}${instance.toString(16).padStart(4, '0')}`;
   const statuses = containers.map((c) => ({
     name: c.name,
     state: stateJson(c.state, id(c)),
-    lastState: c.lastTerminated ? stateJson(c.lastTerminated, `${id(c)}p`) : {},
+    lastState: c.lastTerminated ? stateJson(c.lastTerminated, id(c, c.state.kind === 'waiting' ? c.restartCount : c.restartCount - 1)) : {},
     ready: c.ready,
     restartCount: c.restartCount,
     image: c.image,
-    imageID: c.started ? `docker.io/library/${c.image}@sha256:${'0'.repeat(64)}` : '',
+    imageID: c.started ? `${imageRepository(c.image)}@sha256:${'0'.repeat(64)}` : '',
     ...(c.started ? { containerID: id(c) } : {}),
     started: c.state.kind === 'running',
   }));
@@ -55,7 +59,8 @@ export function renderPodStatus(opts: {
     ...opts.previous,
     phase,
     conditions: [
-      cond('Initialized', true),
+      // GeneratePodInitializedCondition: a pod that Succeeded is initialized with reason PodCompleted.
+      { ...cond('Initialized', true), ...(phase === 'Succeeded' ? { reason: 'PodCompleted' } : {}) },
       cond('Ready', ready, finishedReason, unreadyMessage),
       cond('ContainersReady', ready, finishedReason, unreadyMessage),
       cond('PodScheduled', true),

@@ -13,8 +13,9 @@ export function addNode(svc: ResourceService, name: string, index: number, size:
     metadata: { name, labels: { 'kubernetes.io/hostname': name, 'kubernetes.io/os': 'linux', 'kubernetes.io/arch': 'amd64', ...(index === 0 ? { 'node-role.kubernetes.io/control-plane': '' } : {}), ...labels } },
     spec: { podCIDR: `10.244.${index}.0/24`, podCIDRs: [`10.244.${index}.0/24`] },
     status: {
-      capacity: { cpu: size.cpu, memory: size.memory, pods: '110', 'ephemeral-storage': '100Gi' },
-      allocatable: { cpu: size.cpu, memory: size.memory, pods: '110', 'ephemeral-storage': '100Gi' },
+      // A Linux kubelet always reports its huge page sizes, zero when none are reserved.
+      capacity: { cpu: size.cpu, memory: size.memory, pods: '110', 'ephemeral-storage': '100Gi', 'hugepages-1Gi': '0', 'hugepages-2Mi': '0' },
+      allocatable: { cpu: size.cpu, memory: size.memory, pods: '110', 'ephemeral-storage': '100Gi', 'hugepages-1Gi': '0', 'hugepages-2Mi': '0' },
       conditions: [
         { type: 'MemoryPressure', status: 'False', reason: 'KubeletHasSufficientMemory', message: 'kubelet has sufficient memory available' },
         { type: 'DiskPressure', status: 'False', reason: 'KubeletHasNoDiskPressure', message: 'kubelet has no disk pressure' },

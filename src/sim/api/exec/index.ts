@@ -1,8 +1,9 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { randomBytes } from 'node:crypto';
 import { WebSocketServer, type WebSocket, type RawData } from 'ws';
 import { badRequest } from '../../../kube/apimachinery/errors.ts';
-import { runCommand, type ContainerEnv } from '../../container/index.ts';
+import { isExecutable, runCommand, type ContainerEnv } from '../../container/index.ts';
 
 /**
  * The websocket remote-command protocol (k8s.io/apimachinery/pkg/util/remotecommand): binary
@@ -60,6 +61,16 @@ export function exitStatus(command: string[], code: number): Record<string, unkn
     reason: 'NonZeroExitCode',
     details: { causes: [{ reason: 'ExitCode', message: String(code) }] },
   };
+}
+
+/**
+ * A program the image does not have never starts: runc fails the exec and the kubelet answers
+ * with an InternalError Status (containerd's wording), not an exit code.
+ */
+export function notFoundStatus(cmd: string): Record<string, unknown> {
+  const detail = `error executing command in container: failed to exec in container: failed to start exec "${randomBytes(32).toString('hex')}": ` +
+    `OCI runtime exec failed: exec failed: unable to start container process: exec: "${cmd}": executable file not found in $PATH: unknown`;
+  return { metadata: {}, status: 'Failure', message: `Internal error occurred: ${detail}`, reason: 'InternalError', details: { causes: [{ message: detail }] }, code: 500 };
 }
 
 /** Stdin as an async stream of the bytes the client sends on channel 0, ended by close. */
@@ -128,6 +139,14 @@ async function serve(ws: WebSocket, opts: AcceptExecOptions): Promise<void> {
     stdin?.end();
     abort.abort();
   });
+  const program = request.command[0] ?? '';
+  if (!isExecutable(program)) {
+    const status = notFoundStatus(program);
+    send(ERROR, statusAsJson ? JSON.stringify(status) : String(status['message']));
+    opts.onDone?.(127);
+    if (ws.readyState === ws.OPEN) ws.close(1000);
+    return;
+  }
   let code: number;
   try {
     code = await runCommand(request.command, {

@@ -1,5 +1,6 @@
 import type { KubeObject } from '../registry.ts';
-import { badRequest } from '../../../kube/apimachinery/errors.ts';
+import { badRequest, invalid as invalidObject, type FieldError } from '../../../kube/apimachinery/errors.ts';
+import { forbidden, invalid } from '../validation/field.ts';
 import { isPlainObject } from '../../../util/deep-equal.ts';
 import type { ResourceCall } from './resource-handlers.ts';
 import { boolParam, intParam } from './respond.ts';
@@ -34,7 +35,24 @@ function waitingReason(pod: KubeObject, container: string): string | undefined {
   // Backing off after a crash, the dead container is still the newest one: its logs are served, as
   // the kubelet does. Only a container that never ran has nothing to show.
   const ranBefore = isPlainObject(cs['lastState']) && isPlainObject(cs['lastState']['terminated']);
-  return isPlainObject(waiting) && !ranBefore ? String(waiting['reason'] ?? 'ContainerCreating') : undefined;
+  return isPlainObject(waiting) && !ranBefore ? waitingDetail(String(waiting['reason'] ?? 'ContainerCreating')) : undefined;
+}
+
+/** validateContainerLogStatus: the two image pull failures are explained in words, other reasons named. */
+function waitingDetail(reason: string): string {
+  if (reason === 'ErrImagePull') return "image can't be pulled";
+  if (reason === 'ImagePullBackOff') return 'trying and failing to pull image';
+  return reason;
+}
+
+/** ValidatePodLogOptions: a 422 on PodLogOptions, as the apiserver's log REST storage answers. */
+function validateLogOptions(pod: string, o: { tailLines?: number; limitBytes?: number; sinceSeconds?: number; sinceTime: string | null }): void {
+  const errs: FieldError[] = [];
+  if (o.tailLines !== undefined && o.tailLines < 0) errs.push(invalid('tailLines', o.tailLines, 'must be greater than or equal to 0'));
+  if (o.limitBytes !== undefined && o.limitBytes < 1) errs.push(invalid('limitBytes', o.limitBytes, 'must be greater than 0'));
+  if (o.sinceSeconds !== undefined && o.sinceTime) errs.push(forbidden('', 'at most one of `sinceTime` or `sinceSeconds` may be specified'));
+  else if (o.sinceSeconds !== undefined && o.sinceSeconds < 1) errs.push(invalid('sinceSeconds', o.sinceSeconds, 'must be greater than 0'));
+  if (errs.length > 0) throw invalidObject({ group: '', kind: 'PodLogOptions' }, pod, errs);
 }
 
 function asArray(v: unknown): unknown[] {
@@ -53,9 +71,7 @@ export function handleLog(call: ResourceCall): void {
   const limitBytes = intParam(query, 'limitBytes');
   const sinceSeconds = intParam(query, 'sinceSeconds');
   const sinceTimeRaw = query.get('sinceTime');
-  if (tailLines !== undefined && tailLines < 0) throw badRequest(`tailLines: Invalid value: ${tailLines}: must be greater than or equal to 0`);
-  if (limitBytes !== undefined && limitBytes < 1) throw badRequest(`limitBytes: Invalid value: ${limitBytes}: must be greater than 0`);
-  if (sinceSeconds !== undefined && sinceSeconds < 1) throw badRequest(`sinceSeconds: Invalid value: ${sinceSeconds}: must be greater than 0`);
+  validateLogOptions(podName, { tailLines, limitBytes, sinceSeconds, sinceTime: sinceTimeRaw });
   const timestamps = boolParam(query, 'timestamps');
   const now = ctx.service.now().getTime();
   const sinceTime = sinceSeconds !== undefined ? new Date(now - sinceSeconds * 1000) : sinceTimeRaw ? new Date(sinceTimeRaw) : undefined;
