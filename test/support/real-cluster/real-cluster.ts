@@ -74,10 +74,10 @@ async function openssl(dir: string, args: string[]): Promise<void> {
   await run('openssl', args, { cwd: dir });
 }
 
-async function makeCerts(dir: string): Promise<void> {
+async function makeCerts(dir: string, extraIps: string[]): Promise<void> {
   await openssl(dir, ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.crt', '-days', '30', '-subj', '/CN=kubeloop-real-ca']);
   await openssl(dir, ['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'apiserver.key', '-out', 'apiserver.csr', '-subj', '/CN=kube-apiserver']);
-  await writeFile(join(dir, 'ext.cnf'), 'subjectAltName=IP:127.0.0.1,DNS:localhost,DNS:kubernetes.default.svc\nextendedKeyUsage=serverAuth\n');
+  await writeFile(join(dir, 'ext.cnf'), `subjectAltName=IP:127.0.0.1,${extraIps.map((ip) => `IP:${ip},`).join('')}DNS:localhost,DNS:kubernetes.default.svc\nextendedKeyUsage=serverAuth\n`);
   await openssl(dir, ['x509', '-req', '-in', 'apiserver.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'apiserver.crt', '-days', '30', '-extfile', 'ext.cnf']);
   await openssl(dir, ['genrsa', '-out', 'sa.key', '2048']);
   await openssl(dir, ['rsa', '-in', 'sa.key', '-pubout', '-out', 'sa.pub']);
@@ -137,6 +137,11 @@ export interface RealClusterOptions {
   apiserverArgs?: string[];
   /** More users of the token file (their uid is their name). */
   users?: { name: string; token: string; groups: string[] }[];
+  /**
+   * An address of this host that pods reach (a node's IP): kube-apiserver then also listens there and
+   * its certificate names it, so in-cluster clients work. Default: loopback only.
+   */
+  podReachableAt?: string;
   /** kube-apiserver's authorizers (default RBAC; a cluster with a kubelet adds Node). */
   authorizationModes?: string[];
   /** Extra kube-controller-manager flags (e.g. the HPA's sync period). */
@@ -163,7 +168,7 @@ async function startOnce(opts: RealClusterOptions): Promise<RealCluster> {
   const { binDir, version, coldSeconds } = await ensureRealClusterBinaries();
   const build = { coldSeconds, ensureMs: Date.now() - ensureStart };
   const dir = await mkdtemp(join(tmpdir(), 'kubeloop-real-'));
-  await makeCerts(dir);
+  await makeCerts(dir, opts.podReachableAt ? [opts.podReachableAt] : []);
   const preparedArgs = opts.prepare ? await opts.prepare(dir) : [];
   const adminToken = randomBytes(16).toString('hex');
   const readonlyToken = randomBytes(16).toString('hex');
@@ -193,7 +198,7 @@ async function startOnce(opts: RealClusterOptions): Promise<RealCluster> {
       '--initial-cluster', `default=http://127.0.0.1:${etcdPeer}`,
     ]));
     procs.push(startProcess(dir, 'kube-apiserver', join(binDir, 'kube-apiserver'), [
-      `--etcd-servers=http://127.0.0.1:${etcdClient}`, '--bind-address=127.0.0.1', '--advertise-address=127.0.0.1',
+      `--etcd-servers=http://127.0.0.1:${etcdClient}`, `--bind-address=${opts.podReachableAt ? '0.0.0.0' : '127.0.0.1'}`, `--advertise-address=${opts.podReachableAt ?? '127.0.0.1'}`,
       `--secure-port=${apiPort}`, '--insecure-port=0', `--cert-dir=${join(dir, 'certs')}`,
       '--tls-cert-file=apiserver.crt', '--tls-private-key-file=apiserver.key', '--client-ca-file=ca.crt',
       '--token-auth-file=tokens.csv', `--authorization-mode=${(opts.authorizationModes ?? ['RBAC']).join(',')}`, '--anonymous-auth=false',

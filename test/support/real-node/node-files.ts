@@ -33,14 +33,18 @@ state = "${CONTAINERD_STATE}"
 `;
 }
 
-/** A bridge with host-local addresses from the pod range; no masquerade: pod traffic never leaves the machine. */
+/**
+ * A bridge with host-local addresses from the pod range and the bridge as the pods' default gateway
+ * (they reach the node's address, where the API server listens). No masquerade and no forwarding on
+ * the host: pod traffic never leaves the machine.
+ */
 export function cniConfig(ipamDir: string): string {
   return JSON.stringify({
     cniVersion: '0.4.0',
     name: 'kubeloop-real-node',
     plugins: [{
       type: 'bridge', bridge: BRIDGE, isGateway: true, ipMasq: false, hairpinMode: true,
-      ipam: { type: 'host-local', ranges: [[{ subnet: POD_CIDR }]], dataDir: ipamDir },
+      ipam: { type: 'host-local', ranges: [[{ subnet: POD_CIDR }]], routes: [{ dst: '0.0.0.0/0' }], dataDir: ipamDir },
     }],
   }, null, 2);
 }

@@ -109,6 +109,7 @@ async function bringUp(binDir: string, imagesDir: string, lock: NodeLock, opts: 
     users: [{ name: `system:node:${NODE_NAME}`, token: kubeletToken, groups: ['system:nodes'] }],
     controllerManagerArgs: opts.controllerManagerArgs,
     authorizationModes: ['Node', 'RBAC'],
+    podReachableAt: NODE_IP,
     prepare: async (dir) => {
       pki = await nodePki(dir, NODE_NAME, NODE_IP);
       return [
