@@ -16,7 +16,7 @@ log() { echo "[kubeloop-image] $*" >&2; }
 NODE="$(readlink -f "$(command -v node)")"
 OPENSSL="$(command -v openssl)" || { log "openssl is missing"; exit 1; }
 
-KEY="$( { cat "$HERE/kubeloop-image.sh" "$HERE/oci-image.sh" "$REPO/package-lock.json"; find "$REPO/dist" "$REPO/web/dist" "$REPO/bin" -type f -print0 | sort -z | xargs -0 cat; "$NODE" --version; } | sha256sum | cut -c1-16)"
+KEY="$( { cat "$HERE/kubeloop-image.sh" "$HERE/oci-image.sh" "$HERE/busybox-rootfs.sh" "$REPO/package-lock.json"; find "$REPO/dist" "$REPO/web/dist" "$REPO/bin" -type f -print0 | sort -z | xargs -0 cat; "$NODE" --version; } | sha256sum | cut -c1-16)"
 OUT="$CACHE/kubeloop-$KEY.tar"
 if [ -f "$OUT" ]; then echo "$OUT"; exit 0; fi
 mkdir -p "$CACHE"
@@ -24,12 +24,8 @@ mkdir -p "$CACHE"
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
 R="$WORK/rootfs"
-mkdir -p "$R/bin" "$R/etc/ssl" "$R/tmp" "$R/proc" "$R/sys" "$R/dev" "$R/usr/local/bin" "$R/usr/bin" "$R/app" "$R/data"
-cp /bin/busybox "$R/bin/busybox"
-for a in $("$R/bin/busybox" --list); do [ "$a" = busybox ] || ln -sf busybox "$R/bin/$a"; done
-printf 'root:x:0:0:root:/root:/bin/sh\nkubeloop:x:65532:65532:kubeloop:/data:/bin/false\n' > "$R/etc/passwd"
-printf 'root:x:0:\nkubeloop:x:65532:\n' > "$R/etc/group"
-chmod 1777 "$R/tmp"
+"$HERE/busybox-rootfs.sh" "$R" kubeloop 65532 /data
+mkdir -p "$R/etc/ssl" "$R/app" "$R/data"
 chown 65532:65532 "$R/data"
 
 # A binary and every shared library it links (ldd), at the same paths.
@@ -61,5 +57,6 @@ mkdir -p "$A/src" && touch -d '2000-01-01' "$A/src"
 
 "$HERE/oci-image.sh" "$R" "$REF" "$OUT.tmp" --env NODE_ENV=production --env HOME=/data --workdir /app --entrypoint -- /usr/local/bin/node /app/bin/kubeloop.mjs
 mv "$OUT.tmp" "$OUT"
+find "$CACHE" -maxdepth 1 -name 'kubeloop-*.tar' ! -name "kubeloop-$KEY.tar" -delete
 log "built $REF: $(du -h "$OUT" | cut -f1)"
 echo "$OUT"

@@ -24,7 +24,7 @@ for b in containerd containerd-shim-runc-v2 runc ctr /usr/lib/cni/bridge /usr/li
 done
 
 # The cache key covers the scripts that make the images and the busybox they hold.
-KEY="$(cat "$HERE/node.sh" "$HERE/oci-image.sh" /bin/busybox | sha256sum | cut -c1-16)"
+KEY="$(cat "$HERE/node.sh" "$HERE/oci-image.sh" "$HERE/busybox-rootfs.sh" /bin/busybox | sha256sum | cut -c1-16)"
 IMAGES="$CACHE/images-$KEY"
 if [ -f "$IMAGES/done" ]; then echo "$IMAGES"; exit 0; fi
 
@@ -32,12 +32,7 @@ log "building the test images"
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
 R="$WORK/busybox"
-mkdir -p "$R/bin" "$R/etc" "$R/tmp" "$R/proc" "$R/sys" "$R/dev" "$R/root" "$R/var/www" "$R/usr/bin" "$R/sbin"
-cp /bin/busybox "$R/bin/busybox"
-for a in $("$R/bin/busybox" --list); do [ "$a" = busybox ] || ln -sf busybox "$R/bin/$a"; done
-printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n' > "$R/etc/passwd"
-printf 'root:x:0:\nnobody:x:65534:\n' > "$R/etc/group"
-chmod 1777 "$R/tmp"
+"$HERE/busybox-rootfs.sh" "$R" nobody 65534 /
 mkdir -p "$IMAGES.tmp"
 # Test workloads: busybox, with sh as the default command (as the public busybox image).
 "$HERE/oci-image.sh" "$R" kubeloop.local/busybox:1.35 "$IMAGES.tmp/busybox.tar" sh
@@ -45,5 +40,7 @@ mkdir -p "$IMAGES.tmp"
 "$HERE/oci-image.sh" "$R" k8s.gcr.io/pause:3.2 "$IMAGES.tmp/pause.tar" /bin/sleep 2147483647
 touch "$IMAGES.tmp/done"
 rm -rf "$IMAGES" && mv "$IMAGES.tmp" "$IMAGES"
+# Older builds (other keys) are never used again.
+find "$CACHE" -maxdepth 1 -name 'images-*' ! -name "images-$KEY" -exec rm -rf {} +
 log "images: $(ls "$IMAGES" | tr '\n' ' ')"
 echo "$IMAGES"
