@@ -212,8 +212,13 @@ describe('Watch, informer, logs and exec', () => {
     expect(bad.err).toBe('oops\n');
     expect(bad.status.status).toBe('Failure');
     expect(bad.status.details?.causes?.[0]?.message).toBe('3');
+    // runc cannot start a program the image lacks: an InternalError Status, as containerd answers.
     const missing = await run(['no-such-tool']);
-    expect(missing.status.details?.causes?.[0]?.message).toBe('127');
+    expect(missing.status).toMatchObject({ status: 'Failure', reason: 'InternalError', code: 500 });
+    expect(missing.status.message).toMatch(/exec: "no-such-tool": executable file not found in \$PATH: unknown$/);
+    const inShell = await run(['sh', '-c', 'no-such-tool']);
+    expect(inShell.err).toBe('sh: no-such-tool: not found\n');
+    expect(inShell.status.details?.causes?.[0]?.message).toBe('127');
   });
 });
 

@@ -5,6 +5,11 @@ import type { ContainerEnv } from './index.ts';
 export interface CommandIo {
   env: ContainerEnv;
   stdin: () => Promise<string>;
+  /**
+   * Stdin read only until `enough` holds for what arrived (or it ends): `head -n 1` returns after
+   * one line, as busybox's does, where a client cannot close stdin (the v4 exec protocol).
+   */
+  stdinUntil?: (enough: (text: string) => boolean) => Promise<string>;
   out: (s: string) => void;
   err: (s: string) => void;
   signal: AbortSignal;
@@ -147,6 +152,10 @@ export const BUILTINS: Record<string, Builtin> = {
   },
   head: async (args, io) => {
     const { n, rest } = countArg(args, 10);
+    if (rest.length === 0 && io.stdinUntil) {
+      io.out(lines(await io.stdinUntil((t) => (t.match(/\n/g) ?? []).length >= n)).slice(0, n).map((l) => `${l}\n`).join(''));
+      return 0;
+    }
     const { texts, failed } = await filesOrStdin(rest, io, 'head');
     io.out(lines(texts.join('')).slice(0, n).map((l) => `${l}\n`).join(''));
     return failed ? 1 : 0;

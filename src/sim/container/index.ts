@@ -27,11 +27,8 @@ export interface RunIo {
  * An unknown program exits 127 with the runtime's "not found in $PATH" message.
  */
 export async function runCommand(argv: string[], io: RunIo): Promise<number> {
-  let stdinText: Promise<string> | undefined;
-  const readStdin = (): Promise<string> => {
-    stdinText ??= collect(io.stdin);
-    return stdinText;
-  };
+  const reader = new StdinReader(io.stdin);
+  const readStdin = (): Promise<string> => reader.until(() => false);
   const [cmd, ...args] = argv;
   if (cmd === undefined) return 0;
   if (cmd === 'sh' || cmd === '/bin/sh' || cmd === 'bash' || cmd === '/bin/bash') {
@@ -44,7 +41,33 @@ export async function runCommand(argv: string[], io: RunIo): Promise<number> {
     io.stderr(`exec: "${cmd}": executable file not found in $PATH\n`);
     return 127;
   }
-  return builtin(args, { env: io.env, stdin: readStdin, out: io.stdout, err: io.stderr, signal: io.signal });
+  return builtin(args, { env: io.env, stdin: readStdin, stdinUntil: (enough) => reader.until(enough), out: io.stdout, err: io.stderr, signal: io.signal });
+}
+
+/** Stdin read as far as a command needs, once: later reads see what earlier ones consumed. */
+class StdinReader {
+  private text = '';
+  private ended = false;
+  private it: AsyncIterator<Buffer> | undefined;
+  private busy: Promise<string> = Promise.resolve('');
+
+  constructor(private readonly source: AsyncIterable<Buffer> | null) {}
+
+  until(enough: (text: string) => boolean): Promise<string> {
+    this.busy = this.busy.then(() => this.read(enough));
+    return this.busy;
+  }
+
+  private async read(enough: (text: string) => boolean): Promise<string> {
+    if (!this.source) return '';
+    this.it ??= this.source[Symbol.asyncIterator]();
+    while (!this.ended && !enough(this.text)) {
+      const next = await this.it.next();
+      if (next.done) this.ended = true;
+      else this.text += next.value.toString('utf8');
+    }
+    return this.text;
+  }
 }
 
 /** Whether argv[0] names a program of the image (the shells and the busybox-like builtins). */
@@ -54,13 +77,6 @@ export function isExecutable(cmd: string): boolean {
 
 function basename(cmd: string): string {
   return cmd.slice(cmd.lastIndexOf('/') + 1);
-}
-
-async function collect(stream: AsyncIterable<Buffer> | null): Promise<string> {
-  if (!stream) return '';
-  const chunks: Buffer[] = [];
-  for await (const c of stream) chunks.push(c);
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 async function runScript(src: string, io: RunIo, readStdin: () => Promise<string>): Promise<number> {

@@ -37,6 +37,16 @@ describe('the container shell', () => {
     expect((await run(['sh', '-c', 'echo "unterminated'])).code).toBe(2);
   });
 
+  it('lets head -n 1 return after one line of a stdin that stays open (the v4 exec protocol cannot close it)', async () => {
+    async function* openStdin(): AsyncGenerator<Buffer> {
+      yield Buffer.from('first\nsec');
+      await new Promise(() => {}); // never ends
+    }
+    let out = '';
+    const code = await runCommand(['head', '-n', '1'], { env, stdin: openStdin(), stdout: (s) => (out += s), stderr: () => {}, signal: new AbortController().signal });
+    expect({ code, out }).toEqual({ code: 0, out: 'first\n' });
+  });
+
   it('stops sleep when the session is aborted', async () => {
     const ac = new AbortController();
     const started = Date.now();
