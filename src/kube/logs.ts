@@ -15,6 +15,8 @@ export interface LogRequest {
   previous: boolean;
   tailLines: number;
   limitBytes: number;
+  /** Prefix each line with its RFC 3339 time (the kubelet's `timestamps=true`). */
+  timestamps?: boolean;
 }
 
 /**
@@ -25,7 +27,7 @@ export interface LogRequest {
 export async function fetchContainerLogs(kc: KubeConfig, req: LogRequest): Promise<LogCapture> {
   const path = `/api/v1/namespaces/${encodeURIComponent(req.namespace)}/pods/${encodeURIComponent(req.pod)}/log`;
   try {
-    const text = await kubeGetText(kc, path, { container: req.container, previous: req.previous || undefined, tailLines: req.tailLines, limitBytes: req.limitBytes }, 15_000);
+    const text = await kubeGetText(kc, path, { container: req.container, previous: req.previous || undefined, tailLines: req.tailLines, limitBytes: req.limitBytes, timestamps: req.timestamps || undefined }, 15_000);
     const lines = text.length === 0 ? 0 : text.split('\n').length - (text.endsWith('\n') ? 1 : 0);
     return { text, truncated: lines >= req.tailLines || Buffer.byteLength(text) >= req.limitBytes };
   } catch (err) {

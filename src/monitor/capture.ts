@@ -5,6 +5,7 @@ import { controllerOf, slimPod, type SlimPod } from '../kube/pods.ts';
 import { OwnerResolver, topWorkload, type OwnerLink } from '../kube/owners.ts';
 import { Limiter } from '../util/limit.ts';
 import type { FailureSignal } from './detect.ts';
+import { instanceWindow, nextRead, placeLines, splitLogTimestamps } from './instance-logs.ts';
 
 export interface EventView {
   reason: string;
@@ -47,6 +48,10 @@ export interface CaptureOptions {
 function restartCountIn(pod: SlimPod, signal: FailureSignal): number {
   const status = [...(pod.status.containerStatuses ?? []), ...(pod.status.initContainerStatuses ?? [])].find((c) => c.name === signal.container);
   return status?.restartCount ?? signal.instance;
+}
+
+function gone(restarts: number): LogCapture {
+  return { text: '', truncated: false, error: `the container restarted ${restarts} times before its logs could be read; the kubelet keeps only the previous instance's` };
 }
 
 /**
@@ -133,24 +138,46 @@ export class Capturer {
    * immediate) would otherwise return the new instance's lines, so the read is then repeated. The
    * count before the first read comes from the informer's cache (one round trip less per capture):
    * if the cache lagged behind a restart, the fresh count after the read differs and the read is
-   * repeated with the fresh one.
+   * repeated with the fresh one. The kubelet itself may be ahead of the API (its status writes lag
+   * after its own restart), so the lines' timestamps are checked against when the instance ran:
+   * lines written after it ended mean the kubelet's "current" is already a newer instance.
    */
   private async logsOf(pod: SlimPod, signal: FailureSignal): Promise<LogCapture> {
     if (signal.container === '') return { text: '', truncated: false, error: 'pod-level failure: no container to read logs from' };
+    const window = instanceWindow(signal);
     let restarts = restartCountIn(this.opts.currentPod?.(pod.metadata.uid) ?? pod, signal);
+    /** Set when the timestamps showed which read the kubelet needs, whatever the API's count says. */
+    let forced: boolean | undefined;
     for (let attempt = 0; attempt < 3; attempt++) {
-      if (restarts > signal.instance + 1) {
-        return { text: '', truncated: false, error: `the container restarted ${restarts - signal.instance} times before its logs could be read; the kubelet keeps only the previous instance's` };
+      if (restarts > signal.instance + 1) return gone(restarts - signal.instance);
+      const previous = forced ?? restarts > signal.instance;
+      const { logs, place } = await this.readLogs(signal, previous);
+      const next = nextRead(placeLines(place, window), previous);
+      if (next === 'gone') return gone(2);
+      if (next === 'older') return { text: '', truncated: false, error: 'the kubelet\'s newest instance of the container is older than the one that failed' };
+      if (next !== 'accept') {
+        forced = next === 'previous';
+        continue;
       }
-      const logs = await fetchContainerLogs(this.kc, {
-        namespace: signal.namespace, pod: signal.pod, container: signal.container, previous: restarts > signal.instance,
-        tailLines: this.opts.tailLines, limitBytes: this.opts.limitBytes,
-      });
       const now = await this.restartCount(pod, signal);
-      if (now === restarts) return logs;
+      if (now === restarts || forced !== undefined) return logs;
       restarts = now;
     }
     return { text: '', truncated: false, error: 'the container kept restarting while its logs were read' };
+  }
+
+  /** One read, with the kubelet's timestamps taken off the lines (and kept to place them). */
+  private async readLogs(signal: FailureSignal, previous: boolean): Promise<{ logs: LogCapture; place: number[] }> {
+    const read = await fetchContainerLogs(this.kc, {
+      namespace: signal.namespace, pod: signal.pod, container: signal.container, previous, timestamps: true,
+      tailLines: this.opts.tailLines, limitBytes: this.opts.limitBytes,
+    });
+    if (read.error) return { logs: read, place: [] };
+    const { text, times } = splitLogTimestamps(read.text);
+    // The kubelet commits to 200 before it opens the log file (a zero-byte write), so a failure
+    // after that (the container already removed) arrives as the body: no line carries a time.
+    if (times.length === 0 && text.trim() !== '') return { logs: { text: '', truncated: false, error: `the kubelet could not read the logs: ${text.trim().slice(0, 500)}` }, place: [] };
+    return { logs: { ...read, text }, place: times };
   }
 
   /** The container's restart count as the API server has it now (the cache may lag). */

@@ -23,6 +23,8 @@ export interface FailureSignal {
   crashLoop: boolean;
   /** When it happened, as the kubelet reported it (finishedAt), else undefined (use detection time). */
   occurredAt?: string;
+  /** When the failed instance started (terminated instances): with occurredAt, which log lines are its own. */
+  startedAt?: string;
 }
 
 export interface DetectOptions {
@@ -81,7 +83,7 @@ export function detectFailures(pod: SlimPod, opts: DetectOptions = {}): FailureS
       const reason = reasonOf(t);
       out.push({
         ...base, key: `${pod.metadata.uid}/${cs.name}/${instance}/${reason}`, container: cs.name, reason, kind: 'terminated',
-        exitCode: t.exitCode, signal: signalOf(t), message: t.message, instance, previous, crashLoop, occurredAt: t.finishedAt ?? undefined,
+        exitCode: t.exitCode, signal: signalOf(t), message: t.message, instance, previous, crashLoop, occurredAt: t.finishedAt ?? undefined, startedAt: t.startedAt ?? undefined,
       });
     };
     if (current) add(current, cs.restartCount, false);

@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { instanceWindow, placeLines, splitLogTimestamps } from './instance-logs.ts';
+import type { FailureSignal } from './detect.ts';
+
+const signal = (o: Partial<FailureSignal>): FailureSignal => ({
+  key: 'k', podUid: 'u', namespace: 'ns', pod: 'p', container: 'app', reason: 'Error', kind: 'terminated', instance: 2, previous: false, crashLoop: false, ...o,
+});
+
+describe('which instance log lines came from', () => {
+  it('strips the kubelet\'s nanosecond timestamps and keeps their times', () => {
+    const r = splitLogTimestamps('2026-11-30T10:00:01.123456789Z first line\n2026-11-30T10:00:02.5+08:00 second\nno stamp\n');
+    expect(r.text).toBe('first line\nsecond\nno stamp\n');
+    expect(r.times).toEqual([Date.parse('2026-11-30T10:00:01.123Z'), Date.parse('2026-11-30T02:00:02.500Z')]);
+  });
+
+  it('places lines in the dead instance\'s run, allowing the second finishedAt was truncated to', () => {
+    const w = instanceWindow(signal({ startedAt: '2026-11-30T10:00:00Z', occurredAt: '2026-11-30T10:00:05Z' }));
+    const at = (s: string): number => Date.parse(`2026-11-30T10:00:${s}Z`);
+    expect(placeLines([at('00.000'), at('05.999')], w)).toBe('inside');
+    expect(placeLines([at('01.000'), at('06.000')], w)).toBe('later');
+    expect(placeLines([at('59.999') - 60_000], w)).toBe('earlier');
+    expect(placeLines([], w)).toBe('unknown');
+  });
+
+  it('has no window for waiting failures or a status without times', () => {
+    expect(instanceWindow(signal({ kind: 'waiting', startedAt: '2026-11-30T10:00:00Z', occurredAt: '2026-11-30T10:00:05Z' }))).toBeUndefined();
+    expect(instanceWindow(signal({ occurredAt: '2026-11-30T10:00:05Z' }))).toBeUndefined();
+    expect(placeLines([1], undefined)).toBe('unknown');
+  });
+});
