@@ -17,13 +17,17 @@ export interface Harness {
   stop(): Promise<void>;
 }
 
-/** The platform on a cluster, with a webhook channel routed for everything and the given remediation config. */
-export async function startHarness(kubeconfig: string, remediation: Record<string, unknown>, opts: { dataDir?: string; receiver?: WebhookReceiver } = {}): Promise<Harness> {
+/**
+ * The platform on a cluster, with a webhook channel routed for everything and the given remediation
+ * config; `config` adds other sections (a shared real node's suites limit `monitor.namespaces`).
+ */
+export async function startHarness(kubeconfig: string, remediation: Record<string, unknown>, opts: { dataDir?: string; receiver?: WebhookReceiver; config?: Record<string, unknown> } = {}): Promise<Harness> {
   const receiver = opts.receiver ?? await new WebhookReceiver({ secret: WEBHOOK_SECRET }).start();
   const kc = new KubeConfig();
   kc.loadFromString(kubeconfig);
   const dir = opts.dataDir ?? await mkdtemp(join(tmpdir(), 'kubeloop-remediation-'));
   const config = configSchema.parse({
+    ...opts.config,
     alerting: { channels: [{ name: 'hook', type: 'webhook', url: receiver.url, secret: WEBHOOK_SECRET }], routes: [{ channels: ['hook'] }], grouping: { window: '0s' } },
     remediation,
   });
