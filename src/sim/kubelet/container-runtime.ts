@@ -90,6 +90,18 @@ export class ContainerRuntime {
     this.timers.clear();
   }
 
+  /**
+   * SIGTERM from a graceful deletion: the app exits 0 within its grace period, as well-behaved
+   * servers do, and the kubelet reports it Completed until it confirms the deletion.
+   */
+  kill(): void {
+    this.stop();
+    if (this.state.kind !== 'running') return;
+    this.hooks.endInstance();
+    this.state = { kind: 'terminated', exitCode: 0, reason: 'Completed', startedAt: this.state.startedAt, finishedAt: iso(this.hooks.now()) };
+    this.ready = false;
+  }
+
   private after(ms: number, fn: () => void): void {
     const t = setTimeout(() => {
       this.timers.delete(t);
@@ -178,7 +190,7 @@ export class ContainerRuntime {
       }
       this.hooks.event('Normal', 'Killing', `Container ${this.name} failed liveness probe, will be restarted`);
       this.after(this.shape.killDelayMs, () => {
-        if (this.state.kind === 'running' && this.state.startedAt === iso(startedAt)) this.exit(137, 'Error', startedAt);
+        if (this.state.kind === 'running' && this.state.startedAt === iso(startedAt)) this.exit(137, 'Error', startedAt, true);
       });
     };
     this.after(probe.delayMs + probe.periodMs, () => tick(probe.delayMs + probe.periodMs));
@@ -216,19 +228,22 @@ export class ContainerRuntime {
     if (first) this.after(first.at, () => this.exit(first.code, first.reason, startedAt));
   }
 
-  private exit(code: number, reason: string, startedAt: Date): void {
+  /** The container ended by itself, or was `killed` (liveness): a kill logs no crash line. */
+  private exit(code: number, reason: string, startedAt: Date, killed = false): void {
     if (reason === 'OOMKilled') this.hooks.oomKilled();
-    if (reason !== 'OOMKilled' && this.model.crashLog) for (const line of this.model.crashLog.split(/\r?\n/)) this.hooks.log(line);
+    if (reason !== 'OOMKilled' && !killed && this.model.crashLog) for (const line of this.model.crashLog.split(/\r?\n/)) this.hooks.log(line);
     const finished = this.hooks.now();
     this.hooks.endInstance();
     const terminated = { kind: 'terminated' as const, exitCode: code, reason, startedAt: iso(startedAt), finishedAt: iso(finished) };
     this.state = terminated;
     this.ready = false;
-    this.hooks.changed();
     const restart = this.restartPolicy === 'Always' || (this.restartPolicy === 'OnFailure' && code !== 0);
-    if (!restart) return;
     // Running longer than twice the maximum back-off (10 min with the defaults) resets it, as the kubelet's does.
-    if (finished.getTime() - startedAt.getTime() >= 2 * this.policy.maxMs) this.backoffMs = 0;
+    if (restart && finished.getTime() - startedAt.getTime() >= 2 * this.policy.maxMs) this.backoffMs = 0;
+    // A restart without back-off (the first) follows within the same kubelet sync: its status
+    // manager writes only the newest status, so clients never see this instance terminated.
+    if (!restart || this.backoffMs !== 0) this.hooks.changed();
+    if (!restart) return;
     const delay = this.backoffMs;
     this.nextBackoff();
     this.exited = terminated;

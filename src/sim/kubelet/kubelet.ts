@@ -9,13 +9,12 @@ import { Controller, splitKey } from '../controllers/controller.ts';
 import { EventRecorder } from '../controllers/events.ts';
 import { controllerRef } from '../controllers/pods.ts';
 import { parseModel, type ContainerModel } from '../workloads/model.ts';
-import { baseMemoryBytes, memoryLimitBytes } from '../workloads/usage.ts';
-import { ContainerRuntime, type BackoffPolicy, type ContainerShape } from './container-runtime.ts';
+import { ContainerRuntime, type BackoffPolicy } from './container-runtime.ts';
 import { renderPodStatus } from './pod-status.ts';
+import { containerShape, graceMs } from './container-shape.ts';
 import { appLogLine } from './log-lines.ts';
 import { isNodeDown, nodeHeartbeat } from './heartbeat.ts';
 
-type Obj = Record<string, unknown>;
 
 
 export interface KubeletOptions {
@@ -92,11 +91,12 @@ export function kubelet(svc: ResourceService, opts: KubeletOptions = {}): { star
     });
   };
 
-  const writeStatus = (key: string): void => {
+  /** `stopping`: the last status of a pod being deleted (its containers stopped), before the deletion is confirmed. */
+  const writeStatus = (key: string, stopping = false): void => {
     const { namespace, name } = splitKey(key);
     const current = svc.store.get(podDef, namespace, name);
     const rt = current ? runtimes.get(current.obj.metadata.uid ?? '') : undefined;
-    if (!current || !rt || current.obj.metadata.deletionTimestamp) return;
+    if (!current || !rt || (current.obj.metadata.deletionTimestamp && !stopping)) return;
     // A down node's kubelet cannot reach the API server: the pod keeps its last reported status.
     if (down(rt.node)) return;
     const status = renderPodStatus({
@@ -150,13 +150,20 @@ export function kubelet(svc: ResourceService, opts: KubeletOptions = {}): { star
     const { namespace, name } = splitKey(key);
     for (const c of rt.containers) recorder(rt.node).record(pod, 'Normal', 'Killing', `Stopping container ${c.name}`, `spec.containers{${c.name}}`);
     const grace = (pod.metadata.deletionGracePeriodSeconds ?? graceMs(pod) / 1000) * 1000;
-    rt.stopping = setTimeout(() => {
+    const confirm = (): void => {
       release(rt);
       try {
         svc.delete({ def: podDef, namespace, name }, { gracePeriodSeconds: 0 });
       } catch (err) {
         if (!isApiError(err) || err.code !== 404) opts.logger?.warn({ err, pod: key }, 'kubelet: could not confirm a deletion');
       }
+    };
+    // The containers stop, the kubelet reports them terminated, and confirms the deletion at its next sync.
+    rt.stopping = setTimeout(() => {
+      for (const c of rt.containers) c.kill();
+      writeStatus(key, true);
+      rt.stopping = setTimeout(confirm, policy.syncLagMs);
+      rt.stopping.unref();
     }, Math.min(grace, opts.stopDelayMs ?? 1_000));
     rt.stopping.unref();
   };
@@ -232,50 +239,6 @@ export function kubelet(svc: ResourceService, opts: KubeletOptions = {}): { star
       heartbeat.stop();
       ctl.stop();
     },
-  };
-}
-
-function graceMs(pod: KubeObject): number {
-  const g = asObject(pod.spec)['terminationGracePeriodSeconds'];
-  return (typeof g === 'number' ? g : 30) * 1000;
-}
-
-/** The kubelet's message for a failed probe (prober.go): the probe type decides the detail. */
-function probeFailure(kind: 'Readiness' | 'Liveness', probe: Obj, podIP: string): string {
-  const tcp = asObject(probe['tcpSocket']);
-  if (Object.keys(tcp).length > 0) return `${kind} probe failed: dial tcp ${podIP}:${String(tcp['port'] ?? '')}: connect: connection refused`;
-  if (Object.keys(asObject(probe['exec'])).length > 0) return `${kind} probe failed: `;
-  // An httpGet probe, or a container modelled as failing without a probe: the app answers 503.
-  return `${kind} probe failed: HTTP probe failed with statuscode: 503`;
-}
-
-interface ShapeContext {
-  model: ContainerModel;
-  podIP: string;
-  seed: string;
-  podRef: string;
-  killDelayMs: number;
-}
-
-/** Memory and probe facts of one container spec, for its runtime. */
-function containerShape(c: Obj, ctx: ShapeContext): ContainerShape {
-  const probe = asObject(c['readinessProbe']);
-  const live = asObject(c['livenessProbe']);
-  return {
-    baseMemoryBytes: baseMemoryBytes(ctx.model, c),
-    memoryLimitBytes: memoryLimitBytes(c),
-    readinessDelayMs: Number(probe['initialDelaySeconds'] ?? 0) * 1000,
-    readinessPeriodMs: Number(probe['periodSeconds'] ?? 10) * 1000,
-    unhealthyMessage: probeFailure('Readiness', probe, ctx.podIP),
-    ...(Object.keys(live).length > 0 ? {
-      liveness: {
-        delayMs: Number(live['initialDelaySeconds'] ?? 0) * 1000, periodMs: Number(live['periodSeconds'] ?? 10) * 1000,
-        failureThreshold: Number(live['failureThreshold'] ?? 3), message: probeFailure('Liveness', live, ctx.podIP),
-      },
-    } : {}),
-    killDelayMs: ctx.killDelayMs,
-    podRef: ctx.podRef,
-    seed: ctx.seed,
   };
 }
 

@@ -50,7 +50,8 @@ function validateLogOptions(pod: string, o: { tailLines?: number; limitBytes?: n
   const errs: FieldError[] = [];
   if (o.tailLines !== undefined && o.tailLines < 0) errs.push(invalid('tailLines', o.tailLines, 'must be greater than or equal to 0'));
   if (o.limitBytes !== undefined && o.limitBytes < 1) errs.push(invalid('limitBytes', o.limitBytes, 'must be greater than 0'));
-  if (o.sinceSeconds !== undefined && o.sinceTime) errs.push(forbidden('', 'at most one of `sinceTime` or `sinceSeconds` may be specified'));
+  // The apiserver's path for this error is the empty root, which it prints as "[]".
+  if (o.sinceSeconds !== undefined && o.sinceTime) errs.push(forbidden('[]', 'at most one of `sinceTime` or `sinceSeconds` may be specified'));
   else if (o.sinceSeconds !== undefined && o.sinceSeconds < 1) errs.push(invalid('sinceSeconds', o.sinceSeconds, 'must be greater than 0'));
   if (errs.length > 0) throw invalidObject({ group: '', kind: 'PodLogOptions' }, pod, errs);
 }
