@@ -18,6 +18,8 @@ const CLUSTER_IP = /^10\.\d+\.\d+\.\d+$/;
 export interface NormalizeOptions {
   /** Actual generated names -> stable aliases. */
   aliases?: Map<string, string>;
+  /** Further rewrites of every string, after the built-in ones (a suite's own volatile values). */
+  replace?: [RegExp, string][];
 }
 
 export function normalize(v: unknown, opts: NormalizeOptions = {}, key?: string): unknown {
@@ -43,5 +45,7 @@ function normalizeString(s: string, opts: NormalizeOptions, key?: string): strin
   let out = s;
   for (const [actual, alias] of opts.aliases ?? []) out = out.split(actual).join(alias);
   if (key === 'podIP' || CLUSTER_IP.test(out)) return '<ip>';
-  return out.replace(UUID, '<uuid>').replace(TIME, '<time>').replace(RV_IN_MESSAGE, '$1 <rv>').replace(RV_IN_PARENS, '$1 (<rv>)');
+  out = out.replace(UUID, '<uuid>').replace(TIME, '<time>').replace(RV_IN_MESSAGE, '$1 <rv>').replace(RV_IN_PARENS, '$1 (<rv>)');
+  for (const [re, to] of opts.replace ?? []) out = out.replace(re, to);
+  return out;
 }
