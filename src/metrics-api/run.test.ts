@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
 import { metricsApiConfigSchema } from '../config/metrics-api.ts';
-import { startMetricsApi } from './run.ts';
+import { servingNames, startMetricsApi } from './run.ts';
 
 /** Configuration mistakes stop the start with a ConfigError naming the key, before anything listens. */
 describe('metrics API configuration errors', () => {
@@ -33,5 +33,14 @@ describe('metrics API configuration errors', () => {
     expect((await start({ register: true, host: 'localhost' })).message).toMatch(/^metricsApi\.register: host must be an IP address/);
     expect((await start({}, {}, { KUBELOOP_METRICS_WRITE_TOKEN: 'short' })).message).toMatch(/^KUBELOOP_METRICS_WRITE_TOKEN: shorter than 16/);
     expect((await start({ writeTokenFile: 't' }, { t: 'abc\n' })).message).toMatch(/^metricsApi\.writeTokenFile: the token in t is shorter than 16/);
+  });
+});
+
+describe('the generated serving certificate', () => {
+  it('covers the Service name and the address the server listens on, unless that is a wildcard', () => {
+    const base = { serviceName: 'kubeloop-metrics-api', serviceNamespace: 'kube-system' };
+    expect(servingNames({ ...base, host: '198.19.255.1' })).toEqual(['kubeloop-metrics-api.kube-system.svc', '198.19.255.1']);
+    expect(servingNames({ ...base, host: '0.0.0.0' })).toEqual(['kubeloop-metrics-api.kube-system.svc']);
+    expect(servingNames({ ...base, host: '::' })).toEqual(['kubeloop-metrics-api.kube-system.svc']);
   });
 });

@@ -88,6 +88,16 @@ async function writeToken(cfg: MetricsApiConfig, dir: string, env: NodeJS.Proces
   return fromEnv || undefined;
 }
 
+/**
+ * The names a generated serving certificate covers: the Service the aggregator verifies, and the
+ * address it listens on when that is a specific one, so local clients (pushers) can verify the
+ * URL it prints against the CA it writes (127.0.0.1 and localhost are always covered).
+ */
+export function servingNames(cfg: Pick<MetricsApiConfig, 'host' | 'serviceName' | 'serviceNamespace'>): string[] {
+  const wildcard = ['0.0.0.0', '::', '[::]'].includes(cfg.host);
+  return [`${cfg.serviceName}.${cfg.serviceNamespace}.svc`, ...(wildcard ? [] : [cfg.host])];
+}
+
 export async function startMetricsApi(opts: MetricsApiRuntimeOptions): Promise<RunningMetricsApi> {
   const { config: cfg, kc, logger } = opts;
   const dir = opts.configDir ?? process.cwd();
@@ -112,7 +122,7 @@ export async function startMetricsApi(opts: MetricsApiRuntimeOptions): Promise<R
   try {
     server = await startMetricsApiServer({
       host: cfg.host, port: cfg.port, certDir: cfg.certDir ? resolve(dir, cfg.certDir) : undefined,
-      serviceHosts: [`${cfg.serviceName}.${cfg.serviceNamespace}.svc`],
+      serviceHosts: servingNames(cfg),
       requestHeader: rh, writeToken: token, podsMatching: pods.podsMatching, pull,
       delegated: cfg.delegatedAuth ? new DelegatedAuth(kc, { logger }) : undefined,
       pushIntervalMs: cfg.pushInterval, ttlMs: cfg.ttl, maxSeries: cfg.maxSeries, allowNegativeValues: cfg.allowNegativeValues,
