@@ -151,6 +151,5 @@ describe('the exception monitor on a real node (kubelet 1.20 + containerd)', () 
     const missing = await failuresOf('missing');
     expect(missing.map((f) => [f.restartCount, f.reason])).toSatisfy((rows: unknown[][]) => rows.length === 1 && rows[0]?.[0] === 0 && ['ErrImagePull', 'ImagePullBackOff'].includes(String(rows[0]?.[1])));
     expect(missing[0]?.message).toMatch(/127\.0\.0\.1:1\/kubeloop\/missing:0\.0/);
-    expect(missing[0]?.events.some((e) => /Failed|BackOff/.test(e.reason))).toBe(true);
   }, 180_000);
 });
