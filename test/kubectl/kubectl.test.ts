@@ -131,8 +131,10 @@ describe('kubectl against the sim', () => {
     const err = await k.run(['exec', 'p1', '-n', 'kc', '--', 'sh', '-c', 'echo bad >&2; exit 7']);
     expect(err.code).toBe(7);
     expect(err.stderr).toContain('bad');
+    // As against a real kubelet on containerd: runc cannot start it, an InternalError, kubectl exits 1.
     const missing = await k.run(['exec', 'p1', '-n', 'kc', '--', 'nosuchcmd']);
-    expect(missing.code).toBe(127);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/^error: Internal error occurred: .*exec: "nosuchcmd": executable file not found in \$PATH: unknown$/m);
     expect(await k.ok(['exec', 'p1', '-n', 'kc', '--', 'cat', '/etc/hostname'])).toBe('p1\n');
   });
 
