@@ -132,7 +132,7 @@ export async function startSimCluster(opts: SimClusterOptions = {}): Promise<Sim
       new HpaController(service, { ...opts.hpa, aggregator, usage, logger: opts.logger }),
     );
   }
-  if (opts.controllers?.scheduler !== false) running.push(scheduler(service, opts.logger));
+  if (opts.controllers?.scheduler !== false) running.push(scheduler(service, { logger: opts.logger }));
   if (opts.controllers?.kubelet !== false) running.push(kubelet(service, { ...opts.kubelet, logs, logger: opts.logger }));
   if (opts.controllers?.nodeLifecycle ?? (opts.controllers?.workloads !== false && opts.controllers?.kubelet !== false)) {
     running.push(nodeLifecycleController(service, { ...opts.nodeLifecycle, logger: opts.logger }));
