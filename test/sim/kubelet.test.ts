@@ -125,6 +125,9 @@ describe('the simulated kubelet', () => {
     expect(ran).toBeLessThan(3_000);
     const events = await core.listNamespacedEvent({ namespace: 'default', fieldSelector: 'involvedObject.kind=Node,reason=OOMKilling' });
     expect(events.items.some((e) => e.message?.includes('Memory cgroup out of memory: Killed process') && e.message.includes('k/leaker'))).toBe(true);
+    // The kubelet's own OOM watcher line, naming the victim process (the container has no command: its name).
+    const system = await core.listNamespacedEvent({ namespace: 'default', fieldSelector: 'involvedObject.kind=Node,reason=SystemOOM' });
+    expect(system.items.map((e) => e.message)).toContainEqual(expect.stringMatching(/^System OOM encountered, victim process: app, pid: \d+$/));
   });
 
   it('records Unhealthy events while the readiness probe fails', async () => {

@@ -62,6 +62,7 @@ export function kubelet(svc: ResourceService, opts: KubeletOptions = {}): { star
   // Never longer than a quarter of the first back-off, so tests with short back-offs keep their shape.
   const policy: BackoffPolicy = { baseMs, maxMs: opts.backoffMaxMs ?? 300_000, startDelayMs: opts.startDelayMs ?? 300, syncLagMs: opts.syncLagMs ?? Math.min(1_000, baseMs / 4) };
   let flushScheduled = false;
+  let nextPid = 4_000;
 
   const recorder = (node: string): EventRecorder => {
     let r = recorders.get(node);
@@ -127,7 +128,12 @@ export function kubelet(svc: ResourceService, opts: KubeletOptions = {}): { star
         event: (type, reason, message) => {
           if (!down(nodeName)) events.record(pod, type, reason, message, `spec.containers{${name}}`);
         },
-        oomKilled: () => events.record(node, 'Warning', 'OOMKilling', oomMessage(pod, name, model)),
+        oomKilled: () => {
+          // The kubelet's OOM watcher reports every kernel OOM kill on the node (SystemOOM);
+          // node-problem-detector's kernel monitor adds its own line (OOMKilling).
+          events.record(node, 'Warning', 'SystemOOM', `System OOM encountered, victim process: ${processName(c)}, pid: ${nextPid++}`);
+          events.record(node, 'Warning', 'OOMKilling', oomMessage(pod, name, model));
+        },
       }));
     }
     runtimes.set(uid, rt);
@@ -240,6 +246,13 @@ export function kubelet(svc: ResourceService, opts: KubeletOptions = {}): { star
       ctl.stop();
     },
   };
+}
+
+/** The name the kernel gives the container's main process: its command's file name (the container's name without one). */
+function processName(c: Record<string, unknown>): string {
+  const argv = Array.isArray(c['command']) ? c['command'] : [];
+  const first = typeof argv[0] === 'string' ? argv[0] : String(c['name'] ?? 'app');
+  return first.slice(first.lastIndexOf('/') + 1).slice(0, 15);
 }
 
 /** node-problem-detector's kernel-monitor line for a memory-cgroup OOM kill. */

@@ -16,6 +16,12 @@ async function oom(t: Target, rec: Recorder, ns: string): Promise<void> {
   // The first restart is immediate and OOMKilled again at once: then the kubelet backs off.
   const p = await waitPod(t, ns, 'oom', 'CrashLoopBackOff after two OOM kills', (x) => containerStatus(x)['restartCount'] === 1 && waitingReason(x) === 'CrashLoopBackOff');
   rec.record('oom: backing off after two kills', pick(p, 'status.phase', 'status.qosClass', 'status.containerStatuses'));
+  // The kubelet's OOM watcher reports the kill on the node; the victim is the container's shell. On a
+  // node with many OOM kills client-go's correlator combines them ("(combined from similar events): ...").
+  const since = Date.parse(String((p['status'] as Obj)['startTime']));
+  const nodeEvents = ((await call(t, 'GET', `/api/v1/namespaces/default/events?fieldSelector=${encodeURIComponent('involvedObject.kind=Node,reason=SystemOOM')}`)).body as Obj)['items'] as Obj[];
+  const ours = nodeEvents.filter((e) => Date.parse(String(e['lastTimestamp'])) >= since && /victim process: sh,/.test(String(e['message'])));
+  rec.record('oom: SystemOOM on the node', { seen: ours.length > 0, message: String(ours[0]?.['message'] ?? '').replace(/pid: \d+/, 'pid: <pid>').replace(/^\(combined from similar events\): /, ''), type: ours[0]?.['type'], from: (ours[0]?.['source'] as Obj | undefined)?.['component'] });
 }
 
 /** An image the node does not have and cannot pull (no network): ErrImagePull, then ImagePullBackOff. */

@@ -129,7 +129,9 @@ interface EventLine {
 /** A namespace's events for one object, by reason then message, with who reported them (core and events.k8s.io writers alike). */
 export async function events(t: Target, ns: string, name: string, opts: { counts?: boolean } = {}): Promise<EventLine[]> {
   const r = await call(t, 'GET', `/api/v1/namespaces/${ns}/events?fieldSelector=${encodeURIComponent(`involvedObject.name=${name}`)}`);
-  const items = ((r.body as Obj)['items'] ?? []) as Obj[];
+  // A real kubelet whose secret informer has not synced yet (right after it started, or busy)
+  // retries the token volume's mount with a FailedMount warning; the sim mounts no volumes.
+  const items = (((r.body as Obj)['items'] ?? []) as Obj[]).filter((e) => !(e['reason'] === 'FailedMount' && /failed to sync secret cache/.test(String(e['message']))));
   const lines = items.map((e): EventLine => {
     const source = (e['source'] ?? {}) as Obj;
     const involved = (e['involvedObject'] ?? {}) as Obj;
