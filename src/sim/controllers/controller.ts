@@ -16,6 +16,8 @@ export interface ControllerSpec {
   allKeys: () => string[];
   reconcile: (key: string) => void;
   resyncMs?: number;
+  /** How long one pass may hold the event loop before it yields (ms; 10). */
+  sliceMs?: number;
   /** Releases what the controller holds besides its queue (timers of simulated containers). */
   onStop?: () => void;
 }
@@ -36,9 +38,9 @@ export class Controller {
 
   start(): void {
     this.offs = this.spec.watches.map((w) => this.svc.store.subscribe(w.def, { deliver: (e) => this.enqueue(...w.keys(e)) }));
-    this.timer = setInterval(() => this.enqueue(...this.spec.allKeys()), this.spec.resyncMs ?? 10_000);
+    this.timer = setInterval(() => this.enqueueAll(this.spec.allKeys()), this.spec.resyncMs ?? 10_000);
     this.timer.unref();
-    this.enqueue(...this.spec.allKeys());
+    this.enqueueAll(this.spec.allKeys());
   }
 
   stop(): void {
@@ -49,6 +51,11 @@ export class Controller {
   }
 
   enqueue(...keys: string[]): void {
+    this.enqueueAll(keys);
+  }
+
+  /** Like enqueue, for long key lists (no spread of 10,000 arguments). */
+  enqueueAll(keys: Iterable<string>): void {
     if (this.stopped) return;
     for (const k of keys) this.queue.add(k);
     if (!this.scheduled && this.queue.size > 0) {
@@ -57,23 +64,36 @@ export class Controller {
     }
   }
 
-  /** Processes the queued keys in one pass; keys enqueued meanwhile wait for the next pass. */
+  /**
+   * Processes queued keys in slices of at most `sliceMs`, yielding to the event loop between
+   * them, so that a resync of 10,000 keys never holds the API server's requests for long. A key
+   * enqueued again while queued is processed once (the work queue's dedup).
+   */
   private drain(): void {
     this.scheduled = false;
-    const keys = [...this.queue];
-    this.queue.clear();
-    for (const key of keys) {
+    const until = performance.now() + (this.spec.sliceMs ?? 10);
+    for (const key of this.queue) {
       if (this.stopped) return;
-      try {
-        this.spec.reconcile(key);
-        this.retries.delete(key);
-      } catch (err) {
-        const attempt = (this.retries.get(key) ?? 0) + 1;
-        this.retries.set(key, attempt);
-        const delay = Math.min(5 * 2 ** attempt, 5_000);
-        this.logger?.debug({ err, controller: this.spec.name, key, attempt }, 'reconcile failed; retrying');
-        setTimeout(() => this.enqueue(key), delay).unref();
-      }
+      this.queue.delete(key);
+      this.process(key);
+      if (performance.now() >= until) break;
+    }
+    if (this.queue.size > 0 && !this.scheduled) {
+      this.scheduled = true;
+      setImmediate(() => this.drain());
+    }
+  }
+
+  private process(key: string): void {
+    try {
+      this.spec.reconcile(key);
+      this.retries.delete(key);
+    } catch (err) {
+      const attempt = (this.retries.get(key) ?? 0) + 1;
+      this.retries.set(key, attempt);
+      const delay = Math.min(5 * 2 ** attempt, 5_000);
+      this.logger?.debug({ err, controller: this.spec.name, key, attempt }, 'reconcile failed; retrying');
+      setTimeout(() => this.enqueue(key), delay).unref();
     }
   }
 }

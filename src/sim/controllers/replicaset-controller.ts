@@ -6,9 +6,13 @@ import { deepEqual, isPlainObject } from '../../util/deep-equal.ts';
 import { Controller, nsKey, splitKey } from './controller.ts';
 import { EventRecorder } from './events.ts';
 import { deleteDependent, fromTemplate } from './dependents.ts';
+import { OwnerIndex } from './owner-index.ts';
 import { compareRanks, controllerRef, deletionRank, isActive, isAvailable, isReady } from './pods.ts';
 
 type Obj = Record<string, unknown>;
+
+/** kube-controller-manager's burstReplicas: creations or deletions per ReplicaSet sync. */
+const BURST_REPLICAS = 500;
 
 function defOf(svc: ResourceService, group: string, resource: string): ResourceDef {
   const d = svc.registry.find(group, 'v1', resource);
@@ -17,10 +21,11 @@ function defOf(svc: ResourceService, group: string, resource: string): ResourceD
 }
 
 /** The ReplicaSet controller: keeps `spec.replicas` active pods per ReplicaSet and reports status. */
-export function replicaSetController(svc: ResourceService, logger?: Logger): Controller {
+export function replicaSetController(svc: ResourceService, logger?: Logger): { start(): void; stop(): void } {
   const rsDef = defOf(svc, 'apps', 'replicasets');
   const podDef = defOf(svc, '', 'pods');
   const events = new EventRecorder(svc, { component: 'replicaset-controller' });
+  const pods = new OwnerIndex(svc.store, podDef);
 
   const reconcile = (key: string): void => {
     const { namespace, name } = splitKey(key);
@@ -28,19 +33,19 @@ export function replicaSetController(svc: ResourceService, logger?: Logger): Con
     if (!rs || rs.metadata.deletionTimestamp) return;
     const spec = isPlainObject(rs.spec) ? rs.spec : {};
     const selector = labelSelectorFromObject(spec['selector'] as LabelSelectorObject | undefined);
-    const owned: KubeObject[] = [];
-    for (const so of svc.store.listCurrent(podDef, namespace)) {
-      const pod = so.obj;
-      const ref = controllerRef(pod);
-      if (ref?.uid === rs.metadata.uid) owned.push(pod);
-      else if (!ref && !pod.metadata.deletionTimestamp && matchesLabels(selector, pod.metadata.labels)) owned.push(adopt(pod, rs));
+    const owned = pods.owned(rs.metadata.uid ?? '');
+    for (const pod of pods.orphansIn(namespace)) {
+      if (!pod.metadata.deletionTimestamp && matchesLabels(selector, pod.metadata.labels)) owned.push(adopt(pod, rs));
     }
     const active = owned.filter(isActive);
     const desired = typeof spec['replicas'] === 'number' ? spec['replicas'] : 1;
+    // At most burstReplicas creations or deletions per pass, as the real controller: the pod
+    // events of this batch enqueue the ReplicaSet again for the next one.
     if (active.length < desired) {
-      for (let i = active.length; i < desired; i++) active.push(createPod(rs));
+      const target = Math.min(desired, active.length + BURST_REPLICAS);
+      while (active.length < target) active.push(createPod(rs));
     } else if (active.length > desired) {
-      const victims = [...active].sort((a, b) => compareRanks(deletionRank(a), deletionRank(b))).slice(0, active.length - desired);
+      const victims = [...active].sort((a, b) => compareRanks(deletionRank(a), deletionRank(b))).slice(0, Math.min(BURST_REPLICAS, active.length - desired));
       for (const pod of victims) deletePod(rs, pod);
     }
     updateStatus(rs, owned.filter(isActive), spec);
@@ -80,7 +85,7 @@ export function replicaSetController(svc: ResourceService, logger?: Logger): Con
     svc.commitUpdate({ def: rsDef, namespace: rs.metadata.namespace, name: rs.metadata.name ?? '' }, current, { ...structuredClone(current.obj), status }, 'status');
   };
 
-  return new Controller(svc, {
+  const ctl = new Controller(svc, {
     name: 'replicaset',
     watches: [
       { def: rsDef, keys: (e) => [e.key] },
@@ -90,6 +95,16 @@ export function replicaSetController(svc: ResourceService, logger?: Logger): Con
     reconcile,
     resyncMs: 5_000,
   }, logger);
+  return {
+    start: () => {
+      pods.start();
+      ctl.start();
+    },
+    stop: () => {
+      ctl.stop();
+      pods.stop();
+    },
+  };
 }
 
 export function ownerRef(owner: KubeObject): { apiVersion: string; kind: string; name: string; uid: string; controller: true; blockOwnerDeletion: true } {
