@@ -1,6 +1,4 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { ResourceDef } from '../registry.ts';
-import { apiVersionOf } from '../registry.ts';
 import { badRequest } from '../../../kube/apimachinery/errors.ts';
 import { listObjects } from '../service/list.ts';
 import type { DeleteOptions, ListOptions, Target, UserInfo } from '../service/types.ts';
@@ -11,6 +9,7 @@ import { WatchSession } from '../watch/watch-session.ts';
 import type { SimApiContext } from './context.ts';
 import { boolParam, intParam, negotiate, parseJsonBody, sendJson, successStatus } from './respond.ts';
 import { HttpWatchSink } from './watch-http.ts';
+import { listJson, listStream, STREAM_LIST_ITEMS } from './list-stream.ts';
 import { isPlainObject } from '../../../util/deep-equal.ts';
 
 export interface ResourceCall {
@@ -67,16 +66,13 @@ export function handleList(call: ResourceCall): void {
     sendJson(call.reply, 200, JSON.stringify(table));
     return;
   }
+  if (result.items.length > STREAM_LIST_ITEMS) {
+    void call.reply.code(200).header('content-type', 'application/json').send(listStream(def, listMeta, result.items));
+    return;
+  }
   sendJson(call.reply, 200, listJson(def, listMeta, result.items));
 }
 
-/** A list body assembled from each item's cached JSON: no re-serialization of 10,000 pods. */
-export function listJson(def: ResourceDef, listMeta: Record<string, unknown>, items: StoredObject[]): string {
-  const head = `{"kind":${JSON.stringify(def.listKind)},"apiVersion":${JSON.stringify(apiVersionOf(def))},"metadata":${JSON.stringify(listMeta)},"items":[`;
-  const parts: string[] = new Array<string>(items.length);
-  for (let i = 0; i < items.length; i++) parts[i] = (items[i] as StoredObject).itemJson();
-  return `${head}${parts.join(',')}]}`;
-}
 
 export function handleWatch(call: ResourceCall): void {
   const { ctx, target, query, reply, req } = call;
