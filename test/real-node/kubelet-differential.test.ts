@@ -14,6 +14,7 @@ import { probes } from './kubelet-scenarios/probes.ts';
 import { execScenario } from './kubelet-scenarios/exec.ts';
 import { deletion } from './kubelet-scenarios/deletion.ts';
 import { nodeScenario } from './kubelet-scenarios/node.ts';
+import { RUN } from './kubelet-scenarios/kit.ts';
 
 /**
  * The sim's kubelet against a real kubelet 1.20.2 (containerd + runc) on the shared real node:
@@ -99,8 +100,10 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.allSettled([...runs.values()]);
-  const namespaces = ((await call(realT, 'GET', '/api/v1/namespaces')).body as { items?: { metadata: { name: string } }[] }).items ?? [];
-  await Promise.all(namespaces.filter((n) => n.metadata.name.startsWith('kd-')).map((n) => call(realT, 'DELETE', `/api/v1/namespaces/${n.metadata.name}`)));
+  // This run's namespaces, and those an interrupted run left (kd- is this suite's prefix).
+  const namespaces = ((await call(realT, 'GET', '/api/v1/namespaces')).body as { items?: { metadata: { name: string; creationTimestamp?: string } }[] }).items ?? [];
+  const ours = namespaces.filter((n) => n.metadata.name.startsWith('kd-') && (n.metadata.name.endsWith(`-${RUN}`) || Date.parse(n.metadata.creationTimestamp ?? '') < Date.now() - 15 * 60_000));
+  await Promise.all(ours.map((n) => call(realT, 'DELETE', `/api/v1/namespaces/${n.metadata.name}`)));
   await sim?.stop();
   process.stdout.write(
     `kubelet differential figures: scenarios ${figures.scenarios}, steps compared ${figures.steps}, leaves compared ${figures.leaves}, ` +

@@ -9,7 +9,7 @@ export { call, type Target } from '../../differential/target.ts';
 type Obj = Record<string, unknown>;
 
 /** One run's namespace suffix: a namespace of an earlier run may still be terminating on the shared node. */
-const RUN = randomBytes(2).toString('hex');
+export const RUN = randomBytes(2).toString('hex');
 
 /** Creates the scenario's namespace (`kd-<base>-<run>`), aliased to `kd-<base>` so names compare. */
 export async function namespaceFor(t: Target, rec: Recorder, base: string): Promise<string> {
