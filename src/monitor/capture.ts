@@ -144,6 +144,8 @@ export class Capturer {
    */
   private async logsOf(pod: SlimPod, signal: FailureSignal): Promise<LogCapture> {
     if (signal.container === '') return { text: '', truncated: false, error: 'pod-level failure: no container to read logs from' };
+    // A newer instance already died and is what the kubelet serves as previous and current.
+    if (signal.inferred) return { text: '', truncated: false, error: 'the kubelet never reported this termination; it serves only the newer instance\'s logs' };
     const window = instanceWindow(signal);
     let restarts = restartCountIn(this.opts.currentPod?.(pod.metadata.uid) ?? pod, signal);
     /** Set when the timestamps showed which read the kubelet needs, whatever the API's count says. */

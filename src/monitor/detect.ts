@@ -25,6 +25,8 @@ export interface FailureSignal {
   occurredAt?: string;
   /** When the failed instance started (terminated instances): with occurredAt, which log lines are its own. */
   startedAt?: string;
+  /** Known only from the restart count: the kubelet never reported this termination (see unreported.ts). */
+  inferred?: boolean;
 }
 
 export interface DetectOptions {

@@ -12,6 +12,7 @@ import { ServiceIndex } from './services.ts';
 import { WorkloadHealth } from './resolve.ts';
 import { lastSeenOf, WarningEventWatcher } from './warning-events.ts';
 import { toNewFailure, captureUpdate } from './record.ts';
+import { UnreportedTerminations } from './unreported.ts';
 
 function fallbackOwners(pod: SlimPod): { chain: OwnerLink[]; workload: OwnerLink } {
   const ref = controllerOf(pod.metadata.ownerReferences);
@@ -50,6 +51,7 @@ export class Monitor {
   private readonly warnings: WarningEventWatcher | undefined;
   /** Keys handled by this process; the store dedups across restarts. Pruned when pods go away. */
   private readonly known = new Map<string, Set<string>>();
+  private readonly unreported = new UnreportedTerminations();
   private synced = false;
   private firstStartAt = 0;
   private readonly inFlight = new Set<Promise<void>>();
@@ -130,7 +132,8 @@ export class Monitor {
 
   private observe(pod: SlimPod): void {
     if (!this.filter.watches(pod)) return;
-    const signals = detectFailures(pod, { startupGraceMs: (p) => this.filter.startupGraceMs(p, this.capturer.cachedWorkloadOf(p)) });
+    const shown = detectFailures(pod, { startupGraceMs: (p) => this.filter.startupGraceMs(p, this.capturer.cachedWorkloadOf(p)) });
+    const signals = [...this.unreported.infer(pod, shown), ...shown];
     if (signals.length === 0) return;
     let keys = this.known.get(pod.metadata.uid);
     if (!keys) this.known.set(pod.metadata.uid, (keys = new Set()));
@@ -176,5 +179,6 @@ export class Monitor {
 
   private forget(pod: SlimPod): void {
     this.known.delete(pod.metadata.uid);
+    this.unreported.forget(pod.metadata.uid);
   }
 }

@@ -12,7 +12,7 @@ export function toNewFailure(cluster: string, pod: SlimPod, s: FailureSignal, ow
     node: pod.spec.nodeName, workloadKind: owners.workload.kind, workloadName: owners.workload.name, ownerChain: owners.chain,
     reason: s.reason, exitCode: s.exitCode, signal: s.signal, message: s.message, restartCount: s.instance, preExisting,
     detectedAt, occurredAt: Number.isFinite(occurred) ? occurred : detectedAt,
-    details: { kind: s.kind, crashLoop: s.crashLoop, previousLogs: s.previous, captured: false },
+    details: { kind: s.kind, crashLoop: s.crashLoop, previousLogs: s.previous, captured: false, ...(s.inferred ? { inferred: true } : {}) },
   };
 }
 
@@ -22,7 +22,7 @@ export function captureUpdate(c: CapturedFailure): FailureCapture {
     events: c.events.map((e) => ({ type: 'Warning', reason: e.reason, message: e.message, count: e.count, lastSeen: e.lastTimestamp ? Date.parse(e.lastTimestamp) : undefined })),
     logs: c.logs.text, logsTruncated: c.logs.truncated, logsError: c.logs.error,
     details: {
-      kind: c.signal.kind, crashLoop: c.signal.crashLoop, previousLogs: c.signal.previous, captured: true,
+      kind: c.signal.kind, crashLoop: c.signal.crashLoop, previousLogs: c.signal.previous, captured: true, ...(c.signal.inferred ? { inferred: true } : {}),
       ...(c.image ? { image: c.image } : {}), ...(c.eventsError ? { eventsError: c.eventsError } : {}),
     },
   };
