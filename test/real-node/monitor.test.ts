@@ -87,6 +87,23 @@ async function oncePerInstance(app: string, minDead: number, ms: number): Promis
   }
 }
 
+/**
+ * The stored logs are the dead instance's own line (instance n ran under restartCount n - 1), never
+ * its successor's. The kubelet writes only a pod's newest status, so an instance whose immediate
+ * restart and next death fell within one write never shows as terminated: the monitor infers it
+ * from the restart count, says so, and has no logs to offer (the kubelet serves only the newer one).
+ */
+function expectOwnLogs(f: Failure, line: (n: number) => string, exitCode: number): void {
+  if (f.details['inferred'] === true) {
+    expect(f.logs ?? '', `inferred instance ${f.restartCount}`).toBe('');
+    expect(f.logsError).toMatch(/never reported this termination/);
+    return;
+  }
+  expect(f.exitCode, `instance ${f.restartCount}`).toBe(exitCode);
+  expect(f.logs, `logs of instance ${f.restartCount} (${f.logsError ?? ''})`).toContain(line(f.restartCount + 1));
+  expect(f.logs).not.toContain(line(f.restartCount + 2));
+}
+
 beforeAll(async () => {
   ns = await createKlNamespace(core, 'monitor');
   dir = await mkdtemp(join(tmpdir(), 'kubeloop-real-node-monitor-'));
@@ -105,8 +122,10 @@ afterAll(async () => {
 
 describe('the exception monitor on a real node (kubelet 1.20 + containerd)', () => {
   it('records every crash, OOM kill and image pull failure once, with the dead instance\'s own logs, across a kubelet restart', async () => {
+    // Each crash-loop instance lives 3 s: a real kubelet removes a dead container (and its log) when
+    // the next instance dies, so after the immediate first restart instance 0's logs exist only that long.
     await Promise.all([
-      apps.createNamespacedDeployment({ namespace: ns, body: deployment('crash', `${COUNT}; echo "kl-crash: instance $n is about to fail"; sleep 1; exit 3`) }),
+      apps.createNamespacedDeployment({ namespace: ns, body: deployment('crash', `${COUNT}; echo "kl-crash: instance $n is about to fail"; sleep 3; exit 3`) }),
       apps.createNamespacedDeployment({ namespace: ns, body: deployment('oom', `${COUNT}; echo "kl-oom: instance $n grows"; x=a; while true; do x=$x$x; done`, {
         resources: { limits: { memory: '32Mi' }, requests: { memory: '32Mi' } },
       }) }),
@@ -133,17 +152,20 @@ describe('the exception monitor on a real node (kubelet 1.20 + containerd)', () 
     const crashes = await oncePerInstance('crash', before + 3, 30_000);
     expect(crashes.some((f) => f.occurredAt > restartedAt), 'failures after the kubelet restart are recorded').toBe(true);
     for (const f of crashes) {
-      expect(f, `instance ${f.restartCount}`).toMatchObject({ reason: 'Error', exitCode: 3, workloadKind: 'Deployment', workloadName: 'crash', container: 'app', node: inject('realNode').nodeName });
-      // The dead instance's line, not its successor's: instance n ran under restartCount n - 1.
-      expect(f.logs, `logs of instance ${f.restartCount} (${f.logsError ?? ''})`).toContain(`kl-crash: instance ${f.restartCount + 1} is about to fail`);
-      expect(f.logs).not.toContain(`kl-crash: instance ${f.restartCount + 2} `);
+      expect(f, `instance ${f.restartCount}`).toMatchObject({ reason: 'Error', workloadKind: 'Deployment', workloadName: 'crash', container: 'app', node: inject('realNode').nodeName });
+      expectOwnLogs(f, (n) => `kl-crash: instance ${n} is about to fail`, 3);
     }
+    // Instances that did not die within an immediate restart's status write are all reported.
+    expect(crashes.filter((f) => f.details['inferred'] === true).length).toBeLessThanOrEqual(2);
+    expect(crashes.at(-1)?.details['inferred']).toBeUndefined();
 
     const ooms = await oncePerInstance('oom', 2, 30_000);
     for (const f of ooms) {
-      expect(f, `instance ${f.restartCount}`).toMatchObject({ reason: 'OOMKilled', exitCode: 137, signal: 9, workloadName: 'oom' });
-      expect(f.logs, `logs of OOM-killed instance ${f.restartCount} (${f.logsError ?? ''})`).toContain(`kl-oom: instance ${f.restartCount + 1} grows`);
+      expect(f, `instance ${f.restartCount}`).toMatchObject({ reason: 'OOMKilled', workloadName: 'oom' });
+      expectOwnLogs(f, (n) => `kl-oom: instance ${n} grows`, 137);
+      if (f.details['inferred'] !== true) expect(f.signal).toBe(9);
     }
+    expect(ooms.at(-1)?.details['inferred']).toBeUndefined();
 
     // ErrImagePull and ImagePullBackOff alternate for as long as the image is missing: one failure.
     const { cs: pull } = await statusOf('missing');
