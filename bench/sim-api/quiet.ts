@@ -6,7 +6,7 @@ import { BenchClient } from '../support/http.ts';
 import { fmtMs, median, percentile } from '../support/stats.ts';
 
 /**
- * bench/sim-api: the sim API server with 10,000 pods in 100 namespaces.
+ * bench/sim-api watch: the quiet sim API server with 10,000 pods in 100 namespaces.
  *   - list all pods (JSON) and one namespace: median over runs (targets < 300 ms, < 5 ms)
  *   - 100 watches on all pods while a writer does 1,000 status updates/s for 30 s: every watcher
  *     gets every event in order; p99 delivery latency (target < 50 ms)
@@ -116,7 +116,7 @@ async function watchPhase(sim: SimProcess, api: BenchClient, f: Flags, pods: str
   return { report, sent };
 }
 
-export async function main(args: string[]): Promise<number> {
+export async function quietBench(args: string[]): Promise<number> {
   const f = parseFlags(args);
   const sim = await startSimProcess(['--watch-window', String(Math.max(10_000, f.rate * 5))]);
   const api = new BenchClient(sim);

@@ -1,0 +1,42 @@
+import { BenchClient, type HttpTarget } from '../support/http.ts';
+import { median } from '../support/stats.ts';
+
+/** Polls until the default ServiceAccount exists in every namespace (the real apiserver's admission needs it). */
+export async function waitForServiceAccounts(api: BenchClient, namespaces: string[], timeoutMs = 120_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (const ns of namespaces) {
+    while ((await api.send('GET', `/api/v1/namespaces/${ns}/serviceaccounts/default`)).status !== 200) {
+      if (Date.now() > deadline) throw new Error(`no default ServiceAccount in ${ns} after ${timeoutMs / 1000} s`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+}
+
+export async function createNamespaces(target: HttpTarget, namespaces: string[]): Promise<void> {
+  const api = new BenchClient(target);
+  try {
+    for (const ns of namespaces) await api.json('POST', '/api/v1/namespaces', { metadata: { name: ns } });
+    await waitForServiceAccounts(api, namespaces);
+  } finally {
+    api.close();
+  }
+}
+
+/** Median wall time of `runs` GETs of `path` over a keep-alive connection, each read to the end. */
+export async function timeGet(target: HttpTarget, path: string, runs: number): Promise<{ median: number; bytes: number }> {
+  const api = new BenchClient(target, 1);
+  const out: number[] = [];
+  let bytes = 0;
+  try {
+    for (let i = 0; i < runs; i++) {
+      const start = performance.now();
+      const res = await api.send('GET', path);
+      if (res.status !== 200) throw new Error(`GET ${path}: ${res.status} ${res.text.slice(0, 200)}`);
+      out.push(performance.now() - start);
+      bytes = res.text.length;
+    }
+  } finally {
+    api.close();
+  }
+  return { median: median(out), bytes };
+}
