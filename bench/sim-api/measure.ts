@@ -1,12 +1,18 @@
 import { BenchClient, type HttpTarget } from '../support/http.ts';
 import { median } from '../support/stats.ts';
 
-/** Polls until the default ServiceAccount exists in every namespace (the real apiserver's admission needs it). */
+/** Polls until the default ServiceAccount (and its token) exists in every namespace: the real apiserver's admission needs both. */
 export async function waitForServiceAccounts(api: BenchClient, namespaces: string[], timeoutMs = 120_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
+  // A 1.20 apiserver also refuses pods until the tokens controller gave the account its secret
+  // ("No API token found for service account"); a server that never does (the sim) is waited for 5 s at most.
+  const tokenDeadline = Date.now() + 5_000;
   for (const ns of namespaces) {
-    while ((await api.send('GET', `/api/v1/namespaces/${ns}/serviceaccounts/default`)).status !== 200) {
-      if (Date.now() > deadline) throw new Error(`no default ServiceAccount in ${ns} after ${timeoutMs / 1000} s`);
+    for (;;) {
+      const res = await api.send('GET', `/api/v1/namespaces/${ns}/serviceaccounts/default`);
+      const hasToken = res.status === 200 && ((JSON.parse(res.text) as { secrets?: unknown[] }).secrets ?? []).length > 0;
+      if (hasToken || (res.status === 200 && Date.now() > tokenDeadline)) break;
+      if (Date.now() > deadline) throw new Error(`no default ServiceAccount with a token in ${ns} after ${timeoutMs / 1000} s`);
       await new Promise((r) => setTimeout(r, 200));
     }
   }
