@@ -132,6 +132,7 @@ export async function cleanHost(state: HostState | undefined): Promise<void> {
   await rm(RUN_DIR, { recursive: true, force: true });
   await rm('/run/kubeloop-real-node', { recursive: true, force: true });
   await rm(STATE_FILE, { force: true });
+  await rm(join(NODE_ROOT, 'dev-node.json'), { force: true }); // a dev node's address, stale once it is gone
 }
 
 /** /var/log/pods is fixed in kubelet 1.20: remove the pod directories made since this node started, and their links. */
