@@ -6,6 +6,7 @@ import { formatTime } from '../api/service/object-meta.ts';
 import { isApiError } from '../../kube/apimachinery/errors.ts';
 import { asObject } from '../../util/deep-equal.ts';
 import { Controller, splitKey } from '../controllers/controller.ts';
+import { SlicedQueue } from '../controllers/sliced-queue.ts';
 import { EventRecorder } from '../controllers/events.ts';
 import { controllerRef } from '../controllers/pods.ts';
 import { parseModel, type ContainerModel } from '../workloads/model.ts';
@@ -56,12 +57,10 @@ export function kubelet(svc: ResourceService, opts: KubeletOptions = {}): { star
   const nodeDef = svc.registry.find('', 'v1', 'nodes') as ResourceDef;
   const runtimes = new Map<string, PodRuntime>();
   const recorders = new Map<string, EventRecorder>();
-  const dirty = new Set<string>();
   const ips = new Map<string, number>();
   const baseMs = opts.backoffBaseMs ?? 10_000;
   // Never longer than a quarter of the first back-off, so tests with short back-offs keep their shape.
   const policy: BackoffPolicy = { baseMs, maxMs: opts.backoffMaxMs ?? 300_000, startDelayMs: opts.startDelayMs ?? 300, syncLagMs: opts.syncLagMs ?? Math.min(1_000, baseMs / 4) };
-  let flushScheduled = false;
   let nextPid = 4_000;
 
   const recorder = (node: string): EventRecorder => {
@@ -80,17 +79,15 @@ export function kubelet(svc: ResourceService, opts: KubeletOptions = {}): { star
     return `${a}.${b}.${c}.${(n % 253) + 1}`;
   };
 
-  /** Status writes are coalesced: many container changes in one tick become one update. */
-  const markDirty = (key: string): void => {
-    dirty.add(key);
-    if (flushScheduled) return;
-    flushScheduled = true;
-    setImmediate(() => {
-      flushScheduled = false;
-      for (const k of [...dirty]) writeStatus(k);
-      dirty.clear();
-    });
-  };
+  /**
+   * Status writes are coalesced: many container changes of a pod before its turn become one
+   * update. They run in 10 ms slices, so 10,000 pods starting at once do not hold every API
+   * request behind one flush (the real kubelet's status manager writes from its own goroutine).
+   */
+  const statusQueue = new SlicedQueue((key) => writeStatus(key), {
+    onError: (key, err) => opts.logger?.warn({ err, pod: key }, 'kubelet: status write failed'),
+  });
+  const markDirty = (key: string): void => statusQueue.add(key);
 
   /** `stopping`: the last status of a pod being deleted (its containers stopped), before the deletion is confirmed. */
   const writeStatus = (key: string, stopping = false): void => {
@@ -243,6 +240,7 @@ export function kubelet(svc: ResourceService, opts: KubeletOptions = {}): { star
     },
     stop: () => {
       heartbeat.stop();
+      statusQueue.stop();
       ctl.stop();
     },
   };
