@@ -25,6 +25,8 @@ export interface FailureSignal {
   occurredAt?: string;
   /** When the failed instance started (terminated instances): with occurredAt, which log lines are its own. */
   startedAt?: string;
+  /** When the instance after it started, when the status shows one (running, or terminated itself). */
+  successorStartedAt?: string;
   /** Known only from the restart count: the kubelet never reported this termination (see unreported.ts). */
   inferred?: boolean;
 }
@@ -78,7 +80,7 @@ export function detectFailures(pod: SlimPod, opts: DetectOptions = {}): FailureS
     const last = cs.lastState?.terminated;
     const waiting = cs.state?.waiting?.reason;
     const crashLoop = waiting === 'CrashLoopBackOff';
-    const add = (t: Terminated, instance: number, previous: boolean): void => {
+    const add = (t: Terminated, instance: number, previous: boolean, successorStartedAt?: string): void => {
       if (!isFailedTermination(t, jobPod)) return;
       const ran = ranMs(t);
       if (grace > 0 && ran !== undefined && ran < grace) return;
@@ -86,6 +88,7 @@ export function detectFailures(pod: SlimPod, opts: DetectOptions = {}): FailureS
       out.push({
         ...base, key: `${pod.metadata.uid}/${cs.name}/${instance}/${reason}`, container: cs.name, reason, kind: 'terminated',
         exitCode: t.exitCode, signal: signalOf(t), message: t.message, instance, previous, crashLoop, occurredAt: t.finishedAt ?? undefined, startedAt: t.startedAt ?? undefined,
+        ...(successorStartedAt ? { successorStartedAt } : {}),
       });
     };
     if (current) add(current, cs.restartCount, false);
@@ -93,7 +96,8 @@ export function detectFailures(pod: SlimPod, opts: DetectOptions = {}): FailureS
     // waiting to restart (back-off) the dead instance is still the newest, under the current count.
     if (last) {
       const instance = cs.state?.running || current ? cs.restartCount - 1 : cs.restartCount;
-      if (instance >= 0) add(last, instance, instance < cs.restartCount);
+      const successor = cs.state?.running?.startedAt ?? current?.startedAt ?? undefined;
+      if (instance >= 0) add(last, instance, instance < cs.restartCount, instance < cs.restartCount ? successor : undefined);
     }
     if (waiting && FAILED_WAITING_REASONS.has(waiting) && !(crashLoop && last)) {
       const keyReason = WAITING_KEY[waiting] ?? waiting;

@@ -34,6 +34,13 @@ export interface InstanceWindow {
   startMs: number;
   /** Exclusive: finishedAt is reported in whole seconds, so lines up to one second after it may be its own. */
   endMs: number;
+  /**
+   * Set when the next instance started within the second the failed one finished in (an immediate
+   * restart; both times are whole seconds): lines from then on may be either instance's. A read whose
+   * every line falls there, of an instance that ran since an earlier second, is taken as the
+   * successor's, since the failed instance wrote nothing before its last second otherwise.
+   */
+  sharedFromMs?: number;
 }
 
 /** When the failed instance ran, if its status said (terminated instances only). */
@@ -42,7 +49,9 @@ export function instanceWindow(s: FailureSignal): InstanceWindow | undefined {
   const start = Date.parse(s.startedAt);
   const end = Date.parse(s.occurredAt);
   if (!Number.isFinite(start) || !Number.isFinite(end)) return undefined;
-  return { startMs: start, endMs: end + 1000 };
+  const next = s.successorStartedAt ? Date.parse(s.successorStartedAt) : NaN;
+  const shared = Number.isFinite(next) && next <= end && start < end;
+  return { startMs: start, endMs: end + 1000, ...(shared ? { sharedFromMs: end } : {}) };
 }
 
 /**
@@ -52,6 +61,7 @@ export function instanceWindow(s: FailureSignal): InstanceWindow | undefined {
 export function placeLines(times: number[], w: InstanceWindow | undefined): 'inside' | 'earlier' | 'later' | 'unknown' {
   if (!w || times.length === 0) return 'unknown';
   if (times.some((t) => t >= w.endMs)) return 'later';
+  if (w.sharedFromMs !== undefined && times.every((t) => t >= (w.sharedFromMs ?? 0))) return 'later';
   if (times.some((t) => t < w.startMs)) return 'earlier';
   return 'inside';
 }

@@ -26,9 +26,13 @@ async function oom(t: Target, rec: Recorder, ns: string): Promise<void> {
   rec.record('oom: SystemOOM on the node', { seen: ours.length > 0, message: String(ours[0]?.['message'] ?? '').replace(/pid: \d+/, 'pid: <pid>').replace(/^\(combined from similar events\): /, ''), type: ours[0]?.['type'], from: (ours[0]?.['source'] as Obj | undefined)?.['component'] });
 }
 
-/** An image the node does not have and cannot pull (no network): ErrImagePull, then ImagePullBackOff. */
+/**
+ * An image the node does not have and cannot pull: ErrImagePull, then ImagePullBackOff. Its registry
+ * is a closed loopback port, so the failed pull never leaves the machine (a registry host name would
+ * make containerd ask the host's DNS resolver).
+ */
 async function imagePull(t: Target, rec: Recorder, ns: string): Promise<void> {
-  const image = 'kubeloop.local/does-not-exist:1';
+  const image = '127.0.0.1:1/kubeloop/does-not-exist:1';
   await createPod(t, ns, pod('nopull', { image, command: ['sleep', '3600'] }));
   const seen = await observe(t, ns, 'nopull', (p) => waitingReason(p) === 'ImagePullBackOff', 60_000);
   rec.record('image: status sequence', seen.lines);
