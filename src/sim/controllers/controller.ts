@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { ResourceService } from '../api/service/resource-service.ts';
 import type { ResourceDef } from '../api/registry.ts';
 import type { StoreEvent } from '../api/store/stored.ts';
+import { sharedSlices } from './slice-scheduler.ts';
 
 /**
  * A level-based controller like kube-controller-manager's: store events only enqueue keys; the
@@ -16,7 +17,7 @@ export interface ControllerSpec {
   allKeys: () => string[];
   reconcile: (key: string) => void;
   resyncMs?: number;
-  /** How long one pass may hold the event loop before it yields (ms; 10). */
+  /** How long one pass may hold the event loop before it yields (ms; 10, shared with every sliced component). */
   sliceMs?: number;
   /** Releases what the controller holds besides its queue (timers of simulated containers). */
   onStop?: () => void;
@@ -27,8 +28,8 @@ export class Controller {
   private readonly retries = new Map<string, number>();
   private offs: (() => void)[] = [];
   private timer: NodeJS.Timeout | undefined;
-  private scheduled = false;
   private stopped = false;
+  private readonly step = (deadline: number): boolean => this.drain(deadline);
 
   constructor(
     readonly svc: ResourceService,
@@ -47,6 +48,7 @@ export class Controller {
     this.stopped = true;
     for (const off of this.offs) off();
     if (this.timer) clearInterval(this.timer);
+    sharedSlices.cancel(this.step);
     this.spec.onStop?.();
   }
 
@@ -58,30 +60,23 @@ export class Controller {
   enqueueAll(keys: Iterable<string>): void {
     if (this.stopped) return;
     for (const k of keys) this.queue.add(k);
-    if (!this.scheduled && this.queue.size > 0) {
-      this.scheduled = true;
-      setImmediate(() => this.drain());
-    }
+    if (this.queue.size > 0) sharedSlices.request(this.step);
   }
 
   /**
-   * Processes queued keys in slices of at most `sliceMs`, yielding to the event loop between
-   * them, so that a resync of 10,000 keys never holds the API server's requests for long. A key
+   * Processes queued keys until the turn's deadline (at most `sliceMs`), then yields to the event
+   * loop, so that a resync of 10,000 keys never holds the API server's requests for long. A key
    * enqueued again while queued is processed once (the work queue's dedup).
    */
-  private drain(): void {
-    this.scheduled = false;
-    const until = performance.now() + (this.spec.sliceMs ?? 10);
+  private drain(deadline: number): boolean {
+    const until = Math.min(deadline, performance.now() + (this.spec.sliceMs ?? 10));
     for (const key of this.queue) {
-      if (this.stopped) return;
+      if (this.stopped) return false;
       this.queue.delete(key);
       this.process(key);
       if (performance.now() >= until) break;
     }
-    if (this.queue.size > 0 && !this.scheduled) {
-      this.scheduled = true;
-      setImmediate(() => this.drain());
-    }
+    return this.queue.size > 0;
   }
 
   private process(key: string): void {

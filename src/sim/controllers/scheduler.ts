@@ -8,6 +8,7 @@ import { EventRecorder } from './events.ts';
 import { podTolerations, toleratesAll } from './taints.ts';
 import { NodeInfoCache, podRequests, type NodeInfo, type Requests } from './scheduler/node-info.ts';
 import { SchedulingQueue } from './scheduler/scheduling-queue.ts';
+import { sharedSlices } from './slice-scheduler.ts';
 
 export { podRequests } from './scheduler/node-info.ts';
 
@@ -44,7 +45,7 @@ function withCondition(pod: KubeObject, cond: Obj, now: string): Obj[] | undefin
 
 export interface SchedulerOptions {
   logger?: Logger;
-  /** How long one pass may hold the event loop before it yields (ms). */
+  /** How long one pass may hold the event loop before it yields (ms; shared with every sliced component). */
   sliceMs?: number;
 }
 
@@ -63,7 +64,6 @@ export function scheduler(svc: ResourceService, o: SchedulerOptions = {}): { sta
   const sliceMs = o.sliceMs ?? 10;
   let offs: (() => void)[] = [];
   let flushTimer: NodeJS.Timeout | undefined;
-  let scheduled = false;
   let stopped = false;
 
   const fail = (key: string, current: StoredObject, message: string): void => {
@@ -108,10 +108,9 @@ export function scheduler(svc: ResourceService, o: SchedulerOptions = {}): { sta
     events.record(pod, 'Normal', 'Scheduled', `Successfully assigned ${namespace}/${name} to ${best.name}`);
   };
 
-  // Pods are tried in slices so that a long queue never holds the event loop (and the API) for long.
-  const run = (): void => {
-    scheduled = false;
-    const until = performance.now() + sliceMs;
+  // Pods are tried in slices of the turn's shared budget, so that a long queue never holds the event loop (and the API) for long.
+  const run = (deadline: number): boolean => {
+    const until = Math.min(deadline, performance.now() + sliceMs);
     for (let key = queue.pop(); key !== undefined && !stopped; key = queue.pop()) {
       try {
         scheduleOne(key);
@@ -121,12 +120,10 @@ export function scheduler(svc: ResourceService, o: SchedulerOptions = {}): { sta
       }
       if (performance.now() >= until) break;
     }
-    kick();
+    return !stopped && queue.sizes().active > 0;
   };
   const kick = (): void => {
-    if (scheduled || stopped || queue.sizes().active === 0) return;
-    scheduled = true;
-    setImmediate(run);
+    if (!stopped && queue.sizes().active > 0) sharedSlices.request(run);
   };
 
   const onPod = (e: StoreEvent): void => {
@@ -165,6 +162,7 @@ export function scheduler(svc: ResourceService, o: SchedulerOptions = {}): { sta
     },
     stop() {
       stopped = true;
+      sharedSlices.cancel(run);
       for (const off of offs) off();
       if (flushTimer) clearInterval(flushTimer);
     },

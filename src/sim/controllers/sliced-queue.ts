@@ -1,33 +1,38 @@
+import { sharedSlices, type SliceScheduler } from './slice-scheduler.ts';
+
 /**
- * A deduplicating set of keys processed in slices of at most `sliceMs`, yielding to the event
- * loop between slices: what a component needs when one event makes thousands of keys dirty at
- * once (10,000 pods starting, a resync) and a single pass would hold every API request behind it.
- * The kubelet model's status writes (markDirty) are meant to go through one of these:
- *   const statusQueue = new SlicedQueue((key) => writeStatus(key));
- *   markDirty = (key) => statusQueue.add(key);   // and statusQueue.stop() on stop
+ * A deduplicating set of keys processed in slices, yielding to the event loop between them:
+ * what a component needs when one event makes thousands of keys dirty at once (10,000 pods
+ * starting, a resync) and a single pass would hold every API request behind it. The slices come
+ * from the process's shared budget (slice-scheduler.ts), at most `sliceMs` of it per turn.
+ * The kubelet model's status writes go through one of these.
  */
 export interface SlicedQueueOptions {
   sliceMs?: number;
   onError?: (key: string, err: unknown) => void;
+  /** The turns' budget to share (the process's, unless a test brings its own). */
+  slices?: SliceScheduler;
 }
 
 export class SlicedQueue {
   private readonly keys = new Set<string>();
-  private scheduled = false;
   private stopped = false;
   private readonly sliceMs: number;
+  private readonly slices: SliceScheduler;
+  private readonly step = (deadline: number): boolean => this.run(deadline);
 
   constructor(
     private readonly process: (key: string) => void,
     private readonly opts: SlicedQueueOptions = {},
   ) {
     this.sliceMs = opts.sliceMs ?? 10;
+    this.slices = opts.slices ?? sharedSlices;
   }
 
   add(key: string): void {
     if (this.stopped) return;
     this.keys.add(key);
-    this.schedule();
+    this.slices.request(this.step);
   }
 
   get size(): number {
@@ -37,19 +42,13 @@ export class SlicedQueue {
   stop(): void {
     this.stopped = true;
     this.keys.clear();
+    this.slices.cancel(this.step);
   }
 
-  private schedule(): void {
-    if (this.scheduled || this.keys.size === 0) return;
-    this.scheduled = true;
-    setImmediate(() => this.run());
-  }
-
-  private run(): void {
-    this.scheduled = false;
-    const until = performance.now() + this.sliceMs;
+  private run(deadline: number): boolean {
+    const until = Math.min(deadline, performance.now() + this.sliceMs);
     for (const key of this.keys) {
-      if (this.stopped) return;
+      if (this.stopped) return false;
       this.keys.delete(key);
       try {
         this.process(key);
@@ -58,6 +57,6 @@ export class SlicedQueue {
       }
       if (performance.now() >= until) break;
     }
-    this.schedule();
+    return this.keys.size > 0;
   }
 }
