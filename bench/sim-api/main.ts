@@ -14,7 +14,7 @@ import { writeRound, type RoundResult } from './write-round.ts';
  *   Then (sim, demo + 100 nodes) a Deployment scaled 0 -> 1,000 -> 10,000, and peak RSS with 30,000 pods.
  * `npm run bench -- sim-api watch [flags]` runs the older quiet-sim list and watch figures.
  * Flags: --pods N --namespaces N --clients N --runs N --real-runs N --scale N (0: skip)
- *        --big N (0: skip) --scenarios demo,empty --real 0|1
+ *        --big N (0: skip) --scenarios demo,empty --modes new-tls,keep-alive --real 0|1
  */
 interface Flags {
   pods: number;
@@ -26,15 +26,16 @@ interface Flags {
   big: number;
   real: number;
   scenarios: string;
+  modes: string;
 }
 
 function parseFlags(args: string[]): Flags {
-  const f: Flags = { pods: 10_000, namespaces: 100, clients: 16, runs: 3, realRuns: 1, scale: 10_000, big: 30_000, real: 1, scenarios: 'demo,empty' };
+  const f: Flags = { pods: 10_000, namespaces: 100, clients: 16, runs: 3, realRuns: 1, scale: 10_000, big: 30_000, real: 1, scenarios: 'demo,empty', modes: 'new-tls,keep-alive' };
   for (let i = 0; i < args.length; i += 2) {
     const key = (args[i] ?? '').replace(/^--/, '').replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase()) as keyof Flags;
     const raw = args[i + 1] ?? '';
     if (!(key in f)) throw new Error(`bench sim-api: unknown flag ${args[i]}`);
-    if (key === 'scenarios') f.scenarios = raw;
+    if (key === 'scenarios' || key === 'modes') f[key] = raw;
     else {
       const value = Number(raw);
       if (!Number.isFinite(value) || value < 0) throw new Error(`bench sim-api: bad value for ${args[i]}: ${raw}`);
@@ -86,7 +87,8 @@ export async function main(args: string[]): Promise<number> {
   const cores = typeof availableParallelism === 'function' ? availableParallelism() : cpus().length;
   say(`machine: ${cores} cores (${cpus()[0]?.model ?? 'unknown cpu'}); ${f.pods} pods in ${f.namespaces} namespaces by ${f.clients} parallel clients; sim runs ${f.runs}, real runs ${f.realRuns}; medians over runs`);
   const scenarios = f.scenarios.split(',').filter((s): s is 'demo' | 'empty' => s === 'demo' || s === 'empty');
-  for (const mode of MODES) {
+  const modes = MODES.filter((m) => f.modes.split(',').includes(m));
+  for (const mode of modes) {
     say(`\ncreate ${f.pods} pods over ${MODE_TEXT[mode]} (targets: >= real, 2x; no request over 1 s; list all < 300 ms; one namespace < 5 ms; loop p99 < 50 ms)`);
     const real = f.real > 0 ? await rounds(startRealSide, f.realRuns, f, mode) : undefined;
     if (real) say(row(real.name, real.results, undefined));
