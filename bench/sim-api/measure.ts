@@ -5,14 +5,36 @@ import { median } from '../support/stats.ts';
 export async function waitForServiceAccounts(api: BenchClient, namespaces: string[], timeoutMs = 120_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   // A 1.20 apiserver also refuses pods until the tokens controller gave the account its secret
-  // ("No API token found for service account"); a server that never does (the sim) is waited for 5 s at most.
+  // ("No API token found for service account"). A server that makes tokens (one account had one)
+  // is waited for in every namespace; one that never does (the sim) is waited for 5 s at most.
+  // The 5 s used to run from the start for all namespaces, so the real side's later namespaces
+  // went unwaited and hundreds of its pods were refused.
   const tokenDeadline = Date.now() + 5_000;
+  let makesTokens = false;
   for (const ns of namespaces) {
     for (;;) {
       const res = await api.send('GET', `/api/v1/namespaces/${ns}/serviceaccounts/default`);
       const hasToken = res.status === 200 && ((JSON.parse(res.text) as { secrets?: unknown[] }).secrets ?? []).length > 0;
-      if (hasToken || (res.status === 200 && Date.now() > tokenDeadline)) break;
+      makesTokens ||= hasToken;
+      if (hasToken || (res.status === 200 && !makesTokens && Date.now() > tokenDeadline)) break;
       if (Date.now() > deadline) throw new Error(`no default ServiceAccount with a token in ${ns} after ${timeoutMs / 1000} s`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+  if (makesTokens) await waitForPodAdmission(api, namespaces, deadline);
+}
+
+/**
+ * The apiserver's ServiceAccount admission reads token secrets from its own informer, which can
+ * lag the account: a dry-run pod create runs that admission without storing anything.
+ */
+async function waitForPodAdmission(api: BenchClient, namespaces: string[], deadline: number): Promise<void> {
+  const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'admission-probe' }, spec: { containers: [{ name: 'app', image: 'kubeloop/httpserver:1.0' }] } };
+  for (const ns of namespaces) {
+    for (;;) {
+      const res = await api.send('POST', `/api/v1/namespaces/${ns}/pods?dryRun=All`, pod);
+      if (res.status === 201) break;
+      if (Date.now() > deadline) throw new Error(`pods in ${ns} still refused: ${res.status} ${res.text.slice(0, 200)}`);
       await new Promise((r) => setTimeout(r, 200));
     }
   }
