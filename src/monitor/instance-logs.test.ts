@@ -36,6 +36,10 @@ describe('which instance log lines came from', () => {
     // A successor that started a second later leaves the last second to the failed instance.
     const apart = instanceWindow(signal({ startedAt: '2026-11-30T10:00:00Z', occurredAt: '2026-11-30T10:00:03Z', successorStartedAt: '2026-11-30T10:00:04Z' }));
     expect(placeLines([at('03.600')], apart)).toBe('inside');
+    // A successor not shown yet may have started in that second too (the kubelet ahead of the API).
+    const unknown = instanceWindow(signal({ startedAt: '2026-11-30T10:00:00Z', occurredAt: '2026-11-30T10:00:03Z' }));
+    expect(placeLines([at('03.600')], unknown)).toBe('later');
+    expect(placeLines([at('00.100'), at('03.600')], unknown)).toBe('inside');
     // An instance that lived within one second keeps the slack: nothing tells its lines apart.
     const brief = instanceWindow(signal({ startedAt: '2026-11-30T10:00:03Z', occurredAt: '2026-11-30T10:00:03Z', successorStartedAt: '2026-11-30T10:00:03Z' }));
     expect(placeLines([at('03.600')], brief)).toBe('inside');

@@ -35,10 +35,12 @@ export interface InstanceWindow {
   /** Exclusive: finishedAt is reported in whole seconds, so lines up to one second after it may be its own. */
   endMs: number;
   /**
-   * Set when the next instance started within the second the failed one finished in (an immediate
-   * restart; both times are whole seconds): lines from then on may be either instance's. A read whose
-   * every line falls there, of an instance that ran since an earlier second, is taken as the
-   * successor's, since the failed instance wrote nothing before its last second otherwise.
+   * Set unless the next instance is known to have started in a later second: an immediate restart
+   * can start it within the second the failed one finished in (both times are whole seconds), and
+   * the kubelet may already serve it as "current" while the API still shows the termination. Lines
+   * from then on may be either instance's; a read whose every line falls there, of an instance that
+   * ran since an earlier second, is taken as the successor's (the failed instance would have written
+   * nothing before its last second otherwise).
    */
   sharedFromMs?: number;
 }
@@ -50,7 +52,7 @@ export function instanceWindow(s: FailureSignal): InstanceWindow | undefined {
   const end = Date.parse(s.occurredAt);
   if (!Number.isFinite(start) || !Number.isFinite(end)) return undefined;
   const next = s.successorStartedAt ? Date.parse(s.successorStartedAt) : NaN;
-  const shared = Number.isFinite(next) && next <= end && start < end;
+  const shared = start < end && !(Number.isFinite(next) && next > end);
   return { startMs: start, endMs: end + 1000, ...(shared ? { sharedFromMs: end } : {}) };
 }
 

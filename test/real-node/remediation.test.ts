@@ -73,8 +73,12 @@ describe('seed 000 on a real node: an alert on a running pod scales its Deployme
         const names = await readyPods();
         return names.length === n + 1 ? names : undefined;
       }, 60_000, 250);
-      const d = await apps.readNamespacedDeployment({ name: APP, namespace: ns });
-      expect(d.status).toMatchObject({ replicas: n + 1, readyReplicas: n + 1, availableReplicas: n + 1 });
+      // The Deployment's status follows its pods' once the deployment controller has synced them.
+      await eventually(`the Deployment to report ${n + 1} ready and available replicas`, async () => {
+        const d = await apps.readNamespacedDeployment({ name: APP, namespace: ns });
+        const s = d.status;
+        return s?.replicas === n + 1 && s.readyReplicas === n + 1 && s.availableReplicas === n + 1 ? true : undefined;
+      }, 30_000, 250);
     }
     const pods = await podsOf(core, ns, `app=${APP}`);
     for (const p of pods) expect(p.status?.podIP, p.metadata?.name).toMatch(/^198\.18\./);
