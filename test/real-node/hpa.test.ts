@@ -190,7 +190,11 @@ describe('seed 001 on a real node: the real HPA scales on business metrics from 
     }, 30_000, 500);
     expect(raw.kind).toBe('MetricValueList');
     expect(raw.items[0]).toMatchObject({ describedObject: { kind: 'Pod' }, metricName: 'http_requests_qps' });
-    const external = JSON.parse(await kubectl.ok(['get', '--raw', `/apis/external.metrics.k8s.io/v1beta1/namespaces/${ns}/queue_messages_ready?labelSelector=queue%3Dorders`])) as { kind: string; items: { value: string; metricLabels: Record<string, string> }[] };
+    // The External value arrives with a later push than the first per-pod ones.
+    const external = await eventually('the External value through the aggregator', async () => {
+      const r = await kubectl.run(['get', '--raw', `/apis/external.metrics.k8s.io/v1beta1/namespaces/${ns}/queue_messages_ready?labelSelector=queue%3Dorders`]);
+      return r.code === 0 ? JSON.parse(r.stdout) as { kind: string; items: { value: string; metricLabels: Record<string, string> }[] } : undefined;
+    }, 30_000, 500);
     expect(external).toMatchObject({ kind: 'ExternalMetricValueList', items: [{ value: '30', metricLabels: { queue: 'orders' } }] });
 
     await eventually('web at 4 and worker at 3 replicas', async () => ((await replicas('web')) === 4 && (await replicas('worker')) === 3 ? true : undefined), 90_000, 500);
