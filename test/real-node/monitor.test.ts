@@ -100,6 +100,10 @@ function expectOwnLogs(f: Failure, line: (n: number) => string, exitCode: number
     return;
   }
   expect(f.exitCode, `instance ${f.restartCount}`).toBe(exitCode);
+  // The first restart is immediate, and a real kubelet removes a dead container (with its log) when
+  // the next instance dies: for a container that dies within a second (the OOM loop), instance 0's
+  // log may be gone before anyone can read it. Then the record must say so, and hold no other lines.
+  if (f.restartCount === 0 && (f.logs ?? '') === '' && /unable to retrieve container logs|could not read the logs/.test(f.logsError ?? '')) return;
   expect(f.logs, `logs of instance ${f.restartCount} (${f.logsError ?? ''})`).toContain(line(f.restartCount + 1));
   expect(f.logs).not.toContain(line(f.restartCount + 2));
 }
