@@ -4,9 +4,9 @@ import { startRealCluster, type RealCluster } from '../support/real-cluster/real
 import { startSimCluster, type SimCluster } from '../../src/sim/cluster.ts';
 import { makeTarget, type Target } from './target.ts';
 import { Recorder, type Scenario } from './scenario.ts';
-import { normalize } from './normalize.ts';
-import { deepDiff, formatDifference, type Difference } from './diff.ts';
-import { isAllowed, loadAllowlist } from './allowlist.ts';
+import { formatDifference } from './diff.ts';
+import { loadAllowlist } from './allowlist.ts';
+import { compareRecordings } from './compare.ts';
 import { crud } from './scenarios/crud.ts';
 import { errors } from './scenarios/errors.ts';
 import { list } from './scenarios/list.ts';
@@ -31,11 +31,6 @@ let sim: SimCluster;
 let realT: Target;
 let simT: Target;
 const figures = { scenarios: 0, steps: 0, leaves: 0, differences: 0, allowed: 0, startupMs: 0 };
-
-function countLeaves(v: unknown): number {
-  if (v === null || typeof v !== 'object') return 1;
-  return Object.values(v as object).reduce((n: number, x) => n + countLeaves(x), 0);
-}
 
 beforeAll(async () => {
   const start = Date.now();
@@ -67,24 +62,10 @@ describe('the sim against a real kube-apiserver 1.20', () => {
       await scenario.run(realT, recReal);
       await scenario.run(simT, recSim);
       figures.scenarios++;
-      const diffs: Difference[] = [];
-      const steps = Math.max(recReal.steps.length, recSim.steps.length);
-      for (let i = 0; i < steps; i++) {
-        const r = recReal.steps[i];
-        const s = recSim.steps[i];
-        const label = `${scenario.name}/${r?.step ?? s?.step ?? i}`;
-        if (r?.step !== s?.step) {
-          diffs.push({ path: `${label}.<step>`, real: r?.step, sim: s?.step });
-          continue;
-        }
-        const nr = normalize(r?.value, { aliases: recReal.aliases });
-        const ns = normalize(s?.value, { aliases: recSim.aliases });
-        figures.steps++;
-        figures.leaves += countLeaves(nr);
-        diffs.push(...deepDiff(nr, ns, label));
-      }
-      const unexplained = diffs.filter((d) => !isAllowed(d, allow));
-      figures.allowed += diffs.length - unexplained.length;
+      const { steps, leaves, allowed, unexplained } = compareRecordings(scenario.name, recReal, recSim, allow);
+      figures.steps += steps;
+      figures.leaves += leaves;
+      figures.allowed += allowed;
       figures.differences += unexplained.length;
       expect(unexplained, `differences between the sim and the real apiserver:\n${unexplained.map(formatDifference).join('\n')}`).toEqual([]);
     }, 300_000);

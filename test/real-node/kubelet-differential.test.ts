@@ -5,9 +5,9 @@ import { startSimCluster, type SimCluster } from '../../src/sim/cluster.ts';
 import { addNode } from '../../src/sim/scenarios/index.ts';
 import { makeTarget, call, type Target } from '../differential/target.ts';
 import { Recorder, type Scenario } from '../differential/scenario.ts';
-import { normalize } from '../differential/normalize.ts';
-import { deepDiff, formatDifference, type Difference } from '../differential/diff.ts';
-import { isAllowed, loadAllowlist } from '../differential/allowlist.ts';
+import { formatDifference } from '../differential/diff.ts';
+import { loadAllowlist } from '../differential/allowlist.ts';
+import { compareRecordings } from '../differential/compare.ts';
 import { crashloop } from './kubelet-scenarios/crashloop.ts';
 import { failures } from './kubelet-scenarios/failures.ts';
 import { probes } from './kubelet-scenarios/probes.ts';
@@ -39,11 +39,6 @@ const info = inject('realNode');
 let sim: SimCluster;
 const runs = new Map<string, Promise<{ real: Recorder; sim: Recorder }>>();
 const figures = { scenarios: 0, steps: 0, leaves: 0, differences: 0, allowed: 0, startedAt: Date.now() };
-
-function countLeaves(v: unknown): number {
-  if (v === null || typeof v !== 'object') return 1;
-  return Object.values(v as object).reduce((n: number, x) => n + countLeaves(x), 0);
-}
 
 function kdTarget(base: Target): Target {
   return { ...base, ns: (b) => `kd-${b}` };
@@ -120,24 +115,10 @@ describe('the sim kubelet against a real kubelet 1.20.2', () => {
       // KUBELOOP_KD_DUMP=<dir> keeps both recordings, for reading what was compared.
       const dump = process.env['KUBELOOP_KD_DUMP'];
       if (dump) writeFileSync(join(dump, `${scenario.name}.json`), JSON.stringify({ real: real.steps, sim: simRec.steps }, null, 1));
-      const diffs: Difference[] = [];
-      const steps = Math.max(real.steps.length, simRec.steps.length);
-      for (let i = 0; i < steps; i++) {
-        const r = real.steps[i];
-        const s = simRec.steps[i];
-        const label = `${scenario.name}/${r?.step ?? s?.step ?? i}`;
-        if (r?.step !== s?.step) {
-          diffs.push({ path: `${label}.<step>`, real: r?.step, sim: s?.step });
-          continue;
-        }
-        const nr = normalize(r?.value, { aliases: real.aliases, replace: REPLACE });
-        const ns = normalize(s?.value, { aliases: simRec.aliases, replace: REPLACE });
-        figures.steps++;
-        figures.leaves += countLeaves(nr);
-        diffs.push(...deepDiff(nr, ns, label));
-      }
-      const unexplained = diffs.filter((d) => !isAllowed(d, allow));
-      figures.allowed += diffs.length - unexplained.length;
+      const { steps, leaves, allowed, unexplained } = compareRecordings(scenario.name, real, simRec, allow, { replace: REPLACE });
+      figures.steps += steps;
+      figures.leaves += leaves;
+      figures.allowed += allowed;
       figures.differences += unexplained.length;
       const restarts = unexplained.length > 0 ? await kubeletRestarts(realT, figures.startedAt) : [];
       const note = restarts.length > 0 ? `NOTE: the real kubelet restarted during this run (${restarts.join(', ')}), which voids back-offs and events; rerun on a quiet node.\n` : '';
