@@ -1,35 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { CoreV1Api, type V1ContainerStatus } from '@kubernetes/client-node';
 import { startTestSim, type TestSim } from '../support/sim.ts';
 import { eventually } from '../support/eventually.ts';
 import { addNode } from '../../src/sim/scenarios/index.ts';
 import { openStore, type Store } from '../../src/store/index.ts';
+import { backends } from '../../src/store/test-backends.ts';
 import { Monitor } from '../../src/monitor/monitor.ts';
 import { monitorConfigSchema } from '../../src/config/platform.ts';
-
-let t: TestSim;
-let store: Store;
-let dir: string;
-let core: CoreV1Api;
-
-beforeAll(async () => {
-  // Back-off 200 ms doubling to 60 s: a burst of crashes, then a long quiet back-off to compare in.
-  t = await startTestSim({ controllers: {}, kubelet: { startDelayMs: 10, stopDelayMs: 10, backoffBaseMs: 200, backoffMaxMs: 60_000 } });
-  addNode(t.sim.service, 'node-1', 0);
-  core = t.kc.makeApiClient(CoreV1Api);
-  await core.createNamespace({ body: { metadata: { name: 'r' } } });
-  dir = await mkdtemp(join(tmpdir(), 'kubeloop-restart-'));
-  store = await openStore({ dataDir: dir });
-});
-
-afterAll(async () => {
-  await store?.close();
-  await t?.sim.stop();
-  await rm(dir, { recursive: true, force: true });
-});
 
 /** How many instances of a container have crashed, from its status (the sim's ground truth). */
 function crashedInstances(cs: V1ContainerStatus): number {
@@ -37,7 +14,29 @@ function crashedInstances(cs: V1ContainerStatus): number {
   return cs.restartCount + (deadNow ? 1 : 0);
 }
 
-describe('the monitor across an API server restart', () => {
+afterAll(async () => {
+  for (const b of backends) await b.cleanup();
+});
+
+describe.each(backends)('the monitor across an API server restart, store on $name', (backend) => {
+  let t: TestSim;
+  let store: Store;
+  let core: CoreV1Api;
+
+  beforeAll(async () => {
+    // Back-off 200 ms doubling to 60 s: a burst of crashes, then a long quiet back-off to compare in.
+    t = await startTestSim({ controllers: {}, kubelet: { startDelayMs: 10, stopDelayMs: 10, backoffBaseMs: 200, backoffMaxMs: 60_000 } });
+    addNode(t.sim.service, 'node-1', 0);
+    core = t.kc.makeApiClient(CoreV1Api);
+    await core.createNamespace({ body: { metadata: { name: 'r' } } });
+    store = await openStore(await backend.fresh());
+  });
+
+  afterAll(async () => {
+    await store?.close();
+    await t?.sim.stop();
+  });
+
   it('misses no crash and records none twice when the API server goes away mid-watch', async () => {
     const monitor = new Monitor({ kc: t.kc, store, config: monitorConfigSchema.parse({}), cluster: 'sim' });
     await monitor.start();
@@ -45,7 +44,11 @@ describe('the monitor across an API server restart', () => {
       for (const name of ['a', 'b', 'c']) {
         await core.createNamespacedPod({ namespace: 'r', body: { metadata: { name, annotations: { 'sim.kubeloop.dev/crash-after': '150ms' } }, spec: { containers: [{ name: 'app', image: 'app:1' }] } } });
       }
-      await new Promise((r) => setTimeout(r, 700));
+      // Mid-burst: every pod has crashed and been recorded once before the API server goes away.
+      await eventually('a first crash of each pod recorded', async () => {
+        const items = (await store.failures.list({ namespace: 'r' }, { limit: 500 })).items;
+        return new Set(items.map((f) => f.pod)).size === 3 ? true : undefined;
+      }, 10_000);
       // The API server is down for 1.5 s while the pods keep crashing.
       await t.sim.restartApiServer(1_500);
       // Wait for the burst to end (back-off reaches several seconds) and the monitor to catch up.
@@ -66,6 +69,7 @@ describe('the monitor across an API server restart', () => {
       expect(monitor.watchStats.watches).toBeGreaterThan(3);
     } finally {
       monitor.stop();
+      await monitor.settle();
     }
   }, 60_000);
 });
