@@ -3,6 +3,7 @@ import { loadConfig } from '../config/load.ts';
 import type { KubeloopConfig } from '../config/schema.ts';
 import { t, type Lang } from '../i18n/index.ts';
 import { createLink, newLinkSchema } from '../remediation/links.ts';
+import { platformBaseUrl } from '../remediation/listen-address.ts';
 import { openStore, type Store } from '../store/index.ts';
 import { describeIssue } from '../server/query.ts';
 import { UsageError } from './errors.ts';
@@ -18,10 +19,6 @@ async function withStore<T>(flags: LinksFlags, fn: (store: Store, config: Kubelo
   }
 }
 
-function baseUrl(config: KubeloopConfig): string {
-  return (config.server.publicUrl ?? `http://${config.server.host}:${config.server.port}`).replace(/\/+$/, '');
-}
-
 export async function createLinkCommand(flags: LinkCreateFlags, lang: Lang): Promise<void> {
   const parsed = newLinkSchema.safeParse({ name: flags.name, source: flags.source });
   if (!parsed.success) throw new UsageError(describeIssue(parsed.error, 'body').replace(/^body\./, '--'));
@@ -30,7 +27,13 @@ export async function createLinkCommand(flags: LinkCreateFlags, lang: Lang): Pro
       if ((err as Error).name === 'LinkNameTakenError') throw new UsageError((err as Error).message);
       throw err;
     });
-    process.stdout.write(`${t(lang, 'links.created', { name: link.name, source: link.source, url: `${baseUrl(config)}${path}` })}\n`);
+    // Never a guessed default port: `up --port` may have chosen another, so the address comes from
+    // server.publicUrl or from what the running `up` recorded; without either, the path and why.
+    const base = await platformBaseUrl(store, config.server.publicUrl);
+    const text = base === undefined
+      ? t(lang, 'links.createdNoAddress', { name: link.name, source: link.source, path })
+      : t(lang, 'links.created', { name: link.name, source: link.source, url: `${base}${path}` });
+    process.stdout.write(`${text}\n`);
   });
 }
 

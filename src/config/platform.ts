@@ -14,7 +14,10 @@ export const durationMs = z.string().transform((raw, ctx) => {
 export const serverConfigSchema = z.object({
   host: z.string().min(1).default('127.0.0.1'),
   port: z.number().int().min(0).max(65535).default(7420),
-  /** How links in notifications reach the UI (default http://<host>:<port>). */
+  /**
+   * The address people and monitoring systems reach this server at: links in notifications and the
+   * URL `kubeloop links create` prints (default: the address `up` listens on, as it records it).
+   */
   publicUrl: z.url().optional(),
 }).strict();
 

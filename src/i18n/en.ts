@@ -20,6 +20,7 @@ export const en = {
   'metrics.unavailable': 'the metrics API answered {code} {reason}: {detail}',
   'cli.failed': 'kubeloop: {detail}',
   'links.created': 'Alert link "{name}" ({source}) created. Point the monitoring system\'s webhook at:\n  {url}\nThe token is shown only now; to replace it, revoke the link and create a new one.',
+  'links.createdNoAddress': 'Alert link "{name}" ({source}) created. Its path on the platform is:\n  {path}\nThe platform\'s address is not known yet: set server.publicUrl, or start `kubeloop up` with the same --config/--data once (it records the address it listens on), and prefix the path with it.\nThe token is shown only now; to replace it, revoke the link and create a new one.',
   'links.none': 'No alert links yet. Create one: kubeloop links create --name NAME --source guance|alertmanager|grafana|generic',
   'links.header': 'NAME\tSOURCE\tSTATE\tCREATED\tLAST USED',
   'links.active': 'active',

@@ -10,6 +10,7 @@ import { buildServer } from '../server/app.ts';
 import { builtInHandlers } from '../remediation/actions/index.ts';
 import { loadPlaybooks } from '../remediation/playbooks/load.ts';
 import { Remediation } from '../remediation/remediation.ts';
+import { recordListenUrl, reachableUrl } from '../remediation/listen-address.ts';
 import { remediationRoutes } from '../remediation/routes.ts';
 import type { RunningMetricsApi } from '../metrics-api/run.ts';
 
@@ -80,7 +81,10 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
   });
   await app.listen({ host: config.server.host, port: opts.port });
   const address = app.server.address();
-  const url = `http://${config.server.host}:${typeof address === 'object' && address ? address.port : opts.port}`;
+  const port = typeof address === 'object' && address ? address.port : opts.port;
+  const url = `http://${config.server.host}:${port}`;
+  // `kubeloop links create` runs as its own process: it reads this to print a URL that reaches us.
+  await recordListenUrl(store, reachableUrl(config.server.host, port));
   const publicUrl = config.alerting.publicUrl ?? config.server.publicUrl ?? url;
   const n = new Notifier({ store, config: config.alerting, cluster, publicUrl, notifyExisting: config.monitor.notifyExisting, logger });
   notifier = n;
