@@ -4,6 +4,7 @@ import { quietBench } from './quiet.ts';
 import { scaleRound } from './scale-round.ts';
 import { startRealSide, startSimSide, type Side } from './sides.ts';
 import { writeRound, type RoundResult } from './write-round.ts';
+import type { LoopDelay } from './sim-child.ts';
 
 /**
  * bench/sim-api: the sim under write load, beside the real control plane measured in the same run.
@@ -70,7 +71,11 @@ function med(results: RoundResult[], pick: (r: RoundResult) => number | undefine
 function row(name: string, rs: RoundResult[], real: RoundResult[] | undefined): string {
   const rate = med(rs, (r) => r.rate);
   const ratio = real ? ` = ${(rate / med(real, (r) => r.rate)).toFixed(2)}x real` : '';
-  const loop = rs[0]?.loopWrite ? `; loop delay p99 ${fmtMs(med(rs, (r) => r.loopWrite?.p99))} writing / ${fmtMs(med(rs, (r) => r.loopRead?.p99))} reading (max ${fmtMs(Math.max(...rs.map((r) => Math.max(r.loopWrite?.max ?? 0, r.loopRead?.max ?? 0))))})` : '';
+  const gcMax = (pick: (r: RoundResult) => LoopDelay | undefined): string => fmtMs(Math.max(...rs.map((r) => pick(r)?.gc.maxMs ?? 0)));
+  const loop = rs[0]?.loopWrite
+    ? `\n    event-loop delay beyond the 10 ms sampling interval, p99: ${fmtMs(med(rs, (r) => r.loopWrite?.p99))} writing / ${fmtMs(med(rs, (r) => r.loopRead?.p99))} reading`
+      + ` (max ${fmtMs(Math.max(...rs.map((r) => Math.max(r.loopWrite?.max ?? 0, r.loopRead?.max ?? 0))))}); longest GC pause ${gcMax((r) => r.loopWrite)} writing / ${gcMax((r) => r.loopRead)} reading`
+    : '';
   return [
     `  ${name}: ${rate.toFixed(0)} pods/s${ratio} (${rs.map((r) => r.rate.toFixed(0)).join(', ')}; created ${rs.map((r) => r.created).join('/')}, failed ${rs.reduce((a, r) => a + r.failed, 0)})`,
     `    request p99 ${fmtMs(med(rs, (r) => r.p99))}, slowest ${fmtMs(Math.max(...rs.map((r) => r.max)))}; a reader's slowest one-namespace list during the writes ${fmtMs(Math.max(...rs.map((r) => r.readMaxDuringWrites)))}`,

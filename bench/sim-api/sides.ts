@@ -3,7 +3,7 @@ import { KubeConfig } from '@kubernetes/client-node';
 import { startChild, type BenchChild } from '../support/child.ts';
 import type { HttpTarget } from '../support/http.ts';
 import { startRealCluster } from '../../test/support/real-cluster/real-cluster.ts';
-import type { SimApiChildConfig } from './sim-child.ts';
+import type { LoopDelay, SimApiChildConfig } from './sim-child.ts';
 
 /** One side of the comparison: an API server to load, its peak RSS and (sim only) its loop delay. */
 export interface Side {
@@ -12,7 +12,7 @@ export interface Side {
   /** Peak resident set size (VmHWM) in MiB, summed over the side's processes. */
   peakRssMiB(): Promise<number>;
   /** Event-loop delay since the last call (sim only). */
-  loopDelay(): Promise<{ p50: number; p99: number; max: number } | undefined>;
+  loopDelay(): Promise<LoopDelay | undefined>;
   counts(namespace?: string): Promise<{ total: number; running: number; events: number } | undefined>;
   stop(): Promise<void>;
 }

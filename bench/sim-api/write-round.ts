@@ -3,6 +3,7 @@ import { percentile } from '../support/stats.ts';
 import { createPods } from './create-load.ts';
 import { createNamespaces, timeGet } from './measure.ts';
 import type { Side } from './sides.ts';
+import type { LoopDelay } from './sim-child.ts';
 
 /** What one round (a fresh API server, one connection mode) measured. */
 export interface RoundResult {
@@ -19,8 +20,8 @@ export interface RoundResult {
   listAllBytes: number;
   listOneMs: number;
   /** Event-loop delay p99 / max while writing and while reading afterwards (sim only), ms. */
-  loopWrite?: { p99: number; max: number };
-  loopRead?: { p99: number; max: number };
+  loopWrite?: LoopDelay;
+  loopRead?: LoopDelay;
   peakRssMiB: number;
   events?: number;
   failures: string[];
