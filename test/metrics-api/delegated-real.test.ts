@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRealCluster, type RealCluster } from '../support/real-cluster/real-cluster.ts';
 import { startTestSim, type TestSim } from '../support/sim.ts';
 import { Kubectl } from '../support/kubectl.ts';
+import { eventually } from '../support/eventually.ts';
 import { delegatedReadAuthorizer } from '../../src/metrics-api/auth.ts';
 import { DelegatedAuth } from '../../src/metrics-api/delegated.ts';
 import { startMetricsApiServer, type RunningMetricsApiServer, type StartMetricsApiServerOptions } from '../../src/metrics-api/https.ts';
@@ -120,6 +121,16 @@ describe('the metrics API server with a real kube-apiserver deciding', () => {
       roleRef: { apiGroup: RBAC, kind: 'ClusterRole', name: 'metrics-reader' }, subjects: [{ apiGroup: RBAC, kind: 'User', name: 'viewer' }],
     });
     expect(bound.status).toBe(201);
+    // kube-apiserver's RBAC authorizer reads bindings from an informer: the new one takes effect a
+    // moment after the 201. Wait until the apiserver itself says yes (asked directly, so our
+    // server caches nothing meanwhile).
+    await eventually('the apiserver\'s RBAC cache has the new binding', async () => {
+      const r = await call(realTarget, 'POST', '/apis/authorization.k8s.io/v1/subjectaccessreviews', {
+        apiVersion: 'authorization.k8s.io/v1', kind: 'SubjectAccessReview',
+        spec: { user: 'viewer', resourceAttributes: { ...metricsGet('m'), version: 'v1beta1' } },
+      });
+      return (r.body['status'] as { allowed?: boolean } | undefined)?.allowed === true ? true : undefined;
+    }, 30_000, 100);
     // The denial above is cached for 10 s (as k8s.io/apiserver does); another version is another question.
     expect((await read('/apis/custom.metrics.k8s.io/v1beta1/namespaces/m/pods/*/http_requests_qps', real.readonlyToken)).status).toBe(200);
     expect((await read('/apis/external.metrics.k8s.io/v1beta1/namespaces/m/queue_depth', real.readonlyToken)).status).toBe(403);
