@@ -48,3 +48,12 @@ export async function recordFailure(store: Store, over: Partial<NewFailure> = {}
 export function testConfig(raw: Record<string, unknown>): AlertingConfig {
   return parseAlertingConfig({ grouping: { window: '0s' }, delivery: { initialBackoff: '20ms', maxBackoff: '200ms', maxAttempts: 5 }, ...raw });
 }
+
+/**
+ * True once no delivery waits or is being sent: what the receivers hold then is all they will
+ * get. Tests wait for this instead of sleeping before they check that nothing more was sent.
+ */
+export async function outboxIdle(store: Store): Promise<true | undefined> {
+  const busy = await store.db.selectFrom('outbox').select('id').where('status', 'in', ['pending', 'failed', 'sending']).limit(1).executeTakeFirst();
+  return busy ? undefined : true;
+}

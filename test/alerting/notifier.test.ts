@@ -1,11 +1,12 @@
 /**
  * The notification pipeline end to end: a real SQLite store in a temp dir, the Notifier with its
- * outbox worker, and the local vendor receivers that check each request's exact format. Windows,
- * back-off and timeouts are shortened so the whole file runs in a few seconds.
+ * outbox worker, and the local vendor receivers that check each request's exact format. Windows
+ * and back-off are shortened so the whole file runs in a few seconds; a check that nothing more
+ * was sent waits until the outbox has nothing left to send.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { Notifier, type NotifierOptions } from '../../src/alerting/notifier.ts';
-import { recordFailure, tempStore, testConfig } from '../../src/alerting/test-support.ts';
+import { outboxIdle, recordFailure, tempStore, testConfig } from '../../src/alerting/test-support.ts';
 import type { Store } from '../../src/store/index.ts';
 import { startChatReceivers, type ChatReceivers } from '../support/chat-receivers.ts';
 import { eventually } from '../support/eventually.ts';
@@ -15,9 +16,11 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Everything queued has been sent or given up: the receivers' counts are final. */
+const drained = (store: Store): Promise<true> => eventually('outbox drained', () => outboxIdle(store));
 
-async function setup(alerting: (r: ChatReceivers) => Record<string, unknown>, extra: Partial<NotifierOptions> = {}, timeoutMs = 300) {
+// Long enough that no send to a live receiver times out on a loaded machine.
+async function setup(alerting: (r: ChatReceivers) => Record<string, unknown>, extra: Partial<NotifierOptions> = {}, timeoutMs = 10_000) {
   const t = await tempStore();
   cleanups.push(t.cleanup);
   const r = await startChatReceivers({ dingtalk: 'SECdd', webhook: 'hook-secret' });
@@ -58,7 +61,7 @@ describe('notifier end to end', () => {
     await r.dingtalk.waitForAccepted(2);
     await r.wecom.waitForAccepted(1);
     await r.slack.waitForAccepted(1);
-    await sleep(150);
+    await drained(store);
     expect(r.wecom.accepted.map((a) => a.raw)).toEqual([expect.stringContaining('payments/api was OOMKilled')]);
     expect(r.dingtalk.accepted.map((a) => a.raw)).toEqual([expect.stringContaining('payments/api was OOMKilled'), expect.stringContaining('payments/web cannot pull its image')]);
     expect(r.slack.accepted.map((a) => a.raw)).toEqual([expect.stringContaining('shop/cart crashed with exit code 1')]);
@@ -72,14 +75,20 @@ describe('notifier end to end', () => {
   });
 
   it('groups 5 failures of one workload within the window into one message with the count and the pods', async () => {
-    const { store, r, notifier } = await setup(() => ({ routes: [{ channels: ['hook'] }], grouping: { window: '400ms' }, lang: 'zh-CN' }));
+    // The notifier's clock stands still until the test moves it past the window's end.
+    let clock = Date.now();
+    const { store, r, notifier } = await setup(() => ({ routes: [{ channels: ['hook'] }], grouping: { window: '400ms' }, lang: 'zh-CN' }), { now: () => clock });
     const ids: number[] = [];
     for (let i = 1; i <= 5; i++) ids.push(await recordFailure(store, { pod: `api-${i}`, reason: 'OOMKilled' }));
     const other = await recordFailure(store, { workloadName: 'web', pod: 'web-1', reason: 'OOMKilled' });
     await Promise.all([...ids, other].map((id) => notifier.failureRecorded(id)));
-    expect(r.webhook.accepted).toHaveLength(0); // collecting until the window ends
+    // Collecting until the window ends: one pending delivery per group, nothing sent.
+    const collecting = await notifier.deliveriesOf(ids[0] ?? 0);
+    expect(collecting.map((d) => d.status)).toEqual(['pending']);
+    expect(r.webhook.received).toHaveLength(0);
+    clock += 401;
     await r.webhook.waitForAccepted(2);
-    await sleep(200);
+    await drained(store);
     const msgs = hookMessages(r);
     expect(msgs).toHaveLength(2);
     const api = msgs.find((m) => m['workload'] && JSON.stringify(m['workload']).includes('"api"'));
@@ -103,7 +112,7 @@ describe('notifier end to end', () => {
     await notifier.failureRecorded(await recordFailure(store, { workloadName: 'api', reason: 'OOMKilled' }));
     await notifier.failureRecorded(await recordFailure(store, { workloadName: 'api', reason: 'Error', exitCode: 2 }));
     await r.webhook.waitForAccepted(1);
-    await sleep(150);
+    await drained(store);
     expect(hookMessages(r).map((m) => m.title)).toEqual(['shop/api crashed with exit code 2']);
     expect(notifier.stats.silenced).toBe(2);
   });
@@ -112,7 +121,7 @@ describe('notifier end to end', () => {
     const { store, r, notifier } = await setup(() => ({ routes: [{ channels: ['hook'] }], rateLimit: { messages: 3, per: '1s' } }));
     for (let i = 0; i < 10; i++) await notifier.failureRecorded(await recordFailure(store, { workloadName: `w${i}`, pod: `w${i}-1` }));
     await r.webhook.waitForAccepted(4, 5000);
-    await sleep(200);
+    await drained(store);
     const msgs = hookMessages(r);
     expect(msgs).toHaveLength(4);
     expect(msgs[3]).toMatchObject({ kind: 'summary', count: 7 });
@@ -123,7 +132,8 @@ describe('notifier end to end', () => {
   });
 
   it('retries a 500 and a hanging endpoint until delivered, showing attempts and errors', async () => {
-    const { store, r, notifier } = await setup(() => ({ routes: [{ match: { workloads: ['api'] }, channels: ['ops'] }, { channels: ['team'] }] }));
+    // A timeout short enough to meet soon, long enough that the retry to a live receiver succeeds.
+    const { store, r, notifier } = await setup(() => ({ routes: [{ match: { workloads: ['api'] }, channels: ['ops'] }, { channels: ['team'] }] }), {}, 2000);
     r.wecom.fail({ status: 500, body: 'internal error' }, 2);
     r.slack.fail({ hang: true }, 1);
     const api = await recordFailure(store, { workloadName: 'api' });
@@ -152,7 +162,7 @@ describe('notifier end to end', () => {
     await notifier.failureResolved({ cluster: 'prod', namespace: 'shop', workloadKind: 'Deployment', workloadName: 'api', resolvedAt: at });
     await r.webhook.waitForAccepted(3);
     expect(hookMessages(r)[2]).toMatchObject({ kind: 'resolved', title: 'shop/api recovered', count: 2, pods: ['api-1', 'api-2'] });
-    await sleep(100);
+    await drained(store);
     expect(r.slack.accepted).toHaveLength(0);
   });
 
@@ -167,7 +177,7 @@ describe('notifier end to end', () => {
     expect(r.wecom.accepted[0]?.raw).toContain('Kubeloop test message');
     expect(await eventually('test sent', async () => ((await store.outbox.get(test.id))?.status === 'sent' ? true : undefined))).toBe(true);
     await expect(notifier.sendTest('nope')).rejects.toThrow(/unknown channel "nope"/);
-    await sleep(150);
+    await drained(store);
     expect(hookMessages(r).map((m) => m.kind)).toEqual(['failure']);
   });
 
@@ -192,7 +202,7 @@ describe('notifier end to end', () => {
     expect(again.workerStats.requeuedAtStart).toBe(1);
     await again.failureRecorded(await recordFailure(store2, { workloadName: 'b', pod: 'b-3' })); // joins the persisted group
     await r.webhook.waitForAccepted(3, 5000);
-    await sleep(400);
+    await drained(store2);
     const msgs = hookMessages(r);
     expect(msgs).toHaveLength(3);
     expect(new Set(r.webhook.accepted.map((a) => a.headers['x-kubeloop-notification-id'])).size).toBe(3);
@@ -213,10 +223,11 @@ describe('notifier end to end', () => {
     await recordFailure(store, { workloadName: 'c', preExisting: true });
     await notifier.stop({ crash: true });
 
-    const again = make(await reopen());
+    const store2 = await reopen();
+    const again = make(store2);
     await again.start();
     await r.webhook.waitForAccepted(2);
-    await sleep(300);
+    await drained(store2);
     expect(hookMessages(r).map((m) => m.title)).toEqual(['shop/a was OOMKilled (out of memory)', 'shop/b was OOMKilled (out of memory)']);
     expect(again.stats).toMatchObject({ caughtUp: 2, notified: 1, preExisting: 1 });
   });

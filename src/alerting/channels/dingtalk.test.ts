@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { DingtalkReceiver } from '../../../test/support/chat-receivers.ts';
 import { parseChannel, type DingtalkChannelConfig } from './config.ts';
 import { buildDingtalkRequest, DINGTALK_MAX_BYTES, dingtalkSign, sendDingtalk } from './dingtalk.ts';
-import { chineseLogLines, failure, zhFailure } from './test-fixtures.ts';
+import { chineseLogLines, failure, zhFailure, hanging, NORMAL_TIMEOUT_MS } from './test-fixtures.ts';
 
 const SECRET = 'SECb6a4e3c9f0d1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f7081920';
 let receiver: DingtalkReceiver;
@@ -10,7 +10,7 @@ let receiver: DingtalkReceiver;
 afterEach(() => receiver.stop());
 
 function configFor(url: string, secret?: string): DingtalkChannelConfig {
-  const c = parseChannel({ name: 'ops-ding', type: 'dingtalk', url, timeoutMs: 500, ...(secret ? { secret } : {}) });
+  const c = parseChannel({ name: 'ops-ding', type: 'dingtalk', url, timeoutMs: NORMAL_TIMEOUT_MS, ...(secret ? { secret } : {}) });
   if (c.type !== 'dingtalk') throw new Error('unreachable');
   return c;
 }
@@ -99,7 +99,7 @@ describe('DingTalk channel', () => {
     const wrongToken = configFor(`${receiver.baseUrl}/robot/send?access_token=nope`);
     expect(await sendDingtalk(wrongToken, failure())).toMatchObject({ ok: false, retryable: false, code: '300001' });
     receiver.fail({ hang: true }, 1);
-    expect(await sendDingtalk(config, failure())).toMatchObject({ ok: false, retryable: true, code: 'timeout' });
+    expect(await sendDingtalk(hanging(config), failure())).toMatchObject({ ok: false, retryable: true, code: 'timeout' });
     expect(await sendDingtalk(config, failure())).toMatchObject({ ok: true });
   });
 });

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { FeishuReceiver } from '../../../test/support/chat-receivers.ts';
 import { parseChannel, type FeishuChannelConfig } from './config.ts';
 import { buildFeishuRequest, FEISHU_MAX_BYTES, sendFeishu } from './feishu.ts';
-import { chineseLogLines, failure, zhFailure } from './test-fixtures.ts';
+import { chineseLogLines, failure, zhFailure, hanging, NORMAL_TIMEOUT_MS } from './test-fixtures.ts';
 
 const SECRET = 'qL5mV8rTzK2wXy9nB3cD';
 let receiver: FeishuReceiver;
@@ -11,7 +11,7 @@ let receiver: FeishuReceiver;
 afterEach(() => receiver.stop());
 
 function configFor(url: string, extra: { secret?: string; format?: 'card' | 'text' } = {}): FeishuChannelConfig {
-  const c = parseChannel({ name: 'ops-feishu', type: 'feishu', url, timeoutMs: 500, ...extra });
+  const c = parseChannel({ name: 'ops-feishu', type: 'feishu', url, timeoutMs: NORMAL_TIMEOUT_MS, ...extra });
   if (c.type !== 'feishu') throw new Error('unreachable');
   return c;
 }
@@ -96,7 +96,7 @@ describe('Feishu channel', () => {
     receiver.fail(receiver.vendorError(11232, 'frequency limited'), 1).fail({ status: 500, body: '{}' }, 1).fail({ hang: true }, 1);
     expect(await sendFeishu(config, failure())).toMatchObject({ ok: false, retryable: true, code: '11232' });
     expect(await sendFeishu(config, failure())).toMatchObject({ ok: false, retryable: true, code: 'http_500' });
-    expect(await sendFeishu(config, failure())).toMatchObject({ ok: false, retryable: true, code: 'timeout' });
+    expect(await sendFeishu(hanging(config), failure())).toMatchObject({ ok: false, retryable: true, code: 'timeout' });
     receiver.fail(receiver.vendorError(9499, 'Bad Request'), 1);
     expect(await sendFeishu(config, failure())).toMatchObject({ ok: false, retryable: false, code: '9499', message: 'Bad Request' });
     expect(await sendFeishu(config, failure())).toMatchObject({ ok: true });

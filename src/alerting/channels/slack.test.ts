@@ -2,14 +2,14 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SlackReceiver } from '../../../test/support/chat-receivers.ts';
 import { parseChannel, type SlackChannelConfig } from './config.ts';
 import { clampBlocks, renderSlack, sendSlack, SLACK_LIMITS, type SlackBlock } from './slack.ts';
-import { failure, zhFailure } from './test-fixtures.ts';
+import { failure, zhFailure, hanging, NORMAL_TIMEOUT_MS } from './test-fixtures.ts';
 
 let receiver: SlackReceiver;
 let config: SlackChannelConfig;
 
 beforeEach(async () => {
   receiver = await new SlackReceiver().start();
-  const c = parseChannel({ name: 'ops-slack', type: 'slack', url: receiver.url, timeoutMs: 500 });
+  const c = parseChannel({ name: 'ops-slack', type: 'slack', url: receiver.url, timeoutMs: NORMAL_TIMEOUT_MS });
   if (c.type !== 'slack') throw new Error('unreachable');
   config = c;
 });
@@ -93,7 +93,7 @@ describe('Slack channel', () => {
     receiver.fail(receiver.vendorError('rate_limited', 7), 1).fail(receiver.vendorError('rollup_error'), 1).fail({ hang: true }, 1);
     expect(await sendSlack(config, failure())).toMatchObject({ ok: false, retryable: true, code: 'rate_limited', status: 429, retryAfterMs: 7000 });
     expect(await sendSlack(config, failure())).toMatchObject({ ok: false, retryable: true, code: 'rollup_error', status: 500 });
-    expect(await sendSlack(config, failure())).toMatchObject({ ok: false, retryable: true, code: 'timeout' });
+    expect(await sendSlack(hanging(config), failure())).toMatchObject({ ok: false, retryable: true, code: 'timeout' });
     const gone = { ...config, url: `${receiver.baseUrl}/services/T0/B0/revoked` };
     expect(await sendSlack(gone, failure())).toMatchObject({ ok: false, retryable: false, code: 'no_service', status: 404 });
     expect(await sendSlack(config, failure())).toMatchObject({ ok: true });

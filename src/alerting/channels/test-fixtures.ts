@@ -33,3 +33,14 @@ export function zhFailure(over: MessageInput = {}): NotificationMessage {
 export function chineseLogLines(n: number): string[] {
   return Array.from({ length: n }, (_, i) => `第${i + 1}行：数据库连接池耗尽，等待超时，正在重试……🚨`);
 }
+
+/**
+ * Channel tests' timeout for sends that should succeed: long enough that a loaded machine never
+ * turns one into a timeout. Only a send to an endpoint told to hang gets a short one (`hanging`).
+ */
+export const NORMAL_TIMEOUT_MS = 10_000;
+
+/** The config with a short timeout, for the one send that meets a hanging endpoint. */
+export function hanging<T extends { timeoutMs: number }>(config: T): T {
+  return { ...config, timeoutMs: 200 };
+}

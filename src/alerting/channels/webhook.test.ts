@@ -3,7 +3,7 @@ import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebhookReceiver } from '../../../test/support/chat-receivers.ts';
 import { parseChannel, type WebhookChannelConfig } from './config.ts';
-import { chineseLogLines, failure, zhFailure } from './test-fixtures.ts';
+import { chineseLogLines, failure, zhFailure, hanging, NORMAL_TIMEOUT_MS } from './test-fixtures.ts';
 import { buildWebhookRequest, kubeloopSignature, sendWebhook, verifyKubeloopSignature } from './webhook.ts';
 
 const SECRET = 'whsec-4f1d2a9c';
@@ -12,7 +12,7 @@ let receiver: WebhookReceiver;
 afterEach(() => receiver.stop());
 
 function configFor(url: string, secret?: string): WebhookChannelConfig {
-  const c = parseChannel({ name: 'itsm', type: 'webhook', url, timeoutMs: 500, ...(secret ? { secret } : {}) });
+  const c = parseChannel({ name: 'itsm', type: 'webhook', url, timeoutMs: NORMAL_TIMEOUT_MS, ...(secret ? { secret } : {}) });
   if (c.type !== 'webhook') throw new Error('unreachable');
   return c;
 }
@@ -80,7 +80,7 @@ describe('generic webhook channel', () => {
     expect(await sendWebhook(config, failure())).toMatchObject({ ok: false, retryable: true, code: 'http_500', message: 'boom' });
     expect(await sendWebhook(config, failure())).toMatchObject({ ok: false, retryable: true, code: 'http_429', retryAfterMs: 3000 });
     receiver.fail({ hang: true }, 1).fail({ reset: true }, 1).fail({ status: 404, body: 'no such hook' }, 1);
-    expect(await sendWebhook(config, failure())).toMatchObject({ ok: false, retryable: true, code: 'timeout' });
+    expect(await sendWebhook(hanging(config), failure())).toMatchObject({ ok: false, retryable: true, code: 'timeout' });
     expect(await sendWebhook(config, failure())).toMatchObject({ ok: false, retryable: true });
     expect(await sendWebhook(config, failure())).toMatchObject({ ok: false, retryable: false, code: 'http_404' });
     receiver.fail({ status: 301, body: '', headers: { location: 'https://elsewhere.example/hook' } }, 1);

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { WecomReceiver } from '../../../test/support/chat-receivers.ts';
 import { parseChannel, type WecomChannelConfig } from './config.ts';
-import { chineseLogLines, failure, zhFailure } from './test-fixtures.ts';
+import { chineseLogLines, failure, zhFailure, hanging, NORMAL_TIMEOUT_MS } from './test-fixtures.ts';
 import { renderWecomContent, sendWecom, WECOM_MARKDOWN_MAX_BYTES } from './wecom.ts';
 
 let receiver: WecomReceiver;
@@ -105,9 +105,9 @@ describe('WeCom channel', () => {
     expect(await sendWecom(config, failure())).toMatchObject({ ok: false, retryable: true, code: 'http_500', status: 500 });
     receiver.fail({ hang: true }, 1);
     const started = Date.now();
-    const timedOut = await sendWecom(config, failure());
+    const timedOut = await sendWecom(hanging(config), failure());
     expect(timedOut).toMatchObject({ ok: false, retryable: true, code: 'timeout' });
-    expect(Date.now() - started).toBeLessThan(3000);
+    expect(Date.now() - started).toBeLessThan(NORMAL_TIMEOUT_MS / 2); // the short timeout applied, not the normal one
     expect(await sendWecom(config, failure())).toMatchObject({ ok: true });
     expect(receiver.received).toHaveLength(4);
     expect(receiver.accepted).toHaveLength(1);
