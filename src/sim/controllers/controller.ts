@@ -52,6 +52,14 @@ export class Controller {
     this.spec.onStop?.();
   }
 
+  /**
+   * Keys waiting for a reconcile. A pass reconciles synchronously, so 0 seen from outside one means
+   * everything enqueued so far has been reconciled (tests wait for it instead of sleeping).
+   */
+  get queued(): number {
+    return this.queue.size;
+  }
+
   enqueue(...keys: string[]): void {
     this.enqueueAll(keys);
   }
