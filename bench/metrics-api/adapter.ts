@@ -2,7 +2,6 @@ import type { AddressInfo } from 'node:net';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import Fastify from 'fastify';
-import { z } from 'zod';
 import { Authenticator, type RequestHeaderConfig } from '../../src/metrics-api/auth.ts';
 import { acceptsGzip } from '../../src/metrics-api/encoded-body.ts';
 import { parseRoute } from '../../src/metrics-api/paths.ts';
@@ -13,25 +12,23 @@ import { describedObject, metricValueList, type ObjectValue } from '../../src/me
 import { matcher, promString } from '../../src/metrics-api/pull/matchers.ts';
 import type { PullSource } from '../../src/metrics-api/pull/source.ts';
 import { parseLabelSelector } from '../../src/kube/apimachinery/labels.ts';
+import type { PrometheusClient, PromSample } from '../../src/prometheus/client.ts';
 
 /**
- * The comparison row: prometheus-adapter's query pattern behind the same HTTPS stack (fastify,
- * the same TLS options, Kubeloop's front-proxy Authenticator and wire format). For pods/* it does
- * what the adapter's custom provider does on every request: take the names of the pods the
- * labelSelector matches, put them into the query as one regex matcher (pod=~"web-0|web-1|..."),
- * send it as a GET /api/v1/query (the adapter's client, pkg/client/api.go) with no cache, decode
- * the vector and format a MetricValueList. Discovery (which metric comes from which series) is
- * borrowed from the PullSource, since the adapter also discovers on an interval, not per request.
+ * The comparison row, a stand-in of prometheus-adapter's query pattern (the adapter itself cannot
+ * be built here: see README.md), behind the same HTTPS stack (fastify, the same TLS options,
+ * Kubeloop's front-proxy Authenticator and wire format). For pods/* it does what the adapter's
+ * custom provider does on every request: take the names of the pods the labelSelector matches,
+ * put them into the query as one regex matcher (pod=~"web-0|web-1|..."), send it with no cache,
+ * and format a MetricValueList from the vector. Discovery (which metric comes from which series)
+ * is borrowed from the PullSource, since the adapter also discovers on an interval, not per request.
  * Like the generic apiserver it is built on, it gzips answers over 128 KB (level 1) for clients
  * that accept gzip, per request, in the thread pool (Go compresses on the request's goroutine).
- * Not modelled, in the adapter's favour: its uncached LIST of the pods from the API server per
- * request (here the pod names come from the same in-memory podsMatching Kubeloop uses).
+ * It pays no cost Kubeloop's own path does not: the query goes through Kubeloop's own
+ * PrometheusClient (same answer checks; a POSTed form where the adapter sends a GET, which
+ * Prometheus parses alike), and the pod names come from the same informer (PodIndex, memoized).
+ * Not modelled, in the adapter's favour: its uncached LIST of the pods from the API server per request.
  */
-
-const vectorAnswer = z.object({
-  status: z.literal('success'),
-  data: z.object({ resultType: z.literal('vector'), result: z.array(z.object({ metric: z.record(z.string(), z.string()), value: z.tuple([z.number(), z.string()]) })) }),
-});
 
 export interface AdapterServer {
   url: string;
@@ -42,7 +39,8 @@ export interface AdapterServer {
 
 export interface AdapterServerOptions {
   pull: PullSource;
-  promUrl: string;
+  /** A client of its own (its `queries` count is the row's), not the PullSource's. */
+  prometheus: PrometheusClient;
   podsMatching: PodsMatching;
   requestHeader: RequestHeaderConfig;
 }
@@ -58,7 +56,6 @@ export async function startAdapterPatternServer(opts: AdapterServerOptions): Pro
   const app = Fastify({ logger: false, https: { cert: serving.cert, key: serving.key, requestCert: true, rejectUnauthorized: false, ca: opts.requestHeader.clientCa } });
   const auth = new Authenticator({ requestHeader: opts.requestHeader });
   const resources = new ResourceTable();
-  let queries = 0;
 
   app.get('/*', async (request, reply) => {
     const send = (code: number, body: string | Buffer) => reply.code(code).header('content-type', 'application/json').send(body);
@@ -76,19 +73,16 @@ export async function startAdapterPatternServer(opts: AdapterServerOptions): Pro
     // The adapter's LabelMatchers for a pod list: namespace="ns",pod=~"a|b|c".
     const matchers = [matcher('namespace', '=', namespace), `pod=~${promString(names.join('|'))}`].join(',');
     const promql = entry.rule.metricsQuery.render({ Series: entry.seriesName, LabelMatchers: matchers, GroupBy: 'pod' });
-    queries++;
-    let answer: z.infer<typeof vectorAnswer>;
+    let samples: PromSample[];
     try {
-      const res = await fetch(`${opts.promUrl}/api/v1/query?${new URLSearchParams({ query: promql })}`, { signal: AbortSignal.timeout(10_000) });
-      answer = vectorAnswer.parse(await res.json());
+      samples = await opts.prometheus.query(promql);
     } catch (err) {
       return send(503, status(503, 'ServiceUnavailable', `unable to fetch metrics from Prometheus: ${(err as Error).message}`));
     }
     const values: ObjectValue[] = [];
-    for (const r of answer.data.result) {
-      const name = r.metric['pod'];
-      const value = Number(r.value[1]);
-      if (name && Number.isFinite(value)) values.push({ object: describedObject(pod, namespace, name), metric, value, timestampMs: Math.round(r.value[0] * 1000), selector: null });
+    for (const r of samples) {
+      const name = r.labels['pod'];
+      if (name && Number.isFinite(r.value)) values.push({ object: describedObject(pod, namespace, name), metric, value: r.value, timestampMs: r.timestampMs, selector: null });
     }
     if (values.length === 0) return send(404, status(404, 'NotFound', `the server could not find the metric ${metric} for pods`));
     values.sort((a, b) => (a.object.name < b.object.name ? -1 : 1));
@@ -103,7 +97,7 @@ export async function startAdapterPatternServer(opts: AdapterServerOptions): Pro
   return {
     url: `https://127.0.0.1:${port}`,
     caCert: serving.caCert,
-    queries: () => queries,
+    queries: () => opts.prometheus.queries,
     close: async () => {
       app.server.closeAllConnections();
       await app.close();

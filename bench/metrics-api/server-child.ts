@@ -1,18 +1,22 @@
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { KubeConfig } from '@kubernetes/client-node';
 import { startMetricsApiServer } from '../../src/metrics-api/https.ts';
-import { staticPods } from '../../src/metrics-api/pods.ts';
+import { PodIndex } from '../../src/metrics-api/pod-index.ts';
 import { compileRules } from '../../src/metrics-api/pull/rules.ts';
 import { PrometheusClient } from '../../src/prometheus/client.ts';
 import { PullSource } from '../../src/metrics-api/pull/source.ts';
 import { childConfig, serveParent } from '../support/child.ts';
+import { waitFor } from '../support/wait.ts';
 import { startAdapterPatternServer } from './adapter.ts';
 
 /**
  * The metrics API server alone in its own process (its RSS and CPU are figures), in one of two modes:
  *   kubeloop: startMetricsApiServer (https.ts) with a PullSource (counterRate preset) on the real
  *             Prometheus, default cache TTL: Kubeloop as it would run.
- *   adapter:  the same HTTPS stack answering with prometheus-adapter's query pattern (adapter.ts).
- * Both authenticate the front-proxy client certificate and X-Remote-User like an aggregated API.
+ *   adapter:  the same HTTPS stack answering with a stand-in of prometheus-adapter's query pattern (adapter.ts).
+ * Both authenticate the front-proxy client certificate and X-Remote-User like an aggregated API,
+ * and both resolve labelSelectors through the product's pod informer (PodIndex: list, then watch
+ * of the sim's pods over its HTTPS API, as `kubeloop metrics-api` does), started before the load.
  * Requests: start -> { url, caCert, discovery }, discovery { times } -> timings, stats.
  */
 export interface ServerChildConfig {
@@ -23,6 +27,8 @@ export interface ServerChildConfig {
   window: string;
   /** The requestheader CA (front-proxy) the server trusts. */
   frontProxyCa: string;
+  /** The sim cluster whose pods the informer follows. */
+  kubeconfig: string;
 }
 
 export interface DiscoveryTiming {
@@ -54,7 +60,9 @@ class CountingClient extends PrometheusClient {
 const cfg = childConfig<ServerChildConfig>();
 const client = new CountingClient({ url: cfg.promUrl });
 const source = new PullSource({ client, rules: compileRules({ presets: [{ counterRate: { window: cfg.window } }] }) });
-const podsMatching = staticPods(Array.from({ length: cfg.pods }, (_, i) => ({ namespace: cfg.namespace, name: `web-${i}`, labels: { app: 'web' } })));
+const kc = new KubeConfig();
+kc.loadFromString(cfg.kubeconfig);
+const podIndex = new PodIndex(kc);
 const requestHeader = { clientCa: cfg.frontProxyCa, allowedNames: ['front-proxy-client'], usernameHeaders: ['X-Remote-User'], groupHeaders: ['X-Remote-Group'] };
 const loop = monitorEventLoopDelay({ resolution: 1 });
 let close: (() => Promise<void>) | undefined;
@@ -72,15 +80,18 @@ async function timeDiscovery(times: number): Promise<DiscoveryTiming> {
 
 serveParent({
   async start() {
+    await podIndex.start();
+    await waitFor(`the pod informer to hold ${cfg.pods} pods`, 60_000, async () => (podIndex.size >= cfg.pods ? true : undefined), () => `${podIndex.size} so far`, 100);
     await source.start();
     if (source.status.error) throw new Error(`discovery failed: ${source.status.error}`);
+    const podsMatching = podIndex.podsMatching;
     if (cfg.mode === 'kubeloop') {
       const s = await startMetricsApiServer({ podsMatching, pull: source, requestHeader, host: '127.0.0.1', port: 0 });
       close = s.close;
       loop.enable();
       return { url: s.url, caCert: s.caCert };
     }
-    const s = await startAdapterPatternServer({ pull: source, promUrl: cfg.promUrl, podsMatching, requestHeader });
+    const s = await startAdapterPatternServer({ pull: source, prometheus: new PrometheusClient({ url: cfg.promUrl }), podsMatching, requestHeader });
     close = s.close;
     adapterQueries = s.queries;
     loop.enable();
@@ -99,6 +110,7 @@ serveParent({
     return stats;
   },
 }, async () => {
+  podIndex.stop();
   source.stop();
   await close?.();
 });
