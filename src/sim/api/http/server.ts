@@ -15,6 +15,7 @@ import { handleMetrics } from './metrics-handler.ts';
 import { serveScrapeEndpoint } from '../../metrics/routes.ts';
 import { parseRequestPath, type RequestInfo } from './request-info.ts';
 import { OpenApiV3 } from './openapi.ts';
+import { OpenApiV2 } from '../openapi/openapi-v2.ts';
 import {
   handleCreate, handleDelete, handleDeleteCollection, handleGet, handleList, handlePatch, handleUpdate, handleWatch, type ResourceCall,
 } from './resource-handlers.ts';
@@ -58,13 +59,14 @@ export function buildSimApiServer(ctx: SimApiContext, opts: BuildServerOptions =
   });
 
   const openapi = new OpenApiV3(ctx.registry);
+  const openapiV2 = new OpenApiV2(SIM_VERSION.gitVersion);
   app.route({
     method: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
     url: '/*',
     handler: async (req, reply) => {
       try {
         if (await proxyAggregated(ctx, req, reply)) return reply;
-        dispatch(ctx, openapi, req, reply);
+        dispatch(ctx, { v3: openapi, v2: openapiV2 }, req, reply);
       } catch (err) {
         if (isApiError(err)) return sendStatusError(reply, err);
         opts.logger?.error({ err, url: req.url, method: req.method }, 'sim api: unexpected error');
@@ -86,7 +88,7 @@ export function buildSimApiServer(ctx: SimApiContext, opts: BuildServerOptions =
   return app;
 }
 
-function dispatch(ctx: SimApiContext, openapi: OpenApiV3, req: FastifyRequest, reply: FastifyReply): void {
+function dispatch(ctx: SimApiContext, openapi: { v2: OpenApiV2; v3: OpenApiV3 }, req: FastifyRequest, reply: FastifyReply): void {
   const url = new URL(req.url, 'http://sim');
   if (url.pathname === '/healthz' || url.pathname === '/readyz' || url.pathname === '/livez') {
     void reply.code(200).header('content-type', 'text/plain; charset=utf-8').send('ok');
@@ -97,9 +99,14 @@ function dispatch(ctx: SimApiContext, openapi: OpenApiV3, req: FastifyRequest, r
   const user = authenticate(req.headers, ctx.tokens);
   if (!user && !isPublicPath(url.pathname)) throw unauthorized();
   if (url.pathname === '/version') return sendJson(reply, 200, JSON.stringify(SIM_VERSION));
-  if (url.pathname === '/openapi/v3') return sendJson(reply, 200, openapi.root());
+  if (url.pathname === '/openapi/v2' && req.method === 'GET') {
+    const r = openapi.v2.serve(req.headers);
+    void reply.code(r.status).headers(r.headers).send(r.body);
+    return;
+  }
+  if (url.pathname === '/openapi/v3') return sendJson(reply, 200, openapi.v3.root());
   if (url.pathname.startsWith('/openapi/v3/')) {
-    const doc = openapi.document(url.pathname.slice('/openapi/v3/'.length));
+    const doc = openapi.v3.document(url.pathname.slice('/openapi/v3/'.length));
     if (doc) return sendJson(reply, 200, doc);
   }
   const info = parseRequestPath(url.pathname);
