@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppsV1Api, AutoscalingV2Api, CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { startSimCluster, type SimCluster } from '../../src/sim/cluster.ts';
 import { eventually } from '../support/eventually.ts';
+import { backends } from '../../src/store/test-backends.ts';
 import { actionsOf, guanceAlert, startHarness, type Harness } from './support.ts';
 
 /**
@@ -10,46 +11,53 @@ import { actionsOf, guanceAlert, startHarness, type Harness } from './support.ts
  * duplicate df_event_id does nothing, an HPA-managed Deployment gets minReplicas raised, and
  * concurrent alerts within a cooldown scale once.
  */
-let sim: SimCluster;
-let h: Harness;
-let apps: AppsV1Api;
-let core: CoreV1Api;
-let link: string;
-
-const replicas = async (name: string): Promise<number> => (await apps.readNamespacedDeployment({ name, namespace: 'gc-dev' })).spec?.replicas ?? 0;
-const podOf = async (app: string): Promise<string> => eventually(`a ${app} pod`, async () => (await core.listNamespacedPod({ namespace: 'gc-dev', labelSelector: `app=${app}` })).items[0]?.metadata?.name, 20_000);
-
-beforeAll(async () => {
-  sim = await startSimCluster({ port: 0, scenario: 'demo' });
-  const kc = new KubeConfig();
-  kc.loadFromString(sim.kubeconfig());
-  apps = kc.makeApiClient(AppsV1Api);
-  core = kc.makeApiClient(CoreV1Api);
-  h = await startHarness(sim.kubeconfig(), {
-    playbooks: [
-      // Seed 000: no cooldown here so that five alerts in a row scale five times.
-      { name: 'seed-scale-out', cooldown: '0s', trigger: { alert: { source: 'guance', labels: { df_monitor_name: '弹性扩容demo操作' } } }, actions: [{ action: 'scale_out', max: 5 }] },
-      { name: 'guarded-scale-out', cooldown: '5m', trigger: { alert: { source: 'generic', labels: { alertname: 'HighLoad' } } }, actions: [{ action: 'scale_out', max: 5 }] },
-    ],
-  });
-  link = await h.link('guance', 'guance-prod');
-}, 120_000);
-
 afterAll(async () => {
-  await h?.stop();
-  await sim?.stop();
+  for (const b of backends) await b.cleanup();
 });
 
-async function alert(eventId: string, pod: string): Promise<number> {
-  const r = await h.post(link, guanceAlert(eventId, 'gc-dev', pod));
-  expect(r.status).toBe(202);
-  const accepted = r.json.accepted as { id: number }[];
-  expect(accepted).toHaveLength(1);
-  await h.platform.remediation.settle();
-  return accepted[0]?.id ?? 0;
-}
+describe.each(backends)('seed 000 on a $name store: scale the alerting pod\'s Deployment out, up to 5', (backend) => {
+  let sim: SimCluster;
+  let h: Harness;
+  let apps: AppsV1Api;
+  let core: CoreV1Api;
+  let link: string;
 
-describe('seed 000: scale the alerting pod\'s Deployment out, up to 5', () => {
+  const replicas = async (name: string): Promise<number> => (await apps.readNamespacedDeployment({ name, namespace: 'gc-dev' })).spec?.replicas ?? 0;
+  const podOf = async (app: string): Promise<string> => eventually(`a ${app} pod`, async () => (await core.listNamespacedPod({ namespace: 'gc-dev', labelSelector: `app=${app}` })).items[0]?.metadata?.name, 20_000);
+
+  beforeAll(async () => {
+    sim = await startSimCluster({ port: 0, scenario: 'demo' });
+    const kc = new KubeConfig();
+    kc.loadFromString(sim.kubeconfig());
+    apps = kc.makeApiClient(AppsV1Api);
+    core = kc.makeApiClient(CoreV1Api);
+    // The platform's store on this backend: PostgreSQL by its URL, SQLite in the harness's temp dir.
+    const db = backend.name === 'postgres' ? (await backend.fresh()).database : undefined;
+    h = await startHarness(sim.kubeconfig(), {
+      playbooks: [
+        // Seed 000: no cooldown here so that five alerts in a row scale five times.
+        { name: 'seed-scale-out', cooldown: '0s', trigger: { alert: { source: 'guance', labels: { df_monitor_name: '弹性扩容demo操作' } } }, actions: [{ action: 'scale_out', max: 5 }] },
+        { name: 'guarded-scale-out', cooldown: '5m', trigger: { alert: { source: 'generic', labels: { alertname: 'HighLoad' } } }, actions: [{ action: 'scale_out', max: 5 }] },
+      ],
+    }, db ? { config: { database: db } } : {});
+    expect(h.platform.store.dialect).toBe(backend.name);
+    link = await h.link('guance', 'guance-prod');
+  }, 120_000);
+
+  afterAll(async () => {
+    await h?.stop();
+    await sim?.stop();
+  });
+
+  async function alert(eventId: string, pod: string): Promise<number> {
+    const r = await h.post(link, guanceAlert(eventId, 'gc-dev', pod));
+    expect(r.status).toBe(202);
+    const accepted = r.json.accepted as { id: number }[];
+    expect(accepted).toHaveLength(1);
+    await h.platform.remediation.settle();
+    return accepted[0]?.id ?? 0;
+  }
+
   it('scales 1 -> 2 -> ... -> 5, then records the limit, emits an Event and notifies', async () => {
     expect(await replicas('ruoyi-system')).toBe(1);
     for (let i = 1; i <= 4; i++) {
