@@ -1,7 +1,11 @@
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { median } from '../support/stats.ts';
 import { crashRun, type CrashRun } from './crash-run.ts';
-import { crashSummary, mb, notifySummary, pass, runLines } from './report.ts';
+import { crashSummary, mb, mixLines, notifySummary, pass, runLines } from './report.ts';
+import { DEFINITIONS, type ModeFigures } from './mix-analyze.ts';
+import { mixPlan, MODES } from './mix-plan.ts';
+import { mixRun } from './mix-run.ts';
+import { SCRAPE_INTERVAL_S } from './prom-side.ts';
 import { steadyRuns } from './steady-run.ts';
 import { crashPlan, steadyPlan } from './workloads.ts';
 
@@ -38,16 +42,20 @@ interface Flags {
   captureConcurrency: number;
   /** Crash-storm runs with the notifier (each as long as a crash run). */
   notifyRuns: number;
-  only: 'all' | 'crash' | 'steady' | 'notify';
+  mixRuns: number;
+  mixWindowSeconds: number;
+  mixPerMode: number;
+  mixHealthy: number;
+  only: 'all' | 'mix' | 'crash' | 'steady' | 'notify';
 }
 
 function parseFlags(args: string[]): Flags {
-  const f: Flags = { runs: 3, seconds: 60, warmupSeconds: 5, pods: 2000, crashPods: 400, nodes: 25, steadyPods: 15_000, steadyNodes: 150, holdSeconds: 20, timeoutSeconds: 300, catchUpSeconds: 120, captureConcurrency: 0, notifyRuns: 1, only: 'all' };
+  const f: Flags = { runs: 3, seconds: 60, warmupSeconds: 5, pods: 2000, crashPods: 400, nodes: 25, steadyPods: 15_000, steadyNodes: 150, holdSeconds: 20, timeoutSeconds: 300, catchUpSeconds: 120, captureConcurrency: 0, notifyRuns: 1, mixRuns: 1, mixWindowSeconds: 300, mixPerMode: 12, mixHealthy: 200, only: 'all' };
   for (let i = 0; i < args.length; i += 2) {
     const key = (args[i] ?? '').replace(/^--/, '').replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase());
     const raw = args[i + 1] ?? '';
     if (key === 'only') {
-      if (raw !== 'crash' && raw !== 'steady' && raw !== 'notify') throw new Error(`bench monitor: --only takes crash, steady or notify, got ${JSON.stringify(raw)}`);
+      if (raw !== 'mix' && raw !== 'crash' && raw !== 'steady' && raw !== 'notify') throw new Error(`bench monitor: --only takes mix, crash, steady or notify, got ${JSON.stringify(raw)}`);
       f.only = raw;
       continue;
     }
@@ -78,6 +86,31 @@ async function crashFigure(f: Flags, notify: boolean, runs: number): Promise<Cra
   return results;
 }
 
+async function figureMix(f: Flags, summary: string[]): Promise<void> {
+  const plan = mixPlan(f.mixPerMode, f.mixHealthy, f.mixWindowSeconds * 1000);
+  out(`failure mix: what a person can find out afterwards, Kubeloop's monitor beside a real Prometheus (${SCRAPE_INTERVAL_S} s scrapes of kube-state series) and the API read at the end; ${f.mixRuns} run(s) of ${f.mixWindowSeconds} s on ${Math.min(f.nodes, 8)} nodes`);
+  for (const line of plan.description) out(`  ${line}`);
+  const runs: ModeFigures[][] = [];
+  for (let i = 0; i < f.mixRuns; i++) {
+    const r = await mixRun({ perMode: f.mixPerMode, healthy: f.mixHealthy, nodes: Math.min(f.nodes, 8), windowSeconds: f.mixWindowSeconds, catchUpSeconds: 60 }, out);
+    runs.push(r.figures);
+    for (const line of mixLines(r.figures, `run ${i + 1}: ${r.scrapes} Prometheus scrapes; API read at the end in ${(r.apiReadMs / 1000).toFixed(1)} s; monitor ${r.leftAtStop === 0 ? 'stored and captured every crash of the window' : `left ${r.leftAtStop} crashes not yet captured`}; monitor process peak RSS ${r.monitorRssPeakMiB.toFixed(0)} MiB; ${r.stats.warnings} warnings, ${r.stats.errors} errors logged`)) out(line);
+    for (const w of r.warnings) out(`    WARNING: ${w}`);
+    out(`  (load average ${loadavg().map((l) => l.toFixed(1)).join(' ')})`);
+  }
+  out('  where:');
+  for (const d of DEFINITIONS) out(`    ${d}`);
+  // Medians over runs of each count (the injected counts barely vary: the mix is deterministic but for timing).
+  const med = MODES.map(({ mode }) => {
+    const of = runs.map((r) => r.find((x) => x.mode === mode)).filter((x): x is ModeFigures => x !== undefined);
+    const m = (pick: (x: ModeFigures) => number): number => median(of.map(pick));
+    const side = (s: 'kubeloop' | 'prometheus' | 'apiAfter') => ({ seen: m((x) => x[s].seen), reason: m((x) => x[s].reason), logs: m((x) => x[s].logs) });
+    return { mode, injected: m((x) => x.injected), logsApply: mode !== 'image', kubeloop: side('kubeloop'), prometheus: side('prometheus'), apiAfter: side('apiAfter') };
+  });
+  summary.push(...mixLines(med, `HEADLINE, failure mix (${f.mixWindowSeconds} s, Kubernetes' back-off; medians over ${runs.length} run(s)): what a person can still find out afterwards`).map((l) => l.slice(2)));
+  summary.push('  missed = injected - seen; seen / reason+exit / logs as defined above the summary');
+}
+
 async function figureSteady(f: Flags, summary: string[]): Promise<void> {
   const plan = steadyPlan(f.steadyPods, f.steadyNodes);
   out(`steady state on ${f.steadyNodes} nodes: ${plan.description.join('; ')}; ${f.runs} monitor run(s), RSS read after ${f.holdSeconds} s with every pod cached`);
@@ -95,6 +128,7 @@ export async function main(args: string[]): Promise<number> {
   const cores = typeof availableParallelism === 'function' ? availableParallelism() : cpus().length;
   out(`machine: ${cores} cores (${cpus()[0]?.model ?? 'unknown cpu'}); sim and monitor each in their own process; monitor store SQLite in a temp dir`);
   const summary: string[] = [];
+  if (f.only === 'all' || f.only === 'mix') await figureMix(f, summary);
   if (f.only === 'all' || f.only === 'crash') summary.push(...crashSummary(await crashFigure(f, false, f.runs), `crash storm, ${f.pods} pods, ${f.seconds} s`));
   if (f.only === 'all' || f.only === 'notify') summary.push(...notifySummary(await crashFigure(f, true, f.notifyRuns)));
   if (f.only === 'all' || f.only === 'steady') await figureSteady(f, summary);

@@ -2,6 +2,7 @@ import { NOTIFY_CONCURRENCY } from './notify.ts';
 import { fmtMs, median, percentile } from '../support/stats.ts';
 import { slowestOffsets } from './analyze.ts';
 import { PULL_INTERVAL_MS, type CrashRun } from './crash-run.ts';
+import type { ModeFigures } from './mix-analyze.ts';
 
 /** The lines bench/monitor prints for crash-storm runs, and their summary over runs. */
 export const mb = (mib: number): number => (mib * 1024 * 1024) / 1e6;
@@ -69,4 +70,29 @@ export function notifySummary(runs: CrashRun[]): string[] {
     `  Kubeloop (monitor + notifier) RSS at the end ${m((r) => r.monitorRssEndMiB).toFixed(0)} MiB`,
     '  (with the defaults a failure also waits for its group: 30 s window, then 20 messages/min per channel with summaries)',
   ];
+}
+
+const pcOf = (n: number, d: number): string => (d === 0 ? '   n/a' : `${((n / d) * 100).toFixed(0).padStart(4)} %`);
+
+/** The failure-mix table: per mode and source, failures seen, with reason+exit code, with the dead instance's logs. */
+export function mixLines(figs: ModeFigures[], label: string): string[] {
+  const lines = [`  ${label}`, `    ${'mode'.padEnd(11)} ${'injected'.padStart(8)}  ${'source'.padEnd(11)} ${'seen'.padStart(11)} ${'missed'.padStart(7)} ${'reason+exit'.padStart(14)} ${'dead instance logs'.padStart(19)}`];
+  const cell = (n: number, d: number): string => `${String(n).padStart(4)} (${pcOf(n, d).trim()})`;
+  const total = { injected: 0, kubeloop: { seen: 0, reason: 0, logs: 0, logsOf: 0 }, prometheus: { seen: 0, reason: 0, logs: 0, logsOf: 0 }, apiAfter: { seen: 0, reason: 0, logs: 0, logsOf: 0 } };
+  for (const f of figs) {
+    total.injected += f.injected;
+    for (const [side, name] of [['kubeloop', 'Kubeloop'], ['prometheus', 'Prometheus'], ['apiAfter', 'API after']] as const) {
+      const s = f[side];
+      const t = total[side];
+      t.seen += s.seen;
+      t.reason += s.reason;
+      if (f.logsApply) (t.logs += s.logs, t.logsOf += f.injected);
+      lines.push(`    ${(side === 'kubeloop' ? f.mode : '').padEnd(11)} ${(side === 'kubeloop' ? String(f.injected) : '').padStart(8)}  ${name.padEnd(11)} ${cell(s.seen, f.injected).padStart(11)} ${String(f.injected - s.seen).padStart(7)} ${cell(s.reason, f.injected).padStart(14)} ${(f.logsApply ? cell(s.logs, f.injected) : 'n/a').padStart(19)}`);
+    }
+  }
+  for (const [side, name] of [['kubeloop', 'Kubeloop'], ['prometheus', 'Prometheus'], ['apiAfter', 'API after']] as const) {
+    const t = total[side];
+    lines.push(`    ${(side === 'kubeloop' ? 'all' : '').padEnd(11)} ${(side === 'kubeloop' ? String(total.injected) : '').padStart(8)}  ${name.padEnd(11)} ${cell(t.seen, total.injected).padStart(11)} ${String(total.injected - t.seen).padStart(7)} ${cell(t.reason, total.injected).padStart(14)} ${cell(t.logs, t.logsOf).padStart(19)}`);
+  }
+  return lines;
 }

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { instanceKey, type StoredRow } from './analyze.ts';
+import type { StoredMixRow } from './mix-analyze.ts';
 import { CRASH_LINE } from './workloads.ts';
 
 /**
@@ -38,6 +39,14 @@ export class StoreReader {
       id: r.id, key: r.key, podUid: r.pod_uid, container: r.container, restartCount: Number(r.restart_count), reason: r.reason, detectedAt: Number(r.detected_at),
       logsLength: r.logs?.length ?? 0, logsError: r.logs_error, hasCrashLine: r.logs?.includes(CRASH_LINE) ?? false, captured: r.captured === 1,
     }));
+  }
+
+  /** Every stored failure with what a person reads from it: reason, exit code, logs. */
+  mixRows(): StoredMixRow[] {
+    const rows = this.db.prepare('select pod_uid, container, restart_count, reason, exit_code, logs, logs_error from failures').all() as {
+      pod_uid: string; container: string | null; restart_count: number; reason: string; exit_code: number | null; logs: string | null; logs_error: string | null;
+    }[];
+    return rows.map((r) => ({ podUid: r.pod_uid, container: r.container, restartCount: Number(r.restart_count), reason: r.reason, exitCode: r.exit_code === null ? null : Number(r.exit_code), logs: r.logs, logsError: r.logs_error }));
   }
 
   /** Outbox rows (deliveries) with their payload envelope's JSON. */

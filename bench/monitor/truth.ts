@@ -7,7 +7,9 @@
  * Instances are numbered as the kubelet reports them (see src/monitor/detect.ts): the newest
  * container's restartCount; a status shows `restartCount` crashed instances while a container
  * runs, and `restartCount + 1` while the newest one is dead (terminated, or waiting in
- * CrashLoopBackOff), so instance k crashed once that number exceeds k.
+ * CrashLoopBackOff), so instance k crashed once that number exceeds k. Each instance's reported
+ * termination (reason, exit code, when it ran) is kept as the first status showing it, and a
+ * container that cannot pull its image is noted with the first such status.
  */
 export interface ContainerTruth {
   uid: string;
@@ -19,6 +21,19 @@ export interface ContainerTruth {
   deletedAt?: number;
   /** crashes[k]: when instance k's crash was accepted by the API (epoch ms). */
   crashes: number[];
+  /** ends[k]: instance k's termination as the kubelet reported it (state or lastState), once seen. */
+  ends: (Termination | null)[];
+  /** The first commit showing the container waiting on an image it cannot pull (ErrImagePull, ImagePullBackOff). */
+  pullFailedAt?: number;
+  pullReason?: string;
+}
+
+export interface Termination {
+  reason: string;
+  exitCode: number;
+  /** RFC 3339, whole seconds (the kubelet's). */
+  startedAt: string;
+  finishedAt: string;
 }
 
 export interface TruthSnapshot {
@@ -30,8 +45,22 @@ interface StatusView {
   containerStatuses?: {
     name: string;
     restartCount?: number;
-    state?: { running?: object; terminated?: { exitCode?: number }; waiting?: { reason?: string } };
+    state?: { running?: object; terminated?: TerminatedView; waiting?: { reason?: string } };
+    lastState?: { terminated?: TerminatedView };
   }[];
+}
+
+interface TerminatedView {
+  exitCode?: number;
+  reason?: string;
+  startedAt?: string;
+  finishedAt?: string;
+}
+
+const PULL_REASONS = new Set(['ErrImagePull', 'ImagePullBackOff']);
+
+function termination(t: TerminatedView): Termination {
+  return { reason: t.reason ?? '', exitCode: t.exitCode ?? 0, startedAt: t.startedAt ?? '', finishedAt: t.finishedAt ?? '' };
 }
 
 interface PodView {
@@ -65,11 +94,24 @@ export class CrashTruth {
       const key = `${uid}/${cs.name}`;
       let c = this.containers.get(key);
       if (!c) {
-        c = { uid, namespace: pod.metadata.namespace ?? '', pod: pod.metadata.name ?? '', container: cs.name, createdAt: now, crashes: [] };
+        c = { uid, namespace: pod.metadata.namespace ?? '', pod: pod.metadata.name ?? '', container: cs.name, createdAt: now, crashes: [], ends: [] };
         this.containers.set(key, c);
       }
       const n = crashedInstances(cs);
       while (c.crashes.length < n) c.crashes.push(now);
+      while (c.ends.length < c.crashes.length) c.ends.push(null);
+      // Which instance each reported termination is of: the rule of src/monitor/detect.ts.
+      const count = cs.restartCount ?? 0;
+      const term = cs.state?.terminated;
+      if (term && (term.exitCode ?? 0) !== 0 && c.ends[count] === null) c.ends[count] = termination(term);
+      const last = cs.lastState?.terminated;
+      const lastIndex = cs.state?.running || term ? count - 1 : count;
+      if (last && lastIndex >= 0 && c.ends[lastIndex] === null) c.ends[lastIndex] = termination(last);
+      const waiting = cs.state?.waiting?.reason;
+      if (waiting && PULL_REASONS.has(waiting) && c.pullFailedAt === undefined) {
+        c.pullFailedAt = now;
+        c.pullReason = waiting;
+      }
     }
   }
 
@@ -83,6 +125,9 @@ export class CrashTruth {
 
   snapshot(): TruthSnapshot {
     // Only containers that crashed at least once: the rest carry nothing to compare.
-    return { at: Date.now(), containers: [...this.containers.values()].filter((c) => c.crashes.length > 0).map((c) => ({ ...c, crashes: [...c.crashes] })) };
+    return {
+      at: Date.now(),
+      containers: [...this.containers.values()].filter((c) => c.crashes.length > 0 || c.pullFailedAt !== undefined).map((c) => ({ ...c, crashes: [...c.crashes], ends: [...c.ends] })),
+    };
   }
 }

@@ -6,6 +6,8 @@ export interface DeploymentSpec {
   annotations: Record<string, string>;
   /** Binds the pods to this node in the template (skips the scheduler). */
   nodeName?: string;
+  /** The template's pod spec (default: one small httpserver container). */
+  podSpec?: Record<string, unknown>;
 }
 
 export interface WorkloadPlan {
