@@ -6,6 +6,7 @@ import { AppsV1Api, KubeConfig } from '@kubernetes/client-node';
 import { startSimCluster, type SimCluster } from '../../src/sim/cluster.ts';
 import { eventually } from '../support/eventually.ts';
 import { outboxIdle } from '../../src/alerting/test-support.ts';
+import { backends } from '../../src/store/test-backends.ts';
 import { WebhookReceiver } from '../support/chat-receivers.ts';
 import { actionsOf, startHarness, WEBHOOK_SECRET, type Harness } from './support.ts';
 
@@ -14,12 +15,6 @@ import { actionsOf, startHarness, WEBHOOK_SECRET, type Harness } from './support
  * once per occurrence, missed runs recorded and not replayed), a user function run in a worker,
  * and dry-run, which records what would happen and changes nothing.
  */
-let sim: SimCluster;
-let h: Harness;
-let functions: string;
-let dataDir: string;
-let receiver: WebhookReceiver;
-let apps: AppsV1Api;
 const HOURLY = { name: 'hourly', trigger: { schedule: { cron: '0 * * * *' } }, actions: [{ action: 'notify', title: 'tick {{scheduledAt}}', channels: ['hook'] }] };
 const HOUR = 3_600_000;
 
@@ -31,33 +26,49 @@ export default async (ctx, alert) => {
 };
 `;
 
-beforeAll(async () => {
-  sim = await startSimCluster({ port: 0, scenario: 'demo' });
-  const kc = new KubeConfig();
-  kc.loadFromString(sim.kubeconfig());
-  apps = kc.makeApiClient(AppsV1Api);
-  functions = await mkdtemp(join(tmpdir(), 'kubeloop-functions-'));
-  dataDir = await mkdtemp(join(tmpdir(), 'kubeloop-triggers-'));
-  receiver = await new WebhookReceiver({ secret: WEBHOOK_SECRET }).start();
-  await writeFile(join(functions, 'count-pods.mjs'), FUNCTION);
-  h = await startHarness(sim.kubeconfig(), {
-    functionsDir: functions,
-    playbooks: [
-      { name: 'crash-notify', trigger: { failure: { reasons: ['Error'], workloads: ['crashy'] } }, actions: [{ action: 'notify', title: 'crash of {{failure.pod}}' }, { action: 'scale_out', max: 3 }], dryRun: true },
-      { name: 'count-pods', trigger: { alert: { source: 'generic', labels: { alertname: 'Count' } } }, actions: [{ action: 'run_function', function: 'count-pods.mjs', params: { factor: 2 }, timeoutMs: 20_000 }] },
-      HOURLY,
-    ],
-  }, { dataDir, receiver });
-}, 120_000);
-
 afterAll(async () => {
-  await h?.stop();
-  await receiver?.stop();
-  await sim?.stop();
-  for (const d of [functions, dataDir]) if (d) await rm(d, { recursive: true, force: true });
+  for (const b of backends) await b.cleanup();
 });
 
-describe('failure, schedule and function triggers', () => {
+describe.each(backends)('failure, schedule and function triggers on a $name store', (backend) => {
+  let sim: SimCluster;
+  let h: Harness;
+  let functions: string;
+  let dataDir: string;
+  let receiver: WebhookReceiver;
+  let apps: AppsV1Api;
+  let storeConfig: Record<string, unknown> = {};
+
+  beforeAll(async () => {
+    sim = await startSimCluster({ port: 0, scenario: 'demo' });
+    const kc = new KubeConfig();
+    kc.loadFromString(sim.kubeconfig());
+    apps = kc.makeApiClient(AppsV1Api);
+    functions = await mkdtemp(join(tmpdir(), 'kubeloop-functions-'));
+    dataDir = await mkdtemp(join(tmpdir(), 'kubeloop-triggers-'));
+    receiver = await new WebhookReceiver({ secret: WEBHOOK_SECRET }).start();
+    await writeFile(join(functions, 'count-pods.mjs'), FUNCTION);
+    // The platform's store on this backend (the restart below reopens the same database).
+    const db = backend.name === 'postgres' ? (await backend.fresh()).database : undefined;
+    storeConfig = db ? { database: db } : {};
+    h = await startHarness(sim.kubeconfig(), {
+      functionsDir: functions,
+      playbooks: [
+        { name: 'crash-notify', trigger: { failure: { reasons: ['Error'], workloads: ['crashy'] } }, actions: [{ action: 'notify', title: 'crash of {{failure.pod}}' }, { action: 'scale_out', max: 3 }], dryRun: true },
+        { name: 'count-pods', trigger: { alert: { source: 'generic', labels: { alertname: 'Count' } } }, actions: [{ action: 'run_function', function: 'count-pods.mjs', params: { factor: 2 }, timeoutMs: 20_000 }] },
+        HOURLY,
+      ],
+    }, { dataDir, receiver, config: storeConfig });
+    expect(h.platform.store.dialect).toBe(backend.name);
+  }, 120_000);
+
+  afterAll(async () => {
+    await h?.stop();
+    await receiver?.stop();
+    await sim?.stop();
+    for (const d of [functions, dataDir]) if (d) await rm(d, { recursive: true, force: true });
+  });
+
   it('runs a failure playbook for a crash the monitor records; dry-run scales nothing and says what it would do', async () => {
     await apps.createNamespacedDeployment({ namespace: 'default', body: {
       metadata: { name: 'crashy' },
@@ -100,7 +111,7 @@ describe('failure, schedule and function triggers', () => {
     const last = (await h.platform.store.scheduleRuns.latest('hourly'))?.scheduledAt ?? at;
     await h.stop();
     const restarting = Date.now();
-    h = await startHarness(sim.kubeconfig(), { functionsDir: functions, playbooks: [HOURLY] }, { dataDir, receiver });
+    h = await startHarness(sim.kubeconfig(), { functionsDir: functions, playbooks: [HOURLY] }, { dataDir, receiver, config: storeConfig });
     const restarted = Date.now();
     const hoursAfterLast = (t: number): number => Math.floor(t / HOUR) - Math.floor(last / HOUR);
     const missed = h.platform.remediation.schedules.missed.get('hourly') ?? 0;
