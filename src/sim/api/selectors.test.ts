@@ -236,20 +236,17 @@ describe('parseFieldSelector / matchesFields', () => {
   });
 });
 
-describe('matching cost', () => {
-  it('matches 10,000 objects quickly', () => {
+// The cost of matching is a figure of `npm run bench -- selectors`, not a timed assertion here.
+describe('matching many objects', () => {
+  it('matches exactly the objects both selectors select, over 10,000 objects', () => {
     const labelSel = parseLabelSelector('app=web,tier in (a,b,c),!legacy');
     const fieldSel = parseFieldSelector('status.phase=Running,metadata.namespace=ns', pods);
     const objs: KubeObject[] = Array.from({ length: 10_000 }, (_, i) => ({
-      metadata: { name: `p${i}`, namespace: 'ns', labels: { app: i % 2 ? 'web' : 'db', tier: 'b' } },
-      status: { phase: 'Running' },
+      metadata: { name: `p${i}`, namespace: i % 5 === 0 ? 'other' : 'ns', labels: { app: i % 2 ? 'web' : 'db', tier: 'b', ...(i % 3 === 0 ? { legacy: 'x' } : {}) } },
+      status: { phase: i % 7 === 0 ? 'Pending' : 'Running' },
     }));
-    const start = performance.now();
-    let n = 0;
-    for (let round = 0; round < 10; round++) {
-      for (const o of objs) if (matchesLabels(labelSel, o.metadata.labels) && matchesFields(fieldSel, o, pods)) n++;
-    }
-    expect(n).toBe(50_000);
-    expect(performance.now() - start).toBeLessThan(500);
+    const picked = objs.filter((o) => matchesLabels(labelSel, o.metadata.labels) && matchesFields(fieldSel, o, pods)).map((o) => o.metadata.name);
+    const expected = objs.map((_, i) => i).filter((i) => i % 2 === 1 && i % 3 !== 0 && i % 5 !== 0 && i % 7 !== 0).map((i) => `p${i}`);
+    expect(picked).toEqual(expected);
   });
 });
