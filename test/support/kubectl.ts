@@ -2,7 +2,8 @@ import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
 
 export interface KubectlResult {
   code: number;
@@ -21,17 +22,46 @@ export function kubectlPath(): string {
   );
 }
 
+const KUBECTL_120_SCRIPT = resolve(import.meta.dirname, '../../scripts/real-cluster/kubectl.sh');
+let kubectl120: Promise<string> | undefined;
+
+/**
+ * kubectl 1.20 from Debian's kubernetes-client package, unpacked beside the real control plane's build by
+ * scripts/real-cluster/kubectl.sh (never installed over the machine's kubectl). Fails, never skips, when
+ * it cannot be had.
+ */
+export function kubectl120Path(): Promise<string> {
+  kubectl120 ??= promisify(execFile)('bash', [KUBECTL_120_SCRIPT], { timeout: 10 * 60_000 }).then(
+    ({ stdout }) => {
+      const bin = stdout.trim().split('\n').pop() ?? '';
+      if (!existsSync(bin)) throw new Error(`scripts/real-cluster/kubectl.sh printed no kubectl binary (got "${bin}")`);
+      return bin;
+    },
+    (err: { message: string; stderr?: string }) => {
+      throw new Error(`KUBECTL 1.20 UNAVAILABLE: scripts/real-cluster/kubectl.sh failed; the kubectl 1.20 suites fail rather than skip.\n${err.message}\n${err.stderr ?? ''}`, { cause: err });
+    },
+  );
+  return kubectl120;
+}
+
+/** The kubectl clients the suites run with: the machine's own and Debian's 1.20 (the control plane's version). */
+export const KUBECTL_CLIENTS = [
+  { name: 'machine kubectl', path: async (): Promise<string> => kubectlPath() },
+  { name: 'kubectl 1.20', path: kubectl120Path },
+] as const;
+
 export class Kubectl {
   private constructor(
     private readonly bin: string,
     readonly kubeconfig: string,
   ) {}
 
-  static async forKubeconfig(contents: string): Promise<Kubectl> {
+  /** `bin`: a kubectl other than the one on PATH (kubectl120Path()). */
+  static async forKubeconfig(contents: string, bin?: string): Promise<Kubectl> {
     const dir = await mkdtemp(join(tmpdir(), 'kubeloop-kubectl-'));
     const file = join(dir, 'kubeconfig.yaml');
     await writeFile(file, contents, { mode: 0o600 });
-    return new Kubectl(kubectlPath(), file);
+    return new Kubectl(bin ?? kubectlPath(), file);
   }
 
   private env(): NodeJS.ProcessEnv {
