@@ -4,7 +4,7 @@ import { generateFrontProxyCerts } from '../../src/util/certificates.ts';
 import { sleep } from '../support/wait.ts';
 import { startChild } from '../support/child.ts';
 import { FAMILIES } from './exporter.ts';
-import { seriesCounts, startBenchPrometheus, waitForRates } from './prom.ts';
+import { seriesCounts, startBenchPrometheus, waitForRates, waitQuiet } from './prom.ts';
 import { sideLine, stepLine, summary } from './report.ts';
 import { runSide, type Mode, type RunSettings, type SideRun } from './run.ts';
 
@@ -104,6 +104,8 @@ export async function main(args: string[]): Promise<number> {
     for (let i = 0; i < f.runs; i++) {
       out(`run ${i + 1}/${f.runs} (${f.warmupSeconds} s warm-up at ${f.rates[0]} req/s before each side's curve):`);
       for (const mode of sides) {
+        const quiet = await waitQuiet(prom, 0.3, 30_000);
+        if (quiet.waitedMs > 1500) out(`    (waited ${(quiet.waitedMs / 1000).toFixed(0)} s for Prometheus to settle after the previous side: it now uses ${quiet.cores.toFixed(2)} cores)`);
         const r = await runSide(mode, settings, prom, out, (step) => stepLine(mode, step).forEach(out));
         (mode === 'kubeloop' ? kubeloop : adapter).push(r);
         sideLine(r).forEach(out);

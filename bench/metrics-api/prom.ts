@@ -1,6 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { startPrometheus, type RunningPrometheus } from '../../test/support/prometheus.ts';
-import { waitFor } from '../support/wait.ts';
+import { sleep, waitFor } from '../support/wait.ts';
 
 /**
  * The real Prometheus (Debian's binary, test/support/prometheus.ts) scraping the bench exporter
@@ -68,4 +68,22 @@ export async function seriesCounts(prom: RunningPrometheus, match: string): Prom
   const tsdb = await fetch(`${prom.url}/api/v1/status/tsdb`);
   const stats = (await tsdb.json()) as { data?: { headStats?: { numSeries?: number } } };
   return { matching: body.data?.length ?? 0, head: stats.data?.headStats?.numSeries ?? NaN };
+}
+
+/**
+ * Waits until Prometheus uses less than `maxCores` of CPU over a second (up to `timeoutMs`): a side
+ * that ended in overload leaves it evaluating queued queries and behind on its scrapes, which the
+ * next side must not inherit. Returns how long it waited; a Prometheus still busy at the timeout is
+ * reported by the caller, not hidden.
+ */
+export async function waitQuiet(prom: BenchPrometheus, maxCores: number, timeoutMs: number): Promise<{ waitedMs: number; cores: number }> {
+  const started = Date.now();
+  let cores = NaN;
+  for (;;) {
+    const c0 = await prom.cpuSeconds();
+    const t0 = Date.now();
+    await sleep(1000);
+    cores = (await prom.cpuSeconds() - c0) / ((Date.now() - t0) / 1000);
+    if (!(cores >= maxCores) || Date.now() - started > timeoutMs) return { waitedMs: Date.now() - started, cores };
+  }
 }
