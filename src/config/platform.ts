@@ -64,6 +64,8 @@ export const monitorConfigSchema = z.object({
   resolveAfter: durationMs.default(120_000),
   /** Record Warning events (FailedScheduling, FailedMount, ...) as findings. */
   warningEvents: z.boolean().default(true),
+  /** /readyz fails once the pod watch has been failing this long: the monitor is blind, not reconnecting. */
+  watchUnhealthyAfter: durationMs.default(60_000),
 }).strict();
 
 export type ServerConfig = z.infer<typeof serverConfigSchema>;

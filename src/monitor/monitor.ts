@@ -2,6 +2,7 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import type { MonitorConfig } from '../config/platform.ts';
 import { ListWatch } from '../kube/list-watch.ts';
+import type { InformerHealthReport } from '../kube/informer-health.ts';
 import { controllerOf, slimPod, type SlimPod } from '../kube/pods.ts';
 import type { OwnerLink } from '../kube/owners.ts';
 import type { Store } from '../store/open.ts';
@@ -118,6 +119,11 @@ export class Monitor {
     for (const lw of this.pods) yield* lw.values();
   }
 
+  /** The pod informers' health (for /readyz). */
+  informerHealth(): InformerHealthReport[] {
+    return this.pods.map((lw) => lw.health());
+  }
+
   get watchStats(): { lists: number; watches: number; relistsOn410: number; rejected: number; cachedPods: number } {
     const sum = { lists: 0, watches: 0, relistsOn410: 0, rejected: 0, cachedPods: 0 };
     for (const lw of this.pods) {
@@ -130,28 +136,41 @@ export class Monitor {
     return sum;
   }
 
-  private observe(pod: SlimPod): void {
-    if (!this.filter.watches(pod)) return;
+  /**
+   * Reads one pod's state for failures. The promise settles once every new failure is stored (not
+   * yet captured): if a store write fails, it rejects and the informer delivers the pod again later.
+   */
+  private observe(pod: SlimPod): Promise<void> | undefined {
+    if (!this.filter.watches(pod)) return undefined;
     const shown = detectFailures(pod, { startupGraceMs: (p) => this.filter.startupGraceMs(p, this.capturer.cachedWorkloadOf(p)) });
     const signals = [...this.unreported.infer(pod, shown), ...shown];
-    if (signals.length === 0) return;
+    if (signals.length === 0) return undefined;
     let keys = this.known.get(pod.metadata.uid);
     if (!keys) this.known.set(pod.metadata.uid, (keys = new Set()));
+    const stored: Promise<void>[] = [];
     for (const s of signals) {
       if (keys.has(s.key) || this.filter.ignoresReason(s.reason)) continue;
       keys.add(s.key);
       this.stats.detected++;
       const preExisting = !this.synced && (s.occurredAt === undefined || Date.parse(s.occurredAt) < this.firstStartAt);
       const task = this.record(pod, s, preExisting).catch((err: unknown) => {
-        // Not stored: forget the key so the next status update (or relist) tries again.
+        // Not stored: forget the key so the redelivery (or the next status update) tries again.
         keys.delete(s.key);
-        this.opts.logger?.error({ err, failure: s.key }, 'monitor: could not record a failure; will retry on the next update');
+        throw new Error(`monitor: could not record ${s.key}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
       });
-      this.inFlight.add(task);
-      void task.finally(() => this.inFlight.delete(task));
+      this.track(task);
+      stored.push(task);
     }
+    return stored.length === 0 ? undefined : Promise.all(stored).then(() => undefined);
   }
 
+  private track(task: Promise<void>): void {
+    const settled = task.then(() => undefined, () => undefined);
+    this.inFlight.add(settled);
+    void settled.finally(() => this.inFlight.delete(settled));
+  }
+
+  /** Stores the failure (the promise settles then), and captures its context in the background. */
   private async record(pod: SlimPod, s: FailureSignal, preExisting: boolean): Promise<void> {
     const detectedAt = Date.now();
     // The owner lookup is an API call; if it fails the failure is still stored now (under the pod's
@@ -167,6 +186,10 @@ export class Monitor {
     }
     this.stats.recorded++;
     this.health.opened(owners.workload, pod.metadata.namespace);
+    this.track(this.captureAndAnnounce(pod, s, id, preExisting));
+  }
+
+  private async captureAndAnnounce(pod: SlimPod, s: FailureSignal, id: number, preExisting: boolean): Promise<void> {
     try {
       const captured = await this.capturer.capture(pod, s);
       await this.opts.store.failures.attachCapture(id, captureUpdate(captured));

@@ -13,6 +13,7 @@ import { Remediation } from '../remediation/remediation.ts';
 import { recordListenUrl, reachableUrl } from '../remediation/listen-address.ts';
 import { remediationRoutes } from '../remediation/routes.ts';
 import type { RunningMetricsApi } from '../metrics-api/run.ts';
+import { notReadyReason } from '../kube/informer-health.ts';
 
 export interface PlatformOptions {
   config: KubeloopConfig;
@@ -64,7 +65,8 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
     },
   });
   const app = buildServer({
-    store, cluster, logger, ready: () => ready,
+    store, cluster, logger,
+    notReady: () => (!ready || !monitor ? 'the cluster has not been listed yet' : notReadyReason(monitor.informerHealth(), Date.now(), config.monitor.watchUnhealthyAfter)),
     metrics: { monitor: () => (monitor ? { ...monitor.stats, ...monitor.watchStats } : { detected: 0, recorded: 0, duplicates: 0, captureErrors: 0, cachedPods: 0, relistsOn410: 0, rejected: 0 }) },
     channels: () => notifier?.channelList() ?? [],
     routing: () => ({

@@ -23,8 +23,11 @@ export interface ServerDeps {
   store: Store;
   cluster: string;
   logger?: Logger;
-  /** Ready when the monitor's first list completed (the UI shows nothing useful before). */
-  ready: () => boolean;
+  /**
+   * Undefined when ready, else why not: the monitor has not listed the cluster yet (the UI shows
+   * nothing useful before), or its informers cannot reach the API server.
+   */
+  notReady: () => string | undefined;
   metrics?: MetricsSources;
   channels?: () => ChannelInfo[];
   /** Routing as configured (routes, grouping window, rate limits), shown read-only in the UI. */
@@ -55,7 +58,10 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   });
 
   app.get('/healthz', async (_req, reply) => reply.type('text/plain').send('ok'));
-  app.get('/readyz', async (_req, reply) => (deps.ready() ? reply.type('text/plain').send('ok') : reply.code(503).type('text/plain').send('not ready: the cluster has not been listed yet')));
+  app.get('/readyz', async (_req, reply) => {
+    const why = deps.notReady();
+    return why === undefined ? reply.type('text/plain').send('ok') : reply.code(503).type('text/plain').send(`not ready: ${why}`);
+  });
   app.get('/metrics', async (_req, reply) => reply.type(metrics.contentType).send(await metrics.render()));
   app.get('/api/v1/openapi.json', async () => buildOpenApi());
 

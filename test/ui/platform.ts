@@ -124,7 +124,7 @@ export async function startPlatform(): Promise<RunningPlatform> {
   const store = await openStore({ dataDir: dir });
   const ids = await seed(store);
   const app = buildServer({
-    store, cluster: CLUSTER, ready: () => true, webDir: WEB_DIST,
+    store, cluster: CLUSTER, notReady: () => undefined, webDir: WEB_DIST,
     channels: () => [{ name: 'ops-wecom', type: 'wecom' }, { name: 'dev-slack', type: 'slack' }],
     sendTest: async () => ({ deliveryId: 1 }),
   });
