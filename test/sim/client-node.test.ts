@@ -6,6 +6,7 @@ import {
 // client-node 1.x sends JSON patches unless told otherwise.
 const merge = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
 import { PassThrough, Writable } from 'node:stream';
+import { eventually } from '../support/eventually.ts';
 import { simRequest, startTestSim, type TestSim } from '../support/sim.ts';
 
 let t: TestSim;
@@ -188,10 +189,13 @@ describe('Watch, informer, logs and exec', () => {
     let text = '';
     out.on('data', (c: Buffer) => (text += c.toString()));
     const req = await new Log(t.kc).log('cn', 'logger', 'app', out, { follow: true, tailLines: 1 });
-    await new Promise((r) => setTimeout(r, 100));
-    t.sim.logs.append(uid, 'app', 'streamed');
-    await new Promise((r) => setTimeout(r, 200));
-    req.abort();
+    try {
+      await eventually('the tail line streamed', async () => (text === 'after restart\n' ? true : undefined));
+      t.sim.logs.append(uid, 'app', 'streamed');
+      await eventually('the appended line streamed', async () => (text.endsWith('streamed\n') ? true : undefined));
+    } finally {
+      req.abort();
+    }
     expect(text).toBe('after restart\nstreamed\n');
   });
 
@@ -270,15 +274,14 @@ describe('authentication and bad input', () => {
     await core.createNamespacedConfigMap({ namespace: 'doomed', body: { metadata: { name: 'c' } } });
     const ns = await core.deleteNamespace({ name: 'doomed' });
     expect(ns).toBeTruthy();
-    for (let i = 0; i < 50; i++) {
+    await eventually('namespace "doomed" deleted', async () => {
       try {
         await core.readNamespace({ name: 'doomed' });
+        return undefined;
       } catch (err) {
-        if (err instanceof ApiException && err.code === 404) return;
+        if (err instanceof ApiException && err.code === 404) return true;
         throw err;
       }
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    throw new Error('namespace "doomed" was not deleted');
+    }, 30_000, 100);
   });
 });

@@ -63,10 +63,12 @@ describe('scrape endpoints of the sim', () => {
     expect(a).toHaveLength(1);
     expect(a[0]?.labels['id']).toMatch(/^\/kubepods\/burstable\/pod[0-9a-f-]+\/\w+$/);
     expect(a[0]?.labels['image']).toBe('kubeloop/web:1');
-    await new Promise((r) => setTimeout(r, 250));
-    const fams = check((await scrape('/metrics/cadvisor')).text);
-    const b = findSamples(fams, 'container_cpu_usage_seconds_total', { pod: 'web', container: 'app' });
-    expect(b[0]?.value).toBeGreaterThan(a[0]?.value ?? Infinity);
+    // The counter grows with the sim's clock: a later scrape reads more (waited for, not slept for).
+    const fams = await eventually('the CPU counter to grow', async () => {
+      const f = check((await scrape('/metrics/cadvisor')).text);
+      const b = findSamples(f, 'container_cpu_usage_seconds_total', { pod: 'web', container: 'app' });
+      return (b[0]?.value ?? -Infinity) > (a[0]?.value ?? Infinity) ? f : undefined;
+    });
     expect(findSamples(fams, 'container_memory_working_set_bytes', { pod: 'web', container: 'app' })[0]?.value).toBeGreaterThan(0);
     expect(findSamples(fams, 'container_spec_memory_limit_bytes', { pod: 'web', container: 'app' })[0]?.value).toBe(128 * 1024 * 1024);
   });
@@ -88,9 +90,8 @@ describe('scrape endpoints of the sim', () => {
       return findSamples(check(r.text), 'http_requests_total', { code: '200', handler: '/', method: 'GET' })[0]?.value ?? NaN;
     };
     const a = await read();
-    await new Promise((r) => setTimeout(r, 300));
-    const b = await read();
-    expect(b).toBeGreaterThan(a); // 200 requests/s
+    expect(Number.isFinite(a)).toBe(true);
+    await eventually('the request counter to grow (200 requests/s)', async () => ((await read()) > a ? true : undefined));
     expect((await scrape('/metrics/pods/m/nope')).status).toBe(404);
     expect((await scrape('/metrics/pods/nowhere/web')).status).toBe(404);
   });

@@ -1,9 +1,13 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ObjectStore } from '../store/object-store.ts';
 import { ResourceRegistry, type KubeObject } from '../registry.ts';
 import { WatchSession, type WatchSink } from './watch-session.ts';
 
 const pods = new ResourceRegistry().find('', 'v1', 'pods')!;
+
+afterEach(() => {
+  vi.useRealTimers();
+});
 
 function pod(name: string, labels: Record<string, string> = {}, ns = 'a'): KubeObject {
   return { apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: ns, labels } };
@@ -79,19 +83,25 @@ describe('WatchSession', () => {
     const store = new ObjectStore();
     store.commit(pods, 'ADDED', pod('x'));
     const sink = new CollectingSink();
+    vi.useFakeTimers();
     const s = new WatchSession(store, pods, { allowBookmarks: true, bookmarkIntervalMs: 20 }, sink);
     s.start();
-    await new Promise((r) => setTimeout(r, 70));
+    await vi.advanceTimersByTimeAsync(19);
+    expect(sink.events().filter((e) => e.type === 'BOOKMARK')).toHaveLength(0);
+    await vi.advanceTimersByTimeAsync(41);
     s.close();
     const bookmarks = sink.events().filter((e) => e.type === 'BOOKMARK');
-    expect(bookmarks.length).toBeGreaterThan(0);
+    expect(bookmarks).toHaveLength(3);
     expect(bookmarks[0]?.rv).toBe(String(store.currentRevision()));
   });
 
   it('ends the stream after timeoutMs', async () => {
+    vi.useFakeTimers();
     const sink = new CollectingSink();
     new WatchSession(new ObjectStore(), pods, { timeoutMs: 20 }, sink).start();
-    await new Promise((r) => setTimeout(r, 60));
+    await vi.advanceTimersByTimeAsync(19);
+    expect(sink.ended).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
     expect(sink.ended).toBe(true);
   });
 
