@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AppsV1Api, CoordinationV1Api, CoreV1Api, type V1Pod } from '@kubernetes/client-node';
+import { ApiException, AppsV1Api, CoordinationV1Api, CoreV1Api, type V1Pod } from '@kubernetes/client-node';
 import { startTestSim, type TestSim } from '../support/sim.ts';
 import { eventually } from '../support/eventually.ts';
 import { Kubectl } from '../support/kubectl.ts';
@@ -37,8 +37,10 @@ describe('node lifecycle', () => {
     const lease = await eventually('lease', async () => {
       try {
         return await t.kc.makeApiClient(CoordinationV1Api).readNamespacedLease({ namespace: 'kube-node-lease', name: 'node-1' });
-      } catch {
-        return undefined;
+      } catch (err) {
+        // Not created yet is the only answer to wait through.
+        if (err instanceof ApiException && err.code === 404) return undefined;
+        throw err;
       }
     });
     expect(lease.spec?.holderIdentity).toBe('node-1');

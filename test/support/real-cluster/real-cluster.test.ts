@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppsV1Api, CoreV1Api } from '@kubernetes/client-node';
 import { startRealCluster, type RealCluster } from './real-cluster.ts';
+import { eventually } from '../eventually.ts';
 
 let real: RealCluster;
 
@@ -24,12 +25,8 @@ describe('the real control plane', () => {
         spec: { replicas: 2, selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'nginx' }] } } },
       },
     });
-    let pods = 0;
-    for (let i = 0; i < 100 && pods < 2; i++) {
-      await new Promise((r) => setTimeout(r, 200));
-      pods = (await core.listNamespacedPod({ namespace: 'smoke' })).items.length;
-    }
-    expect(pods).toBe(2);
+    await eventually('2 pods created by the ReplicaSet', async () => ((await core.listNamespacedPod({ namespace: 'smoke' })).items.length >= 2 ? true : undefined), 40_000, 200);
+    expect((await core.listNamespacedPod({ namespace: 'smoke' })).items).toHaveLength(2);
     const rs = await apps.listNamespacedReplicaSet({ namespace: 'smoke' });
     expect(rs.items).toHaveLength(1);
     expect(rs.items[0]?.metadata?.ownerReferences?.[0]?.kind).toBe('Deployment');
