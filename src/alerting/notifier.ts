@@ -12,6 +12,7 @@ import { actionMessage, failureMessage, resolvedMessage, summaryMessage, testMes
 import { Router, type AlertFacts } from './router.ts';
 import { severityOf } from './severity.ts';
 import { Silences } from './silences.ts';
+import { BackgroundTasks } from '../util/background-tasks.ts';
 
 export interface NotifierOptions {
   store: Store;
@@ -64,7 +65,7 @@ export class Notifier {
   private readonly ctx: RenderContext;
   /** Failures handled by this process, with their detection time (pruned behind the checkpoint). */
   private readonly processed = new Map<number, number>();
-  private readonly inFlight = new Set<Promise<void>>();
+  private readonly background = new BackgroundTasks();
   /** Every failure detected before this has been handled (live or by catch-up). */
   private checkpoint = Number.NEGATIVE_INFINITY;
   /** Earliest detection time of a failure whose processing failed (the checkpoint stays before it). */
@@ -118,14 +119,13 @@ export class Notifier {
       this.processed.delete(id);
       this.opts.logger?.error({ err, failure: id }, 'alerting: could not queue the notification of a failure; catch-up will retry');
     });
-    this.inFlight.add(task);
-    void task.finally(() => this.inFlight.delete(task));
+    this.background.track(task);
     return task;
   }
 
   /** Waits until every failure handed over so far is in the outbox (tests, shutdown). */
   async settle(): Promise<void> {
-    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+    await this.background.settle();
   }
 
   private async process(id: number): Promise<void> {

@@ -14,6 +14,7 @@ import { WorkloadHealth } from './resolve.ts';
 import { lastSeenOf, WarningEventWatcher } from './warning-events.ts';
 import { toNewFailure, captureUpdate } from './record.ts';
 import { UnreportedTerminations } from './unreported.ts';
+import { BackgroundTasks } from '../util/background-tasks.ts';
 
 function fallbackOwners(pod: SlimPod): { chain: OwnerLink[]; workload: OwnerLink } {
   const ref = controllerOf(pod.metadata.ownerReferences);
@@ -55,7 +56,7 @@ export class Monitor {
   private readonly unreported = new UnreportedTerminations();
   private synced = false;
   private firstStartAt = 0;
-  private readonly inFlight = new Set<Promise<void>>();
+  private readonly background = new BackgroundTasks();
   readonly stats = { detected: 0, recorded: 0, duplicates: 0, captureErrors: 0 };
 
   constructor(private readonly opts: MonitorOptions) {
@@ -104,7 +105,7 @@ export class Monitor {
 
   /** Waits until every failure seen so far is stored and captured (tests, graceful shutdown). */
   async settle(): Promise<void> {
-    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+    await this.background.settle();
   }
 
   private podByUid(uid: string): SlimPod | undefined {
@@ -158,16 +159,10 @@ export class Monitor {
         keys.delete(s.key);
         throw new Error(`monitor: could not record ${s.key}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
       });
-      this.track(task);
+      this.background.track(task);
       stored.push(task);
     }
     return stored.length === 0 ? undefined : Promise.all(stored).then(() => undefined);
-  }
-
-  private track(task: Promise<void>): void {
-    const settled = task.then(() => undefined, () => undefined);
-    this.inFlight.add(settled);
-    void settled.finally(() => this.inFlight.delete(settled));
   }
 
   /** Stores the failure (the promise settles then), and captures its context in the background. */
@@ -186,7 +181,7 @@ export class Monitor {
     }
     this.stats.recorded++;
     this.health.opened(owners.workload, pod.metadata.namespace);
-    this.track(this.captureAndAnnounce(pod, s, id, preExisting));
+    this.background.track(this.captureAndAnnounce(pod, s, id, preExisting));
   }
 
   private async captureAndAnnounce(pod: SlimPod, s: FailureSignal, id: number, preExisting: boolean): Promise<void> {

@@ -4,6 +4,7 @@ import { Limiter } from '../util/limit.ts';
 import { AlertParseError, type Alert, type AlertSource } from './alert.ts';
 import type { PlaybookEngine } from './engine.ts';
 import { parseAlerts } from './sources/index.ts';
+import { BackgroundTasks } from '../util/background-tasks.ts';
 
 export interface Receipt {
   inboxId: number;
@@ -37,7 +38,7 @@ export function alertFromRow(r: AlertRow): Alert {
  */
 export class AlertProcessor {
   private readonly limiter = new Limiter(4);
-  private readonly inFlight = new Set<Promise<void>>();
+  private readonly background = new BackgroundTasks();
 
   constructor(private readonly opts: { store: Store; engine: PlaybookEngine; logger?: Logger }) {}
 
@@ -86,7 +87,7 @@ export class AlertProcessor {
 
   /** Waits until every alert handed over so far has been processed (tests, shutdown). */
   async settle(): Promise<void> {
-    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+    await this.background.settle();
   }
 
   private schedule(id: number, alert: Alert): void {
@@ -97,8 +98,7 @@ export class AlertProcessor {
       // Left pending: the next start resumes it (its audit keys keep finished actions from repeating).
       this.opts.logger?.error({ err, alert: id }, 'remediation: processing an alert failed; it stays pending');
     });
-    this.inFlight.add(task);
-    void task.finally(() => this.inFlight.delete(task));
+    this.background.track(task);
   }
 }
 

@@ -7,6 +7,7 @@ import { PlaybookEngine, type HandlerRegistry } from './engine.ts';
 import type { Playbook } from './playbooks/schema.ts';
 import { AlertProcessor } from './processor.ts';
 import { Schedules } from './schedules.ts';
+import { BackgroundTasks } from '../util/background-tasks.ts';
 
 export interface RemediationOptions {
   kc: KubeConfig;
@@ -30,7 +31,7 @@ export class Remediation {
   readonly engine: PlaybookEngine;
   readonly processor: AlertProcessor;
   readonly schedules: Schedules;
-  private readonly inFlight = new Set<Promise<unknown>>();
+  private readonly background = new BackgroundTasks();
   private readonly hasFailureTriggers: boolean;
 
   constructor(private readonly opts: RemediationOptions) {
@@ -63,16 +64,14 @@ export class Remediation {
 
   async settle(): Promise<void> {
     await this.processor.settle();
-    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+    await this.background.settle();
   }
 
   /** The monitor stored a failure: run the playbooks with a failure trigger that match it. */
   failureRecorded(id: number, preExisting: boolean): void {
     // A failure that was there before Kubeloop started is history, not a reason to act now.
     if (!this.hasFailureTriggers || preExisting) return;
-    const task = this.runFailure(id).catch((err: unknown) => this.opts.logger?.error({ err, failure: id }, 'remediation: a failure playbook run failed'));
-    this.inFlight.add(task);
-    void task.finally(() => this.inFlight.delete(task));
+    this.background.track(this.runFailure(id).catch((err: unknown) => this.opts.logger?.error({ err, failure: id }, 'remediation: a failure playbook run failed')));
   }
 
   private async runFailure(id: number): Promise<void> {
