@@ -11,6 +11,12 @@ export DEBIAN_FRONTEND=noninteractive
 
 log() { echo "[real-cluster] $*" >&2; }
 
+# One build.sh at a time per machine: test files start real clusters in parallel, and two apt runs
+# on one lists directory fail on its lock.
+mkdir -p "$(dirname "$WORK")"
+exec 9>"$WORK.lock"
+flock 9
+
 # Apt configuration that adds deb-src entries derived from the machine's own sources (no host names here).
 APT_DIR="$WORK/apt"
 setup_apt() {
@@ -30,7 +36,11 @@ apt_src() {
 }
 
 setup_apt
-apt_src update -qq >&2
+# The source index is refreshed at most every 12 hours: each test file that starts a real cluster
+# runs this script, and a cached build only needs the version the index names.
+if [ -z "$(find "$APT_DIR/lists" -maxdepth 1 -name '*Sources*' -mmin -720 2>/dev/null | head -1)" ]; then
+  apt_src update -qq >&2
+fi
 VERSION="$(APT_TOOL=apt-cache apt_src showsrc kubernetes 2>/dev/null | awk '/^Version:/ {print $2; exit}')"
 [ -n "$VERSION" ] || { log "apt cannot see the kubernetes source package"; exit 1; }
 OUT="$CACHE_ROOT/$VERSION"
