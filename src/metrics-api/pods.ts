@@ -40,7 +40,7 @@ export class MatchMemo {
   }
 }
 
-/** PodsMatching over a fixed list (tests, demos, the benchmark). */
+/** PodsMatching over a fixed list (tests, demos). */
 export function staticPods(pods: readonly StaticPod[]): PodsMatching {
   const memo = new MatchMemo();
   return (namespace, selector, raw) => memo.get(namespace, raw, () => pods.filter((p) => p.namespace === namespace && matchesLabels(selector, p.labels ?? {})).map((p) => p.name));
