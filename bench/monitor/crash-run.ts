@@ -5,7 +5,7 @@ import { KubeConfig } from '@kubernetes/client-node';
 import { BenchClient } from '../support/http.ts';
 import { startChild, type BenchChild } from '../support/child.ts';
 import { sleep, waitFor } from '../support/wait.ts';
-import { captureFigures, instanceKey, latencyFigures, pullFigures, type CaptureFigures, type LatencyFigures, type PullFigures } from './analyze.ts';
+import { captureFigures, instanceKey, latencyFigures, type CaptureFigures, type LatencyFigures } from './analyze.ts';
 import { StoreReader } from './store-reader.ts';
 import type { MonitorChildResult, MonitorChildStats } from './monitor-child.ts';
 import { benchAlerting, deliveredAt, notifyFigures, startReceiver, type NotifyFigures } from './notify.ts';
@@ -35,7 +35,6 @@ export interface CrashRunFlags {
 export interface CrashRun {
   capture: CaptureFigures;
   latency: LatencyFigures;
-  pull: PullFigures;
   crashesPerSecond: number;
   /** From the end of the trace until every crash up to then was stored with its capture (or the wait gave up). */
   catchUpMs: number;
@@ -58,9 +57,6 @@ export interface CrashRun {
   stats: MonitorChildStats;
 }
 
-/** The prometheus-style pull needs this long past the window to sample its last crashes. */
-export const PULL_INTERVAL_MS = 15_000;
-
 function apiClient(kubeconfig: string): BenchClient {
   const kc = new KubeConfig();
   kc.loadFromString(kubeconfig);
@@ -70,8 +66,7 @@ function apiClient(kubeconfig: string): BenchClient {
 
 /**
  * One run: a fresh sim process and monitor process (monitor first, on an empty cluster, so every
- * crash is seen live), the plan created, then `seconds` of crashes once every pod has started,
- * plus one pull interval for the Prometheus comparison. The ground truth is taken when the trace
+ * crash is seen live), the plan created, then `seconds` of crashes once every pod has started. The ground truth is taken when the trace
  * ends; while the storm goes on, the monitor gets up to `catchUpSeconds` to store and capture (and
  * notify) every crash up to then; then it stops, a final truth is taken (every stored row must be
  * in it) and the store is read.
@@ -97,12 +92,12 @@ export async function crashRun(f: CrashRunFlags, log: (line: string) => void): P
       progress = await sim.request<typeof progress>('progress');
       return progress.started >= f.plan.pods ? progress : undefined;
     }, () => `${progress.started}/${f.plan.pods} pods started (${progress.pods} created)`, 500);
-    log(`  ${f.plan.pods} pods started ${((Date.now() - t0) / 1000).toFixed(1)} s after setup; storm warm-up ${f.warmupSeconds} s, then the measured crash trace for ${f.seconds} s (+${PULL_INTERVAL_MS / 1000} s for the last pull)`);
+    log(`  ${f.plan.pods} pods started ${((Date.now() - t0) / 1000).toFixed(1)} s after setup; storm warm-up ${f.warmupSeconds} s, then the measured crash trace for ${f.seconds} s`);
     await sleep(f.warmupSeconds * 1000);
 
     const from = Date.now();
     const to = from + f.seconds * 1000;
-    const until = to + PULL_INTERVAL_MS;
+    const until = to;
     const cpu0 = [await mon.cpuSeconds(), await sim.cpuSeconds()];
     let peak = 0;
     let backlog = 0;
@@ -171,7 +166,6 @@ export async function crashRun(f: CrashRunFlags, log: (line: string) => void): P
       capture: captureFigures(atEnd, final, rows),
       latency,
       notify,
-      pull: pullFigures(atEnd, from, to, PULL_INTERVAL_MS),
       crashesPerSecond: window / f.seconds,
       catchUpMs,
       leftAtStop: left,

@@ -1,7 +1,7 @@
 import { NOTIFY_CONCURRENCY } from './notify.ts';
 import { fmtMs, median, percentile } from '../support/stats.ts';
 import { slowestOffsets } from './analyze.ts';
-import { PULL_INTERVAL_MS, type CrashRun } from './crash-run.ts';
+import type { CrashRun } from './crash-run.ts';
 import type { ModeFigures } from './mix-analyze.ts';
 
 /** The lines bench/monitor prints for crash-storm runs, and their summary over runs. */
@@ -25,7 +25,6 @@ export function runLines(r: CrashRun, i: number): string[] {
     ...c.logErrorKinds.slice(0, 4).map(([kind, n]) => `    no logs x${n}: ${kind}${/waiting to start: CrashLoopBackOff/.test(kind) ? SIM_CLB_NOTE : ''}`),
     `    detection latency (${l.detected.length} crashes in the window): API accepted -> detected_at ${dist(l.detected)}; -> row committed ${dist(l.stored.filter(Number.isFinite))}; slowest 1 % crashed at ${slowestOffsets(l)}`,
     `    capture (logs, events, Services) after the row: ${dist(l.captured)}`,
-    `    ${PULL_INTERVAL_MS / 1000} s pull of the same trace: misses ${r.pull.missed.toFixed(0)}/${r.pull.total} (${pc(r.pull.missed, r.pull.total)}; ${r.pull.missedMin}-${r.pull.missedMax} over sample phases); median ${(r.pull.medianGapMs / 1000).toFixed(1)} s between two crashes of a container`,
   ];
   if (r.notify) {
     const n = r.notify;
@@ -48,13 +47,11 @@ export function crashSummary(runs: CrashRun[], title: string): string[] {
   const logs = m((r) => r.capture.withLogs / Math.max(1, r.capture.captured));
   // The target is on the failure being stored: API accepted -> its row committed.
   const p99 = m((r) => percentile(r.latency.stored.filter(Number.isFinite), 99));
-  const missed = m((r) => r.pull.missed / Math.max(1, r.pull.total));
   const rss = m((r) => r.monitorRssEndMiB);
   return [
     `${title} (${m((r) => r.crashesPerSecond).toFixed(0)} crashes/s; medians over ${runs.length} run(s)):`,
     `  captured ${(captured * 100).toFixed(2)} % ${pass(runs.every((r) => r.capture.captured === r.capture.expected))} (100 %), duplicates+spurious (worst run) ${dups} ${pass(dups === 0)} (0), logs ${(logs * 100).toFixed(2)} % ${pass(logs >= 0.99)} (>= 99 %)`,
     `  detection latency, API accepted -> failure stored (row committed): p50 ${fmtMs(m((r) => percentile(r.latency.stored.filter(Number.isFinite), 50)))}, p99 ${fmtMs(p99)} ${pass(p99 < 200)} (< 200 ms); -> detected_at p50 ${fmtMs(m((r) => percentile(r.latency.detected, 50)))}, p99 ${fmtMs(m((r) => percentile(r.latency.detected, 99)))}`,
-    `  HEADLINE: a ${PULL_INTERVAL_MS / 1000} s Prometheus pull of the same trace misses ${(missed * 100).toFixed(1)} % of the crashes Kubeloop recorded (it shows at most the newest crash of a container per sample; here a container crashes every ~${(m((r) => r.pull.medianGapMs) / 1000).toFixed(1)} s)`,
     `  Kubeloop (monitor process) RSS at the end ${rss.toFixed(0)} MiB = ${mb(rss).toFixed(0)} MB ${pass(mb(rss) < 300)} (< 300 MB); ${m((r) => r.monitorRssBaseMiB).toFixed(0)} MiB of it before monitor.start() (Node + modules, compiled bundle)`,
   ];
 }

@@ -1,42 +1,54 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { KubeConfig } from '@kubernetes/client-node';
+import { BenchClient } from '../support/http.ts';
 import { startChild, type BenchChild } from '../support/child.ts';
 import { sleep, waitFor } from '../support/wait.ts';
-import type { MonitorChildStats } from './monitor-child.ts';
 import type { SimChildConfig } from './sim-child.ts';
+import { startUp, type UpProcess } from './up-process.ts';
 import type { WorkloadPlan } from './workloads.ts';
 
 export interface SteadyFlags {
   plan: WorkloadPlan;
   nodes: number;
   runs: number;
-  /** How long the monitor holds the cache before its RSS is read. */
   holdSeconds: number;
   timeoutSeconds: number;
 }
 
 export interface SteadyRun {
-  /** monitor.start(): services, the paged list of every pod, the watch. */
-  startMs: number;
-  /** Before monitor.start(): Node, tsx and the modules loaded. */
-  rssBaseMiB: number;
+  /** `kubeloop up` started -> every pod in the monitor's cache. */
+  cachedMs: number;
+  /** VmHWM when every pod was cached, and at the end of the hold: the peak since the process started. */
+  peakAtCachedMiB: number;
+  peakMiB: number;
   rssEndMiB: number;
-  rssPeakMiB: number;
-  heapUsedMiB: number;
   cachedPods: number;
+  /** JS heap used / total and external memory at the end (the process's own /metrics). */
+  heap: { usedMiB: number; totalMiB: number; externalMiB: number };
+}
+
+export interface SteadyResult {
+  runs: SteadyRun[];
+  /** One pod as the sim's API serves it (JSON bytes) and its managedFields entries. */
+  podBytes: number;
+  managedFieldsEntries: number;
+  simRssMiB: number;
 }
 
 /**
- * One sim process with the plan's pods all running (no crashes), then `runs` fresh monitor
- * processes in turn against it (each with its own empty store): start, hold the full pod cache
- * for `holdSeconds` sampling RSS every second, read RSS, stop.
+ * One sim process holding the plan's pods (realistic specs, managedFields as a 1.20 apiserver
+ * keeps them), then `runs` fresh `kubeloop up` processes in turn against it, each with its own
+ * data dir and Kubeloop's default configuration: start, wait until the monitor caches every pod,
+ * hold `holdSeconds`, read the kernel's peak RSS of the whole process (VmHWM), stop.
  */
-export async function steadyRuns(f: SteadyFlags, log: (line: string) => void): Promise<SteadyRun[]> {
+export async function steadyRuns(f: SteadyFlags, log: (line: string) => void): Promise<SteadyResult> {
   const children: BenchChild[] = [];
   const dirs: string[] = [];
+  let up: UpProcess | undefined;
   try {
-    const simConfig: SimChildConfig = { nodes: f.nodes, kubelet: {} };
+    const simConfig: SimChildConfig = { nodes: f.nodes, kubelet: {}, managedFields: true };
     const sim = await startChild('sim', new URL('./sim-child.ts', import.meta.url), simConfig);
     children.push(sim);
     const kubeconfig = await sim.request<string>('kubeconfig');
@@ -49,39 +61,51 @@ export async function steadyRuns(f: SteadyFlags, log: (line: string) => void): P
       progress = await sim.request<typeof progress>('progress', {}, 30_000).catch((err: Error) => ((busy = err.message.split('\n')[0] ?? ''), progress));
       return progress.started >= f.plan.pods ? progress : undefined;
     }, () => `${progress.started}/${f.plan.pods} pods started (${progress.pods} created)${busy ? `; last: ${busy}` : ''}`, 1_000);
-    log(`  ${f.plan.pods} pods running ${((Date.now() - t0) / 1000).toFixed(1)} s after setup (sim RSS ${(await sim.rssMiB()).toFixed(0)} MiB); settling 5 s`);
+    const simRssMiB = await sim.rssMiB();
+    const { podBytes, managedFieldsEntries } = await samplePod(kubeconfig, f.plan.namespaces[0] ?? 'default');
+    log(`  ${f.plan.pods} pods running ${((Date.now() - t0) / 1000).toFixed(1)} s after setup (sim RSS ${simRssMiB.toFixed(0)} MiB); a pod as served: ${(podBytes / 1024).toFixed(1)} KiB of JSON, ${managedFieldsEntries} managedFields entries; settling 5 s`);
     await sleep(5_000);
     const runs: SteadyRun[] = [];
     for (let i = 0; i < f.runs; i++) {
-      const dataDir = await mkdtemp(join(tmpdir(), 'kubeloop-bench-monitor-steady-'));
+      const dataDir = await mkdtemp(join(tmpdir(), 'kubeloop-bench-up-'));
       dirs.push(dataDir);
-      const mon = await startChild('monitor', new URL('./monitor-child.ts', import.meta.url), { kubeconfig, dataDir, monitor: {} }, { compiled: true });
-      children.push(mon);
-      const rssBaseMiB = await mon.rssMiB();
+      const kubeconfigFile = join(dataDir, 'kubeconfig.yaml');
+      await writeFile(kubeconfigFile, kubeconfig, { mode: 0o600 });
       const s0 = Date.now();
-      let stats = await mon.request<MonitorChildStats>('start', {}, f.timeoutSeconds * 1000);
-      const startMs = Date.now() - s0;
-      stats = await waitFor('the monitor to cache every pod', f.timeoutSeconds * 1000, async () => {
-        stats = await mon.request<MonitorChildStats>('stats');
-        return stats.cachedPods >= f.plan.pods ? stats : undefined;
-      }, () => `${stats.cachedPods}/${f.plan.pods} pods cached`);
-      let peak = await mon.rssMiB();
-      const end = Date.now() + f.holdSeconds * 1000;
-      while (Date.now() < end) {
-        await sleep(Math.min(1_000, Math.max(0, end - Date.now())));
-        peak = Math.max(peak, await mon.rssMiB());
-      }
-      stats = await mon.request<MonitorChildStats>('stats');
-      const rssEndMiB = await mon.rssMiB();
-      runs.push({ startMs, rssBaseMiB, rssEndMiB, rssPeakMiB: Math.max(peak, rssEndMiB), heapUsedMiB: stats.heapUsedMiB, cachedPods: stats.cachedPods });
+      const u = await startUp(kubeconfigFile, dataDir);
+      up = u;
+      let cached = 0;
+      await waitFor('kubeloop up to cache every pod', f.timeoutSeconds * 1000, async () => {
+        cached = await u.cachedPods();
+        return cached >= f.plan.pods ? true : undefined;
+      }, () => `${cached}/${f.plan.pods} pods cached; output ends: ${u.output().slice(-500)}`, 500);
+      const cachedMs = Date.now() - s0;
+      const atCached = await u.memory();
+      await sleep(f.holdSeconds * 1000);
+      const end = await u.memory();
+      runs.push({ cachedMs, peakAtCachedMiB: atCached.peakMiB, peakMiB: end.peakMiB, rssEndMiB: end.rssMiB, cachedPods: await u.cachedPods(), heap: await u.heap() });
       const r = runs[runs.length - 1] as SteadyRun;
-      log(`  run ${i + 1}: monitor started in ${(startMs / 1000).toFixed(1)} s, ${r.cachedPods} pods cached; RSS ${r.rssEndMiB.toFixed(0)} MiB after ${f.holdSeconds} s (peak ${r.rssPeakMiB.toFixed(0)} MiB, ${r.rssBaseMiB.toFixed(0)} MiB before start; JS heap ${r.heapUsedMiB.toFixed(0)} MiB)`);
-      await mon.request('stop', {}, 30_000);
-      await mon.stop();
+      log(`  run ${i + 1}: every pod cached ${(cachedMs / 1000).toFixed(1)} s after start; peak RSS (VmHWM) ${r.peakMiB.toFixed(0)} MiB (${r.peakAtCachedMiB.toFixed(0)} MiB when every pod was cached), RSS ${r.rssEndMiB.toFixed(0)} MiB after ${f.holdSeconds} s more (JS heap ${r.heap.usedMiB.toFixed(0)} used of ${r.heap.totalMiB.toFixed(0)} MiB, external ${r.heap.externalMiB.toFixed(0)} MiB)`);
+      await u.stop();
+      up = undefined;
     }
-    return runs;
+    return { runs, podBytes, managedFieldsEntries, simRssMiB };
   } finally {
+    await up?.stop().catch(() => undefined);
     for (const c of children.reverse()) await c.stop().catch(() => undefined);
     for (const d of dirs) await rm(d, { recursive: true, force: true });
+  }
+}
+
+async function samplePod(kubeconfig: string, namespace: string): Promise<{ podBytes: number; managedFieldsEntries: number }> {
+  const kc = new KubeConfig();
+  kc.loadFromString(kubeconfig);
+  const api = new BenchClient({ url: kc.getCurrentCluster()?.server ?? '', token: kc.getCurrentUser()?.token ?? '', ca: Buffer.from(kc.getCurrentCluster()?.caData ?? '', 'base64').toString('utf8') }, 1);
+  try {
+    const list = (await api.json('GET', `/api/v1/namespaces/${namespace}/pods?limit=1`)) as { items: { metadata: { managedFields?: unknown[] } }[] };
+    const pod = list.items[0];
+    return { podBytes: pod ? JSON.stringify(pod).length : 0, managedFieldsEntries: pod?.metadata.managedFields?.length ?? 0 };
+  } finally {
+    api.close();
   }
 }

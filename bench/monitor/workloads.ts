@@ -1,3 +1,5 @@
+import { realisticPodSpec } from './pod-spec.ts';
+
 /** The Deployments a run creates in the sim (shared by the bench and the sim child). */
 export interface DeploymentSpec {
   namespace: string;
@@ -24,8 +26,8 @@ const CRASH_LOG = `level=error msg="unrecoverable state"\\n${CRASH_LINE}`;
 const SIM = 'sim.kubeloop.dev/';
 
 /**
- * The kubelet's CrashLoopBackOff in the crash run: 1 s doubling to 2 s (Kubernetes: 10 s doubling
- * to 5 min). A container that ran twice the maximum resets it (restarts at once), as the kubelet's.
+ * The kubelet's CrashLoopBackOff in the crash storm, a load test: 1 s doubling to 2 s (Kubernetes:
+ * 10 s doubling to 5 min; the failure mix uses those) so that 400 pods make ~100 crashes/s. A container that ran twice the maximum resets it (restarts at once), as the kubelet's.
  */
 export const CRASH_BACKOFF = { baseMs: 1_000, maxMs: 2_000 };
 /** Each crash-looping container runs this long before it dies; the random ones this long on average. */
@@ -72,16 +74,16 @@ export function crashPlan(pods: number, crashPods: number): WorkloadPlan {
 }
 
 /**
- * `pods` healthy pods, 100 per Deployment in 15 namespaces, each Deployment's pods bound to one of
+ * `pods` healthy pods with production-like specs (bench/monitor/pod-spec.ts), 100 per Deployment in 15 namespaces, each Deployment's pods bound to one of
  * `nodes` nodes by its template: the sim's scheduler sums every pod's requests for each pod it
  * places (quadratic; minutes at 15,000 pods), and the figure is about the monitor.
  */
 export function steadyPlan(pods: number, nodes: number): WorkloadPlan {
-  const deployments = split(pods, 100, (i, r) => ({ namespace: `steady-${i % 15}`, name: `svc-${i}`, replicas: r, annotations: {}, nodeName: `node-${i % nodes}` }));
+  const deployments = split(pods, 100, (i, r) => ({ namespace: `steady-${i % 15}`, name: `svc-${i}`, replicas: r, annotations: {}, nodeName: `node-${i % nodes}`, podSpec: realisticPodSpec(`svc-${i}`, { containers: 3, liveness: true }) }));
   return {
     namespaces: [...new Set(deployments.map((d) => d.namespace))],
     deployments,
     pods,
-    description: [`${pods} healthy pods in ${deployments.length} Deployments in ${Math.min(15, deployments.length)} namespaces (template nodeName: no scheduler), no crashes`],
+    description: [`${pods} healthy pods in ${deployments.length} Deployments in ${Math.min(15, deployments.length)} namespaces (template nodeName: no scheduler), no crashes; each pod 3 containers with env, volumes, probes, and managedFields as a 1.20 apiserver keeps them`],
   };
 }
