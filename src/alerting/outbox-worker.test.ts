@@ -16,7 +16,7 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-type Tuning = Partial<Pick<OutboxWorkerOptions, 'stopGraceMs' | 'staleAfterMs' | 'sweepEveryMs' | 'strandedAfterMs'>>;
+type Tuning = Partial<Pick<OutboxWorkerOptions, 'stopGraceMs' | 'staleAfterMs' | 'sweepEveryMs' | 'strandedAfterMs' | 'now'>>;
 
 async function setup(opts: { rate?: { messages: number; per: number }; maxAttempts?: number; timeoutMs?: number } & Tuning = {}) {
   const t = await tempStore();
@@ -25,7 +25,7 @@ async function setup(opts: { rate?: { messages: number; per: number }; maxAttemp
   cleanups.push(() => receiver.stop());
   const channel = createChannel(parseChannel({ name: 'hook', type: 'webhook', url: receiver.url, timeoutMs: opts.timeoutMs ?? 2000 }));
   const worker = new OutboxWorker({
-    store: t.store, channels: new Map([['hook', channel]]), pollMs: 50, stopGraceMs: opts.stopGraceMs ?? 5000,
+    store: t.store, channels: new Map([['hook', channel]]), pollMs: 50, stopGraceMs: opts.stopGraceMs ?? 5000, ...(opts.now ? { now: opts.now } : {}),
     ...(opts.staleAfterMs !== undefined ? { staleAfterMs: opts.staleAfterMs } : {}),
     ...(opts.sweepEveryMs !== undefined ? { sweepEveryMs: opts.sweepEveryMs, strandedAfterMs: opts.strandedAfterMs ?? 0 } : {}),
     limiter: new RateLimiter({ default: opts.rate ?? { messages: 1000, per: 60_000 }, channels: {} }),
@@ -130,13 +130,21 @@ describe('outbox worker', () => {
   });
 
   it('holds back the overflow of the rate limit and sends one summary listing it at the end of the window', async () => {
-    const { store, receiver, worker } = await setup({ rate: { messages: 2, per: 1000 } });
+    // The worker's clock: ahead of the rows' enqueue times (so they are due), and still until the
+    // test ends the window, so all six meet one window however slow the machine.
+    let clock = Date.now() + 60_000;
+    const { store, receiver, worker } = await setup({ rate: { messages: 2, per: 1000 }, now: () => clock });
     const ids: number[] = [];
     for (let i = 0; i < 6; i++) ids.push(await enqueue(store, `failure ${i}`, [100 + i]));
-    const started = Date.now();
     await worker.start();
+    await receiver.waitForAccepted(2, 5000);
+    await eventually('four held back', async () => {
+      const dead = await store.db.selectFrom('outbox').select('id').where('status', '=', 'dead').execute();
+      return dead.length === 4 ? true : undefined;
+    });
+    expect(receiver.accepted).toHaveLength(2); // the summary waits for the window's end
+    clock += 1001;
     await receiver.waitForAccepted(3, 5000);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(900);
     const titles = receiver.accepted.map((a) => a.body.notification.title);
     expect(titles.slice(0, 2)).toEqual(['failure 0', 'failure 1']);
     expect(titles[2]).toBe('hook: 4 notifications held back by the rate limit (2 per 1 s)');

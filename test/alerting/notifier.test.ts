@@ -118,8 +118,17 @@ describe('notifier end to end', () => {
   });
 
   it('summarizes a storm beyond the rate limit instead of dropping it', async () => {
-    const { store, r, notifier } = await setup(() => ({ routes: [{ channels: ['hook'] }], rateLimit: { messages: 3, per: '1s' } }));
+    // The clock stands still while the storm lands, so all ten fall in one rate window however slow the machine.
+    let clock = Date.now();
+    const { store, r, notifier } = await setup(() => ({ routes: [{ channels: ['hook'] }], rateLimit: { messages: 3, per: '1s' } }), { now: () => clock });
     for (let i = 0; i < 10; i++) await notifier.failureRecorded(await recordFailure(store, { workloadName: `w${i}`, pod: `w${i}-1` }));
+    await r.webhook.waitForAccepted(3, 5000);
+    // Held back: the other seven are given up with a pointer to the summary collecting them.
+    await eventually('seven held back', async () => {
+      const dead = await store.db.selectFrom('outbox').select('id').where('status', '=', 'dead').execute();
+      return dead.length === 7 ? true : undefined;
+    });
+    clock += 1001; // the window ends: the summary of the held-back seven goes out
     await r.webhook.waitForAccepted(4, 5000);
     await drained(store);
     const msgs = hookMessages(r);
@@ -182,7 +191,9 @@ describe('notifier end to end', () => {
   });
 
   it('delivers every message exactly once across a crash with deliveries pending and sending', async () => {
-    const { store, r, notifier, make, reopen } = await setup(() => ({ routes: [{ channels: ['hook'] }], grouping: { window: '2500ms' } }), {}, 10_000);
+    // The clock stands still until b-3 has joined: however slow the restart, the window is still open.
+    let clock = Date.now();
+    const { store, r, notifier, make, reopen } = await setup(() => ({ routes: [{ channels: ['hook'] }], grouping: { window: '2500ms' } }), { now: () => clock }, 10_000);
     r.webhook.fail({ hang: true }, 1); // the first send hangs: it is 'sending' when the process dies
     const test = await notifier.sendTest('hook');
     await eventually('a send in flight', async () => (r.webhook.received.length === 1 ? true : undefined));
@@ -201,6 +212,7 @@ describe('notifier end to end', () => {
     await again.start();
     expect(again.workerStats.requeuedAtStart).toBe(1);
     await again.failureRecorded(await recordFailure(store2, { workloadName: 'b', pod: 'b-3' })); // joins the persisted group
+    clock += 2501;
     await r.webhook.waitForAccepted(3, 5000);
     await drained(store2);
     const msgs = hookMessages(r);
