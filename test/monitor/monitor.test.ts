@@ -78,7 +78,12 @@ describe.each(backends)('the exception monitor on the simulated cluster, store o
       // Every crash has its own instance's logs (or says why not): never the next instance's lines.
       for (const f of page.items) {
         const full = await store.failures.get(f.id);
-        if (full?.logsError) continue;
+        if (full?.logsError) {
+          // The only excuse: the instance moved on before its logs could be read; then no lines at all.
+          expect(full.logsError).toMatch(/restarted \d+ times before its logs could be read|never reported this termination|kept restarting while its logs were read/);
+          expect(full.logs ?? '').toBe('');
+          continue;
+        }
         expect(full?.logs).toContain('pool exhausted');
       }
     } finally {
