@@ -5,7 +5,7 @@ import { t, type Lang } from '../i18n/index.ts';
 import { createLink, newLinkSchema } from '../remediation/links.ts';
 import { platformBaseUrl } from '../remediation/listen-address.ts';
 import { openStore, type Store } from '../store/index.ts';
-import { describeIssue } from '../server/query.ts';
+import { describeIssue } from '../http/validate.ts';
 import { UsageError } from './errors.ts';
 import type { LinkCreateFlags, LinksFlags } from './links.ts';
 

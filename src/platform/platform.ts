@@ -11,7 +11,9 @@ import { builtInHandlers } from '../remediation/actions/index.ts';
 import { loadPlaybooks } from '../remediation/playbooks/load.ts';
 import { Remediation } from '../remediation/remediation.ts';
 import { recordListenUrl, reachableUrl } from '../remediation/listen-address.ts';
-import { remediationRoutes } from '../remediation/routes.ts';
+import { remediationFeature } from '../remediation/routes.ts';
+import { monitorFeature } from '../monitor/routes.ts';
+import { alertingFeature } from '../alerting/routes.ts';
 import type { RunningMetricsApi } from '../metrics-api/run.ts';
 import { notReadyReason } from '../kube/informer-health.ts';
 
@@ -65,20 +67,25 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
     },
   });
   const app = buildServer({
-    store, cluster, logger,
+    logger,
     notReady: () => (!ready || !monitor ? 'the cluster has not been listed yet' : notReadyReason(monitor.informerHealth(), Date.now(), config.monitor.watchUnhealthyAfter)),
     metrics: { monitor: () => (monitor ? { ...monitor.stats, ...monitor.watchStats } : { detected: 0, recorded: 0, duplicates: 0, captureErrors: 0, cachedPods: 0, relistsOn410: 0, rejected: 0 }) },
-    channels: () => notifier?.channelList() ?? [],
-    routing: () => ({
-      routes: config.alerting.routes.map((r) => ({ match: { ...r.match }, channels: r.channels, continue: r.continue })),
-      groupingWindowSeconds: config.alerting.grouping.window / 1000,
-      rateLimit: { messages: config.alerting.rateLimit.messages, perSeconds: config.alerting.rateLimit.per / 1000 },
-    }),
-    sendTest: async (name) => {
-      if (!notifier) throw new Error('the notifier is not running yet');
-      return { deliveryId: (await notifier.sendTest(name)).id };
-    },
-    routes: [remediationRoutes({ store, remediation: rem })],
+    features: [
+      monitorFeature({ store, cluster }),
+      alertingFeature({
+        channels: () => notifier?.channelList() ?? [],
+        routing: () => ({
+          routes: config.alerting.routes.map((r) => ({ match: { ...r.match }, channels: r.channels, continue: r.continue })),
+          groupingWindowSeconds: config.alerting.grouping.window / 1000,
+          rateLimit: { messages: config.alerting.rateLimit.messages, perSeconds: config.alerting.rateLimit.per / 1000 },
+        }),
+        sendTest: async (name) => {
+          if (!notifier) throw new Error('the notifier is not running yet');
+          return { deliveryId: (await notifier.sendTest(name)).id };
+        },
+      }),
+      remediationFeature({ store, remediation: rem }),
+    ],
     webDir: opts.webDir,
   });
   await app.listen({ host: config.server.host, port: opts.port });

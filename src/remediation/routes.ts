@@ -1,8 +1,7 @@
-import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { LinkNameTakenError, type Store } from '../store/index.ts';
-import { parse } from '../server/validate.ts';
-import { idParam } from '../server/query.ts';
+import { idParam, parse } from '../http/validate.ts';
+import { errorResponse, idPathParam, pathParam, queryParams, type ApiFeature } from '../http/feature.ts';
 import { createLink, linkForToken, newLinkSchema } from './links.ts';
 import { RejectedAlert } from './processor.ts';
 import type { Remediation } from './remediation.ts';
@@ -35,8 +34,8 @@ const nameParam = z.object({ name: z.string().min(1).max(63) }).strict();
  * wrong or revoked token 401 with nothing recorded; over 1 MiB 413; not an alert 400 naming the
  * field), alerts with the actions they caused, the audit log, playbooks and alert links.
  */
-export function remediationRoutes(deps: { store: Store; remediation: Remediation }) {
-  return (app: FastifyInstance): void => {
+export function remediationFeature(deps: { store: Store; remediation: Remediation }): ApiFeature {
+  return { name: 'remediation', register: (app) => {
     void app.register(async (scope) => {
       // Any content type, kept as text: the inbox stores exactly what was sent (monitoring systems
       // are not consistent about Content-Type), and it is parsed by the source's own schema.
@@ -109,5 +108,19 @@ export function remediationRoutes(deps: { store: Store; remediation: Remediation
       if (!(await deps.store.alertLinks.revoke(name))) return reply.code(404).send({ error: `no active alert link named "${name}"` });
       return reply.code(204).send();
     });
-  };
+  }, paths };
 }
+
+const paths = {
+  '/api/v1/alerts/{token}': { post: { summary: 'Alert ingress: a monitoring system posts its payload (guance, alertmanager v4, grafana, generic: the link decides) to its link URL; stored, then parsed and acted on', parameters: [pathParam('token')], responses: { 202: { description: '{inboxId, accepted, duplicates}' }, 400: errorResponse, 401: errorResponse, 413: errorResponse } } },
+  '/api/v1/alerts': { get: { summary: 'Alerts received, newest first', parameters: queryParams(alertListQuery), responses: { 200: { description: '{items, total}' }, 400: errorResponse } } },
+  '/api/v1/alerts/{id}': { get: { summary: 'One alert with its raw payload and the actions it caused', parameters: [idPathParam], responses: { 200: { description: 'the alert' }, 404: errorResponse } } },
+  '/api/v1/actions': { get: { summary: 'The remediation audit log, newest first', parameters: queryParams(actionListQuery), responses: { 200: { description: '{items, total}' }, 400: errorResponse } } },
+  '/api/v1/actions/{id}': { get: { summary: 'One audited action: trigger, target, before/after, result', parameters: [idPathParam], responses: { 200: { description: 'the action' }, 404: errorResponse } } },
+  '/api/v1/playbooks': { get: { summary: 'Loaded playbooks with their recent scheduled runs', responses: { 200: { description: '{items}' } } } },
+  '/api/v1/links': {
+    get: { summary: 'Alert links (tokens are never shown again)', responses: { 200: { description: '{items}' } } },
+    post: { summary: 'Create an alert link; the answer carries the token and path once', requestBody: { content: { 'application/json': { schema: z.toJSONSchema(newLinkSchema) } } }, responses: { 201: { description: 'the link with token and path' }, 400: errorResponse, 409: errorResponse } },
+  },
+  '/api/v1/links/{name}': { delete: { summary: 'Revoke an alert link (its URL answers 401 afterwards)', parameters: [pathParam('name')], responses: { 204: { description: 'revoked' }, 404: errorResponse } } },
+};

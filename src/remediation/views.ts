@@ -1,5 +1,5 @@
 import type { ActionRecord, AlertLink, AlertRow } from '../store/index.ts';
-import { iso } from '../server/views.ts';
+import { iso } from '../http/validate.ts';
 import type { Playbook } from './playbooks/schema.ts';
 
 export function actionView(a: ActionRecord): Record<string, unknown> {

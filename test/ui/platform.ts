@@ -9,6 +9,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { buildServer } from '../../src/server/app.ts';
+import { monitorFeature } from '../../src/monitor/routes.ts';
+import { alertingFeature } from '../../src/alerting/routes.ts';
 import { openStore, type NewFailure, type Store } from '../../src/store/index.ts';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
@@ -124,9 +126,15 @@ export async function startPlatform(): Promise<RunningPlatform> {
   const store = await openStore({ dataDir: dir });
   const ids = await seed(store);
   const app = buildServer({
-    store, cluster: CLUSTER, notReady: () => undefined, webDir: WEB_DIST,
-    channels: () => [{ name: 'ops-wecom', type: 'wecom' }, { name: 'dev-slack', type: 'slack' }],
-    sendTest: async () => ({ deliveryId: 1 }),
+    notReady: () => undefined, webDir: WEB_DIST,
+    features: [
+      monitorFeature({ store, cluster: CLUSTER }),
+      alertingFeature({
+        channels: () => [{ name: 'ops-wecom', type: 'wecom' }, { name: 'dev-slack', type: 'slack' }],
+        routing: () => ({ routes: [], groupingWindowSeconds: 60, rateLimit: { messages: 20, perSeconds: 60 } }),
+        sendTest: async () => ({ deliveryId: 1 }),
+      }),
+    ],
   });
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
   return {

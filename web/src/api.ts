@@ -1,4 +1,4 @@
-/** The REST API's shapes (src/server/views.ts) and a small typed client. Times are RFC 3339. */
+/** The REST API's shapes (the views in src/monitor/views.ts and src/remediation/views.ts) and a small typed client. Times are RFC 3339. */
 export interface WorkloadRef {
   kind: string;
   name: string;

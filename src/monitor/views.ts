@@ -1,9 +1,5 @@
 import type { Delivery, Failure, FailureSummary, Finding } from '../store/index.ts';
-
-/** Epoch ms -> RFC 3339 at the API edge (the store keeps numbers). */
-export function iso(ms: number | null | undefined): string | null {
-  return ms === null || ms === undefined ? null : new Date(ms).toISOString();
-}
+import { iso } from '../http/validate.ts';
 
 export function failureSummaryView(f: FailureSummary): Record<string, unknown> {
   return {

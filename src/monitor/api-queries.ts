@@ -33,14 +33,3 @@ export const findingListQuery = z.object({
   since: since.optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
 }).strict();
-
-export const idParam = z.object({ id: z.coerce.number().int().min(1) }).strict();
-
-/** A zod error as the API reports it: the first issue's field path and reason. */
-export function describeIssue(err: z.ZodError, where: 'query' | 'params' | 'body'): string {
-  const issue = err.issues[0];
-  if (!issue) return `${where}: invalid`;
-  const path = issue.path.length > 0 ? `${where}.${issue.path.join('.')}` : where;
-  if (issue.code === 'unrecognized_keys') return `${where}: unknown parameter ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}`;
-  return `${path}: ${issue.message}`;
-}
