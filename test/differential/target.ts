@@ -103,3 +103,63 @@ export function watchEvents(t: Target, path: string, opts: { count: number; ms: 
     req.end();
   });
 }
+
+export interface WatchSession {
+  status: number;
+  contentType: string | undefined;
+  events: WatchEvent[];
+  /** Who closed the stream: the server (a timeoutSeconds deadline) or this client after `ms`. */
+  endedBy: 'server' | 'client';
+  elapsedMs: number;
+}
+
+/** Reads a watch until the server ends it or `ms` pass: what a timeoutSeconds deadline should cut short. */
+export function watchSession(t: Target, path: string, ms: number): Promise<WatchSession> {
+  return new Promise((resolve, reject) => {
+    const start = Date.now();
+    const events: WatchEvent[] = [];
+    let head: Pick<WatchSession, 'status' | 'contentType'> = { status: 0, contentType: undefined };
+    let done = false;
+    const finish = (endedBy: WatchSession['endedBy']): void => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      req.destroy();
+      resolve({ ...head, events, endedBy, elapsedMs: Date.now() - start });
+    };
+    const timer = setTimeout(() => finish('client'), ms);
+    const req = request(new URL(path, t.server), { ca: t.ca, headers: { authorization: `Bearer ${t.token}`, accept: 'application/json' } }, (res) => {
+      head = { status: res.statusCode ?? 0, contentType: res.headers['content-type'] };
+      let buf = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => {
+        buf += c;
+        const lines = buf.split('\n');
+        buf = lines.pop() ?? '';
+        for (const line of lines) if (line.trim() !== '') events.push(JSON.parse(line) as WatchEvent);
+      });
+      res.on('end', () => finish('server'));
+    });
+    req.on('error', (err) => (done ? undefined : reject(err)));
+    req.end();
+  });
+}
+
+export interface RawReply {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: Buffer;
+}
+
+/** A GET with the given headers, the body kept as bytes (protobuf, gzip). */
+export function getRaw(t: Target, path: string, headers: Record<string, string>): Promise<RawReply> {
+  return new Promise((resolve, reject) => {
+    const req = request(new URL(path, t.server), { ca: t.ca, headers: { authorization: `Bearer ${t.token}`, ...headers } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}

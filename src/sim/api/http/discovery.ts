@@ -42,10 +42,27 @@ function groupEntry(name: string, versions: string[]): Record<string, unknown> {
   return { name, versions: list, preferredVersion: list[0] };
 }
 
+/**
+ * The order kube-apiserver lists its built-in groups in (the APIService group priorities of
+ * pkg/controlplane); clients resolve an ambiguous resource name (events) by it. Other groups follow in
+ * registration order, as APIServices with a lower priority (metrics-server's) do.
+ */
+const GROUP_ORDER = ['apiregistration.k8s.io', 'apps', 'events.k8s.io', 'authentication.k8s.io', 'authorization.k8s.io', 'autoscaling', 'batch', 'certificates.k8s.io',
+  'networking.k8s.io', 'policy', 'rbac.authorization.k8s.io', 'storage.k8s.io', 'admissionregistration.k8s.io', 'apiextensions.k8s.io', 'scheduling.k8s.io',
+  'coordination.k8s.io', 'node.k8s.io', 'discovery.k8s.io', 'flowcontrol.apiserver.k8s.io'];
+
+function rank(group: string): number {
+  const i = GROUP_ORDER.indexOf(group);
+  return i < 0 ? GROUP_ORDER.length : i;
+}
+
 export function apiGroupList(registry: ResourceRegistry, remote: RemoteGroups = new Map()): Record<string, unknown> {
   const local = registry.groups();
-  const groups = [...local].filter(([g]) => g !== '').map(([g, vs]) => groupEntry(g, vs));
-  for (const [g, rvs] of remote) if (!local.has(g)) groups.push(groupEntry(g, rvs.map((r) => r.version)));
+  const names = [...local.keys()].filter((g) => g !== '');
+  for (const g of remote.keys()) if (!local.has(g)) names.push(g);
+  // A stable sort: groups of equal rank keep their registration order.
+  const ordered = names.map((g, i) => ({ g, i })).sort((a, b) => rank(a.g) - rank(b.g) || a.i - b.i).map((e) => e.g);
+  const groups = ordered.map((g) => groupEntry(g, local.get(g) ?? remote.get(g)?.map((r) => r.version) ?? []));
   return { kind: 'APIGroupList', apiVersion: 'v1', groups };
 }
 

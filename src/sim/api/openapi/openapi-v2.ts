@@ -63,16 +63,17 @@ export class OpenApiV2 {
 
   serve(headers: IncomingHttpHeaders): OpenApiV2Reply {
     const which = pickEncoding(headers.accept);
-    const base = { vary: 'Accept' };
+    // The gzip wrapper names Accept-Encoding first on every answer, then the handler adds Accept.
+    const base = { vary: 'Accept-Encoding, Accept' };
     if (which === undefined) return { status: 406, headers: base, body: undefined };
     const enc = this.encodings()[which];
-    const common = { ...base, etag: enc.etag, 'last-modified': this.lastModified.toUTCString() };
-    if (notModified(headers, enc.etag, this.lastModified)) return { status: 304, headers: common, body: undefined };
+    // Go's ServeContent drops Last-Modified from a 304 when there is an ETag.
+    if (notModified(headers, enc.etag, this.lastModified)) return { status: 304, headers: { ...base, etag: enc.etag }, body: undefined };
     const gzip = /\bgzip\b/.test(String(headers['accept-encoding'] ?? '')) && enc.body.length >= GZIP_MIN_BYTES;
     const body = gzip ? enc.gzipped : enc.body;
     return {
       status: 200,
-      headers: { ...common, 'content-type': enc.contentType, 'accept-ranges': 'bytes', ...(gzip ? { 'content-encoding': 'gzip', vary: 'Accept, Accept-Encoding' } : {}) },
+      headers: { ...base, etag: enc.etag, 'last-modified': this.lastModified.toUTCString(), 'content-type': enc.contentType, 'accept-ranges': 'bytes', ...(gzip ? { 'content-encoding': 'gzip' } : {}) },
       body,
     };
   }
