@@ -24,8 +24,9 @@ import { compaction } from './scenarios/compaction.ts';
 import { clientNode } from './scenarios/client-node.ts';
 import { eventsScenario } from './scenarios/events.ts';
 import { autoscaling } from './scenarios/autoscaling.ts';
+import { ssa } from './scenarios/ssa.ts';
 
-const SCENARIOS: Scenario[] = [crud, errors, list, watch, lifecycle, discovery, tables, workloads, endpointsScenario, jobs, kubectlScenario, kubectl120Scenario, openapi, compaction, clientNode, eventsScenario, autoscaling];
+const SCENARIOS: Scenario[] = [crud, errors, list, watch, lifecycle, discovery, tables, workloads, endpointsScenario, jobs, kubectlScenario, kubectl120Scenario, openapi, compaction, clientNode, eventsScenario, autoscaling, ssa];
 const allow = loadAllowlist(join(import.meta.dirname, 'allowlist.yaml'));
 
 let real: RealCluster;

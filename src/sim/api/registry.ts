@@ -234,6 +234,11 @@ export class ResourceRegistry {
   }
 
   /** The definition for a kind in an apiVersion ("apps/v1", "v1"). */
+  /** The resources served as views of `storage` (autoscaling/v1 HPAs of v2, events.k8s.io Events of core). */
+  viewsOf(storage: ResourceDef): ResourceDef[] {
+    return this.resources.filter((r) => r.storedAs?.def === storage);
+  }
+
   findKind(apiVersion: string, kind: string): ResourceDef | undefined {
     const { group, version } = parseApiVersion(apiVersion);
     return this.resources.find((r) => r.group === group && r.version === version && r.kind === kind);

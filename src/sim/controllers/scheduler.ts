@@ -73,7 +73,7 @@ export function scheduler(svc: ResourceService, o: SchedulerOptions = {}): { sta
     if (conditions) {
       const next = structuredClone(pod);
       next.status = { ...asObject(next.status), conditions };
-      svc.commitUpdate({ def: podDef, namespace, name }, current, next, 'status');
+      svc.commitUpdate({ def: podDef, namespace, name }, current, next, 'status', { fieldManager: 'kube-scheduler' });
     }
     events.record(pod, 'Warning', 'FailedScheduling', message);
     queue.addUnschedulable(key);

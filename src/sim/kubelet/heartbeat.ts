@@ -61,14 +61,14 @@ export function nodeHeartbeat(svc: ResourceService, opts: HeartbeatOptions = {})
     if (current) {
       const next = structuredClone(current.obj);
       next.spec = { ...asObject(next.spec), holderIdentity: name, leaseDurationSeconds: LEASE_DURATION_SECONDS, renewTime: formatMicroTime(now) };
-      svc.commitUpdate({ def: leaseDef, namespace: 'kube-node-lease', name }, current, next, undefined);
+      svc.commitUpdate({ def: leaseDef, namespace: 'kube-node-lease', name }, current, next, undefined, { fieldManager: 'kubelet' });
       return;
     }
     svc.create(leaseDef, 'kube-node-lease', {
       // Owned by the node, so the garbage collector removes it with the node.
       metadata: { name, ownerReferences: [{ apiVersion: 'v1', kind: 'Node', name, uid: node.metadata.uid ?? '' }] },
       spec: { holderIdentity: name, leaseDurationSeconds: LEASE_DURATION_SECONDS, renewTime: formatMicroTime(now) },
-    });
+    }, { fieldManager: 'kubelet' });
   };
 
   /** setNodeStatus + tryUpdateNodeStatus: a transition time moves only when a status changes. */
@@ -92,7 +92,7 @@ export function nodeHeartbeat(svc: ResourceService, opts: HeartbeatOptions = {})
     if (!current) return;
     const next = structuredClone(current.obj);
     next.status = { ...asObject(next.status), conditions: wanted };
-    svc.commitUpdate({ def: nodeDef, namespace: undefined, name }, current, next, 'status');
+    svc.commitUpdate({ def: nodeDef, namespace: undefined, name }, current, next, 'status', { fieldManager: 'kubelet' });
     const wasReady = previous.find((c) => c.type === 'Ready')?.status;
     if (wasReady !== undefined && wasReady !== 'True') recorder(name).record(current.obj, 'Normal', 'NodeReady', `Node ${name} status is now: NodeReady`);
   };

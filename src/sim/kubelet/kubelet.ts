@@ -101,7 +101,7 @@ export function kubelet(svc: ResourceService, opts: KubeletOptions = {}): { star
       previous: asObject(current.obj.status), containers: rt.containers, restartPolicy: String(asObject(current.obj.spec)['restartPolicy'] ?? 'Always'),
       podIP: rt.containers.some((c) => c.started) || rt.containers.length > 0 ? rt.podIP : undefined, hostIP: hostIp(svc, nodeDef, rt.node), startTime: rt.startTime, uid: rt.uid, now: formatTime(svc.now()),
     });
-    svc.commitUpdate({ def: podDef, namespace, name }, current, { ...structuredClone(current.obj), status }, 'status');
+    svc.commitUpdate({ def: podDef, namespace, name }, current, { ...structuredClone(current.obj), status }, 'status', { fieldManager: 'kubelet' });
   };
 
   const launch = (key: string, pod: KubeObject, node: KubeObject): void => {

@@ -11,6 +11,8 @@ import { boolParam, intParam, negotiate, parseJsonBody, sendJson, successStatus 
 import { HttpWatchSink } from './watch-http.ts';
 import { listJson, listStream, STREAM_LIST_ITEMS } from './list-stream.ts';
 import { isPlainObject } from '../../../util/deep-equal.ts';
+import { invalidOptions, managerName, type OptionsKind } from '../fieldmanager/index.ts';
+import { isApplyPatch, parseApplyBody } from './apply-body.ts';
 
 export interface ResourceCall {
   ctx: SimApiContext;
@@ -26,6 +28,11 @@ function dryRun(query: URLSearchParams): boolean {
   const v = query.getAll('dryRun');
   if (v.some((x) => x !== 'All')) throw badRequest(`dryRun: Unsupported value: ${JSON.stringify(v.find((x) => x !== 'All'))}: supported values: "All"`);
   return v.length > 0;
+}
+
+/** The field manager of a request: ?fieldManager=, else the User-Agent's program name. */
+function fieldManager(call: ResourceCall, options: OptionsKind): string {
+  return managerName(call.query.get('fieldManager'), call.req.headers['user-agent'], options);
 }
 
 function sendObject(call: ResourceCall, code: number, so: StoredObject): void {
@@ -106,21 +113,34 @@ export function handleWatch(call: ResourceCall): void {
 
 export function handleCreate(call: ResourceCall): void {
   const body = parseJsonBody(call.req.body as Buffer | undefined, call.req.headers['content-type'], call.target.def.kind);
-  const so = call.ctx.service.create(call.target.def, call.target.namespace, body, { dryRun: dryRun(call.query) });
+  const so = call.ctx.service.create(call.target.def, call.target.namespace, body, { dryRun: dryRun(call.query), fieldManager: fieldManager(call, 'CreateOptions') });
   sendObject(call, 201, so);
 }
 
 export function handleUpdate(call: ResourceCall, subresource?: 'status'): void {
   const body = parseJsonBody(call.req.body as Buffer | undefined, call.req.headers['content-type'], call.target.def.kind);
   const existed = call.ctx.store.get(call.target.def, call.target.def.namespaced ? call.target.namespace : undefined, call.target.name) !== undefined;
-  const so = call.ctx.service.update(call.target, body, subresource, { dryRun: dryRun(call.query) });
+  const so = call.ctx.service.update(call.target, body, subresource, { dryRun: dryRun(call.query), fieldManager: fieldManager(call, 'UpdateOptions') });
   sendObject(call, existed ? 200 : 201, so);
 }
 
 export function handlePatch(call: ResourceCall, subresource?: 'status'): void {
-  const type = patchTypeFromContentType(call.req.headers['content-type']);
+  const contentType = call.req.headers['content-type'];
+  const force = call.query.get('force');
+  if (isApplyPatch(contentType)) {
+    const manager = call.query.get('fieldManager');
+    if (!manager) throw invalidOptions('PatchOptions', 'fieldManager', 'FieldValueRequired', 'is required for apply patch');
+    const config = parseApplyBody(call.req.body as Buffer | undefined);
+    const r = call.ctx.service.apply(call.target, config, subresource, {
+      dryRun: dryRun(call.query), fieldManager: fieldManager(call, 'PatchOptions'), force: force === 'true',
+    });
+    sendObject(call, r.created ? 201 : 200, r.object);
+    return;
+  }
+  if (force !== null) throw invalidOptions('PatchOptions', 'force', 'FieldValueForbidden', 'may not be specified for non-apply patch');
+  const type = patchTypeFromContentType(contentType);
   const body = parseJsonBody(call.req.body as Buffer | undefined, 'application/json');
-  const so = call.ctx.service.patch(call.target, type, body, subresource, { dryRun: dryRun(call.query) });
+  const so = call.ctx.service.patch(call.target, type, body, subresource, { dryRun: dryRun(call.query), fieldManager: fieldManager(call, 'PatchOptions') });
   sendObject(call, 200, so);
 }
 

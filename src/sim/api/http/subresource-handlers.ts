@@ -2,6 +2,7 @@ import type { KubeObject } from '../registry.ts';
 import { ApiError, badRequest, conflict, notFound, STALE_OBJECT_MESSAGE } from '../../../kube/apimachinery/errors.ts';
 import { applyPatch, patchTypeFromContentType } from '../patch/index.ts';
 import { isPlainObject } from '../../../util/deep-equal.ts';
+import { managerName } from '../fieldmanager/index.ts';
 import { formatLabelSelector, labelSelectorFromObject, matchesLabels } from '../selectors.ts';
 import type { ResourceCall } from './resource-handlers.ts';
 import { deleteOptions } from './resource-handlers.ts';
@@ -54,7 +55,8 @@ export function handleScale(call: ResourceCall, method: string): void {
   }
   const next = structuredClone(current.obj);
   next.spec = { ...(isPlainObject(next.spec) ? next.spec : {}), replicas };
-  const so = service.commitUpdate(call.target, current, next, undefined);
+  const manager = managerName(call.query.get('fieldManager'), call.req.headers['user-agent'], method === 'PATCH' ? 'PatchOptions' : 'UpdateOptions');
+  const so = service.commitUpdate(call.target, current, next, undefined, { fieldManager: manager });
   sendJson(call.reply, 200, JSON.stringify(scaleOf(so.obj)));
 }
 

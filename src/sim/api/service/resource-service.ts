@@ -19,7 +19,9 @@ import { finishCreate, prepareForCreate, prepareForUpdate } from './strategy.ts'
 import { applyGoShape } from './go-shape.ts';
 import { NamespaceGuard } from './namespace-guard.ts';
 import { deleteObject, type DeleteResult } from './delete.ts';
+import { applyObject, type ApplyOptions } from './apply.ts';
 import type { DeleteOptions, Target, WriteOptions } from './types.ts';
+import { CONTROLLER_MANAGER, creatorView, managedFieldsAfter, snapshotForCreate } from '../fieldmanager/index.ts';
 
 export interface ResourceServiceOptions {
   now?: () => Date;
@@ -77,14 +79,22 @@ export class ResourceService {
     const sdef = storageDef(def);
     const obj = storageForm(def, decoded);
     const meta = obj.metadata;
+    const incoming = meta.managedFields;
+    delete meta.managedFields;
+    const snapshot = snapshotForCreate(sdef.kind, obj);
     prepareForCreate(sdef, obj);
+    // The field manager sees the defaulted object before admission and the strategy change it.
+    const managed = opts.managedFields !== undefined ? opts.managedFields : managedFieldsAfter({
+      kind: sdef.kind, apiVersion: apiVersionOf(def), manager: opts.fieldManager ?? CONTROLLER_MANAGER, incoming,
+      live: undefined, next: creatorView(sdef.kind, obj, snapshot), time: formatTime(this.now()), convert: this.versionViews(sdef),
+    });
     meta.uid = newUid();
     meta.creationTimestamp = formatTime(this.now());
     delete meta.deletionTimestamp;
     delete meta.deletionGracePeriodSeconds;
     delete meta.resourceVersion;
-    delete meta.managedFields;
     delete meta.selfLink;
+    if (managed) meta.managedFields = managed;
     if (sdef.tracksGeneration) meta.generation = 1;
     else delete meta.generation;
     finishCreate(sdef, obj);
@@ -134,6 +144,11 @@ export class ResourceService {
     return this.commitUpdate(t, this.getStored(t), storageForm(t.def, next), subresource, opts);
   }
 
+  /** Server-side apply of a configuration (PATCH application/apply-patch+yaml). */
+  apply(t: Target, config: unknown, subresource: 'status' | undefined, opts: ApplyOptions): { object: StoredObject; created: boolean } {
+    return applyObject(this, t, config, subresource, opts);
+  }
+
   delete(t: Target, options: DeleteOptions = {}): DeleteResult {
     return deleteObject(this, t, options);
   }
@@ -148,6 +163,7 @@ export class ResourceService {
     const old = current.obj;
     keepSystemMeta(next, old);
     next.metadata.namespace = old.metadata.namespace;
+    const incoming = next.metadata.managedFields;
     delete next.metadata.managedFields;
     if (sdef.kind === 'Service') keepClusterIp(next, old);
     const stored = prepareForUpdate(sdef, next, old, subresource);
@@ -159,6 +175,12 @@ export class ResourceService {
     if (old.metadata.deletionTimestamp) errs.push(...newFinalizerErrors(stored, old));
     if (errs.length > 0) throw invalid(sdef, t.name, errs);
     stored.metadata.resourceVersion = old.metadata.resourceVersion;
+    const managed = opts.managedFields !== undefined ? opts.managedFields : managedFieldsAfter({
+      kind: sdef.kind, apiVersion: apiVersionOf(t.def), manager: opts.fieldManager ?? CONTROLLER_MANAGER, incoming,
+      live: old, next: stored, time: formatTime(this.now()), convert: this.versionViews(sdef),
+    });
+    if (managed) stored.metadata.managedFields = managed;
+    else delete stored.metadata.managedFields;
     // An update that changes nothing writes nothing (etcd's GuaranteedUpdate short-circuit).
     if (deepEqual(stored, old)) return this.store.as(t.def, current);
     if (opts.dryRun) return new StoredObject(current.key, presented(t.def, stored), current.rv);
@@ -166,6 +188,20 @@ export class ResourceService {
       return this.store.commitStored(t.def, 'DELETED', stored);
     }
     return this.store.commitStored(t.def, 'MODIFIED', stored);
+  }
+
+  /**
+   * A storage-form object as each API version of its kind presents it: field sets are kept in
+   * the version of the manager that wrote them. Undefined for kinds served in one form only.
+   */
+  private versionViews(sdef: ResourceDef): ((apiVersion: string, obj: Record<string, unknown>) => Record<string, unknown> | undefined) | undefined {
+    const views = this.registry.viewsOf(sdef);
+    if (views.length === 0) return undefined;
+    return (apiVersion, obj) => {
+      if (apiVersion === apiVersionOf(sdef)) return obj;
+      const view = views.find((v) => apiVersionOf(v) === apiVersion);
+      return view?.storedAs ? view.storedAs.fromStorage(obj as KubeObject) : undefined;
+    };
   }
 
   /** Parses a request body into an object of this resource's kind, or a 400 naming why not. */

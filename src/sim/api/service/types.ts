@@ -1,4 +1,5 @@
 import type { ResourceDef } from '../registry.ts';
+import type { ManagedEntry } from '../fieldmanager/index.ts';
 
 /** Who is calling: the sim's admin, its read-only viewer, or a configured static token user. */
 export interface UserInfo {
@@ -28,6 +29,10 @@ export interface DeleteOptions {
 
 export interface WriteOptions {
   dryRun?: boolean;
+  /** The field manager of the write; the sim's own controllers default to kube-controller-manager. */
+  fieldManager?: string;
+  /** managedFields a server-side apply computed: stored as they are (null: none). */
+  managedFields?: ManagedEntry[] | null;
 }
 
 /** Addresses one object (or, with name undefined, a collection) of one resource. */

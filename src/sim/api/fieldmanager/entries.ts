@@ -1,0 +1,78 @@
+import { isPlainObject } from '../../../util/deep-equal.ts';
+import { canonical, type FieldSet } from './fieldset.ts';
+
+/** One `metadata.managedFields` entry (meta/v1 ManagedFieldsEntry as 1.20 serves it). */
+export interface ManagedEntry {
+  manager: string;
+  operation: 'Apply' | 'Update';
+  apiVersion: string;
+  time?: string;
+  fieldsType: 'FieldsV1';
+  fieldsV1: FieldSet;
+}
+
+function isFieldSet(v: unknown, depth = 0): v is FieldSet {
+  if (!isPlainObject(v) || depth > 64) return false;
+  return Object.values(v).every((c) => isFieldSet(c, depth + 1));
+}
+
+/**
+ * The entries an object carries, or undefined when there are none usable: like kube-apiserver,
+ * a client that sends no or undecodable managedFields keeps the live object's instead.
+ */
+export function decodeEntries(raw: unknown): ManagedEntry[] | undefined {
+  if (!Array.isArray(raw) || raw.length === 0) return undefined;
+  const out: ManagedEntry[] = [];
+  for (const e of raw) {
+    if (!isPlainObject(e)) return undefined;
+    const { manager, operation, apiVersion, time, fieldsType, fieldsV1 } = e;
+    if (operation !== 'Apply' && operation !== 'Update') return undefined;
+    if (fieldsType !== 'FieldsV1' || !isFieldSet(fieldsV1)) return undefined;
+    if (typeof manager !== 'string' || typeof apiVersion !== 'string') return undefined;
+    // Sets that came from a client are interned like computed ones (stored sets already are).
+    const fields = Object.isFrozen(fieldsV1) ? fieldsV1 : intern(fieldsV1);
+    out.push({ manager, operation, apiVersion, ...(typeof time === 'string' ? { time } : {}), fieldsType, fieldsV1: fields });
+  }
+  return out;
+}
+
+/** `managedFields: [{}]` is how a client asks to drop all ownership (fieldmanager's reset). */
+export function isReset(raw: unknown): boolean {
+  return Array.isArray(raw) && raw.length === 1 && isPlainObject(raw[0]) && Object.keys(raw[0]).length === 0;
+}
+
+/** Entry order of kube-apiserver: Apply before Update, then by time, manager, apiVersion. */
+export function sortEntries(entries: ManagedEntry[]): ManagedEntry[] {
+  return [...entries].sort((p, q) => {
+    if (p.operation !== q.operation) return p.operation < q.operation ? -1 : 1;
+    const pt = p.time ?? '';
+    const qt = q.time ?? '';
+    if (pt !== qt) return pt < qt ? -1 : 1;
+    if (p.manager !== q.manager) return p.manager < q.manager ? -1 : 1;
+    return p.apiVersion < q.apiVersion ? -1 : p.apiVersion > q.apiVersion ? 1 : 0;
+  });
+}
+
+/**
+ * Identical field sets are stored once: the pods of one ReplicaSet (and most objects a controller
+ * stamps out) own the same fields, and stored objects are never mutated, so sharing is safe.
+ * The cache is bounded; a set that fell out of it is simply stored on its own.
+ */
+const INTERN_MAX = 4096;
+const interned = new Map<string, FieldSet>();
+
+export function intern(set: FieldSet): FieldSet {
+  const c = canonical(set);
+  const key = JSON.stringify(c);
+  const hit = interned.get(key);
+  if (hit) return hit;
+  if (interned.size >= INTERN_MAX) interned.clear();
+  deepFreeze(c);
+  interned.set(key, c);
+  return c;
+}
+
+function deepFreeze(s: FieldSet): void {
+  for (const v of Object.values(s)) deepFreeze(v);
+  Object.freeze(s);
+}
