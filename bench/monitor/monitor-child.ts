@@ -4,8 +4,8 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import pino from 'pino';
 import { openStore, type Store } from '../../src/store/index.ts';
 import { Monitor } from '../../src/monitor/monitor.ts';
-import { monitorConfigSchema } from '../../src/config/platform.ts';
-import { alertingConfigSchema } from '../../src/config/alerting.ts';
+import { monitorConfigSchema } from '../../src/monitor/config.ts';
+import { alertingConfigSchema } from '../../src/alerting/config.ts';
 import { Notifier, type NotifierStats } from '../../src/alerting/index.ts';
 import { childConfig, serveParent } from '../support/child.ts';
 

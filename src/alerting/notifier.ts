@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { AlertingConfig } from '../config/alerting.ts';
+import type { AlertingConfig } from './config.ts';
 import type { Delivery, Store } from '../store/index.ts';
 import { createChannel, type Channel, type ChannelType, type SendOptions } from './channels/index.ts';
 import { catchUpWindow, saveCheckpoint, uncoveredFailures } from './catch-up.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseAlertingConfig } from '../config/alerting.ts';
+import { parseAlertingConfig } from './config.ts';
 import { globToRegExp, Router, type AlertFacts } from './router.ts';
 
 const channels = ['a', 'b', 'c'].map((name) => ({ name, type: 'slack', url: `https://hooks.slack.com/services/${name}` }));

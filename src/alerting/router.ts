@@ -1,4 +1,4 @@
-import type { MatcherConfig, RouteConfig } from '../config/alerting.ts';
+import type { MatcherConfig, RouteConfig } from './config.ts';
 import type { Severity } from './channels/message.ts';
 
 /** What routes and silences match on: one failure (or the workload it belongs to). */

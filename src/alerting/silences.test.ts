@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseAlertingConfig } from '../config/alerting.ts';
+import { parseAlertingConfig } from './config.ts';
 import { Silences, SILENCES_META_KEY } from './silences.ts';
 import { tempStore } from './test-support.ts';
 import type { AlertFacts } from './router.ts';

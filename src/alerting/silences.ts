@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import { matcherSchema, type MatcherConfig, type SilenceConfig } from '../config/alerting.ts';
+import { matcherSchema, type MatcherConfig, type SilenceConfig } from './config.ts';
 import type { MetaRepo } from '../store/meta.ts';
 import { compileMatcher, type AlertFacts, type Predicate } from './router.ts';
 

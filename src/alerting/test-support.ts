@@ -2,7 +2,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseAlertingConfig, type AlertingConfig } from '../config/alerting.ts';
+import { parseAlertingConfig, type AlertingConfig } from './config.ts';
 import { openStore, type NewFailure, type Store } from '../store/index.ts';
 
 let seq = 0;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { metricsApiConfigSchema } from '../config/metrics-api.ts';
+import { metricsApiConfigSchema } from '../metrics-api/config.ts';
 import { metricsApiSettings } from './metrics-api-run.ts';
 
 describe('kubeloop metrics-api settings', () => {

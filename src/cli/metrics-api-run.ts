@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { loadConfig } from '../config/load.ts';
-import { ConfigError, formatZodIssues } from '../config/errors.ts';
-import { metricsApiConfigSchema, type MetricsApiConfig } from '../config/metrics-api.ts';
+import { ConfigError, formatZodIssues } from '../util/config-kit.ts';
+import { metricsApiConfigSchema, type MetricsApiConfig } from '../metrics-api/config.ts';
 import { t, type Lang } from '../i18n/index.ts';
 import { createLogger } from '../util/logger.ts';
 import { cliKubeConfig } from './cluster-kubeconfig.ts';

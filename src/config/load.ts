@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { parse, YAMLParseError } from 'yaml';
-import { ConfigError, formatZodIssues } from './errors.ts';
+import { ConfigError, formatZodIssues } from '../util/config-kit.ts';
 import { configSchema, type KubeloopConfig } from './schema.ts';
 
-export { ConfigError, formatZodIssues } from './errors.ts';
+export { ConfigError, formatZodIssues } from '../util/config-kit.ts';
 
 export function parseConfig(raw: unknown, source = 'config'): KubeloopConfig {
   const result = configSchema.safeParse(raw ?? {});

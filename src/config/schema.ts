@@ -1,8 +1,9 @@
 import { z } from 'zod';
-import { alertingConfigSchema, defaultAlertingConfig } from './alerting.ts';
-import { remediationConfigSchema } from './remediation.ts';
-import { metricsApiConfigSchema } from './metrics-api.ts';
-import { clusterConfigSchema, databaseConfigSchema, monitorConfigSchema, serverConfigSchema } from './platform.ts';
+import { alertingConfigSchema, defaultAlertingConfig } from '../alerting/config.ts';
+import { remediationConfigSchema } from '../remediation/config.ts';
+import { metricsApiConfigSchema } from '../metrics-api/config.ts';
+import { clusterConfigSchema, databaseConfigSchema, serverConfigSchema } from './platform.ts';
+import { monitorConfigSchema } from '../monitor/config.ts';
 
 /** kubeloop.yaml: every section strict, so a typo is an error rather than a silently ignored key. */
 export const simConfigSchema = z

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
-import { metricsApiConfigSchema } from '../config/metrics-api.ts';
+import { metricsApiConfigSchema } from './config.ts';
 import { servingNames, startMetricsApi } from './run.ts';
 
 /** Configuration mistakes stop the start with a ConfigError naming the key, before anything listens. */

@@ -1,4 +1,4 @@
-import type { MonitorConfig } from '../config/platform.ts';
+import type { MonitorConfig } from './config.ts';
 import type { SlimPod } from '../kube/pods.ts';
 import type { OwnerLink } from '../kube/owners.ts';
 

@@ -1,6 +1,6 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
-import type { MonitorConfig } from '../config/platform.ts';
+import type { MonitorConfig } from './config.ts';
 import { ListWatch } from '../kube/list-watch.ts';
 import type { InformerHealthReport } from '../kube/informer-health.ts';
 import { controllerOf, slimPod, type SlimPod } from '../kube/pods.ts';

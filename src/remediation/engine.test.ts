@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { KubeConfig } from '@kubernetes/client-node';
-import { remediationConfigSchema } from '../config/remediation.ts';
+import { remediationConfigSchema } from './config.ts';
 import { tempStore } from '../alerting/test-support.ts';
 import type { Alert } from './alert.ts';
 import type { ActionHandler } from './actions/types.ts';

@@ -1,6 +1,6 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
-import type { RemediationConfig } from '../config/remediation.ts';
+import type { RemediationConfig } from './config.ts';
 import { OwnerResolver } from '../kube/owners.ts';
 import type { ActionRecord, JsonValue, Store } from '../store/index.ts';
 import { KeyedMutex } from '../util/keyed-mutex.ts';

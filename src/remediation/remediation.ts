@@ -1,6 +1,6 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
-import type { RemediationConfig } from '../config/remediation.ts';
+import type { RemediationConfig } from './config.ts';
 import type { Store } from '../store/index.ts';
 import type { ActionNotice, FailureTrigger } from './actions/types.ts';
 import { PlaybookEngine, type HandlerRegistry } from './engine.ts';

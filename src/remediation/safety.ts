@@ -1,4 +1,4 @@
-import type { RemediationConfig } from '../config/remediation.ts';
+import type { RemediationConfig } from './config.ts';
 import type { Store } from '../store/index.ts';
 import type { WorkloadTarget } from './actions/types.ts';
 

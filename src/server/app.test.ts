@@ -5,7 +5,7 @@ import { KubeConfig } from '@kubernetes/client-node';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore, type Store } from '../store/index.ts';
-import { remediationConfigSchema } from '../config/remediation.ts';
+import { remediationConfigSchema } from '../remediation/config.ts';
 import { Remediation } from '../remediation/remediation.ts';
 import { remediationFeature } from '../remediation/routes.ts';
 import { builtInHandlers } from '../remediation/actions/index.ts';

@@ -6,7 +6,7 @@ import { addNode } from '../../src/sim/scenarios/index.ts';
 import { openStore, type Store } from '../../src/store/index.ts';
 import { backends } from '../../src/store/test-backends.ts';
 import { Monitor } from '../../src/monitor/monitor.ts';
-import { monitorConfigSchema } from '../../src/config/platform.ts';
+import { monitorConfigSchema } from '../../src/monitor/config.ts';
 
 /** How many instances of a container have crashed, from its status (the sim's ground truth). */
 function crashedInstances(cs: V1ContainerStatus): number {

@@ -6,7 +6,7 @@ import { addNode } from '../../src/sim/scenarios/index.ts';
 import { openStore, type Store } from '../../src/store/index.ts';
 import { backends } from '../../src/store/test-backends.ts';
 import { Monitor } from '../../src/monitor/monitor.ts';
-import { monitorConfigSchema } from '../../src/config/platform.ts';
+import { monitorConfigSchema } from '../../src/monitor/config.ts';
 
 const config = monitorConfigSchema.parse({ resolveAfter: '1s', excludePods: ['^ignored-'] });
 const crashLog = 'java.lang.IllegalStateException: pool exhausted\\n\\tat com.ruoyi.system.Pool.take(Pool.java:17)';

@@ -7,7 +7,7 @@ import { startRealCluster, type RealCluster } from '../support/real-cluster/real
 import { eventually } from '../support/eventually.ts';
 import { openStore, type Store } from '../../src/store/index.ts';
 import { Monitor } from '../../src/monitor/monitor.ts';
-import { monitorConfigSchema } from '../../src/config/platform.ts';
+import { monitorConfigSchema } from '../../src/monitor/config.ts';
 
 let real: RealCluster;
 let store: Store;

@@ -6,7 +6,7 @@ import { addNode } from '../../src/sim/scenarios/index.ts';
 import { openStore, type Store } from '../../src/store/index.ts';
 import { backends } from '../../src/store/test-backends.ts';
 import { Monitor } from '../../src/monitor/monitor.ts';
-import { monitorConfigSchema } from '../../src/config/platform.ts';
+import { monitorConfigSchema } from '../../src/monitor/config.ts';
 
 /**
  * A failure whose record could not be stored must not wait for the pod's next change: a pod that

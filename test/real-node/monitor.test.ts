@@ -9,7 +9,7 @@ import { eventually } from '../support/eventually.ts';
 import { openStore, type Store } from '../../src/store/index.ts';
 import type { Failure } from '../../src/store/failures.ts';
 import { Monitor } from '../../src/monitor/monitor.ts';
-import { monitorConfigSchema } from '../../src/config/platform.ts';
+import { monitorConfigSchema } from '../../src/monitor/config.ts';
 import { createKlNamespace, deleteKlNamespace, nodeClients, podsOf } from './kl-namespace.ts';
 
 /**

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ConfigError, formatZodIssues } from '../../config/errors.ts';
+import { ConfigError, formatZodIssues } from '../../util/config-kit.ts';
 
 /**
  * Channel configuration (the entries of `alerting.channels` in kubeloop.yaml):

@@ -1,8 +1,8 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parse, YAMLParseError } from 'yaml';
-import { ConfigError, formatZodIssues } from '../../config/errors.ts';
-import type { RemediationConfig } from '../../config/remediation.ts';
+import { ConfigError, formatZodIssues } from '../../util/config-kit.ts';
+import type { RemediationConfig } from '../config.ts';
 import { cronProblem } from '../schedules.ts';
 import { playbookSchema, type Playbook } from './schema.ts';
 

@@ -3,7 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../config/load.ts';
-import { remediationConfigSchema } from '../../config/remediation.ts';
+import { remediationConfigSchema } from '../config.ts';
 import type { Alert } from '../alert.ts';
 import { loadPlaybooks } from './load.ts';
 import { playbookMatches } from './match.ts';

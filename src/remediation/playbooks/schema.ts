@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { durationMs } from '../../config/platform.ts';
+import { durationMs } from '../../util/config-kit.ts';
 import { alertSeverities, alertSources, alertStatuses } from '../alert.ts';
 import { actionSchema } from '../actions/schemas.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from './load.ts';
+import { parseConfig } from '../config/load.ts';
 
 describe('metricsApi in kubeloop.yaml', () => {
   it('defaults: enabled and register follow the cluster (unset), 7443, 2m pushes, 5s cache', () => {

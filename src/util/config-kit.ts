@@ -1,10 +1,22 @@
-import type { z } from 'zod';
-import { valueAt } from '../util/value-at.ts';
+import { z } from 'zod';
+import { valueAt } from './value-at.ts';
+import { parseDuration } from './duration.ts';
 
 /**
- * Config error reporting, apart from load.ts so that modules the config schema imports (the channel
- * configs) can use it without an import cycle (load.ts -> schema.ts -> alerting.ts -> channels).
+ * What every capability's configuration schema is built with: the duration type and the error
+ * reporting. It lives in util so that a capability owning its schema never imports config/, which
+ * only composes the capabilities' schemas.
  */
+
+/** A Go-style duration ("90s", "5m") as milliseconds; a bad one names the field and the format. */
+export const durationMs = z.string().transform((raw, ctx) => {
+  const ms = parseDuration(raw.trim());
+  if (ms === undefined) {
+    ctx.addIssue({ code: 'custom', message: `expected a duration such as 30s, 5m or 1h, got ${JSON.stringify(raw)}` });
+    return z.NEVER;
+  }
+  return ms;
+});
 
 /** A configuration problem the CLI reports with exit code 2. */
 export class ConfigError extends Error {

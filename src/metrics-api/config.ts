@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { pullRulesSchema } from '../metrics-api/pull/rules.ts';
-import { durationMs } from './platform.ts';
+import { pullRulesSchema } from './pull/rules.ts';
+import { durationMs } from '../util/config-kit.ts';
 
 /**
  * `metricsApi:` in kubeloop.yaml: the custom/external metrics API server for the HPA. The same

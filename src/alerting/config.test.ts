@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { alertingConfigSchema, defaultAlertingConfig, parseAlertingConfig } from './alerting.ts';
-import { ConfigError } from './errors.ts';
-import { parseConfig } from './load.ts';
+import { alertingConfigSchema, defaultAlertingConfig, parseAlertingConfig } from './config.ts';
+import { ConfigError } from '../util/config-kit.ts';
+import { parseConfig } from '../config/load.ts';
 
 const wecom = { name: 'ops', type: 'wecom', url: 'https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k' };
 const slack = { name: 'team', type: 'slack', url: 'https://hooks.slack.com/services/T/B/x' };

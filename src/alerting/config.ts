@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { channelsConfigSchema } from '../alerting/channels/config.ts';
-import { langs, severities } from '../alerting/channels/message.ts';
-import { ConfigError, formatZodIssues } from './errors.ts';
-import { durationMs } from './platform.ts';
+import { channelsConfigSchema } from './channels/config.ts';
+import { langs, severities } from './channels/message.ts';
+import { ConfigError, formatZodIssues } from '../util/config-kit.ts';
+import { durationMs } from '../util/config-kit.ts';
 
 /**
  * The `alerting` section of kubeloop.yaml:

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { playbookSchema } from '../remediation/playbooks/schema.ts';
-import { durationMs } from './platform.ts';
+import { playbookSchema } from './playbooks/schema.ts';
+import { durationMs } from '../util/config-kit.ts';
 
 /**
  * `remediation:` in kubeloop.yaml: the safety rules every playbook runs under, and the playbooks.
