@@ -4,7 +4,7 @@ import { generateFrontProxyCerts } from '../../src/util/certificates.ts';
 import { sleep } from '../support/wait.ts';
 import { startChild } from '../support/child.ts';
 import { FAMILIES } from './exporter.ts';
-import { seriesCounts, startBenchPrometheus, waitForRates, waitQuiet } from './prom.ts';
+import { seriesCounts, startBenchPrometheus, waitForRates, waitFullWindow, waitQuiet } from './prom.ts';
 import { sideLine, stepLine, summary } from './report.ts';
 import { runSide, type Mode, type RunSettings, type SideRun } from './run.ts';
 
@@ -96,7 +96,7 @@ export async function main(args: string[]): Promise<number> {
     const settings: RunSettings = {
       rates: f.rates, stepSeconds: f.stepSeconds, longRates: [f.compareRps, f.targetRps], longSeconds: f.longSeconds,
       warmupSeconds: f.warmupSeconds, discoveryTimes: f.discoveryTimes, pods: f.pods,
-      namespace: NAMESPACE, window: WINDOW, promUrl: prom.url, kubeconfig, frontProxy: fp, rateOf: exporter.rateOf,
+      namespace: NAMESPACE, window: WINDOW, windowSeconds: WINDOW_SECONDS, promUrl: prom.url, kubeconfig, frontProxy: fp, rateOf: exporter.rateOf,
     };
     const kubeloop: SideRun[] = [];
     const adapter: SideRun[] = [];
@@ -106,6 +106,9 @@ export async function main(args: string[]): Promise<number> {
       for (const mode of sides) {
         const quiet = await waitQuiet(prom, 0.3, 30_000);
         if (quiet.waitedMs > 1500) out(`    (waited ${(quiet.waitedMs / 1000).toFixed(0)} s for Prometheus to settle after the previous side: it now uses ${quiet.cores.toFixed(2)} cores)`);
+        // Scrapes Prometheus missed while the previous side overloaded it would still be gaps in this side's rate() window.
+        const full = await waitFullWindow(prom, WINDOW_SECONDS, 60_000);
+        if (full.waitedMs > 1500) out(`    (waited ${(full.waitedMs / 1000).toFixed(0)} s for a ${WINDOW} rate window without missed scrapes: ${full.ok} of ${WINDOW_SECONDS} now)`);
         const r = await runSide(mode, settings, prom, out, (step) => stepLine(mode, step).forEach(out));
         (mode === 'kubeloop' ? kubeloop : adapter).push(r);
         sideLine(r).forEach(out);

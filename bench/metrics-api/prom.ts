@@ -87,3 +87,23 @@ export async function waitQuiet(prom: BenchPrometheus, maxCores: number, timeout
     if (!(cores >= maxCores) || Date.now() - started > timeoutMs) return { waitedMs: Date.now() - started, cores };
   }
 }
+
+/**
+ * Successful scrapes of the exporter in the last `seconds` (of `seconds` expected at 1 s): a busy
+ * machine makes Prometheus miss scrapes, which leaves gaps in the rate() window and moves the
+ * served values off the exporter's true rates whichever server serves them.
+ */
+export async function recentScrapes(prom: RunningPrometheus, seconds: number): Promise<{ ok: number; expected: number }> {
+  const r = await prom.query(`sum_over_time(up{job="bench-pods"}[${seconds}s])`);
+  return { ok: Number(r[0]?.value[1] ?? 0), expected: seconds };
+}
+
+/** Waits (up to `timeoutMs`) until the last `seconds` hold at least `seconds - 1` successful scrapes. */
+export async function waitFullWindow(prom: RunningPrometheus, seconds: number, timeoutMs: number): Promise<{ waitedMs: number; ok: number }> {
+  const started = Date.now();
+  for (;;) {
+    const { ok } = await recentScrapes(prom, seconds);
+    if (ok >= seconds - 1 || Date.now() - started > timeoutMs) return { waitedMs: Date.now() - started, ok };
+    await sleep(1000);
+  }
+}

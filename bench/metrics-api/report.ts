@@ -29,7 +29,7 @@ export function stepLine(mode: Mode, r: StepRun): string[] {
 }
 
 export function sideLine(r: SideRun): string[] {
-  const lines = [`    ${r.mode}: server peak RSS ${r.peakRssMiB.toFixed(0)} MiB (RSS at the end ${r.rssMiB.toFixed(0)} MiB); served values vs the exporter's true rates: max relative error ${(r.maxRelError * 100).toFixed(2)} %`];
+  const lines = [`    ${r.mode}: server peak RSS ${r.peakRssMiB.toFixed(0)} MiB (RSS at the end ${r.rssMiB.toFixed(0)} MiB); served values vs the exporter's true rates: max relative error ${(r.maxRelError * 100).toFixed(2)} % (Prometheus scraped the exporter ${r.scrapes.ok} times of ${r.scrapes.expected} in the rate window before)`];
   if (r.discovery) {
     const d = r.discovery;
     lines.push(`      discovery (PullSource.refresh(), ${d.series} series -> ${d.customMetrics} custom metrics): ${d.durationsMs.map((ms) => ms.toFixed(0)).join(', ')} ms${d.error ? `; error ${d.error}` : ''}`);

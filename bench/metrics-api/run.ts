@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { parseQuantity } from '../../src/util/quantity.ts';
 import { startChild, type BenchChild } from '../support/child.ts';
 import { median, percentile } from '../support/stats.ts';
-import type { BenchPrometheus } from './prom.ts';
+import { recentScrapes, type BenchPrometheus } from './prom.ts';
 import { LoadClient } from './load.ts';
 import type { DiscoveryTiming, ServerChildConfig, ServerChildStats } from './server-child.ts';
 
@@ -30,6 +30,7 @@ export interface RunSettings {
   pods: number;
   namespace: string;
   window: string;
+  windowSeconds: number;
   promUrl: string;
   kubeconfig: string;
   frontProxy: { caCert: string; cert: string; key: string };
@@ -73,6 +74,8 @@ export interface SideRun {
   rssMiB: number;
   /** Largest relative difference between a served value and the exporter's true rate (one read after the warm-up). */
   maxRelError: number;
+  /** Prometheus' successful scrapes of the exporter in the rate window before that read. */
+  scrapes: { ok: number; expected: number };
   discovery?: DiscoveryTiming;
 }
 
@@ -133,6 +136,7 @@ export async function runSide(mode: Mode, s: RunSettings, prom: BenchPrometheus,
       const first = s.rates[0] ?? 1;
       if (s.warmupSeconds > 0) await client.run(metricPath(s.namespace), first, s.warmupSeconds, s.pods);
       const maxRelError = await accuracy(client, s);
+      const scrapes = await recentScrapes(prom, s.windowSeconds);
       const steps: StepRun[] = [];
       for (const rate of s.rates) {
         const seconds = s.longRates.includes(rate) ? s.longSeconds : s.stepSeconds;
@@ -143,7 +147,7 @@ export async function runSide(mode: Mode, s: RunSettings, prom: BenchPrometheus,
         if (!sustained(r)) break;
       }
       const mem = await memory(child.pid);
-      const run: SideRun = { mode, steps, peakRssMiB: mem.peak, rssMiB: mem.rss, maxRelError };
+      const run: SideRun = { mode, steps, peakRssMiB: mem.peak, rssMiB: mem.rss, maxRelError, scrapes };
       if (discovery) run.discovery = discovery;
       return run;
     } finally {
