@@ -2,13 +2,15 @@ import { readFile } from 'node:fs/promises';
 import { parse, YAMLParseError } from 'yaml';
 import { ConfigError, formatZodIssues } from '../util/config-kit.ts';
 import { configSchema, type KubeloopConfig } from './schema.ts';
+import { deepFreeze } from '../util/deep-freeze.ts';
 
 export { ConfigError, formatZodIssues } from '../util/config-kit.ts';
 
 export function parseConfig(raw: unknown, source = 'config'): KubeloopConfig {
   const result = configSchema.safeParse(raw ?? {});
   if (!result.success) throw new ConfigError(`${source}: invalid configuration:\n${formatZodIssues(result.error, raw, '', { brackets: true })}`);
-  return result.data;
+  // Capabilities receive their sections by reference: frozen, none can change another's settings.
+  return deepFreeze(result.data);
 }
 
 /** Reads kubeloop.yaml; a missing optional file yields the defaults. */
