@@ -117,7 +117,7 @@ export function removePath(obj: Obj, path: string[]): void {
     if (!Array.isArray(cur)) return;
     const list = cur;
     const at = el.startsWith('k:') ? list.findIndex((x) => isPlainObject(x) && matchesKey(x, body)) : el.startsWith('v:') ? list.findIndex((x) => JSON.stringify(x) === body) : Number(body);
-    if (at < 0 || at >= list.length) return;
+    if (!Number.isInteger(at) || at < 0 || at >= list.length) return;
     if (last) list.splice(at, 1);
     else cur = list[at];
   }

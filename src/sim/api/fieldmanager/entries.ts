@@ -13,7 +13,22 @@ export interface ManagedEntry {
 
 function isFieldSet(v: unknown, depth = 0): v is FieldSet {
   if (!isPlainObject(v) || depth > 64) return false;
-  return Object.values(v).every((c) => isFieldSet(c, depth + 1));
+  return Object.entries(v).every(([k, c]) => isElement(k) && isFieldSet(c, depth + 1));
+}
+
+/** A FieldsV1 key: ".", a field, an index, or a key/value that is JSON (a client may send anything). */
+function isElement(k: string): boolean {
+  if (k === '.') return true;
+  const body = k.slice(2);
+  if (k.startsWith('f:')) return true;
+  if (k.startsWith('i:')) return /^\d+$/.test(body);
+  if (!k.startsWith('k:') && !k.startsWith('v:')) return false;
+  try {
+    const parsed: unknown = JSON.parse(body);
+    return k.startsWith('v:') || isPlainObject(parsed);
+  } catch {
+    return false; // not JSON: the entry is unusable, and the live object's entries are kept instead
+  }
 }
 
 /**
