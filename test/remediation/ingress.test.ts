@@ -1,12 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { AppsV1Api, KubeConfig } from '@kubernetes/client-node';
 import { startSimCluster, type SimCluster } from '../../src/sim/cluster.ts';
-import { openStore } from '../../src/store/index.ts';
+import { openStore, type StoreConfig } from '../../src/store/index.ts';
+import { backends } from '../../src/store/test-backends.ts';
 import { WebhookReceiver } from '../support/chat-receivers.ts';
 import { actionsOf, startHarness, WEBHOOK_SECRET, type Harness } from './support.ts';
 
@@ -17,17 +18,8 @@ const CLI = join(process.cwd(), 'bin/kubeloop.mjs');
  * Alert ingress at the edge: authorized links (CLI and API), 401 with nothing recorded for a wrong
  * or revoked token, 413 over 1 MiB, 400 naming the field, and the inbox resumed after a restart.
  */
-let sim: SimCluster;
-let h: Harness;
-let dataDir: string;
-let receiver: WebhookReceiver;
 const remediation = {
   playbooks: [{ name: 'scale-on-alert', cooldown: '0s', trigger: { alert: { source: 'alertmanager' } }, actions: [{ action: 'scale_out', max: 3 }] }],
-};
-
-const count = async (table: 'alert_inbox' | 'alerts' | 'actions'): Promise<number> => {
-  const n = await h.platform.store.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-  return Number(n.n);
 };
 
 function alertmanager(fingerprint: string, labels: Record<string, string>): Record<string, unknown> {
@@ -39,38 +31,64 @@ function alertmanager(fingerprint: string, labels: Record<string, string>): Reco
   };
 }
 
-beforeAll(async () => {
-  sim = await startSimCluster({ port: 0, scenario: 'demo' });
-  dataDir = await mkdtemp(join(tmpdir(), 'kubeloop-ingress-'));
-  receiver = await new WebhookReceiver({ secret: WEBHOOK_SECRET }).start();
-  h = await startHarness(sim.kubeconfig(), remediation, { dataDir, receiver });
-}, 120_000);
-
 afterAll(async () => {
-  await h?.stop();
-  await receiver?.stop();
-  await sim?.stop();
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  for (const b of backends) await b.cleanup();
 });
 
-describe('alert links and the ingress edge', () => {
+describe.each(backends)('alert links and the ingress edge on a $name store', (backend) => {
+  let sim: SimCluster;
+  let h: Harness;
+  let dataDir: string;
+  let receiver: WebhookReceiver;
+  /** The platform's store on this backend, and the CLI flags that reach the same store. */
+  let storeConfig: Pick<StoreConfig, 'database'> = {};
+  let storeFlags: string[] = [];
+
+  const count = async (table: 'alert_inbox' | 'alerts' | 'actions'): Promise<number> => {
+    const n = await h.platform.store.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    return Number(n.n);
+  };
+
+  beforeAll(async () => {
+    sim = await startSimCluster({ port: 0, scenario: 'demo' });
+    dataDir = await mkdtemp(join(tmpdir(), 'kubeloop-ingress-'));
+    receiver = await new WebhookReceiver({ secret: WEBHOOK_SECRET }).start();
+    const db = backend.name === 'postgres' ? (await backend.fresh()).database : undefined;
+    storeConfig = db ? { database: db } : {};
+    storeFlags = ['--data', dataDir];
+    if (db) {
+      const file = join(dataDir, 'kubeloop.yaml');
+      await writeFile(file, `database:\n  url: ${JSON.stringify(db.url)}\n`);
+      storeFlags.push('--config', file);
+    }
+    h = await startHarness(sim.kubeconfig(), remediation, { dataDir, receiver, config: storeConfig });
+    expect(h.platform.store.dialect).toBe(backend.name);
+  }, 120_000);
+
+  afterAll(async () => {
+    await h?.stop();
+    await receiver?.stop();
+    await sim?.stop();
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  });
+
   it('creates, lists and revokes links with the CLI while the platform runs; a revoked URL answers 401', async () => {
-    const created = await run(process.execPath, [CLI, 'links', 'create', '--data', dataDir, '--name', 'am-prod', '--source', 'alertmanager']);
+    const created = await run(process.execPath, [CLI, 'links', 'create', ...storeFlags, '--name', 'am-prod', '--source', 'alertmanager']);
     const path = /\/api\/v1\/alerts\/[A-Za-z0-9_-]{32}/.exec(created.stdout)?.[0];
     expect(path, created.stdout).toBeDefined();
-    const listed = await run(process.execPath, [CLI, 'links', 'list', '--data', dataDir]);
+    const listed = await run(process.execPath, [CLI, 'links', 'list', ...storeFlags]);
     expect(listed.stdout).toMatch(/am-prod\talertmanager\tactive/);
     expect(listed.stdout).not.toContain(path?.split('/').pop() ?? 'x');
     const ok = await h.post(path ?? '', alertmanager('fp-cli', { namespace: 'gc-dev', deployment: 'ruoyi-nacos' }));
     expect(ok.status).toBe(202);
-    await run(process.execPath, [CLI, 'links', 'revoke', 'am-prod', '--data', dataDir]);
+    await run(process.execPath, [CLI, 'links', 'revoke', 'am-prod', ...storeFlags]);
     const before = await count('alert_inbox');
     const revoked = await h.post(path ?? '', alertmanager('fp-cli-2', { namespace: 'gc-dev', deployment: 'ruoyi-nacos' }));
     expect(revoked.status).toBe(401);
     expect(await count('alert_inbox')).toBe(before);
-    const again = await run(process.execPath, [CLI, 'links', 'create', '--data', dataDir, '--name', 'am-prod', '--source', 'alertmanager']).catch((e: { code: number; stderr: string }) => e);
+    const again = await run(process.execPath, [CLI, 'links', 'create', ...storeFlags, '--name', 'am-prod', '--source', 'alertmanager']).catch((e: { code: number; stderr: string }) => e);
     expect(again).toMatchObject({ code: 2 });
-    const bad = await run(process.execPath, [CLI, 'links', 'create', '--data', dataDir, '--name', 'x', '--source', 'nagios']).catch((e: { code: number; stderr: string }) => e);
+    const bad = await run(process.execPath, [CLI, 'links', 'create', ...storeFlags, '--name', 'x', '--source', 'nagios']).catch((e: { code: number; stderr: string }) => e);
     expect(bad).toMatchObject({ code: 2 });
     expect((bad as { stderr: string }).stderr).toContain('--source');
   }, 60_000);
@@ -102,11 +120,11 @@ describe('alert links and the ingress edge', () => {
     await h.link('alertmanager', 'am-resume');
     await h.stop();
     // A request stored in the inbox by a process that died before parsing it.
-    const store = await openStore({ dataDir });
+    const store = await openStore({ dataDir, ...storeConfig });
     const linkRow = (await store.alertLinks.list()).find((l) => l.name === 'am-resume');
     await store.alerts.receive({ linkId: linkRow?.id ?? 0, source: 'alertmanager', body: JSON.stringify(alertmanager('fp-resume', { namespace: 'gc-dev', deployment: 'ruoyi-redis' })) });
     await store.close();
-    h = await startHarness(sim.kubeconfig(), remediation, { dataDir, receiver });
+    h = await startHarness(sim.kubeconfig(), remediation, { dataDir, receiver, config: storeConfig });
     await h.platform.remediation.settle();
     const kc = new KubeConfig();
     kc.loadFromString(sim.kubeconfig());
