@@ -11,44 +11,57 @@ import { startChatReceivers, type ChatReceivers } from '../support/chat-receiver
 import { launchChromium } from '../support/browser.ts';
 import { eventually } from '../support/eventually.ts';
 import { ensureWebBuilt, WEB_DIST } from '../ui/platform.ts';
+import { backends } from '../../src/store/test-backends.ts';
 
 const ARTIFACTS = join(process.cwd(), 'test-artifacts', 'ui');
 
-let sim: SimCluster;
-let platform: Platform;
-let chat: ChatReceivers;
 let browser: Browser;
-let dir: string;
 
 beforeAll(async () => {
   await ensureWebBuilt();
-  chat = await startChatReceivers({ dingtalk: 'SEC-e2e-secret' });
-  sim = await startSimCluster({ port: 0, scenario: 'demo' });
-  const kc = new KubeConfig();
-  kc.loadFromString(sim.kubeconfig());
-  dir = await mkdtemp(join(tmpdir(), 'kubeloop-e2e-'));
-  const config = configSchema.parse({
-    alerting: {
-      channels: [{ name: 'ops-wecom', type: 'wecom', url: chat.wecom.url }, { name: 'ops-dingtalk', type: 'dingtalk', url: chat.dingtalk.url, secret: 'SEC-e2e-secret' }],
-      grouping: { window: '1s' },
-      routes: [{ match: { namespaces: ['gc-dev', 'default'] }, channels: ['ops-wecom', 'ops-dingtalk'] }],
-      lang: 'zh-CN',
-    },
-  });
-  platform = await startPlatform({ config, kc, cluster: 'sim', dataDir: dir, port: 0, webDir: WEB_DIST });
   browser = await launchChromium();
   await mkdir(ARTIFACTS, { recursive: true });
 }, 120_000);
 
 afterAll(async () => {
   await browser?.close();
-  await platform?.stop();
-  await sim?.stop();
-  await chat?.stop();
-  if (dir) await rm(dir, { recursive: true, force: true });
+  for (const b of backends) await b.cleanup();
 });
 
-describe('the platform on the demo scenario', () => {
+// The same path (monitor -> store -> notifier -> UI) on each store the platform can run on.
+describe.each(backends)('the platform on the demo scenario, store on $name', (backend) => {
+  let sim: SimCluster;
+  let platform: Platform;
+  let chat: ChatReceivers;
+  let dir: string;
+
+  beforeAll(async () => {
+    chat = await startChatReceivers({ dingtalk: 'SEC-e2e-secret' });
+    sim = await startSimCluster({ port: 0, scenario: 'demo' });
+    const kc = new KubeConfig();
+    kc.loadFromString(sim.kubeconfig());
+    dir = await mkdtemp(join(tmpdir(), 'kubeloop-e2e-'));
+    const db = backend.name === 'postgres' ? (await backend.fresh()).database : undefined;
+    const config = configSchema.parse({
+      ...(db ? { database: db } : {}),
+      alerting: {
+        channels: [{ name: 'ops-wecom', type: 'wecom', url: chat.wecom.url }, { name: 'ops-dingtalk', type: 'dingtalk', url: chat.dingtalk.url, secret: 'SEC-e2e-secret' }],
+        grouping: { window: '1s' },
+        routes: [{ match: { namespaces: ['gc-dev', 'default'] }, channels: ['ops-wecom', 'ops-dingtalk'] }],
+        lang: 'zh-CN',
+      },
+    });
+    platform = await startPlatform({ config, kc, cluster: 'sim', dataDir: dir, port: 0, webDir: WEB_DIST });
+    expect(platform.store.dialect).toBe(backend.name);
+  }, 120_000);
+
+  afterAll(async () => {
+    await platform?.stop();
+    await sim?.stop();
+    await chat?.stop();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
   it('captures the demo\'s failures, notifies a new crash in WeCom and DingTalk, and shows it in the UI', async () => {
     const pre = await eventually('the unpullable payment-worker', async () => {
       const res = await fetch(`${platform.url}/api/v1/failures?namespace=default&workload=payment-worker`);
@@ -83,22 +96,24 @@ describe('the platform on the demo scenario', () => {
       return d.deliveries.length >= 2 && d.deliveries.every((x) => x.status === 'sent') ? true : undefined;
     });
 
+    // The SQLite run's screenshots keep their names; the PostgreSQL run's get a suffix.
+    const shot = backend.name === 'sqlite' ? '' : `-${backend.name}`;
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     try {
       await page.goto(`${platform.url}/failures`);
       await page.getByText('ruoyi-job-crash').first().waitFor({ timeout: 15_000 });
       await page.getByText('payment-worker').first().waitFor();
-      await page.screenshot({ path: join(ARTIFACTS, 'demo-failures.png'), fullPage: true });
+      await page.screenshot({ path: join(ARTIFACTS, `demo-failures${shot}.png`), fullPage: true });
       await page.goto(`${platform.url}/failures/${crash.id}`);
       await page.getByText('java.lang.OutOfMemoryError: Metaspace').first().waitFor({ timeout: 15_000 });
       await page.getByText('ops-wecom').first().waitFor();
-      await page.screenshot({ path: join(ARTIFACTS, 'demo-failure-detail.png'), fullPage: true });
+      await page.screenshot({ path: join(ARTIFACTS, `demo-failure-detail${shot}.png`), fullPage: true });
       await page.goto(`${platform.url}/`);
       await page.getByText('gc-dev').first().waitFor({ timeout: 15_000 });
-      await page.screenshot({ path: join(ARTIFACTS, 'demo-overview.png'), fullPage: true });
+      await page.screenshot({ path: join(ARTIFACTS, `demo-overview${shot}.png`), fullPage: true });
       await page.goto(`${platform.url}/channels`);
       await page.locator('#routing-table').getByText('gc-dev, default').waitFor({ timeout: 15_000 });
-      await page.screenshot({ path: join(ARTIFACTS, 'demo-channels.png'), fullPage: true });
+      await page.screenshot({ path: join(ARTIFACTS, `demo-channels${shot}.png`), fullPage: true });
     } finally {
       await page.close();
     }
