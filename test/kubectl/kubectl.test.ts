@@ -27,7 +27,7 @@ spec:
 `;
 
 // Every test runs with the machine's kubectl and with kubectl 1.20 (the real control plane's version), which
-// validates manifests against /openapi/v2 and speaks older protocols; `old` marks what 1.20 does differently.
+// validates manifests against /openapi/v2 and execs over SPDY; `old` marks what 1.20 does differently.
 for (const client of KUBECTL_CLIENTS) {
   describe(`kubectl against the sim (${client.name})`, () => {
     let sim: SimCluster;
@@ -131,14 +131,6 @@ for (const client of KUBECTL_CLIENTS) {
     });
 
     it('executes commands: stdout, stderr and the exit code', async () => {
-      if (old) {
-        // kubectl before 1.29 speaks SPDY/3.1 for exec, which the sim does not implement (it speaks the websocket
-        // protocol of 1.29+): the refusal must say so instead of hanging or failing obscurely.
-        const spdy = await k.run(['exec', 'p1', '-n', 'kc', '--', 'echo', 'hi']);
-        expect(spdy.code).toBe(1);
-        expect(spdy.stderr).toMatch(/^Error from server \(BadRequest\): unable to upgrade connection: .*the sim speaks the websocket remote-command protocol only, not SPDY$/m);
-        return;
-      }
       expect(await k.ok(['exec', 'p1', '-n', 'kc', '--', 'echo', 'hi there'])).toBe('hi there\n');
       const err = await k.run(['exec', 'p1', '-n', 'kc', '--', 'sh', '-c', 'echo bad >&2; exit 7']);
       expect(err.code).toBe(7);
@@ -148,6 +140,8 @@ for (const client of KUBECTL_CLIENTS) {
       expect(missing.code).toBe(1);
       expect(missing.stderr).toMatch(/^error: Internal error occurred: .*exec: "nosuchcmd": executable file not found in \$PATH: unknown$/m);
       expect(await k.ok(['exec', 'p1', '-n', 'kc', '--', 'cat', '/etc/hostname'])).toBe('p1\n');
+      // Stdin travels to the command and its end closes it (kubectl 1.20: a SPDY stream's FIN; newer: the v5 close channel).
+      expect(await k.ok(['exec', '-i', 'p1', '-n', 'kc', '--', 'cat'], { stdin: 'from stdin\n' })).toBe('from stdin\n');
     });
 
     it('describes a pod and a deployment', async () => {

@@ -74,7 +74,7 @@ export function notFoundStatus(cmd: string): Record<string, unknown> {
 }
 
 /** Stdin as an async stream of the bytes the client sends on channel 0, ended by close. */
-class StdinQueue implements AsyncIterable<Buffer> {
+export class StdinQueue implements AsyncIterable<Buffer> {
   private readonly chunks: Buffer[] = [];
   private ended = false;
   private wake: (() => void) | undefined;
@@ -111,7 +111,7 @@ export interface AcceptExecOptions {
 export function acceptExec(opts: AcceptExecOptions): void {
   const offered = String(opts.req.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim());
   if (!offered.some((p) => SUPPORTED.includes(p))) {
-    throw badRequest(`unable to upgrade connection: none of the requested subprotocols is supported (${SUPPORTED.join(', ')}); the sim speaks the websocket remote-command protocol only, not SPDY`);
+    throw badRequest(`unable to upgrade connection: none of the requested subprotocols is supported (${SUPPORTED.join(', ')})`);
   }
   wss.handleUpgrade(opts.req, opts.socket, opts.head, (ws) => {
     void serve(ws, opts);

@@ -5,6 +5,7 @@ import { ApiError, isApiError, internalError, methodNotAllowed, notFound, tooLar
 import type { ResourceDef } from '../registry.ts';
 import type { UserInfo } from '../service/types.ts';
 import { acceptExec, parseExecQuery } from '../exec/index.ts';
+import { acceptSpdyExec, isSpdyUpgrade } from '../exec/spdy-exec.ts';
 import { authenticate, isPublicPath } from './auth.ts';
 import { authorizeAccess, type AccessAttributes } from '../service/authorizer.ts';
 import { reviewHandler } from './review-handlers.ts';
@@ -257,7 +258,8 @@ function upgradeExec(ctx: SimApiContext, req: IncomingMessage, socket: Duplex, h
   if (!pod) throw notFound(def, info.name);
   const request = parseExecQuery(url);
   const container = resolveContainer(pod, request.container || null);
-  acceptExec({ req, socket, head, request: { ...request, container }, env: ctx.containerEnv(pod, container) });
+  const accept = isSpdyUpgrade(req.headers) ? acceptSpdyExec : acceptExec;
+  accept({ req, socket, head, request: { ...request, container }, env: ctx.containerEnv(pod, container) });
 }
 
 function rejectUpgrade(socket: Duplex, err: ApiError): void {
