@@ -76,7 +76,7 @@ export interface Summary {
   ok: boolean;
 }
 
-function comparison(k: StepRun[], a: StepRun[], rps: number, runs: number, valid: boolean): string[] {
+function comparison(k: StepRun[], a: StepRun[], rps: number, valid: boolean): string[] {
   const header = ['server'.padEnd(48), 'p50'.padStart(8), 'p90'.padStart(8), 'p99'.padStart(8), 'max'.padStart(8), 'errors'.padStart(6), 'queries/request'.padStart(15), 'CPU/request'.padStart(11), 'prom CPU/req'.padStart(12)].join(' ');
   const row = (mode: Mode, steps: StepRun[]): string => [
     NAMES[mode].padEnd(48),
@@ -89,7 +89,7 @@ function comparison(k: StepRun[], a: StepRun[], rps: number, runs: number, valid
     `${(medOf(steps, (s) => s.cpuSeconds / s.sent) * 1000).toFixed(2)} ms`.padStart(11),
     `${(medOf(steps, (s) => s.promCpuSeconds / s.sent) * 1000).toFixed(2)} ms`.padStart(12),
   ].join(' ');
-  const lines = [`latency at ${rps} req/s (${rps * 15} HPAs syncing every 15 s), ${valid ? 'a rate both sides sustained in every run' : 'NOT sustained by both sides in every run (overload)'}, medians over ${runs} run(s), ${k[0]?.sent ?? 0} requests per run:`, `  ${header}`, `  ${row('kubeloop', k)}`];
+  const lines = [`latency at ${rps} req/s (${rps * 15} HPAs syncing every 15 s), ${valid ? 'a rate both sides sustained in every run' : 'NOT sustained by both sides in every run (overload)'}, medians over the runs that reached it (Kubeloop ${k.length}${a.length > 0 ? `, stand-in ${a.length}` : ''}), ${k[0]?.sent ?? 0} requests per run:`, `  ${header}`, `  ${row('kubeloop', k)}`];
   if (a.length > 0) lines.push(`  ${row('adapter', a)}`);
   lines.push(
     '  (latency: each request from when it was sent to its last byte; errors: answers other than a 200 holding every pod;',
@@ -123,10 +123,10 @@ export function summary(x: SummaryInput): Summary {
   if (!bothSustain) {
     lines.push(`NOTE: not every run of both sides sustained ${x.compareRps} req/s; the comparison at that rate includes overload, so its latencies measure a queue and its ratios mean little.`);
     const common = Math.max(0, ...rates.filter((r) => allSustain(kubeloop, r) && allSustain(adapter, r)));
-    if (common > 0) lines.push(...comparison(at(kubeloop, common), at(adapter, common), common, kubeloop.length, true));
+    if (common > 0) lines.push(...comparison(at(kubeloop, common), at(adapter, common), common, true));
     else lines.push('NOTE: no offered rate was sustained by both sides in every run: there is no valid latency comparison in this run.');
   }
-  if (at(kubeloop, x.compareRps).length > 0) lines.push(...comparison(at(kubeloop, x.compareRps), at(adapter, x.compareRps), x.compareRps, kubeloop.length, bothSustain));
+  if (at(kubeloop, x.compareRps).length > 0) lines.push(...comparison(at(kubeloop, x.compareRps), at(adapter, x.compareRps), x.compareRps, bothSustain));
 
   lines.push(`server peak RSS (VmHWM of the server process over its whole run, with the pod informer holding ${x.pods} pods), median: ${NAMES.kubeloop} ${medOf(kubeloop, (r) => r.peakRssMiB).toFixed(0)} MiB` +
     `${adapter.length > 0 ? `; ${NAMES.adapter} ${medOf(adapter, (r) => r.peakRssMiB).toFixed(0)} MiB` : ''}`);

@@ -7,11 +7,11 @@ import { LoadClient } from './load.ts';
 import type { DiscoveryTiming, ServerChildConfig, ServerChildStats } from './server-child.ts';
 
 /**
- * One run of one side: a fresh server process; (kubeloop) discovery timed in it; a warm-up at the
- * first rate; one read checked against the exporter's true rates; then the capacity curve: the
+ * One run of one side: a fresh server process; a warm-up at the first rate; one read checked
+ * against the exporter's true rates; then the capacity curve: the
  * offered rate steps up (open loop), each step measured alone, until a step's p99 passes 1 s or it
  * has errors (the side no longer sustains that rate) or the rates run out. Steps at the rates the
- * summary compares run longer, for more samples.
+ * summary compares run longer, for more samples. Last, (kubeloop) discovery is timed in the process.
  */
 
 export type Mode = 'kubeloop' | 'adapter';
@@ -130,7 +130,6 @@ export async function runSide(mode: Mode, s: RunSettings, prom: BenchPrometheus,
   const child = await startChild(`metrics-api-${mode}`, new URL('./server-child.ts', import.meta.url), cfg, { compiled: true });
   try {
     const started = await child.request<{ url: string; caCert: string }>('start', {}, 90_000);
-    const discovery = mode === 'kubeloop' ? await child.request<DiscoveryTiming>('discovery', { times: s.discoveryTimes }, 120_000) : undefined;
     const client = new LoadClient({ url: started.url, ca: started.caCert, cert: s.frontProxy.cert, key: s.frontProxy.key });
     try {
       const first = s.rates[0] ?? 1;
@@ -146,6 +145,9 @@ export async function runSide(mode: Mode, s: RunSettings, prom: BenchPrometheus,
         onStep(r);
         if (!sustained(r)) break;
       }
+      // Timed last: five refreshes of 10,000 series keep Prometheus busy enough to miss scrapes, whose
+      // gaps in the rate window then showed in the value check and the first steps when timed first.
+      const discovery = mode === 'kubeloop' ? await child.request<DiscoveryTiming>('discovery', { times: s.discoveryTimes }, 120_000) : undefined;
       const mem = await memory(child.pid);
       const run: SideRun = { mode, steps, peakRssMiB: mem.peak, rssMiB: mem.rss, maxRelError, scrapes };
       if (discovery) run.discovery = discovery;
