@@ -1,4 +1,4 @@
-import { isPlainObject } from '../../../util/deep-equal.ts';
+import { deepEqual, isPlainObject } from '../../../util/deep-equal.ts';
 import { canonical, type FieldSet } from './fieldset.ts';
 
 /** One `metadata.managedFields` entry (meta/v1 ManagedFieldsEntry as 1.20 serves it). */
@@ -13,6 +13,8 @@ export interface ManagedEntry {
 
 function isFieldSet(v: unknown, depth = 0): v is FieldSet {
   if (!isPlainObject(v) || depth > 64) return false;
+  // Interned sets (every stored one) were checked when they were made.
+  if (Object.isFrozen(v)) return true;
   return Object.entries(v).every(([k, c]) => isElement(k) && isFieldSet(c, depth + 1));
 }
 
@@ -37,6 +39,8 @@ function isElement(k: string): boolean {
  */
 export function decodeEntries(raw: unknown): ManagedEntry[] | undefined {
   if (!Array.isArray(raw) || raw.length === 0) return undefined;
+  // Stored entries (frozen by encodeEntries) were decoded when they were made.
+  if (Object.isFrozen(raw)) return raw as ManagedEntry[];
   const out: ManagedEntry[] = [];
   for (const e of raw) {
     if (!isPlainObject(e)) return undefined;
@@ -49,6 +53,26 @@ export function decodeEntries(raw: unknown): ManagedEntry[] | undefined {
     out.push({ manager, operation, apiVersion, ...(typeof time === 'string' ? { time } : {}), fieldsType, fieldsV1: fields });
   }
   return out;
+}
+
+/** Stored entries: frozen, so a later read takes them as they are. */
+export function freezeEntries(entries: ManagedEntry[]): ManagedEntry[] {
+  for (const e of entries) Object.freeze(e);
+  return Object.freeze(entries) as ManagedEntry[];
+}
+
+/**
+ * Whether entries a writer sent are the live ones unchanged (a writer that copied the object it
+ * read): the common case, answered without decoding them.
+ */
+export function sameAsLive(raw: unknown, live: ManagedEntry[]): boolean {
+  if (raw === live) return true;
+  if (!Array.isArray(raw) || raw.length !== live.length) return false;
+  return raw.every((e, i) => {
+    const l = live[i] as ManagedEntry;
+    return isPlainObject(e) && e['manager'] === l.manager && e['operation'] === l.operation && e['apiVersion'] === l.apiVersion
+      && e['time'] === l.time && e['fieldsType'] === l.fieldsType && deepEqual(e['fieldsV1'], l.fieldsV1);
+  });
 }
 
 /** `managedFields: [{}]` is how a client asks to drop all ownership (fieldmanager's reset). */
@@ -77,14 +101,20 @@ const INTERN_MAX = 4096;
 const interned = new Map<string, FieldSet>();
 
 export function intern(set: FieldSet): FieldSet {
+  if (Object.isFrozen(set)) return set;
+  // Sets built the same way have the same key order: looked up as built first, which saves
+  // sorting the common case (a set some other object already has).
+  const raw = JSON.stringify(set);
+  const seen = interned.get(raw);
+  if (seen) return seen;
   const c = canonical(set);
   const key = JSON.stringify(c);
-  const hit = interned.get(key);
-  if (hit) return hit;
+  const hit = interned.get(key) ?? c;
   if (interned.size >= INTERN_MAX) interned.clear();
-  deepFreeze(c);
-  interned.set(key, c);
-  return c;
+  if (hit === c) deepFreeze(c);
+  interned.set(key, hit);
+  interned.set(raw, hit);
+  return hit;
 }
 
 function deepFreeze(s: FieldSet): void {

@@ -1,5 +1,5 @@
 import { isPlainObject } from '../../../util/deep-equal.ts';
-import { decodeEntries, isReset, sortEntries, type ManagedEntry } from './entries.ts';
+import { decodeEntries, freezeEntries, isReset, sameAsLive, sortEntries, type ManagedEntry } from './entries.ts';
 import { invalidOptions, type OptionsKind } from './errors.ts';
 import { trackUpdate } from './update.ts';
 
@@ -34,12 +34,15 @@ export function managerName(fieldManager: string | null | undefined, userAgent: 
  */
 export function baseEntries(incoming: unknown, live: unknown): ManagedEntry[] | undefined {
   if (isReset(incoming)) return undefined;
-  return decodeEntries(incoming) ?? decodeEntries(live) ?? [];
+  const liveEntries = decodeEntries(live);
+  if (liveEntries && sameAsLive(incoming, liveEntries)) return liveEntries;
+  return decodeEntries(incoming) ?? liveEntries ?? [];
 }
 
 /** Entries as stored in metadata.managedFields, in kube-apiserver's order; undefined when empty. */
 export function encodeEntries(entries: ManagedEntry[]): ManagedEntry[] | undefined {
-  return entries.length === 0 ? undefined : sortEntries(entries);
+  if (entries.length === 0) return undefined;
+  return Object.isFrozen(entries) ? entries : freezeEntries(sortEntries(entries));
 }
 
 export interface TrackWrite {

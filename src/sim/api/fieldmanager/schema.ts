@@ -41,7 +41,19 @@ export function rootType(kind: string): TypeMeta {
 }
 
 /** The type of field `name` of a struct of type `parent`, in an object of `kind`, at `depth`. */
+const FIELD_TYPES = new WeakMap<TypeMeta, Map<string, FieldType>>();
+
 export function fieldType(kind: string, parent: TypeMeta, name: string, depth: number): FieldType {
+  // A Service's selector (depth 1) is the one field whose type depends on more than its parent's type.
+  if (kind === 'Service' && depth === 1) return computeFieldType(kind, parent, name, depth);
+  let byName = FIELD_TYPES.get(parent);
+  if (!byName) FIELD_TYPES.set(parent, (byName = new Map()));
+  let ft = byName.get(name);
+  if (!ft) byName.set(name, (ft = computeFieldType(kind, parent, name, depth)));
+  return ft;
+}
+
+function computeFieldType(kind: string, parent: TypeMeta, name: string, depth: number): FieldType {
   const meta = parent.fields[name] ?? {};
   const mapOfValues = MAP_FIELDS.has(name) || (kind === 'Service' && name === 'selector' && depth === 1);
   // LabelSelector is +structType=atomic; a Service's selector is a plain map.

@@ -103,6 +103,8 @@ export interface Comparison {
  * modified when they differ.
  */
 export function compareValues(old: unknown, next: unknown, p: Place): Comparison {
+  // Stored objects are never mutated: a part shared by both versions (the spec kept by a status write) is unchanged.
+  if (old === next) return { changed: undefined, removed: undefined };
   const oldContainer = old === null || old === undefined ? (Array.isArray(next) ? [] : isPlainObject(next) ? {} : old) : old;
   const nk = childrenOf(next, p);
   const ok = childrenOf(oldContainer, p);
@@ -137,8 +139,12 @@ const IGNORED: FieldSet = {
   ),
 };
 
-/** Removes the untracked fields from a computed set. */
+/** Removes the untracked fields from a computed set (copying only the levels it changes). */
 export function withoutIgnored(set: FieldSet | undefined): FieldSet | undefined {
+  if (!set) return undefined;
+  const meta = set['f:metadata'];
+  const metaHit = meta !== undefined && Object.keys(IGNORED['f:metadata'] as FieldSet).some((k) => meta[k] !== undefined);
+  if (!metaHit && set['f:apiVersion'] === undefined && set['f:kind'] === undefined) return set;
   return difference(set, IGNORED);
 }
 
