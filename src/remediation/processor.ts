@@ -4,6 +4,7 @@ import { Limiter } from '../util/limit.ts';
 import { AlertParseError, type Alert, type AlertSource } from './alert.ts';
 import type { PlaybookEngine } from './engine.ts';
 import { parseAlerts } from './sources/index.ts';
+import { storableAlert } from './well-formed.ts';
 import { BackgroundTasks } from '../util/background-tasks.ts';
 
 export interface Receipt {
@@ -51,7 +52,7 @@ export class AlertProcessor {
     const { store } = this.opts;
     let alerts: Alert[];
     try {
-      alerts = parseAlerts(source, parseJson(body));
+      alerts = parseAlerts(source, parseJson(body)).map(storableAlert);
     } catch (err) {
       if (!(err instanceof AlertParseError)) throw err;
       await store.alerts.finishInbox(inboxId, 'rejected', { error: err.message });

@@ -49,6 +49,12 @@ export function rfc3339Ms(text: string): number | undefined | null {
   return Date.UTC(y, mo - 1, d, h, mi, 0) + secMs - offsetMin * 60_000;
 }
 
+/**
+ * The last millisecond of year 9999, the latest time RFC 3339 can write: a larger epoch number is a
+ * unit mistake or garbage, and would not fit the store's 64-bit time columns either.
+ */
+export const MAX_EPOCH_MS = 253_402_300_799_999;
+
 const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 function daysIn(year: number, month: number): number {

@@ -79,6 +79,7 @@ describe('generic parser', () => {
     expect(parseError({ labels: { a: 'b' }, startsAt: 'noon' }).path).toBe('startsAt');
     expect(parseError({ labels: { a: 'b' }, endsAt: 1714564800 })).toMatchObject({ path: 'endsAt', reason: 'expected epoch milliseconds, got 1714564800 (epoch seconds? multiply by 1000)' });
     expect(parseError({ labels: { a: 'b' }, id: '' }).path).toBe('id');
+    expect(parseError({ labels: { a: 'b' }, startsAt: 1e300 })).toMatchObject({ path: 'startsAt', reason: 'expected epoch milliseconds, got 1e+300 (after the year 9999)' });
   });
 
   it('rejects a body that is not an object', () => {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { alertSeverities, alertStatuses, type Alert, type AlertParser } from '../alert.ts';
-import { labelValue, occurrenceId, rfc3339Ms, textMap, toJson } from './common.ts';
+import { labelValue, MAX_EPOCH_MS, occurrenceId, rfc3339Ms, textMap, toJson } from './common.ts';
 import { describeValue, parseBody } from './zod-path.ts';
 
 /**
@@ -22,7 +22,11 @@ const time = z.unknown().transform((v, ctx) => {
   } else if (typeof v === 'number' && Number.isFinite(v) && v >= 0) {
     // 1e11 ms is March 1973: a smaller number is almost surely epoch seconds, which would silently
     // date the alert in January 1970.
-    if (v >= 1e11) return Math.round(v);
+    if (v >= 1e11 && v <= MAX_EPOCH_MS) return Math.round(v);
+    if (v > MAX_EPOCH_MS) {
+      ctx.addIssue({ code: 'custom', message: `expected epoch milliseconds, got ${v} (after the year 9999)` });
+      return z.NEVER;
+    }
     ctx.addIssue({ code: 'custom', message: `expected epoch milliseconds, got ${v} (epoch seconds? multiply by 1000)` });
     return z.NEVER;
   }

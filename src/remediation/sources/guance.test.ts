@@ -158,6 +158,8 @@ describe('guance parser', () => {
     expect(parseError({ ...seed, df_dimension_tags: { namespace: 'gc-dev' } }).path).toBe('df_dimension_tags');
     expect(parseError({ ...seed, date: 'yesterday' })).toMatchObject({ path: 'date', reason: 'expected epoch seconds (a number or numeric string), got "yesterday"' });
     expect(parseError({ ...seed, df_title: 42 }).path).toBe('df_title');
+    // Found by the ingress fuzz: 1e300 seconds overflowed PostgreSQL's bigint time column (a 500).
+    expect(parseError({ ...seed, df_issue_start_time: 1e300 })).toMatchObject({ path: 'df_issue_start_time', reason: 'expected epoch seconds (a number or numeric string), got 1e+300 (after the year 9999)' });
   });
 
   it('rejects a body that is not an object', () => {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Alert, AlertParser, AlertSeverity, AlertStatus } from '../alert.ts';
-import { labelValue, scalarText, toJson } from './common.ts';
+import { labelValue, MAX_EPOCH_MS, scalarText, toJson } from './common.ts';
 import { describeValue, parseBody } from './zod-path.ts';
 
 /**
@@ -38,8 +38,10 @@ const LABELLED = ['df_monitor_id', 'df_monitor_name', 'df_monitor_checker_id', '
  */
 const epochSeconds = z.unknown().transform((v, ctx) => {
   const n = typeof v === 'number' ? v : typeof v === 'string' && /^\d+(\.\d+)?$/.test(v.trim()) ? Number(v) : NaN;
-  if (Number.isFinite(n) && n >= 0) return n >= 1e11 ? Math.round(n) : Math.round(n * 1000);
-  ctx.addIssue({ code: 'custom', message: `expected epoch seconds (a number or numeric string), got ${describeValue(v)}` });
+  const ms = n >= 1e11 ? Math.round(n) : Math.round(n * 1000);
+  if (Number.isFinite(n) && n >= 0 && ms <= MAX_EPOCH_MS) return ms;
+  const tooLate = Number.isFinite(n) && n >= 0 ? ' (after the year 9999)' : '';
+  ctx.addIssue({ code: 'custom', message: `expected epoch seconds (a number or numeric string), got ${describeValue(v)}${tooLate}` });
   return z.NEVER;
 });
 
