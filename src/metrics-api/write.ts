@@ -21,7 +21,7 @@ export interface WriteDeps {
 }
 
 const NAME = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
-const METRIC = /^[A-Za-z_:][A-Za-z0-9_:.\-]*$/;
+const METRIC = /^[A-Za-z_:][A-Za-z0-9_:.-]*$/;
 
 function checkName(what: string, v: string): void {
   if (v.length > 253 || !NAME.test(v)) throw badRequest(`${what} ${JSON.stringify(v)} is not a valid Kubernetes name (lowercase alphanumerics, '-' and '.')`);

@@ -113,8 +113,11 @@ export function podsText(msg: NotificationMessage): string | undefined {
   return stringsFor(msg.lang).podList(shown, msg.pods.length - shown.length);
 }
 
-// ANSI escape sequences (colours, cursor moves) and other control characters but tab.
+// ANSI escape sequences (colours, cursor moves) and other control characters but tab: matching
+// control characters is the point of these two.
+// eslint-disable-next-line no-control-regex
 const ANSI = /\u001b\[[0-?]*[ -/]*[@-~]|\u001b[@-_]/g;
+// eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f]/g;
 
 /** Log lines made fit for a chat message: no ANSI codes, no control characters, no huge lines. */

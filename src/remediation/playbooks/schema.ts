@@ -32,7 +32,7 @@ export interface LabelMatcher {
   regex?: RegExp;
 }
 
-const MATCHER = /^\s*([A-Za-z_][A-Za-z0-9_.\/-]*)\s*(=~|!~|!=|=)\s*"((?:[^"\\]|\\.)*)"\s*$/;
+const MATCHER = /^\s*([A-Za-z_][A-Za-z0-9_./-]*)\s*(=~|!~|!=|=)\s*"((?:[^"\\]|\\.)*)"\s*$/;
 
 export const matcherStringSchema = z.string().transform((raw, ctx): LabelMatcher => {
   const m = MATCHER.exec(raw);

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parseAllDocuments } from 'yaml';
-import { formatZodIssues } from '../../config/load.ts';
+import { formatZodIssues } from '../../util/config-kit.ts';
 import type { ResourceService } from '../api/service/resource-service.ts';
 import { isApiError } from '../../kube/apimachinery/errors.ts';
 import type { KubeObject } from '../api/registry.ts';
