@@ -180,7 +180,9 @@ function supervise(worker: Worker, opts: RunFunctionOptions, functionsDir: strin
           if (ready) return;
           ready = true;
           clearTimeout(timer);
-          timer = setTimeout(() => conclude({ ok: false, error: `timed out after ${opts.timeoutMs} ms`, timedOut: true }), opts.timeoutMs);
+          // Concluded a turn later: log lines the worker posted before the deadline, still queued
+          // behind the timer when the main thread was busy, are taken in first.
+          timer = setTimeout(() => setImmediate(() => conclude({ ok: false, error: `timed out after ${opts.timeoutMs} ms`, timedOut: true })), opts.timeoutMs);
           return;
         case 'log':
           logs.add(m.level, m.message, m.at);
