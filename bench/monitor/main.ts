@@ -115,7 +115,7 @@ async function figureMix(f: Flags, summary: string[]): Promise<void> {
     const of = runs.map((r) => r.find((x) => x.mode === mode)).filter((x): x is ModeFigures => x !== undefined);
     const m = (pick: (x: ModeFigures) => number): number => median(of.map(pick));
     const side = (s: 'kubeloop' | 'prometheus' | 'apiAfter') => ({ seen: m((x) => x[s].seen), reason: m((x) => x[s].reason), logs: m((x) => x[s].logs) });
-    return { mode, injected: m((x) => x.injected), logsApply: mode !== 'image', kubeloop: side('kubeloop'), prometheus: side('prometheus'), apiAfter: side('apiAfter') };
+    return { mode, injected: m((x) => x.injected), logsApply: mode !== 'image', kubeloopMisses: [], kubeloop: side('kubeloop'), prometheus: side('prometheus'), apiAfter: side('apiAfter') };
   });
   summary.push(...mixLines(med, `HEADLINE, failure mix (${f.mixWindowSeconds} s, Kubernetes' back-off; medians over ${runs.length} run(s)): what a person can still find out afterwards`).map((l) => l.slice(2)));
   summary.push('  missed = injected - seen; seen / reason+exit / logs as defined above the summary');
@@ -129,7 +129,7 @@ async function figureSteady(f: Flags, summary: string[]): Promise<void> {
     const r = await steadyRuns({ plan, nodes, runs: f.runs, holdSeconds: f.holdSeconds, timeoutSeconds: f.timeoutSeconds }, out);
     const peak = median(r.runs.map((x) => x.peakMiB));
     summary.push(
-      `kubeloop up, ${pods} realistic pods (${(r.podBytes / 1024).toFixed(1)} KiB of JSON each as served, ${r.managedFieldsEntries} managedFields entries): peak RSS of the whole process (VmHWM, start to ${f.holdSeconds} s after every pod was cached) ${peak.toFixed(0)} MiB = ${mb(peak).toFixed(0)} MB ${pass(mb(peak) < 250)} (< 250 MB); RSS at the end ${median(r.runs.map((x) => x.rssEndMiB)).toFixed(0)} MiB; every pod cached ${(median(r.runs.map((x) => x.cachedMs)) / 1000).toFixed(1)} s after start (medians over ${r.runs.length})`,
+      `kubeloop up, ${pods} realistic pods (${(r.podBytes / 1024).toFixed(1)} KiB of JSON each as served, ${r.managedFieldsEntries} managedFields entries): peak RSS of the whole process (VmHWM, start to ${f.holdSeconds} s after every pod was cached) ${peak.toFixed(0)} MiB = ${mb(peak).toFixed(0)} MB ${pass(mb(peak) < 250)} (< 250 MB); RSS at the end ${median(r.runs.map((x) => x.rssEndMiB)).toFixed(0)} MiB; every pod cached ${(median(r.runs.map((x) => x.cachedMs)) / 1000).toFixed(1)} s after start (medians over ${r.runs.length}); the same process against the empty cluster: ${r.emptyPeakMiB.toFixed(0)} MiB`,
     );
   }
   summary.push('  anchors (not measured here): a bare client-go pod informer 200-300 MB at 15k pods (kubernetes/client-go#871); kubewatch OOM-killed at 6-10k pods (robusta-dev/kubewatch#103); Robusta runner requests 1 GiB');

@@ -53,6 +53,8 @@ export interface ModeFigures {
   apiAfter: SideCounts;
   /** Whether logs apply (a missing image has no instance that ran). */
   logsApply: boolean;
+  /** A few of Kubeloop's misses (not seen, wrong reason/exit code, logs not the instance's), to look into. */
+  kubeloopMisses: string[];
 }
 
 const PULL = new Set(['ErrImagePull', 'ImagePullBackOff']);
@@ -105,7 +107,7 @@ export function mixFigures(truth: TruthSnapshot, rows: StoredMixRow[], prom: Map
     else rowsBy.set(k, [r]);
   }
   const figures = new Map<FailureMode, ModeFigures>(MODES.map(({ mode }) => [mode, {
-    mode, injected: 0, logsApply: mode !== 'image',
+    mode, injected: 0, logsApply: mode !== 'image', kubeloopMisses: [],
     kubeloop: { seen: 0, reason: 0, logs: 0 }, prometheus: { seen: 0, reason: 0, logs: 0 }, apiAfter: { seen: 0, reason: 0, logs: 0 },
   }]));
   for (const c of truth.containers) {
@@ -136,11 +138,18 @@ function countCrashes(f: ModeFigures, c: ContainerTruth, mode: FailureMode, mine
   c.crashes.forEach((_at, k) => {
     f.injected++;
     const end = c.ends[k] ?? undefined;
-    const row = mine.find((r) => r.restartCount === k);
-    if (row) {
+    // An instance can have more than one row (a CrashLoopBackOff waiting row beside its termination): a person reads them all.
+    const ofInstance = mine.filter((r) => r.restartCount === k);
+    const row = ofInstance.find((r) => end && r.reason === end.reason && r.exitCode === end.exitCode) ?? ofInstance[0];
+    const miss = (why: string): void => void (f.kubeloopMisses.length < 4 && f.kubeloopMisses.push(`${c.namespace}/${c.pod} ${c.container} instance ${k}: ${why}`));
+    if (!row) miss('not stored');
+    else {
       f.kubeloop.seen++;
-      if (end && row.reason === end.reason && row.exitCode === end.exitCode) f.kubeloop.reason++;
+      const right = end && row.reason === end.reason && row.exitCode === end.exitCode;
+      if (right) f.kubeloop.reason++;
+      else miss(`stored ${row.reason} exit ${row.exitCode ?? '-'}, kubelet reported ${end ? `${end.reason} exit ${end.exitCode}` : 'no termination seen by the truth'}`);
       if (end && !row.logsError && logsOfInstance(row.logs, end, CRASH_LOG_MODES.has(mode))) f.kubeloop.logs++;
+      else if (right) miss(`logs not the instance's (${row.logsError ?? `${row.logs?.length ?? 0} chars`}; ran ${end?.startedAt ?? '?'}..${end?.finishedAt ?? '?'})`);
     }
     if (views.some((v) => v.counted > k)) f.prometheus.seen++;
     if (end && views.some((v) => v.reasonOf?.[0] === k && v.reasonOf[1] === end.reason)) f.prometheus.reason++;

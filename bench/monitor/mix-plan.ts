@@ -10,7 +10,7 @@ export type FailureMode = 'crash-loop' | 'one-off' | 'oom' | 'job' | 'image' | '
 
 export const MODES: { mode: FailureMode; what: string }[] = [
   { mode: 'crash-loop', what: 'crash loop from start (exit 1 after 5 s, crash log)' },
-  { mode: 'one-off', what: 'one-off crash after a long run (exit 2 after 100-210 s, crash log)' },
+  { mode: 'one-off', what: 'crash after a long run (exit 2 after 100-210 s of running, crash log: once in a 300 s window, the shortest twice)' },
   { mode: 'oom', what: 'OOM kill (OOMKilled, 137, after 30 s)' },
   { mode: 'job', what: 'failing Job (restartPolicy Never, exit 1 after 8 s, backoffLimit 2)' },
   { mode: 'image', what: 'missing image (ErrImagePull / ImagePullBackOff)' },

@@ -87,6 +87,7 @@ export function mixLines(figs: ModeFigures[], label: string): string[] {
       lines.push(`    ${(side === 'kubeloop' ? f.mode : '').padEnd(11)} ${(side === 'kubeloop' ? String(f.injected) : '').padStart(8)}  ${name.padEnd(11)} ${cell(s.seen, f.injected).padStart(11)} ${String(f.injected - s.seen).padStart(7)} ${cell(s.reason, f.injected).padStart(14)} ${(f.logsApply ? cell(s.logs, f.injected) : 'n/a').padStart(19)}`);
     }
   }
+  for (const f of figs) for (const m of f.kubeloopMisses) lines.push(`    Kubeloop miss (${f.mode}): ${m}`);
   for (const [side, name] of [['kubeloop', 'Kubeloop'], ['prometheus', 'Prometheus'], ['apiAfter', 'API after']] as const) {
     const t = total[side];
     lines.push(`    ${(side === 'kubeloop' ? 'all' : '').padEnd(11)} ${(side === 'kubeloop' ? String(total.injected) : '').padStart(8)}  ${name.padEnd(11)} ${cell(t.seen, total.injected).padStart(11)} ${String(total.injected - t.seen).padStart(7)} ${cell(t.reason, total.injected).padStart(14)} ${cell(t.logs, t.logsOf).padStart(19)}`);

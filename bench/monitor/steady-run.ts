@@ -35,6 +35,8 @@ export interface SteadyResult {
   podBytes: number;
   managedFieldsEntries: number;
   simRssMiB: number;
+  /** `kubeloop up` against the same sim before any pod existed: VmHWM after it answered and 10 s more. */
+  emptyPeakMiB: number;
 }
 
 /**
@@ -52,6 +54,8 @@ export async function steadyRuns(f: SteadyFlags, log: (line: string) => void): P
     const sim = await startChild('sim', new URL('./sim-child.ts', import.meta.url), simConfig);
     children.push(sim);
     const kubeconfig = await sim.request<string>('kubeconfig');
+    const emptyPeakMiB = await emptyClusterPeak(kubeconfig, dirs);
+    log(`  kubeloop up against the empty cluster: peak RSS (VmHWM) ${emptyPeakMiB.toFixed(0)} MiB`);
     const t0 = Date.now();
     await sim.request('setup', f.plan, f.timeoutSeconds * 1000);
     let progress = { pods: 0, started: 0, crashes: 0 };
@@ -89,11 +93,25 @@ export async function steadyRuns(f: SteadyFlags, log: (line: string) => void): P
       await u.stop();
       up = undefined;
     }
-    return { runs, podBytes, managedFieldsEntries, simRssMiB };
+    return { runs, podBytes, managedFieldsEntries, simRssMiB, emptyPeakMiB };
   } finally {
     await up?.stop().catch(() => undefined);
     for (const c of children.reverse()) await c.stop().catch(() => undefined);
     for (const d of dirs) await rm(d, { recursive: true, force: true });
+  }
+}
+
+async function emptyClusterPeak(kubeconfig: string, dirs: string[]): Promise<number> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'kubeloop-bench-up-'));
+  dirs.push(dataDir);
+  const file = join(dataDir, 'kubeconfig.yaml');
+  await writeFile(file, kubeconfig, { mode: 0o600 });
+  const u = await startUp(file, dataDir);
+  try {
+    await sleep(10_000);
+    return (await u.memory()).peakMiB;
+  } finally {
+    await u.stop();
   }
 }
 

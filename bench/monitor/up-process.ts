@@ -33,12 +33,13 @@ async function compileUp(): Promise<string> {
   return `${outdir}main.js`;
 }
 
-export async function startUp(kubeconfigFile: string, dataDir: string): Promise<UpProcess> {
+/** `nodeArgs`: extra Node flags (e.g. --heapsnapshot-signal=SIGUSR2 when looking for what holds memory). */
+export async function startUp(kubeconfigFile: string, dataDir: string, nodeArgs: string[] = []): Promise<UpProcess> {
   compiled ??= compileUp();
   const entry = await compiled;
   const port = await freePort();
   // cwd = the data dir: no ./kubeloop.yaml of the checkout is picked up; Kubeloop's defaults.
-  const child: ChildProcess = spawn(process.execPath, ['--enable-source-maps', entry, 'up', '--kubeconfig', kubeconfigFile, '--data', dataDir, '--port', String(port)], {
+  const child: ChildProcess = spawn(process.execPath, ['--enable-source-maps', ...nodeArgs, entry, 'up', '--kubeconfig', kubeconfigFile, '--data', dataDir, '--port', String(port)], {
     cwd: dataDir, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_OPTIONS: '' },
   });
   let out = '';
