@@ -36,8 +36,8 @@ export function loadAllowlist(file: string): AllowEntry[] {
 }
 
 function globToRegExp(glob: string): RegExp {
-  const escaped = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*\*/g, '\u0000').replace(/\*/g, '[^.\\/]*').replace(/\u0000/g, '.*');
-  return new RegExp(`^${escaped}$`);
+  const segment = (s: string): string => s.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^.\\/]*');
+  return new RegExp(`^${glob.split('**').map(segment).join('.*')}$`);
 }
 
 function json(v: unknown): string {

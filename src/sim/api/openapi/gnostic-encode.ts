@@ -1,5 +1,5 @@
 import { stringify } from 'yaml';
-import { MESSAGES, ONEOFS, WRAPPERS, type FieldDesc } from './gnostic-schema.ts';
+import { MESSAGES, ONEOFS, WRAPPERS, type FieldDesc, type Scalar } from './gnostic-schema.ts';
 
 /**
  * Compiles an OpenAPI v2 JSON document into gnostic's protobuf encoding, as kube-apiserver does with
@@ -111,21 +111,10 @@ function encodeField(f: FieldDesc, o: Record<string, unknown>, path: string): Bu
   const at = `${path}.${f.key}`;
   switch (k.t) {
     case 'string':
-      if (typeof v !== 'string') fail(at, 'expected a string');
-      return v === '' ? [] : str(f.no, v);
     case 'bool':
-      if (typeof v !== 'boolean') fail(at, 'expected a boolean');
-      return v ? [tag(f.no, 0), varint(1)] : [];
     case 'int64':
-      if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) fail(at, 'expected a non-negative integer');
-      return v === 0 ? [] : [tag(f.no, 0), varint(v)];
-    case 'double': {
-      if (typeof v !== 'number') fail(at, 'expected a number');
-      if (v === 0) return [];
-      const buf = Buffer.alloc(8);
-      buf.writeDoubleLE(v);
-      return [tag(f.no, 1), buf];
-    }
+    case 'double':
+      return encodeScalar(f.no, k.t, v, at);
     case 'strings':
       if (!Array.isArray(v)) fail(at, 'expected an array');
       return v.flatMap((e, n) => (typeof e === 'string' ? str(f.no, e) : fail(`${at}[${n}]`, 'expected a string')));
@@ -139,6 +128,28 @@ function encodeField(f: FieldDesc, o: Record<string, unknown>, path: string): Bu
     case 'anys':
       if (!Array.isArray(v)) fail(at, 'expected an array');
       return v.flatMap((e) => lengthDelimited(f.no, encodeAny(e)));
+  }
+}
+
+/** A proto3 scalar: its default value (empty, false, 0) is not written. */
+function encodeScalar(no: number, t: Scalar, v: unknown, at: string): Buffer[] {
+  switch (t) {
+    case 'string':
+      if (typeof v !== 'string') fail(at, 'expected a string');
+      return v === '' ? [] : str(no, v);
+    case 'bool':
+      if (typeof v !== 'boolean') fail(at, 'expected a boolean');
+      return v ? [tag(no, 0), varint(1)] : [];
+    case 'int64':
+      if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) fail(at, 'expected a non-negative integer');
+      return v === 0 ? [] : [tag(no, 0), varint(v)];
+    case 'double': {
+      if (typeof v !== 'number') fail(at, 'expected a number');
+      if (v === 0) return [];
+      const buf = Buffer.alloc(8);
+      buf.writeDoubleLE(v);
+      return [tag(no, 1), buf];
+    }
   }
 }
 
