@@ -105,17 +105,13 @@ export interface Comparison {
 export function compareValues(old: unknown, next: unknown, p: Place): Comparison {
   // Stored objects are never mutated: a part shared by both versions (the spec kept by a status write) is unchanged.
   if (old === next) return { changed: undefined, removed: undefined };
-  const oldContainer = old === null || old === undefined ? (Array.isArray(next) ? [] : isPlainObject(next) ? {} : old) : old;
-  const nk = childrenOf(next, p);
-  const ok = childrenOf(oldContainer, p);
-  const bothMaps = isPlainObject(next) && isPlainObject(oldContainer) && !p.ft.atomic;
-  const bothLists = Array.isArray(next) && Array.isArray(oldContainer) && (nk !== undefined || next.length === 0) && (ok !== undefined || oldContainer.length === 0);
-  if (!bothMaps && !bothLists) return deepEqual(old, next) ? { changed: undefined, removed: undefined } : { changed: {}, removed: undefined };
-  const before = new Map((ok ?? []).map((c) => [c.el, c]));
+  const kids = comparableChildren(old, next, p);
+  if (!kids) return deepEqual(old, next) ? { changed: undefined, removed: undefined } : { changed: {}, removed: undefined };
+  const before = new Map(kids.old.map((c) => [c.el, c]));
   const changed: [string, FieldSet][] = [];
   const removed: [string, FieldSet][] = [];
   const seen = new Set<string>();
-  for (const c of nk ?? []) {
+  for (const c of kids.next) {
     seen.add(c.el);
     const prev = before.get(c.el);
     if (!prev || prev.value === undefined) {
@@ -128,6 +124,20 @@ export function compareValues(old: unknown, next: unknown, p: Place): Comparison
   }
   for (const [el, c] of before) if (!seen.has(el) && c.value !== undefined) removed.push([el, addedSet(c.value, c.place)]);
   return { changed: node(false, changed), removed: node(false, removed) };
+}
+
+/**
+ * The children of both sides when they are compared inside (two maps, or two granular lists; a
+ * null before counts as empty), or undefined when the values are compared as leaves.
+ */
+function comparableChildren(old: unknown, next: unknown, p: Place): { old: Child[]; next: Child[] } | undefined {
+  const before = old === null || old === undefined ? (Array.isArray(next) ? [] : isPlainObject(next) ? {} : old) : old;
+  const nk = childrenOf(next, p);
+  const ok = childrenOf(before, p);
+  if (isPlainObject(next) && isPlainObject(before)) return p.ft.atomic ? undefined : { old: ok ?? [], next: nk ?? [] };
+  if (!Array.isArray(next) || !Array.isArray(before)) return undefined;
+  const granular = (nk !== undefined || next.length === 0) && (ok !== undefined || before.length === 0);
+  return granular ? { old: ok ?? [], next: nk ?? [] } : undefined;
 }
 
 /** Fields the field manager never tracks (fieldmanager's stripMeta), as a set to subtract. */
