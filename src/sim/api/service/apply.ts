@@ -3,9 +3,18 @@ import { badRequest, conflict, notFound, STALE_OBJECT_MESSAGE } from '../../../k
 import { decodeEntries, encodeEntries, trackApply } from '../fieldmanager/index.ts';
 import type { StoredObject } from '../store/stored.ts';
 import { formatTime } from './object-meta.ts';
-import type { ResourceService } from './resource-service.ts';
-import { scopeNs } from './resource-service.ts';
+import type { KubeObject, ResourceDef } from '../registry.ts';
+import type { ObjectStore } from '../store/object-store.ts';
 import type { Target, WriteOptions } from './types.ts';
+
+/** What apply needs of the resource service (kept to an interface so the two modules do not import each other). */
+export interface ApplyHost {
+  readonly store: ObjectStore;
+  now(): Date;
+  decode(def: ResourceDef, body: unknown): KubeObject;
+  create(def: ResourceDef, namespace: string | undefined, body: unknown, opts: WriteOptions): StoredObject;
+  commitUpdate(t: Target, current: StoredObject, next: KubeObject, subresource: 'status' | undefined, opts: WriteOptions): StoredObject;
+}
 
 export interface ApplyOptions extends WriteOptions {
   fieldManager: string;
@@ -17,7 +26,7 @@ export interface ApplyOptions extends WriteOptions {
  * live object by field ownership, or becomes the object when there is none yet; the result is
  * stored through the ordinary create/update path with the managedFields the apply computed.
  */
-export function applyObject(svc: ResourceService, t: Target, body: unknown, subresource: 'status' | undefined, opts: ApplyOptions): { object: StoredObject; created: boolean } {
+export function applyObject(svc: ApplyHost, t: Target, body: unknown, subresource: 'status' | undefined, opts: ApplyOptions): { object: StoredObject; created: boolean } {
   const config = svc.decode(t.def, body);
   const meta = config.metadata;
   if (meta.name !== undefined && meta.name !== t.name) {
@@ -26,7 +35,7 @@ export function applyObject(svc: ResourceService, t: Target, body: unknown, subr
   if (t.def.namespaced && meta.namespace !== undefined && meta.namespace !== t.namespace) {
     throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
   }
-  const current = svc.store.get(storageDef(t.def), scopeNs(t), t.name);
+  const current = svc.store.get(storageDef(t.def), t.def.namespaced ? t.namespace : undefined, t.name);
   const rv = meta.resourceVersion;
   if (current && rv !== undefined && rv !== '' && rv !== current.obj.metadata.resourceVersion) {
     throw conflict(t.def, t.name, STALE_OBJECT_MESSAGE);
