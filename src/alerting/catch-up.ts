@@ -35,7 +35,7 @@ export async function catchUpWindow(store: Store, now: number, slackMs: number, 
 export async function uncoveredFailures(store: Store, w: CatchUpWindow, groupWindowMs: number): Promise<{ id: number; detectedAt: number }[]> {
   // A group row is created when its first failure arrives, so rows covering this range were created
   // at most one group window (plus the scan's own slack) before it.
-  const covered = await failureIdsCoveredSince(store.db, w.from - groupWindowMs - 60_000);
+  const covered = await failureIdsCoveredSince(store.outbox, w.from - groupWindowMs - 60_000);
   const out: { id: number; detectedAt: number }[] = [];
   let cursor: string | undefined;
   do {

@@ -22,7 +22,7 @@ describe('grouper', () => {
     cleanups.push(t.cleanup);
     const now = 1_000_000;
     const due: number[] = [];
-    const make = (store = t.store) => new Grouper({ db: store.db, outbox: store.outbox, windowMs: 60_000, now: () => now, due: (at) => due.push(at) });
+    const make = (store = t.store) => new Grouper({ outbox: store.outbox, windowMs: 60_000, now: () => now, due: (at) => due.push(at) });
     const [f1, f2, f3, f4] = [await recordFailure(t.store), await recordFailure(t.store), await recordFailure(t.store), await recordFailure(t.store)];
     const g = make();
     const first = await g.add(member(f1, 'api-1'));
@@ -49,7 +49,7 @@ describe('grouper', () => {
   it('sends at once, one row per failure, with a zero window', async () => {
     const t = await tempStore();
     cleanups.push(t.cleanup);
-    const g = new Grouper({ db: t.store.db, outbox: t.store.outbox, windowMs: 0, now: () => 5, due: () => undefined });
+    const g = new Grouper({ outbox: t.store.outbox, windowMs: 0, now: () => 5, due: () => undefined });
     const a = await g.add(member(await recordFailure(t.store), 'api-1'));
     const b = await g.add(member(await recordFailure(t.store), 'api-2'));
     expect(a.deliveryId).not.toBe(b.deliveryId);

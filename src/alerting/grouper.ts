@@ -1,9 +1,7 @@
-import type { Kysely } from 'kysely';
 import type { OutboxRepo } from '../store/index.ts';
-import type { Database } from '../store/schema.ts';
 import { MAX_FAILURE_IDS, newEnvelope, toPayload, type Envelope } from './envelope.ts';
 import type { NotificationMessage } from './channels/message.ts';
-import { openPendingRows, updatePendingPayload } from './outbox-queries.ts';
+import { openPendingRows } from './outbox-queries.ts';
 import { groupDetail, groupTitle } from './render-failure.ts';
 import { KeyedMutex } from '../util/keyed-mutex.ts';
 
@@ -47,7 +45,6 @@ export class Grouper {
 
   constructor(
     private readonly opts: {
-      db: Kysely<Database>;
       outbox: OutboxRepo;
       windowMs: number;
       now: () => number;
@@ -59,7 +56,7 @@ export class Grouper {
   /** Re-reads the groups still collecting (after a restart). */
   async rebuild(): Promise<number> {
     this.open.clear();
-    for (const row of await openPendingRows(this.opts.db, this.opts.now())) {
+    for (const row of await openPendingRows(this.opts.outbox, this.opts.now())) {
       if (!row.env.group) continue;
       this.open.set(`${row.channel}\u0000${row.env.group.key}`, { id: row.id, windowEnd: row.env.group.windowEnd, env: row.env });
       this.opts.due(row.nextAttemptAt);
@@ -75,7 +72,7 @@ export class Grouper {
       const current = this.open.get(k);
       if (current && current.windowEnd > now) {
         const env = join(current.env, m);
-        if (await updatePendingPayload(this.opts.db, current.id, env)) {
+        if (await this.opts.outbox.updatePendingPayload(current.id, toPayload(env))) {
           current.env = env;
           return { deliveryId: current.id, joined: true };
         }

@@ -5,7 +5,6 @@ import { createChannel, type Channel, type ChannelType, type SendOptions } from 
 import { catchUpWindow, saveCheckpoint, uncoveredFailures } from './catch-up.ts';
 import { describeDelivery, newEnvelope, toPayload, type DeliveryView } from './envelope.ts';
 import { Grouper, groupKey } from './grouper.ts';
-import { channelsNotifiedFor } from './outbox-queries.ts';
 import { OutboxWorker, type WorkerStats } from './outbox-worker.ts';
 import { RateLimiter } from './rate-limit.ts';
 import { actionMessage, failureMessage, resolvedMessage, summaryMessage, testMessage, type Notice, type RenderContext } from './render-failure.ts';
@@ -85,7 +84,7 @@ export class Notifier {
       summarize: (channel, items, rate) => summaryMessage(channel, items, rate, this.ctx),
       backoff: { initialMs: config.delivery.initialBackoff, maxMs: config.delivery.maxBackoff, maxAttempts: config.delivery.maxAttempts },
     });
-    this.grouper = new Grouper({ db: store.db, outbox: store.outbox, windowMs: config.grouping.window, now: this.now, due: (at) => this.worker.wake(at) });
+    this.grouper = new Grouper({ outbox: store.outbox, windowMs: config.grouping.window, now: this.now, due: (at) => this.worker.wake(at) });
   }
 
   private readonly now = (): number => (this.opts.now ?? Date.now)();
@@ -182,7 +181,7 @@ export class Notifier {
     const failures = page.items.filter((f) => f.resolvedAt === w.resolvedAt);
     if (failures.length === 0) return;
     const ids = failures.map((f) => f.id).sort((a, b) => a - b);
-    const channels = [...(await channelsNotifiedFor(store.db, ids))].filter((c) => this.channels.has(c));
+    const channels = [...(await store.outbox.channelsNotifiedFor(ids))].filter((c) => this.channels.has(c));
     if (channels.length === 0) return;
     const env = newEnvelope(resolvedMessage(failures, w.resolvedAt, this.ctx), ids);
     const prefix = groupKey({ ...w, reason: '' });

@@ -2,8 +2,7 @@ import type { Logger } from 'pino';
 import type { Channel } from './channels/index.ts';
 import type { NotificationMessage } from './channels/message.ts';
 import type { Delivery, Store } from '../store/index.ts';
-import { MAX_FAILURE_IDS, newEnvelope, readEnvelope, withError, type Envelope, type HeldItem } from './envelope.ts';
-import { foldIntoSummary, recordAttemptFailure, releaseClaims, requeueStranded } from './outbox-queries.ts';
+import { MAX_FAILURE_IDS, newEnvelope, readEnvelope, toPayload, withError, type Envelope, type HeldItem } from './envelope.ts';
 import type { Rate, RateLimiter } from './rate-limit.ts';
 import { Waker } from './waker.ts';
 
@@ -115,7 +114,7 @@ export class OutboxWorker {
     const queued = [...this.queues.values()].flatMap((q) => q.splice(0));
     this.inFlight -= queued.length;
     for (const d of queued) this.held.delete(d.id);
-    if (!this.crashed) await releaseClaims(this.opts.store.db, queued.map((d) => d.id), this.now());
+    if (!this.crashed) await this.opts.store.outbox.releaseClaims(queued.map((d) => d.id), this.now());
     const timer = setTimeout(() => this.abort.abort(), this.opts.stopGraceMs ?? 5000);
     await Promise.allSettled([...this.draining.values()]);
     clearTimeout(timer);
@@ -138,7 +137,7 @@ export class OutboxWorker {
       }
       if (!this.running && !this.crashed) {
         // Claimed while stop() began: hand them back rather than strand them in 'sending'.
-        await releaseClaims(this.opts.store.db, claimed.map((d) => d.id), this.now()).catch(() => undefined);
+        await this.opts.store.outbox.releaseClaims(claimed.map((d) => d.id), this.now()).catch(() => undefined);
         return;
       }
       for (const d of claimed) this.dispatch(d);
@@ -153,7 +152,7 @@ export class OutboxWorker {
     if (now - this.lastSweep < (this.opts.sweepEveryMs ?? 60_000)) return;
     this.lastSweep = now;
     try {
-      this.stats.stranded += await requeueStranded(this.opts.store.db, now - (this.opts.strandedAfterMs ?? 600_000), this.held, now);
+      this.stats.stranded += await this.opts.store.outbox.requeueStranded(now - (this.opts.strandedAfterMs ?? 600_000), this.held, now);
     } catch (err) {
       this.opts.logger?.warn({ err }, 'alerting: could not look for stranded notifications');
     }
@@ -215,13 +214,13 @@ export class OutboxWorker {
     const channel = this.opts.channels.get(d.channel);
     if (!channel) {
       const error = `channel "${d.channel}" is not configured`;
-      await recordAttemptFailure(store.db, d.id, withError(env, { attempt: d.attempts, at: this.now(), code: 'no_channel', message: error }), error);
+      await store.outbox.recordAttemptFailure(d.id, toPayload(withError(env, { attempt: d.attempts, at: this.now(), code: 'no_channel', message: error })), error);
       return this.settled(d, 'dead');
     }
     const now = this.now();
     const blocked = this.blockedUntil.get(d.channel) ?? 0;
     if (blocked > now) {
-      await releaseClaims(store.db, [d.id], blocked);
+      await store.outbox.releaseClaims([d.id], blocked);
       this.waker.wake(blocked);
       return this.settled(d, 'deferred');
     }
@@ -248,14 +247,14 @@ export class OutboxWorker {
       ...(result.status !== undefined ? { status: result.status } : {}),
     });
     if (!result.retryable || d.attempts >= this.opts.backoff.maxAttempts) {
-      await recordAttemptFailure(store.db, d.id, next, error);
+      await store.outbox.recordAttemptFailure(d.id, toPayload(next), error);
       this.opts.logger?.error({ delivery: d.id, channel: d.channel, attempts: d.attempts, error }, 'alerting: notification given up');
       return this.settled(d, 'dead');
     }
     // Cut short by shutdown: not the endpoint's fault, so due again at once on the next start.
     const shutdown = this.stopping && result.code === 'aborted';
     const retryAt = shutdown ? at : at + backoffDelay(this.opts.backoff, d.attempts, result.retryAfterMs);
-    await recordAttemptFailure(store.db, d.id, next, error, retryAt);
+    await store.outbox.recordAttemptFailure(d.id, toPayload(next), error, retryAt);
     if (!shutdown) this.blockedUntil.set(d.channel, retryAt);
     this.waker.wake(retryAt);
     this.opts.logger?.warn({ delivery: d.id, channel: d.channel, attempts: d.attempts, error, retryAt }, 'alerting: notification failed; will retry');
@@ -273,9 +272,9 @@ export class OutboxWorker {
     });
     const withOpen = build([...(open?.env.heldBack ?? []), item]);
     let written = withOpen;
-    const id = await foldIntoSummary(this.opts.store.db, {
+    const id = await this.opts.store.outbox.foldIntoSummary({
       heldId: d.id, summaryId: open?.id, channel: d.channel, dueAt: windowEnd, now,
-      env: (fresh) => (written = fresh && open ? build([item]) : withOpen),
+      payload: (fresh) => toPayload((written = fresh && open ? build([item]) : withOpen)),
       reason: (sid) => `held back by the rate limit (${rate.messages} per ${rate.per / 1000} s); summarized in delivery #${sid}`,
     });
     this.opts.limiter.setSummary(d.channel, now, { id, env: written });

@@ -1,6 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import { decodeJson, encodeJson, type JsonValue } from './codec.ts';
 import type { Database, DeliveryStatus, DialectName, OutboxTable } from './schema.ts';
+import { createOutboxSteps, type OutboxSteps } from './outbox-steps.ts';
 
 /**
  * The notification outbox: a message is stored before it is sent, so nothing is lost to a crash or
@@ -33,7 +34,7 @@ export interface NewDelivery {
   nextAttemptAt?: number;
 }
 
-export interface OutboxRepo {
+export interface OutboxRepo extends OutboxSteps {
   enqueue(d: NewDelivery, now?: number): Promise<Delivery>;
   /**
    * Moves up to `limit` due rows (pending or failed, next_attempt_at <= now) to 'sending' and
@@ -57,6 +58,7 @@ export interface OutboxRepo {
 
 export function createOutboxRepo(db: Kysely<Database>, dialect: DialectName): OutboxRepo {
   return {
+    ...createOutboxSteps(db),
     async enqueue(d, now = Date.now()) {
       const row = await db
         .insertInto('outbox')
