@@ -17,7 +17,7 @@ import { startAdapterPatternServer } from './adapter.ts';
  * Both authenticate the front-proxy client certificate and X-Remote-User like an aggregated API,
  * and both resolve labelSelectors through the product's pod informer (PodIndex: list, then watch
  * of the sim's pods over its HTTPS API, as `kubeloop metrics-api` does), started before the load.
- * Requests: start -> { url, caCert, discovery }, discovery { times } -> timings, stats.
+ * Requests: start -> { url, caCert }, discovery { times } -> timings, stats.
  */
 export interface ServerChildConfig {
   mode: 'kubeloop' | 'adapter';
