@@ -47,6 +47,13 @@ module.exports = {
       to: { path: '^src/sim/' },
     },
     {
+      name: 'sql-only-in-the-store',
+      comment: 'The store is closed: queries and database drivers stay in src/store.',
+      severity: 'error',
+      from: { path: '^src/', pathNot: '^src/store/' },
+      to: { path: 'node_modules/(kysely|better-sqlite3|pg)/' },
+    },
+    {
       name: 'no-test-code-in-production',
       severity: 'error',
       from: { path: '^src/', pathNot: ['\\.test\\.ts$', 'test-support', 'test-backends', 'fixtures\\.test-support'] },
