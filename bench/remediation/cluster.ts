@@ -28,7 +28,10 @@ export class Workloads {
   private readonly core: CoreV1Api;
   /** deployment -> replicas -> first time seen (epoch ms, performance.timeOrigin + now). */
   private seen = new Map<string, Map<number, number>>();
+  private readonly current = new Map<string, number>();
   private abort: AbortController | undefined;
+  /** When the watch last saw any Deployment's spec.replicas change (epoch ms). */
+  private lastChange = 0;
   private watchError: Error | undefined;
 
   constructor(private readonly kc: KubeConfig, count: number) {
@@ -56,6 +59,8 @@ export class Workloads {
       const byName = this.seen.get(name) ?? new Map<number, number>();
       this.seen.set(name, byName);
       if (!byName.has(replicas)) byName.set(replicas, performance.timeOrigin + performance.now());
+      if (this.current.get(name) !== replicas) this.lastChange = Date.now();
+      this.current.set(name, replicas);
     }, (err: unknown) => {
       if (this.abort) this.watchError = err instanceof Error ? err : new Error('the deployments watch ended');
     });
@@ -72,7 +77,14 @@ export class Workloads {
    * pod the run's alerts name, as Guance names the pod under pressure).
    */
   async reset(): Promise<Map<string, string>> {
-    for (const name of this.names) await this.apps.patchNamespacedDeploymentScale({ name, namespace: NS, body: { spec: { replicas: 1 } } }, mergePatch);
+    // Quiet first: a side still working off the last run's alerts would scale during the next run
+    // (and take CPU from the other side); so back to 1 until no change has been seen for 2 s.
+    await waitFor('no scaling for 2 s', 300_000, async () => {
+      for (const name of this.names) {
+        if (this.current.get(name) !== 1) await this.apps.patchNamespacedDeploymentScale({ name, namespace: NS, body: { spec: { replicas: 1 } } }, mergePatch);
+      }
+      return Date.now() - this.lastChange > 2000 && this.names.every((n) => this.current.get(n) === 1) ? true : undefined;
+    }, () => 'a side is still scaling', 500);
     const pods = await waitFor('one pod per workload', 120_000, async () => {
       const list = await this.core.listNamespacedPod({ namespace: NS });
       const live = list.items.filter((p) => !p.metadata?.deletionTimestamp);

@@ -95,7 +95,7 @@ export async function main(args: string[]): Promise<number> {
     await w.create();
     const kubeloop = await startChild('kubeloop', new URL('./kubeloop-child.ts', import.meta.url), { kubeconfig, max: f.max }, { compiled: true });
     children.push(kubeloop);
-    const standin = await startChild('standin', new URL('./standin-child.ts', import.meta.url), { kubeconfig, max: f.max }, { compiled: true });
+    const standin = await startChild('standin', new URL('./standin-child.ts', import.meta.url), { sim: { url: sim.url, token: sim.token, ca: sim.ca }, max: f.max }, { compiled: true });
     children.push(standin);
     const sides = [
       { name: 'Kubeloop', url: (await kubeloop.request<{ url: string }>('start', {}, 120_000)).url, child: kubeloop },
@@ -137,10 +137,11 @@ Scale PUT produced, i.e. "alert sent -> Scale PUT accepted by the API server" pl
 delay, which both rows pay alike. p50/p99: per run over all alerts of the run, then the median over
 ${f.runs} runs. "scaled" counts alerts whose Scale change was seen within 30 s of the last send.
 RSS: the process that receives the alerts (Kubeloop: the whole platform as \`kubeloop up\` runs it,
-monitor and store included; stand-in: one HTTP handler with @kubernetes/client-node); "peak" is
+monitor and store included; stand-in: one node:http handler with a keep-alive HTTPS client); "peak" is
 the kernel's high-water mark (VmHWM) over the process's life, both bundled with esbuild.
 The comparison row is a STAND-IN of seed 000's Func route (DataFlux Func does not run here): a
-hand-written handler doing the seed function's work (parse, read pod, ReplicaSet, Scale, PUT).
+hand-written handler doing the seed function's work (parse, read pod, ReplicaSet, Scale, PUT),
+over keep-alive TLS connections as Kubeloop's client uses (at most 32).
 
 | at ${f.rate} alerts/s over ${f.workloads} workloads | p50 | p99 | scaled | HTTP answer p50 | RSS max in runs | peak RSS (VmHWM) |
 |---|---|---|---|---|---|---|
