@@ -1,5 +1,4 @@
-import { median } from '../support/stats.ts';
-import type { ContainerTruth, TruthSnapshot } from './truth.ts';
+import type { TruthSnapshot } from './truth.ts';
 
 /** A stored failure as the bench reads it back from the store. */
 export interface StoredRow {

@@ -127,9 +127,14 @@ export function mixFigures(truth: TruthSnapshot, rows: StoredMixRow[], prom: Map
 function countPull(f: ModeFigures, c: ContainerTruth, mine: StoredMixRow[], samples: PromSample[], atEnd: EndView | undefined): void {
   if (c.pullFailedAt === undefined) return;
   f.injected++;
-  if (mine.some((r) => PULL.has(r.reason))) (f.kubeloop.seen++, f.kubeloop.reason++);
-  if (samples.some((s) => s.waiting !== undefined && PULL.has(s.waiting))) (f.prometheus.seen++, f.prometheus.reason++);
-  if (atEnd?.state.waiting?.reason && PULL.has(atEnd.state.waiting.reason)) (f.apiAfter.seen++, f.apiAfter.reason++);
+  // The waiting reason is the failure's reason: seen and reason+exit count together.
+  const both = (s: SideCounts): void => {
+    s.seen++;
+    s.reason++;
+  };
+  if (mine.some((r) => PULL.has(r.reason))) both(f.kubeloop);
+  if (samples.some((s) => s.waiting !== undefined && PULL.has(s.waiting))) both(f.prometheus);
+  if (atEnd?.state.waiting?.reason && PULL.has(atEnd.state.waiting.reason)) both(f.apiAfter);
 }
 
 function countCrashes(f: ModeFigures, c: ContainerTruth, mode: FailureMode, mine: StoredMixRow[], samples: PromSample[], atEnd: EndView | undefined): void {

@@ -83,7 +83,10 @@ export function mixLines(figs: ModeFigures[], label: string): string[] {
       const t = total[side];
       t.seen += s.seen;
       t.reason += s.reason;
-      if (f.logsApply) (t.logs += s.logs, t.logsOf += f.injected);
+      if (f.logsApply) {
+        t.logs += s.logs;
+        t.logsOf += f.injected;
+      }
       lines.push(`    ${(side === 'kubeloop' ? f.mode : '').padEnd(11)} ${(side === 'kubeloop' ? String(f.injected) : '').padStart(8)}  ${name.padEnd(11)} ${cell(s.seen, f.injected).padStart(11)} ${String(f.injected - s.seen).padStart(7)} ${cell(s.reason, f.injected).padStart(14)} ${(f.logsApply ? cell(s.logs, f.injected) : 'n/a').padStart(19)}`);
     }
   }
