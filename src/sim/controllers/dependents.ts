@@ -4,7 +4,6 @@ import type { DeleteOptions } from '../api/service/types.ts';
 import { isApiError } from '../../kube/apimachinery/errors.ts';
 import { asObject } from '../../util/deep-equal.ts';
 import type { EventRecorder } from './events.ts';
-import { ownerRef } from './replicaset-controller.ts';
 
 /** Deletes an object a controller owns and records the owner's event; already gone is fine. */
 export function deleteDependent(svc: ResourceService, events: EventRecorder, owner: KubeObject, def: ResourceDef, dependent: KubeObject, message: string, options: DeleteOptions = {}): void {
@@ -29,4 +28,9 @@ export function fromTemplate(owner: KubeObject, template: unknown, meta: { name?
     },
     spec: structuredClone(t['spec'] ?? {}),
   };
+}
+
+/** The controller reference a controller puts on what it creates. */
+export function ownerRef(owner: KubeObject): { apiVersion: string; kind: string; name: string; uid: string; controller: true; blockOwnerDeletion: true } {
+  return { apiVersion: owner.apiVersion ?? '', kind: owner.kind ?? '', name: owner.metadata.name ?? '', uid: owner.metadata.uid ?? '', controller: true, blockOwnerDeletion: true };
 }

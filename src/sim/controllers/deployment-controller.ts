@@ -6,7 +6,7 @@ import { asObject, deepEqual } from '../../util/deep-equal.ts';
 import { Controller, nsKey, splitKey } from './controller.ts';
 import { EventRecorder } from './events.ts';
 import { controllerRef } from './pods.ts';
-import { ownerRef } from './replicaset-controller.ts';
+import { ownerRef } from './dependents.ts';
 import { newReplicaSetReplicas, scaleDownOld, surgeAndUnavailable, templateHash, type RsState } from './deployment-rollout.ts';
 
 type Obj = Record<string, unknown>;

@@ -5,7 +5,7 @@ import { randomSuffix } from '../api/service/object-meta.ts';
 import { asObject, deepEqual } from '../../util/deep-equal.ts';
 import { Controller, nsKey, splitKey } from './controller.ts';
 import { isReady } from './pods.ts';
-import { ownerRef } from './replicaset-controller.ts';
+import { ownerRef } from './dependents.ts';
 
 type Obj = Record<string, unknown>;
 

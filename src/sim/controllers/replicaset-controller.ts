@@ -5,7 +5,7 @@ import { labelSelectorFromObject, matchesLabels, type LabelSelectorObject } from
 import { deepEqual, isPlainObject } from '../../util/deep-equal.ts';
 import { Controller, nsKey, splitKey } from './controller.ts';
 import { EventRecorder } from './events.ts';
-import { deleteDependent, fromTemplate } from './dependents.ts';
+import { deleteDependent, fromTemplate, ownerRef } from './dependents.ts';
 import { OwnerIndex } from './owner-index.ts';
 import { compareRanks, controllerRef, deletionRank, isActive, isAvailable, isReady } from './pods.ts';
 
@@ -105,10 +105,6 @@ export function replicaSetController(svc: ResourceService, logger?: Logger): { s
       pods.stop();
     },
   };
-}
-
-export function ownerRef(owner: KubeObject): { apiVersion: string; kind: string; name: string; uid: string; controller: true; blockOwnerDeletion: true } {
-  return { apiVersion: owner.apiVersion ?? '', kind: owner.kind ?? '', name: owner.metadata.name ?? '', uid: owner.metadata.uid ?? '', controller: true, blockOwnerDeletion: true };
 }
 
 /** Keys of the controllers of kind `kind` that own this pod now or owned it before the change. */
