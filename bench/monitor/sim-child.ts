@@ -18,8 +18,8 @@ export interface SimChildConfig {
   kubelet: NonNullable<SimClusterOptions['kubelet']>;
   watchWindow?: number;
   /**
-   * Give every pod version managedFields as a 1.20 apiserver keeps them (the sim strips them):
-   * set on the stored object inside the commit, before any reader serializes it.
+   * Make sure every pod version carries managedFields as a 1.20 apiserver keeps them. The sim now
+   * records its own (src/sim/api/fieldmanager), which are kept; this only fills a version without.
    */
   managedFields?: boolean;
 }
