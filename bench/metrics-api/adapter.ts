@@ -53,43 +53,78 @@ const status = (code: number, reason: string, message: string): string =>
 
 export async function startAdapterPatternServer(opts: AdapterServerOptions): Promise<AdapterServer> {
   const serving = await servingCertificate({});
-  const app = Fastify({ logger: false, https: { cert: serving.cert, key: serving.key, requestCert: true, rejectUnauthorized: false, ca: opts.requestHeader.clientCa } });
+  const app = Fastify({
+    logger: false,
+    https: {
+      cert: serving.cert,
+      key: serving.key,
+      requestCert: true,
+      rejectUnauthorized: false,
+      ca: opts.requestHeader.clientCa,
+    },
+  });
   const auth = new Authenticator({ requestHeader: opts.requestHeader });
   const resources = new ResourceTable();
 
   app.get('/*', async (request, reply) => {
-    const send = (code: number, body: string | Buffer) => reply.code(code).header('content-type', 'application/json').send(body);
-    if ('error' in (await auth.authenticate(request.raw))) return send(401, status(401, 'Unauthorized', 'Unauthorized'));
+    const send = (code: number, body: string | Buffer) =>
+      reply.code(code).header('content-type', 'application/json').send(body);
+    if ('error' in (await auth.authenticate(request.raw)))
+      return send(401, status(401, 'Unauthorized', 'Unauthorized'));
     const url = new URL(request.url, 'https://adapter.invalid');
     const route = parseRoute(url.pathname);
-    if (route.kind !== 'custom' || route.target.resource !== 'pods' || route.target.name !== '*') return send(404, status(404, 'NotFound', 'the bench adapter serves pods/* only'));
+    if (route.kind !== 'custom' || route.target.resource !== 'pods' || route.target.name !== '*')
+      return send(404, status(404, 'NotFound', 'the bench adapter serves pods/* only'));
     const { namespace, metric } = route.target;
     const entry = opts.pull.customEntry('pods', metric);
     const pod = resources.find('pods');
-    if (!entry || !pod) return send(404, status(404, 'NotFound', `the server could not find the metric ${metric} for pods`));
+    if (!entry || !pod)
+      return send(404, status(404, 'NotFound', `the server could not find the metric ${metric} for pods`));
     const selector = url.searchParams.get('labelSelector') ?? '';
     const names = [...(await opts.podsMatching(namespace, parseLabelSelector(selector), selector))];
-    if (names.length === 0) return send(404, status(404, 'NotFound', `the server could not find the metric ${metric} for pods`));
+    if (names.length === 0)
+      return send(404, status(404, 'NotFound', `the server could not find the metric ${metric} for pods`));
     // The adapter's LabelMatchers for a pod list: namespace="ns",pod=~"a|b|c".
     const matchers = [matcher('namespace', '=', namespace), `pod=~${promString(names.join('|'))}`].join(',');
-    const promql = entry.rule.metricsQuery.render({ Series: entry.seriesName, LabelMatchers: matchers, GroupBy: 'pod' });
+    const promql = entry.rule.metricsQuery.render({
+      Series: entry.seriesName,
+      LabelMatchers: matchers,
+      GroupBy: 'pod',
+    });
     let samples: PromSample[];
     try {
       samples = await opts.prometheus.query(promql);
     } catch (err) {
-      return send(503, status(503, 'ServiceUnavailable', `unable to fetch metrics from Prometheus: ${(err as Error).message}`));
+      return send(
+        503,
+        status(503, 'ServiceUnavailable', `unable to fetch metrics from Prometheus: ${(err as Error).message}`),
+      );
     }
     const values: ObjectValue[] = [];
     for (const r of samples) {
       const name = r.labels['pod'];
-      if (name && Number.isFinite(r.value)) values.push({ object: describedObject(pod, namespace, name), metric, value: r.value, timestampMs: r.timestampMs, selector: null });
+      if (name && Number.isFinite(r.value))
+        values.push({
+          object: describedObject(pod, namespace, name),
+          metric,
+          value: r.value,
+          timestampMs: r.timestampMs,
+          selector: null,
+        });
     }
-    if (values.length === 0) return send(404, status(404, 'NotFound', `the server could not find the metric ${metric} for pods`));
+    if (values.length === 0)
+      return send(404, status(404, 'NotFound', `the server could not find the metric ${metric} for pods`));
     values.sort((a, b) => (a.object.name < b.object.name ? -1 : 1));
     const body = Buffer.from(JSON.stringify(metricValueList(route.version, values)));
     // The generic apiserver under the adapter gzips answers over 128 KB, at level 1, for clients that accept it.
-    if (body.length <= APISERVER_GZIP_THRESHOLD || !acceptsGzip(request.headers['accept-encoding'])) return send(200, body);
-    return reply.code(200).header('content-type', 'application/json').header('content-encoding', 'gzip').header('vary', 'Accept-Encoding').send(await gzipAsync(body, { level: 1 }));
+    if (body.length <= APISERVER_GZIP_THRESHOLD || !acceptsGzip(request.headers['accept-encoding']))
+      return send(200, body);
+    return reply
+      .code(200)
+      .header('content-type', 'application/json')
+      .header('content-encoding', 'gzip')
+      .header('vary', 'Accept-Encoding')
+      .send(await gzipAsync(body, { level: 1 }));
   });
 
   await app.listen({ host: '127.0.0.1', port: 0 });

@@ -8,12 +8,18 @@ import { startExporter, type Exporter } from './exporter.ts';
 const cfg = childConfig<{ namespace: string; pods: number }>();
 let exporter: Exporter | undefined;
 
-serveParent({
-  async start() {
-    exporter = await startExporter(cfg.namespace, cfg.pods);
-    return { url: exporter.url, rates: Array.from({ length: cfg.pods }, (_, i) => exporter?.rateOf(i) ?? Number.NaN) };
+serveParent(
+  {
+    async start() {
+      exporter = await startExporter(cfg.namespace, cfg.pods);
+      return {
+        url: exporter.url,
+        rates: Array.from({ length: cfg.pods }, (_, i) => exporter?.rateOf(i) ?? Number.NaN),
+      };
+    },
+    scrapes: () => exporter?.scrapes() ?? 0,
   },
-  scrapes: () => exporter?.scrapes() ?? 0,
-}, async () => {
-  await exporter?.close();
-});
+  async () => {
+    await exporter?.close();
+  },
+);

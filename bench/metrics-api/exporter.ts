@@ -9,8 +9,16 @@ import type { AddressInfo } from 'node:net';
  */
 
 export const FAMILIES = [
-  'http_requests_total', 'http_request_errors_total', 'http_bytes_received_total', 'http_bytes_sent_total', 'grpc_requests_total',
-  'jobs_processed_total', 'cache_hits_total', 'cache_misses_total', 'queue_messages_total', 'db_queries_total',
+  'http_requests_total',
+  'http_request_errors_total',
+  'http_bytes_received_total',
+  'http_bytes_sent_total',
+  'grpc_requests_total',
+  'jobs_processed_total',
+  'cache_hits_total',
+  'cache_misses_total',
+  'queue_messages_total',
+  'db_queries_total',
 ] as const;
 
 export interface Exporter {
@@ -35,7 +43,9 @@ function rng(seed: number): () => number {
 export async function startExporter(namespace: string, pods: number): Promise<Exporter> {
   const random = rng(7);
   // http_requests_total: 30 +- 10 per second per pod; the other families at rates of their own.
-  const rates = FAMILIES.map((_f, k) => Array.from({ length: pods }, () => (k === 0 ? 20 + 20 * random() : 1 + 100 * random())));
+  const rates = FAMILIES.map((_f, k) =>
+    Array.from({ length: pods }, () => (k === 0 ? 20 + 20 * random() : 1 + 100 * random())),
+  );
   const started = Date.now();
   let scrapes = 0;
   const server: Server = createServer((req, res) => {
@@ -53,7 +63,10 @@ export async function startExporter(namespace: string, pods: number): Promise<Ex
       parts.push(`# HELP ${family} Bench counter ${k}.\n# TYPE ${family} counter\n`);
       const r = rates[k] as number[];
       const code = k === 0 ? ',code="200"' : '';
-      for (let i = 0; i < pods; i++) parts.push(`${family}{namespace="${namespace}",pod="web-${i}"${code}} ${(1000 + (r[i] as number) * elapsed).toFixed(3)} ${now}\n`);
+      for (let i = 0; i < pods; i++)
+        parts.push(
+          `${family}{namespace="${namespace}",pod="web-${i}"${code}} ${(1000 + (r[i] as number) * elapsed).toFixed(3)} ${now}\n`,
+        );
     });
     res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' }).end(parts.join(''));
   });
@@ -63,9 +76,10 @@ export async function startExporter(namespace: string, pods: number): Promise<Ex
     url: `http://127.0.0.1:${port}/metrics`,
     rateOf: (i) => rates[0]?.[i] ?? NaN,
     scrapes: () => scrapes,
-    close: () => new Promise<void>((r) => {
-      server.closeAllConnections();
-      server.close(() => r());
-    }),
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
   };
 }

@@ -51,7 +51,12 @@ function countItems(body: Buffer): number {
   return n;
 }
 
-const HEADERS = { accept: 'application/json', 'accept-encoding': 'gzip', 'x-remote-user': 'system:serviceaccount:kube-system:horizontal-pod-autoscaler', 'x-remote-group': 'system:serviceaccounts' };
+const HEADERS = {
+  accept: 'application/json',
+  'accept-encoding': 'gzip',
+  'x-remote-user': 'system:serviceaccount:kube-system:horizontal-pod-autoscaler',
+  'x-remote-group': 'system:serviceaccounts',
+};
 
 interface Counted {
   status: number;
@@ -67,7 +72,10 @@ const gunzipAsync = promisify(gunzip);
 export class LoadClient {
   private readonly agent: Agent;
 
-  constructor(private readonly target: LoadTarget, private readonly deadlineMs = 10_000) {
+  constructor(
+    private readonly target: LoadTarget,
+    private readonly deadlineMs = 10_000,
+  ) {
     this.agent = new Agent({ keepAlive: true, maxSockets: 128, ca: target.ca, cert: target.cert, key: target.key });
   }
 
@@ -80,7 +88,10 @@ export class LoadClient {
         res.on('end', () => {
           const raw = Buffer.concat(chunks);
           try {
-            resolve({ status: res.statusCode ?? 0, body: res.headers['content-encoding'] === 'gzip' ? gunzipSync(raw) : raw });
+            resolve({
+              status: res.statusCode ?? 0,
+              body: res.headers['content-encoding'] === 'gzip' ? gunzipSync(raw) : raw,
+            });
           } catch (err) {
             reject(new Error(`GET ${path}: the gzip answer does not inflate: ${(err as Error).message}`));
           }
@@ -112,7 +123,10 @@ export class LoadClient {
           res.on('data', (c: Buffer) => chunks.push(c));
           res.on('end', () => {
             const receivedAt = performance.now();
-            this.countGzip(Buffer.concat(chunks)).then(({ items, head }) => resolve({ status, items, head, receivedAt }), reject);
+            this.countGzip(Buffer.concat(chunks)).then(
+              ({ items, head }) => resolve({ status, items, head, receivedAt }),
+              reject,
+            );
           });
           return;
         }
@@ -204,10 +218,21 @@ export class LoadClient {
     const deadline = new Promise<void>((r) => (timer = setTimeout(r, this.deadlineMs)));
     await Promise.race([Promise.all(inFlight), deadline]);
     clearTimeout(timer);
-    for (const req of pending) req.destroy(new Error(`cut: no answer ${this.deadlineMs / 1000} s after the last request was sent`));
+    for (const req of pending)
+      req.destroy(new Error(`cut: no answer ${this.deadlineMs / 1000} s after the last request was sent`));
     await Promise.all(inFlight);
     const cpu = process.cpuUsage(cpu0);
-    return { sent, latenciesMs, errors, late, cut, errorSamples, maxLagMs, seconds: (performance.now() - start) / 1000, clientCpuSeconds: (cpu.user + cpu.system) / 1e6 };
+    return {
+      sent,
+      latenciesMs,
+      errors,
+      late,
+      cut,
+      errorSamples,
+      maxLagMs,
+      seconds: (performance.now() - start) / 1000,
+      clientCpuSeconds: (cpu.user + cpu.system) / 1e6,
+    };
   }
 
   close(): void {

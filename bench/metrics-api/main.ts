@@ -42,22 +42,38 @@ interface Flags {
 }
 
 function parseFlags(args: string[]): Flags {
-  const f: Flags = { rates: [5, 10, 20, 50, 100, 200, 400], compareRps: 20, targetRps: 200, stepSeconds: 8, longSeconds: 20, runs: 3, pods: 1000, warmupSeconds: 2, discoveryTimes: 5, adapter: 1 };
+  const f: Flags = {
+    rates: [5, 10, 20, 50, 100, 200, 400],
+    compareRps: 20,
+    targetRps: 200,
+    stepSeconds: 8,
+    longSeconds: 20,
+    runs: 3,
+    pods: 1000,
+    warmupSeconds: 2,
+    discoveryTimes: 5,
+    adapter: 1,
+  };
   for (let i = 0; i < args.length; i += 2) {
     const key = (args[i] ?? '').replace(/^--/, '').replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase());
     const raw = args[i + 1] ?? '';
     if (key === 'rates') {
       const rates = raw.split(',').map(Number);
-      if (raw === '' || rates.some((r) => !Number.isFinite(r) || r <= 0)) throw new Error(`bench metrics-api: --rates wants positive numbers separated by commas, got ${JSON.stringify(raw)}`);
+      if (raw === '' || rates.some((r) => !Number.isFinite(r) || r <= 0))
+        throw new Error(
+          `bench metrics-api: --rates wants positive numbers separated by commas, got ${JSON.stringify(raw)}`,
+        );
       f.rates = [...new Set(rates)].sort((a, b) => a - b);
       continue;
     }
     const value = Number(raw);
     const zeroOk = key === 'adapter' || key === 'warmupSeconds';
-    if (!(key in f) || raw === '' || !Number.isFinite(value) || value < 0 || (value === 0 && !zeroOk)) throw new Error(`bench metrics-api: bad flag ${args[i]} ${raw}`);
+    if (!(key in f) || raw === '' || !Number.isFinite(value) || value < 0 || (value === 0 && !zeroOk))
+      throw new Error(`bench metrics-api: bad flag ${args[i]} ${raw}`);
     (f as unknown as Record<string, number>)[key] = value;
   }
-  if (!f.rates.includes(f.compareRps)) throw new Error(`bench metrics-api: --compare-rps ${f.compareRps} is not one of --rates ${f.rates.join(',')}`);
+  if (!f.rates.includes(f.compareRps))
+    throw new Error(`bench metrics-api: --compare-rps ${f.compareRps} is not one of --rates ${f.rates.join(',')}`);
   return f;
 }
 
@@ -70,12 +86,32 @@ export async function main(args: string[]): Promise<number> {
   const f = parseFlags(args);
   const t0 = performance.now();
   const cores = typeof availableParallelism === 'function' ? availableParallelism() : cpus().length;
-  out(`machine: ${cores} cores (${cpus()[0]?.model ?? 'unknown cpu'}), load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}; the server under test runs in its own process (compiled), Prometheus, the exporter and the sim in their own`);
+  out(
+    `machine: ${cores} cores (${cpus()[0]?.model ?? 'unknown cpu'}), load average ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(
+        ' ',
+      )}; the server under test runs in its own process (compiled), Prometheus, the exporter and the sim in their own`,
+  );
   // The exporter runs in its own process: its 10,000-line scrape answers must not stall the load generator.
-  const exporterChild = await startChild('metrics-exporter', new URL('./exporter-child.ts', import.meta.url), { namespace: NAMESPACE, pods: f.pods }, { compiled: true });
+  const exporterChild = await startChild(
+    'metrics-exporter',
+    new URL('./exporter-child.ts', import.meta.url),
+    { namespace: NAMESPACE, pods: f.pods },
+    { compiled: true },
+  );
   const started = await exporterChild.request<{ url: string; rates: number[] }>('start', {}, 30_000);
-  const exporter = { url: started.url, rateOf: (i: number): number => started.rates[i] ?? Number.NaN, close: () => exporterChild.stop() };
-  const sim = await startChild('metrics-sim', new URL('./sim-child.ts', import.meta.url), { namespace: NAMESPACE, pods: f.pods }, { compiled: true, startTimeoutMs: 90_000 });
+  const exporter = {
+    url: started.url,
+    rateOf: (i: number): number => started.rates[i] ?? Number.NaN,
+    close: () => exporterChild.stop(),
+  };
+  const sim = await startChild(
+    'metrics-sim',
+    new URL('./sim-child.ts', import.meta.url),
+    { namespace: NAMESPACE, pods: f.pods },
+    { compiled: true, startTimeoutMs: 90_000 },
+  );
   const promStarted = performance.now();
   const prom = await startBenchPrometheus(exporter.url);
   try {
@@ -89,14 +125,29 @@ export async function main(args: string[]): Promise<number> {
       await sleep(fill);
     }
     const counts = await seriesCounts(prom, '{__name__=~"^.+_total$",namespace!="",pod!=""}');
-    out(`Prometheus ${prom.url} scraping ${FAMILIES.length} counter families x ${f.pods} pods every 1 s: ${counts.matching} series match the discovery query, ${counts.head} head series; rate(...[${WINDOW}]) for every pod after ${(warm / 1000).toFixed(1)} s`);
+    out(
+      `Prometheus ${prom.url} scraping ${FAMILIES.length} counter families x ${f.pods} pods every 1 s: ${counts.matching} series match the discovery query, ${counts.head} head series; rate(...[${WINDOW}]) for every pod after ${(warm / 1000).toFixed(1)} s`,
+    );
     const simPods = await sim.request<{ total: number; running: number }>('pods');
-    out(`sim cluster: ${simPods.total} pods in namespace ${NAMESPACE} (${simPods.running} Running), followed by each server's pod informer`);
+    out(
+      `sim cluster: ${simPods.total} pods in namespace ${NAMESPACE} (${simPods.running} Running), followed by each server's pod informer`,
+    );
     const fp = await generateFrontProxyCerts();
     const settings: RunSettings = {
-      rates: f.rates, stepSeconds: f.stepSeconds, longRates: [f.compareRps, f.targetRps], longSeconds: f.longSeconds,
-      warmupSeconds: f.warmupSeconds, discoveryTimes: f.discoveryTimes, pods: f.pods,
-      namespace: NAMESPACE, window: WINDOW, windowSeconds: WINDOW_SECONDS, promUrl: prom.url, kubeconfig, frontProxy: fp, rateOf: exporter.rateOf,
+      rates: f.rates,
+      stepSeconds: f.stepSeconds,
+      longRates: [f.compareRps, f.targetRps],
+      longSeconds: f.longSeconds,
+      warmupSeconds: f.warmupSeconds,
+      discoveryTimes: f.discoveryTimes,
+      pods: f.pods,
+      namespace: NAMESPACE,
+      window: WINDOW,
+      windowSeconds: WINDOW_SECONDS,
+      promUrl: prom.url,
+      kubeconfig,
+      frontProxy: fp,
+      rateOf: exporter.rateOf,
     };
     const kubeloop: SideRun[] = [];
     const adapter: SideRun[] = [];
@@ -105,17 +156,34 @@ export async function main(args: string[]): Promise<number> {
       out(`run ${i + 1}/${f.runs} (${f.warmupSeconds} s warm-up at ${f.rates[0]} req/s before each side's curve):`);
       for (const mode of sides) {
         const quiet = await waitQuiet(prom, 0.3, 30_000);
-        if (quiet.waitedMs > 1500) out(`    (waited ${(quiet.waitedMs / 1000).toFixed(0)} s for Prometheus to settle after the previous side: it now uses ${quiet.cores.toFixed(2)} cores)`);
+        if (quiet.waitedMs > 1500)
+          out(
+            `    (waited ${(quiet.waitedMs / 1000).toFixed(0)} s for Prometheus to settle after the previous side: it now uses ${quiet.cores.toFixed(2)} cores)`,
+          );
         // Scrapes Prometheus missed while the previous side overloaded it would still be gaps in this side's rate() window.
         const full = await waitFullWindow(prom, WINDOW_SECONDS, 60_000);
-        if (full.waitedMs > 1500) out(`    (waited ${(full.waitedMs / 1000).toFixed(0)} s for a ${WINDOW} rate window without missed scrapes: ${full.ok} of ${WINDOW_SECONDS} now)`);
+        if (full.waitedMs > 1500)
+          out(
+            `    (waited ${(full.waitedMs / 1000).toFixed(0)} s for a ${WINDOW} rate window without missed scrapes: ${full.ok} of ${WINDOW_SECONDS} now)`,
+          );
         const r = await runSide(mode, settings, prom, out, (step) => stepLine(mode, step).forEach(out));
         (mode === 'kubeloop' ? kubeloop : adapter).push(r);
         sideLine(r).forEach(out);
       }
-      out(`    (load average ${loadavg().map((l) => l.toFixed(1)).join(' ')})`);
+      out(
+        `    (load average ${loadavg()
+          .map((l) => l.toFixed(1))
+          .join(' ')})`,
+      );
     }
-    const s = summary({ kubeloop, adapter, rates: f.rates, compareRps: f.compareRps, targetRps: f.targetRps, pods: f.pods });
+    const s = summary({
+      kubeloop,
+      adapter,
+      rates: f.rates,
+      compareRps: f.compareRps,
+      targetRps: f.targetRps,
+      pods: f.pods,
+    });
     out('summary:');
     for (const line of s.lines) out(`  ${line}`);
     out(`  (bench took ${((performance.now() - t0) / 1000).toFixed(0)} s)`);

@@ -32,38 +32,59 @@ async function procCpuSeconds(pid: number | undefined): Promise<number> {
 
 export async function startBenchPrometheus(exporterUrl: string): Promise<BenchPrometheus> {
   const target = new URL(exporterUrl);
-  const prom = await startPrometheus(() => [
-    'global:',
-    '  scrape_interval: 1s',
-    '  scrape_timeout: 1s',
-    '  evaluation_interval: 1s',
-    'scrape_configs:',
-    '  - job_name: bench-pods',
-    '    honor_labels: true',
-    `    metrics_path: ${target.pathname}`,
-    '    static_configs:',
-    `      - targets: ['${target.host}']`,
-    '',
-  ].join('\n'));
+  const prom = await startPrometheus(() =>
+    [
+      'global:',
+      '  scrape_interval: 1s',
+      '  scrape_timeout: 1s',
+      '  evaluation_interval: 1s',
+      'scrape_configs:',
+      '  - job_name: bench-pods',
+      '    honor_labels: true',
+      `    metrics_path: ${target.pathname}`,
+      '    static_configs:',
+      `      - targets: ['${target.host}']`,
+      '',
+    ].join('\n'),
+  );
   const pid = await findPid(prom.dir);
   return { ...prom, pid, cpuSeconds: () => procCpuSeconds(pid) };
 }
 
 /** Waits until rate(<counter>[window]) has a value for `pods` pods of the namespace. */
-export async function waitForRates(prom: RunningPrometheus, namespace: string, pods: number, window: string, timeoutMs: number): Promise<number> {
+export async function waitForRates(
+  prom: RunningPrometheus,
+  namespace: string,
+  pods: number,
+  window: string,
+  timeoutMs: number,
+): Promise<number> {
   let seen = 0;
   const started = Date.now();
-  await waitFor(`rate(http_requests_total[${window}]) for ${pods} pods`, timeoutMs, async () => {
-    const r = await prom.query(`count(rate(http_requests_total{namespace="${namespace}"}[${window}]))`).catch(() => []);
-    seen = Number(r[0]?.value[1] ?? 0);
-    return seen >= pods ? true : undefined;
-  }, () => `${seen} pods have a rate so far`, 500);
+  await waitFor(
+    `rate(http_requests_total[${window}]) for ${pods} pods`,
+    timeoutMs,
+    async () => {
+      const r = await prom
+        .query(`count(rate(http_requests_total{namespace="${namespace}"}[${window}]))`)
+        .catch(() => []);
+      seen = Number(r[0]?.value[1] ?? 0);
+      return seen >= pods ? true : undefined;
+    },
+    () => `${seen} pods have a rate so far`,
+    500,
+  );
   return Date.now() - started;
 }
 
 /** The number of series matching `match` (the discovery query) and Prometheus' head series count. */
-export async function seriesCounts(prom: RunningPrometheus, match: string): Promise<{ matching: number; head: number }> {
-  const series = await fetch(`${prom.url}/api/v1/series?${new URLSearchParams({ 'match[]': match, start: String(Date.now() / 1000 - 600) })}`);
+export async function seriesCounts(
+  prom: RunningPrometheus,
+  match: string,
+): Promise<{ matching: number; head: number }> {
+  const series = await fetch(
+    `${prom.url}/api/v1/series?${new URLSearchParams({ 'match[]': match, start: String(Date.now() / 1000 - 600) })}`,
+  );
   const body = (await series.json()) as { data?: unknown[] };
   const tsdb = await fetch(`${prom.url}/api/v1/status/tsdb`);
   const stats = (await tsdb.json()) as { data?: { headStats?: { numSeries?: number } } };
@@ -76,14 +97,18 @@ export async function seriesCounts(prom: RunningPrometheus, match: string): Prom
  * next side must not inherit. Returns how long it waited; a Prometheus still busy at the timeout is
  * reported by the caller, not hidden.
  */
-export async function waitQuiet(prom: BenchPrometheus, maxCores: number, timeoutMs: number): Promise<{ waitedMs: number; cores: number }> {
+export async function waitQuiet(
+  prom: BenchPrometheus,
+  maxCores: number,
+  timeoutMs: number,
+): Promise<{ waitedMs: number; cores: number }> {
   const started = Date.now();
   let cores = NaN;
   for (;;) {
     const c0 = await prom.cpuSeconds();
     const t0 = Date.now();
     await sleep(1000);
-    cores = (await prom.cpuSeconds() - c0) / ((Date.now() - t0) / 1000);
+    cores = ((await prom.cpuSeconds()) - c0) / ((Date.now() - t0) / 1000);
     if (!(cores >= maxCores) || Date.now() - started > timeoutMs) return { waitedMs: Date.now() - started, cores };
   }
 }
@@ -93,13 +118,20 @@ export async function waitQuiet(prom: BenchPrometheus, maxCores: number, timeout
  * machine makes Prometheus miss scrapes, which leaves gaps in the rate() window and moves the
  * served values off the exporter's true rates whichever server serves them.
  */
-export async function recentScrapes(prom: RunningPrometheus, seconds: number): Promise<{ ok: number; expected: number }> {
+export async function recentScrapes(
+  prom: RunningPrometheus,
+  seconds: number,
+): Promise<{ ok: number; expected: number }> {
   const r = await prom.query(`sum_over_time(up{job="bench-pods"}[${seconds}s])`);
   return { ok: Number(r[0]?.value[1] ?? 0), expected: seconds };
 }
 
 /** Waits (up to `timeoutMs`) until the last `seconds` hold at least `seconds - 1` successful scrapes. */
-export async function waitFullWindow(prom: RunningPrometheus, seconds: number, timeoutMs: number): Promise<{ waitedMs: number; ok: number }> {
+export async function waitFullWindow(
+  prom: RunningPrometheus,
+  seconds: number,
+  timeoutMs: number,
+): Promise<{ waitedMs: number; ok: number }> {
   const started = Date.now();
   for (;;) {
     const { ok } = await recentScrapes(prom, seconds);

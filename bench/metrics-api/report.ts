@@ -9,12 +9,13 @@ import { SUSTAINED_P99_MS, sustained, type Mode, type SideRun, type StepRun } fr
 
 export const NAMES: Record<Mode, string> = {
   kubeloop: 'Kubeloop (PullSource, 5 s cache, pod informer)',
-  adapter: 'stand-in of prometheus-adapter\'s query pattern',
+  adapter: "stand-in of prometheus-adapter's query pattern",
 };
 
 export const mb = (mib: number): number => (mib * 1024 * 1024) / 1e6;
 const pass = (ok: boolean): string => (ok ? 'PASS' : 'FAIL');
-const fmt = (ms: number): string => (Number.isNaN(ms) ? '-' : ms >= 1000 ? `${(ms / 1000).toFixed(1)} s` : `${ms.toFixed(ms < 10 ? 2 : 1)} ms`);
+const fmt = (ms: number): string =>
+  Number.isNaN(ms) ? '-' : ms >= 1000 ? `${(ms / 1000).toFixed(1)} s` : `${ms.toFixed(ms < 10 ? 2 : 1)} ms`;
 const medOf = <T>(xs: readonly T[], f: (x: T) => number): number => median(xs.map(f));
 
 export function stepLine(mode: Mode, r: StepRun): string[] {
@@ -29,10 +30,14 @@ export function stepLine(mode: Mode, r: StepRun): string[] {
 }
 
 export function sideLine(r: SideRun): string[] {
-  const lines = [`    ${r.mode}: server peak RSS ${r.peakRssMiB.toFixed(0)} MiB (RSS at the end ${r.rssMiB.toFixed(0)} MiB); served values vs the exporter's true rates: max relative error ${(r.maxRelError * 100).toFixed(2)} % (Prometheus scraped the exporter ${r.scrapes.ok} times of ${r.scrapes.expected} in the rate window before)`];
+  const lines = [
+    `    ${r.mode}: server peak RSS ${r.peakRssMiB.toFixed(0)} MiB (RSS at the end ${r.rssMiB.toFixed(0)} MiB); served values vs the exporter's true rates: max relative error ${(r.maxRelError * 100).toFixed(2)} % (Prometheus scraped the exporter ${r.scrapes.ok} times of ${r.scrapes.expected} in the rate window before)`,
+  ];
   if (r.discovery) {
     const d = r.discovery;
-    lines.push(`      discovery (PullSource.refresh(), ${d.series} series -> ${d.customMetrics} custom metrics): ${d.durationsMs.map((ms) => ms.toFixed(0)).join(', ')} ms${d.error ? `; error ${d.error}` : ''}`);
+    lines.push(
+      `      discovery (PullSource.refresh(), ${d.series} series -> ${d.customMetrics} custom metrics): ${d.durationsMs.map((ms) => ms.toFixed(0)).join(', ')} ms${d.error ? `; error ${d.error}` : ''}`,
+    );
   }
   return lines;
 }
@@ -51,7 +56,12 @@ function curveCell(runs: SideRun[], rate: number): string {
   if (steps.length === 0) return 'not offered (curve stopped)'.padEnd(42);
   const ok = steps.filter(sustained).length;
   const reached = steps.length < runs.length ? ` ${steps.length}/${runs.length} runs` : '';
-  return `${fmt(medOf(steps, (s) => s.p50)).padStart(8)} ${fmt(medOf(steps, (s) => s.p99)).padStart(8)} ${medOf(steps, (s) => s.okPerSecond).toFixed(0).padStart(5)}/s ${ok === steps.length ? 'ok' : `over ${steps.length - ok}/${steps.length}`}${reached}`.padEnd(42);
+  return `${fmt(medOf(steps, (s) => s.p50)).padStart(8)} ${fmt(medOf(steps, (s) => s.p99)).padStart(8)} ${medOf(
+    steps,
+    (s) => s.okPerSecond,
+  )
+    .toFixed(0)
+    .padStart(5)}/s ${ok === steps.length ? 'ok' : `over ${steps.length - ok}/${steps.length}`}${reached}`.padEnd(42);
 }
 
 function capacityLine(runs: SideRun[], rates: readonly number[]): string {
@@ -77,24 +87,41 @@ export interface Summary {
 }
 
 function comparison(k: StepRun[], a: StepRun[], rps: number, valid: boolean): string[] {
-  const header = ['server'.padEnd(48), 'p50'.padStart(8), 'p90'.padStart(8), 'p99'.padStart(8), 'max'.padStart(8), 'errors'.padStart(6), 'queries/request'.padStart(15), 'CPU/request'.padStart(11), 'prom CPU/req'.padStart(12)].join(' ');
-  const row = (mode: Mode, steps: StepRun[]): string => [
-    NAMES[mode].padEnd(48),
-    fmt(medOf(steps, (s) => s.p50)).padStart(8),
-    fmt(medOf(steps, (s) => s.p90)).padStart(8),
-    fmt(medOf(steps, (s) => s.p99)).padStart(8),
-    fmt(medOf(steps, (s) => s.max)).padStart(8),
-    String(medOf(steps, (s) => s.errors)).padStart(6),
-    medOf(steps, (s) => s.queries / s.sent).toFixed(3).padStart(15),
-    `${(medOf(steps, (s) => s.cpuSeconds / s.sent) * 1000).toFixed(2)} ms`.padStart(11),
-    `${(medOf(steps, (s) => s.promCpuSeconds / s.sent) * 1000).toFixed(2)} ms`.padStart(12),
+  const header = [
+    'server'.padEnd(48),
+    'p50'.padStart(8),
+    'p90'.padStart(8),
+    'p99'.padStart(8),
+    'max'.padStart(8),
+    'errors'.padStart(6),
+    'queries/request'.padStart(15),
+    'CPU/request'.padStart(11),
+    'prom CPU/req'.padStart(12),
   ].join(' ');
-  const lines = [`latency at ${rps} req/s (${rps * 15} HPAs syncing every 15 s), ${valid ? 'a rate both sides sustained in every run' : 'NOT sustained by both sides in every run (overload)'}, medians over the runs that reached it (Kubeloop ${k.length}${a.length > 0 ? `, stand-in ${a.length}` : ''}), ${k[0]?.sent ?? 0} requests per run:`, `  ${header}`, `  ${row('kubeloop', k)}`];
+  const row = (mode: Mode, steps: StepRun[]): string =>
+    [
+      NAMES[mode].padEnd(48),
+      fmt(medOf(steps, (s) => s.p50)).padStart(8),
+      fmt(medOf(steps, (s) => s.p90)).padStart(8),
+      fmt(medOf(steps, (s) => s.p99)).padStart(8),
+      fmt(medOf(steps, (s) => s.max)).padStart(8),
+      String(medOf(steps, (s) => s.errors)).padStart(6),
+      medOf(steps, (s) => s.queries / s.sent)
+        .toFixed(3)
+        .padStart(15),
+      `${(medOf(steps, (s) => s.cpuSeconds / s.sent) * 1000).toFixed(2)} ms`.padStart(11),
+      `${(medOf(steps, (s) => s.promCpuSeconds / s.sent) * 1000).toFixed(2)} ms`.padStart(12),
+    ].join(' ');
+  const lines = [
+    `latency at ${rps} req/s (${rps * 15} HPAs syncing every 15 s), ${valid ? 'a rate both sides sustained in every run' : 'NOT sustained by both sides in every run (overload)'}, medians over the runs that reached it (Kubeloop ${k.length}${a.length > 0 ? `, stand-in ${a.length}` : ''}), ${k[0]?.sent ?? 0} requests per run:`,
+    `  ${header}`,
+    `  ${row('kubeloop', k)}`,
+  ];
   if (a.length > 0) lines.push(`  ${row('adapter', a)}`);
   lines.push(
     '  (latency: each request from when it was sent to its last byte; errors: answers other than a 200 holding every pod;',
     '   queries/request: PromQL queries the server sent to Prometheus during the step / requests sent; CPU/request: the server',
-    '   process\'s CPU time during the step / requests; prom CPU/req: the same for the Prometheus process)',
+    "   process's CPU time during the step / requests; prom CPU/req: the same for the Prometheus process)",
   );
   if (a.length > 0) {
     const r = (f: (s: StepRun) => number): number => medOf(a, f) / medOf(k, f);
@@ -110,31 +137,53 @@ function comparison(k: StepRun[], a: StepRun[], rps: number, valid: boolean): st
 
 export function summary(x: SummaryInput): Summary {
   const { kubeloop, adapter, rates } = x;
-  const lines = [`capacity curve: pods/*/http_requests_qps, ${x.pods} pods, open loop at each offered rate, medians over the runs that reached the step (p50, p99, good answers per second, whether p99 < ${SUSTAINED_P99_MS / 1000} s with no errors):`];
-  lines.push(`  ${'offered'.padStart(9)}  ${NAMES.kubeloop.padEnd(42)}${adapter.length > 0 ? ` ${NAMES.adapter}` : ''}`);
-  for (const rate of rates) lines.push(`  ${`${rate}/s`.padStart(9)}  ${curveCell(kubeloop, rate)}${adapter.length > 0 ? ` ${curveCell(adapter, rate)}` : ''}`);
-  lines.push(`capacity (the highest offered rate with p99 < ${SUSTAINED_P99_MS / 1000} s and no errors; median over runs):`);
+  const lines = [
+    `capacity curve: pods/*/http_requests_qps, ${x.pods} pods, open loop at each offered rate, medians over the runs that reached the step (p50, p99, good answers per second, whether p99 < ${SUSTAINED_P99_MS / 1000} s with no errors):`,
+  ];
+  lines.push(
+    `  ${'offered'.padStart(9)}  ${NAMES.kubeloop.padEnd(42)}${adapter.length > 0 ? ` ${NAMES.adapter}` : ''}`,
+  );
+  for (const rate of rates)
+    lines.push(
+      `  ${`${rate}/s`.padStart(9)}  ${curveCell(kubeloop, rate)}${adapter.length > 0 ? ` ${curveCell(adapter, rate)}` : ''}`,
+    );
+  lines.push(
+    `capacity (the highest offered rate with p99 < ${SUSTAINED_P99_MS / 1000} s and no errors; median over runs):`,
+  );
   lines.push(`  ${NAMES.kubeloop}: ${capacityLine(kubeloop, rates)}`);
   if (adapter.length > 0) lines.push(`  ${NAMES.adapter}: ${capacityLine(adapter, rates)}`);
 
-  const at = (runs: SideRun[], rate: number): StepRun[] => runs.map((r) => stepAt(r, rate)).filter((s): s is StepRun => s !== undefined);
-  const allSustain = (runs: SideRun[], rate: number): boolean => runs.every((r) => { const s = stepAt(r, rate); return s !== undefined && sustained(s); });
+  const at = (runs: SideRun[], rate: number): StepRun[] =>
+    runs.map((r) => stepAt(r, rate)).filter((s): s is StepRun => s !== undefined);
+  const allSustain = (runs: SideRun[], rate: number): boolean =>
+    runs.every((r) => {
+      const s = stepAt(r, rate);
+      return s !== undefined && sustained(s);
+    });
   const bothSustain = allSustain(kubeloop, x.compareRps) && allSustain(adapter, x.compareRps);
   if (!bothSustain) {
-    lines.push(`NOTE: not every run of both sides sustained ${x.compareRps} req/s; the comparison at that rate includes overload, so its latencies measure a queue and its ratios mean little.`);
+    lines.push(
+      `NOTE: not every run of both sides sustained ${x.compareRps} req/s; the comparison at that rate includes overload, so its latencies measure a queue and its ratios mean little.`,
+    );
     const common = Math.max(0, ...rates.filter((r) => allSustain(kubeloop, r) && allSustain(adapter, r)));
     if (common > 0) lines.push(...comparison(at(kubeloop, common), at(adapter, common), common, true));
-    else lines.push('NOTE: no offered rate was sustained by both sides in every run: there is no valid latency comparison in this run.');
+    else
+      lines.push(
+        'NOTE: no offered rate was sustained by both sides in every run: there is no valid latency comparison in this run.',
+      );
   }
-  if (at(kubeloop, x.compareRps).length > 0) lines.push(...comparison(at(kubeloop, x.compareRps), at(adapter, x.compareRps), x.compareRps, bothSustain));
+  if (at(kubeloop, x.compareRps).length > 0)
+    lines.push(...comparison(at(kubeloop, x.compareRps), at(adapter, x.compareRps), x.compareRps, bothSustain));
 
-  lines.push(`server peak RSS (VmHWM of the server process over its whole run, with the pod informer holding ${x.pods} pods), median: ${NAMES.kubeloop} ${medOf(kubeloop, (r) => r.peakRssMiB).toFixed(0)} MiB` +
-    `${adapter.length > 0 ? `; ${NAMES.adapter} ${medOf(adapter, (r) => r.peakRssMiB).toFixed(0)} MiB` : ''}`);
+  lines.push(
+    `server peak RSS (VmHWM of the server process over its whole run, with the pod informer holding ${x.pods} pods), median: ${NAMES.kubeloop} ${medOf(kubeloop, (r) => r.peakRssMiB).toFixed(0)} MiB` +
+      `${adapter.length > 0 ? `; ${NAMES.adapter} ${medOf(adapter, (r) => r.peakRssMiB).toFixed(0)} MiB` : ''}`,
+  );
   if (adapter.length > 0) {
     lines.push(
-      'note: the comparison row is a stand-in of prometheus-adapter\'s query pattern (one PromQL query per request, the selected pods enumerated as',
+      "note: the comparison row is a stand-in of prometheus-adapter's query pattern (one PromQL query per request, the selected pods enumerated as",
       '      pod=~"web-0|...|web-N", no cache, gzip per answer over 128 KB) behind the same HTTPS stack, Prometheus client and pod informer as Kubeloop;',
-      '      it is not the adapter binary, which cannot be built here, and it skips the adapter\'s per-request pod LIST from the API server.',
+      "      it is not the adapter binary, which cannot be built here, and it skips the adapter's per-request pod LIST from the API server.",
     );
   }
 

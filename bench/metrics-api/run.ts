@@ -107,7 +107,14 @@ async function memory(pid: number): Promise<{ rss: number; peak: number }> {
   return { rss: kb('VmRSS') / 1024, peak: kb('VmHWM') / 1024 };
 }
 
-async function step(child: BenchChild, client: LoadClient, prom: BenchPrometheus, rate: number, seconds: number, s: RunSettings): Promise<StepRun> {
+async function step(
+  child: BenchChild,
+  client: LoadClient,
+  prom: BenchPrometheus,
+  rate: number,
+  seconds: number,
+  s: RunSettings,
+): Promise<StepRun> {
   const before = await child.request<ServerChildStats>('stats');
   const [cpu0, promCpu0] = [await child.cpuSeconds(), await prom.cpuSeconds()];
   const load = await client.run(metricPath(s.namespace), rate, seconds, s.pods);
@@ -115,22 +122,62 @@ async function step(child: BenchChild, client: LoadClient, prom: BenchPrometheus
   const after = await child.request<ServerChildStats>('stats');
   const l = load.latenciesMs;
   const run: StepRun = {
-    rate, seconds, sent: load.sent, okPerSecond: (load.sent - load.errors) / load.seconds,
-    p50: median(l), p90: percentile(l, 90), p99: percentile(l, 99), max: percentile(l, 100),
-    errors: load.errors, late: load.late, cut: load.cut, errorSamples: load.errorSamples, queries: after.queries - before.queries,
-    cpuSeconds: cpu1 - cpu0, promCpuSeconds: promCpu1 - promCpu0, loopDelayMs: after.loopDelayMs, maxLagMs: load.maxLagMs,
-    loadSeconds: load.seconds, clientCpuSeconds: load.clientCpuSeconds,
+    rate,
+    seconds,
+    sent: load.sent,
+    okPerSecond: (load.sent - load.errors) / load.seconds,
+    p50: median(l),
+    p90: percentile(l, 90),
+    p99: percentile(l, 99),
+    max: percentile(l, 100),
+    errors: load.errors,
+    late: load.late,
+    cut: load.cut,
+    errorSamples: load.errorSamples,
+    queries: after.queries - before.queries,
+    cpuSeconds: cpu1 - cpu0,
+    promCpuSeconds: promCpu1 - promCpu0,
+    loopDelayMs: after.loopDelayMs,
+    maxLagMs: load.maxLagMs,
+    loadSeconds: load.seconds,
+    clientCpuSeconds: load.clientCpuSeconds,
   };
-  if (after.cache && before.cache) run.cache = { hits: after.cache.hits - before.cache.hits, misses: after.cache.misses - before.cache.misses, entries: after.cache.entries };
+  if (after.cache && before.cache)
+    run.cache = {
+      hits: after.cache.hits - before.cache.hits,
+      misses: after.cache.misses - before.cache.misses,
+      entries: after.cache.entries,
+    };
   return run;
 }
 
-export async function runSide(mode: Mode, s: RunSettings, prom: BenchPrometheus, log: (line: string) => void, onStep: (r: StepRun) => void): Promise<SideRun> {
-  const cfg: ServerChildConfig = { mode, promUrl: s.promUrl, namespace: s.namespace, pods: s.pods, window: s.window, frontProxyCa: s.frontProxy.caCert, kubeconfig: s.kubeconfig };
-  const child = await startChild(`metrics-api-${mode}`, new URL('./server-child.ts', import.meta.url), cfg, { compiled: true });
+export async function runSide(
+  mode: Mode,
+  s: RunSettings,
+  prom: BenchPrometheus,
+  log: (line: string) => void,
+  onStep: (r: StepRun) => void,
+): Promise<SideRun> {
+  const cfg: ServerChildConfig = {
+    mode,
+    promUrl: s.promUrl,
+    namespace: s.namespace,
+    pods: s.pods,
+    window: s.window,
+    frontProxyCa: s.frontProxy.caCert,
+    kubeconfig: s.kubeconfig,
+  };
+  const child = await startChild(`metrics-api-${mode}`, new URL('./server-child.ts', import.meta.url), cfg, {
+    compiled: true,
+  });
   try {
     const started = await child.request<{ url: string; caCert: string }>('start', {}, 90_000);
-    const client = new LoadClient({ url: started.url, ca: started.caCert, cert: s.frontProxy.cert, key: s.frontProxy.key });
+    const client = new LoadClient({
+      url: started.url,
+      ca: started.caCert,
+      cert: s.frontProxy.cert,
+      key: s.frontProxy.key,
+    });
     try {
       const first = s.rates[0] ?? 1;
       if (s.warmupSeconds > 0) await client.run(metricPath(s.namespace), first, s.warmupSeconds, s.pods);
@@ -147,7 +194,10 @@ export async function runSide(mode: Mode, s: RunSettings, prom: BenchPrometheus,
       }
       // Timed last: five refreshes of 10,000 series keep Prometheus busy enough to miss scrapes, whose
       // gaps in the rate window then showed in the value check and the first steps when timed first.
-      const discovery = mode === 'kubeloop' ? await child.request<DiscoveryTiming>('discovery', { times: s.discoveryTimes }, 120_000) : undefined;
+      const discovery =
+        mode === 'kubeloop'
+          ? await child.request<DiscoveryTiming>('discovery', { times: s.discoveryTimes }, 120_000)
+          : undefined;
       const mem = await memory(child.pid);
       const run: SideRun = { mode, steps, peakRssMiB: mem.peak, rssMiB: mem.rss, maxRelError, scrapes };
       if (discovery) run.discovery = discovery;

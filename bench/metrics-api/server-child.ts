@@ -63,7 +63,12 @@ const source = new PullSource({ client, rules: compileRules({ presets: [{ counte
 const kc = new KubeConfig();
 kc.loadFromString(cfg.kubeconfig);
 const podIndex = new PodIndex(kc);
-const requestHeader = { clientCa: cfg.frontProxyCa, allowedNames: ['front-proxy-client'], usernameHeaders: ['X-Remote-User'], groupHeaders: ['X-Remote-Group'] };
+const requestHeader = {
+  clientCa: cfg.frontProxyCa,
+  allowedNames: ['front-proxy-client'],
+  usernameHeaders: ['X-Remote-User'],
+  groupHeaders: ['X-Remote-Group'],
+};
 const loop = monitorEventLoopDelay({ resolution: 1 });
 let close: (() => Promise<void>) | undefined;
 let adapterQueries: (() => number) | undefined;
@@ -75,42 +80,67 @@ async function timeDiscovery(times: number): Promise<DiscoveryTiming> {
     await source.refresh();
     durationsMs.push(performance.now() - t0);
   }
-  return { durationsMs, series: client.lastSeries, customMetrics: source.status.customMetrics, ...(source.status.error ? { error: source.status.error } : {}) };
+  return {
+    durationsMs,
+    series: client.lastSeries,
+    customMetrics: source.status.customMetrics,
+    ...(source.status.error ? { error: source.status.error } : {}),
+  };
 }
 
-serveParent({
-  async start() {
-    await podIndex.start();
-    await waitFor(`the pod informer to hold ${cfg.pods} pods`, 60_000, async () => (podIndex.size >= cfg.pods ? true : undefined), () => `${podIndex.size} so far`, 100);
-    await source.start();
-    if (source.status.error) throw new Error(`discovery failed: ${source.status.error}`);
-    const podsMatching = podIndex.podsMatching;
-    if (cfg.mode === 'kubeloop') {
-      const s = await startMetricsApiServer({ podsMatching, pull: source, requestHeader, host: '127.0.0.1', port: 0 });
+serveParent(
+  {
+    async start() {
+      await podIndex.start();
+      await waitFor(
+        `the pod informer to hold ${cfg.pods} pods`,
+        60_000,
+        async () => (podIndex.size >= cfg.pods ? true : undefined),
+        () => `${podIndex.size} so far`,
+        100,
+      );
+      await source.start();
+      if (source.status.error) throw new Error(`discovery failed: ${source.status.error}`);
+      const podsMatching = podIndex.podsMatching;
+      if (cfg.mode === 'kubeloop') {
+        const s = await startMetricsApiServer({
+          podsMatching,
+          pull: source,
+          requestHeader,
+          host: '127.0.0.1',
+          port: 0,
+        });
+        close = s.close;
+        loop.enable();
+        return { url: s.url, caCert: s.caCert };
+      }
+      const s = await startAdapterPatternServer({
+        pull: source,
+        prometheus: new PrometheusClient({ url: cfg.promUrl }),
+        podsMatching,
+        requestHeader,
+      });
       close = s.close;
+      adapterQueries = s.queries;
       loop.enable();
       return { url: s.url, caCert: s.caCert };
-    }
-    const s = await startAdapterPatternServer({ pull: source, prometheus: new PrometheusClient({ url: cfg.promUrl }), podsMatching, requestHeader });
-    close = s.close;
-    adapterQueries = s.queries;
-    loop.enable();
-    return { url: s.url, caCert: s.caCert };
+    },
+    discovery: (payload) => timeDiscovery((payload as { times: number }).times),
+    stats(): ServerChildStats {
+      const c = source.cacheStats();
+      const stats: ServerChildStats = {
+        queries: adapterQueries ? adapterQueries() : c.queries,
+        heapUsedMiB: process.memoryUsage().heapUsed / 1048576,
+        loopDelayMs: { p99: loop.percentile(99) / 1e6, max: loop.max / 1e6 },
+      };
+      if (!adapterQueries) stats.cache = { hits: c.hits, misses: c.misses, entries: c.entries };
+      loop.reset();
+      return stats;
+    },
   },
-  discovery: (payload) => timeDiscovery((payload as { times: number }).times),
-  stats(): ServerChildStats {
-    const c = source.cacheStats();
-    const stats: ServerChildStats = {
-      queries: adapterQueries ? adapterQueries() : c.queries,
-      heapUsedMiB: process.memoryUsage().heapUsed / 1048576,
-      loopDelayMs: { p99: loop.percentile(99) / 1e6, max: loop.max / 1e6 },
-    };
-    if (!adapterQueries) stats.cache = { hits: c.hits, misses: c.misses, entries: c.entries };
-    loop.reset();
-    return stats;
+  async () => {
+    podIndex.stop();
+    source.stop();
+    await close?.();
   },
-}, async () => {
-  podIndex.stop();
-  source.stop();
-  await close?.();
-});
+);

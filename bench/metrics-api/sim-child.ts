@@ -29,9 +29,19 @@ for (let i = 0; i < nodes; i++) addNode(cluster.service, `bench-node-${i}`, i, {
 cluster.service.create(def('namespaces'), undefined, { metadata: { name: cfg.namespace } });
 for (let i = 0; i < cfg.pods; i++) {
   cluster.service.create(podDef, cfg.namespace, {
-    apiVersion: 'v1', kind: 'Pod',
+    apiVersion: 'v1',
+    kind: 'Pod',
     metadata: { name: `web-${i}`, namespace: cfg.namespace, labels: { app: 'web', 'pod-template-hash': 'bench' } },
-    spec: { containers: [{ name: 'app', image: 'kubeloop/httpserver:1.0', ports: [{ name: 'http', containerPort: 8080 }], resources: { requests: { cpu: '10m', memory: '16Mi' } } }] },
+    spec: {
+      containers: [
+        {
+          name: 'app',
+          image: 'kubeloop/httpserver:1.0',
+          ports: [{ name: 'http', containerPort: 8080 }],
+          resources: { requests: { cpu: '10m', memory: '16Mi' } },
+        },
+      ],
+    },
   });
 }
 

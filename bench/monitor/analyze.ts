@@ -56,7 +56,18 @@ export function captureFigures(atEnd: TruthSnapshot, final: TruthSnapshot, rows:
     if (list) list.push(r);
     else byInstance.set(k, [r]);
   }
-  const f: CaptureFigures = { expected: 0, captured: 0, missing: [], duplicates: 0, spurious: 0, withLogs: 0, logErrors: [], logErrorKinds: [], errorRows: 0, errorRowsWithCrashLine: 0 };
+  const f: CaptureFigures = {
+    expected: 0,
+    captured: 0,
+    missing: [],
+    duplicates: 0,
+    spurious: 0,
+    withLogs: 0,
+    logErrors: [],
+    logErrorKinds: [],
+    errorRows: 0,
+    errorRowsWithCrashLine: 0,
+  };
   const kinds = new Map<string, number>();
   const expectedRows: StoredRow[] = [];
   for (const c of atEnd.containers) {
@@ -74,7 +85,9 @@ export function captureFigures(atEnd: TruthSnapshot, final: TruthSnapshot, rows:
         continue;
       }
       const first = found[0];
-      const why = !first?.captured ? 'capture not attached when the monitor stopped' : first.logsError ?? 'empty logs';
+      const why = !first?.captured
+        ? 'capture not attached when the monitor stopped'
+        : (first.logsError ?? 'empty logs');
       if (f.logErrors.length < 3) f.logErrors.push(`${c.namespace}/${c.pod} instance ${k}: ${why}`);
       const kind = why.replace(/"[^"]*"/g, '"…"').replace(/\d+/g, 'N');
       kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
@@ -82,7 +95,8 @@ export function captureFigures(atEnd: TruthSnapshot, final: TruthSnapshot, rows:
   }
   f.logErrorKinds = [...kinds].sort((a, b) => b[1] - a[1]);
   const known = new Set<string>();
-  for (const c of final.containers) for (let k = 0; k < c.crashes.length; k++) known.add(instanceKey(c.uid, c.container, k));
+  for (const c of final.containers)
+    for (let k = 0; k < c.crashes.length; k++) known.add(instanceKey(c.uid, c.container, k));
   for (const [k, list] of byInstance) {
     if (list.length > 1) f.duplicates += list.length - 1;
     if (!known.has(k)) f.spurious += list.length;
@@ -96,7 +110,14 @@ export function captureFigures(atEnd: TruthSnapshot, final: TruthSnapshot, rows:
 }
 
 /** Latencies of the instances that crashed inside [from, to). */
-export function latencyFigures(truth: TruthSnapshot, rows: StoredRow[], storedAt: Map<number, number>, capturedAt: Map<number, number>, from: number, to: number): LatencyFigures {
+export function latencyFigures(
+  truth: TruthSnapshot,
+  rows: StoredRow[],
+  storedAt: Map<number, number>,
+  capturedAt: Map<number, number>,
+  from: number,
+  to: number,
+): LatencyFigures {
   const byInstance = new Map(rows.map((r) => [instanceKey(r.podUid, r.container ?? '', r.restartCount), r]));
   const out: LatencyFigures = { detected: [], stored: [], ids: [], offsets: [], captured: [] };
   for (const c of truth.containers) {
@@ -118,8 +139,14 @@ export function latencyFigures(truth: TruthSnapshot, rows: StoredRow[], storedAt
 
 /** Where in the window the slowest 1 % of stored crashes happened: "t+0.4..2.1 s (31 crashes)". */
 export function slowestOffsets(l: LatencyFigures): string {
-  const order = l.stored.map((ms, i) => [ms, l.offsets[i] ?? 0] as const).filter(([ms]) => Number.isFinite(ms)).sort((a, b) => b[0] - a[0]);
-  const slow = order.slice(0, Math.max(1, Math.ceil(order.length / 100))).map(([, at]) => at / 1000).sort((a, b) => a - b);
+  const order = l.stored
+    .map((ms, i) => [ms, l.offsets[i] ?? 0] as const)
+    .filter(([ms]) => Number.isFinite(ms))
+    .sort((a, b) => b[0] - a[0]);
+  const slow = order
+    .slice(0, Math.max(1, Math.ceil(order.length / 100)))
+    .map(([, at]) => at / 1000)
+    .sort((a, b) => a - b);
   if (slow.length === 0) return 'none';
   return `t+${slow[0]?.toFixed(1)}..${slow.at(-1)?.toFixed(1)} s into the window (${slow.length} crashes)`;
 }

@@ -77,22 +77,38 @@ export async function crashRun(f: CrashRunFlags, log: (line: string) => void): P
   let reader: StoreReader | undefined;
   const receiver = f.notify ? await startReceiver() : undefined;
   try {
-    const simConfig: SimChildConfig = { nodes: f.nodes, kubelet: { backoffBaseMs: CRASH_BACKOFF.baseMs, backoffMaxMs: CRASH_BACKOFF.maxMs } };
+    const simConfig: SimChildConfig = {
+      nodes: f.nodes,
+      kubelet: { backoffBaseMs: CRASH_BACKOFF.baseMs, backoffMaxMs: CRASH_BACKOFF.maxMs },
+    };
     const sim = await startChild('sim', new URL('./sim-child.ts', import.meta.url), simConfig);
     children.push(sim);
     const kubeconfig = await sim.request<string>('kubeconfig');
-    const mon = await startChild('monitor', new URL('./monitor-child.ts', import.meta.url), { kubeconfig, dataDir, monitor: f.monitorConfig, ...(receiver ? { alerting: benchAlerting(receiver.url) } : {}) }, { compiled: true });
+    const mon = await startChild(
+      'monitor',
+      new URL('./monitor-child.ts', import.meta.url),
+      { kubeconfig, dataDir, monitor: f.monitorConfig, ...(receiver ? { alerting: benchAlerting(receiver.url) } : {}) },
+      { compiled: true },
+    );
     children.push(mon);
     const monitorRssBaseMiB = await mon.rssMiB();
     await mon.request<MonitorChildStats>('start', {}, f.timeoutSeconds * 1000);
     const t0 = Date.now();
     await sim.request('setup', f.plan, f.timeoutSeconds * 1000);
     let progress = { pods: 0, started: 0, crashes: 0 };
-    await waitFor('every pod to start', f.timeoutSeconds * 1000, async () => {
-      progress = await sim.request<typeof progress>('progress');
-      return progress.started >= f.plan.pods ? progress : undefined;
-    }, () => `${progress.started}/${f.plan.pods} pods started (${progress.pods} created)`, 500);
-    log(`  ${f.plan.pods} pods started ${((Date.now() - t0) / 1000).toFixed(1)} s after setup; storm warm-up ${f.warmupSeconds} s, then the measured crash trace for ${f.seconds} s`);
+    await waitFor(
+      'every pod to start',
+      f.timeoutSeconds * 1000,
+      async () => {
+        progress = await sim.request<typeof progress>('progress');
+        return progress.started >= f.plan.pods ? progress : undefined;
+      },
+      () => `${progress.started}/${f.plan.pods} pods started (${progress.pods} created)`,
+      500,
+    );
+    log(
+      `  ${f.plan.pods} pods started ${((Date.now() - t0) / 1000).toFixed(1)} s after setup; storm warm-up ${f.warmupSeconds} s, then the measured crash trace for ${f.seconds} s`,
+    );
     await sleep(f.warmupSeconds * 1000);
 
     const from = Date.now();
@@ -126,23 +142,39 @@ export async function crashRun(f: CrashRunFlags, log: (line: string) => void): P
     const db = reader;
     let ids: number[] = [];
     let left = expected.length;
-    const waits: [string, () => Promise<boolean>, number][] = [['store and capture', async () => {
-      const captured = db.captured();
-      ids = expected.flatMap((k) => captured.get(k) ?? []);
-      left = expected.length - ids.length;
-      return left === 0;
-    }, 100]];
+    const waits: [string, () => Promise<boolean>, number][] = [
+      [
+        'store and capture',
+        async () => {
+          const captured = db.captured();
+          ids = expected.flatMap((k) => captured.get(k) ?? []);
+          left = expected.length - ids.length;
+          return left === 0;
+        },
+        100,
+      ],
+    ];
     if (receiver) {
       const r = receiver;
-      waits.push(['notify', async () => {
-        const delivered = deliveredAt(r, db.outbox());
-        left = ids.filter((id) => !delivered.has(id)).length;
-        return left === 0;
-      }, 1_000]);
+      waits.push([
+        'notify',
+        async () => {
+          const delivered = deliveredAt(r, db.outbox());
+          left = ids.filter((id) => !delivered.has(id)).length;
+          return left === 0;
+        },
+        1_000,
+      ]);
     }
     for (const [what, done, every] of waits) {
       try {
-        await waitFor(`the monitor to ${what} every crash of the trace`, f.catchUpSeconds * 1000, async () => ((await done()) ? true : undefined), () => `${left}/${expected.length} still to ${what}`, every);
+        await waitFor(
+          `the monitor to ${what} every crash of the trace`,
+          f.catchUpSeconds * 1000,
+          async () => ((await done()) ? true : undefined),
+          () => `${left}/${expected.length} still to ${what}`,
+          every,
+        );
       } catch (err) {
         log(`  WARNING: ${(err as Error).message}`);
       }
@@ -159,7 +191,9 @@ export async function crashRun(f: CrashRunFlags, log: (line: string) => void): P
     const storedAt = new Map(stopped.storedAt);
     const capturedAt = new Map(stopped.capturedAt);
     const latency = latencyFigures(atEnd, rows, storedAt, capturedAt, from, to);
-    const notify = receiver ? notifyFigures(latency.ids, deliveredAt(receiver, reader.outbox()), storedAt, capturedAt, receiver) : undefined;
+    const notify = receiver
+      ? notifyFigures(latency.ids, deliveredAt(receiver, reader.outbox()), storedAt, capturedAt, receiver)
+      : undefined;
     const window = atEnd.containers.reduce((n, c) => n + c.crashes.filter((t) => t >= from && t < to).length, 0);
     const seconds = (until - from) / 1000;
     return {

@@ -13,9 +13,9 @@ import { CRASH_LINE } from './workloads.ts';
  */
 export const DEFINITIONS = [
   'seen: the failure is known at all afterwards. kubeloop: a stored failure of that container instance (pod uid, container, restart count; for a missing image: a stored ErrImagePull/ImagePullBackOff of that container).',
-  '      prometheus: some stored sample counts it: restarts_total, plus one while that sample shows the container terminated or in CrashLoopBackOff, exceeds the instance number (a counter that jumps 1 -> 3 counts both crashes; generous: a rule on increase() would not fire for a series\' first sample); missing image: a waiting_reason sample ErrImagePull/ImagePullBackOff.',
-  '      api-after: the same count read from the pod\'s status at the end (pods deleted by then show nothing).',
-  'reason+exit code: the reason and exit code the kubelet reported for that very instance are recoverable. kubeloop: the stored row\'s reason and exit_code equal them. prometheus: a sample whose last_terminated_reason (or terminated_reason) belongs to that instance (by the restart count beside it) has the right reason; the exit code is credited with it (kube-state-metrics v2.x has kube_pod_container_status_last_terminated_exitcode from the same lastState; the sim\'s exposition lacks that family). api-after: the instance is the one lastState/state shows at the end. Missing image: the waiting reason.',
+  "      prometheus: some stored sample counts it: restarts_total, plus one while that sample shows the container terminated or in CrashLoopBackOff, exceeds the instance number (a counter that jumps 1 -> 3 counts both crashes; generous: a rule on increase() would not fire for a series' first sample); missing image: a waiting_reason sample ErrImagePull/ImagePullBackOff.",
+  "      api-after: the same count read from the pod's status at the end (pods deleted by then show nothing).",
+  "reason+exit code: the reason and exit code the kubelet reported for that very instance are recoverable. kubeloop: the stored row's reason and exit_code equal them. prometheus: a sample whose last_terminated_reason (or terminated_reason) belongs to that instance (by the restart count beside it) has the right reason; the exit code is credited with it (kube-state-metrics v2.x has kube_pod_container_status_last_terminated_exitcode from the same lastState; the sim's exposition lacks that family). api-after: the instance is the one lastState/state shows at the end. Missing image: the waiting reason.",
   "logs: the dead instance's own logs are recoverable: non-empty, at least one dated line, every dated line inside that instance's run (+-1 s), and for the crash-log modes the crash line it printed. prometheus: never (metrics carry no logs). api-after: `kubectl logs --previous` (or the terminated container's own logs) read at the end, checked the same way. Missing image: n/a (no instance ran).",
   'missed = injected - seen.',
 ];
@@ -82,7 +82,8 @@ function promView(s: PromSample): { counted: number; reasonOf?: [number, string]
   const deadNow = (s.terminated !== undefined && s.terminated !== 'Completed') || s.waiting === 'CrashLoopBackOff';
   const counted = r + (deadNow ? 1 : 0);
   if (s.terminated !== undefined) return { counted, reasonOf: [r, s.terminated] };
-  if (s.lastTerminated !== undefined) return { counted, reasonOf: [s.waiting === 'CrashLoopBackOff' ? r : r - 1, s.lastTerminated] };
+  if (s.lastTerminated !== undefined)
+    return { counted, reasonOf: [s.waiting === 'CrashLoopBackOff' ? r : r - 1, s.lastTerminated] };
   return { counted };
 }
 
@@ -98,7 +99,12 @@ function endCounted(v: EndView): number {
   return v.restartCount + ((t && (t.exitCode ?? 0) !== 0) || v.state.waiting?.reason === 'CrashLoopBackOff' ? 1 : 0);
 }
 
-export function mixFigures(truth: TruthSnapshot, rows: StoredMixRow[], prom: Map<string, PromSample[]>, end: Map<string, EndView>): ModeFigures[] {
+export function mixFigures(
+  truth: TruthSnapshot,
+  rows: StoredMixRow[],
+  prom: Map<string, PromSample[]>,
+  end: Map<string, EndView>,
+): ModeFigures[] {
   const rowsBy = new Map<string, StoredMixRow[]>();
   for (const r of rows) {
     const k = `${r.podUid}/${r.container ?? ''}`;
@@ -106,10 +112,20 @@ export function mixFigures(truth: TruthSnapshot, rows: StoredMixRow[], prom: Map
     if (list) list.push(r);
     else rowsBy.set(k, [r]);
   }
-  const figures = new Map<FailureMode, ModeFigures>(MODES.map(({ mode }) => [mode, {
-    mode, injected: 0, logsApply: mode !== 'image', kubeloopMisses: [],
-    kubeloop: { seen: 0, reason: 0, logs: 0 }, prometheus: { seen: 0, reason: 0, logs: 0 }, apiAfter: { seen: 0, reason: 0, logs: 0 },
-  }]));
+  const figures = new Map<FailureMode, ModeFigures>(
+    MODES.map(({ mode }) => [
+      mode,
+      {
+        mode,
+        injected: 0,
+        logsApply: mode !== 'image',
+        kubeloopMisses: [],
+        kubeloop: { seen: 0, reason: 0, logs: 0 },
+        prometheus: { seen: 0, reason: 0, logs: 0 },
+        apiAfter: { seen: 0, reason: 0, logs: 0 },
+      },
+    ]),
+  );
   for (const c of truth.containers) {
     const mode = modeOfNamespace(c.namespace);
     const f = mode ? figures.get(mode) : undefined;
@@ -124,7 +140,13 @@ export function mixFigures(truth: TruthSnapshot, rows: StoredMixRow[], prom: Map
   return [...figures.values()];
 }
 
-function countPull(f: ModeFigures, c: ContainerTruth, mine: StoredMixRow[], samples: PromSample[], atEnd: EndView | undefined): void {
+function countPull(
+  f: ModeFigures,
+  c: ContainerTruth,
+  mine: StoredMixRow[],
+  samples: PromSample[],
+  atEnd: EndView | undefined,
+): void {
   if (c.pullFailedAt === undefined) return;
   f.injected++;
   // The waiting reason is the failure's reason: seen and reason+exit count together.
@@ -137,7 +159,14 @@ function countPull(f: ModeFigures, c: ContainerTruth, mine: StoredMixRow[], samp
   if (atEnd?.state.waiting?.reason && PULL.has(atEnd.state.waiting.reason)) both(f.apiAfter);
 }
 
-function countCrashes(f: ModeFigures, c: ContainerTruth, mode: FailureMode, mine: StoredMixRow[], samples: PromSample[], atEnd: EndView | undefined): void {
+function countCrashes(
+  f: ModeFigures,
+  c: ContainerTruth,
+  mode: FailureMode,
+  mine: StoredMixRow[],
+  samples: PromSample[],
+  atEnd: EndView | undefined,
+): void {
   const views = samples.map(promView);
   const shown = atEnd ? endInstance(atEnd) : undefined;
   c.crashes.forEach((_at, k) => {
@@ -146,15 +175,25 @@ function countCrashes(f: ModeFigures, c: ContainerTruth, mode: FailureMode, mine
     // An instance can have more than one row (a CrashLoopBackOff waiting row beside its termination): a person reads them all.
     const ofInstance = mine.filter((r) => r.restartCount === k);
     const row = ofInstance.find((r) => end && r.reason === end.reason && r.exitCode === end.exitCode) ?? ofInstance[0];
-    const miss = (why: string): void => void (f.kubeloopMisses.length < 4 && f.kubeloopMisses.push(`${c.namespace}/${c.pod} ${c.container} instance ${k}: ${why}`));
+    const miss = (why: string): void =>
+      void (
+        f.kubeloopMisses.length < 4 &&
+        f.kubeloopMisses.push(`${c.namespace}/${c.pod} ${c.container} instance ${k}: ${why}`)
+      );
     if (!row) miss('not stored');
     else {
       f.kubeloop.seen++;
       const right = end && row.reason === end.reason && row.exitCode === end.exitCode;
       if (right) f.kubeloop.reason++;
-      else miss(`stored ${row.reason} exit ${row.exitCode ?? '-'}, kubelet reported ${end ? `${end.reason} exit ${end.exitCode}` : 'no termination seen by the truth'}`);
+      else
+        miss(
+          `stored ${row.reason} exit ${row.exitCode ?? '-'}, kubelet reported ${end ? `${end.reason} exit ${end.exitCode}` : 'no termination seen by the truth'}`,
+        );
       if (end && !row.logsError && logsOfInstance(row.logs, end, CRASH_LOG_MODES.has(mode))) f.kubeloop.logs++;
-      else if (right) miss(`logs not the instance's (${row.logsError ?? `${row.logs?.length ?? 0} chars`}; ran ${end?.startedAt ?? '?'}..${end?.finishedAt ?? '?'})`);
+      else if (right)
+        miss(
+          `logs not the instance's (${row.logsError ?? `${row.logs?.length ?? 0} chars`}; ran ${end?.startedAt ?? '?'}..${end?.finishedAt ?? '?'})`,
+        );
     }
     if (views.some((v) => v.counted > k)) f.prometheus.seen++;
     if (end && views.some((v) => v.reasonOf?.[0] === k && v.reasonOf[1] === end.reason)) f.prometheus.reason++;

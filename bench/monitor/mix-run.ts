@@ -36,7 +36,10 @@ export interface MixRun {
 }
 
 interface PodList {
-  items: { metadata: { uid: string; namespace: string; name: string }; status?: { containerStatuses?: (EndView & { name: string })[] } }[];
+  items: {
+    metadata: { uid: string; namespace: string; name: string };
+    status?: { containerStatuses?: (EndView & { name: string })[] };
+  }[];
 }
 
 function apiClient(kubeconfig: string): BenchClient {
@@ -53,10 +56,17 @@ async function apiAfter(api: BenchClient): Promise<Map<string, EndView>> {
   for (const p of list.items) {
     if (!p.metadata.namespace.startsWith('mix-') || p.metadata.namespace === 'mix-healthy') continue;
     for (const cs of p.status?.containerStatuses ?? []) {
-      const view: EndView = { restartCount: cs.restartCount ?? 0, state: cs.state ?? {}, lastState: cs.lastState ?? {} };
+      const view: EndView = {
+        restartCount: cs.restartCount ?? 0,
+        state: cs.state ?? {},
+        lastState: cs.lastState ?? {},
+      };
       // --previous reads the container before the current one; a dead newest one (terminated, or
       // backing off) is read as it is: that is the instance lastState/state shows.
-      const previous = !view.state.terminated && view.state.waiting?.reason !== 'CrashLoopBackOff' && view.lastState.terminated !== undefined;
+      const previous =
+        !view.state.terminated &&
+        view.state.waiting?.reason !== 'CrashLoopBackOff' &&
+        view.lastState.terminated !== undefined;
       if (view.state.terminated || view.lastState.terminated) {
         const q = new URLSearchParams({ container: cs.name, ...(previous ? { previous: 'true' } : {}) });
         const r = await api.send('GET', `/api/v1/namespaces/${p.metadata.namespace}/pods/${p.metadata.name}/log?${q}`);
@@ -86,7 +96,12 @@ export async function mixRun(f: MixFlags, log: (line: string) => void): Promise<
     const sim = await startChild('sim', new URL('./sim-child.ts', import.meta.url), simConfig);
     children.push(sim);
     const kubeconfig = await sim.request<string>('kubeconfig');
-    const mon = await startChild('monitor', new URL('./monitor-child.ts', import.meta.url), { kubeconfig, dataDir, monitor: {} }, { compiled: true });
+    const mon = await startChild(
+      'monitor',
+      new URL('./monitor-child.ts', import.meta.url),
+      { kubeconfig, dataDir, monitor: {} },
+      { compiled: true },
+    );
     children.push(mon);
     await mon.request<MonitorChildStats>('start', {}, 60_000);
     prom = await startPromSide(kubeconfig);
@@ -103,7 +118,9 @@ export async function mixRun(f: MixFlags, log: (line: string) => void): Promise<
       if (Date.now() - lastNote >= 60_000) {
         lastNote = Date.now();
         const p = await sim.request<{ pods: number; crashes: number; createErrors: string[] }>('progress');
-        log(`    t+${((Date.now() - from) / 1000).toFixed(0)} s: ${p.pods} pods, ${p.crashes} crashed instances so far${p.createErrors.length ? `; create errors: ${p.createErrors.slice(0, 2).join('; ')}` : ''}`);
+        log(
+          `    t+${((Date.now() - from) / 1000).toFixed(0)} s: ${p.pods} pods, ${p.crashes} crashed instances so far${p.createErrors.length ? `; create errors: ${p.createErrors.slice(0, 2).join('; ')}` : ''}`,
+        );
       }
     }
     const atEnd = await sim.request<TruthSnapshot>('truth', {}, 30_000);
@@ -113,17 +130,25 @@ export async function mixRun(f: MixFlags, log: (line: string) => void): Promise<
     const r0 = Date.now();
     const end = await apiAfter(api.c);
     const apiReadMs = Date.now() - r0;
-    const expected = atEnd.containers.filter((c) => c.namespace.startsWith('mix-')).flatMap((c) => c.crashes.map((_t, k) => instanceKey(c.uid, c.container, k)));
+    const expected = atEnd.containers
+      .filter((c) => c.namespace.startsWith('mix-'))
+      .flatMap((c) => c.crashes.map((_t, k) => instanceKey(c.uid, c.container, k)));
     reader = new StoreReader(dataDir);
     const db = reader;
     let left = expected.length;
     const warnings: string[] = [];
     try {
-      await waitFor('the monitor to store and capture every crash of the window', f.catchUpSeconds * 1000, async () => {
-        const captured = db.captured();
-        left = expected.filter((k) => !captured.has(k)).length;
-        return left === 0 ? true : undefined;
-      }, () => `${left}/${expected.length} still to store and capture`, 500);
+      await waitFor(
+        'the monitor to store and capture every crash of the window',
+        f.catchUpSeconds * 1000,
+        async () => {
+          const captured = db.captured();
+          left = expected.filter((k) => !captured.has(k)).length;
+          return left === 0 ? true : undefined;
+        },
+        () => `${left}/${expected.length} still to store and capture`,
+        500,
+      );
     } catch (err) {
       warnings.push((err as Error).message);
     }
@@ -136,7 +161,15 @@ export async function mixRun(f: MixFlags, log: (line: string) => void): Promise<
     await mon.stop();
     const samples = await prom.read(from, Date.now(), 'mix-.*');
     const scrapes = await prom.scrapes();
-    return { figures: mixFigures(atEnd, reader.mixRows(), samples, end), scrapes, apiReadMs, leftAtStop: left, monitorRssPeakMiB: peak, stats, warnings };
+    return {
+      figures: mixFigures(atEnd, reader.mixRows(), samples, end),
+      scrapes,
+      apiReadMs,
+      leftAtStop: left,
+      monitorRssPeakMiB: peak,
+      stats,
+      warnings,
+    };
   } finally {
     api.c?.close();
     reader?.close();

@@ -57,32 +57,40 @@ const kc = new KubeConfig();
 kc.loadFromString(cfg.kubeconfig);
 
 const logs = { warnings: 0, errors: 0, samples: [] as string[] };
-const logger = pino({ level: 'warn' }, {
-  write(line: string): void {
-    const level = Number(/"level":(\d+)/.exec(line)?.[1] ?? 0);
-    if (level >= 50) logs.errors++;
-    else if (level >= 40) logs.warnings++;
-    if (logs.samples.length < 5) logs.samples.push(line.slice(0, 400).trim());
+const logger = pino(
+  { level: 'warn' },
+  {
+    write(line: string): void {
+      const level = Number(/"level":(\d+)/.exec(line)?.[1] ?? 0);
+      if (level >= 50) logs.errors++;
+      else if (level >= 40) logs.warnings++;
+      if (logs.samples.length < 5) logs.samples.push(line.slice(0, 400).trim());
+    },
   },
-});
+);
 
 /** Time spent per SQL statement (BENCH_SQL_PROFILE=<file>, written at exit): where the store's time goes. */
 const sqlTime = new Map<string, { n: number; ms: number }>();
 const opened = await openStore({
   dataDir: cfg.dataDir,
-  ...(process.env.BENCH_SQL_PROFILE ? {
-    onQuery: (q: string, ms: number) => {
-      const e = sqlTime.get(q) ?? { n: 0, ms: 0 };
-      e.n++;
-      e.ms += ms;
-      sqlTime.set(q, e);
-    },
-  } : {}),
+  ...(process.env.BENCH_SQL_PROFILE
+    ? {
+        onQuery: (q: string, ms: number) => {
+          const e = sqlTime.get(q) ?? { n: 0, ms: 0 };
+          e.n++;
+          e.ms += ms;
+          sqlTime.set(q, e);
+        },
+      }
+    : {}),
 });
 process.on('exit', () => {
   if (sqlTime.size === 0) return;
   const top = [...sqlTime].sort((a, b) => b[1].ms - a[1].ms).slice(0, 12);
-  writeFileSync(process.env.BENCH_SQL_PROFILE ?? '/dev/null', `SQL time by statement:\n${top.map(([q, e]) => `${e.ms.toFixed(0).padStart(7)} ms ${String(e.n).padStart(6)}x ${q.slice(0, 160)}`).join('\n')}\n`);
+  writeFileSync(
+    process.env.BENCH_SQL_PROFILE ?? '/dev/null',
+    `SQL time by statement:\n${top.map(([q, e]) => `${e.ms.toFixed(0).padStart(7)} ms ${String(e.n).padStart(6)}x ${q.slice(0, 160)}`).join('\n')}\n`,
+  );
 });
 const storedAt = new Map<number, number>();
 const capturedAt = new Map<number, number>();
@@ -114,10 +122,21 @@ const timedFetch: typeof fetch = async (input, init) => {
   }
 };
 const notifier = cfg.alerting
-  ? new Notifier({ store, config: alertingConfigSchema.parse(cfg.alerting), cluster: 'sim', notifyExisting: monitorConfig.notifyExisting, logger, sendOptions: { fetch: timedFetch } })
+  ? new Notifier({
+      store,
+      config: alertingConfigSchema.parse(cfg.alerting),
+      cluster: 'sim',
+      notifyExisting: monitorConfig.notifyExisting,
+      logger,
+      sendOptions: { fetch: timedFetch },
+    })
   : undefined;
 const monitor = new Monitor({
-  kc, store, config: monitorConfig, cluster: 'sim', logger,
+  kc,
+  store,
+  config: monitorConfig,
+  cluster: 'sim',
+  logger,
   events: notifier ? { recorded: (id) => void notifier.failureRecorded(id) } : {},
 });
 let started = false;
@@ -132,10 +151,19 @@ function quantiles(xs: number[]): { p50: number; p99: number; max: number } {
 function stats(): MonitorChildStats {
   const w = monitor.watchStats;
   return {
-    ...monitor.stats, cachedPods: w.cachedPods, lists: w.lists, watches: w.watches, relistsOn410: w.relistsOn410,
-    warnings: logs.warnings, errors: logs.errors, samples: logs.samples, heapUsedMiB: process.memoryUsage().heapUsed / 1024 / 1024,
+    ...monitor.stats,
+    cachedPods: w.cachedPods,
+    lists: w.lists,
+    watches: w.watches,
+    relistsOn410: w.relistsOn410,
+    warnings: logs.warnings,
+    errors: logs.errors,
+    samples: logs.samples,
+    heapUsedMiB: process.memoryUsage().heapUsed / 1024 / 1024,
     loopDelayMs: { p50: loopDelay.percentile(50) / 1e6, p99: loopDelay.percentile(99) / 1e6, max: loopDelay.max / 1e6 },
-    ...(notifier ? { notifier: { ...notifier.stats, sent: notifier.workerStats.sent, fetchMs: quantiles(fetchMs) } } : {}),
+    ...(notifier
+      ? { notifier: { ...notifier.stats, sent: notifier.workerStats.sent, fetchMs: quantiles(fetchMs) } }
+      : {}),
   };
 }
 
@@ -146,19 +174,22 @@ async function stop(): Promise<void> {
   await opened.close();
 }
 
-serveParent({
-  start: async () => {
-    await notifier?.start();
-    await monitor.start();
-    started = true;
-    loopDelay.enable();
-    return stats();
+serveParent(
+  {
+    start: async () => {
+      await notifier?.start();
+      await monitor.start();
+      started = true;
+      loopDelay.enable();
+      return stats();
+    },
+    stats: () => stats(),
+    /** Stops the monitor (captures in flight are abandoned) and closes the store; answers when each failure was stored. */
+    stop: async (): Promise<MonitorChildResult> => {
+      const result = { stats: stats(), storedAt: [...storedAt], capturedAt: [...capturedAt] };
+      await stop();
+      return result;
+    },
   },
-  stats: () => stats(),
-  /** Stops the monitor (captures in flight are abandoned) and closes the store; answers when each failure was stored. */
-  stop: async (): Promise<MonitorChildResult> => {
-    const result = { stats: stats(), storedAt: [...storedAt], capturedAt: [...capturedAt] };
-    await stop();
-    return result;
-  },
-}, stop);
+  stop,
+);

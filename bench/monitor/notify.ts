@@ -55,7 +55,12 @@ export function deliveredAt(receiver: WebhookReceiver, outbox: OutboxRow[]): Map
     const env = JSON.parse(row.payload) as EnvelopeIds;
     const ids = [...(env.failureIds ?? []), ...(env.heldBack ?? []).flatMap((h) => h.failureIds ?? [])];
     for (const f of ids) {
-      if ((out.get(f)?.at ?? Infinity) > at) out.set(f, { at, enqueuedAt: row.createdAt, ...(row.claimedAt !== undefined ? { claimedAt: row.claimedAt } : {}) });
+      if ((out.get(f)?.at ?? Infinity) > at)
+        out.set(f, {
+          at,
+          enqueuedAt: row.createdAt,
+          ...(row.claimedAt !== undefined ? { claimedAt: row.claimedAt } : {}),
+        });
     }
   }
   return out;
@@ -75,8 +80,24 @@ export interface NotifyFigures {
   rejected: number;
 }
 
-export function notifyFigures(ids: number[], delivered: Map<number, Delivered>, storedAt: Map<number, number>, capturedAt: Map<number, number>, receiver: WebhookReceiver): NotifyFigures {
-  const f: NotifyFigures = { failures: ids.length, delivered: 0, fromStored: [], fromCaptured: [], toEnqueued: [], toClaimed: [], toAccepted: [], messages: receiver.accepted.length, rejected: receiver.rejected.length };
+export function notifyFigures(
+  ids: number[],
+  delivered: Map<number, Delivered>,
+  storedAt: Map<number, number>,
+  capturedAt: Map<number, number>,
+  receiver: WebhookReceiver,
+): NotifyFigures {
+  const f: NotifyFigures = {
+    failures: ids.length,
+    delivered: 0,
+    fromStored: [],
+    fromCaptured: [],
+    toEnqueued: [],
+    toClaimed: [],
+    toAccepted: [],
+    messages: receiver.accepted.length,
+    rejected: receiver.rejected.length,
+  };
   for (const id of ids) {
     const d = delivered.get(id);
     if (d === undefined) continue;

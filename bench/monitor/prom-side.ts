@@ -31,7 +31,8 @@ export async function startPromSide(kubeconfig: string): Promise<PromSide> {
   kc.loadFromString(kubeconfig);
   const server = new URL(kc.getCurrentCluster()?.server ?? '');
   const ca = Buffer.from(kc.getCurrentCluster()?.caData ?? '', 'base64').toString('utf8');
-  const prom = await startPrometheus((dir) => `
+  const prom = await startPrometheus(
+    (dir) => `
 global:
   scrape_interval: ${SCRAPE_INTERVAL_S}s
   scrape_timeout: 10s
@@ -42,12 +43,24 @@ scrape_configs:
     metrics_path: /metrics/kube-state
     tls_config: { ca_file: ${dir}/ca.crt }
     static_configs: [{ targets: ['${server.host}'] }]
-`, { 'ca.crt': ca });
+`,
+    { 'ca.crt': ca },
+  );
 
-  async function matrix(query: string, atMs: number): Promise<{ metric: Record<string, string>; values: [number, string][] }[]> {
+  async function matrix(
+    query: string,
+    atMs: number,
+  ): Promise<{ metric: Record<string, string>; values: [number, string][] }[]> {
     const res = await fetch(`${prom.url}/api/v1/query?${new URLSearchParams({ query, time: String(atMs / 1000) })}`);
-    const body = (await res.json()) as { status: string; error?: string; data?: { resultType: string; result: { metric: Record<string, string>; values: [number, string][] }[] } };
-    if (body.status !== 'success' || body.data?.resultType !== 'matrix') throw new Error(`prometheus: ${query} failed: ${body.error ?? `HTTP ${res.status}, ${body.data?.resultType ?? 'no'} result`}`);
+    const body = (await res.json()) as {
+      status: string;
+      error?: string;
+      data?: { resultType: string; result: { metric: Record<string, string>; values: [number, string][] }[] };
+    };
+    if (body.status !== 'success' || body.data?.resultType !== 'matrix')
+      throw new Error(
+        `prometheus: ${query} failed: ${body.error ?? `HTTP ${res.status}, ${body.data?.resultType ?? 'no'} result`}`,
+      );
     return body.data.result;
   }
 
@@ -65,12 +78,16 @@ scrape_configs:
         if (!s) byT.set(t, (s = { t }));
         return s;
       };
-      for (const r of await matrix(`kube_pod_container_status_restarts_total${sel}`, toMs)) for (const [t, v] of r.values) at(r.metric, t * 1000).restarts = Number(v);
+      for (const r of await matrix(`kube_pod_container_status_restarts_total${sel}`, toMs))
+        for (const [t, v] of r.values) at(r.metric, t * 1000).restarts = Number(v);
       const reasons: [string, 'waiting' | 'terminated' | 'lastTerminated'][] = [
-        ['kube_pod_container_status_waiting_reason', 'waiting'], ['kube_pod_container_status_terminated_reason', 'terminated'], ['kube_pod_container_status_last_terminated_reason', 'lastTerminated'],
+        ['kube_pod_container_status_waiting_reason', 'waiting'],
+        ['kube_pod_container_status_terminated_reason', 'terminated'],
+        ['kube_pod_container_status_last_terminated_reason', 'lastTerminated'],
       ];
       for (const [name, field] of reasons) {
-        for (const r of await matrix(`${name}${sel}`, toMs)) for (const [t, v] of r.values) if (Number(v) === 1) at(r.metric, t * 1000)[field] = r.metric['reason'] ?? '';
+        for (const r of await matrix(`${name}${sel}`, toMs))
+          for (const [t, v] of r.values) if (Number(v) === 1) at(r.metric, t * 1000)[field] = r.metric['reason'] ?? '';
       }
       return new Map([...out].map(([k, byT]) => [k, [...byT.values()].sort((a, b) => a.t - b.t)]));
     },

@@ -8,10 +8,12 @@ import type { ModeFigures } from './mix-analyze.ts';
 export const mb = (mib: number): number => (mib * 1024 * 1024) / 1e6;
 export const pass = (ok: boolean): string => (ok ? 'PASS' : 'FAIL');
 const pc = (n: number, d: number): string => (d === 0 ? 'n/a' : `${((n / d) * 100).toFixed(n === d ? 0 : 2)} %`);
-const dist = (xs: number[]): string => `p50 ${fmtMs(percentile(xs, 50))}, p99 ${fmtMs(percentile(xs, 99))}, max ${fmtMs(percentile(xs, 100))}`;
+const dist = (xs: number[]): string =>
+  `p50 ${fmtMs(percentile(xs, 50))}, p99 ${fmtMs(percentile(xs, 99))}, max ${fmtMs(percentile(xs, 100))}`;
 
 /** The sim answers a current-log read in CrashLoopBackOff with 400; a kubelet serves lastState's container. */
-const SIM_CLB_NOTE = ' [sim fidelity: a real kubelet returns the last terminated container\'s logs here (validateContainerLogStatus)]';
+const SIM_CLB_NOTE =
+  " [sim fidelity: a real kubelet returns the last terminated container's logs here (validateContainerLogStatus)]";
 
 export function runLines(r: CrashRun, i: number): string[] {
   const c = r.capture;
@@ -22,15 +24,32 @@ export function runLines(r: CrashRun, i: number): string[] {
     `    captured ${c.captured}/${c.expected} (${pc(c.captured, c.expected)}), duplicates ${c.duplicates}, spurious ${c.spurious}; logs ${c.withLogs}/${c.captured} (${pc(c.withLogs, c.captured)}); Error crashes whose logs hold the crash line ${c.errorRowsWithCrashLine}/${c.errorRows}`,
     ...c.missing.map((m) => `    missing: ${m}`),
     ...c.logErrors.map((m) => `    no logs, e.g.: ${m}`),
-    ...c.logErrorKinds.slice(0, 4).map(([kind, n]) => `    no logs x${n}: ${kind}${/waiting to start: CrashLoopBackOff/.test(kind) ? SIM_CLB_NOTE : ''}`),
+    ...c.logErrorKinds
+      .slice(0, 4)
+      .map(
+        ([kind, n]) =>
+          `    no logs x${n}: ${kind}${/waiting to start: CrashLoopBackOff/.test(kind) ? SIM_CLB_NOTE : ''}`,
+      ),
     `    detection latency (${l.detected.length} crashes in the window): API accepted -> detected_at ${dist(l.detected)}; -> row committed ${dist(l.stored.filter(Number.isFinite))}; slowest 1 % crashed at ${slowestOffsets(l)}`,
     `    capture (logs, events, Services) after the row: ${dist(l.captured)}`,
   ];
   if (r.notify) {
     const n = r.notify;
-    lines.push(`    notifications: ${n.delivered}/${n.failures} of the window's failures delivered in ${n.messages} messages (${n.rejected} rejected by the receiver); row committed -> delivered ${dist(n.fromStored)}; capture attached -> delivered ${dist(n.fromCaptured)}`);
-    lines.push(`      legs: capture attached -> enqueued ${dist(n.toEnqueued)}; enqueued -> claimed ${dist(n.toClaimed)}; claimed -> accepted by the receiver ${dist(n.toAccepted)}`);
-    if (s.notifier) lines.push(`    notifier: ${Object.entries(s.notifier).map(([k, v]) => `${k} ${typeof v === 'number' ? v : `p50 ${v.p50.toFixed(1)} ms, p99 ${v.p99.toFixed(1)} ms, max ${v.max.toFixed(0)} ms`}`).join(', ')}`);
+    lines.push(
+      `    notifications: ${n.delivered}/${n.failures} of the window's failures delivered in ${n.messages} messages (${n.rejected} rejected by the receiver); row committed -> delivered ${dist(n.fromStored)}; capture attached -> delivered ${dist(n.fromCaptured)}`,
+    );
+    lines.push(
+      `      legs: capture attached -> enqueued ${dist(n.toEnqueued)}; enqueued -> claimed ${dist(n.toClaimed)}; claimed -> accepted by the receiver ${dist(n.toAccepted)}`,
+    );
+    if (s.notifier)
+      lines.push(
+        `    notifier: ${Object.entries(s.notifier)
+          .map(
+            ([k, v]) =>
+              `${k} ${typeof v === 'number' ? v : `p50 ${v.p50.toFixed(1)} ms, p99 ${v.p99.toFixed(1)} ms, max ${v.max.toFixed(0)} ms`}`,
+          )
+          .join(', ')}`,
+      );
   }
   lines.push(
     `    monitor process: RSS ${r.monitorRssEndMiB.toFixed(0)} MiB at the end (peak ${r.monitorRssPeakMiB.toFixed(0)}, ${r.monitorRssBaseMiB.toFixed(0)} before start), CPU ${r.monitorCpuPercent.toFixed(0)} % of a core; ${s.lists} list(s), ${s.watches} watch(es), ${s.relistsOn410} relist(s) on 410; ${s.detected} detected, ${s.recorded} recorded, capture errors ${s.captureErrors}; logged ${s.warnings} warnings, ${s.errors} errors; event-loop delay p50 ${s.loopDelayMs.p50.toFixed(1)} ms, p99 ${s.loopDelayMs.p99.toFixed(1)} ms, max ${s.loopDelayMs.max.toFixed(0)} ms`,
@@ -73,12 +92,24 @@ const pcOf = (n: number, d: number): string => (d === 0 ? '   n/a' : `${((n / d)
 
 /** The failure-mix table: per mode and source, failures seen, with reason+exit code, with the dead instance's logs. */
 export function mixLines(figs: ModeFigures[], label: string): string[] {
-  const lines = [`  ${label}`, `    ${'mode'.padEnd(11)} ${'injected'.padStart(8)}  ${'source'.padEnd(11)} ${'seen'.padStart(11)} ${'missed'.padStart(7)} ${'reason+exit'.padStart(14)} ${'dead instance logs'.padStart(19)}`];
+  const lines = [
+    `  ${label}`,
+    `    ${'mode'.padEnd(11)} ${'injected'.padStart(8)}  ${'source'.padEnd(11)} ${'seen'.padStart(11)} ${'missed'.padStart(7)} ${'reason+exit'.padStart(14)} ${'dead instance logs'.padStart(19)}`,
+  ];
   const cell = (n: number, d: number): string => `${String(n).padStart(4)} (${pcOf(n, d).trim()})`;
-  const total = { injected: 0, kubeloop: { seen: 0, reason: 0, logs: 0, logsOf: 0 }, prometheus: { seen: 0, reason: 0, logs: 0, logsOf: 0 }, apiAfter: { seen: 0, reason: 0, logs: 0, logsOf: 0 } };
+  const total = {
+    injected: 0,
+    kubeloop: { seen: 0, reason: 0, logs: 0, logsOf: 0 },
+    prometheus: { seen: 0, reason: 0, logs: 0, logsOf: 0 },
+    apiAfter: { seen: 0, reason: 0, logs: 0, logsOf: 0 },
+  };
   for (const f of figs) {
     total.injected += f.injected;
-    for (const [side, name] of [['kubeloop', 'Kubeloop'], ['prometheus', 'Prometheus'], ['apiAfter', 'API after']] as const) {
+    for (const [side, name] of [
+      ['kubeloop', 'Kubeloop'],
+      ['prometheus', 'Prometheus'],
+      ['apiAfter', 'API after'],
+    ] as const) {
       const s = f[side];
       const t = total[side];
       t.seen += s.seen;
@@ -87,13 +118,21 @@ export function mixLines(figs: ModeFigures[], label: string): string[] {
         t.logs += s.logs;
         t.logsOf += f.injected;
       }
-      lines.push(`    ${(side === 'kubeloop' ? f.mode : '').padEnd(11)} ${(side === 'kubeloop' ? String(f.injected) : '').padStart(8)}  ${name.padEnd(11)} ${cell(s.seen, f.injected).padStart(11)} ${String(f.injected - s.seen).padStart(7)} ${cell(s.reason, f.injected).padStart(14)} ${(f.logsApply ? cell(s.logs, f.injected) : 'n/a').padStart(19)}`);
+      lines.push(
+        `    ${(side === 'kubeloop' ? f.mode : '').padEnd(11)} ${(side === 'kubeloop' ? String(f.injected) : '').padStart(8)}  ${name.padEnd(11)} ${cell(s.seen, f.injected).padStart(11)} ${String(f.injected - s.seen).padStart(7)} ${cell(s.reason, f.injected).padStart(14)} ${(f.logsApply ? cell(s.logs, f.injected) : 'n/a').padStart(19)}`,
+      );
     }
   }
   for (const f of figs) for (const m of f.kubeloopMisses) lines.push(`    Kubeloop miss (${f.mode}): ${m}`);
-  for (const [side, name] of [['kubeloop', 'Kubeloop'], ['prometheus', 'Prometheus'], ['apiAfter', 'API after']] as const) {
+  for (const [side, name] of [
+    ['kubeloop', 'Kubeloop'],
+    ['prometheus', 'Prometheus'],
+    ['apiAfter', 'API after'],
+  ] as const) {
     const t = total[side];
-    lines.push(`    ${(side === 'kubeloop' ? 'all' : '').padEnd(11)} ${(side === 'kubeloop' ? String(total.injected) : '').padStart(8)}  ${name.padEnd(11)} ${cell(t.seen, total.injected).padStart(11)} ${String(total.injected - t.seen).padStart(7)} ${cell(t.reason, total.injected).padStart(14)} ${cell(t.logs, t.logsOf).padStart(19)}`);
+    lines.push(
+      `    ${(side === 'kubeloop' ? 'all' : '').padEnd(11)} ${(side === 'kubeloop' ? String(total.injected) : '').padStart(8)}  ${name.padEnd(11)} ${cell(t.seen, total.injected).padStart(11)} ${String(total.injected - t.seen).padStart(7)} ${cell(t.reason, total.injected).padStart(14)} ${cell(t.logs, t.logsOf).padStart(19)}`,
+    );
   }
   return lines;
 }

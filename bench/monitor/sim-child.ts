@@ -25,7 +25,12 @@ export interface SimChildConfig {
 }
 
 const cfg = childConfig<SimChildConfig>();
-const cluster = await startSimCluster({ port: 0, scenario: 'empty', kubelet: cfg.kubelet, watchWindow: cfg.watchWindow });
+const cluster = await startSimCluster({
+  port: 0,
+  scenario: 'empty',
+  kubelet: cfg.kubelet,
+  watchWindow: cfg.watchWindow,
+});
 for (let i = 0; i < cfg.nodes; i++) addNode(cluster.service, `node-${i}`, i, { cpu: '256', memory: '1Ti' });
 
 const def = (group: string, resource: string): ResourceDef => {
@@ -41,7 +46,11 @@ if (cfg.managedFields) {
   cluster.store.subscribe(pods, {
     deliver: (e) => {
       const o = e.object.obj;
-      if (e.type !== 'DELETED' && !o.metadata.managedFields) o.metadata.managedFields = podManagedFields(o as unknown as Parameters<typeof podManagedFields>[0], o.metadata.creationTimestamp ?? '');
+      if (e.type !== 'DELETED' && !o.metadata.managedFields)
+        o.metadata.managedFields = podManagedFields(
+          o as unknown as Parameters<typeof podManagedFields>[0],
+          o.metadata.creationTimestamp ?? '',
+        );
     },
   });
 }
@@ -55,7 +64,9 @@ function create(objects: PlannedObject[]): { objects: number } {
       try {
         cluster.service.create(def(o.group, o.resource), o.namespace, o.body);
       } catch (err) {
-        createErrors.push(`${o.resource} ${o.namespace ?? ''}/${String((o.body['metadata'] as { name?: string } | undefined)?.name)}: ${(err as Error).message}`);
+        createErrors.push(
+          `${o.resource} ${o.namespace ?? ''}/${String((o.body['metadata'] as { name?: string } | undefined)?.name)}: ${(err as Error).message}`,
+        );
       }
     };
     if (o.afterMs <= 0) run();
@@ -71,16 +82,32 @@ function setup(plan: WorkloadPlan): { deployments: number } {
   for (const name of plan.namespaces) cluster.service.create(ns, undefined, { metadata: { name } });
   for (const d of plan.deployments) {
     const labels = { app: d.name };
-    cluster.service.create(services, d.namespace, { metadata: { name: d.name, namespace: d.namespace }, spec: { selector: labels, ports: [{ name: 'http', port: 80, targetPort: 8080 }] } });
+    cluster.service.create(services, d.namespace, {
+      metadata: { name: d.name, namespace: d.namespace },
+      spec: { selector: labels, ports: [{ name: 'http', port: 80, targetPort: 8080 }] },
+    });
     cluster.service.create(deployments, d.namespace, {
-      apiVersion: 'apps/v1', kind: 'Deployment',
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
       metadata: { name: d.name, namespace: d.namespace, labels },
       spec: {
         replicas: d.replicas,
         selector: { matchLabels: labels },
         template: {
           metadata: { labels, annotations: d.annotations },
-          spec: { ...(d.nodeName ? { nodeName: d.nodeName } : {}), ...(d.podSpec ?? { containers: [{ name: 'app', image: 'kubeloop/httpserver:1.0', ports: [{ name: 'http', containerPort: 8080 }], resources: { requests: { cpu: '10m', memory: '16Mi' } } }] }) },
+          spec: {
+            ...(d.nodeName ? { nodeName: d.nodeName } : {}),
+            ...(d.podSpec ?? {
+              containers: [
+                {
+                  name: 'app',
+                  image: 'kubeloop/httpserver:1.0',
+                  ports: [{ name: 'http', containerPort: 8080 }],
+                  resources: { requests: { cpu: '10m', memory: '16Mi' } },
+                },
+              ],
+            }),
+          },
         },
       },
     });
@@ -88,10 +115,13 @@ function setup(plan: WorkloadPlan): { deployments: number } {
   return { deployments: plan.deployments.length };
 }
 
-serveParent({
-  kubeconfig: () => cluster.kubeconfig(),
-  setup: (plan) => setup(plan as WorkloadPlan),
-  create: (objects) => create(objects as PlannedObject[]),
-  progress: () => ({ ...truth.progress(), createErrors }),
-  truth: () => truth.snapshot(),
-}, () => cluster.stop());
+serveParent(
+  {
+    kubeconfig: () => cluster.kubeconfig(),
+    setup: (plan) => setup(plan as WorkloadPlan),
+    create: (objects) => create(objects as PlannedObject[]),
+    progress: () => ({ ...truth.progress(), createErrors }),
+    truth: () => truth.snapshot(),
+  },
+  () => cluster.stop(),
+);

@@ -60,14 +60,25 @@ export async function steadyRuns(f: SteadyFlags, log: (line: string) => void): P
     await sim.request('setup', f.plan, f.timeoutSeconds * 1000);
     let progress = { pods: 0, started: 0, crashes: 0 };
     let busy = '';
-    await waitFor('every pod to start', f.timeoutSeconds * 1000, async () => {
-      // A sim busy creating thousands of pods may answer late: keep waiting until the deadline.
-      progress = await sim.request<typeof progress>('progress', {}, 30_000).catch((err: Error) => ((busy = err.message.split('\n')[0] ?? ''), progress));
-      return progress.started >= f.plan.pods ? progress : undefined;
-    }, () => `${progress.started}/${f.plan.pods} pods started (${progress.pods} created)${busy ? `; last: ${busy}` : ''}`, 1_000);
+    await waitFor(
+      'every pod to start',
+      f.timeoutSeconds * 1000,
+      async () => {
+        // A sim busy creating thousands of pods may answer late: keep waiting until the deadline.
+        progress = await sim
+          .request<typeof progress>('progress', {}, 30_000)
+          .catch((err: Error) => ((busy = err.message.split('\n')[0] ?? ''), progress));
+        return progress.started >= f.plan.pods ? progress : undefined;
+      },
+      () =>
+        `${progress.started}/${f.plan.pods} pods started (${progress.pods} created)${busy ? `; last: ${busy}` : ''}`,
+      1_000,
+    );
     const simRssMiB = await sim.rssMiB();
     const { podBytes, managedFieldsEntries } = await samplePod(kubeconfig, f.plan.namespaces[0] ?? 'default');
-    log(`  ${f.plan.pods} pods running ${((Date.now() - t0) / 1000).toFixed(1)} s after setup (sim RSS ${simRssMiB.toFixed(0)} MiB); a pod as served: ${(podBytes / 1024).toFixed(1)} KiB of JSON, ${managedFieldsEntries} managedFields entries; settling 5 s`);
+    log(
+      `  ${f.plan.pods} pods running ${((Date.now() - t0) / 1000).toFixed(1)} s after setup (sim RSS ${simRssMiB.toFixed(0)} MiB); a pod as served: ${(podBytes / 1024).toFixed(1)} KiB of JSON, ${managedFieldsEntries} managedFields entries; settling 5 s`,
+    );
     await sleep(5_000);
     const runs: SteadyRun[] = [];
     for (let i = 0; i < f.runs; i++) {
@@ -79,17 +90,32 @@ export async function steadyRuns(f: SteadyFlags, log: (line: string) => void): P
       const u = await startUp(kubeconfigFile, dataDir);
       up = u;
       let cached = 0;
-      await waitFor('kubeloop up to cache every pod', f.timeoutSeconds * 1000, async () => {
-        cached = await u.cachedPods();
-        return cached >= f.plan.pods ? true : undefined;
-      }, () => `${cached}/${f.plan.pods} pods cached; output ends: ${u.output().slice(-500)}`, 500);
+      await waitFor(
+        'kubeloop up to cache every pod',
+        f.timeoutSeconds * 1000,
+        async () => {
+          cached = await u.cachedPods();
+          return cached >= f.plan.pods ? true : undefined;
+        },
+        () => `${cached}/${f.plan.pods} pods cached; output ends: ${u.output().slice(-500)}`,
+        500,
+      );
       const cachedMs = Date.now() - s0;
       const atCached = await u.memory();
       await sleep(f.holdSeconds * 1000);
       const end = await u.memory();
-      runs.push({ cachedMs, peakAtCachedMiB: atCached.peakMiB, peakMiB: end.peakMiB, rssEndMiB: end.rssMiB, cachedPods: await u.cachedPods(), heap: await u.heap() });
+      runs.push({
+        cachedMs,
+        peakAtCachedMiB: atCached.peakMiB,
+        peakMiB: end.peakMiB,
+        rssEndMiB: end.rssMiB,
+        cachedPods: await u.cachedPods(),
+        heap: await u.heap(),
+      });
       const r = runs[runs.length - 1] as SteadyRun;
-      log(`  run ${i + 1}: every pod cached ${(cachedMs / 1000).toFixed(1)} s after start; peak RSS (VmHWM) ${r.peakMiB.toFixed(0)} MiB (${r.peakAtCachedMiB.toFixed(0)} MiB when every pod was cached), RSS ${r.rssEndMiB.toFixed(0)} MiB after ${f.holdSeconds} s more (JS heap ${r.heap.usedMiB.toFixed(0)} used of ${r.heap.totalMiB.toFixed(0)} MiB, external ${r.heap.externalMiB.toFixed(0)} MiB)`);
+      log(
+        `  run ${i + 1}: every pod cached ${(cachedMs / 1000).toFixed(1)} s after start; peak RSS (VmHWM) ${r.peakMiB.toFixed(0)} MiB (${r.peakAtCachedMiB.toFixed(0)} MiB when every pod was cached), RSS ${r.rssEndMiB.toFixed(0)} MiB after ${f.holdSeconds} s more (JS heap ${r.heap.usedMiB.toFixed(0)} used of ${r.heap.totalMiB.toFixed(0)} MiB, external ${r.heap.externalMiB.toFixed(0)} MiB)`,
+      );
       await u.stop();
       up = undefined;
     }
@@ -115,14 +141,29 @@ async function emptyClusterPeak(kubeconfig: string, dirs: string[]): Promise<num
   }
 }
 
-async function samplePod(kubeconfig: string, namespace: string): Promise<{ podBytes: number; managedFieldsEntries: number }> {
+async function samplePod(
+  kubeconfig: string,
+  namespace: string,
+): Promise<{ podBytes: number; managedFieldsEntries: number }> {
   const kc = new KubeConfig();
   kc.loadFromString(kubeconfig);
-  const api = new BenchClient({ url: kc.getCurrentCluster()?.server ?? '', token: kc.getCurrentUser()?.token ?? '', ca: Buffer.from(kc.getCurrentCluster()?.caData ?? '', 'base64').toString('utf8') }, 1);
+  const api = new BenchClient(
+    {
+      url: kc.getCurrentCluster()?.server ?? '',
+      token: kc.getCurrentUser()?.token ?? '',
+      ca: Buffer.from(kc.getCurrentCluster()?.caData ?? '', 'base64').toString('utf8'),
+    },
+    1,
+  );
   try {
-    const list = (await api.json('GET', `/api/v1/namespaces/${namespace}/pods?limit=1`)) as { items: { metadata: { managedFields?: unknown[] } }[] };
+    const list = (await api.json('GET', `/api/v1/namespaces/${namespace}/pods?limit=1`)) as {
+      items: { metadata: { managedFields?: unknown[] } }[];
+    };
     const pod = list.items[0];
-    return { podBytes: pod ? JSON.stringify(pod).length : 0, managedFieldsEntries: pod?.metadata.managedFields?.length ?? 0 };
+    return {
+      podBytes: pod ? JSON.stringify(pod).length : 0,
+      managedFieldsEntries: pod?.metadata.managedFields?.length ?? 0,
+    };
   } finally {
     api.close();
   }

@@ -60,7 +60,12 @@ interface TerminatedView {
 const PULL_REASONS = new Set(['ErrImagePull', 'ImagePullBackOff']);
 
 function termination(t: TerminatedView): Termination {
-  return { reason: t.reason ?? '', exitCode: t.exitCode ?? 0, startedAt: t.startedAt ?? '', finishedAt: t.finishedAt ?? '' };
+  return {
+    reason: t.reason ?? '',
+    exitCode: t.exitCode ?? 0,
+    startedAt: t.startedAt ?? '',
+    finishedAt: t.finishedAt ?? '',
+  };
 }
 
 interface PodView {
@@ -94,7 +99,15 @@ export class CrashTruth {
       const key = `${uid}/${cs.name}`;
       let c = this.containers.get(key);
       if (!c) {
-        c = { uid, namespace: pod.metadata.namespace ?? '', pod: pod.metadata.name ?? '', container: cs.name, createdAt: now, crashes: [], ends: [] };
+        c = {
+          uid,
+          namespace: pod.metadata.namespace ?? '',
+          pod: pod.metadata.name ?? '',
+          container: cs.name,
+          createdAt: now,
+          crashes: [],
+          ends: [],
+        };
         this.containers.set(key, c);
       }
       const n = crashedInstances(cs);
@@ -127,7 +140,9 @@ export class CrashTruth {
     // Only containers that crashed at least once: the rest carry nothing to compare.
     return {
       at: Date.now(),
-      containers: [...this.containers.values()].filter((c) => c.crashes.length > 0 || c.pullFailedAt !== undefined).map((c) => ({ ...c, crashes: [...c.crashes], ends: [...c.ends] })),
+      containers: [...this.containers.values()]
+        .filter((c) => c.crashes.length > 0 || c.pullFailedAt !== undefined)
+        .map((c) => ({ ...c, crashes: [...c.crashes], ends: [...c.ends] })),
     };
   }
 }

@@ -27,8 +27,16 @@ async function compileUp(): Promise<string> {
   const { build } = await import('esbuild');
   const outdir = fileURLToPath(new URL(`../../node_modules/.cache/kubeloop-bench/up-${process.pid}/`, import.meta.url));
   await build({
-    entryPoints: { main: fileURLToPath(new URL('./up-entry.ts', import.meta.url)) }, outdir,
-    bundle: true, splitting: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', sourcemap: 'linked', logLevel: 'warning',
+    entryPoints: { main: fileURLToPath(new URL('./up-entry.ts', import.meta.url)) },
+    outdir,
+    bundle: true,
+    splitting: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    sourcemap: 'linked',
+    logLevel: 'warning',
   });
   return `${outdir}main.js`;
 }
@@ -39,9 +47,26 @@ export async function startUp(kubeconfigFile: string, dataDir: string, nodeArgs:
   const entry = await compiled;
   const port = await freePort();
   // cwd = the data dir: no ./kubeloop.yaml of the checkout is picked up; Kubeloop's defaults.
-  const child: ChildProcess = spawn(process.execPath, ['--enable-source-maps', ...nodeArgs, entry, 'up', '--kubeconfig', kubeconfigFile, '--data', dataDir, '--port', String(port)], {
-    cwd: dataDir, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_OPTIONS: '' },
-  });
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [
+      '--enable-source-maps',
+      ...nodeArgs,
+      entry,
+      'up',
+      '--kubeconfig',
+      kubeconfigFile,
+      '--data',
+      dataDir,
+      '--port',
+      String(port),
+    ],
+    {
+      cwd: dataDir,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, NODE_OPTIONS: '' },
+    },
+  );
   let out = '';
   const keep = (c: Buffer): void => {
     out += c.toString();
@@ -59,7 +84,13 @@ export async function startUp(kubeconfigFile: string, dataDir: string, nodeArgs:
   const deadline = Date.now() + 120_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`kubeloop up exited with ${child.exitCode}:\n${out.slice(-3000)}`);
-    if (await fetch(`${url}/metrics`).then((r) => r.ok, () => false)) break;
+    if (
+      await fetch(`${url}/metrics`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      break;
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
       throw new Error(`kubeloop up did not answer /metrics within 120 s:\n${out.slice(-3000)}`);
@@ -80,8 +111,13 @@ export async function startUp(kubeconfigFile: string, dataDir: string, nodeArgs:
     },
     async heap() {
       const text = await (await fetch(`${url}/metrics`)).text();
-      const g = (name: string): number => Number(new RegExp(`^${name} (\\S+)`, 'm').exec(text)?.[1] ?? NaN) / 1024 / 1024;
-      return { usedMiB: g('kubeloop_nodejs_heap_size_used_bytes'), totalMiB: g('kubeloop_nodejs_heap_size_total_bytes'), externalMiB: g('kubeloop_nodejs_external_memory_bytes') };
+      const g = (name: string): number =>
+        Number(new RegExp(`^${name} (\\S+)`, 'm').exec(text)?.[1] ?? NaN) / 1024 / 1024;
+      return {
+        usedMiB: g('kubeloop_nodejs_heap_size_used_bytes'),
+        totalMiB: g('kubeloop_nodejs_heap_size_total_bytes'),
+        externalMiB: g('kubeloop_nodejs_external_memory_bytes'),
+      };
     },
     output: () => out,
     async stop() {

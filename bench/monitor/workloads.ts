@@ -53,11 +53,28 @@ export function crashPlan(pods: number, crashPods: number): WorkloadPlan {
   const healthy = pods - crashPods;
   const run = `${CRASH_RUN_MS}ms`;
   const deployments = [
-    ...split(fixed, 25, (i, r) => ({ namespace: 'crash-exit', name: `exit-${i}`, replicas: r, annotations: { [`${SIM}crash-after`]: run, [`${SIM}crash-log`]: CRASH_LOG, [`${SIM}log-lines-per-sec`]: '2' } })),
-    ...split(oom, 25, (i, r) => ({ namespace: 'crash-oom', name: `oom-${i}`, replicas: r, annotations: { [`${SIM}oom-after`]: run, [`${SIM}log-lines-per-sec`]: '2' } })),
+    ...split(fixed, 25, (i, r) => ({
+      namespace: 'crash-exit',
+      name: `exit-${i}`,
+      replicas: r,
+      annotations: { [`${SIM}crash-after`]: run, [`${SIM}crash-log`]: CRASH_LOG, [`${SIM}log-lines-per-sec`]: '2' },
+    })),
+    ...split(oom, 25, (i, r) => ({
+      namespace: 'crash-oom',
+      name: `oom-${i}`,
+      replicas: r,
+      annotations: { [`${SIM}oom-after`]: run, [`${SIM}log-lines-per-sec`]: '2' },
+    })),
     ...split(random, 25, (i, r) => ({
-      namespace: 'crash-random', name: `random-${i}`, replicas: r,
-      annotations: { [`${SIM}crash-rate-per-hour`]: String(3_600_000 / RANDOM_MEAN_RUN_MS), [`${SIM}exit-code`]: '2', [`${SIM}crash-log`]: CRASH_LOG, [`${SIM}log-lines-per-sec`]: '2' },
+      namespace: 'crash-random',
+      name: `random-${i}`,
+      replicas: r,
+      annotations: {
+        [`${SIM}crash-rate-per-hour`]: String(3_600_000 / RANDOM_MEAN_RUN_MS),
+        [`${SIM}exit-code`]: '2',
+        [`${SIM}crash-log`]: CRASH_LOG,
+        [`${SIM}log-lines-per-sec`]: '2',
+      },
     })),
     ...split(healthy, 50, (i, r) => ({ namespace: `app-${i % 8}`, name: `app-${i}`, replicas: r, annotations: {} })),
   ];
@@ -79,11 +96,20 @@ export function crashPlan(pods: number, crashPods: number): WorkloadPlan {
  * places (quadratic; minutes at 15,000 pods), and the figure is about the monitor.
  */
 export function steadyPlan(pods: number, nodes: number): WorkloadPlan {
-  const deployments = split(pods, 100, (i, r) => ({ namespace: `steady-${i % 15}`, name: `svc-${i}`, replicas: r, annotations: {}, nodeName: `node-${i % nodes}`, podSpec: realisticPodSpec(`svc-${i}`, { containers: 3, liveness: true }) }));
+  const deployments = split(pods, 100, (i, r) => ({
+    namespace: `steady-${i % 15}`,
+    name: `svc-${i}`,
+    replicas: r,
+    annotations: {},
+    nodeName: `node-${i % nodes}`,
+    podSpec: realisticPodSpec(`svc-${i}`, { containers: 3, liveness: true }),
+  }));
   return {
     namespaces: [...new Set(deployments.map((d) => d.namespace))],
     deployments,
     pods,
-    description: [`${pods} healthy pods in ${deployments.length} Deployments in ${Math.min(15, deployments.length)} namespaces (template nodeName: no scheduler), no crashes; each pod 3 containers with env, volumes, probes, and managedFields as a 1.20 apiserver keeps them`],
+    description: [
+      `${pods} healthy pods in ${deployments.length} Deployments in ${Math.min(15, deployments.length)} namespaces (template nodeName: no scheduler), no crashes; each pod 3 containers with env, volumes, probes, and managedFields as a 1.20 apiserver keeps them`,
+    ],
   };
 }

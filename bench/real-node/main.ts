@@ -23,13 +23,21 @@ export async function main(args: string[]): Promise<number> {
   for (let i = 0; i < args.length; i += 2) {
     const key = (args[i] ?? '').replace(/^--/, '');
     const value = Number(args[i + 1]);
-    if ((key !== 'runs' && key !== 'replicas') || !Number.isInteger(value) || value <= 0) throw new Error(`bench real-node: bad flag ${args[i] ?? ''} ${args[i + 1] ?? ''} (--runs N, --replicas N)`);
+    if ((key !== 'runs' && key !== 'replicas') || !Number.isInteger(value) || value <= 0)
+      throw new Error(`bench real-node: bad flag ${args[i] ?? ''} ${args[i + 1] ?? ''} (--runs N, --replicas N)`);
     flags[key] = value;
   }
   const out = (line: string): void => void process.stdout.write(`${line}\n`);
   const { binDir, version, coldSeconds } = await ensureRealClusterBinaries();
-  const perBinary = (await readFile(join(binDir, '..', 'build-times.txt'), 'utf8').catch(() => '')).trim().split('\n').filter(Boolean).map((l) => l.replace(' ', ': ') + ' s').join(', ');
-  out(`real node: Kubernetes ${version} built from Debian's source package; cold build of the four binaries ${coldSeconds ?? '?'} s as recorded when built (${perBinary || 'per-binary times not recorded'})`);
+  const perBinary = (await readFile(join(binDir, '..', 'build-times.txt'), 'utf8').catch(() => ''))
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => l.replace(' ', ': ') + ' s')
+    .join(', ');
+  out(
+    `real node: Kubernetes ${version} built from Debian's source package; cold build of the four binaries ${coldSeconds ?? '?'} s as recorded when built (${perBinary || 'per-binary times not recorded'})`,
+  );
 
   const real = { ready: [] as number[], rollout: [] as number[], peaks: [] as Map<string, number>[] };
   const sim = { ready: [] as number[], rollout: [] as number[], rss: [] as number[] };
@@ -43,7 +51,9 @@ export async function main(args: string[]): Promise<number> {
       real.ready.push(node.startToReadyMs);
       real.rollout.push(ms);
       real.peaks.push(peaks.peaks);
-      out(`  run ${run} real node: Ready in ${(node.startToReadyMs / 1000).toFixed(1)} s; ${flags.replicas} replicas available in ${(ms / 1000).toFixed(1)} s`);
+      out(
+        `  run ${run} real node: Ready in ${(node.startToReadyMs / 1000).toFixed(1)} s; ${flags.replicas} replicas available in ${(ms / 1000).toFixed(1)} s`,
+      );
     } finally {
       peaks.stop();
       await node.stop();
@@ -56,15 +66,23 @@ export async function main(args: string[]): Promise<number> {
       sim.ready.push(readyMs);
       sim.rollout.push(ms);
       sim.rss.push(await s.rssMiB());
-      out(`  run ${run} sim: serving in ${(readyMs / 1000).toFixed(1)} s; ${flags.replicas} replicas available in ${(ms / 1000).toFixed(1)} s`);
+      out(
+        `  run ${run} sim: serving in ${(readyMs / 1000).toFixed(1)} s; ${flags.replicas} replicas available in ${(ms / 1000).toFixed(1)} s`,
+      );
     } finally {
       await s.stop();
     }
   }
   const sec = (xs: number[]): string => `${(median(xs) / 1000).toFixed(1)} s`;
-  out(`\nmedians over ${flags.runs} runs (fresh node and sim each run)   real node            sim (its stand-in)   real / sim`);
-  out(`  start to Ready (node Ready; sim: serving)    ${sec(real.ready).padEnd(20)} ${sec(sim.ready).padEnd(20)} ${(median(real.ready) / median(sim.ready)).toFixed(1)}x`);
-  out(`  ${flags.replicas}-replica Deployment available            ${sec(real.rollout).padEnd(20)} ${sec(sim.rollout).padEnd(20)} ${(median(real.rollout) / median(sim.rollout)).toFixed(1)}x`);
+  out(
+    `\nmedians over ${flags.runs} runs (fresh node and sim each run)   real node            sim (its stand-in)   real / sim`,
+  );
+  out(
+    `  start to Ready (node Ready; sim: serving)    ${sec(real.ready).padEnd(20)} ${sec(sim.ready).padEnd(20)} ${(median(real.ready) / median(sim.ready)).toFixed(1)}x`,
+  );
+  out(
+    `  ${flags.replicas}-replica Deployment available            ${sec(real.rollout).padEnd(20)} ${sec(sim.rollout).padEnd(20)} ${(median(real.rollout) / median(sim.rollout)).toFixed(1)}x`,
+  );
   out(`peak RSS per component over a run (median of the runs' peaks), MiB:`);
   let total = 0;
   for (const name of real.peaks[0]?.keys() ?? []) {

@@ -6,10 +6,16 @@ function sleeper(name: string, image: string): V1Deployment {
   return {
     metadata: { name, labels: { app: name } },
     spec: {
-      replicas: 0, selector: { matchLabels: { app: name } },
+      replicas: 0,
+      selector: { matchLabels: { app: name } },
       template: {
         metadata: { labels: { app: name } },
-        spec: { terminationGracePeriodSeconds: 1, containers: [{ name: 'app', image, command: ['sleep', '3600'], resources: { requests: { cpu: '10m', memory: '8Mi' } } }] },
+        spec: {
+          terminationGracePeriodSeconds: 1,
+          containers: [
+            { name: 'app', image, command: ['sleep', '3600'], resources: { requests: { cpu: '10m', memory: '8Mi' } } },
+          ],
+        },
       },
     },
   };
@@ -27,11 +33,17 @@ export async function timeRollout(kc: KubeConfig, replicas: number, image: strin
   await apps.createNamespacedDeployment({ namespace: ns, body: sleeper('bench-rollout', image) });
   try {
     const t0 = performance.now();
-    await apps.patchNamespacedDeploymentScale({ name: 'bench-rollout', namespace: ns, body: { spec: { replicas } } }, mergePatch);
+    await apps.patchNamespacedDeploymentScale(
+      { name: 'bench-rollout', namespace: ns, body: { spec: { replicas } } },
+      mergePatch,
+    );
     for (;;) {
       const d = await apps.readNamespacedDeployment({ name: 'bench-rollout', namespace: ns });
       if ((d.status?.availableReplicas ?? 0) >= replicas) return performance.now() - t0;
-      if (performance.now() - t0 > timeoutMs) throw new Error(`${replicas}-replica Deployment not available within ${timeoutMs / 1000} s (available ${d.status?.availableReplicas ?? 0})`);
+      if (performance.now() - t0 > timeoutMs)
+        throw new Error(
+          `${replicas}-replica Deployment not available within ${timeoutMs / 1000} s (available ${d.status?.availableReplicas ?? 0})`,
+        );
       await sleep(100);
     }
   } finally {

@@ -23,7 +23,10 @@ export class RssPeaks {
   readonly peaks = new Map<string, number>();
   private timer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly procs: () => Promise<{ name: string; pid: number }[]>, private readonly socket: string) {}
+  constructor(
+    private readonly procs: () => Promise<{ name: string; pid: number }[]>,
+    private readonly socket: string,
+  ) {}
 
   start(everyMs = 500): void {
     const tick = async (): Promise<void> => {

@@ -34,7 +34,10 @@ export class Workloads {
   private lastChange = 0;
   private watchError: Error | undefined;
 
-  constructor(private readonly kc: KubeConfig, count: number) {
+  constructor(
+    private readonly kc: KubeConfig,
+    count: number,
+  ) {
     this.names = Array.from({ length: count }, (_, i) => `w-${i}`);
     this.apps = kc.makeApiClient(AppsV1Api);
     this.core = kc.makeApiClient(CoreV1Api);
@@ -46,24 +49,37 @@ export class Workloads {
       const body: V1Deployment = {
         metadata: { name },
         spec: {
-          replicas: 1, selector: { matchLabels: { app: name } },
-          template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'app', image: `${name}:v1`, resources: { requests: { cpu: '10m', memory: '16Mi' } } }] } },
+          replicas: 1,
+          selector: { matchLabels: { app: name } },
+          template: {
+            metadata: { labels: { app: name } },
+            spec: {
+              containers: [
+                { name: 'app', image: `${name}:v1`, resources: { requests: { cpu: '10m', memory: '16Mi' } } },
+              ],
+            },
+          },
         },
       };
       await this.apps.createNamespacedDeployment({ namespace: NS, body });
     }
-    this.abort = await new Watch(this.kc).watch(`/apis/apps/v1/namespaces/${NS}/deployments`, {}, (type: string, d: V1Deployment) => {
-      if (type === 'DELETED') return;
-      const name = d.metadata?.name ?? '';
-      const replicas = d.spec?.replicas ?? 0;
-      const byName = this.seen.get(name) ?? new Map<number, number>();
-      this.seen.set(name, byName);
-      if (!byName.has(replicas)) byName.set(replicas, performance.timeOrigin + performance.now());
-      if (this.current.get(name) !== replicas) this.lastChange = Date.now();
-      this.current.set(name, replicas);
-    }, (err: unknown) => {
-      if (this.abort) this.watchError = err instanceof Error ? err : new Error('the deployments watch ended');
-    });
+    this.abort = await new Watch(this.kc).watch(
+      `/apis/apps/v1/namespaces/${NS}/deployments`,
+      {},
+      (type: string, d: V1Deployment) => {
+        if (type === 'DELETED') return;
+        const name = d.metadata?.name ?? '';
+        const replicas = d.spec?.replicas ?? 0;
+        const byName = this.seen.get(name) ?? new Map<number, number>();
+        this.seen.set(name, byName);
+        if (!byName.has(replicas)) byName.set(replicas, performance.timeOrigin + performance.now());
+        if (this.current.get(name) !== replicas) this.lastChange = Date.now();
+        this.current.set(name, replicas);
+      },
+      (err: unknown) => {
+        if (this.abort) this.watchError = err instanceof Error ? err : new Error('the deployments watch ended');
+      },
+    );
   }
 
   /** When `name` was first seen at `replicas` since the last reset. */
@@ -79,19 +95,37 @@ export class Workloads {
   async reset(): Promise<Map<string, string>> {
     // Quiet first: a side still working off the last run's alerts would scale during the next run
     // (and take CPU from the other side); so back to 1 until no change has been seen for 2 s.
-    await waitFor('no scaling for 2 s', 300_000, async () => {
-      for (const name of this.names) {
-        if (this.current.get(name) !== 1) await this.apps.patchNamespacedDeploymentScale({ name, namespace: NS, body: { spec: { replicas: 1 } } }, mergePatch);
-      }
-      return Date.now() - this.lastChange > 2000 && this.names.every((n) => this.current.get(n) === 1) ? true : undefined;
-    }, () => 'a side is still scaling', 500);
-    const pods = await waitFor('one pod per workload', 120_000, async () => {
-      const list = await this.core.listNamespacedPod({ namespace: NS });
-      const live = list.items.filter((p) => !p.metadata?.deletionTimestamp);
-      if (live.length !== this.names.length) return undefined;
-      const byApp = new Map(live.map((p) => [p.metadata?.labels?.app ?? '', p.metadata?.name ?? '']));
-      return this.names.every((n) => byApp.has(n)) ? byApp : undefined;
-    }, () => 'pods still scaling down', 250);
+    await waitFor(
+      'no scaling for 2 s',
+      300_000,
+      async () => {
+        for (const name of this.names) {
+          if (this.current.get(name) !== 1)
+            await this.apps.patchNamespacedDeploymentScale(
+              { name, namespace: NS, body: { spec: { replicas: 1 } } },
+              mergePatch,
+            );
+        }
+        return Date.now() - this.lastChange > 2000 && this.names.every((n) => this.current.get(n) === 1)
+          ? true
+          : undefined;
+      },
+      () => 'a side is still scaling',
+      500,
+    );
+    const pods = await waitFor(
+      'one pod per workload',
+      120_000,
+      async () => {
+        const list = await this.core.listNamespacedPod({ namespace: NS });
+        const live = list.items.filter((p) => !p.metadata?.deletionTimestamp);
+        if (live.length !== this.names.length) return undefined;
+        const byApp = new Map(live.map((p) => [p.metadata?.labels?.app ?? '', p.metadata?.name ?? '']));
+        return this.names.every((n) => byApp.has(n)) ? byApp : undefined;
+      },
+      () => 'pods still scaling down',
+      250,
+    );
     // Replica counts seen from now on belong to the next run.
     await sleep(200);
     this.seen = new Map(this.names.map((n) => [n, new Map([[1, 0]])]));

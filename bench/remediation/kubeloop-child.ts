@@ -22,31 +22,42 @@ const cfg = childConfig<KubeloopChildConfig>();
 let platform: Platform | undefined;
 let dataDir: string | undefined;
 
-serveParent({
-  async start() {
-    const kc = new KubeConfig();
-    kc.loadFromString(cfg.kubeconfig);
-    dataDir = await mkdtemp(join(tmpdir(), 'kubeloop-bench-remediation-'));
-    const config = configSchema.parse({
-      log: { level: 'warn' },
-      remediation: {
-        cooldown: '0s', budget: { actions: 1_000_000, per: '1h' },
-        playbooks: [{ name: 'seed-scale-out', cooldown: '0s', trigger: { alert: { source: 'guance' } }, actions: [{ action: 'scale_out', max: cfg.max }] }],
-      },
-    });
-    platform = await startPlatform({ config, kc, cluster: 'bench', dataDir, port: 0 });
-    const { path } = await createLink(platform.store, { name: 'bench-guance', source: 'guance' });
-    return { url: `${platform.url}${path}` };
+serveParent(
+  {
+    async start() {
+      const kc = new KubeConfig();
+      kc.loadFromString(cfg.kubeconfig);
+      dataDir = await mkdtemp(join(tmpdir(), 'kubeloop-bench-remediation-'));
+      const config = configSchema.parse({
+        log: { level: 'warn' },
+        remediation: {
+          cooldown: '0s',
+          budget: { actions: 1_000_000, per: '1h' },
+          playbooks: [
+            {
+              name: 'seed-scale-out',
+              cooldown: '0s',
+              trigger: { alert: { source: 'guance' } },
+              actions: [{ action: 'scale_out', max: cfg.max }],
+            },
+          ],
+        },
+      });
+      platform = await startPlatform({ config, kc, cluster: 'bench', dataDir, port: 0 });
+      const { path } = await createLink(platform.store, { name: 'bench-guance', source: 'guance' });
+      return { url: `${platform.url}${path}` };
+    },
+    async counts() {
+      if (!platform) throw new Error('not started');
+      const db = platform.store.db;
+      const rows = await db.selectFrom('actions').select(['state']).execute();
+      const states: Record<string, number> = {};
+      for (const r of rows) states[r.state] = (states[r.state] ?? 0) + 1;
+      return states;
+    },
   },
-  async counts() {
-    if (!platform) throw new Error('not started');
-    const db = platform.store.db;
-    const rows = await db.selectFrom('actions').select(['state']).execute();
-    const states: Record<string, number> = {};
-    for (const r of rows) states[r.state] = (states[r.state] ?? 0) + 1;
-    return states;
+  async () => {
+    await platform?.stop();
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
   },
-}, async () => {
-  await platform?.stop();
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
-});
+);

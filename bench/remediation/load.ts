@@ -21,10 +21,18 @@ const now = (): number => performance.timeOrigin + performance.now();
  */
 function post(url: string, body: string): Promise<{ status: number; error?: string }> {
   return new Promise((resolve) => {
-    const req = request(url, { method: 'POST', agent: false, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), connection: 'close' } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve({ status: res.statusCode ?? 0 }));
-    });
+    const req = request(
+      url,
+      {
+        method: 'POST',
+        agent: false,
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), connection: 'close' },
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve({ status: res.statusCode ?? 0 }));
+      },
+    );
     req.setTimeout(30_000, () => req.destroy(new Error('no answer within 30 s')));
     req.on('error', (err) => resolve({ status: 0, error: err.message }));
     req.end(body);
@@ -35,10 +43,23 @@ function post(url: string, body: string): Promise<{ status: number; error?: stri
 export function guanceAlert(eventId: string, namespace: string, pod: string): string {
   const t = Math.floor(Date.now() / 1000);
   return JSON.stringify({
-    Result: 3.81, date: t, df_channels: [], df_dimension_tags: JSON.stringify({ namespace, pod_name: pod }), df_event_id: eventId,
-    df_event_link: 'http://guance.example/keyevents', df_issue_start_time: t, df_message: 'CPU 3.81', df_monitor_checker_name: '业务压力过高',
-    df_monitor_id: 'monitor_e4496b567ce04acb9565dc318b27412d', df_monitor_name: '弹性扩容demo操作', df_source: 'monitor', df_status: 'warning',
-    df_title: `位于${namespace}中的Pod:${pod}业务压力过高，请尽快处理`, namespace, pod_name: pod, timestamp: t,
+    Result: 3.81,
+    date: t,
+    df_channels: [],
+    df_dimension_tags: JSON.stringify({ namespace, pod_name: pod }),
+    df_event_id: eventId,
+    df_event_link: 'http://guance.example/keyevents',
+    df_issue_start_time: t,
+    df_message: 'CPU 3.81',
+    df_monitor_checker_name: '业务压力过高',
+    df_monitor_id: 'monitor_e4496b567ce04acb9565dc318b27412d',
+    df_monitor_name: '弹性扩容demo操作',
+    df_source: 'monitor',
+    df_status: 'warning',
+    df_title: `位于${namespace}中的Pod:${pod}业务压力过高，请尽快处理`,
+    namespace,
+    pod_name: pod,
+    timestamp: t,
   });
 }
 
@@ -47,7 +68,15 @@ export function guanceAlert(eventId: string, namespace: string, pod: string): st
  * senders, as independent monitors are), round-robin over the workloads, so each workload gets
  * one alert every workloads / rate seconds.
  */
-export async function sendAlerts(opts: { url: string; rate: number; seconds: number; namespace: string; pods: Map<string, string>; workloads: string[]; run: string }): Promise<Sent[]> {
+export async function sendAlerts(opts: {
+  url: string;
+  rate: number;
+  seconds: number;
+  namespace: string;
+  pods: Map<string, string>;
+  workloads: string[];
+  run: string;
+}): Promise<Sent[]> {
   const total = Math.round(opts.rate * opts.seconds);
   const t0 = now() + 50;
   const out: Promise<Sent>[] = [];

@@ -18,15 +18,23 @@ import { sendAlerts, type Sent } from './load.ts';
  * Latency of one alert: from just before its request is opened to the moment a watch on the
  * Deployments sees spec.replicas reach the value that alert's PUT produces.
  */
-interface Flags { rate: number; workloads: number; seconds: number; runs: number; max: number }
+interface Flags {
+  rate: number;
+  workloads: number;
+  seconds: number;
+  runs: number;
+  max: number;
+}
 
 function parseFlags(args: string[]): Flags {
   const f: Flags = { rate: 50, workloads: 50, seconds: 10, runs: 5, max: 1000 };
   for (let i = 0; i < args.length; i += 2) {
     const key = (args[i] ?? '').replace(/^--/, '') as keyof Flags;
     const value = Number(args[i + 1]);
-    if (!(key in f)) throw new Error(`bench remediation: unknown flag ${args[i]} (flags: --rate --workloads --seconds --runs --max)`);
-    if (!Number.isFinite(value) || value <= 0) throw new Error(`bench remediation: ${args[i]} needs a positive number, got ${args[i + 1]}`);
+    if (!(key in f))
+      throw new Error(`bench remediation: unknown flag ${args[i]} (flags: --rate --workloads --seconds --runs --max)`);
+    if (!Number.isFinite(value) || value <= 0)
+      throw new Error(`bench remediation: ${args[i]} needs a positive number, got ${args[i + 1]}`);
     f[key] = value;
   }
   return f;
@@ -52,7 +60,12 @@ async function vm(pid: number, field: 'VmRSS' | 'VmHWM'): Promise<number> {
   return Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? NaN) / 1024;
 }
 
-async function oneRun(side: { name: string; url: string; child: BenchChild }, w: Workloads, f: Flags, run: string): Promise<RunResult> {
+async function oneRun(
+  side: { name: string; url: string; child: BenchChild },
+  w: Workloads,
+  f: Flags,
+  run: string,
+): Promise<RunResult> {
   const pods = await w.reset();
   let rss = 0;
   let sampling = true;
@@ -62,7 +75,15 @@ async function oneRun(side: { name: string; url: string; child: BenchChild }, w:
       await sleep(100);
     }
   })();
-  const sent = await sendAlerts({ url: side.url, rate: f.rate, seconds: f.seconds, namespace: NS, pods, workloads: w.names, run });
+  const sent = await sendAlerts({
+    url: side.url,
+    rate: f.rate,
+    seconds: f.seconds,
+    namespace: NS,
+    pods,
+    workloads: w.names,
+    run,
+  });
   const ok = sent.filter((s) => s.status >= 200 && s.status < 300);
   const latency = (s: Sent): number | undefined => {
     const at = w.seenAt(s.workload, s.expectReplicas);
@@ -75,16 +96,33 @@ async function oneRun(side: { name: string; url: string; child: BenchChild }, w:
   await sampler;
   const lat = ok.map(latency).filter((v): v is number => v !== undefined);
   const failed = sent.length - ok.length;
-  if (failed > 0) console.log(`  ${side.name} run ${run}: ${failed} alerts not accepted, e.g. ${JSON.stringify(sent.find((s) => !(s.status >= 200 && s.status < 300)))}`);
+  if (failed > 0)
+    console.log(
+      `  ${side.name} run ${run}: ${failed} alerts not accepted, e.g. ${JSON.stringify(sent.find((s) => !(s.status >= 200 && s.status < 300)))}`,
+    );
   return {
-    side: side.name, p50: percentile(lat, 50), p99: percentile(lat, 99), max: percentile(lat, 100), scaled: lat.length, sent: sent.length, failed,
-    answerP50: percentile(sent.map((s) => s.answeredAt - s.sentAt), 50), rssMiB: rss,
+    side: side.name,
+    p50: percentile(lat, 50),
+    p99: percentile(lat, 99),
+    max: percentile(lat, 100),
+    scaled: lat.length,
+    sent: sent.length,
+    failed,
+    answerP50: percentile(
+      sent.map((s) => s.answeredAt - s.sentAt),
+      50,
+    ),
+    rssMiB: rss,
   };
 }
 
 export async function main(args: string[]): Promise<number> {
   const f = parseFlags(args);
-  console.log(`bench/remediation: ${f.rate} Guance alerts/s over ${f.workloads} Deployments, ${f.seconds} s per run, ${f.runs} runs per side; machine: ${availableParallelism()} cores, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  console.log(
+    `bench/remediation: ${f.rate} Guance alerts/s over ${f.workloads} Deployments, ${f.seconds} s per run, ${f.runs} runs per side; machine: ${availableParallelism()} cores, load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
   const sim = await startSimProcess();
   const kubeconfig = kubeconfigFor(sim);
   const kc = new KubeConfig();
@@ -93,13 +131,27 @@ export async function main(args: string[]): Promise<number> {
   const children: BenchChild[] = [];
   try {
     await w.create();
-    const kubeloop = await startChild('kubeloop', new URL('./kubeloop-child.ts', import.meta.url), { kubeconfig, max: f.max }, { compiled: true });
+    const kubeloop = await startChild(
+      'kubeloop',
+      new URL('./kubeloop-child.ts', import.meta.url),
+      { kubeconfig, max: f.max },
+      { compiled: true },
+    );
     children.push(kubeloop);
-    const standin = await startChild('standin', new URL('./standin-child.ts', import.meta.url), { sim: { url: sim.url, token: sim.token, ca: sim.ca }, max: f.max }, { compiled: true });
+    const standin = await startChild(
+      'standin',
+      new URL('./standin-child.ts', import.meta.url),
+      { sim: { url: sim.url, token: sim.token, ca: sim.ca }, max: f.max },
+      { compiled: true },
+    );
     children.push(standin);
     const sides = [
       { name: 'Kubeloop', url: (await kubeloop.request<{ url: string }>('start', {}, 120_000)).url, child: kubeloop },
-      { name: 'stand-in of the seed\'s Func route', url: (await standin.request<{ url: string }>('start')).url, child: standin },
+      {
+        name: "stand-in of the seed's Func route",
+        url: (await standin.request<{ url: string }>('start')).url,
+        child: standin,
+      },
     ];
     // One short warm-up per side (JIT, connection pools, the monitor's first list), not reported.
     for (const s of sides) await oneRun(s, w, { ...f, seconds: Math.min(2, f.seconds) }, `warmup-${s.child.name}`);
@@ -109,13 +161,20 @@ export async function main(args: string[]): Promise<number> {
       for (const s of r % 2 === 0 ? sides : [...sides].reverse()) {
         const res = await oneRun(s, w, f, `${r}-${s.child.name}`);
         results.push(res);
-        console.log(`  run ${r + 1} ${res.side}: p50 ${fmtMs(res.p50)}, p99 ${fmtMs(res.p99)}, max ${fmtMs(res.max)}; scaled ${res.scaled}/${res.sent} (${res.failed} not accepted); HTTP answer p50 ${fmtMs(res.answerP50)}; RSS max ${res.rssMiB.toFixed(0)} MiB`);
+        console.log(
+          `  run ${r + 1} ${res.side}: p50 ${fmtMs(res.p50)}, p99 ${fmtMs(res.p99)}, max ${fmtMs(res.max)}; scaled ${res.scaled}/${res.sent} (${res.failed} not accepted); HTTP answer p50 ${fmtMs(res.answerP50)}; RSS max ${res.rssMiB.toFixed(0)} MiB`,
+        );
       }
     }
     console.log(`  Kubeloop actions recorded by state: ${JSON.stringify(await kubeloop.request('counts'))}`);
     const peak = new Map<string, number>();
     for (const s of sides) peak.set(s.name, await vm(s.child.pid, 'VmHWM'));
-    report(f, sides.map((s) => s.name), results, peak);
+    report(
+      f,
+      sides.map((s) => s.name),
+      results,
+      peak,
+    );
     return 0;
   } finally {
     w.stop();
@@ -127,7 +186,15 @@ export async function main(args: string[]): Promise<number> {
 function report(f: Flags, names: string[], results: RunResult[], peak: Map<string, number>): void {
   const row = (name: string) => {
     const rs = results.filter((r) => r.side === name);
-    return { p50: median(rs.map((r) => r.p50)), p99: median(rs.map((r) => r.p99)), answer: median(rs.map((r) => r.answerP50)), scaled: rs.reduce((a, r) => a + r.scaled, 0), sent: rs.reduce((a, r) => a + r.sent, 0), rss: Math.max(...rs.map((r) => r.rssMiB)), hwm: peak.get(name) ?? NaN };
+    return {
+      p50: median(rs.map((r) => r.p50)),
+      p99: median(rs.map((r) => r.p99)),
+      answer: median(rs.map((r) => r.answerP50)),
+      scaled: rs.reduce((a, r) => a + r.scaled, 0),
+      sent: rs.reduce((a, r) => a + r.sent, 0),
+      rss: Math.max(...rs.map((r) => r.rssMiB)),
+      hwm: peak.get(name) ?? NaN,
+    };
   };
   const [k, s] = names.map(row) as [ReturnType<typeof row>, ReturnType<typeof row>];
   console.log(`

@@ -18,8 +18,12 @@ export interface StandinChildConfig {
   max: number;
 }
 
-interface Meta { metadata?: { name?: string; ownerReferences?: { kind: string; name: string }[] } }
-interface Scale extends Meta { spec?: { replicas?: number } }
+interface Meta {
+  metadata?: { name?: string; ownerReferences?: { kind: string; name: string }[] };
+}
+interface Scale extends Meta {
+  spec?: { replicas?: number };
+}
 
 const cfg = childConfig<StandinChildConfig>();
 const api = new BenchClient(cfg.sim, 32);
@@ -27,17 +31,17 @@ const enc = encodeURIComponent;
 
 async function scaleOut(alert: { namespace?: unknown; pod_name?: unknown }): Promise<string> {
   const ns = enc(String(alert.namespace));
-  const pod = await api.json('GET', `/api/v1/namespaces/${ns}/pods/${enc(String(alert.pod_name))}`) as Meta;
+  const pod = (await api.json('GET', `/api/v1/namespaces/${ns}/pods/${enc(String(alert.pod_name))}`)) as Meta;
   const owner = pod.metadata?.ownerReferences?.[0];
   let deployment = owner?.kind === 'Deployment' ? owner.name : undefined;
   if (owner?.kind === 'ReplicaSet') {
-    const rs = await api.json('GET', `/apis/apps/v1/namespaces/${ns}/replicasets/${enc(owner.name)}`) as Meta;
+    const rs = (await api.json('GET', `/apis/apps/v1/namespaces/${ns}/replicasets/${enc(owner.name)}`)) as Meta;
     deployment = rs.metadata?.ownerReferences?.[0]?.name;
   }
   if (!deployment) return 'not a Deployment pod';
   const path = `/apis/apps/v1/namespaces/${ns}/deployments/${enc(deployment)}/scale`;
   for (let attempt = 1; ; attempt++) {
-    const scale = await api.json('GET', path) as Scale;
+    const scale = (await api.json('GET', path)) as Scale;
     const current = scale.spec?.replicas ?? 0;
     if (current >= cfg.max) return `limit reached at ${current}`;
     // A replace carrying the resourceVersion read: 409 if another alert changed it meanwhile.
@@ -61,12 +65,15 @@ function handle(req: IncomingMessage, res: ServerResponse): void {
 
 const server = createServer(handle);
 
-serveParent({
-  async start() {
-    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-    const addr = server.address();
-    return { url: `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}/api/v1/func/scale-out` };
+serveParent(
+  {
+    async start() {
+      await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+      const addr = server.address();
+      return { url: `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}/api/v1/func/scale-out` };
+    },
   },
-}, async () => {
-  await new Promise((done) => server.close(done));
-});
+  async () => {
+    await new Promise((done) => server.close(done));
+  },
+);

@@ -26,7 +26,8 @@ function parseFlags(args: string[]): Flags {
     const key = (args[i] ?? '').replace(/^--/, '') as keyof Flags;
     const value = Number(args[i + 1]);
     if (!(key in f)) throw new Error(`bench selectors: unknown flag ${args[i] ?? ''}`);
-    if (!Number.isInteger(value) || value <= 0) throw new Error(`bench selectors: ${args[i] ?? ''} needs a positive integer, got ${JSON.stringify(args[i + 1])}`);
+    if (!Number.isInteger(value) || value <= 0)
+      throw new Error(`bench selectors: ${args[i] ?? ''} needs a positive integer, got ${JSON.stringify(args[i + 1])}`);
     f[key] = value;
   }
   return f;
@@ -37,14 +38,27 @@ const FIELDS = 'status.phase=Running,metadata.namespace=ns';
 
 function pods(n: number): KubeObject[] {
   return Array.from({ length: n }, (_, i) => ({
-    metadata: { name: `p${i}`, namespace: 'ns', labels: { app: i % 2 ? 'web' : 'db', tier: 'b', 'pod-template-hash': `h${i % 7}` } },
-    spec: { nodeName: `node-${i % 50}`, restartPolicy: 'Always', schedulerName: 'default-scheduler', serviceAccountName: 'default' },
+    metadata: {
+      name: `p${i}`,
+      namespace: 'ns',
+      labels: { app: i % 2 ? 'web' : 'db', tier: 'b', 'pod-template-hash': `h${i % 7}` },
+    },
+    spec: {
+      nodeName: `node-${i % 50}`,
+      restartPolicy: 'Always',
+      schedulerName: 'default-scheduler',
+      serviceAccountName: 'default',
+    },
     status: { phase: i % 10 === 0 ? 'Pending' : 'Running', podIP: `198.18.${(i >> 8) & 255}.${i & 255}` },
   }));
 }
 
 /** ns per object over `rounds` passes, and the number matched (both sides must agree). */
-function timeIt(objs: KubeObject[], rounds: number, match: (o: KubeObject) => boolean): { nsPerObject: number; matched: number } {
+function timeIt(
+  objs: KubeObject[],
+  rounds: number,
+  match: (o: KubeObject) => boolean,
+): { nsPerObject: number; matched: number } {
   let matched = 0;
   const start = process.hrtime.bigint();
   for (let r = 0; r < rounds; r++) for (const o of objs) if (match(o)) matched++;
@@ -59,11 +73,22 @@ export async function main(args: string[]): Promise<number> {
   const objs = pods(f.objects);
   const labelSel = parseLabelSelector(LABELS);
   const fieldSel = parseFieldSelector(FIELDS, podDef);
-  const ours = (o: KubeObject): boolean => matchesLabels(labelSel, o.metadata.labels) && matchesFields(fieldSel, o, podDef);
+  const ours = (o: KubeObject): boolean =>
+    matchesLabels(labelSel, o.metadata.labels) && matchesFields(fieldSel, o, podDef);
   const sides: { name: string; match: (o: KubeObject) => boolean; runs: number[]; matched: number }[] = [
     { name: 'kubeloop (sim): matchesLabels + matchesFields', match: ours, runs: [], matched: 0 },
-    { name: 'stand-in of kube-apiserver, fields set per object (its GetAttrs)', match: standInMatcher(LABELS, FIELDS, { fieldsSet: true }), runs: [], matched: 0 },
-    { name: 'stand-in of kube-apiserver, fields read directly (no set)', match: standInMatcher(LABELS, FIELDS, { fieldsSet: false }), runs: [], matched: 0 },
+    {
+      name: 'stand-in of kube-apiserver, fields set per object (its GetAttrs)',
+      match: standInMatcher(LABELS, FIELDS, { fieldsSet: true }),
+      runs: [],
+      matched: 0,
+    },
+    {
+      name: 'stand-in of kube-apiserver, fields read directly (no set)',
+      match: standInMatcher(LABELS, FIELDS, { fieldsSet: false }),
+      runs: [],
+      matched: 0,
+    },
   ];
   // Warm-up (JIT), then the sides take turns in each run so drift of a shared machine hits all alike.
   for (const s of sides) timeIt(objs, 2, s.match);
@@ -75,17 +100,27 @@ export async function main(args: string[]): Promise<number> {
     }
   }
   if (new Set(sides.map((s) => s.matched)).size !== 1) {
-    process.stderr.write(`bench selectors: the sides disagree (${sides.map((s) => s.matched).join(' / ')} matched): the comparison is void\n`);
+    process.stderr.write(
+      `bench selectors: the sides disagree (${sides.map((s) => s.matched).join(' / ')} matched): the comparison is void\n`,
+    );
     return 1;
   }
   const base = median(sides[0]?.runs ?? []);
   const out = process.stdout;
-  out.write(`bench/selectors: labelSelector "${LABELS}" and fieldSelector "${FIELDS}" over ${f.objects} pods (${sides[0]?.matched ?? 0} match), ${f.rounds} passes per run, median of ${f.runs} runs\n`);
-  out.write('figure: wall time per object to decide both selectors (selectors parsed once beforehand, not counted); ratio = row / kubeloop\n');
+  out.write(
+    `bench/selectors: labelSelector "${LABELS}" and fieldSelector "${FIELDS}" over ${f.objects} pods (${sides[0]?.matched ?? 0} match), ${f.rounds} passes per run, median of ${f.runs} runs\n`,
+  );
+  out.write(
+    'figure: wall time per object to decide both selectors (selectors parsed once beforehand, not counted); ratio = row / kubeloop\n',
+  );
   for (const s of sides) {
     const m = median(s.runs);
-    out.write(`  ${s.name.padEnd(68)} ${m.toFixed(1).padStart(7)} ns/object  ${(m / base).toFixed(2)}x   runs: ${s.runs.map((x) => x.toFixed(0)).join(' ')}\n`);
+    out.write(
+      `  ${s.name.padEnd(68)} ${m.toFixed(1).padStart(7)} ns/object  ${(m / base).toFixed(2)}x   runs: ${s.runs.map((x) => x.toFixed(0)).join(' ')}\n`,
+    );
   }
-  out.write(`peak RSS of this process (both sides, ${f.objects} pods in memory): ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB\n`);
+  out.write(
+    `peak RSS of this process (both sides, ${f.objects} pods in memory): ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB\n`,
+  );
   return 0;
 }

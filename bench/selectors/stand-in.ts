@@ -15,7 +15,8 @@ function parseLabels(raw: string): Requirement[] {
   for (const term of raw.match(/[^,(]+(\([^)]*\))?/g) ?? []) {
     const t = term.trim();
     const inSet = /^(\S+)\s+in\s+\(([^)]*)\)$/.exec(t);
-    if (inSet) out.push({ key: inSet[1] ?? '', op: 'in', values: new Set((inSet[2] ?? '').split(',').map((v) => v.trim())) });
+    if (inSet)
+      out.push({ key: inSet[1] ?? '', op: 'in', values: new Set((inSet[2] ?? '').split(',').map((v) => v.trim())) });
     else if (t.startsWith('!')) out.push({ key: t.slice(1), op: '!exists', values: new Set() });
     else if (t.includes('=')) {
       const [k, v] = t.split('=');
@@ -37,10 +38,15 @@ function podFieldsSet(o: KubeObject): Map<string, string> {
   const spec = (o['spec'] ?? {}) as Record<string, string | undefined>;
   const status = (o['status'] ?? {}) as Record<string, string | undefined>;
   return new Map([
-    ['metadata.name', o.metadata.name ?? ''], ['metadata.namespace', o.metadata.namespace ?? ''],
-    ['spec.nodeName', spec['nodeName'] ?? ''], ['spec.restartPolicy', spec['restartPolicy'] ?? ''],
-    ['spec.schedulerName', spec['schedulerName'] ?? ''], ['spec.serviceAccountName', spec['serviceAccountName'] ?? ''],
-    ['status.phase', status['phase'] ?? ''], ['status.podIP', status['podIP'] ?? ''], ['status.nominatedNodeName', status['nominatedNodeName'] ?? ''],
+    ['metadata.name', o.metadata.name ?? ''],
+    ['metadata.namespace', o.metadata.namespace ?? ''],
+    ['spec.nodeName', spec['nodeName'] ?? ''],
+    ['spec.restartPolicy', spec['restartPolicy'] ?? ''],
+    ['spec.schedulerName', spec['schedulerName'] ?? ''],
+    ['spec.serviceAccountName', spec['serviceAccountName'] ?? ''],
+    ['status.phase', status['phase'] ?? ''],
+    ['status.podIP', status['podIP'] ?? ''],
+    ['status.nominatedNodeName', status['nominatedNodeName'] ?? ''],
   ]);
 }
 
@@ -55,7 +61,11 @@ function fieldReader(field: string): (o: KubeObject) => string {
  * `fieldsSet`: true builds GetAttrs' set per object as kube-apiserver does; false reads the
  * selected fields directly, as the sim does, so the two rows show what that set costs.
  */
-export function standInMatcher(labels: string, fields: string, opts: { fieldsSet: boolean }): (o: KubeObject) => boolean {
+export function standInMatcher(
+  labels: string,
+  fields: string,
+  opts: { fieldsSet: boolean },
+): (o: KubeObject) => boolean {
   const reqs = parseLabels(labels);
   const terms = parseFields(fields);
   const direct = terms.map(([k, v]) => [fieldReader(k), v] as const);

@@ -31,20 +31,35 @@ export interface CreateLoadResult {
 
 function podBody(name: string): string {
   return JSON.stringify({
-    apiVersion: 'v1', kind: 'Pod',
+    apiVersion: 'v1',
+    kind: 'Pod',
     metadata: { name, labels: { app: 'bench' } },
-    spec: { containers: [{ name: 'app', image: 'kubeloop/httpserver:1.0', resources: { requests: { cpu: '10m', memory: '16Mi' } } }] },
+    spec: {
+      containers: [
+        { name: 'app', image: 'kubeloop/httpserver:1.0', resources: { requests: { cpu: '10m', memory: '16Mi' } } },
+      ],
+    },
   });
 }
 
-function post(target: HttpTarget, agent: Agent | false, secureContext: SecureContext, path: string, body: string): Promise<{ status: number; text: string }> {
+function post(
+  target: HttpTarget,
+  agent: Agent | false,
+  secureContext: SecureContext,
+  path: string,
+  body: string,
+): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
     // https.request hands secureContext to tls.connect; its type does not list it.
     const options: RequestOptions & { secureContext: SecureContext } = {
       method: 'POST',
       agent,
       secureContext,
-      headers: { authorization: `Bearer ${target.token}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+      headers: {
+        authorization: `Bearer ${target.token}`,
+        'content-type': 'application/json',
+        'content-length': Buffer.byteLength(body),
+      },
     };
     const req = request(new URL(path, target.url), options, (res) => {
       let text = '';
@@ -60,7 +75,8 @@ function post(target: HttpTarget, agent: Agent | false, secureContext: SecureCon
 export async function createPods(o: CreateLoadOptions): Promise<CreateLoadResult> {
   const jobs: { path: string; body: string }[] = [];
   for (let p = 0; p < o.podsPerNamespace; p++) {
-    for (const ns of o.namespaces) jobs.push({ path: `/api/v1/namespaces/${ns}/pods`, body: podBody(`${o.prefix}-${p}`) });
+    for (const ns of o.namespaces)
+      jobs.push({ path: `/api/v1/namespaces/${ns}/pods`, body: podBody(`${o.prefix}-${p}`) });
   }
   const latencies: number[] = [];
   let created = 0;
@@ -72,26 +88,42 @@ export async function createPods(o: CreateLoadOptions): Promise<CreateLoadResult
   // Each connection still makes a full handshake and verifies the server's certificate.
   const secureContext = createSecureContext({ ca: o.target.ca });
   const start = performance.now();
-  await Promise.all(Array.from({ length: o.clients }, async () => {
-    // agent false: Node makes a new connection (and a full TLS handshake) for every request.
-    const agent = o.connection === 'keep-alive' ? new Agent({ keepAlive: true, maxSockets: 1, ca: o.target.ca }) : false;
-    try {
-      while (next < jobs.length) {
-        const job = jobs[next++] as { path: string; body: string };
-        const t0 = performance.now();
-        const res = await post(o.target, agent, secureContext, job.path, job.body).catch((err: Error) => ({ status: 0, text: err.message }));
-        latencies.push(performance.now() - t0);
-        if (res.status === 201) created++;
-        else {
-          failed++;
-          const why = `${res.status} ${res.text.slice(0, 160)}`;
-          failures.set(why, (failures.get(why) ?? 0) + 1);
+  await Promise.all(
+    Array.from({ length: o.clients }, async () => {
+      // agent false: Node makes a new connection (and a full TLS handshake) for every request.
+      const agent =
+        o.connection === 'keep-alive' ? new Agent({ keepAlive: true, maxSockets: 1, ca: o.target.ca }) : false;
+      try {
+        while (next < jobs.length) {
+          const job = jobs[next++] as { path: string; body: string };
+          const t0 = performance.now();
+          const res = await post(o.target, agent, secureContext, job.path, job.body).catch((err: Error) => ({
+            status: 0,
+            text: err.message,
+          }));
+          latencies.push(performance.now() - t0);
+          if (res.status === 201) created++;
+          else {
+            failed++;
+            const why = `${res.status} ${res.text.slice(0, 160)}`;
+            failures.set(why, (failures.get(why) ?? 0) + 1);
+          }
         }
+      } finally {
+        if (agent) agent.destroy();
       }
-    } finally {
-      if (agent) agent.destroy();
-    }
-  }));
+    }),
+  );
   const seconds = (performance.now() - start) / 1000;
-  return { created, failed, seconds, rate: created / seconds, latencies, failures: [...failures].sort((a, b) => b[1] - a[1]).slice(0, 3).map(([w, n]) => `${n}x ${w}`) };
+  return {
+    created,
+    failed,
+    seconds,
+    rate: created / seconds,
+    latencies,
+    failures: [...failures]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 3)
+      .map(([w, n]) => `${n}x ${w}`),
+  };
 }

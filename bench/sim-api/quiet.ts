@@ -25,9 +25,12 @@ interface Flags {
 function parseFlags(args: string[]): Flags {
   const f: Flags = { namespaces: 100, podsPerNs: 100, watchers: 100, rate: 1000, seconds: 30, runs: 20 };
   for (let i = 0; i < args.length; i += 2) {
-    const key = (args[i] ?? '').replace(/^--/, '').replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase()) as keyof Flags;
+    const key = (args[i] ?? '')
+      .replace(/^--/, '')
+      .replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase()) as keyof Flags;
     const value = Number(args[i + 1]);
-    if (!(key in f) || !Number.isFinite(value) || value <= 0) throw new Error(`bench sim-api: bad flag ${args[i]} ${args[i + 1] ?? ''}`);
+    if (!(key in f) || !Number.isFinite(value) || value <= 0)
+      throw new Error(`bench sim-api: bad flag ${args[i]} ${args[i + 1] ?? ''}`);
     f[key] = value;
   }
   return f;
@@ -35,22 +38,33 @@ function parseFlags(args: string[]): Flags {
 
 async function pool<T>(items: T[], concurrency: number, fn: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next < items.length) await fn(items[next++] as T);
-  }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < items.length) await fn(items[next++] as T);
+    }),
+  );
 }
 
 async function populate(api: BenchClient, f: Flags): Promise<string[]> {
   const names: string[] = [];
-  await pool(Array.from({ length: f.namespaces }, (_, i) => `bench-${i}`), 16, async (ns) => {
-    await api.json('POST', '/api/v1/namespaces', { metadata: { name: ns } });
-  });
+  await pool(
+    Array.from({ length: f.namespaces }, (_, i) => `bench-${i}`),
+    16,
+    async (ns) => {
+      await api.json('POST', '/api/v1/namespaces', { metadata: { name: ns } });
+    },
+  );
   const jobs: [string, string][] = [];
   for (let n = 0; n < f.namespaces; n++) for (let p = 0; p < f.podsPerNs; p++) jobs.push([`bench-${n}`, `pod-${p}`]);
   await pool(jobs, 32, async ([ns, name]) => {
     await api.json('POST', `/api/v1/namespaces/${ns}/pods`, {
       metadata: { name, labels: { app: 'bench', shard: String(name.length % 4) } },
-      spec: { nodeName: 'node-1', containers: [{ name: 'app', image: 'kubeloop/httpserver:1.0', resources: { requests: { cpu: '100m', memory: '64Mi' } } }] },
+      spec: {
+        nodeName: 'node-1',
+        containers: [
+          { name: 'app', image: 'kubeloop/httpserver:1.0', resources: { requests: { cpu: '100m', memory: '64Mi' } } },
+        ],
+      },
     });
     names.push(`${ns}/${name}`);
   });
@@ -73,10 +87,21 @@ interface WatchReport {
   latencies: number[];
 }
 
-async function watchPhase(sim: SimProcess, api: BenchClient, f: Flags, pods: string[]): Promise<{ report: WatchReport; sent: number }> {
+async function watchPhase(
+  sim: SimProcess,
+  api: BenchClient,
+  f: Flags,
+  pods: string[],
+): Promise<{ report: WatchReport; sent: number }> {
   const list = (await api.json('GET', '/api/v1/pods?limit=1')) as { metadata: { resourceVersion: string } };
   const worker = new Worker(fileURLToPath(new URL('./watchers-entry.mjs', import.meta.url)), {
-    workerData: { url: sim.url, token: sim.token, ca: sim.ca, watchers: f.watchers, resourceVersion: list.metadata.resourceVersion },
+    workerData: {
+      url: sim.url,
+      token: sim.token,
+      ca: sim.ca,
+      watchers: f.watchers,
+      resourceVersion: list.metadata.resourceVersion,
+    },
   });
   await new Promise<void>((resolve) => worker.once('message', () => resolve()));
   await new Promise((r) => setTimeout(r, 500));
@@ -93,7 +118,13 @@ async function watchPhase(sim: SimProcess, api: BenchClient, f: Flags, pods: str
         const [ns, name] = key.split('/');
         sent++;
         inFlight++;
-        api.json('PATCH', `/api/v1/namespaces/${ns}/pods/${name}/status`, { status: { message: `t=${Date.now()}` } }, 'application/merge-patch+json')
+        api
+          .json(
+            'PATCH',
+            `/api/v1/namespaces/${ns}/pods/${name}/status`,
+            { status: { message: `t=${Date.now()}` } },
+            'application/merge-patch+json',
+          )
           .catch(() => failures++)
           .finally(() => inFlight--);
       }
@@ -123,7 +154,9 @@ export async function quietBench(args: string[]): Promise<number> {
   try {
     const t0 = performance.now();
     const pods = await populate(api, f);
-    process.stdout.write(`created ${pods.length} pods in ${f.namespaces} namespaces in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
+    process.stdout.write(
+      `created ${pods.length} pods in ${f.namespaces} namespaces in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`,
+    );
     const all = await timeList(api, '/api/v1/pods', f.runs);
     const one = await timeList(api, `/api/v1/namespaces/bench-${Math.min(7, f.namespaces - 1)}/pods`, f.runs * 5);
     const { report, sent } = await watchPhase(sim, api, f, pods);

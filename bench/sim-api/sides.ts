@@ -24,12 +24,18 @@ async function vmHwmMiB(pid: number): Promise<number> {
 
 function targetOf(kc: KubeConfig): HttpTarget {
   const cluster = kc.getCurrentCluster();
-  return { url: cluster?.server ?? '', token: kc.getCurrentUser()?.token ?? '', ca: Buffer.from(cluster?.caData ?? '', 'base64').toString('utf8') };
+  return {
+    url: cluster?.server ?? '',
+    token: kc.getCurrentUser()?.token ?? '',
+    ca: Buffer.from(cluster?.caData ?? '', 'base64').toString('utf8'),
+  };
 }
 
 /** The sim (compiled, as it ships) with every controller, the scheduler and the kubelet model. */
 export async function startSimSide(cfg: SimApiChildConfig): Promise<Side> {
-  const child: BenchChild = await startChild('sim', new URL('./sim-child.ts', import.meta.url), cfg, { compiled: true });
+  const child: BenchChild = await startChild('sim', new URL('./sim-child.ts', import.meta.url), cfg, {
+    compiled: true,
+  });
   const kc = new KubeConfig();
   kc.loadFromString(await child.request<string>('kubeconfig'));
   await child.request('loopDelay', { reset: true });

@@ -27,7 +27,8 @@ export interface SimApiChildConfig {
 
 const cfg = childConfig<SimApiChildConfig>();
 const cluster = await startSimCluster({ port: 0, scenario: cfg.scenario, watchWindow: cfg.watchWindow });
-for (let i = 0; i < cfg.extraNodes; i++) addNode(cluster.service, `bench-node-${i}`, 10 + i, { cpu: '16', memory: '64Gi' });
+for (let i = 0; i < cfg.extraNodes; i++)
+  addNode(cluster.service, `bench-node-${i}`, 10 + i, { cpu: '16', memory: '64Gi' });
 const RESOLUTION_MS = 10;
 const delay = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
 delay.enable();

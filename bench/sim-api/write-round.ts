@@ -55,18 +55,38 @@ export async function writeRound(side: Side, o: RoundOptions): Promise<RoundResu
     }
   })();
   const load = await createPods({
-    target: side.target, namespaces, podsPerNamespace: Math.ceil(o.pods / o.namespaces), clients: o.clients, connection: o.connection, prefix: 'pod',
+    target: side.target,
+    namespaces,
+    podsPerNamespace: Math.ceil(o.pods / o.namespaces),
+    clients: o.clients,
+    connection: o.connection,
+    prefix: 'pod',
   });
   reading = false;
   await reader;
   const loopWrite = await side.loopDelay();
   const all = await timeGet(side.target, '/api/v1/pods', 5);
-  const one = await timeGet(side.target, `/api/v1/namespaces/${namespaces[7 % namespaces.length] ?? 'default'}/pods`, 20);
+  const one = await timeGet(
+    side.target,
+    `/api/v1/namespaces/${namespaces[7 % namespaces.length] ?? 'default'}/pods`,
+    20,
+  );
   const loopRead = await side.loopDelay();
   const counts = await side.counts();
   return {
-    created: load.created, failed: load.failed, rate: load.rate, p99: percentile(load.latencies, 99), max: percentile(load.latencies, 100),
-    readMaxDuringWrites: readMax, listAllMs: all.median, listAllBytes: all.bytes, listOneMs: one.median,
-    loopWrite, loopRead, peakRssMiB: await side.peakRssMiB(), events: counts?.events, failures: load.failures,
+    created: load.created,
+    failed: load.failed,
+    rate: load.rate,
+    p99: percentile(load.latencies, 99),
+    max: percentile(load.latencies, 100),
+    readMaxDuringWrites: readMax,
+    listAllMs: all.median,
+    listAllBytes: all.bytes,
+    listOneMs: one.median,
+    loopWrite,
+    loopRead,
+    peakRssMiB: await side.peakRssMiB(),
+    events: counts?.events,
+    failures: load.failures,
   };
 }

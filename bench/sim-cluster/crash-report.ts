@@ -47,7 +47,7 @@ interface Bucket {
 
 /** Relative errors against `delay`; for an immediate restart (0) the absolute ms instead. */
 function errors(xs: number[], delay: number): number[] {
-  return xs.map((x) => (delay === 0 ? x : relativeError(x, delay) ?? 0));
+  return xs.map((x) => (delay === 0 ? x : (relativeError(x, delay) ?? 0)));
 }
 
 function errText(xs: number[], delay: number): string {
@@ -91,7 +91,8 @@ export function analyzeCrashes(d: CrashData): CrashReport {
   const logErr: number[] = [];
   const watchIntervalErr: number[] = [];
   const stampErr: number[] = [];
-  const col = (xs: number[], delay: number): string => `${secs(median(xs)).padStart(9)} ${errText(xs, delay).padStart(8)}`;
+  const col = (xs: number[], delay: number): string =>
+    `${secs(median(xs)).padStart(9)} ${errText(xs, delay).padStart(8)}`;
   const lines = [
     `  ${'back-off (Kubernetes)'.padEnd(22)} ${'n'.padStart(4)} | container log timestamps: n median p95err | watch receive: median p95err | status timestamps: median p95err`,
   ];
@@ -102,7 +103,9 @@ export function analyzeCrashes(d: CrashData): CrashReport {
       stampErr.push(...errors(b.stamped, delay));
     }
     const label = `${secs(delay)} (${secs(delay * d.scale)})`;
-    lines.push(`  ${label.padEnd(22)} ${String(b.watch.length).padStart(4)} | ${String(b.logged.length).padStart(4)} ${col(b.logged, delay)} | ${col(b.watch, delay)} | ${col(b.stamped, delay)}`);
+    lines.push(
+      `  ${label.padEnd(22)} ${String(b.watch.length).padStart(4)} | ${String(b.logged.length).padStart(4)} ${col(b.logged, delay)} | ${col(b.watch, delay)} | ${col(b.stamped, delay)}`,
+    );
   }
   const intervalsPass = logErr.length > 0 && percentile(logErr, 95) <= TOLERANCE;
   const countsPass = percentile(countErr, 95) <= TOLERANCE;
@@ -114,7 +117,10 @@ export function analyzeCrashes(d: CrashData): CrashReport {
     `  restarts performed by the end (container starts seen on the watch - 1): expected ${sum(expected)}, measured ${sum(performed)}; per pod error median ${pct(median(watchErr))}, p95 ${pct(percentile(watchErr, 95))} -> ${verdict(performedPass)} (5 %)`,
     `  status restartCount at the end: expected ${sum(expected)} (median ${median(expected)} per pod), reported ${sum(field)} (median ${median(field)}); per pod error median ${pct(median(countErr))}, p95 ${pct(percentile(countErr, 95))} -> ${verdict(countsPass)} (5 %)`,
   );
-  if (d.probeFailures.length > 0) lines.push(`  ${d.probeFailures.length} of the log reads failed and those waits are not in the log column, e.g. ${d.probeFailures[0] ?? ''}`);
+  if (d.probeFailures.length > 0)
+    lines.push(
+      `  ${d.probeFailures.length} of the log reads failed and those waits are not in the log column, e.g. ${d.probeFailures[0] ?? ''}`,
+    );
   if (seen !== d.pods) lines.push(`  ${seen} pods started during the run, expected ${d.pods}`);
   return { lines, pass: intervalsPass && countsPass && performedPass && seen === d.pods, rssMiB: d.rssMiB };
 }

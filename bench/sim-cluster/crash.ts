@@ -21,7 +21,9 @@ const K8S = { baseMs: 10_000, maxMs: 300_000, runMs: 10_000 };
 
 function observe(trace: Trace, cs: V1ContainerStatus | undefined, at: number): boolean {
   // One container instance = one restartCount value while running (the sim and the kubelet agree there).
-  const instance = cs?.state?.running ? `${cs.restartCount}/${cs.state.running.startedAt?.toString() ?? ''}` : undefined;
+  const instance = cs?.state?.running
+    ? `${cs.restartCount}/${cs.state.running.startedAt?.toString() ?? ''}`
+    : undefined;
   let started = false;
   if (trace.running !== undefined && instance !== trace.running) trace.crashes.push(at);
   if (instance !== undefined && instance !== trace.running) {
@@ -31,7 +33,8 @@ function observe(trace: Trace, cs: V1ContainerStatus | undefined, at: number): b
     const k = trace.starts.length - 1;
     const finished = cs?.lastState?.terminated?.finishedAt;
     const startedAt = cs?.state?.running?.startedAt;
-    if (k >= 1 && finished && startedAt) trace.stamped.set(k, new Date(startedAt).getTime() - new Date(finished).getTime());
+    if (k >= 1 && finished && startedAt)
+      trace.stamped.set(k, new Date(startedAt).getTime() - new Date(finished).getTime());
   }
   trace.running = instance;
   return started;
@@ -39,10 +42,13 @@ function observe(trace: Trace, cs: V1ContainerStatus | undefined, at: number): b
 
 /** `2026-01-02T03:04:05.678000000Z text` lines -> [epoch ms, text]. */
 function parseLog(text: string): [number, string][] {
-  return text.split('\n').filter((l) => l.length > 0).map((l) => {
-    const i = l.indexOf(' ');
-    return [Date.parse(l.slice(0, i)), l.slice(i + 1)];
-  });
+  return text
+    .split('\n')
+    .filter((l) => l.length > 0)
+    .map((l) => {
+      const i = l.indexOf(' ');
+      return [Date.parse(l.slice(0, i)), l.slice(i + 1)];
+    });
 }
 
 /**
@@ -53,7 +59,10 @@ function parseLog(text: string): [number, string][] {
  */
 async function probeLogs(logs: BenchClient, name: string, k: number, trace: Trace): Promise<void> {
   const read = async (previous: boolean): Promise<[number, string][]> => {
-    const res = await logs.send('GET', `/api/v1/namespaces/${NS}/pods/${name}/log?container=app&timestamps=true${previous ? '&previous=true' : ''}`);
+    const res = await logs.send(
+      'GET',
+      `/api/v1/namespaces/${NS}/pods/${name}/log?container=app&timestamps=true${previous ? '&previous=true' : ''}`,
+    );
     if (res.status !== 200) throw new Error(`log of ${name}: ${res.status} ${res.text.slice(0, 200)}`);
     return parseLog(res.text);
   };
@@ -77,8 +86,17 @@ async function probeLogs(logs: BenchClient, name: string, k: number, trace: Trac
  * each back-off interval against Kubernetes' schedule at the same scale.
  */
 export async function crashFidelity(f: CrashFlags, log: (line: string) => void): Promise<CrashReport> {
-  const schedule: BackoffSchedule = { baseMs: K8S.baseMs / f.scale, maxMs: K8S.maxMs / f.scale, runMs: K8S.runMs / f.scale };
-  const sim = await startClusterSim({ nodes: f.nodes, nodeCpu: '64', nodeMemory: '256Gi', kubelet: { backoffBaseMs: schedule.baseMs, backoffMaxMs: schedule.maxMs } });
+  const schedule: BackoffSchedule = {
+    baseMs: K8S.baseMs / f.scale,
+    maxMs: K8S.maxMs / f.scale,
+    runMs: K8S.runMs / f.scale,
+  };
+  const sim = await startClusterSim({
+    nodes: f.nodes,
+    nodeCpu: '64',
+    nodeMemory: '256Gi',
+    kubelet: { backoffBaseMs: schedule.baseMs, backoffMaxMs: schedule.maxMs },
+  });
   const traces = new Map<string, Trace>();
   const probes: Promise<void>[] = [];
   const probeFailures: string[] = [];
@@ -88,27 +106,65 @@ export async function crashFidelity(f: CrashFlags, log: (line: string) => void):
     const core = sim.kc.makeApiClient(CoreV1Api);
     const apps = sim.kc.makeApiClient(AppsV1Api);
     let endAt = Infinity;
-    const watch = await startWatch<V1Pod>(sim.kc, `/api/v1/namespaces/${NS}/pods`, { labelSelector: `app=${NAME}` }, (type, pod, at) => {
-      const name = pod.metadata?.name ?? '';
-      if (at > endAt) return;
-      // Surplus pods a ReplicaSet creates and deletes again are not part of the run.
-      if (type === 'DELETED') {
-        traces.delete(name);
-        return;
-      }
-      let t = traces.get(name);
-      if (!t) traces.set(name, (t = { starts: [], startsWall: [], crashes: [], stamped: new Map(), logged: new Map(), running: undefined }));
-      if (observe(t, pod.status?.containerStatuses?.find((c) => c.name === 'app'), at) && t.starts.length > 1) {
-        const trace = t;
-        probes.push(probeLogs(logs, name, trace.starts.length - 1, trace).catch((err: unknown) => void probeFailures.push((err as Error).message)));
-      }
-    });
+    const watch = await startWatch<V1Pod>(
+      sim.kc,
+      `/api/v1/namespaces/${NS}/pods`,
+      { labelSelector: `app=${NAME}` },
+      (type, pod, at) => {
+        const name = pod.metadata?.name ?? '';
+        if (at > endAt) return;
+        // Surplus pods a ReplicaSet creates and deletes again are not part of the run.
+        if (type === 'DELETED') {
+          traces.delete(name);
+          return;
+        }
+        let t = traces.get(name);
+        if (!t)
+          traces.set(
+            name,
+            (t = {
+              starts: [],
+              startsWall: [],
+              crashes: [],
+              stamped: new Map(),
+              logged: new Map(),
+              running: undefined,
+            }),
+          );
+        if (
+          observe(
+            t,
+            pod.status?.containerStatuses?.find((c) => c.name === 'app'),
+            at,
+          ) &&
+          t.starts.length > 1
+        ) {
+          const trace = t;
+          probes.push(
+            probeLogs(logs, name, trace.starts.length - 1, trace).catch(
+              (err: unknown) => void probeFailures.push((err as Error).message),
+            ),
+          );
+        }
+      },
+    );
     try {
-      const annotations = { 'sim.kubeloop.dev/crash-after': `${schedule.runMs}ms`, 'sim.kubeloop.dev/crash-log': CRASH_LINE };
+      const annotations = {
+        'sim.kubeloop.dev/crash-after': `${schedule.runMs}ms`,
+        'sim.kubeloop.dev/crash-log': CRASH_LINE,
+      };
       await apps.createNamespacedDeployment({ namespace: NS, body: deployment(NAME, f.pods, annotations) });
       const started = (): number => [...traces.values()].filter((t) => t.starts.length > 0).length;
-      await waitUntil('crash-loop pods starting', 60_000, () => started() >= f.pods, () => `${started()}/${f.pods} pods started`, [watch]);
-      log(`  ${f.pods} pods started; observing ${f.seconds} s (${((f.seconds * f.scale) / 60).toFixed(1)} min of Kubernetes time)`);
+      await waitUntil(
+        'crash-loop pods starting',
+        60_000,
+        () => started() >= f.pods,
+        () => `${started()}/${f.pods} pods started`,
+        [watch],
+      );
+      log(
+        `  ${f.pods} pods started; observing ${f.seconds} s (${((f.seconds * f.scale) / 60).toFixed(1)} min of Kubernetes time)`,
+      );
       const firstStart = Math.min(...[...traces.values()].map((t) => t.starts[0] ?? Infinity));
       const stopAt = firstStart + f.seconds * 1000;
       while (performance.now() < stopAt) {
@@ -118,9 +174,23 @@ export async function crashFidelity(f: CrashFlags, log: (line: string) => void):
       }
       endAt = performance.now();
       const list = await core.listNamespacedPod({ namespace: NS, labelSelector: `app=${NAME}` });
-      const counts = new Map(list.items.map((p) => [p.metadata?.name ?? '', p.status?.containerStatuses?.find((c) => c.name === 'app')?.restartCount ?? 0]));
+      const counts = new Map(
+        list.items.map((p) => [
+          p.metadata?.name ?? '',
+          p.status?.containerStatuses?.find((c) => c.name === 'app')?.restartCount ?? 0,
+        ]),
+      );
       await Promise.all(probes);
-      return analyzeCrashes({ pods: f.pods, scale: f.scale, schedule, traces, counts, endAt, probeFailures, rssMiB: await sim.rssMiB() });
+      return analyzeCrashes({
+        pods: f.pods,
+        scale: f.scale,
+        schedule,
+        traces,
+        counts,
+        endAt,
+        probeFailures,
+        rssMiB: await sim.rssMiB(),
+      });
     } finally {
       watch.stop();
     }

@@ -1,4 +1,12 @@
-import { Watch, PatchStrategy, setHeaderOptions, type KubeConfig, type V1Deployment, type V1Pod, type V1Service } from '@kubernetes/client-node';
+import {
+  Watch,
+  PatchStrategy,
+  setHeaderOptions,
+  type KubeConfig,
+  type V1Deployment,
+  type V1Pod,
+  type V1Service,
+} from '@kubernetes/client-node';
 
 /** client-node 1.x sends JSON patches unless told otherwise. */
 export const mergePatch = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
@@ -16,7 +24,12 @@ export interface WatchHandle {
  * once the server has answered 200, so events after that are seen; `onEvent` gets each one with
  * the client's receive time (performance.now()).
  */
-export async function startWatch<T>(kc: KubeConfig, path: string, query: Record<string, string>, onEvent: (type: string, obj: T, atMs: number) => void): Promise<WatchHandle> {
+export async function startWatch<T>(
+  kc: KubeConfig,
+  path: string,
+  query: Record<string, string>,
+  onEvent: (type: string, obj: T, atMs: number) => void,
+): Promise<WatchHandle> {
   let stopped = false;
   let early: Error | undefined;
   const callback = (type: string, obj: T): void => {
@@ -37,12 +50,19 @@ export async function startWatch<T>(kc: KubeConfig, path: string, query: Record<
 }
 
 /** Polls `done` until true; throws with `progress()` in the message after `timeoutMs` or when a watch closed early. */
-export async function waitUntil(what: string, timeoutMs: number, done: () => boolean, progress: () => string, watches: WatchHandle[] = []): Promise<void> {
+export async function waitUntil(
+  what: string,
+  timeoutMs: number,
+  done: () => boolean,
+  progress: () => string,
+  watches: WatchHandle[] = [],
+): Promise<void> {
   const deadline = performance.now() + timeoutMs;
   while (!done()) {
     const closed = watches.map((w) => w.closedEarly()).find((e) => e !== undefined);
     if (closed) throw new Error(`${what}: a watch ended early (${closed.message}); ${progress()}`);
-    if (performance.now() > deadline) throw new Error(`${what}: timed out after ${(timeoutMs / 1000).toFixed(0)} s; ${progress()}`);
+    if (performance.now() > deadline)
+      throw new Error(`${what}: timed out after ${(timeoutMs / 1000).toFixed(0)} s; ${progress()}`);
     await sleep(50);
   }
 }
@@ -62,10 +82,14 @@ export function deployment(name: string, replicas: number, annotations: Record<s
       template: {
         metadata: { labels: { app: name }, annotations },
         spec: {
-          containers: [{
-            name: 'app', image: 'kubeloop/httpserver:1.0', ports: [{ name: 'http', containerPort: 8080 }],
-            resources: { requests: { cpu: '10m', memory: '16Mi' } },
-          }],
+          containers: [
+            {
+              name: 'app',
+              image: 'kubeloop/httpserver:1.0',
+              ports: [{ name: 'http', containerPort: 8080 }],
+              resources: { requests: { cpu: '10m', memory: '16Mi' } },
+            },
+          ],
         },
       },
     },
@@ -73,5 +97,8 @@ export function deployment(name: string, replicas: number, annotations: Record<s
 }
 
 export function service(name: string, annotations: Record<string, string> = {}): V1Service {
-  return { metadata: { name, annotations }, spec: { selector: { app: name }, ports: [{ name: 'http', port: 80, targetPort: 'http' }] } };
+  return {
+    metadata: { name, annotations },
+    spec: { selector: { app: name }, ports: [{ name: 'http', port: 80, targetPort: 'http' }] },
+  };
 }

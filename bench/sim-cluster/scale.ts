@@ -43,7 +43,8 @@ export async function scaleRun(f: ScaleFlags): Promise<ScaleRun> {
     for (;;) {
       const d = await apps.readNamespacedDeployment({ name: NAME, namespace: NS });
       if ((d.status?.observedGeneration ?? 0) >= (d.metadata?.generation ?? 1)) break;
-      if (performance.now() > deadline) throw new Error('the deployment controller did not observe the Deployment within 10 s');
+      if (performance.now() > deadline)
+        throw new Error('the deployment controller did not observe the Deployment within 10 s');
       await sleep(50);
     }
 
@@ -51,22 +52,36 @@ export async function scaleRun(f: ScaleFlags): Promise<ScaleRun> {
     let endpoints = 0;
     let podsAt: number | undefined;
     let endpointsAt: number | undefined;
-    const pods = await startWatch<V1Pod>(sim.kc, `/api/v1/namespaces/${NS}/pods`, { labelSelector: `app=${NAME}` }, (type, pod, at) => {
-      const name = pod.metadata?.name ?? '';
-      if (type !== 'DELETED' && isRunningReady(pod)) ready.add(name);
-      else ready.delete(name);
-      if (podsAt === undefined && ready.size >= f.replicas) podsAt = at;
-    });
-    const eps = await startWatch<V1Endpoints>(sim.kc, `/api/v1/namespaces/${NS}/endpoints`, { fieldSelector: `metadata.name=${NAME}` }, (type, ep, at) => {
-      endpoints = type === 'DELETED' ? 0 : readyAddresses(ep);
-      if (endpointsAt === undefined && endpoints >= f.replicas) endpointsAt = at;
-    });
+    const pods = await startWatch<V1Pod>(
+      sim.kc,
+      `/api/v1/namespaces/${NS}/pods`,
+      { labelSelector: `app=${NAME}` },
+      (type, pod, at) => {
+        const name = pod.metadata?.name ?? '';
+        if (type !== 'DELETED' && isRunningReady(pod)) ready.add(name);
+        else ready.delete(name);
+        if (podsAt === undefined && ready.size >= f.replicas) podsAt = at;
+      },
+    );
+    const eps = await startWatch<V1Endpoints>(
+      sim.kc,
+      `/api/v1/namespaces/${NS}/endpoints`,
+      { fieldSelector: `metadata.name=${NAME}` },
+      (type, ep, at) => {
+        endpoints = type === 'DELETED' ? 0 : readyAddresses(ep);
+        if (endpointsAt === undefined && endpoints >= f.replicas) endpointsAt = at;
+      },
+    );
     try {
       const cpu0 = await sim.cpuSeconds();
       const t0 = performance.now();
-      await apps.patchNamespacedDeploymentScale({ name: NAME, namespace: NS, body: { spec: { replicas: f.replicas } } }, mergePatch);
+      await apps.patchNamespacedDeploymentScale(
+        { name: NAME, namespace: NS, body: { spec: { replicas: f.replicas } } },
+        mergePatch,
+      );
       await waitUntil(
-        `scale 0 -> ${f.replicas}`, f.timeoutSeconds * 1000,
+        `scale 0 -> ${f.replicas}`,
+        f.timeoutSeconds * 1000,
         () => podsAt !== undefined && endpointsAt !== undefined,
         () => `${ready.size}/${f.replicas} pods Running+Ready, ${endpoints}/${f.replicas} ready endpoint addresses`,
         [pods, eps],

@@ -18,8 +18,14 @@ export interface SimChildConfig {
 }
 
 const cfg = JSON.parse(process.argv[2] ?? '{}') as SimChildConfig;
-const cluster = await startSimCluster({ port: 0, scenario: 'empty', kubelet: cfg.kubelet, watchWindow: cfg.watchWindow });
-for (let i = 0; i < cfg.nodes; i++) addNode(cluster.service, `node-${i}`, i, { cpu: cfg.nodeCpu, memory: cfg.nodeMemory });
+const cluster = await startSimCluster({
+  port: 0,
+  scenario: 'empty',
+  kubelet: cfg.kubelet,
+  watchWindow: cfg.watchWindow,
+});
+for (let i = 0; i < cfg.nodes; i++)
+  addNode(cluster.service, `node-${i}`, i, { cpu: cfg.nodeCpu, memory: cfg.nodeMemory });
 await writeFile(cfg.kubeconfigOut, cluster.kubeconfig(), { mode: 0o600 });
 
 let stopping = false;

@@ -26,7 +26,10 @@ const LOADED_SERVICES = 5;
 
 /** Pod-template annotations by deployment index: a fifth log, a fifth leak, all report steady usage. */
 function annotationsFor(i: number): Record<string, string> {
-  const a: Record<string, string> = { 'sim.kubeloop.dev/cpu-millicores': String(50 + (i % 7) * 10), 'sim.kubeloop.dev/memory-mib': String(128 + (i % 5) * 32) };
+  const a: Record<string, string> = {
+    'sim.kubeloop.dev/cpu-millicores': String(50 + (i % 7) * 10),
+    'sim.kubeloop.dev/memory-mib': String(128 + (i % 5) * 32),
+  };
   if (i % 5 === 0) a['sim.kubeloop.dev/log-lines-per-sec'] = '2';
   if (i % 5 === 1) {
     a['sim.kubeloop.dev/leak-memory-mib-per-min'] = '2';
@@ -55,7 +58,10 @@ export async function steadyState(f: SteadyFlags, log: (line: string) => void): 
       await core.createNamespacedService({ namespace: namespaces[i] ?? '', body: service(`app-${i}`, load) });
     }
     for (let i = 0; i < f.deployments; i++) {
-      await apps.createNamespacedDeployment({ namespace: namespaces[i % namespaces.length] ?? '', body: deployment(`app-${i}`, f.replicas, annotationsFor(i)) });
+      await apps.createNamespacedDeployment({
+        namespace: namespaces[i % namespaces.length] ?? '',
+        body: deployment(`app-${i}`, f.replicas, annotationsFor(i)),
+      });
     }
     const want = f.deployments * f.replicas;
     let running = 0;
@@ -64,11 +70,14 @@ export async function steadyState(f: SteadyFlags, log: (line: string) => void): 
       const list = await core.listPodForAllNamespaces({ labelSelector: 'app' });
       running = list.items.filter(isRunningReady).length;
       if (running >= want) break;
-      if (performance.now() > deadline) throw new Error(`steady state: only ${running}/${want} pods Running+Ready after ${f.timeoutSeconds} s`);
+      if (performance.now() > deadline)
+        throw new Error(`steady state: only ${running}/${want} pods Running+Ready after ${f.timeoutSeconds} s`);
       await sleep(2_000);
     }
     const setupMs = performance.now() - t0;
-    log(`  ${want} pods Running+Ready ${(setupMs / 1000).toFixed(1)} s after the first create; settling 5 s, then sampling ${f.steadySeconds} s`);
+    log(
+      `  ${want} pods Running+Ready ${(setupMs / 1000).toFixed(1)} s after the first create; settling 5 s, then sampling ${f.steadySeconds} s`,
+    );
     await sleep(5_000);
     const rssStartMiB = await sim.rssMiB();
     let rssPeakMiB = rssStartMiB;
@@ -85,7 +94,12 @@ export async function steadyState(f: SteadyFlags, log: (line: string) => void): 
     const logging = Array.from({ length: f.deployments }, (_, i) => i).filter((i) => i % 5 === 0).length;
     const leaking = Array.from({ length: f.deployments }, (_, i) => i).filter((i) => i % 5 === 1).length;
     return {
-      pods: want, setupMs, cpuPercent: ((cpu1 - cpu0) / wallSeconds) * 100, rssStartMiB, rssEndMiB, rssPeakMiB: Math.max(rssPeakMiB, rssEndMiB),
+      pods: want,
+      setupMs,
+      cpuPercent: ((cpu1 - cpu0) / wallSeconds) * 100,
+      rssStartMiB,
+      rssEndMiB,
+      rssPeakMiB: Math.max(rssPeakMiB, rssEndMiB),
       mix: `${f.deployments} Deployments x ${f.replicas} on ${f.nodes} nodes in ${namespaces.length} namespaces; ${logging} log 2 lines/s, ${leaking} leak; ${Math.min(LOADED_SERVICES, namespaces.length)} of ${namespaces.length} Services with load-rps`,
     };
   } finally {

@@ -56,12 +56,28 @@ export interface ChildOptions {
 /** Bundles a child's TypeScript entry (dependencies stay in node_modules) and returns the .mjs path. */
 async function compileChild(name: string, file: URL): Promise<string> {
   const { build } = await import('esbuild');
-  const outfile = fileURLToPath(new URL(`../../node_modules/.cache/kubeloop-bench/${name}-${process.pid}.mjs`, import.meta.url));
-  await build({ entryPoints: [fileURLToPath(file)], outfile, bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', logLevel: 'warning' });
+  const outfile = fileURLToPath(
+    new URL(`../../node_modules/.cache/kubeloop-bench/${name}-${process.pid}.mjs`, import.meta.url),
+  );
+  await build({
+    entryPoints: [fileURLToPath(file)],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    logLevel: 'warning',
+  });
   return outfile;
 }
 
-export async function startChild(name: string, file: URL, config: unknown, opts: ChildOptions = {}): Promise<BenchChild> {
+export async function startChild(
+  name: string,
+  file: URL,
+  config: unknown,
+  opts: ChildOptions = {},
+): Promise<BenchChild> {
   const startTimeoutMs = opts.startTimeoutMs ?? 60_000;
   const args = opts.compiled
     ? [await compileChild(name, file), JSON.stringify(config)]
@@ -93,7 +109,9 @@ export async function startChild(name: string, file: URL, config: unknown, opts:
   });
   child.once('exit', (code, signal) => {
     live.delete(child);
-    exitError = new Error(`${name} process exited (code ${code}, signal ${signal}); its output ends:\n${out.slice(-3000)}`);
+    exitError = new Error(
+      `${name} process exited (code ${code}, signal ${signal}); its output ends:\n${out.slice(-3000)}`,
+    );
     for (const p of pending.values()) p.reject(exitError);
     pending.clear();
   });
@@ -107,11 +125,21 @@ export async function startChild(name: string, file: URL, config: unknown, opts:
       return new Promise<T>((resolve, reject) => {
         const timer = setTimeout(() => {
           pending.delete(id);
-          reject(new Error(`${name}: no answer to "${type}" within ${(timeoutMs / 1000).toFixed(0)} s; output ends:\n${out.slice(-2000)}`));
+          reject(
+            new Error(
+              `${name}: no answer to "${type}" within ${(timeoutMs / 1000).toFixed(0)} s; output ends:\n${out.slice(-2000)}`,
+            ),
+          );
         }, timeoutMs);
         pending.set(id, {
-          resolve: (v) => { clearTimeout(timer); resolve(v as T); },
-          reject: (e) => { clearTimeout(timer); reject(e); },
+          resolve: (v) => {
+            clearTimeout(timer);
+            resolve(v as T);
+          },
+          reject: (e) => {
+            clearTimeout(timer);
+            reject(e);
+          },
         });
         child.send({ id, type, payload });
       });
@@ -163,7 +191,11 @@ export function serveParent(handlers: Handlers, onStop: () => Promise<void> = as
     }
     Promise.resolve()
       .then(() => handler(m.payload))
-      .then((result) => send({ id: m.id, ok: true, result }), (err: unknown) => send({ id: m.id, ok: false, error: err instanceof Error ? err.stack ?? err.message : String(err) }));
+      .then(
+        (result) => send({ id: m.id, ok: true, result }),
+        (err: unknown) =>
+          send({ id: m.id, ok: false, error: err instanceof Error ? (err.stack ?? err.message) : String(err) }),
+      );
   });
   let stopping = false;
   const stop = (): void => {

@@ -17,21 +17,32 @@ export class BenchClient {
     this.agent = new Agent({ keepAlive: true, maxSockets, ca: target.ca });
   }
 
-  send(method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<{ status: number; text: string }> {
+  send(
+    method: string,
+    path: string,
+    body?: unknown,
+    contentType = 'application/json',
+  ): Promise<{ status: number; text: string }> {
     const payload = body === undefined ? undefined : JSON.stringify(body);
     return new Promise((resolve, reject) => {
-      const req = request(new URL(path, this.target.url), {
-        method,
-        agent: this.agent,
-        headers: {
-          authorization: `Bearer ${this.target.token}`,
-          ...(payload !== undefined ? { 'content-type': contentType, 'content-length': Buffer.byteLength(payload) } : {}),
+      const req = request(
+        new URL(path, this.target.url),
+        {
+          method,
+          agent: this.agent,
+          headers: {
+            authorization: `Bearer ${this.target.token}`,
+            ...(payload !== undefined
+              ? { 'content-type': contentType, 'content-length': Buffer.byteLength(payload) }
+              : {}),
+          },
         },
-      }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
-      });
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+        },
+      );
       req.on('error', reject);
       req.end(payload);
     });

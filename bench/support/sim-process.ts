@@ -21,10 +21,14 @@ export interface SimProcess {
 export async function startSimProcess(args: string[] = []): Promise<SimProcess> {
   const dir = await mkdtemp(join(tmpdir(), 'kubeloop-bench-'));
   const kubeconfig = join(dir, 'kubeconfig.yaml');
-  const child: ChildProcess = spawn(process.execPath, ['bin/kubeloop.mjs', 'sim', '--port', '0', '--scenario', 'empty', '--kubeconfig-out', kubeconfig, ...args], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, NODE_OPTIONS: '' },
-  });
+  const child: ChildProcess = spawn(
+    process.execPath,
+    ['bin/kubeloop.mjs', 'sim', '--port', '0', '--scenario', 'empty', '--kubeconfig-out', kubeconfig, ...args],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, NODE_OPTIONS: '' },
+    },
+  );
   let output = '';
   child.stdout?.on('data', (c: Buffer) => (output += c.toString()));
   child.stderr?.on('data', (c: Buffer) => (output += c.toString()));
@@ -40,7 +44,10 @@ export async function startSimProcess(args: string[] = []): Promise<SimProcess> 
     child.stdout?.on('data', check);
     child.once('exit', (code) => reject(new Error(`sim exited with ${code}:\n${output}`)));
   });
-  const cfg = parse(await readFile(kubeconfig, 'utf8')) as { users: { user: { token: string } }[]; clusters: { cluster: Record<string, string> }[] };
+  const cfg = parse(await readFile(kubeconfig, 'utf8')) as {
+    users: { user: { token: string } }[];
+    clusters: { cluster: Record<string, string> }[];
+  };
   const token = cfg.users[0]?.user.token ?? '';
   const ca = Buffer.from(cfg.clusters[0]?.cluster['certificate-authority-data'] ?? '', 'base64').toString('utf8');
   const pid = child.pid ?? 0;

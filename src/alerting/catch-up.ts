@@ -20,7 +20,12 @@ export interface CatchUpWindow {
 }
 
 /** The range to scan now, or undefined (first run: nothing before it was meant for this notifier). */
-export async function catchUpWindow(store: Store, now: number, slackMs: number, maxMs: number): Promise<CatchUpWindow | undefined> {
+export async function catchUpWindow(
+  store: Store,
+  now: number,
+  slackMs: number,
+  maxMs: number,
+): Promise<CatchUpWindow | undefined> {
   const raw = await store.meta.get(CHECKPOINT_KEY);
   if (raw === undefined || !Number.isFinite(Number(raw))) {
     await store.meta.set(CHECKPOINT_KEY, String(now), now);
@@ -32,14 +37,21 @@ export async function catchUpWindow(store: Store, now: number, slackMs: number, 
 }
 
 /** Failures detected in [from, until) that no outbox row names, oldest first. */
-export async function uncoveredFailures(store: Store, w: CatchUpWindow, groupWindowMs: number): Promise<{ id: number; detectedAt: number }[]> {
+export async function uncoveredFailures(
+  store: Store,
+  w: CatchUpWindow,
+  groupWindowMs: number,
+): Promise<{ id: number; detectedAt: number }[]> {
   // A group row is created when its first failure arrives, so rows covering this range were created
   // at most one group window (plus the scan's own slack) before it.
   const covered = await failureIdsCoveredSince(store.outbox, w.from - groupWindowMs - 60_000);
   const out: { id: number; detectedAt: number }[] = [];
   let cursor: string | undefined;
   do {
-    const page = await store.failures.list({ since: w.from, until: w.until }, { limit: 500, ...(cursor ? { cursor } : {}) });
+    const page = await store.failures.list(
+      { since: w.from, until: w.until },
+      { limit: 500, ...(cursor ? { cursor } : {}) },
+    );
     for (const f of page.items) if (!covered.has(f.id)) out.push({ id: f.id, detectedAt: f.detectedAt });
     cursor = page.nextCursor;
   } while (cursor);

@@ -30,12 +30,18 @@ import { durationMs } from '../util/config-kit.ts';
  */
 const severitySchema = z.enum(severities);
 
-const glob = z.string().min(1).regex(/^[^\s]+$/, 'must not contain spaces');
+const glob = z
+  .string()
+  .min(1)
+  .regex(/^[^\s]+$/, 'must not contain spaces');
 
 export const matcherSchema = z
   .object({
     namespaces: z.array(glob).min(1).optional(),
-    workloads: z.array(glob.regex(/^[^/]+(\/[^/]+)?$/, 'expected "namespace/name" or "name" (globs allowed)')).min(1).optional(),
+    workloads: z
+      .array(glob.regex(/^[^/]+(\/[^/]+)?$/, 'expected "namespace/name" or "name" (globs allowed)'))
+      .min(1)
+      .optional(),
     reasons: z.array(z.string().min(1)).min(1).optional(),
     // One severity or a list: `severity: critical` reads naturally in YAML.
     severity: z
@@ -57,7 +63,8 @@ export const silenceConfigSchema = z
   .object({
     matchers: matcherSchema.refine((m) => Object.values(m).some((v) => v !== undefined), {
       // A silence without matchers would mute everything; ask for `namespaces: ["*"]` to mean that.
-      message: 'a silence needs at least one matcher (namespaces, workloads, reasons or severity); use namespaces: ["*"] to silence everything',
+      message:
+        'a silence needs at least one matcher (namespaces, workloads, reasons or severity); use namespaces: ["*"] to silence everything',
     }),
     expiresAt: z.iso.datetime({ offset: true }).transform((s) => Date.parse(s)),
     comment: z.string().min(1).optional(),
@@ -96,7 +103,10 @@ export const alertingConfigSchema = z
   .object({
     channels: channelsConfigSchema.default([]),
     routes: z.array(routeSchema).default([]),
-    grouping: z.object({ window: durationMs.default(30_000) }).strict().default({ window: 30_000 }),
+    grouping: z
+      .object({ window: durationMs.default(30_000) })
+      .strict()
+      .default({ window: 30_000 }),
     rateLimit: rateLimitSchema.default({ messages: DEFAULT_RATE.messages, per: DEFAULT_RATE.per, channels: {} }),
     silences: z.array(silenceConfigSchema).default([]),
     severity: z.record(z.string().min(1), severitySchema).default({}),
@@ -112,14 +122,20 @@ export const alertingConfigSchema = z
       `unknown channel "${name}"${names.size > 0 ? ` (channels: ${[...names].join(', ')})` : ' (no channels are configured)'}`;
     cfg.routes.forEach((r, i) =>
       r.channels.forEach((name, j) => {
-        if (!names.has(name)) ctx.addIssue({ code: 'custom', path: ['routes', i, 'channels', j], message: unknown(name) });
+        if (!names.has(name))
+          ctx.addIssue({ code: 'custom', path: ['routes', i, 'channels', j], message: unknown(name) });
       }),
     );
     for (const name of Object.keys(cfg.rateLimit.channels)) {
-      if (!names.has(name)) ctx.addIssue({ code: 'custom', path: ['rateLimit', 'channels', name], message: unknown(name) });
+      if (!names.has(name))
+        ctx.addIssue({ code: 'custom', path: ['rateLimit', 'channels', name], message: unknown(name) });
     }
     if (cfg.delivery.maxBackoff < cfg.delivery.initialBackoff) {
-      ctx.addIssue({ code: 'custom', path: ['delivery', 'maxBackoff'], message: 'must not be shorter than initialBackoff' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['delivery', 'maxBackoff'],
+        message: 'must not be shorter than initialBackoff',
+      });
     }
   });
 
@@ -139,7 +155,9 @@ export function defaultAlertingConfig(): AlertingConfig {
 export function parseAlertingConfig(raw: unknown, prefix = 'alerting'): AlertingConfig {
   const result = alertingConfigSchema.safeParse(raw ?? {});
   if (!result.success) {
-    throw new ConfigError(`invalid alerting configuration:\n${formatZodIssues(result.error, raw, prefix, { brackets: true })}`);
+    throw new ConfigError(
+      `invalid alerting configuration:\n${formatZodIssues(result.error, raw, prefix, { brackets: true })}`,
+    );
   }
   return result.data;
 }

@@ -10,10 +10,23 @@ afterEach(async () => {
 });
 
 const message: NotificationMessage = {
-  kind: 'failure', title: 'shop/api was OOMKilled (out of memory)', severity: 'critical', cluster: 'prod', pods: ['api-1'], count: 1, logLines: [], lang: 'en',
+  kind: 'failure',
+  title: 'shop/api was OOMKilled (out of memory)',
+  severity: 'critical',
+  cluster: 'prod',
+  pods: ['api-1'],
+  count: 1,
+  logLines: [],
+  lang: 'en',
 };
 const member = (failureId: number, pod: string): GroupMember => ({
-  channel: 'ops', key: 'prod/shop/Deployment/api/OOMKilled', failureId, pod, message: { ...message, pods: [pod] }, title: message.title, detail: 'limit 512Mi',
+  channel: 'ops',
+  key: 'prod/shop/Deployment/api/OOMKilled',
+  failureId,
+  pod,
+  message: { ...message, pods: [pod] },
+  title: message.title,
+  detail: 'limit 512Mi',
 });
 
 describe('grouper', () => {
@@ -22,8 +35,14 @@ describe('grouper', () => {
     cleanups.push(t.cleanup);
     const now = 1_000_000;
     const due: number[] = [];
-    const make = (store = t.store) => new Grouper({ outbox: store.outbox, windowMs: 60_000, now: () => now, due: (at) => due.push(at) });
-    const [f1, f2, f3, f4] = [await recordFailure(t.store), await recordFailure(t.store), await recordFailure(t.store), await recordFailure(t.store)];
+    const make = (store = t.store) =>
+      new Grouper({ outbox: store.outbox, windowMs: 60_000, now: () => now, due: (at) => due.push(at) });
+    const [f1, f2, f3, f4] = [
+      await recordFailure(t.store),
+      await recordFailure(t.store),
+      await recordFailure(t.store),
+      await recordFailure(t.store),
+    ];
     const g = make();
     const first = await g.add(member(f1, 'api-1'));
     expect(await g.add(member(f2, 'api-2'))).toEqual({ deliveryId: first.deliveryId, joined: true });
@@ -36,7 +55,11 @@ describe('grouper', () => {
     expect(row).toMatchObject({ status: 'pending', nextAttemptAt: now + 60_000, failureId: f1 });
     const env = readEnvelope(row?.payload ?? null);
     expect(env?.failureIds).toEqual([f1, f2, f3]);
-    expect(env?.message).toMatchObject({ count: 3, pods: ['api-1', 'api-2'], title: 'shop/api was OOMKilled (out of memory) (3 times in 60 s)' });
+    expect(env?.message).toMatchObject({
+      count: 3,
+      pods: ['api-1', 'api-2'],
+      title: 'shop/api was OOMKilled (out of memory) (3 times in 60 s)',
+    });
     expect(env?.message.detail).toBe('3 failures of 2 pods within 60 s.\nlimit 512Mi');
 
     // The worker claimed the row (its window ended, seen from a slower clock): the next failure opens a new group.

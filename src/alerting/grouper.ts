@@ -26,7 +26,13 @@ interface OpenGroup {
 }
 
 /** A group key of the top-level workload, so a Deployment's ReplicaSets and pods share one group. */
-export function groupKey(f: { cluster: string; namespace: string; workloadKind: string; workloadName: string; reason: string }): string {
+export function groupKey(f: {
+  cluster: string;
+  namespace: string;
+  workloadKind: string;
+  workloadName: string;
+  reason: string;
+}): string {
   return [f.cluster, f.namespace, f.workloadKind, f.workloadName, f.reason].join('/');
 }
 
@@ -58,7 +64,11 @@ export class Grouper {
     this.open.clear();
     for (const row of await openPendingRows(this.opts.outbox, this.opts.now())) {
       if (!row.env.group) continue;
-      this.open.set(`${row.channel}\u0000${row.env.group.key}`, { id: row.id, windowEnd: row.env.group.windowEnd, env: row.env });
+      this.open.set(`${row.channel}\u0000${row.env.group.key}`, {
+        id: row.id,
+        windowEnd: row.env.group.windowEnd,
+        env: row.env,
+      });
       this.opts.due(row.nextAttemptAt);
     }
     return this.open.size;
@@ -82,9 +92,18 @@ export class Grouper {
       const windowMs = this.opts.windowMs;
       const env = newEnvelope(m.message, [m.failureId]);
       if (windowMs > 0) {
-        env.group = { key: m.key, windowEnd: now + windowMs, windowMs, title: m.title, ...(m.detail ? { detail: m.detail } : {}) };
+        env.group = {
+          key: m.key,
+          windowEnd: now + windowMs,
+          windowMs,
+          title: m.title,
+          ...(m.detail ? { detail: m.detail } : {}),
+        };
       }
-      const row = await this.opts.outbox.enqueue({ failureId: m.failureId, channel: m.channel, payload: toPayload(env), nextAttemptAt: now + windowMs }, now);
+      const row = await this.opts.outbox.enqueue(
+        { failureId: m.failureId, channel: m.channel, payload: toPayload(env), nextAttemptAt: now + windowMs },
+        now,
+      );
       if (windowMs > 0) this.open.set(k, { id: row.id, windowEnd: now + windowMs, env });
       this.opts.due(now + windowMs);
       return { deliveryId: row.id, joined: false };
@@ -112,7 +131,6 @@ export class Grouper {
     if (this.open.size < 256) return;
     for (const [k, g] of this.open) if (g.windowEnd <= now) this.open.delete(k);
   }
-
 }
 
 /** The group's envelope with one more failure: count, pods, ids, and the derived title/detail. */

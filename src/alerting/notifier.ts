@@ -7,7 +7,15 @@ import { describeDelivery, newEnvelope, toPayload, type DeliveryView } from './e
 import { Grouper, groupKey } from './grouper.ts';
 import { OutboxWorker, type WorkerStats } from './outbox-worker.ts';
 import { RateLimiter } from './rate-limit.ts';
-import { actionMessage, failureMessage, resolvedMessage, summaryMessage, testMessage, type Notice, type RenderContext } from './render-failure.ts';
+import {
+  actionMessage,
+  failureMessage,
+  resolvedMessage,
+  summaryMessage,
+  testMessage,
+  type Notice,
+  type RenderContext,
+} from './render-failure.ts';
 import { Router, type AlertFacts } from './router.ts';
 import { severityOf } from './severity.ts';
 import { Silences } from './silences.ts';
@@ -29,7 +37,15 @@ export interface NotifierOptions {
   /** Passed to every channel send (a test's fetch, a proxy). */
   sendOptions?: Omit<SendOptions, 'signal'>;
   /** Outbox worker tuning (see OutboxWorkerOptions). */
-  worker?: { pollMs?: number; batchSize?: number; maxInFlight?: number; staleAfterMs?: number; stopGraceMs?: number; sweepEveryMs?: number; strandedAfterMs?: number };
+  worker?: {
+    pollMs?: number;
+    batchSize?: number;
+    maxInFlight?: number;
+    staleAfterMs?: number;
+    stopGraceMs?: number;
+    sweepEveryMs?: number;
+    strandedAfterMs?: number;
+  };
   /** Re-check for stored failures nobody notified (see catch-up.ts); false turns it off. */
   catchUp?: false | { slackMs?: number; everyMs?: number; maxMs?: number };
 }
@@ -43,7 +59,10 @@ export interface ResolvedWorkload {
   resolvedAt: number;
 }
 
-export type NotifierStats = Record<'processed' | 'notified' | 'silenced' | 'unrouted' | 'preExisting' | 'errors' | 'resolvedNotices' | 'caughtUp', number>;
+export type NotifierStats = Record<
+  'processed' | 'notified' | 'silenced' | 'unrouted' | 'preExisting' | 'errors' | 'resolvedNotices' | 'caughtUp',
+  number
+>;
 
 /**
  * The notification pipeline. For each recorded failure: load it -> severity -> silences -> routes
@@ -56,7 +75,16 @@ export type NotifierStats = Record<'processed' | 'notified' | 'silenced' | 'unro
  */
 export class Notifier {
   readonly silences: Silences;
-  readonly stats: NotifierStats = { processed: 0, notified: 0, silenced: 0, unrouted: 0, preExisting: 0, errors: 0, resolvedNotices: 0, caughtUp: 0 };
+  readonly stats: NotifierStats = {
+    processed: 0,
+    notified: 0,
+    silenced: 0,
+    unrouted: 0,
+    preExisting: 0,
+    errors: 0,
+    resolvedNotices: 0,
+    caughtUp: 0,
+  };
   private readonly channels: ReadonlyMap<string, Channel>;
   private readonly router: Router;
   private readonly grouper: Grouper;
@@ -75,16 +103,46 @@ export class Notifier {
   constructor(private readonly opts: NotifierOptions) {
     const { config, store } = opts;
     this.channels = new Map(config.channels.map((c) => [c.name, createChannel(c, opts.sendOptions ?? {})]));
-    this.router = new Router(config.routes, config.channels.map((c) => c.name));
-    this.ctx = { lang: config.lang, publicUrl: config.publicUrl ?? opts.publicUrl ?? 'http://127.0.0.1:7420', cluster: opts.cluster, logLines: opts.logLines ?? 20 };
-    this.silences = new Silences({ meta: store.meta, config: config.silences, now: this.now, ...(opts.logger ? { logger: opts.logger } : {}) });
-    const limiter = new RateLimiter({ default: { messages: config.rateLimit.messages, per: config.rateLimit.per }, channels: config.rateLimit.channels });
-    this.worker = new OutboxWorker({
-      store, channels: this.channels, limiter, now: this.now, ...(opts.logger ? { logger: opts.logger } : {}), ...opts.worker,
-      summarize: (channel, items, rate) => summaryMessage(channel, items, rate, this.ctx),
-      backoff: { initialMs: config.delivery.initialBackoff, maxMs: config.delivery.maxBackoff, maxAttempts: config.delivery.maxAttempts },
+    this.router = new Router(
+      config.routes,
+      config.channels.map((c) => c.name),
+    );
+    this.ctx = {
+      lang: config.lang,
+      publicUrl: config.publicUrl ?? opts.publicUrl ?? 'http://127.0.0.1:7420',
+      cluster: opts.cluster,
+      logLines: opts.logLines ?? 20,
+    };
+    this.silences = new Silences({
+      meta: store.meta,
+      config: config.silences,
+      now: this.now,
+      ...(opts.logger ? { logger: opts.logger } : {}),
     });
-    this.grouper = new Grouper({ outbox: store.outbox, windowMs: config.grouping.window, now: this.now, due: (at) => this.worker.wake(at) });
+    const limiter = new RateLimiter({
+      default: { messages: config.rateLimit.messages, per: config.rateLimit.per },
+      channels: config.rateLimit.channels,
+    });
+    this.worker = new OutboxWorker({
+      store,
+      channels: this.channels,
+      limiter,
+      now: this.now,
+      ...(opts.logger ? { logger: opts.logger } : {}),
+      ...opts.worker,
+      summarize: (channel, items, rate) => summaryMessage(channel, items, rate, this.ctx),
+      backoff: {
+        initialMs: config.delivery.initialBackoff,
+        maxMs: config.delivery.maxBackoff,
+        maxAttempts: config.delivery.maxAttempts,
+      },
+    });
+    this.grouper = new Grouper({
+      outbox: store.outbox,
+      windowMs: config.grouping.window,
+      now: this.now,
+      due: (at) => this.worker.wake(at),
+    });
   }
 
   private readonly now = (): number => (this.opts.now ?? Date.now)();
@@ -116,7 +174,10 @@ export class Notifier {
       // Forgotten, and the checkpoint held before it, so the next catch-up pass retries it.
       this.failedSince = Math.min(this.failedSince, this.processed.get(id) ?? this.now());
       this.processed.delete(id);
-      this.opts.logger?.error({ err, failure: id }, 'alerting: could not queue the notification of a failure; catch-up will retry');
+      this.opts.logger?.error(
+        { err, failure: id },
+        'alerting: could not queue the notification of a failure; catch-up will retry',
+      );
     });
     this.background.track(task);
     return task;
@@ -145,7 +206,14 @@ export class Notifier {
       return;
     }
     const severity = severityOf(f, this.opts.config.severity);
-    const facts: AlertFacts = { cluster: f.cluster, namespace: f.namespace, workloadKind: f.workloadKind, workloadName: f.workloadName, reason: f.reason, severity };
+    const facts: AlertFacts = {
+      cluster: f.cluster,
+      namespace: f.namespace,
+      workloadKind: f.workloadKind,
+      workloadName: f.workloadName,
+      reason: f.reason,
+      severity,
+    };
     const silence = this.silences.silencing(facts, f.detectedAt);
     if (silence) {
       this.stats.silenced++;
@@ -161,7 +229,9 @@ export class Notifier {
     const { message, title, detail } = failureMessage(f, severity, this.ctx);
     const key = groupKey(f);
     await Promise.all(
-      channels.map((channel) => this.grouper.add({ channel, key, failureId: id, pod: f.pod, message, title, ...(detail ? { detail } : {}) })),
+      channels.map((channel) =>
+        this.grouper.add({ channel, key, failureId: id, pod: f.pod, message, title, ...(detail ? { detail } : {}) }),
+      ),
     );
     this.stats.notified++;
   }
@@ -175,7 +245,13 @@ export class Notifier {
     if (!this.opts.config.notifyResolved) return;
     const { store } = this.opts;
     const page = await store.failures.list(
-      { cluster: w.cluster, namespace: w.namespace, workloadKind: w.workloadKind, workload: w.workloadName, state: 'resolved' },
+      {
+        cluster: w.cluster,
+        namespace: w.namespace,
+        workloadKind: w.workloadKind,
+        workload: w.workloadName,
+        state: 'resolved',
+      },
       { limit: 500 },
     );
     const failures = page.items.filter((f) => f.resolvedAt === w.resolvedAt);
@@ -201,16 +277,23 @@ export class Notifier {
    * in the outbox like any notification; returns the delivery ids. Unknown channel names throw.
    */
   async sendNotice(n: Notice): Promise<number[]> {
-    for (const c of n.channels ?? []) if (!this.channels.has(c)) throw new RangeError(`unknown channel "${c}" (configured: ${[...this.channels.keys()].join(', ') || 'none'})`);
+    for (const c of n.channels ?? [])
+      if (!this.channels.has(c))
+        throw new RangeError(`unknown channel "${c}" (configured: ${[...this.channels.keys()].join(', ') || 'none'})`);
     const facts: AlertFacts = {
-      cluster: this.opts.cluster, namespace: n.namespace ?? '', workloadKind: n.workload?.kind ?? '', workloadName: n.workload?.name ?? '',
-      reason: 'Remediation', severity: n.severity,
+      cluster: this.opts.cluster,
+      namespace: n.namespace ?? '',
+      workloadKind: n.workload?.kind ?? '',
+      workloadName: n.workload?.name ?? '',
+      reason: 'Remediation',
+      severity: n.severity,
     };
     const channels = n.channels ?? this.router.route(facts).channels;
     const now = this.now();
     const message = actionMessage(n, now, this.ctx);
     const ids: number[] = [];
-    for (const channel of channels) ids.push((await this.opts.store.outbox.enqueue({ channel, payload: toPayload(newEnvelope(message)) }, now)).id);
+    for (const channel of channels)
+      ids.push((await this.opts.store.outbox.enqueue({ channel, payload: toPayload(newEnvelope(message)) }, now)).id);
     if (ids.length > 0) this.worker.wake();
     return ids;
   }
@@ -219,7 +302,10 @@ export class Notifier {
   async sendTest(channel: string): Promise<Delivery> {
     if (!this.channels.has(channel)) throw new RangeError(`unknown channel "${channel}"`);
     const now = this.now();
-    const d = await this.opts.store.outbox.enqueue({ channel, payload: toPayload(newEnvelope(testMessage(channel, now, this.ctx))) }, now);
+    const d = await this.opts.store.outbox.enqueue(
+      { channel, payload: toPayload(newEnvelope(testMessage(channel, now, this.ctx))) },
+      now,
+    );
     this.worker.wake();
     return d;
   }

@@ -16,18 +16,30 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-type Tuning = Partial<Pick<OutboxWorkerOptions, 'stopGraceMs' | 'staleAfterMs' | 'sweepEveryMs' | 'strandedAfterMs' | 'now'>>;
+type Tuning = Partial<
+  Pick<OutboxWorkerOptions, 'stopGraceMs' | 'staleAfterMs' | 'sweepEveryMs' | 'strandedAfterMs' | 'now'>
+>;
 
-async function setup(opts: { rate?: { messages: number; per: number }; maxAttempts?: number; timeoutMs?: number } & Tuning = {}) {
+async function setup(
+  opts: { rate?: { messages: number; per: number }; maxAttempts?: number; timeoutMs?: number } & Tuning = {},
+) {
   const t = await tempStore();
   cleanups.push(t.cleanup);
   const receiver = await new WebhookReceiver().start();
   cleanups.push(() => receiver.stop());
-  const channel = createChannel(parseChannel({ name: 'hook', type: 'webhook', url: receiver.url, timeoutMs: opts.timeoutMs ?? 2000 }));
+  const channel = createChannel(
+    parseChannel({ name: 'hook', type: 'webhook', url: receiver.url, timeoutMs: opts.timeoutMs ?? 2000 }),
+  );
   const worker = new OutboxWorker({
-    store: t.store, channels: new Map([['hook', channel]]), pollMs: 50, stopGraceMs: opts.stopGraceMs ?? 5000, ...(opts.now ? { now: opts.now } : {}),
+    store: t.store,
+    channels: new Map([['hook', channel]]),
+    pollMs: 50,
+    stopGraceMs: opts.stopGraceMs ?? 5000,
+    ...(opts.now ? { now: opts.now } : {}),
     ...(opts.staleAfterMs !== undefined ? { staleAfterMs: opts.staleAfterMs } : {}),
-    ...(opts.sweepEveryMs !== undefined ? { sweepEveryMs: opts.sweepEveryMs, strandedAfterMs: opts.strandedAfterMs ?? 0 } : {}),
+    ...(opts.sweepEveryMs !== undefined
+      ? { sweepEveryMs: opts.sweepEveryMs, strandedAfterMs: opts.strandedAfterMs ?? 0 }
+      : {}),
     limiter: new RateLimiter({ default: opts.rate ?? { messages: 1000, per: 60_000 }, channels: {} }),
     summarize: (name, items, rate) => summaryMessage(name, items, rate, ctx),
     backoff: { initialMs: 30, maxMs: 200, maxAttempts: opts.maxAttempts ?? 5 },
@@ -37,7 +49,12 @@ async function setup(opts: { rate?: { messages: number; per: number }; maxAttemp
 }
 
 async function enqueue(store: Store, title: string, failureIds: number[] = []): Promise<number> {
-  const msg = { ...testMessage('hook', Date.now(), ctx), kind: 'failure' as const, severity: 'warning' as const, title };
+  const msg = {
+    ...testMessage('hook', Date.now(), ctx),
+    kind: 'failure' as const,
+    severity: 'warning' as const,
+    title,
+  };
   return (await store.outbox.enqueue({ channel: 'hook', payload: toPayload(newEnvelope(msg, failureIds)) })).id;
 }
 
@@ -55,7 +72,10 @@ describe('outbox worker', () => {
     const d = await eventually('delivery sent', settledRow(store, id));
     expect(d).toMatchObject({ status: 'sent', attempts: 3, lastError: null });
     const view = describeDelivery(d);
-    expect(view.errors.map((e) => [e.attempt, e.code, e.status])).toEqual([[1, 'http_500', 500], [2, 'http_500', 500]]);
+    expect(view.errors.map((e) => [e.attempt, e.code, e.status])).toEqual([
+      [1, 'http_500', 500],
+      [2, 'http_500', 500],
+    ]);
     expect(receiver.received).toHaveLength(3);
     expect(receiver.accepted).toHaveLength(1);
     expect(receiver.accepted[0]?.headers['x-kubeloop-notification-id']).toBe(`kubeloop-${id}`);
@@ -68,7 +88,9 @@ describe('outbox worker', () => {
     let most = 0;
     const sent: string[] = [];
     const slow: Channel = {
-      name: 'hook', type: 'webhook', concurrency: 4,
+      name: 'hook',
+      type: 'webhook',
+      concurrency: 4,
       preview: () => ({ url: 'http://127.0.0.1/', headers: {}, body: '' }),
       async send(msg) {
         most = Math.max(most, ++active);
@@ -79,7 +101,10 @@ describe('outbox worker', () => {
       },
     };
     const worker = new OutboxWorker({
-      store: t.store, channels: new Map([['hook', slow]]), pollMs: 20, batchSize: 5,
+      store: t.store,
+      channels: new Map([['hook', slow]]),
+      pollMs: 20,
+      batchSize: 5,
       limiter: new RateLimiter({ default: { messages: 1000, per: 60_000 }, channels: {} }),
       summarize: (name, items, rate) => summaryMessage(name, items, rate, ctx),
       backoff: { initialMs: 30, maxMs: 200, maxAttempts: 5 },
@@ -123,10 +148,18 @@ describe('outbox worker', () => {
     receiver.fail({ status: 400, body: 'bad' }, 1).fail({ status: 500, body: 'boom' }, 2);
     const permanent = await enqueue(store, 'permanent');
     await worker.start();
-    expect(await eventually('dead', settledRow(store, permanent))).toMatchObject({ status: 'dead', attempts: 1, lastError: 'http_400: bad' });
+    expect(await eventually('dead', settledRow(store, permanent))).toMatchObject({
+      status: 'dead',
+      attempts: 1,
+      lastError: 'http_400: bad',
+    });
     const exhausted = await enqueue(store, 'exhausted');
     worker.wake();
-    expect(await eventually('dead', settledRow(store, exhausted))).toMatchObject({ status: 'dead', attempts: 2, lastError: 'http_500: boom' });
+    expect(await eventually('dead', settledRow(store, exhausted))).toMatchObject({
+      status: 'dead',
+      attempts: 2,
+      lastError: 'http_500: boom',
+    });
   });
 
   it('holds back the overflow of the rate limit and sends one summary listing it at the end of the window', async () => {
@@ -182,7 +215,11 @@ describe('outbox worker', () => {
   });
 
   it('requeues a row stranded in sending (its outcome was never recorded) without a restart', async () => {
-    const { store, receiver, worker } = await setup({ staleAfterMs: 3_600_000, sweepEveryMs: 100, strandedAfterMs: 50 });
+    const { store, receiver, worker } = await setup({
+      staleAfterMs: 3_600_000,
+      sweepEveryMs: 100,
+      strandedAfterMs: 50,
+    });
     const id = await enqueue(store, 'stranded');
     await store.outbox.claimDue(1); // claimed by a send whose outcome was lost
     await worker.start();

@@ -2,7 +2,15 @@ import type { Logger } from 'pino';
 import type { Channel } from './channels/index.ts';
 import type { NotificationMessage } from './channels/message.ts';
 import type { Delivery, Store } from '../store/index.ts';
-import { MAX_FAILURE_IDS, newEnvelope, readEnvelope, toPayload, withError, type Envelope, type HeldItem } from './envelope.ts';
+import {
+  MAX_FAILURE_IDS,
+  newEnvelope,
+  readEnvelope,
+  toPayload,
+  withError,
+  type Envelope,
+  type HeldItem,
+} from './envelope.ts';
 import type { Rate, RateLimiter } from './rate-limit.ts';
 import { Waker } from './waker.ts';
 
@@ -39,7 +47,10 @@ export interface OutboxWorkerOptions {
   onOutcome?: (d: Delivery, outcome: 'sent' | 'retry' | 'dead' | 'held' | 'deferred') => void;
 }
 
-export type WorkerStats = Record<'claimed' | 'sent' | 'retried' | 'dead' | 'heldBack' | 'deferred' | 'requeuedAtStart' | 'stranded', number>;
+export type WorkerStats = Record<
+  'claimed' | 'sent' | 'retried' | 'dead' | 'heldBack' | 'deferred' | 'requeuedAtStart' | 'stranded',
+  number
+>;
 
 /** 5 s, 10 s, 20 s ... capped; a vendor's Retry-After is honoured when it asks for longer. */
 export function backoffDelay(b: Backoff, attempt: number, retryAfterMs?: number): number {
@@ -56,7 +67,16 @@ export function backoffDelay(b: Backoff, attempt: number, retryAfterMs?: number)
  * step rather than one per queued message. Storm control happens here, at send time.
  */
 export class OutboxWorker {
-  readonly stats: WorkerStats = { claimed: 0, sent: 0, retried: 0, dead: 0, heldBack: 0, deferred: 0, requeuedAtStart: 0, stranded: 0 };
+  readonly stats: WorkerStats = {
+    claimed: 0,
+    sent: 0,
+    retried: 0,
+    dead: 0,
+    heldBack: 0,
+    deferred: 0,
+    requeuedAtStart: 0,
+    stranded: 0,
+  };
   private running = false;
   private stopping = false;
   /** Stopped as if the process died: nothing more is written to the store. */
@@ -114,7 +134,11 @@ export class OutboxWorker {
     const queued = [...this.queues.values()].flatMap((q) => q.splice(0));
     this.inFlight -= queued.length;
     for (const d of queued) this.held.delete(d.id);
-    if (!this.crashed) await this.opts.store.outbox.releaseClaims(queued.map((d) => d.id), this.now());
+    if (!this.crashed)
+      await this.opts.store.outbox.releaseClaims(
+        queued.map((d) => d.id),
+        this.now(),
+      );
     const timer = setTimeout(() => this.abort.abort(), this.opts.stopGraceMs ?? 5000);
     await Promise.allSettled([...this.draining.values()]);
     clearTimeout(timer);
@@ -137,7 +161,12 @@ export class OutboxWorker {
       }
       if (!this.running && !this.crashed) {
         // Claimed while stop() began: hand them back rather than strand them in 'sending'.
-        await this.opts.store.outbox.releaseClaims(claimed.map((d) => d.id), this.now()).catch(() => undefined);
+        await this.opts.store.outbox
+          .releaseClaims(
+            claimed.map((d) => d.id),
+            this.now(),
+          )
+          .catch(() => undefined);
         return;
       }
       for (const d of claimed) this.dispatch(d);
@@ -152,7 +181,11 @@ export class OutboxWorker {
     if (now - this.lastSweep < (this.opts.sweepEveryMs ?? 60_000)) return;
     this.lastSweep = now;
     try {
-      this.stats.stranded += await this.opts.store.outbox.requeueStranded(now - (this.opts.strandedAfterMs ?? 600_000), this.held, now);
+      this.stats.stranded += await this.opts.store.outbox.requeueStranded(
+        now - (this.opts.strandedAfterMs ?? 600_000),
+        this.held,
+        now,
+      );
     } catch (err) {
       this.opts.logger?.warn({ err }, 'alerting: could not look for stranded notifications');
     }
@@ -214,7 +247,11 @@ export class OutboxWorker {
     const channel = this.opts.channels.get(d.channel);
     if (!channel) {
       const error = `channel "${d.channel}" is not configured`;
-      await store.outbox.recordAttemptFailure(d.id, toPayload(withError(env, { attempt: d.attempts, at: this.now(), code: 'no_channel', message: error })), error);
+      await store.outbox.recordAttemptFailure(
+        d.id,
+        toPayload(withError(env, { attempt: d.attempts, at: this.now(), code: 'no_channel', message: error })),
+        error,
+      );
       return this.settled(d, 'dead');
     }
     const now = this.now();
@@ -243,12 +280,19 @@ export class OutboxWorker {
     const at = this.now();
     const error = `${result.code}: ${result.message}`;
     const next = withError(env, {
-      attempt: d.attempts, at, code: result.code, message: result.message, durationMs: result.durationMs,
+      attempt: d.attempts,
+      at,
+      code: result.code,
+      message: result.message,
+      durationMs: result.durationMs,
       ...(result.status !== undefined ? { status: result.status } : {}),
     });
     if (!result.retryable || d.attempts >= this.opts.backoff.maxAttempts) {
       await store.outbox.recordAttemptFailure(d.id, toPayload(next), error);
-      this.opts.logger?.error({ delivery: d.id, channel: d.channel, attempts: d.attempts, error }, 'alerting: notification given up');
+      this.opts.logger?.error(
+        { delivery: d.id, channel: d.channel, attempts: d.attempts, error },
+        'alerting: notification given up',
+      );
       return this.settled(d, 'dead');
     }
     // Cut short by shutdown: not the endpoint's fault, so due again at once on the next start.
@@ -257,25 +301,42 @@ export class OutboxWorker {
     await store.outbox.recordAttemptFailure(d.id, toPayload(next), error, retryAt);
     if (!shutdown) this.blockedUntil.set(d.channel, retryAt);
     this.waker.wake(retryAt);
-    this.opts.logger?.warn({ delivery: d.id, channel: d.channel, attempts: d.attempts, error, retryAt }, 'alerting: notification failed; will retry');
+    this.opts.logger?.warn(
+      { delivery: d.id, channel: d.channel, attempts: d.attempts, error, retryAt },
+      'alerting: notification failed; will retry',
+    );
     return this.settled(d, 'retry');
   }
 
   /** Folds a held-back row into its window's summary (atomically, see foldIntoSummary). */
   private async hold(d: Delivery, env: Envelope, windowEnd: number, rate: Rate): Promise<void> {
     const now = this.now();
-    const item: HeldItem = { deliveryId: d.id, title: env.message.title, severity: env.message.severity, count: env.message.count, failureIds: env.failureIds };
+    const item: HeldItem = {
+      deliveryId: d.id,
+      title: env.message.title,
+      severity: env.message.severity,
+      count: env.message.count,
+      failureIds: env.failureIds,
+    };
     const open = this.opts.limiter.summary(d.channel, now);
     const build = (items: HeldItem[]): Envelope => ({
-      ...newEnvelope(this.opts.summarize(d.channel, items, rate), [...new Set(items.flatMap((i) => i.failureIds))].slice(0, MAX_FAILURE_IDS)),
+      ...newEnvelope(
+        this.opts.summarize(d.channel, items, rate),
+        [...new Set(items.flatMap((i) => i.failureIds))].slice(0, MAX_FAILURE_IDS),
+      ),
       heldBack: items,
     });
     const withOpen = build([...(open?.env.heldBack ?? []), item]);
     let written = withOpen;
     const id = await this.opts.store.outbox.foldIntoSummary({
-      heldId: d.id, summaryId: open?.id, channel: d.channel, dueAt: windowEnd, now,
+      heldId: d.id,
+      summaryId: open?.id,
+      channel: d.channel,
+      dueAt: windowEnd,
+      now,
       payload: (fresh) => toPayload((written = fresh && open ? build([item]) : withOpen)),
-      reason: (sid) => `held back by the rate limit (${rate.messages} per ${rate.per / 1000} s); summarized in delivery #${sid}`,
+      reason: (sid) =>
+        `held back by the rate limit (${rate.messages} per ${rate.per / 1000} s); summarized in delivery #${sid}`,
     });
     this.opts.limiter.setSummary(d.channel, now, { id, env: written });
     this.waker.wake(windowEnd);
@@ -283,7 +344,9 @@ export class OutboxWorker {
   }
 
   private settled(d: Delivery, outcome: 'sent' | 'retry' | 'dead' | 'held' | 'deferred'): void {
-    const key = ({ sent: 'sent', retry: 'retried', dead: 'dead', held: 'heldBack', deferred: 'deferred' } as const)[outcome];
+    const key = ({ sent: 'sent', retry: 'retried', dead: 'dead', held: 'heldBack', deferred: 'deferred' } as const)[
+      outcome
+    ];
     this.stats[key]++;
     this.opts.onOutcome?.(d, outcome);
   }

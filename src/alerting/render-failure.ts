@@ -26,8 +26,14 @@ const PHRASES: Record<string, { en: string; zh: string }> = {
   ErrImagePull: { en: 'cannot pull its image (ErrImagePull)', zh: '镜像拉取失败 (ErrImagePull)' },
   Evicted: { en: 'had a pod evicted', zh: 'Pod 被驱逐 (Evicted)' },
   ContainerCannotRun: { en: 'cannot run its container (ContainerCannotRun)', zh: '容器无法运行 (ContainerCannotRun)' },
-  CreateContainerConfigError: { en: 'has a container configuration error (CreateContainerConfigError)', zh: '容器配置错误 (CreateContainerConfigError)' },
-  CreateContainerError: { en: 'cannot create its container (CreateContainerError)', zh: '容器创建失败 (CreateContainerError)' },
+  CreateContainerConfigError: {
+    en: 'has a container configuration error (CreateContainerConfigError)',
+    zh: '容器配置错误 (CreateContainerConfigError)',
+  },
+  CreateContainerError: {
+    en: 'cannot create its container (CreateContainerError)',
+    zh: '容器创建失败 (CreateContainerError)',
+  },
   InvalidImageName: { en: 'has an invalid image name (InvalidImageName)', zh: '镜像名称无效 (InvalidImageName)' },
   DeadlineExceeded: { en: 'exceeded its deadline (DeadlineExceeded)', zh: '超过运行期限 (DeadlineExceeded)' },
 };
@@ -65,21 +71,33 @@ export function lastLogLines(logs: string | null, n: number): string[] {
 }
 
 /** The title of one failure: "payments/api was OOMKilled (out of memory)". */
-export function failureTitle(f: Pick<FailureSummary, 'namespace' | 'workloadName' | 'reason' | 'exitCode'>, lang: MessageLang): string {
+export function failureTitle(
+  f: Pick<FailureSummary, 'namespace' | 'workloadName' | 'reason' | 'exitCode'>,
+  lang: MessageLang,
+): string {
   return `${f.namespace}/${f.workloadName} ${phrase(f.reason, f.exitCode, lang)}`;
 }
 
 /** A group's title: the first failure's title with "(5 times in 60 s)". */
 export function groupTitle(title: string, count: number, windowMs: number, lang: MessageLang): string {
   if (count <= 1) return title;
-  return lang === 'zh-CN' ? `${title}（${formatSpan(windowMs, lang)}内 ${count} 次）` : `${title} (${count} times in ${formatSpan(windowMs, lang)})`;
+  return lang === 'zh-CN'
+    ? `${title}（${formatSpan(windowMs, lang)}内 ${count} 次）`
+    : `${title} (${count} times in ${formatSpan(windowMs, lang)})`;
 }
 
-export function groupDetail(base: string | undefined, count: number, pods: number, windowMs: number, lang: MessageLang): string | undefined {
+export function groupDetail(
+  base: string | undefined,
+  count: number,
+  pods: number,
+  windowMs: number,
+  lang: MessageLang,
+): string | undefined {
   if (count <= 1) return base;
-  const line = lang === 'zh-CN'
-    ? `${formatSpan(windowMs, lang)}内 ${pods} 个 Pod 共发生 ${count} 次。`
-    : `${count} failures of ${pods} pod${pods === 1 ? '' : 's'} within ${formatSpan(windowMs, lang)}.`;
+  const line =
+    lang === 'zh-CN'
+      ? `${formatSpan(windowMs, lang)}内 ${pods} 个 Pod 共发生 ${count} 次。`
+      : `${count} failures of ${pods} pod${pods === 1 ? '' : 's'} within ${formatSpan(windowMs, lang)}.`;
   return base ? `${line}\n${base}` : line;
 }
 
@@ -97,22 +115,40 @@ function failureDetail(f: Failure, lang: MessageLang): string | undefined {
 }
 
 /** The message for one failure (a group starts from it and is updated as failures join). */
-export function failureMessage(f: Failure, severity: Severity, ctx: RenderContext): { message: NotificationMessage; title: string; detail?: string } {
+export function failureMessage(
+  f: Failure,
+  severity: Severity,
+  ctx: RenderContext,
+): { message: NotificationMessage; title: string; detail?: string } {
   const title = failureTitle(f, ctx.lang);
   const detail = failureDetail(f, ctx.lang);
   const message: NotificationMessage = {
-    kind: 'failure', title, severity, cluster: f.cluster, namespace: f.namespace,
-    workload: { kind: f.workloadKind, name: f.workloadName }, reason: f.reason,
-    ...(f.exitCode !== null ? { exitCode: f.exitCode } : {}), ...(f.node ? { node: f.node } : {}),
-    pods: [f.pod], count: 1, logLines: lastLogLines(f.logs, ctx.logLines ?? 20),
-    link: failureLink(ctx.publicUrl, f.id), ...(detail ? { detail } : {}),
-    occurredAt: new Date(f.occurredAt).toISOString(), lang: ctx.lang,
+    kind: 'failure',
+    title,
+    severity,
+    cluster: f.cluster,
+    namespace: f.namespace,
+    workload: { kind: f.workloadKind, name: f.workloadName },
+    reason: f.reason,
+    ...(f.exitCode !== null ? { exitCode: f.exitCode } : {}),
+    ...(f.node ? { node: f.node } : {}),
+    pods: [f.pod],
+    count: 1,
+    logLines: lastLogLines(f.logs, ctx.logLines ?? 20),
+    link: failureLink(ctx.publicUrl, f.id),
+    ...(detail ? { detail } : {}),
+    occurredAt: new Date(f.occurredAt).toISOString(),
+    lang: ctx.lang,
   };
   return detail ? { message, title, detail } : { message, title };
 }
 
 /** "payments/api recovered": the workload's resolved failures, counted by reason. */
-export function resolvedMessage(list: readonly FailureSummary[], resolvedAt: number, ctx: RenderContext): NotificationMessage {
+export function resolvedMessage(
+  list: readonly FailureSummary[],
+  resolvedAt: number,
+  ctx: RenderContext,
+): NotificationMessage {
   // Oldest first: pods and reasons in the order things went wrong.
   const failures = [...list].sort((a, b) => a.detectedAt - b.detectedAt || a.id - b.id);
   const first = failures[0];
@@ -127,17 +163,33 @@ export function resolvedMessage(list: readonly FailureSummary[], resolvedAt: num
     ? `共 ${n} 次故障（${reasons}），持续 ${took} 后恢复健康。`
     : `${n} failure${n === 1 ? '' : 's'} (${reasons}); healthy again after ${took}.`;
   return {
-    kind: 'resolved', title: zh ? `${first.namespace}/${first.workloadName} 已恢复` : `${first.namespace}/${first.workloadName} recovered`,
-    severity: 'info', cluster: first.cluster, namespace: first.namespace, workload: { kind: first.workloadKind, name: first.workloadName },
-    pods: [...new Set(failures.map((f) => f.pod))], count: n, logLines: [], link: failureLink(ctx.publicUrl, first.id), detail,
-    occurredAt: new Date(resolvedAt).toISOString(), lang: ctx.lang,
+    kind: 'resolved',
+    title: zh
+      ? `${first.namespace}/${first.workloadName} 已恢复`
+      : `${first.namespace}/${first.workloadName} recovered`,
+    severity: 'info',
+    cluster: first.cluster,
+    namespace: first.namespace,
+    workload: { kind: first.workloadKind, name: first.workloadName },
+    pods: [...new Set(failures.map((f) => f.pod))],
+    count: n,
+    logLines: [],
+    link: failureLink(ctx.publicUrl, first.id),
+    detail,
+    occurredAt: new Date(resolvedAt).toISOString(),
+    lang: ctx.lang,
   };
 }
 
 const SUMMARY_LINES = 30;
 
 /** The storm-control summary: what a channel's rate limit held back during one window. */
-export function summaryMessage(channel: string, items: readonly HeldItem[], rate: { messages: number; per: number }, ctx: RenderContext): NotificationMessage {
+export function summaryMessage(
+  channel: string,
+  items: readonly HeldItem[],
+  rate: { messages: number; per: number },
+  ctx: RenderContext,
+): NotificationMessage {
   const zh = ctx.lang === 'zh-CN';
   const per = formatSpan(rate.per, ctx.lang);
   const n = items.length;
@@ -147,9 +199,16 @@ export function summaryMessage(channel: string, items: readonly HeldItem[], rate
   const lines = items.slice(0, SUMMARY_LINES).map((i) => `• ${i.title}${i.count > 1 ? ` ×${i.count}` : ''}`);
   if (n > SUMMARY_LINES) lines.push(zh ? `……另有 ${n - SUMMARY_LINES} 条` : `… and ${n - SUMMARY_LINES} more`);
   return {
-    kind: 'summary', title, severity: maxSeverity(items.map((i) => i.severity)), cluster: ctx.cluster,
-    pods: [], count: items.reduce((s, i) => s + i.count, 0), logLines: [],
-    link: `${ctx.publicUrl.replace(/\/+$/, '')}/failures`, detail: lines.join('\n'), lang: ctx.lang,
+    kind: 'summary',
+    title,
+    severity: maxSeverity(items.map((i) => i.severity)),
+    cluster: ctx.cluster,
+    pods: [],
+    count: items.reduce((s, i) => s + i.count, 0),
+    logLines: [],
+    link: `${ctx.publicUrl.replace(/\/+$/, '')}/failures`,
+    detail: lines.join('\n'),
+    lang: ctx.lang,
   };
 }
 
@@ -157,10 +216,19 @@ export function testMessage(channel: string, at: number, ctx: RenderContext): No
   const zh = ctx.lang === 'zh-CN';
   const when = new Date(at).toISOString();
   return {
-    kind: 'test', title: zh ? 'Kubeloop 测试消息' : 'Kubeloop test message', severity: 'info', cluster: ctx.cluster,
-    pods: [], count: 1, logLines: [], link: ctx.publicUrl.replace(/\/+$/, '') || ctx.publicUrl,
-    detail: zh ? `通道“${channel}”配置正确：本消息经由发件箱于 ${when} 发出。` : `Channel "${channel}" works: this message went through the outbox at ${when}.`,
-    occurredAt: when, lang: ctx.lang,
+    kind: 'test',
+    title: zh ? 'Kubeloop 测试消息' : 'Kubeloop test message',
+    severity: 'info',
+    cluster: ctx.cluster,
+    pods: [],
+    count: 1,
+    logLines: [],
+    link: ctx.publicUrl.replace(/\/+$/, '') || ctx.publicUrl,
+    detail: zh
+      ? `通道“${channel}”配置正确：本消息经由发件箱于 ${when} 发出。`
+      : `Channel "${channel}" works: this message went through the outbox at ${when}.`,
+    occurredAt: when,
+    lang: ctx.lang,
   };
 }
 
@@ -176,9 +244,18 @@ export interface Notice {
 
 export function actionMessage(n: Notice, at: number, ctx: RenderContext): NotificationMessage {
   return {
-    kind: 'action', title: n.title, severity: n.severity, cluster: ctx.cluster,
-    ...(n.namespace ? { namespace: n.namespace } : {}), ...(n.workload ? { workload: n.workload } : {}),
-    pods: [], count: 1, logLines: [], link: `${ctx.publicUrl.replace(/\/+$/, '')}/actions`,
-    ...(n.text ? { detail: n.text } : {}), occurredAt: new Date(at).toISOString(), lang: ctx.lang,
+    kind: 'action',
+    title: n.title,
+    severity: n.severity,
+    cluster: ctx.cluster,
+    ...(n.namespace ? { namespace: n.namespace } : {}),
+    ...(n.workload ? { workload: n.workload } : {}),
+    pods: [],
+    count: 1,
+    logLines: [],
+    link: `${ctx.publicUrl.replace(/\/+$/, '')}/actions`,
+    ...(n.text ? { detail: n.text } : {}),
+    occurredAt: new Date(at).toISOString(),
+    lang: ctx.lang,
   };
 }

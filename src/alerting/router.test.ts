@@ -2,13 +2,26 @@ import { describe, expect, it } from 'vitest';
 import { parseAlertingConfig } from './config.ts';
 import { globToRegExp, Router, type AlertFacts } from './router.ts';
 
-const channels = ['a', 'b', 'c'].map((name) => ({ name, type: 'slack', url: `https://hooks.slack.com/services/${name}` }));
+const channels = ['a', 'b', 'c'].map((name) => ({
+  name,
+  type: 'slack',
+  url: `https://hooks.slack.com/services/${name}`,
+}));
 const facts = (over: Partial<AlertFacts> = {}): AlertFacts => ({
-  cluster: 'prod', namespace: 'shop', workloadKind: 'Deployment', workloadName: 'api', reason: 'OOMKilled', severity: 'critical', ...over,
+  cluster: 'prod',
+  namespace: 'shop',
+  workloadKind: 'Deployment',
+  workloadName: 'api',
+  reason: 'OOMKilled',
+  severity: 'critical',
+  ...over,
 });
 const router = (routes: unknown[]): Router => {
   const cfg = parseAlertingConfig({ channels, routes });
-  return new Router(cfg.routes, cfg.channels.map((c) => c.name));
+  return new Router(
+    cfg.routes,
+    cfg.channels.map((c) => c.name),
+  );
 };
 
 describe('routing', () => {
@@ -38,7 +51,10 @@ describe('routing', () => {
   });
 
   it('leaves an unmatched failure unrouted when routes exist', () => {
-    expect(router([{ match: { namespaces: ['kube-system'] }, channels: ['a'] }]).route(facts())).toEqual({ channels: [], routes: [] });
+    expect(router([{ match: { namespaces: ['kube-system'] }, channels: ['a'] }]).route(facts())).toEqual({
+      channels: [],
+      routes: [],
+    });
   });
 
   it('matches workloads as namespace/name or name globs, all fields together', () => {

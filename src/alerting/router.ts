@@ -68,7 +68,10 @@ export interface RouteDecision {
 export class Router {
   private readonly routes: { match: Predicate; channels: string[]; continue: boolean }[];
 
-  constructor(routes: readonly RouteConfig[], private readonly allChannels: readonly string[]) {
+  constructor(
+    routes: readonly RouteConfig[],
+    private readonly allChannels: readonly string[],
+  ) {
     this.routes = routes.map((r) => ({ match: compileMatcher(r.match), channels: r.channels, continue: r.continue }));
   }
 

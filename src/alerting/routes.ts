@@ -30,13 +30,25 @@ export function alertingFeature(deps: AlertingApiDeps): ApiFeature {
       app.get('/api/v1/channels', async () => ({ items: deps.channels(), routing: deps.routing() }));
       app.post('/api/v1/channels/:name/test', async (req, reply) => {
         const { name } = parse(channelParam, req.params, 'params');
-        if (!deps.channels().some((c) => c.name === name)) return reply.code(404).send({ error: `channel "${name}" is not configured` });
+        if (!deps.channels().some((c) => c.name === name))
+          return reply.code(404).send({ error: `channel "${name}" is not configured` });
         return reply.code(202).send(await deps.sendTest(name));
       });
     },
     paths: {
-      '/api/v1/channels': { get: { summary: 'Configured notification channels (no secrets) and the routing', responses: { 200: { description: '{items, routing}' } } } },
-      '/api/v1/channels/{name}/test': { post: { summary: 'Queue a test message to a channel', parameters: [pathParam('name')], responses: { 202: { description: '{deliveryId}' }, 400: errorResponse, 404: errorResponse } } },
+      '/api/v1/channels': {
+        get: {
+          summary: 'Configured notification channels (no secrets) and the routing',
+          responses: { 200: { description: '{items, routing}' } },
+        },
+      },
+      '/api/v1/channels/{name}/test': {
+        post: {
+          summary: 'Queue a test message to a channel',
+          parameters: [pathParam('name')],
+          responses: { 202: { description: '{deliveryId}' }, 400: errorResponse, 404: errorResponse },
+        },
+      },
     },
   };
 }

@@ -5,7 +5,13 @@ import { tempStore } from './test-support.ts';
 import type { AlertFacts } from './router.ts';
 
 const facts = (over: Partial<AlertFacts> = {}): AlertFacts => ({
-  cluster: 'prod', namespace: 'shop', workloadKind: 'Deployment', workloadName: 'api', reason: 'OOMKilled', severity: 'critical', ...over,
+  cluster: 'prod',
+  namespace: 'shop',
+  workloadKind: 'Deployment',
+  workloadName: 'api',
+  reason: 'OOMKilled',
+  severity: 'critical',
+  ...over,
 });
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -16,7 +22,9 @@ describe('silences', () => {
   it('applies config silences until they expire', async () => {
     const t = await tempStore();
     cleanups.push(t.cleanup);
-    const cfg = parseAlertingConfig({ silences: [{ matchers: { workloads: ['shop/api'] }, expiresAt: '2030-01-01T00:00:00Z' }] });
+    const cfg = parseAlertingConfig({
+      silences: [{ matchers: { workloads: ['shop/api'] }, expiresAt: '2030-01-01T00:00:00Z' }],
+    });
     const s = new Silences({ meta: t.store.meta, config: cfg.silences });
     expect(s.silencing(facts(), Date.parse('2029-12-31T23:59:59Z'))?.id).toBe('config-0');
     expect(s.silencing(facts(), Date.parse('2030-01-01T00:00:00Z'))).toBeUndefined();
@@ -28,8 +36,18 @@ describe('silences', () => {
     cleanups.push(t.cleanup);
     let now = 1_000_000;
     const s = new Silences({ meta: t.store.meta, config: [], now: () => now });
-    const created = await s.add({ matchers: { reasons: ['OOM*'], severity: 'critical' }, durationMs: 60_000, comment: 'known leak', createdBy: 'ops' });
-    expect(created).toMatchObject({ source: 'runtime', createdAt: 1_000_000, expiresAt: 1_060_000, comment: 'known leak' });
+    const created = await s.add({
+      matchers: { reasons: ['OOM*'], severity: 'critical' },
+      durationMs: 60_000,
+      comment: 'known leak',
+      createdBy: 'ops',
+    });
+    expect(created).toMatchObject({
+      source: 'runtime',
+      createdAt: 1_000_000,
+      expiresAt: 1_060_000,
+      comment: 'known leak',
+    });
     expect(s.silencing(facts(), now + 1)?.id).toBe(created.id);
     expect(s.silencing(facts(), now - 1)).toBeUndefined(); // detected before the silence existed
     expect(s.silencing(facts({ severity: 'warning' }), now + 1)).toBeUndefined();

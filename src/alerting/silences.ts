@@ -29,14 +29,20 @@ export interface Silence {
 /** What the API accepts to create a silence: an end time or a duration from now. */
 export const newSilenceSchema = z
   .object({
-    matchers: matcherSchema.refine((m) => Object.values(m).some((v) => v !== undefined), 'a silence needs at least one matcher'),
+    matchers: matcherSchema.refine(
+      (m) => Object.values(m).some((v) => v !== undefined),
+      'a silence needs at least one matcher',
+    ),
     expiresAt: z.number().int().positive().optional(),
     durationMs: z.number().int().positive().optional(),
     comment: z.string().min(1).max(1000).optional(),
     createdBy: z.string().min(1).max(200).optional(),
   })
   .strict()
-  .refine((s) => (s.expiresAt === undefined) !== (s.durationMs === undefined), 'give exactly one of expiresAt and durationMs');
+  .refine(
+    (s) => (s.expiresAt === undefined) !== (s.durationMs === undefined),
+    'give exactly one of expiresAt and durationMs',
+  );
 
 export type NewSilence = z.input<typeof newSilenceSchema>;
 
@@ -65,9 +71,15 @@ export class Silences {
   /** Serializes read-modify-write of the stored list within this process. */
   private writing: Promise<unknown> = Promise.resolve();
 
-  constructor(private readonly opts: { meta: MetaRepo; config: readonly SilenceConfig[]; now?: () => number; logger?: Logger }) {
+  constructor(
+    private readonly opts: { meta: MetaRepo; config: readonly SilenceConfig[]; now?: () => number; logger?: Logger },
+  ) {
     this.configured = opts.config.map((s, i) => ({
-      id: `config-${i}`, source: 'config', matchers: s.matchers, createdAt: null, expiresAt: s.expiresAt,
+      id: `config-${i}`,
+      source: 'config',
+      matchers: s.matchers,
+      createdAt: null,
+      expiresAt: s.expiresAt,
       ...(s.comment ? { comment: s.comment } : {}),
     }));
   }
@@ -88,7 +100,10 @@ export class Silences {
       parsed = undefined;
     }
     if (!parsed) {
-      this.opts.logger?.error({ key: SILENCES_META_KEY }, 'alerting: the stored silences are unreadable; starting without runtime silences');
+      this.opts.logger?.error(
+        { key: SILENCES_META_KEY },
+        'alerting: the stored silences are unreadable; starting without runtime silences',
+      );
       return;
     }
     this.runtime = parsed.items.map((s) => ({ ...s, source: 'runtime' as const }));
@@ -115,8 +130,13 @@ export class Silences {
     const expiresAt = s.expiresAt ?? now + (s.durationMs ?? 0);
     if (expiresAt <= now) throw new RangeError('a silence must expire in the future');
     const silence: Silence = {
-      id: randomUUID(), source: 'runtime', matchers: s.matchers, createdAt: now, expiresAt,
-      ...(s.comment ? { comment: s.comment } : {}), ...(s.createdBy ? { createdBy: s.createdBy } : {}),
+      id: randomUUID(),
+      source: 'runtime',
+      matchers: s.matchers,
+      createdAt: now,
+      expiresAt,
+      ...(s.comment ? { comment: s.comment } : {}),
+      ...(s.createdBy ? { createdBy: s.createdBy } : {}),
     };
     await this.update((list) => [...list, silence]);
     return silence;

@@ -10,7 +10,10 @@ export class Waker {
   private resolve: (() => void) | undefined;
   private closed = false;
 
-  constructor(private readonly now: () => number, private readonly pollMs: number) {}
+  constructor(
+    private readonly now: () => number,
+    private readonly pollMs: number,
+  ) {}
 
   wake(at?: number): void {
     if (at === undefined || at <= this.now()) {

@@ -10,6 +10,7 @@ export function parsePort(raw: string): number {
 
 /** Commander parser for a positive count. */
 export function parseCount(raw: string): number {
-  if (!/^\d+$/.test(raw) || Number(raw) < 1) throw new InvalidArgumentError(`expected a positive integer, got ${JSON.stringify(raw)}`);
+  if (!/^\d+$/.test(raw) || Number(raw) < 1)
+    throw new InvalidArgumentError(`expected a positive integer, got ${JSON.stringify(raw)}`);
   return Number(raw);
 }

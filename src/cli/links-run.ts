@@ -30,9 +30,10 @@ export async function createLinkCommand(flags: LinkCreateFlags, lang: Lang): Pro
     // Never a guessed default port: `up --port` may have chosen another, so the address comes from
     // server.publicUrl or from what the running `up` recorded; without either, the path and why.
     const base = await platformBaseUrl(store, config.server.publicUrl);
-    const text = base === undefined
-      ? t(lang, 'links.createdNoAddress', { name: link.name, source: link.source, path })
-      : t(lang, 'links.created', { name: link.name, source: link.source, url: `${base}${path}` });
+    const text =
+      base === undefined
+        ? t(lang, 'links.createdNoAddress', { name: link.name, source: link.source, path })
+        : t(lang, 'links.created', { name: link.name, source: link.source, url: `${base}${path}` });
     process.stdout.write(`${text}\n`);
   });
 }
@@ -42,7 +43,15 @@ export async function listLinksCommand(flags: LinksFlags, lang: Lang): Promise<v
     const links = await store.alertLinks.list();
     if (links.length === 0) return void process.stdout.write(`${t(lang, 'links.none')}\n`);
     const when = (ms: number | null): string => (ms === null ? t(lang, 'links.never') : new Date(ms).toISOString());
-    const rows = links.map((l) => [l.name, l.source, t(lang, l.revokedAt === null ? 'links.active' : 'links.revoked'), when(l.createdAt), when(l.lastUsedAt)].join('\t'));
+    const rows = links.map((l) =>
+      [
+        l.name,
+        l.source,
+        t(lang, l.revokedAt === null ? 'links.active' : 'links.revoked'),
+        when(l.createdAt),
+        when(l.lastUsedAt),
+      ].join('\t'),
+    );
     process.stdout.write(`${[t(lang, 'links.header'), ...rows].join('\n')}\n`);
   });
 }

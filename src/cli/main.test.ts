@@ -6,9 +6,14 @@ import { join } from 'node:path';
 
 function kubeloop(args: string[], cwd?: string): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [join(process.cwd(), 'bin/kubeloop.mjs'), ...args], { cwd, timeout: 30_000 }, (err, stdout, stderr) => {
-      resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [join(process.cwd(), 'bin/kubeloop.mjs'), ...args],
+      { cwd, timeout: 30_000 },
+      (err, stdout, stderr) => {
+        resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -68,8 +73,14 @@ describe('kubeloop CLI', () => {
     expect(db.code).toBe(2);
     expect(db.stderr).toMatch(/database\.url: expected a postgres:\/\/ URL/);
     await writeFile(join(dir, 'kubeloop.yaml'), '{}\n');
-    await writeFile(join(dir, 'kc.yaml'), 'apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: "https://127.0.0.1:1"}}]\nusers: [{name: u, user: {token: t}}]\ncontexts: [{name: a, context: {cluster: c, user: u}}]\ncurrent-context: a\n');
-    const ctx = await kubeloop(['up', '--kubeconfig', join(dir, 'kc.yaml'), '--context', 'nope', '--data', join(dir, 'data')], dir);
+    await writeFile(
+      join(dir, 'kc.yaml'),
+      'apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: "https://127.0.0.1:1"}}]\nusers: [{name: u, user: {token: t}}]\ncontexts: [{name: a, context: {cluster: c, user: u}}]\ncurrent-context: a\n',
+    );
+    const ctx = await kubeloop(
+      ['up', '--kubeconfig', join(dir, 'kc.yaml'), '--context', 'nope', '--data', join(dir, 'data')],
+      dir,
+    );
     expect(ctx.code).toBe(2);
     expect(ctx.stderr).toMatch(/context "nope" is not in the kubeconfig \(have: a\)/);
   });

@@ -6,8 +6,20 @@ describe('kubeloop metrics-api settings', () => {
   const base = metricsApiConfigSchema.parse({ port: 9443, cacheTtl: '3s' });
 
   it('flags override the metricsApi section and enable the server', () => {
-    const s = metricsApiSettings(base, { securePort: 6443, prometheusUrl: 'http://prom:9090', pushInterval: '30s', register: true });
-    expect(s).toMatchObject({ enabled: true, port: 6443, prometheusUrl: 'http://prom:9090', pushInterval: 30_000, cacheTtl: 3_000, register: true });
+    const s = metricsApiSettings(base, {
+      securePort: 6443,
+      prometheusUrl: 'http://prom:9090',
+      pushInterval: '30s',
+      register: true,
+    });
+    expect(s).toMatchObject({
+      enabled: true,
+      port: 6443,
+      prometheusUrl: 'http://prom:9090',
+      pushInterval: 30_000,
+      cacheTtl: 3_000,
+      register: true,
+    });
   });
 
   it('a bad flag value is named by its flag', () => {
@@ -17,7 +29,7 @@ describe('kubeloop metrics-api settings', () => {
 });
 
 describe('kubeloop metrics-api manifests', () => {
-  it('fills the three APIServices\' caBundle from --cert-dir (an option the parent command also has)', async () => {
+  it("fills the three APIServices' caBundle from --cert-dir (an option the parent command also has)", async () => {
     const { mkdtemp, writeFile } = await import('node:fs/promises');
     const { tmpdir } = await import('node:os');
     const { join } = await import('node:path');
@@ -30,7 +42,9 @@ describe('kubeloop metrics-api manifests', () => {
     const write = process.stdout.write.bind(process.stdout);
     process.stdout.write = ((c: string | Uint8Array) => ((out += c.toString()), true)) as typeof process.stdout.write;
     try {
-      expect(await main(['node', 'kubeloop', 'metrics-api', 'manifests', '--namespace', 'ops', '--cert-dir', dir])).toBe(0);
+      expect(
+        await main(['node', 'kubeloop', 'metrics-api', 'manifests', '--namespace', 'ops', '--cert-dir', dir]),
+      ).toBe(0);
     } finally {
       process.stdout.write = write;
     }

@@ -16,15 +16,24 @@ export function metricsApiSettings(base: MetricsApiConfig, flags: MetricsApiFlag
   if (flags.certDir !== undefined) raw['certDir'] = resolve(flags.certDir);
   if (flags.prometheusUrl !== undefined) raw['prometheusUrl'] = flags.prometheusUrl;
   if (flags.rules !== undefined) raw['rulesFile'] = resolve(flags.rules);
-  if (flags.requestheaderClientCaFile !== undefined) raw['requestHeaderClientCaFile'] = resolve(flags.requestheaderClientCaFile);
+  if (flags.requestheaderClientCaFile !== undefined)
+    raw['requestHeaderClientCaFile'] = resolve(flags.requestheaderClientCaFile);
   if (flags.insecureAllowAnonymous) raw['insecureAllowAnonymous'] = true;
   if (flags.register) raw['register'] = true;
   if (flags.pushInterval !== undefined) raw['pushInterval'] = flags.pushInterval;
   if (flags.cacheTtl !== undefined) raw['cacheTtl'] = flags.cacheTtl;
   const overrides = metricsApiConfigSchema.partial().safeParse(raw);
   if (!overrides.success) {
-    const flagOf: Record<string, string> = { port: '--secure-port', host: '--bind-address', prometheusUrl: '--prometheus-url', pushInterval: '--push-interval', cacheTtl: '--cache-ttl' };
-    throw new UsageError(formatZodIssues(overrides.error, raw).replace(/^(\w+):/gm, (_m, k: string) => `${flagOf[k] ?? k}:`));
+    const flagOf: Record<string, string> = {
+      port: '--secure-port',
+      host: '--bind-address',
+      prometheusUrl: '--prometheus-url',
+      pushInterval: '--push-interval',
+      cacheTtl: '--cache-ttl',
+    };
+    throw new UsageError(
+      formatZodIssues(overrides.error, raw).replace(/^(\w+):/gm, (_m, k: string) => `${flagOf[k] ?? k}:`),
+    );
   }
   // Only the flags given: the schema would also fill its defaults for the others.
   const defined = Object.fromEntries(Object.entries(overrides.data).filter(([k]) => k in raw));
@@ -38,24 +47,42 @@ export async function runMetricsApi(flags: MetricsApiFlags, lang: Lang): Promise
   const kc = cliKubeConfig(flags);
   const { startMetricsApi } = await import('../metrics-api/run.ts');
   const running = await startMetricsApi({
-    config: settings, kc, logger, fallbackPrometheusUrl: config.remediation.prometheusUrl,
+    config: settings,
+    kc,
+    logger,
+    fallbackPrometheusUrl: config.remediation.prometheusUrl,
     dataDir: flags.data ? resolve(flags.data) : undefined,
     configDir: flags.config ? resolve(flags.config, '..') : process.cwd(),
   });
-  process.stdout.write(`${t(lang, 'metricsApi.ready', { url: running.url, pull: running.pull ? 'on' : 'off', ca: running.caFile ?? '-' })}\n`);
+  process.stdout.write(
+    `${t(lang, 'metricsApi.ready', { url: running.url, pull: running.pull ? 'on' : 'off', ca: running.caFile ?? '-' })}\n`,
+  );
   await new Promise<void>((done) => {
-    const stop = (): void => void running.stop().catch((err: unknown) => logger.error({ err }, 'metrics-api: shutdown failed')).finally(done);
+    const stop = (): void =>
+      void running
+        .stop()
+        .catch((err: unknown) => logger.error({ err }, 'metrics-api: shutdown failed'))
+        .finally(done);
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
 }
 
 export async function runManifests(flags: ManifestsFlags): Promise<void> {
-  const { manifestsToYaml, metricsApiManifestOptionsSchema, readCaBundle, renderMetricsApiManifests } = await import('../metrics-api/manifests.ts');
-  const caBundle = flags.certDir ? await readCaBundle(resolve(flags.certDir)).catch((err: unknown) => {
-    throw new ConfigError(`--cert-dir: ${(err as Error).message}`, { cause: err });
-  }) : undefined;
-  const parsed = metricsApiManifestOptionsSchema.safeParse({ namespace: flags.namespace, image: flags.image, caBundle });
+  const { manifestsToYaml, metricsApiManifestOptionsSchema, readCaBundle, renderMetricsApiManifests } =
+    await import('../metrics-api/manifests.ts');
+  const caBundle = flags.certDir
+    ? await readCaBundle(resolve(flags.certDir)).catch((err: unknown) => {
+        throw new ConfigError(`--cert-dir: ${(err as Error).message}`, { cause: err });
+      })
+    : undefined;
+  const parsed = metricsApiManifestOptionsSchema.safeParse({
+    namespace: flags.namespace,
+    image: flags.image,
+    caBundle,
+  });
   if (!parsed.success) throw new UsageError(formatZodIssues(parsed.error, flags).replace(/^(\w+):/gm, '--$1:'));
-  process.stdout.write(manifestsToYaml(renderMetricsApiManifests({ namespace: flags.namespace, image: flags.image, caBundle })));
+  process.stdout.write(
+    manifestsToYaml(renderMetricsApiManifests({ namespace: flags.namespace, image: flags.image, caBundle })),
+  );
 }

@@ -12,11 +12,18 @@ export async function runLoad(flags: LoadFlags, lang: Lang): Promise<void> {
   try {
     await core.readNamespacedService(target);
   } catch (err) {
-    if ((err as { code?: number }).code === 404) throw new UsageError(t(lang, 'load.noService', { service: `${flags.namespace}/${flags.service}` }));
+    if ((err as { code?: number }).code === 404)
+      throw new UsageError(t(lang, 'load.noService', { service: `${flags.namespace}/${flags.service}` }));
     throw err;
   }
   const setLoad = async (rps: number | null, until: string | null): Promise<void> => {
-    await core.patchNamespacedService({ ...target, body: { metadata: { annotations: { [LOAD_RPS]: rps === null ? null : String(rps), [LOAD_UNTIL]: until } } } }, mergePatch);
+    await core.patchNamespacedService(
+      {
+        ...target,
+        body: { metadata: { annotations: { [LOAD_RPS]: rps === null ? null : String(rps), [LOAD_UNTIL]: until } } },
+      },
+      mergePatch,
+    );
   };
   if (flags.rps === 0) {
     await setLoad(null, null);
@@ -30,7 +37,9 @@ export async function runLoad(flags: LoadFlags, lang: Lang): Promise<void> {
     const ep = await core.readNamespacedEndpoints(target).catch(() => undefined);
     return (ep?.subsets ?? []).reduce((n, s) => n + (s.addresses?.length ?? 0), 0);
   };
-  process.stdout.write(`${t(lang, 'load.started', { rps: flags.rps, service: `${flags.namespace}/${flags.service}`, until: until.toISOString(), endpoints: await readyEndpoints() })}\n`);
+  process.stdout.write(
+    `${t(lang, 'load.started', { rps: flags.rps, service: `${flags.namespace}/${flags.service}`, until: until.toISOString(), endpoints: await readyEndpoints() })}\n`,
+  );
   if (flags.detach) return;
   await new Promise<void>((done) => {
     const finish = (): void => {
@@ -44,7 +53,11 @@ export async function runLoad(flags: LoadFlags, lang: Lang): Promise<void> {
       });
     };
     const progress = setInterval(() => {
-      void readyEndpoints().then((n) => process.stdout.write(`${t(lang, 'load.progress', { rps: flags.rps, endpoints: n, perPod: n > 0 ? (flags.rps / n).toFixed(1) : '0' })}\n`));
+      void readyEndpoints().then((n) =>
+        process.stdout.write(
+          `${t(lang, 'load.progress', { rps: flags.rps, endpoints: n, perPod: n > 0 ? (flags.rps / n).toFixed(1) : '0' })}\n`,
+        ),
+      );
     }, 10_000);
     const end = setTimeout(finish, flags.duration);
     process.once('SIGINT', finish);

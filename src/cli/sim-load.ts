@@ -14,20 +14,24 @@ export interface LoadFlags {
 
 function parseRps(raw: string): number {
   const n = Number(raw);
-  if (raw.trim() === '' || !Number.isFinite(n) || n < 0 || n > 1_000_000) throw new InvalidArgumentError(`expected a number of requests per second from 0 to 1000000, got ${JSON.stringify(raw)}`);
+  if (raw.trim() === '' || !Number.isFinite(n) || n < 0 || n > 1_000_000)
+    throw new InvalidArgumentError(
+      `expected a number of requests per second from 0 to 1000000, got ${JSON.stringify(raw)}`,
+    );
   return n;
 }
 
 function parseDurationFlag(raw: string): number {
   const ms = parseDuration(raw.trim());
-  if (ms === undefined || ms <= 0) throw new InvalidArgumentError(`expected a duration such as 90s, 10m or 1h, got ${JSON.stringify(raw)}`);
+  if (ms === undefined || ms <= 0)
+    throw new InvalidArgumentError(`expected a duration such as 90s, 10m or 1h, got ${JSON.stringify(raw)}`);
   return ms;
 }
 
 export function registerSimLoadCommand(sim: Command, lang: Lang): void {
   sim
     .command('load')
-    .description("send simulated HTTP load to a Service of the simulated cluster (spread over its ready endpoints)")
+    .description('send simulated HTTP load to a Service of the simulated cluster (spread over its ready endpoints)')
     .requiredOption('--service <name>', 'the Service that receives the load')
     .option('--namespace <ns>', 'namespace of the Service', 'default')
     .requiredOption('--rps <n>', 'requests per second (0 stops a running load)', parseRps)
@@ -40,4 +44,3 @@ export function registerSimLoadCommand(sim: Command, lang: Lang): void {
       await runLoad(flags, lang);
     });
 }
-

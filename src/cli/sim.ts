@@ -31,4 +31,3 @@ export function registerSimCommand(program: Command, lang: Lang): void {
     });
   registerSimLoadCommand(sim, lang);
 }
-

@@ -12,11 +12,17 @@ import { startPlatform } from '../platform/platform.ts';
 import type { UpFlags } from './up.ts';
 
 /** The embedded default: the demo sim in this process, its kubeconfig written next to the database. */
-async function embeddedCluster(config: KubeloopConfig, dataDir: string, lang: Lang): Promise<{ kc: KubeConfig; sim: SimCluster }> {
+async function embeddedCluster(
+  config: KubeloopConfig,
+  dataDir: string,
+  lang: Lang,
+): Promise<{ kc: KubeConfig; sim: SimCluster }> {
   const sim = await startSimCluster({ host: '127.0.0.1', port: 0, scenario: config.sim.scenario, logger: undefined });
   const path = join(dataDir, 'sim-kubeconfig.yaml');
   await writeFile(path, sim.kubeconfig(), { mode: 0o600 });
-  process.stdout.write(`${t(lang, 'up.embeddedSim', { url: sim.url, scenario: config.sim.scenario })}\n${t(lang, 'sim.kubeconfig', { path })}\n`);
+  process.stdout.write(
+    `${t(lang, 'up.embeddedSim', { url: sim.url, scenario: config.sim.scenario })}\n${t(lang, 'sim.kubeconfig', { path })}\n`,
+  );
   const { KubeConfig: Kc } = await import('@kubernetes/client-node');
   const kc = new Kc();
   kc.loadFromString(sim.kubeconfig());
@@ -28,7 +34,10 @@ export async function runUp(flags: UpFlags, lang: Lang): Promise<void> {
   const logger = createLogger({ level: config.log.level });
   const dataDir = resolve(flags.data ?? config.dataDir);
   await mkdir(dataDir, { recursive: true });
-  const clusterOpts = { kubeconfig: flags.kubeconfig ?? config.cluster.kubeconfig, context: flags.context ?? config.cluster.context };
+  const clusterOpts = {
+    kubeconfig: flags.kubeconfig ?? config.cluster.kubeconfig,
+    context: flags.context ?? config.cluster.context,
+  };
   let sim: SimCluster | undefined;
   let kc: KubeConfig;
   let cluster: string;
@@ -40,7 +49,13 @@ export async function runUp(flags: UpFlags, lang: Lang): Promise<void> {
     cluster = kc.getCurrentContext() || 'in-cluster';
   }
   const platform = await startPlatform({
-    config, kc, cluster, dataDir, port: flags.port ?? config.server.port, logger, webDir: join(projectRoot(), 'web/dist'),
+    config,
+    kc,
+    cluster,
+    dataDir,
+    port: flags.port ?? config.server.port,
+    logger,
+    webDir: join(projectRoot(), 'web/dist'),
     // The playbooks and functions directories are relative to the configuration file that names them.
     configDir: flags.config ? dirname(resolve(flags.config)) : process.cwd(),
     embeddedSim: sim !== undefined,
@@ -48,14 +63,19 @@ export async function runUp(flags: UpFlags, lang: Lang): Promise<void> {
   const url = platform.url;
   process.stdout.write(`${t(lang, 'up.ready', { url, cluster })}\n`);
   const api = platform.metricsApi;
-  if (api) process.stdout.write(`${t(lang, 'metricsApi.ready', { url: api.url, pull: api.pull ? 'on' : 'off', ca: api.caFile ?? '-' })}\n`);
+  if (api)
+    process.stdout.write(
+      `${t(lang, 'metricsApi.ready', { url: api.url, pull: api.pull ? 'on' : 'off', ca: api.caFile ?? '-' })}\n`,
+    );
   await new Promise<void>((done) => {
     const stop = (): void => {
       process.stdout.write(`${t(lang, 'up.stopping')}\n`);
       void (async () => {
         await platform.stop();
         await sim?.stop();
-      })().catch((err: unknown) => logger.error({ err }, 'up: shutdown failed')).finally(done);
+      })()
+        .catch((err: unknown) => logger.error({ err }, 'up: shutdown failed'))
+        .finally(done);
     };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);

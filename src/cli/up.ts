@@ -13,7 +13,9 @@ export interface UpFlags {
 export function registerUpCommand(program: Command, lang: Lang): void {
   program
     .command('up')
-    .description('run the platform: monitor, store, API and web UI (starts the built-in simulated cluster when no cluster is configured)')
+    .description(
+      'run the platform: monitor, store, API and web UI (starts the built-in simulated cluster when no cluster is configured)',
+    )
     .option('--config <file>', 'configuration file (default ./kubeloop.yaml if present)')
     .option('--port <n>', 'HTTP port of the API and UI (default 7420)', parsePort)
     .option('--data <dir>', 'data directory for the SQLite database and the sim kubeconfig (default ./data)')
@@ -25,4 +27,3 @@ export function registerUpCommand(program: Command, lang: Lang): void {
       await runUp(flags, lang);
     });
 }
-

@@ -35,6 +35,8 @@ describe('config loading', () => {
   });
 
   it('requires an explicitly named file to exist', async () => {
-    await expect(loadConfig(join(tmpdir(), 'nope', 'k.yaml'), { required: true })).rejects.toThrow(/cannot read the configuration file/);
+    await expect(loadConfig(join(tmpdir(), 'nope', 'k.yaml'), { required: true })).rejects.toThrow(
+      /cannot read the configuration file/,
+    );
   });
 });

@@ -8,7 +8,10 @@ export { ConfigError, formatZodIssues } from '../util/config-kit.ts';
 
 export function parseConfig(raw: unknown, source = 'config'): KubeloopConfig {
   const result = configSchema.safeParse(raw ?? {});
-  if (!result.success) throw new ConfigError(`${source}: invalid configuration:\n${formatZodIssues(result.error, raw, '', { brackets: true })}`);
+  if (!result.success)
+    throw new ConfigError(
+      `${source}: invalid configuration:\n${formatZodIssues(result.error, raw, '', { brackets: true })}`,
+    );
   // Capabilities receive their sections by reference: frozen, none can change another's settings.
   return deepFreeze(result.data);
 }

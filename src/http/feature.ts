@@ -16,8 +16,16 @@ export interface ApiFeature {
 
 /** Query parameters of a zod object schema as OpenAPI parameters. */
 export function queryParams(schema: z.ZodObject): Record<string, unknown>[] {
-  const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as { properties?: Record<string, unknown>; required?: string[] };
-  return Object.entries(json.properties ?? {}).map(([name, s]) => ({ name, in: 'query', required: json.required?.includes(name) ?? false, schema: s }));
+  const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as {
+    properties?: Record<string, unknown>;
+    required?: string[];
+  };
+  return Object.entries(json.properties ?? {}).map(([name, s]) => ({
+    name,
+    in: 'query',
+    required: json.required?.includes(name) ?? false,
+    schema: s,
+  }));
 }
 
 export function pathParam(name: string, schema: Record<string, unknown> = { type: 'string' }): Record<string, unknown> {
@@ -27,4 +35,7 @@ export function pathParam(name: string, schema: Record<string, unknown> = { type
 export const idPathParam = pathParam('id', { type: 'integer', minimum: 1 });
 
 /** Every error answer: `{ error }`, the message naming the field and the reason where there is one. */
-export const errorResponse = { description: 'Error: the message names the field and the reason', content: { 'application/json': { schema: { type: 'object', properties: { error: { type: 'string' } } } } } };
+export const errorResponse = {
+  description: 'Error: the message names the field and the reason',
+  content: { 'application/json': { schema: { type: 'object', properties: { error: { type: 'string' } } } } },
+};

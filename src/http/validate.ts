@@ -8,7 +8,8 @@ export function describeIssue(err: z.ZodError, where: 'query' | 'params' | 'body
   const issue = err.issues[0];
   if (!issue) return `${where}: invalid`;
   const path = issue.path.length > 0 ? `${where}.${issue.path.join('.')}` : where;
-  if (issue.code === 'unrecognized_keys') return `${where}: unknown parameter ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}`;
+  if (issue.code === 'unrecognized_keys')
+    return `${where}: unknown parameter ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}`;
   return `${path}: ${issue.message}`;
 }
 

@@ -13,15 +13,20 @@ export const en = {
   'cli.invalidFlag': '{flag}: {reason}',
   'cli.unknownLang': '--lang: unsupported language "{lang}" (use en or zh-CN)',
   'cli.configError': 'Configuration error:\n{detail}',
-  'metricsApi.ready': 'Metrics API serving custom.metrics.k8s.io and external.metrics.k8s.io on {url} (Prometheus pull rules: {pull}; serving CA: {ca})',
+  'metricsApi.ready':
+    'Metrics API serving custom.metrics.k8s.io and external.metrics.k8s.io on {url} (Prometheus pull rules: {pull}; serving CA: {ca})',
   'metrics.header': 'OBJECT\tVALUE\tTIMESTAMP\tWINDOW',
-  'metrics.summary': '{count} objects; average {average} (what an HPA with a Pods metric and an AverageValue target compares), total {total}',
+  'metrics.summary':
+    '{count} objects; average {average} (what an HPA with a Pods metric and an AverageValue target compares), total {total}',
   'metrics.summaryExternal': '{count} series; total {total}, average {average}',
   'metrics.unavailable': 'the metrics API answered {code} {reason}: {detail}',
   'cli.failed': 'kubeloop: {detail}',
-  'links.created': 'Alert link "{name}" ({source}) created. Point the monitoring system\'s webhook at:\n  {url}\nThe token is shown only now; to replace it, revoke the link and create a new one.',
-  'links.createdNoAddress': 'Alert link "{name}" ({source}) created. Its path on the platform is:\n  {path}\nThe platform\'s address is not known yet: set server.publicUrl, or start `kubeloop up` with the same --config/--data once (it records the address it listens on), and prefix the path with it.\nThe token is shown only now; to replace it, revoke the link and create a new one.',
-  'links.none': 'No alert links yet. Create one: kubeloop links create --name NAME --source guance|alertmanager|grafana|generic',
+  'links.created':
+    'Alert link "{name}" ({source}) created. Point the monitoring system\'s webhook at:\n  {url}\nThe token is shown only now; to replace it, revoke the link and create a new one.',
+  'links.createdNoAddress':
+    'Alert link "{name}" ({source}) created. Its path on the platform is:\n  {path}\nThe platform\'s address is not known yet: set server.publicUrl, or start `kubeloop up` with the same --config/--data once (it records the address it listens on), and prefix the path with it.\nThe token is shown only now; to replace it, revoke the link and create a new one.',
+  'links.none':
+    'No alert links yet. Create one: kubeloop links create --name NAME --source guance|alertmanager|grafana|generic',
   'links.header': 'NAME\tSOURCE\tSTATE\tCREATED\tLAST USED',
   'links.active': 'active',
   'links.revoked': 'revoked',

@@ -15,15 +15,20 @@ export const zhCN: Record<keyof typeof en, string> = {
   'cli.invalidFlag': '{flag}：{reason}',
   'cli.unknownLang': '--lang：不支持的语言 "{lang}"（可用 en 或 zh-CN）',
   'cli.configError': '配置错误：\n{detail}',
-  'metricsApi.ready': '指标 API 已在 {url} 提供 custom.metrics.k8s.io 与 external.metrics.k8s.io（Prometheus 拉取规则：{pull}；服务端 CA：{ca}）',
+  'metricsApi.ready':
+    '指标 API 已在 {url} 提供 custom.metrics.k8s.io 与 external.metrics.k8s.io（Prometheus 拉取规则：{pull}；服务端 CA：{ca}）',
   'metrics.header': '对象\t值\t时间\t窗口',
-  'metrics.summary': '共 {count} 个对象；平均值 {average}（Pods 指标 + AverageValue 目标的 HPA 用它比较），合计 {total}',
+  'metrics.summary':
+    '共 {count} 个对象；平均值 {average}（Pods 指标 + AverageValue 目标的 HPA 用它比较），合计 {total}',
   'metrics.summaryExternal': '共 {count} 个序列；合计 {total}，平均值 {average}',
   'metrics.unavailable': '指标 API 返回 {code} {reason}：{detail}',
   'cli.failed': 'kubeloop：{detail}',
-  'links.created': '已创建告警链接“{name}”（{source}）。请将监控系统的 Webhook 地址设为：\n  {url}\n令牌仅显示这一次；如需更换，请吊销该链接后重新创建。',
-  'links.createdNoAddress': '已创建告警链接“{name}”（{source}）。它在平台上的路径为：\n  {path}\n平台地址尚未知：请设置 server.publicUrl，或使用相同的 --config/--data 启动一次 `kubeloop up`（它会记录监听地址），再将该地址加在路径前。\n令牌仅显示这一次；如需更换，请吊销该链接后重新创建。',
-  'links.none': '尚无告警链接。创建方式：kubeloop links create --name 名称 --source guance|alertmanager|grafana|generic',
+  'links.created':
+    '已创建告警链接“{name}”（{source}）。请将监控系统的 Webhook 地址设为：\n  {url}\n令牌仅显示这一次；如需更换，请吊销该链接后重新创建。',
+  'links.createdNoAddress':
+    '已创建告警链接“{name}”（{source}）。它在平台上的路径为：\n  {path}\n平台地址尚未知：请设置 server.publicUrl，或使用相同的 --config/--data 启动一次 `kubeloop up`（它会记录监听地址），再将该地址加在路径前。\n令牌仅显示这一次；如需更换，请吊销该链接后重新创建。',
+  'links.none':
+    '尚无告警链接。创建方式：kubeloop links create --name 名称 --source guance|alertmanager|grafana|generic',
   'links.header': '名称\t来源\t状态\t创建时间\t最近使用',
   'links.active': '有效',
   'links.revoked': '已吊销',

@@ -30,14 +30,25 @@ export function loadKubeConfig(opts: ClusterAccessOptions): KubeConfig {
   const kc = new KubeConfig();
   try {
     if (opts.kubeconfig) kc.loadFromFile(opts.kubeconfig);
-    else if (!process.env['KUBECONFIG'] && process.env['KUBERNETES_SERVICE_HOST'] && existsSync(IN_CLUSTER_TOKEN)) kc.loadFromCluster();
+    else if (!process.env['KUBECONFIG'] && process.env['KUBERNETES_SERVICE_HOST'] && existsSync(IN_CLUSTER_TOKEN))
+      kc.loadFromCluster();
     else kc.loadFromDefault();
   } catch (err) {
-    throw new ClusterAccessError(`cannot load the kubeconfig${opts.kubeconfig ? ` ${opts.kubeconfig}` : ''}: ${(err as Error).message}`, { cause: err });
+    throw new ClusterAccessError(
+      `cannot load the kubeconfig${opts.kubeconfig ? ` ${opts.kubeconfig}` : ''}: ${(err as Error).message}`,
+      { cause: err },
+    );
   }
   if (opts.context) {
     if (!kc.getContexts().some((c) => c.name === opts.context)) {
-      throw new ClusterAccessError(`context "${opts.context}" is not in the kubeconfig (have: ${kc.getContexts().map((c) => c.name).join(', ') || 'none'})`);
+      throw new ClusterAccessError(
+        `context "${opts.context}" is not in the kubeconfig (have: ${
+          kc
+            .getContexts()
+            .map((c) => c.name)
+            .join(', ') || 'none'
+        })`,
+      );
     }
     kc.setCurrentContext(opts.context);
   }

@@ -4,7 +4,12 @@ import type { KubeConfig } from '@kubernetes/client-node';
 
 /** A Kubernetes API error with the Status the server sent (code, reason, message). */
 export class KubeApiError extends Error {
-  constructor(readonly code: number, readonly reason: string, readonly detail: string, readonly path: string) {
+  constructor(
+    readonly code: number,
+    readonly reason: string,
+    readonly detail: string,
+    readonly path: string,
+  ) {
     super(`${path}: ${code} ${reason}: ${detail}`);
   }
 }
@@ -14,7 +19,12 @@ export class KubeApiError extends Error {
  * typed-model conversion: timestamps stay strings, unknown fields survive). Used for lists and
  * reads where Kubeloop wants the wire shape.
  */
-export async function kubeGetJson(kc: KubeConfig, path: string, query: Record<string, string | number | boolean | undefined> = {}, timeoutMs = 30_000): Promise<unknown> {
+export async function kubeGetJson(
+  kc: KubeConfig,
+  path: string,
+  query: Record<string, string | number | boolean | undefined> = {},
+  timeoutMs = 30_000,
+): Promise<unknown> {
   const text = await kubeGetText(kc, path, query, timeoutMs, 'application/json');
   try {
     return JSON.parse(text);
@@ -45,18 +55,35 @@ async function connectionFor(kc: KubeConfig): Promise<Connection> {
   await kc.applyToHTTPSOptions(probe);
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(probe.headers ?? {})) if (typeof v === 'string') headers[k] = v;
-  const same = cached && cached.agent.options.ca === probe.ca && cached.agent.options.cert === probe.cert && cached.agent.options.key === probe.key;
-  const agent = same ? cached.agent : new Agent({
-    keepAlive: true, maxSockets: 32, ca: probe.ca, cert: probe.cert, key: probe.key,
-    rejectUnauthorized: probe.rejectUnauthorized, servername: probe.servername,
-  });
+  const same =
+    cached &&
+    cached.agent.options.ca === probe.ca &&
+    cached.agent.options.cert === probe.cert &&
+    cached.agent.options.key === probe.key;
+  const agent = same
+    ? cached.agent
+    : new Agent({
+        keepAlive: true,
+        maxSockets: 32,
+        ca: probe.ca,
+        cert: probe.cert,
+        key: probe.key,
+        rejectUnauthorized: probe.rejectUnauthorized,
+        servername: probe.servername,
+      });
   if (cached && !same) cached.agent.destroy();
   const conn = { agent, headers, at: Date.now() };
   connections.set(kc, conn);
   return conn;
 }
 
-export async function kubeGetText(kc: KubeConfig, path: string, query: Record<string, string | number | boolean | undefined> = {}, timeoutMs = 30_000, accept = '*/*'): Promise<string> {
+export async function kubeGetText(
+  kc: KubeConfig,
+  path: string,
+  query: Record<string, string | number | boolean | undefined> = {},
+  timeoutMs = 30_000,
+  accept = '*/*',
+): Promise<string> {
   return kubeRequest(kc, { method: 'GET', path, query, timeoutMs, accept });
 }
 
@@ -126,6 +153,8 @@ export async function kubeJson<T = unknown>(kc: KubeConfig, r: KubeRequest): Pro
   try {
     return JSON.parse(text) as T;
   } catch (err) {
-    throw new Error(`${r.method} ${r.path}: the API server sent invalid JSON: ${(err as Error).message}`, { cause: err });
+    throw new Error(`${r.method} ${r.path}: the API server sent invalid JSON: ${(err as Error).message}`, {
+      cause: err,
+    });
   }
 }

@@ -25,7 +25,10 @@ export class InformerHealth {
   private failingSince: number | undefined;
   private lastError: string | undefined;
 
-  constructor(private readonly path: string, private readonly clock: Clock) {}
+  constructor(
+    private readonly path: string,
+    private readonly clock: Clock,
+  ) {}
 
   listing(): void {
     this.phase = 'listing';
@@ -57,7 +60,9 @@ export class InformerHealth {
 
   report(extra: Pick<InformerHealthReport, 'pendingRedeliveries' | 'handlersRunning'>): InformerHealthReport {
     return {
-      path: this.path, phase: this.phase, synced: this.lastSyncAt !== undefined,
+      path: this.path,
+      phase: this.phase,
+      synced: this.lastSyncAt !== undefined,
       ...(this.lastSyncAt !== undefined ? { lastSyncAt: this.lastSyncAt } : {}),
       ...(this.lastEventAt !== undefined ? { lastEventAt: this.lastEventAt } : {}),
       ...(this.failingSince !== undefined ? { failingSince: this.failingSince, lastError: this.lastError } : {}),
@@ -70,7 +75,11 @@ export class InformerHealth {
  * Why a set of informers is not ready, or undefined when it is: every one has listed, and none has
  * been failing to reach the API server for longer than `unhealthyAfterMs`.
  */
-export function notReadyReason(reports: InformerHealthReport[], now: number, unhealthyAfterMs: number): string | undefined {
+export function notReadyReason(
+  reports: InformerHealthReport[],
+  now: number,
+  unhealthyAfterMs: number,
+): string | undefined {
   for (const r of reports) {
     if (!r.synced) return `${r.path}: not listed yet${r.lastError ? ` (${r.lastError})` : ''}`;
     if (r.failingSince !== undefined && now - r.failingSince > unhealthyAfterMs) {

@@ -21,12 +21,17 @@ let core: CoreV1Api;
 const running: ListWatch<SlimPod>[] = [];
 
 beforeAll(async () => {
-  t = await startTestSim({ controllers: { workloads: false, scheduler: false, kubelet: false }, watchWindow: WATCH_WINDOW });
+  t = await startTestSim({
+    controllers: { workloads: false, scheduler: false, kubelet: false },
+    watchWindow: WATCH_WINDOW,
+  });
   proxy = await TcpProxy.start(Number(new URL(t.sim.url).port));
   kc = new KubeConfig();
   const cluster = t.kc.getCurrentCluster();
   kc.loadFromOptions({
-    clusters: [{ name: 'sim', server: `https://127.0.0.1:${proxy.port}`, caData: cluster?.caData, skipTLSVerify: false }],
+    clusters: [
+      { name: 'sim', server: `https://127.0.0.1:${proxy.port}`, caData: cluster?.caData, skipTLSVerify: false },
+    ],
     users: [{ name: 'u', token: t.kc.getCurrentUser()?.token }],
     contexts: [{ name: 'sim', cluster: 'sim', user: 'u' }],
     currentContext: 'sim',
@@ -44,27 +49,50 @@ afterAll(async () => {
   await t?.sim.stop();
 });
 
-const podBody = (name: string) => ({ metadata: { name }, spec: { containers: [{ name: 'app', image: 'kubeloop/app:1' }] } });
+const podBody = (name: string) => ({
+  metadata: { name },
+  spec: { containers: [{ name: 'app', image: 'kubeloop/app:1' }] },
+});
 
 async function namespace(name: string, pods: string[]): Promise<void> {
   await core.createNamespace({ body: { metadata: { name } } });
   for (const p of pods) await core.createNamespacedPod({ namespace: name, body: podBody(p) });
 }
 
-function informer(ns: string, clock: ManualClock, handlers: ListWatchHandlers<SlimPod>, resyncMs = 0): ListWatch<SlimPod> {
-  const lw = new ListWatch<SlimPod>({ kc, path: `/api/v1/namespaces/${ns}/pods`, slim: slimPod, clock, resyncMs, retryBaseMs: 200, handlerRetryBaseMs: 1_000 }, handlers);
+function informer(
+  ns: string,
+  clock: ManualClock,
+  handlers: ListWatchHandlers<SlimPod>,
+  resyncMs = 0,
+): ListWatch<SlimPod> {
+  const lw = new ListWatch<SlimPod>(
+    {
+      kc,
+      path: `/api/v1/namespaces/${ns}/pods`,
+      slim: slimPod,
+      clock,
+      resyncMs,
+      retryBaseMs: 200,
+      handlerRetryBaseMs: 1_000,
+    },
+    handlers,
+  );
   running.push(lw);
   return lw;
 }
 
 /** Runs the informer's timers as they come (reconnects, relists) until `done` holds. */
 async function driveUntil(clock: ManualClock, what: string, done: () => boolean): Promise<void> {
-  await eventually(what, async () => {
-    if (done()) return true;
-    const due = clock.pending()[0];
-    if (due !== undefined) clock.advance(due);
-    return undefined;
-  }, 10_000);
+  await eventually(
+    what,
+    async () => {
+      if (done()) return true;
+      const due = clock.pending()[0];
+      if (due !== undefined) clock.advance(due);
+      return undefined;
+    },
+    10_000,
+  );
 }
 
 const names = (lw: ListWatch<SlimPod>): string[] => [...lw.values()].map((p) => p.metadata.name).sort();
@@ -105,7 +133,11 @@ describe('ListWatch', () => {
     expect(lw.health().pendingRedeliveries).toBe(0);
     expect(lw.stats.redeliveries).toBe(2);
     // Each delivery of the new pod compared it with the same (absent) accepted state.
-    expect(seen.filter((s) => s.name === 'flaky')).toEqual([{ name: 'flaky', old: undefined }, { name: 'flaky', old: undefined }, { name: 'flaky', old: undefined }]);
+    expect(seen.filter((s) => s.name === 'flaky')).toEqual([
+      { name: 'flaky', old: undefined },
+      { name: 'flaky', old: undefined },
+      { name: 'flaky', old: undefined },
+    ]);
   });
 
   it('resumes a dropped watch from the last resourceVersion, with no relist and no change lost', async () => {
@@ -119,7 +151,9 @@ describe('ListWatch', () => {
     for (const p of ['b', 'c']) await core.createNamespacedPod({ namespace: 'lw-drop', body: podBody(p) });
     await core.deleteNamespacedPod({ namespace: 'lw-drop', name: 'a', gracePeriodSeconds: 0 });
     await runNextTimer(clock, 'the reconnect');
-    await eventually('the changes made while disconnected', async () => (names(lw).join() === 'b,c' ? true : undefined));
+    await eventually('the changes made while disconnected', async () =>
+      names(lw).join() === 'b,c' ? true : undefined,
+    );
     expect(lw.stats.lists).toBe(1);
     expect(lw.stats.relistsOn410).toBe(0);
   });
@@ -135,7 +169,8 @@ describe('ListWatch', () => {
     proxy.refuse(true);
     await core.deleteNamespacedPod({ namespace: 'lw-gone', name: 'drop', gracePeriodSeconds: 0 });
     await core.createNamespace({ body: { metadata: { name: 'lw-gone-churn' } } });
-    for (let i = 0; i < WATCH_WINDOW + 5; i++) await core.createNamespacedPod({ namespace: 'lw-gone-churn', body: podBody(`p${i}`) });
+    for (let i = 0; i < WATCH_WINDOW + 5; i++)
+      await core.createNamespacedPod({ namespace: 'lw-gone-churn', body: podBody(`p${i}`) });
     await core.createNamespacedPod({ namespace: 'lw-gone', body: podBody('new') });
     proxy.refuse(false);
     await driveUntil(clock, 'the relist', () => lw.stats.relistsOn410 === 1 && names(lw).join() === 'keep,new');
@@ -151,7 +186,11 @@ describe('ListWatch', () => {
     await eventually('the watch connected', async () => (lw.health().phase === 'watching' ? true : undefined));
 
     proxy.refuse(true);
-    const delays = [await runNextTimer(clock, 'retry 1'), await runNextTimer(clock, 'retry 2'), await runNextTimer(clock, 'retry 3')];
+    const delays = [
+      await runNextTimer(clock, 'retry 1'),
+      await runNextTimer(clock, 'retry 2'),
+      await runNextTimer(clock, 'retry 3'),
+    ];
     expect(delays).toEqual([200, 400, 800]);
     await eventually('the third failure', async () => (clock.pending().length > 0 ? true : undefined));
     const h = lw.health();
@@ -159,7 +198,9 @@ describe('ListWatch', () => {
     expect(h.failingSince).toBeDefined();
     expect(h.lastError).toBeTruthy();
     expect(notReadyReason([h], clock.now(), 60_000)).toBeUndefined();
-    expect(notReadyReason([h], clock.now() + 61_000, 60_000)).toMatch(/^\/api\/v1\/namespaces\/lw-down\/pods: cannot watch for \d+ s: /);
+    expect(notReadyReason([h], clock.now() + 61_000, 60_000)).toMatch(
+      /^\/api\/v1\/namespaces\/lw-down\/pods: cannot watch for \d+ s: /,
+    );
 
     proxy.refuse(false);
     await core.createNamespacedPod({ namespace: 'lw-down', body: podBody('y') });
@@ -172,7 +213,12 @@ describe('ListWatch', () => {
     await namespace('lw-resync', ['r1', 'r2']);
     const clock = new ManualClock();
     const again: string[] = [];
-    const lw = informer('lw-resync', clock, { upsert: (pod, old) => void (old === pod ? again.push(pod.metadata.name) : undefined) }, 60_000);
+    const lw = informer(
+      'lw-resync',
+      clock,
+      { upsert: (pod, old) => void (old === pod ? again.push(pod.metadata.name) : undefined) },
+      60_000,
+    );
     await lw.start();
     expect(clock.pending()).toEqual([60_000]);
     clock.advance(60_000);

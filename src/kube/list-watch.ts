@@ -70,9 +70,21 @@ export class ListWatch<T extends Keyed> {
   private readonly clock: Clock;
   private readonly healthState: InformerHealth;
   /** Counters for /metrics and tests. */
-  readonly stats = { lists: 0, watches: 0, relistsOn410: 0, rejected: 0, events: 0, handlerErrors: 0, redeliveries: 0, resyncs: 0 };
+  readonly stats = {
+    lists: 0,
+    watches: 0,
+    relistsOn410: 0,
+    rejected: 0,
+    events: 0,
+    handlerErrors: 0,
+    redeliveries: 0,
+    resyncs: 0,
+  };
 
-  constructor(private readonly opts: ListWatchOptions<T>, handlers: ListWatchHandlers<T> = {}) {
+  constructor(
+    private readonly opts: ListWatchOptions<T>,
+    handlers: ListWatchHandlers<T> = {},
+  ) {
     this.handlers = handlers;
     this.clock = opts.clock ?? systemClock;
     this.healthState = new InformerHealth(opts.path, this.clock);
@@ -151,7 +163,12 @@ export class ListWatch<T extends Keyed> {
       return;
     }
     this.inFlight++;
-    result.then(() => this.accepted(key, d, seq), (err: unknown) => this.handlerFailed(key, d, seq, attempt, err)).finally(() => this.inFlight--);
+    result
+      .then(
+        () => this.accepted(key, d, seq),
+        (err: unknown) => this.handlerFailed(key, d, seq, attempt, err),
+      )
+      .finally(() => this.inFlight--);
   }
 
   private accepted(key: string, d: Delivery<T>, seq: number): void {
@@ -166,7 +183,10 @@ export class ListWatch<T extends Keyed> {
 
   private handlerFailed(key: string, d: Delivery<T>, seq: number, attempt: number, err: unknown): void {
     this.stats.handlerErrors++;
-    this.opts.logger?.warn({ path: this.opts.path, key, change: d.kind, err }, 'list-watch: handler failed; the change will be delivered again');
+    this.opts.logger?.warn(
+      { path: this.opts.path, key, change: d.kind, err },
+      'list-watch: handler failed; the change will be delivered again',
+    );
     // A newer delivery of the key carries the current state; it is the one that counts.
     if (this.newest.get(key) !== seq || this.stopped) return;
     this.failed.set(key, { kind: d.kind, obj: d.obj, attempts: attempt + 1 });
@@ -177,25 +197,31 @@ export class ListWatch<T extends Keyed> {
     if (this.retryTimer || this.stopped) return;
     const attempts = Math.max(...[...this.failed.values()].map((f) => f.attempts));
     const policy: BackoffPolicy = { initialMs: this.opts.handlerRetryBaseMs ?? 1_000, maxMs: 60_000, jitter: 0.2 };
-    this.retryTimer = this.clock.setTimeout(() => {
-      this.retryTimer = undefined;
-      if (this.stopped) return;
-      for (const [key, f] of [...this.failed]) {
-        this.stats.redeliveries++;
-        this.deliver(key, { kind: f.kind, obj: f.obj }, f.attempts);
-      }
-    }, jitteredBackoff(policy, attempts, () => this.clock.random()));
+    this.retryTimer = this.clock.setTimeout(
+      () => {
+        this.retryTimer = undefined;
+        if (this.stopped) return;
+        for (const [key, f] of [...this.failed]) {
+          this.stats.redeliveries++;
+          this.deliver(key, { kind: f.kind, obj: f.obj }, f.attempts);
+        }
+      },
+      jitteredBackoff(policy, attempts, () => this.clock.random()),
+    );
   }
 
   private scheduleResync(): void {
     const every = this.opts.resyncMs ?? 0;
     if (every <= 0 || this.stopped) return;
-    this.resyncTimer = this.clock.setTimeout(() => {
-      if (this.stopped) return;
-      this.stats.resyncs++;
-      for (const [key, obj] of [...this.cache]) if (!this.failed.has(key)) this.deliver(key, { kind: 'upsert', obj });
-      this.scheduleResync();
-    }, Math.round(every * (1 + 0.1 * this.clock.random())));
+    this.resyncTimer = this.clock.setTimeout(
+      () => {
+        if (this.stopped) return;
+        this.stats.resyncs++;
+        for (const [key, obj] of [...this.cache]) if (!this.failed.has(key)) this.deliver(key, { kind: 'upsert', obj });
+        this.scheduleResync();
+      },
+      Math.round(every * (1 + 0.1 * this.clock.random())),
+    );
   }
 
   private async list(relist: boolean): Promise<void> {
@@ -203,7 +229,11 @@ export class ListWatch<T extends Keyed> {
     let cont: string | undefined;
     let rv = '';
     do {
-      const page = await kubeGetJson(this.opts.kc, this.opts.path, { limit: this.opts.pageSize ?? 500, continue: cont, fieldSelector: this.opts.fieldSelector });
+      const page = await kubeGetJson(this.opts.kc, this.opts.path, {
+        limit: this.opts.pageSize ?? 500,
+        continue: cont,
+        fieldSelector: this.opts.fieldSelector,
+      });
       const body = page as { metadata?: { resourceVersion?: string; continue?: string }; items?: unknown[] };
       if (!Array.isArray(body.items)) throw new Error(`${this.opts.path}: the list has no items array`);
       for (const raw of body.items) {
@@ -218,7 +248,8 @@ export class ListWatch<T extends Keyed> {
     } while (cont);
     for (const [key, obj] of [...this.cache]) if (!seen.has(key)) this.deliver(key, { kind: 'delete', obj });
     // A change that never reached the cache and is gone now: its consumer hears of the deletion too.
-    for (const [key, d] of [...this.failed]) if (!seen.has(key) && d.kind === 'upsert') this.deliver(key, { kind: 'delete', obj: d.obj });
+    for (const [key, d] of [...this.failed])
+      if (!seen.has(key) && d.kind === 'upsert') this.deliver(key, { kind: 'delete', obj: d.obj });
     this.resourceVersion = rv;
     this.stats.lists++;
     this.healthState.synced();
@@ -228,7 +259,13 @@ export class ListWatch<T extends Keyed> {
   private watch(): void {
     if (this.stopped) return;
     this.stats.watches++;
-    const query = { watch: true, resourceVersion: this.resourceVersion, allowWatchBookmarks: true, fieldSelector: this.opts.fieldSelector, timeoutSeconds: 300 };
+    const query = {
+      watch: true,
+      resourceVersion: this.resourceVersion,
+      allowWatchBookmarks: true,
+      fieldSelector: this.opts.fieldSelector,
+      timeoutSeconds: 300,
+    };
     let gone = false;
     let ended = false;
     const end = (err: unknown): void => {
@@ -237,26 +274,31 @@ export class ListWatch<T extends Keyed> {
       this.afterWatch(gone, err);
     };
     void new Watch(this.opts.kc)
-      .watch(this.opts.path, query, (type: string, raw: unknown) => {
-        this.stats.events++;
-        this.healthState.event();
-        if (type === 'ERROR') {
-          const code = (raw as { code?: number }).code;
-          if (code === 410) gone = true;
-          else this.opts.logger?.warn({ path: this.opts.path, status: raw }, 'list-watch: watch error event');
-          return;
-        }
-        const rv = (raw as Keyed).metadata?.resourceVersion;
-        if (type === 'BOOKMARK') {
+      .watch(
+        this.opts.path,
+        query,
+        (type: string, raw: unknown) => {
+          this.stats.events++;
+          this.healthState.event();
+          if (type === 'ERROR') {
+            const code = (raw as { code?: number }).code;
+            if (code === 410) gone = true;
+            else this.opts.logger?.warn({ path: this.opts.path, status: raw }, 'list-watch: watch error event');
+            return;
+          }
+          const rv = (raw as Keyed).metadata?.resourceVersion;
+          if (type === 'BOOKMARK') {
+            if (rv) this.resourceVersion = rv;
+            return;
+          }
+          const obj = this.accept(raw);
           if (rv) this.resourceVersion = rv;
-          return;
-        }
-        const obj = this.accept(raw);
-        if (rv) this.resourceVersion = rv;
-        if (!obj) return;
-        this.connectionFailures = 0;
-        this.deliver(this.keyOf(obj), { kind: type === 'DELETED' ? 'delete' : 'upsert', obj });
-      }, end)
+          if (!obj) return;
+          this.connectionFailures = 0;
+          this.deliver(this.keyOf(obj), { kind: type === 'DELETED' ? 'delete' : 'upsert', obj });
+        },
+        end,
+      )
       .then((abort) => {
         this.abort = abort;
         // The promise resolves after a failed request too (the done callback has run by then).
@@ -269,25 +311,38 @@ export class ListWatch<T extends Keyed> {
   /** A watch ended: on 410 relist; otherwise (timeout, dropped connection) resume from the last RV. */
   private afterWatch(gone: boolean, err: unknown): void {
     if (this.stopped) return;
-    const is410 = gone || (err instanceof KubeApiError && err.code === 410) || (err as { statusCode?: number } | null)?.statusCode === 410;
+    const is410 =
+      gone ||
+      (err instanceof KubeApiError && err.code === 410) ||
+      (err as { statusCode?: number } | null)?.statusCode === 410;
     if (err && !is410) {
       this.connectionFailures++;
       this.healthState.failed(err);
-      this.opts.logger?.warn({ path: this.opts.path, err: (err as Error).message, attempt: this.connectionFailures }, 'list-watch: watch dropped; resuming');
+      this.opts.logger?.warn(
+        { path: this.opts.path, err: (err as Error).message, attempt: this.connectionFailures },
+        'list-watch: watch dropped; resuming',
+      );
     }
     const policy: BackoffPolicy = { initialMs: this.opts.retryBaseMs ?? 200, maxMs: 30_000, jitter: 0.5 };
-    const delay = this.connectionFailures === 0 ? 0 : jitteredBackoff(policy, this.connectionFailures, () => this.clock.random());
+    const delay =
+      this.connectionFailures === 0 ? 0 : jitteredBackoff(policy, this.connectionFailures, () => this.clock.random());
     this.watchTimer = this.clock.setTimeout(() => {
       if (this.stopped) return;
       if (!is410) return this.watch();
       this.stats.relistsOn410++;
       this.healthState.listing();
-      this.list(true).then(() => this.watch(), (listErr: unknown) => {
-        this.connectionFailures++;
-        this.healthState.failed(listErr);
-        this.opts.logger?.warn({ path: this.opts.path, err: (listErr as Error).message }, 'list-watch: relist failed; retrying');
-        this.afterWatch(true, undefined);
-      });
+      this.list(true).then(
+        () => this.watch(),
+        (listErr: unknown) => {
+          this.connectionFailures++;
+          this.healthState.failed(listErr);
+          this.opts.logger?.warn(
+            { path: this.opts.path, err: (listErr as Error).message },
+            'list-watch: relist failed; retrying',
+          );
+          this.afterWatch(true, undefined);
+        },
+      );
     }, delay);
   }
 }

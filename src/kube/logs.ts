@@ -27,11 +27,23 @@ export interface LogRequest {
 export async function fetchContainerLogs(kc: KubeConfig, req: LogRequest): Promise<LogCapture> {
   const path = `/api/v1/namespaces/${encodeURIComponent(req.namespace)}/pods/${encodeURIComponent(req.pod)}/log`;
   try {
-    const text = await kubeGetText(kc, path, { container: req.container, previous: req.previous || undefined, tailLines: req.tailLines, limitBytes: req.limitBytes, timestamps: req.timestamps || undefined }, 15_000);
+    const text = await kubeGetText(
+      kc,
+      path,
+      {
+        container: req.container,
+        previous: req.previous || undefined,
+        tailLines: req.tailLines,
+        limitBytes: req.limitBytes,
+        timestamps: req.timestamps || undefined,
+      },
+      15_000,
+    );
     const lines = text.length === 0 ? 0 : text.split('\n').length - (text.endsWith('\n') ? 1 : 0);
     return { text, truncated: lines >= req.tailLines || Buffer.byteLength(text) >= req.limitBytes };
   } catch (err) {
-    if (err instanceof KubeApiError) return { text: '', truncated: false, error: `${err.code} ${err.reason}: ${err.detail}` };
+    if (err instanceof KubeApiError)
+      return { text: '', truncated: false, error: `${err.code} ${err.reason}: ${err.detail}` };
     return { text: '', truncated: false, error: (err as Error).message };
   }
 }

@@ -28,12 +28,17 @@ export class OwnerResolver {
   /** Lookups under way: a burst of crashes of one new ReplicaSet waits for one GET, not one each. */
   private readonly pending = new Map<string, Promise<OwnerLink | null>>();
 
-  constructor(private readonly kc: KubeConfig, private readonly maxCache = 10_000) {}
+  constructor(
+    private readonly kc: KubeConfig,
+    private readonly maxCache = 10_000,
+  ) {}
 
   /** The chain from the pod's controller to the top-level workload; empty for a bare pod. */
   async chain(namespace: string, owner: OwnerReference | undefined): Promise<OwnerLink[]> {
     const out: OwnerLink[] = [];
-    let cur: OwnerLink | undefined = owner ? { kind: owner.kind, name: owner.name, uid: owner.uid || undefined } : undefined;
+    let cur: OwnerLink | undefined = owner
+      ? { kind: owner.kind, name: owner.name, uid: owner.uid || undefined }
+      : undefined;
     for (let depth = 0; cur && depth < 5; depth++) {
       out.push(cur);
       cur = (await this.parentOf(namespace, cur)) ?? undefined;
@@ -57,7 +62,12 @@ export class OwnerResolver {
     if (!path) return null;
     let parent: OwnerLink | null = null;
     try {
-      const obj = (await kubeGetJson(this.kc, path(encodeURIComponent(namespace), encodeURIComponent(link.name)), {}, 10_000)) as { metadata?: { ownerReferences?: OwnerReference[] } };
+      const obj = (await kubeGetJson(
+        this.kc,
+        path(encodeURIComponent(namespace), encodeURIComponent(link.name)),
+        {},
+        10_000,
+      )) as { metadata?: { ownerReferences?: OwnerReference[] } };
       const ref = obj.metadata?.ownerReferences?.find((r) => r.controller);
       parent = ref ? { kind: ref.kind, name: ref.name, uid: ref.uid } : null;
     } catch (err) {

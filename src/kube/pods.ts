@@ -8,15 +8,17 @@ import { z } from 'zod';
 const stateSchema = z.object({
   waiting: z.object({ reason: z.string().optional(), message: z.string().optional() }).optional(),
   running: z.object({ startedAt: z.string().nullish() }).optional(),
-  terminated: z.object({
-    exitCode: z.number().int(),
-    signal: z.number().int().optional(),
-    reason: z.string().optional(),
-    message: z.string().optional(),
-    startedAt: z.string().nullish(),
-    finishedAt: z.string().nullish(),
-    containerID: z.string().optional(),
-  }).optional(),
+  terminated: z
+    .object({
+      exitCode: z.number().int(),
+      signal: z.number().int().optional(),
+      reason: z.string().optional(),
+      message: z.string().optional(),
+      startedAt: z.string().nullish(),
+      finishedAt: z.string().nullish(),
+      containerID: z.string().optional(),
+    })
+    .optional(),
 });
 
 const containerStatusSchema = z.object({
@@ -29,7 +31,13 @@ const containerStatusSchema = z.object({
   lastState: stateSchema.optional(),
 });
 
-const ownerSchema = z.object({ apiVersion: z.string(), kind: z.string(), name: z.string(), uid: z.string(), controller: z.boolean().optional() });
+const ownerSchema = z.object({
+  apiVersion: z.string(),
+  kind: z.string(),
+  name: z.string(),
+  uid: z.string(),
+  controller: z.boolean().optional(),
+});
 
 export const slimPodSchema = z.object({
   metadata: z.object({
@@ -42,20 +50,26 @@ export const slimPodSchema = z.object({
     labels: z.record(z.string(), z.string()).optional(),
     ownerReferences: z.array(ownerSchema).optional(),
   }),
-  spec: z.object({
-    nodeName: z.string().optional(),
-    restartPolicy: z.string().optional(),
-    containers: z.array(z.object({ name: z.string(), image: z.string().optional() })).default([]),
-  }).default({ containers: [] }),
-  status: z.object({
-    phase: z.string().optional(),
-    reason: z.string().optional(),
-    message: z.string().optional(),
-    startTime: z.string().optional(),
-    conditions: z.array(z.object({ type: z.string(), status: z.string(), lastTransitionTime: z.string().nullish() })).optional(),
-    containerStatuses: z.array(containerStatusSchema).optional(),
-    initContainerStatuses: z.array(containerStatusSchema).optional(),
-  }).default({}),
+  spec: z
+    .object({
+      nodeName: z.string().optional(),
+      restartPolicy: z.string().optional(),
+      containers: z.array(z.object({ name: z.string(), image: z.string().optional() })).default([]),
+    })
+    .default({ containers: [] }),
+  status: z
+    .object({
+      phase: z.string().optional(),
+      reason: z.string().optional(),
+      message: z.string().optional(),
+      startTime: z.string().optional(),
+      conditions: z
+        .array(z.object({ type: z.string(), status: z.string(), lastTransitionTime: z.string().nullish() }))
+        .optional(),
+      containerStatuses: z.array(containerStatusSchema).optional(),
+      initContainerStatuses: z.array(containerStatusSchema).optional(),
+    })
+    .default({}),
 });
 
 export type SlimPod = z.infer<typeof slimPodSchema>;

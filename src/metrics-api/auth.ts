@@ -57,7 +57,10 @@ const configMapData = z.object({
 /** Reads kube-system/extension-apiserver-authentication's data as kube-apiserver publishes it. */
 export function requestHeaderConfigFromConfigMap(data: Record<string, string> | undefined): RequestHeaderConfig {
   const parsed = configMapData.safeParse(data ?? {});
-  if (!parsed.success) throw new Error(`extension-apiserver-authentication: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  if (!parsed.success)
+    throw new Error(
+      `extension-apiserver-authentication: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
   const d = parsed.data;
   return {
     clientCa: d['requestheader-client-ca-file'],
@@ -140,7 +143,8 @@ export class Authenticator {
 
   constructor(private readonly opts: AuthenticatorOptions) {
     this.cas = opts.requestHeader ? splitPemBundle(opts.requestHeader.clientCa) : [];
-    if (opts.requestHeader && this.cas.length === 0) throw new Error('requestheader client CA: no certificate in the PEM');
+    if (opts.requestHeader && this.cas.length === 0)
+      throw new Error('requestheader client CA: no certificate in the PEM');
     this.token = opts.writeToken ? digest(opts.writeToken) : undefined;
     this.peer = opts.peerCertificate ?? tlsPeerCertificate;
     this.now = opts.now ?? Date.now;
@@ -215,5 +219,6 @@ export const defaultReadAuthorizer: ReadAuthorizer = () => true;
  * the write token and anonymous access are this server's own configuration).
  */
 export function delegatedReadAuthorizer(delegated: Pick<DelegatedAuth, 'authorize'>): ReadAuthorizer {
-  return (user, via, attrs) => (via === 'token-review' ? delegated.authorize(user, attrs) : defaultReadAuthorizer(user, via, attrs));
+  return (user, via, attrs) =>
+    via === 'token-review' ? delegated.authorize(user, attrs) : defaultReadAuthorizer(user, via, attrs);
 }

@@ -43,12 +43,14 @@ const tokenReviewResponse = z.object({
   kind: z.literal('TokenReview'),
   status: z.object({
     authenticated: z.boolean().optional(),
-    user: z.object({
-      username: z.string().optional(),
-      uid: z.string().optional(),
-      groups: z.array(z.string()).optional(),
-      extra: z.record(z.string(), z.array(z.string())).optional(),
-    }).optional(),
+    user: z
+      .object({
+        username: z.string().optional(),
+        uid: z.string().optional(),
+        groups: z.array(z.string()).optional(),
+        extra: z.record(z.string(), z.array(z.string())).optional(),
+      })
+      .optional(),
     audiences: z.array(z.string()).optional(),
     error: z.string().optional(),
   }),
@@ -67,7 +69,15 @@ const subjectAccessReviewResponse = z.object({
 
 /** SubjectAccessReviewSpec as the authorization.k8s.io/v1 wire has it. */
 export interface SubjectAccessReviewSpec {
-  resourceAttributes?: { namespace?: string; verb: string; group: string; version?: string; resource: string; subresource?: string; name?: string };
+  resourceAttributes?: {
+    namespace?: string;
+    verb: string;
+    group: string;
+    version?: string;
+    resource: string;
+    subresource?: string;
+    name?: string;
+  };
   nonResourceAttributes?: { path: string; verb: string };
   user: string;
   groups: string[];
@@ -82,7 +92,10 @@ type Outcome<V> = { ok: true; value: V } | { ok: false; reason: string };
 class ExpiringCache<V> {
   private readonly entries = new Map<string, { value: V; expiresAt: number }>();
 
-  constructor(private readonly max: number, private readonly now: () => number) {}
+  constructor(
+    private readonly max: number,
+    private readonly now: () => number,
+  ) {}
 
   get(key: string): { value: V } | undefined {
     const e = this.entries.get(key);
@@ -122,9 +135,20 @@ function issues(error: z.ZodError): string {
  * external metric is a resource of its own; discovery (no resource) is a non-resource path.
  */
 export function subjectAccessReviewSpec(user: UserInfo, attrs: ReadAttributes): SubjectAccessReviewSpec {
-  const who = { user: user.name, groups: user.groups, ...(user.uid ? { uid: user.uid } : {}), ...(user.extra ? { extra: user.extra } : {}) };
+  const who = {
+    user: user.name,
+    groups: user.groups,
+    ...(user.uid ? { uid: user.uid } : {}),
+    ...(user.extra ? { extra: user.extra } : {}),
+  };
   if (attrs.resource === '') {
-    const path = attrs.path ?? (attrs.group === '' ? '/apis' : attrs.version === '' ? `/apis/${attrs.group}` : `/apis/${attrs.group}/${attrs.version}`);
+    const path =
+      attrs.path ??
+      (attrs.group === ''
+        ? '/apis'
+        : attrs.version === ''
+          ? `/apis/${attrs.group}`
+          : `/apis/${attrs.group}/${attrs.version}`);
     return { ...who, nonResourceAttributes: { path, verb: attrs.verb } };
   }
   const slash = attrs.resource.indexOf('/');
@@ -134,7 +158,10 @@ export function subjectAccessReviewSpec(user: UserInfo, attrs: ReadAttributes): 
     ...who,
     resourceAttributes: {
       ...(attrs.namespace ? { namespace: attrs.namespace } : {}),
-      verb: attrs.verb, group: attrs.group, version: attrs.version, resource,
+      verb: attrs.verb,
+      group: attrs.group,
+      version: attrs.version,
+      resource,
       ...(subresource ? { subresource } : {}),
       ...(attrs.name ? { name: attrs.name } : {}),
     },
@@ -148,13 +175,21 @@ export class DelegatedAuth {
   private readonly flights = new Map<string, Promise<unknown>>();
   private readonly o: Required<Omit<DelegatedAuthOptions, 'logger'>> & { logger: Logger | undefined };
 
-  constructor(private readonly kc: KubeConfig, opts: DelegatedAuthOptions = {}) {
+  constructor(
+    private readonly kc: KubeConfig,
+    opts: DelegatedAuthOptions = {},
+  ) {
     const now = opts.now ?? Date.now;
     this.o = {
-      audiences: opts.audiences ?? [], timeoutMs: opts.timeoutMs ?? 10_000,
-      authenticatedTtlMs: opts.authenticatedTtlMs ?? 10_000, unauthenticatedTtlMs: opts.unauthenticatedTtlMs ?? 5_000,
-      allowedTtlMs: opts.allowedTtlMs ?? 10_000, deniedTtlMs: opts.deniedTtlMs ?? 10_000,
-      maxCacheEntries: opts.maxCacheEntries ?? 4096, logger: opts.logger, now,
+      audiences: opts.audiences ?? [],
+      timeoutMs: opts.timeoutMs ?? 10_000,
+      authenticatedTtlMs: opts.authenticatedTtlMs ?? 10_000,
+      unauthenticatedTtlMs: opts.unauthenticatedTtlMs ?? 5_000,
+      allowedTtlMs: opts.allowedTtlMs ?? 10_000,
+      deniedTtlMs: opts.deniedTtlMs ?? 10_000,
+      maxCacheEntries: opts.maxCacheEntries ?? 4096,
+      logger: opts.logger,
+      now,
     };
     this.tokens = new ExpiringCache(this.o.maxCacheEntries, now);
     this.decisions = new ExpiringCache(this.o.maxCacheEntries, now);
@@ -168,7 +203,11 @@ export class DelegatedAuth {
     const outcome = await this.once(key, async () => {
       const o = await this.sendTokenReview(token);
       if (o.ok) this.tokens.set(key, o.value, o.value ? this.o.authenticatedTtlMs : this.o.unauthenticatedTtlMs);
-      else this.o.logger?.warn({ reason: o.reason }, 'metrics-api: TokenReview failed; the caller is treated as unauthenticated');
+      else
+        this.o.logger?.warn(
+          { reason: o.reason },
+          'metrics-api: TokenReview failed; the caller is treated as unauthenticated',
+        );
       return o;
     });
     return outcome.ok ? outcome.value : undefined;
@@ -183,7 +222,11 @@ export class DelegatedAuth {
     const outcome = await this.once(key, async () => {
       const o = await this.sendSubjectAccessReview(spec);
       if (o.ok) this.decisions.set(key, o.value, o.value ? this.o.allowedTtlMs : this.o.deniedTtlMs);
-      else this.o.logger?.warn({ reason: o.reason, user: user.name }, 'metrics-api: SubjectAccessReview failed; the read is refused');
+      else
+        this.o.logger?.warn(
+          { reason: o.reason, user: user.name },
+          'metrics-api: SubjectAccessReview failed; the read is refused',
+        );
       return o;
     });
     return outcome.ok && outcome.value;
@@ -205,7 +248,10 @@ export class DelegatedAuth {
 
   private async post(path: string, body: unknown): Promise<Outcome<unknown>> {
     try {
-      return { ok: true, value: await kubeJson<unknown>(this.kc, { method: 'POST', path, body, timeoutMs: this.o.timeoutMs }) };
+      return {
+        ok: true,
+        value: await kubeJson<unknown>(this.kc, { method: 'POST', path, body, timeoutMs: this.o.timeoutMs }),
+      };
     } catch (err) {
       return { ok: false, reason: `POST ${path}: ${describeError(err)}` };
     }
@@ -213,7 +259,11 @@ export class DelegatedAuth {
 
   private async sendTokenReview(token: string): Promise<Outcome<UserInfo | undefined>> {
     const audiences = this.o.audiences;
-    const sent = await this.post(TOKEN_REVIEWS, { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenReview', spec: { token, ...(audiences.length > 0 ? { audiences } : {}) } });
+    const sent = await this.post(TOKEN_REVIEWS, {
+      apiVersion: 'authentication.k8s.io/v1',
+      kind: 'TokenReview',
+      spec: { token, ...(audiences.length > 0 ? { audiences } : {}) },
+    });
     if (!sent.ok) return sent;
     const parsed = tokenReviewResponse.safeParse(sent.value);
     if (!parsed.success) return { ok: false, reason: `TokenReview: malformed response: ${issues(parsed.error)}` };
@@ -225,24 +275,38 @@ export class DelegatedAuth {
     const username = status.user?.username;
     if (!username) return { ok: false, reason: 'TokenReview: authenticated, but without a username' };
     if (audiences.length > 0 && !(status.audiences ?? []).some((a) => audiences.includes(a))) {
-      this.o.logger?.debug({ want: audiences, got: status.audiences }, 'metrics-api: the token is for none of our audiences');
+      this.o.logger?.debug(
+        { want: audiences, got: status.audiences },
+        'metrics-api: the token is for none of our audiences',
+      );
       return { ok: true, value: undefined };
     }
     const user = status.user ?? {};
     return {
       ok: true,
-      value: { name: username, groups: user.groups ?? [], ...(user.uid ? { uid: user.uid } : {}), ...(user.extra && Object.keys(user.extra).length > 0 ? { extra: user.extra } : {}) },
+      value: {
+        name: username,
+        groups: user.groups ?? [],
+        ...(user.uid ? { uid: user.uid } : {}),
+        ...(user.extra && Object.keys(user.extra).length > 0 ? { extra: user.extra } : {}),
+      },
     };
   }
 
   private async sendSubjectAccessReview(spec: SubjectAccessReviewSpec): Promise<Outcome<boolean>> {
-    const sent = await this.post(SUBJECT_ACCESS_REVIEWS, { apiVersion: 'authorization.k8s.io/v1', kind: 'SubjectAccessReview', spec });
+    const sent = await this.post(SUBJECT_ACCESS_REVIEWS, {
+      apiVersion: 'authorization.k8s.io/v1',
+      kind: 'SubjectAccessReview',
+      spec,
+    });
     if (!sent.ok) return sent;
     const parsed = subjectAccessReviewResponse.safeParse(sent.value);
-    if (!parsed.success) return { ok: false, reason: `SubjectAccessReview: malformed response: ${issues(parsed.error)}` };
+    if (!parsed.success)
+      return { ok: false, reason: `SubjectAccessReview: malformed response: ${issues(parsed.error)}` };
     const { allowed, denied, reason, evaluationError } = parsed.data.status;
     // An evaluation error with allowed=false is the authorizer's "no opinion": a denial, cached as one.
-    if (!allowed || denied) this.o.logger?.debug({ user: spec.user, reason, evaluationError }, 'metrics-api: SubjectAccessReview denied');
+    if (!allowed || denied)
+      this.o.logger?.debug({ user: spec.user, reason, evaluationError }, 'metrics-api: SubjectAccessReview denied');
     return { ok: true, value: allowed && denied !== true };
   }
 }

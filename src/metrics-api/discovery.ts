@@ -16,8 +16,20 @@ export interface Advertised {
   external?: string[];
 }
 
-export const CUSTOM_PLACEHOLDER: ApiResource = { name: 'custommetrics', singularName: '', namespaced: true, kind: 'MetricValueList', verbs: ['get'] };
-export const EXTERNAL_PLACEHOLDER: ApiResource = { name: 'externalmetrics', singularName: '', namespaced: true, kind: 'ExternalMetricValueList', verbs: ['get'] };
+export const CUSTOM_PLACEHOLDER: ApiResource = {
+  name: 'custommetrics',
+  singularName: '',
+  namespaced: true,
+  kind: 'MetricValueList',
+  verbs: ['get'],
+};
+export const EXTERNAL_PLACEHOLDER: ApiResource = {
+  name: 'externalmetrics',
+  singularName: '',
+  namespaced: true,
+  kind: 'ExternalMetricValueList',
+  verbs: ['get'],
+};
 
 /** Metrics known to the sources (the push store, the pull rules' discovery). */
 export type KnownMetrics = (group: MetricGroup) => KnownMetric[];
@@ -27,7 +39,14 @@ export function customResources(known: KnownMetrics, table: ResourceTable, adver
   const add = (resource: string, metric: string, fallbackNamespaced: boolean): void => {
     const d = table.find(resource);
     const name = `${d?.resource ?? resource}/${metric}`;
-    if (!byName.has(name)) byName.set(name, { name, singularName: '', namespaced: d ? d.namespaced : fallbackNamespaced, kind: 'MetricValueList', verbs: ['get'] });
+    if (!byName.has(name))
+      byName.set(name, {
+        name,
+        singularName: '',
+        namespaced: d ? d.namespaced : fallbackNamespaced,
+        kind: 'MetricValueList',
+        verbs: ['get'],
+      });
   };
   for (const a of advertised.custom ?? []) add(a.resource, a.metric, true);
   for (const k of known('custom')) add(k.resource, k.metric, k.namespaced);
@@ -37,12 +56,27 @@ export function customResources(known: KnownMetrics, table: ResourceTable, adver
 
 export function externalResources(known: KnownMetrics, advertised: Advertised): ApiResource[] {
   const names = new Set([...(advertised.external ?? []), ...known('external').map((k) => k.metric)]);
-  const out = [...names].sort().map((name): ApiResource => ({ name, singularName: '', namespaced: true, kind: 'ExternalMetricValueList', verbs: ['get'] }));
+  const out = [...names]
+    .sort()
+    .map((name): ApiResource => ({
+      name,
+      singularName: '',
+      namespaced: true,
+      kind: 'ExternalMetricValueList',
+      verbs: ['get'],
+    }));
   return out.length > 0 ? out : [EXTERNAL_PLACEHOLDER];
 }
 
-export function resourceList(group: string, version: string, known: KnownMetrics, table: ResourceTable, advertised: Advertised): Record<string, unknown> {
-  const resources = group === EXTERNAL_GROUP ? externalResources(known, advertised) : customResources(known, table, advertised);
+export function resourceList(
+  group: string,
+  version: string,
+  known: KnownMetrics,
+  table: ResourceTable,
+  advertised: Advertised,
+): Record<string, unknown> {
+  const resources =
+    group === EXTERNAL_GROUP ? externalResources(known, advertised) : customResources(known, table, advertised);
   return apiResourceList(`${group}/${version}`, resources);
 }
 

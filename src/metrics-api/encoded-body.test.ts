@@ -3,7 +3,14 @@ import { describe, expect, it } from 'vitest';
 import { acceptsGzip, EncodedBody, MIN_GZIP_BYTES } from './encoded-body.ts';
 import { eventually } from '../../test/support/eventually.ts';
 
-const large = Buffer.from(JSON.stringify({ items: Array.from({ length: 500 }, (_, i) => ({ describedObject: { kind: 'Pod', name: `web-${i}` }, value: `${i}500m` })) }));
+const large = Buffer.from(
+  JSON.stringify({
+    items: Array.from({ length: 500 }, (_, i) => ({
+      describedObject: { kind: 'Pod', name: `web-${i}` },
+      value: `${i}500m`,
+    })),
+  }),
+);
 
 /** The gzip bytes once the thread pool has made them (however long a loaded machine takes). */
 function settled(body: EncodedBody): Promise<Buffer> {

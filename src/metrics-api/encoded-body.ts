@@ -21,7 +21,10 @@ export class EncodedBody {
    * @param shared whether more requests will be answered with these same bytes (a cached pull
    *   answer); a one-off body is never compressed, since compressing costs more than sending it.
    */
-  constructor(readonly identity: Buffer, private readonly shared: boolean) {}
+  constructor(
+    readonly identity: Buffer,
+    private readonly shared: boolean,
+  ) {}
 
   /** The gzip bytes if they are ready; the first call on a shared, large body starts compressing. */
   gzipIfReady(): Buffer | undefined {

@@ -43,13 +43,19 @@ export interface RunningMetricsApiServer {
 }
 
 export async function loadServingCertificate(dir: string): Promise<ServingCertificate> {
-  const [cert, key] = await Promise.all([readFile(join(dir, 'tls.crt'), 'utf8'), readFile(join(dir, 'tls.key'), 'utf8')]);
+  const [cert, key] = await Promise.all([
+    readFile(join(dir, 'tls.crt'), 'utf8'),
+    readFile(join(dir, 'tls.key'), 'utf8'),
+  ]);
   const caCert = await readFile(join(dir, 'ca.crt'), 'utf8').catch(() => undefined);
   return { cert, key, caCert };
 }
 
 /** A certificate generated at start (openssl, like the sim's), or the one in certDir. */
-export async function servingCertificate(opts: { certDir?: string; serviceHosts?: string[] }): Promise<ServingCertificate> {
+export async function servingCertificate(opts: {
+  certDir?: string;
+  serviceHosts?: string[];
+}): Promise<ServingCertificate> {
   if (opts.certDir) return loadServingCertificate(opts.certDir);
   const hosts = ['127.0.0.1', 'localhost', ...(opts.serviceHosts ?? ['kubeloop-metrics-api.kube-system.svc'])];
   const c = await generateServingCert([...new Set(hosts)]);
@@ -75,7 +81,11 @@ export async function startMetricsApiServer(opts: StartMetricsApiServerOptions):
   const addr = app.server.address() as AddressInfo;
   const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
   return {
-    app, store, port: addr.port, url: `https://${host}:${addr.port}`, caCert: serving.caCert,
+    app,
+    store,
+    port: addr.port,
+    url: `https://${host}:${addr.port}`,
+    caCert: serving.caCert,
     close: async () => {
       app.server.closeAllConnections();
       await app.close();

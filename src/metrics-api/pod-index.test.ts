@@ -14,8 +14,12 @@ let t: TestSim;
 let core: CoreV1Api;
 let index: PodIndex;
 
-const matching = (namespace: string, raw: string): string[] => [...(index.podsMatching(namespace, parseLabelSelector(raw), raw) as Iterable<string>)].sort();
-const pod = (name: string, labels: Record<string, string>) => ({ metadata: { name, labels }, spec: { containers: [{ name: 'app', image: 'kubeloop/app:1' }] } });
+const matching = (namespace: string, raw: string): string[] =>
+  [...(index.podsMatching(namespace, parseLabelSelector(raw), raw) as Iterable<string>)].sort();
+const pod = (name: string, labels: Record<string, string>) => ({
+  metadata: { name, labels },
+  spec: { containers: [{ name: 'app', image: 'kubeloop/app:1' }] },
+});
 
 beforeAll(async () => {
   t = await startTestSim({ controllers: { workloads: false, scheduler: false, kubelet: false } });
@@ -38,13 +42,23 @@ describe('PodIndex', () => {
     expect(matching('a', 'app=web')).toEqual(['web-1', 'web-2']);
     expect(matching('b', 'app=web')).toEqual(['web-9']);
     // The same question twice gets the memoized list.
-    expect(index.podsMatching('a', parseLabelSelector('app=web'), 'app=web')).toBe(index.podsMatching('a', parseLabelSelector('app=web'), 'app=web'));
+    expect(index.podsMatching('a', parseLabelSelector('app=web'), 'app=web')).toBe(
+      index.podsMatching('a', parseLabelSelector('app=web'), 'app=web'),
+    );
 
     await core.createNamespacedPod({ namespace: 'a', body: pod('web-3', { app: 'web' }) });
     await eventually('web-3 matches', async () => (matching('a', 'app=web').length === 3 ? true : undefined), 5_000);
 
-    await core.patchNamespacedPod({ namespace: 'a', name: 'web-1', body: [{ op: 'replace', path: '/metadata/labels/app', value: 'api' }] });
-    await eventually('web-1 relabelled', async () => (matching('a', 'app=web').join() === 'web-2,web-3' ? true : undefined), 5_000);
+    await core.patchNamespacedPod({
+      namespace: 'a',
+      name: 'web-1',
+      body: [{ op: 'replace', path: '/metadata/labels/app', value: 'api' }],
+    });
+    await eventually(
+      'web-1 relabelled',
+      async () => (matching('a', 'app=web').join() === 'web-2,web-3' ? true : undefined),
+      5_000,
+    );
     expect(matching('a', 'app=api')).toEqual(['web-1']);
 
     await core.deleteNamespacedPod({ namespace: 'a', name: 'web-2', gracePeriodSeconds: 0 });

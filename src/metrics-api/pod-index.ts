@@ -12,7 +12,14 @@ import { MatchMemo, type PodsMatching } from './pods.ts';
  */
 
 interface IndexedPod {
-  metadata: { uid: string; name: string; namespace: string; resourceVersion?: string; labels: Record<string, string>; deleting: boolean };
+  metadata: {
+    uid: string;
+    name: string;
+    namespace: string;
+    resourceVersion?: string;
+    labels: Record<string, string>;
+    deleting: boolean;
+  };
 }
 
 const podSchema = z.object({
@@ -30,7 +37,16 @@ function slim(raw: unknown): IndexedPod | string {
   const p = podSchema.safeParse(raw);
   if (!p.success) return `pod without ${p.error.issues[0]?.path.join('.') ?? 'metadata'}`;
   const m = p.data.metadata;
-  return { metadata: { uid: m.uid, name: m.name, namespace: m.namespace, resourceVersion: m.resourceVersion, labels: m.labels ?? {}, deleting: m.deletionTimestamp !== undefined } };
+  return {
+    metadata: {
+      uid: m.uid,
+      name: m.name,
+      namespace: m.namespace,
+      resourceVersion: m.resourceVersion,
+      labels: m.labels ?? {},
+      deleting: m.deletionTimestamp !== undefined,
+    },
+  };
 }
 
 function samePodSelection(a: IndexedPod, b: IndexedPod): boolean {
@@ -47,17 +63,20 @@ export class PodIndex {
   private readonly matches = new MatchMemo();
 
   constructor(kc: KubeConfig, logger?: Logger) {
-    this.watch = new ListWatch<IndexedPod>({ kc, path: '/api/v1/pods', slim, logger }, {
-      upsert: (pod, old) => {
-        if (old && old.metadata.namespace !== pod.metadata.namespace) this.remove(old);
-        // Status-only updates (most pod events) change neither the name, the labels nor the deletion mark.
-        if (!old || !samePodSelection(old, pod)) this.matches.invalidate(pod.metadata.namespace);
-        let ns = this.byNamespace.get(pod.metadata.namespace);
-        if (!ns) this.byNamespace.set(pod.metadata.namespace, (ns = new Map()));
-        ns.set(pod.metadata.uid, pod);
+    this.watch = new ListWatch<IndexedPod>(
+      { kc, path: '/api/v1/pods', slim, logger },
+      {
+        upsert: (pod, old) => {
+          if (old && old.metadata.namespace !== pod.metadata.namespace) this.remove(old);
+          // Status-only updates (most pod events) change neither the name, the labels nor the deletion mark.
+          if (!old || !samePodSelection(old, pod)) this.matches.invalidate(pod.metadata.namespace);
+          let ns = this.byNamespace.get(pod.metadata.namespace);
+          if (!ns) this.byNamespace.set(pod.metadata.namespace, (ns = new Map()));
+          ns.set(pod.metadata.uid, pod);
+        },
+        delete: (pod) => this.remove(pod),
       },
-      delete: (pod) => this.remove(pod),
-    });
+    );
   }
 
   start(): Promise<void> {
@@ -73,13 +92,14 @@ export class PodIndex {
   }
 
   /** Pods being deleted are left out: the HPA does not count them either. */
-  readonly podsMatching: PodsMatching = (namespace, selector, raw) => this.matches.get(namespace, raw, () => {
-    const out: string[] = [];
-    for (const p of this.byNamespace.get(namespace)?.values() ?? []) {
-      if (!p.metadata.deleting && matchesLabels(selector, p.metadata.labels)) out.push(p.metadata.name);
-    }
-    return out;
-  });
+  readonly podsMatching: PodsMatching = (namespace, selector, raw) =>
+    this.matches.get(namespace, raw, () => {
+      const out: string[] = [];
+      for (const p of this.byNamespace.get(namespace)?.values() ?? []) {
+        if (!p.metadata.deleting && matchesLabels(selector, p.metadata.labels)) out.push(p.metadata.name);
+      }
+      return out;
+    });
 
   private remove(pod: IndexedPod): void {
     this.matches.invalidate(pod.metadata.namespace);

@@ -5,7 +5,11 @@ import { matchesLabels, type LabelSelector } from '../kube/apimachinery/labels.t
  * needs the pods' labels to apply it, which live in the cluster, so the caller provides them (a
  * kube client, an informer, the sim's store, or a static list in tests).
  */
-export type PodsMatching = (namespace: string, selector: LabelSelector, raw: string) => Iterable<string> | Promise<Iterable<string>>;
+export type PodsMatching = (
+  namespace: string,
+  selector: LabelSelector,
+  raw: string,
+) => Iterable<string> | Promise<Iterable<string>>;
 
 export interface StaticPod {
   namespace: string;
@@ -43,5 +47,8 @@ export class MatchMemo {
 /** PodsMatching over a fixed list (tests, demos). */
 export function staticPods(pods: readonly StaticPod[]): PodsMatching {
   const memo = new MatchMemo();
-  return (namespace, selector, raw) => memo.get(namespace, raw, () => pods.filter((p) => p.namespace === namespace && matchesLabels(selector, p.labels ?? {})).map((p) => p.name));
+  return (namespace, selector, raw) =>
+    memo.get(namespace, raw, () =>
+      pods.filter((p) => p.namespace === namespace && matchesLabels(selector, p.labels ?? {})).map((p) => p.name),
+    );
 }

@@ -32,31 +32,42 @@ const numberText = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 const MAX_LABELS = 32;
 
 const valueSchema = z.union([z.number(), z.string()]);
-const objectSchema = z.object({
-  value: valueSchema,
-  labels: z.record(z.string(), z.string()).optional(),
-  windowSeconds: z.number().int().positive().max(86_400).optional(),
-  timestamp: z.string().optional(),
-}).strict();
+const objectSchema = z
+  .object({
+    value: valueSchema,
+    labels: z.record(z.string(), z.string()).optional(),
+    windowSeconds: z.number().int().positive().max(86_400).optional(),
+    timestamp: z.string().optional(),
+  })
+  .strict();
 
 function toNumber(raw: number | string, limits: PushLimits): number {
   let v: number | undefined;
   if (typeof raw === 'number') v = raw;
   else {
     const t = raw.trim();
-    if (/^[+-]?(nan|inf|infinity)$/i.test(t)) throw badRequest(`metric value ${JSON.stringify(raw)} is not a finite number`);
+    if (/^[+-]?(nan|inf|infinity)$/i.test(t))
+      throw badRequest(`metric value ${JSON.stringify(raw)} is not a finite number`);
     v = numberText.test(t) ? Number(t) : parseQuantity(t);
-    if (v === undefined) throw badRequest(`metric value ${JSON.stringify(raw)} is not a number (expected e.g. 12.5, "12.50" or "1500m")`);
+    if (v === undefined)
+      throw badRequest(`metric value ${JSON.stringify(raw)} is not a number (expected e.g. 12.5, "12.50" or "1500m")`);
   }
   if (!Number.isFinite(v)) throw badRequest(`metric value ${JSON.stringify(raw)} is not a finite number`);
-  if (Math.abs(v) > MAX_METRIC_VALUE) throw badRequest(`metric value ${JSON.stringify(raw)} is too large: the HPA reads values as int64 milli-units, so |value| must be at most ${MAX_METRIC_VALUE}`);
-  if (v < 0 && !limits.allowNegative) throw badRequest(`metric value ${JSON.stringify(raw)} is negative: HPA targets are positive quantities, so a negative reading is refused (usually a counter reset; the server can be started with negative values allowed)`);
+  if (Math.abs(v) > MAX_METRIC_VALUE)
+    throw badRequest(
+      `metric value ${JSON.stringify(raw)} is too large: the HPA reads values as int64 milli-units, so |value| must be at most ${MAX_METRIC_VALUE}`,
+    );
+  if (v < 0 && !limits.allowNegative)
+    throw badRequest(
+      `metric value ${JSON.stringify(raw)} is negative: HPA targets are positive quantities, so a negative reading is refused (usually a counter reset; the server can be started with negative values allowed)`,
+    );
   return v === 0 ? 0 : v;
 }
 
 function checkLabels(labels: Record<string, string>): Record<string, string> {
   const entries = Object.entries(labels);
-  if (entries.length > MAX_LABELS) throw badRequest(`too many metric labels: ${entries.length} (at most ${MAX_LABELS})`);
+  if (entries.length > MAX_LABELS)
+    throw badRequest(`too many metric labels: ${entries.length} (at most ${MAX_LABELS})`);
   for (const [k, v] of entries) {
     try {
       validateLabelKey(k);
@@ -64,7 +75,8 @@ function checkLabels(labels: Record<string, string>): Record<string, string> {
       throw badRequest((err as Error).message);
     }
     const errs = isValidLabelValue(v);
-    if (errs.length > 0) throw badRequest(`invalid label value ${JSON.stringify(v)} for key ${JSON.stringify(k)}: ${errs.join('; ')}`);
+    if (errs.length > 0)
+      throw badRequest(`invalid label value ${JSON.stringify(v)} for key ${JSON.stringify(k)}: ${errs.join('; ')}`);
   }
   return Object.fromEntries(entries);
 }
@@ -86,7 +98,8 @@ function labelsFromQuery(raw: string | null): Record<string, string> {
 function positiveInt(query: URLSearchParams, name: string, max: number): number | undefined {
   const raw = query.get(name);
   if (raw === null || raw === '') return undefined;
-  if (!/^\d+$/.test(raw) || Number(raw) < 1 || Number(raw) > max) throw badRequest(`${name}: ${JSON.stringify(raw)} must be an integer from 1 to ${max}`);
+  if (!/^\d+$/.test(raw) || Number(raw) < 1 || Number(raw) > max)
+    throw badRequest(`${name}: ${JSON.stringify(raw)} must be an integer from 1 to ${max}`);
   return Number(raw);
 }
 
@@ -110,7 +123,9 @@ export function parsePush(body: Buffer | undefined, query: URLSearchParams, limi
     const parsed = objectSchema.safeParse(decoded);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      throw badRequest(`the body must be a number, a string of a number or {"value": ..., "labels": {...}, "windowSeconds": n, "timestamp": "RFC 3339"}: ${issue ? `${issue.path.join('.') || 'body'}: ${issue.message}` : 'invalid'}`);
+      throw badRequest(
+        `the body must be a number, a string of a number or {"value": ..., "labels": {...}, "windowSeconds": n, "timestamp": "RFC 3339"}: ${issue ? `${issue.path.join('.') || 'body'}: ${issue.message}` : 'invalid'}`,
+      );
     }
     fromBody = parsed.data;
     raw = parsed.data.value;
@@ -123,8 +138,10 @@ export function parsePush(body: Buffer | undefined, query: URLSearchParams, limi
   let timestampMs: number | undefined;
   if (fromBody?.timestamp !== undefined) {
     timestampMs = Date.parse(fromBody.timestamp);
-    if (Number.isNaN(timestampMs)) throw badRequest(`timestamp ${JSON.stringify(fromBody.timestamp)} is not an RFC 3339 time`);
-    if (timestampMs > limits.now + limits.maxFutureSkewMs) throw badRequest(`timestamp ${fromBody.timestamp} is in the future`);
+    if (Number.isNaN(timestampMs))
+      throw badRequest(`timestamp ${JSON.stringify(fromBody.timestamp)} is not an RFC 3339 time`);
+    if (timestampMs > limits.now + limits.maxFutureSkewMs)
+      throw badRequest(`timestamp ${fromBody.timestamp} is in the future`);
   }
   return { value, labels, windowSeconds, timestampMs, ttlMs: ttlSeconds === undefined ? undefined : ttlSeconds * 1000 };
 }

@@ -45,14 +45,25 @@ describe('formatMetricQuantity', () => {
       const [int = '0', frac = ''] = Math.abs(value).toFixed(9).split('.');
       const abs = BigInt(int) * 1_000_000_000n + BigInt(frac.padEnd(9, '0'));
       if (abs === 0n) return '0';
-      for (const [zeros, suffix] of [[27, 'E'], [24, 'P'], [21, 'T'], [18, 'G'], [15, 'M'], [12, 'k'], [9, ''], [6, 'm'], [3, 'u'], [0, 'n']] as const) {
+      for (const [zeros, suffix] of [
+        [27, 'E'],
+        [24, 'P'],
+        [21, 'T'],
+        [18, 'G'],
+        [15, 'M'],
+        [12, 'k'],
+        [9, ''],
+        [6, 'm'],
+        [3, 'u'],
+        [0, 'n'],
+      ] as const) {
         const f = 10n ** BigInt(zeros);
         if (abs % f === 0n) return `${value < 0 ? '-' : ''}${abs / f}${suffix}`;
       }
       return `${abs}n`;
     };
     let seed = 7;
-    const random = (): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const random = (): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     for (let i = 0; i < 20_000; i++) {
       const magnitude = 10 ** Math.floor(random() * 24 - 9);
       const v = (random() - 0.3) * magnitude;

@@ -1,4 +1,10 @@
-import { isEverything, matchesLabels, parseLabelSelector, type LabelSelector, type LabelSelectorObject } from '../kube/apimachinery/labels.ts';
+import {
+  isEverything,
+  matchesLabels,
+  parseLabelSelector,
+  type LabelSelector,
+  type LabelSelectorObject,
+} from '../kube/apimachinery/labels.ts';
 import type { LiveSeries, MetricStore } from './store.ts';
 import type { ResourceTable } from './resources.ts';
 import type { PodsMatching } from './pods.ts';
@@ -8,7 +14,13 @@ import type { PullSource } from './pull/source.ts';
 import type { CustomEntry } from './pull/catalog.ts';
 import type { ObjectSample } from './pull/source.ts';
 import { EncodedBody } from './encoded-body.ts';
-import { describedObject, externalMetricValueList, metricValueList, type CustomVersion, type ObjectValue } from './wire.ts';
+import {
+  describedObject,
+  externalMetricValueList,
+  metricValueList,
+  type CustomVersion,
+  type ObjectValue,
+} from './wire.ts';
 
 /**
  * The read path: the values the HPA asks for. Only live values are served, and a request that
@@ -43,15 +55,32 @@ function selectorObject(sel: LabelSelector): LabelSelectorObject | null {
   const matchExpressions: NonNullable<LabelSelectorObject['matchExpressions']> = [];
   for (const r of sel.requirements) {
     switch (r.op) {
-      case '=': case '==': matchLabels[r.key] = r.first; break;
-      case 'in': matchExpressions.push({ key: r.key, operator: 'In', values: [...r.values] }); break;
-      case '!=': case 'notin': matchExpressions.push({ key: r.key, operator: 'NotIn', values: [...r.values] }); break;
-      case 'exists': matchExpressions.push({ key: r.key, operator: 'Exists' }); break;
-      case '!': matchExpressions.push({ key: r.key, operator: 'DoesNotExist' }); break;
-      case 'gt': case 'lt': throw badRequest(`metricLabelSelector: "${r.op}" is not a valid label selector operator`);
+      case '=':
+      case '==':
+        matchLabels[r.key] = r.first;
+        break;
+      case 'in':
+        matchExpressions.push({ key: r.key, operator: 'In', values: [...r.values] });
+        break;
+      case '!=':
+      case 'notin':
+        matchExpressions.push({ key: r.key, operator: 'NotIn', values: [...r.values] });
+        break;
+      case 'exists':
+        matchExpressions.push({ key: r.key, operator: 'Exists' });
+        break;
+      case '!':
+        matchExpressions.push({ key: r.key, operator: 'DoesNotExist' });
+        break;
+      case 'gt':
+      case 'lt':
+        throw badRequest(`metricLabelSelector: "${r.op}" is not a valid label selector operator`);
     }
   }
-  return { ...(Object.keys(matchLabels).length > 0 ? { matchLabels } : {}), ...(matchExpressions.length > 0 ? { matchExpressions } : {}) };
+  return {
+    ...(Object.keys(matchLabels).length > 0 ? { matchLabels } : {}),
+    ...(matchExpressions.length > 0 ? { matchExpressions } : {}),
+  };
 }
 
 /** One value per object: labelled series of the same object (metricLabelSelector) are summed, as adapters sum by object. */
@@ -77,7 +106,12 @@ interface Picked {
 }
 
 /** Which object names a request covers: one name, the pods its labelSelector matches, or every object. */
-async function requestedNames(deps: ReadDeps, t: ObjectTarget, resource: string, labelSel: { sel: LabelSelector; raw: string }): Promise<Iterable<string> | 'all'> {
+async function requestedNames(
+  deps: ReadDeps,
+  t: ObjectTarget,
+  resource: string,
+  labelSel: { sel: LabelSelector; raw: string },
+): Promise<Iterable<string> | 'all'> {
   if (t.name !== '*') return [t.name];
   if (resource === 'pods') return deps.podsMatching(t.namespace, labelSel.sel, labelSel.raw);
   if (isEverything(labelSel.sel)) return 'all';
@@ -85,7 +119,12 @@ async function requestedNames(deps: ReadDeps, t: ObjectTarget, resource: string,
   throw badRequest(`labelSelector is supported for pods only, not for ${resource}`);
 }
 
-async function pulledValues(deps: ReadDeps & { pull: PullSource }, entry: CustomEntry, t: ObjectTarget, metricSel: LabelSelector): Promise<Map<string, ObjectSample>> {
+async function pulledValues(
+  deps: ReadDeps & { pull: PullSource },
+  entry: CustomEntry,
+  t: ObjectTarget,
+  metricSel: LabelSelector,
+): Promise<Map<string, ObjectSample>> {
   const scope = entry.resource.resource === 'namespaces' ? (t.name === '*' ? '' : t.name) : t.namespace;
   return deps.pull.customValues(entry, scope, metricSel);
 }
@@ -93,16 +132,26 @@ async function pulledValues(deps: ReadDeps & { pull: PullSource }, entry: Custom
 function pickPulled(values: Map<string, ObjectSample>, names: Iterable<string> | 'all'): Picked[] {
   const out: Picked[] = [];
   if (names === 'all') for (const [name, v] of values) out.push({ name, ...v });
-  else for (const name of names) {
-    const v = values.get(name);
-    if (v) out.push({ name, ...v });
-  }
+  else
+    for (const name of names) {
+      const v = values.get(name);
+      if (v) out.push({ name, ...v });
+    }
   return out;
 }
 
-function pickStored(deps: ReadDeps, t: ObjectTarget, resource: string, names: Iterable<string> | 'all', metricSel: LabelSelector): Picked[] {
-  const series = (names === 'all' ? deps.store.live('custom', t.namespace, resource, t.metric) : deps.store.liveFor('custom', t.namespace, resource, t.metric, names))
-    .filter((s) => matchesLabels(metricSel, s.id.labels));
+function pickStored(
+  deps: ReadDeps,
+  t: ObjectTarget,
+  resource: string,
+  names: Iterable<string> | 'all',
+  metricSel: LabelSelector,
+): Picked[] {
+  const series = (
+    names === 'all'
+      ? deps.store.live('custom', t.namespace, resource, t.metric)
+      : deps.store.liveFor('custom', t.namespace, resource, t.metric, names)
+  ).filter((s) => matchesLabels(metricSel, s.id.labels));
   return [...perObject(series)].map(([name, ss]) => ({
     name,
     value: ss.reduce((sum, s) => sum + s.value, 0),
@@ -135,7 +184,12 @@ function namesKey(names: readonly string[] | 'all'): string {
 const isList = (names: Iterable<string>): names is readonly string[] => Array.isArray(names);
 
 /** The MetricValueList for a read, serialized to the bytes the server sends (pull answers: shared by every request alike). */
-export async function readCustom(deps: ReadDeps, version: CustomVersion, t: ObjectTarget, query: URLSearchParams): Promise<EncodedBody> {
+export async function readCustom(
+  deps: ReadDeps,
+  version: CustomVersion,
+  t: ObjectTarget,
+  query: URLSearchParams,
+): Promise<EncodedBody> {
   const labelSel = selectorParam(query, 'labelSelector');
   const metricSel = selectorParam(query, 'metricLabelSelector');
   const echoed = selectorObject(metricSel.sel);
@@ -144,7 +198,8 @@ export async function readCustom(deps: ReadDeps, version: CustomVersion, t: Obje
   if (d.namespaced !== (t.namespace !== '')) throw metricNotFound(d.resource, t.metric);
   const names = await requestedNames(deps, t, d.resource, labelSel);
   const entry = await pullCustomEntry(deps, d.resource, t.metric);
-  const pulled = entry && deps.pull ? await pulledValues({ ...deps, pull: deps.pull }, entry, t, metricSel.sel) : undefined;
+  const pulled =
+    entry && deps.pull ? await pulledValues({ ...deps, pull: deps.pull }, entry, t, metricSel.sel) : undefined;
   const nameList: readonly string[] | 'all' = names === 'all' ? 'all' : isList(names) ? names : [...names];
   let bodies: Map<string, EncodedBody> | undefined;
   let key = '';
@@ -160,14 +215,16 @@ export async function readCustom(deps: ReadDeps, version: CustomVersion, t: Obje
     if (t.name === '*') throw metricNotFound(d.resource, t.metric);
     throw metricNotFoundFor(d.resource, t.metric, t.name, metricSel.raw);
   }
-  const values: ObjectValue[] = picked.sort((a, b) => (a.name < b.name ? -1 : 1)).map((p) => ({
-    object: describedObject(d, t.namespace, p.name),
-    metric: t.metric,
-    value: p.value,
-    timestampMs: p.timestampMs,
-    windowSeconds: p.windowSeconds,
-    selector: echoed,
-  }));
+  const values: ObjectValue[] = picked
+    .sort((a, b) => (a.name < b.name ? -1 : 1))
+    .map((p) => ({
+      object: describedObject(d, t.namespace, p.name),
+      metric: t.metric,
+      value: p.value,
+      timestampMs: p.timestampMs,
+      windowSeconds: p.windowSeconds,
+      selector: echoed,
+    }));
   const body = new EncodedBody(Buffer.from(JSON.stringify(metricValueList(version, values))), bodies !== undefined);
   if (bodies) {
     if (bodies.size >= MAX_BODIES_PER_ANSWER) bodies.clear();
@@ -176,16 +233,25 @@ export async function readCustom(deps: ReadDeps, version: CustomVersion, t: Obje
   return body;
 }
 
-export async function readExternal(deps: ReadDeps, namespace: string, metric: string, query: URLSearchParams): Promise<Record<string, unknown>> {
+export async function readExternal(
+  deps: ReadDeps,
+  namespace: string,
+  metric: string,
+  query: URLSearchParams,
+): Promise<Record<string, unknown>> {
   const { sel, raw } = selectorParam(query, 'labelSelector');
   let entry = deps.pull?.externalEntry(metric);
-  if (!entry && deps.pull && !deps.store.knows('external', '', metric) && (await deps.pull.rediscoverIfDue())) entry = deps.pull.externalEntry(metric);
-  const series: LiveSeries[] = entry && deps.pull
-    ? (await deps.pull.externalValues(entry, namespace, sel)).map((s) => ({
-      id: { group: 'external', namespace, resource: '', name: '', metric, labels: withoutName(s.labels) },
-      value: s.value, timestampMs: s.timestampMs, expiresAtMs: s.timestampMs,
-    }))
-    : deps.store.live('external', namespace, '', metric).filter((s) => matchesLabels(sel, s.id.labels));
+  if (!entry && deps.pull && !deps.store.knows('external', '', metric) && (await deps.pull.rediscoverIfDue()))
+    entry = deps.pull.externalEntry(metric);
+  const series: LiveSeries[] =
+    entry && deps.pull
+      ? (await deps.pull.externalValues(entry, namespace, sel)).map((s) => ({
+          id: { group: 'external', namespace, resource: '', name: '', metric, labels: withoutName(s.labels) },
+          value: s.value,
+          timestampMs: s.timestampMs,
+          expiresAtMs: s.timestampMs,
+        }))
+      : deps.store.live('external', namespace, '', metric).filter((s) => matchesLabels(sel, s.id.labels));
   if (series.length === 0) throw externalMetricNotFound(metric, namespace, raw);
   series.sort((a, b) => (JSON.stringify(a.id.labels) < JSON.stringify(b.id.labels) ? -1 : 1));
   return externalMetricValueList(series);

@@ -30,10 +30,21 @@ async function apply(kc: KubeConfig, collection: string, name: string, body: Rec
   }
 }
 
-async function applyOnce(kc: KubeConfig, collection: string, name: string, body: Record<string, unknown>): Promise<void> {
+async function applyOnce(
+  kc: KubeConfig,
+  collection: string,
+  name: string,
+  body: Record<string, unknown>,
+): Promise<void> {
   try {
-    const existing = await kubeJson<{ metadata: { resourceVersion?: string } }>(kc, { method: 'GET', path: `${collection}/${name}` });
-    const metadata = { ...(body['metadata'] as Record<string, unknown>), resourceVersion: existing.metadata.resourceVersion };
+    const existing = await kubeJson<{ metadata: { resourceVersion?: string } }>(kc, {
+      method: 'GET',
+      path: `${collection}/${name}`,
+    });
+    const metadata = {
+      ...(body['metadata'] as Record<string, unknown>),
+      resourceVersion: existing.metadata.resourceVersion,
+    };
     await kubeJson(kc, { method: 'PUT', path: `${collection}/${name}`, body: { ...body, metadata } });
   } catch (err) {
     if (!(err instanceof KubeApiError) || err.code !== 404) throw err;
@@ -45,17 +56,32 @@ export async function registerMetricsApi(kc: KubeConfig, r: Registration): Promi
   const ns = encodeURIComponent(r.namespace);
   const labels = { 'app.kubernetes.io/name': r.service, 'app.kubernetes.io/managed-by': 'kubeloop' };
   await apply(kc, `/api/v1/namespaces/${ns}/services`, r.service, {
-    apiVersion: 'v1', kind: 'Service', metadata: { name: r.service, namespace: r.namespace, labels }, spec: { ports: [{ name: 'https', port: 443, targetPort: r.port }] },
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: r.service, namespace: r.namespace, labels },
+    spec: { ports: [{ name: 'https', port: 443, targetPort: r.port }] },
   });
   await apply(kc, `/api/v1/namespaces/${ns}/endpoints`, r.service, {
-    apiVersion: 'v1', kind: 'Endpoints', metadata: { name: r.service, namespace: r.namespace, labels }, subsets: [{ addresses: [{ ip: r.ip }], ports: [{ name: 'https', port: r.port }] }],
+    apiVersion: 'v1',
+    kind: 'Endpoints',
+    metadata: { name: r.service, namespace: r.namespace, labels },
+    subsets: [{ addresses: [{ ip: r.ip }], ports: [{ name: 'https', port: r.port }] }],
   });
   const caBundle = Buffer.from(r.caCert).toString('base64');
   for (const v of METRICS_API_VERSIONS) {
     const name = `${v.version}.${v.group}`;
     await apply(kc, '/apis/apiregistration.k8s.io/v1/apiservices', name, {
-      apiVersion: 'apiregistration.k8s.io/v1', kind: 'APIService', metadata: { name, labels },
-      spec: { group: v.group, version: v.version, groupPriorityMinimum: 100, versionPriority: v.versionPriority, service: { namespace: r.namespace, name: r.service, port: 443 }, caBundle },
+      apiVersion: 'apiregistration.k8s.io/v1',
+      kind: 'APIService',
+      metadata: { name, labels },
+      spec: {
+        group: v.group,
+        version: v.version,
+        groupPriorityMinimum: 100,
+        versionPriority: v.versionPriority,
+        service: { namespace: r.namespace, name: r.service, port: 443 },
+        caBundle,
+      },
     });
   }
 }

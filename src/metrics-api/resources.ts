@@ -12,8 +12,13 @@ export interface DescribedResource {
   namespaced: boolean;
 }
 
-const r = (resource: string, kind: string, group: string, version: string, namespaced = true): DescribedResource =>
-  ({ resource: group === '' ? resource : `${resource}.${group}`, kind, group, version, namespaced });
+const r = (resource: string, kind: string, group: string, version: string, namespaced = true): DescribedResource => ({
+  resource: group === '' ? resource : `${resource}.${group}`,
+  kind,
+  group,
+  version,
+  namespaced,
+});
 
 export const DEFAULT_RESOURCES: readonly DescribedResource[] = [
   r('pods', 'Pod', '', 'v1'),
@@ -44,13 +49,15 @@ export class ResourceTable {
       plurals.set(plural, [...(plurals.get(plural) ?? []), d]);
     }
     // A bare plural ("deployments") is accepted where it is unambiguous, as kubectl resolves it.
-    for (const [plural, ds] of plurals) if (ds.length === 1 && !this.byName.has(plural)) this.byName.set(plural, ds[0] as DescribedResource);
+    for (const [plural, ds] of plurals)
+      if (ds.length === 1 && !this.byName.has(plural)) this.byName.set(plural, ds[0] as DescribedResource);
     // Singulars ("pod", "deployment.apps") as a RESTMapper resolves them: adapter rules write them so.
     for (const d of resources) {
       const singular = d.kind.toLowerCase();
       const full = d.group === '' ? singular : `${singular}.${d.group}`;
       if (!this.byName.has(full)) this.byName.set(full, d);
-      if (!this.byName.has(singular) && plurals.get(d.resource.split('.')[0] ?? '')?.length === 1) this.byName.set(singular, d);
+      if (!this.byName.has(singular) && plurals.get(d.resource.split('.')[0] ?? '')?.length === 1)
+        this.byName.set(singular, d);
     }
   }
 

@@ -54,25 +54,48 @@ async function readText(path: string, what: string): Promise<string> {
 
 async function loadRules(cfg: MetricsApiConfig, dir: string): Promise<CompiledRule[]> {
   try {
-    const fromFile = cfg.rulesFile ? compileRules(parse(await readText(resolve(dir, cfg.rulesFile), 'rulesFile')) as unknown, undefined, cfg.rulesFile) : [];
+    const fromFile = cfg.rulesFile
+      ? compileRules(
+          parse(await readText(resolve(dir, cfg.rulesFile), 'rulesFile')) as unknown,
+          undefined,
+          cfg.rulesFile,
+        )
+      : [];
     return [...fromFile, ...(cfg.rules ? compileRules(cfg.rules, undefined, 'metricsApi.rules') : [])];
   } catch (err) {
-    if (err instanceof RuleError || (err as Error).name === 'YAMLParseError') throw new ConfigError((err as Error).message, { cause: err });
+    if (err instanceof RuleError || (err as Error).name === 'YAMLParseError')
+      throw new ConfigError((err as Error).message, { cause: err });
     throw err;
   }
 }
 
-async function requestHeader(cfg: MetricsApiConfig, kc: KubeConfig, dir: string, logger?: Logger): Promise<RequestHeaderConfig | undefined> {
+async function requestHeader(
+  cfg: MetricsApiConfig,
+  kc: KubeConfig,
+  dir: string,
+  logger?: Logger,
+): Promise<RequestHeaderConfig | undefined> {
   if (cfg.requestHeaderClientCaFile) {
     const clientCa = await readText(resolve(dir, cfg.requestHeaderClientCaFile), 'requestHeaderClientCaFile');
-    return { clientCa, allowedNames: cfg.requestHeaderAllowedNames, usernameHeaders: ['X-Remote-User'], groupHeaders: ['X-Remote-Group'] };
+    return {
+      clientCa,
+      allowedNames: cfg.requestHeaderAllowedNames,
+      usernameHeaders: ['X-Remote-User'],
+      groupHeaders: ['X-Remote-Group'],
+    };
   }
   try {
-    const cm = await kubeJson<{ data?: Record<string, string> }>(kc, { method: 'GET', path: '/api/v1/namespaces/kube-system/configmaps/extension-apiserver-authentication' });
+    const cm = await kubeJson<{ data?: Record<string, string> }>(kc, {
+      method: 'GET',
+      path: '/api/v1/namespaces/kube-system/configmaps/extension-apiserver-authentication',
+    });
     return requestHeaderConfigFromConfigMap(cm.data);
   } catch (err) {
     // Without it the aggregator's requests cannot be authenticated: say so loudly, keep token callers working.
-    logger?.error({ err: (err as Error).message }, 'metrics-api: cannot read kube-system/extension-apiserver-authentication; requests proxied by the aggregator will get 401 (set metricsApi.requestHeaderClientCaFile)');
+    logger?.error(
+      { err: (err as Error).message },
+      'metrics-api: cannot read kube-system/extension-apiserver-authentication; requests proxied by the aggregator will get 401 (set metricsApi.requestHeaderClientCaFile)',
+    );
     return undefined;
   }
 }
@@ -80,11 +103,15 @@ async function requestHeader(cfg: MetricsApiConfig, kc: KubeConfig, dir: string,
 async function writeToken(cfg: MetricsApiConfig, dir: string, env: NodeJS.ProcessEnv): Promise<string | undefined> {
   if (cfg.writeTokenFile) {
     const token = (await readText(resolve(dir, cfg.writeTokenFile), 'writeTokenFile')).trim();
-    if (token.length < 16) throw new ConfigError(`metricsApi.writeTokenFile: the token in ${cfg.writeTokenFile} is shorter than 16 characters`);
+    if (token.length < 16)
+      throw new ConfigError(
+        `metricsApi.writeTokenFile: the token in ${cfg.writeTokenFile} is shorter than 16 characters`,
+      );
     return token;
   }
   const fromEnv = env['KUBELOOP_METRICS_WRITE_TOKEN']?.trim();
-  if (fromEnv !== undefined && fromEnv.length > 0 && fromEnv.length < 16) throw new ConfigError('KUBELOOP_METRICS_WRITE_TOKEN: shorter than 16 characters');
+  if (fromEnv !== undefined && fromEnv.length > 0 && fromEnv.length < 16)
+    throw new ConfigError('KUBELOOP_METRICS_WRITE_TOKEN: shorter than 16 characters');
   return fromEnv || undefined;
 }
 
@@ -103,30 +130,48 @@ export async function startMetricsApi(opts: MetricsApiRuntimeOptions): Promise<R
   const dir = opts.configDir ?? process.cwd();
   const rules = await loadRules(cfg, dir);
   const prometheusUrl = cfg.prometheusUrl ?? opts.fallbackPrometheusUrl;
-  if (rules.length > 0 && !prometheusUrl) throw new ConfigError('metricsApi.rules: pull rules need metricsApi.prometheusUrl');
+  if (rules.length > 0 && !prometheusUrl)
+    throw new ConfigError('metricsApi.rules: pull rules need metricsApi.prometheusUrl');
   const register = cfg.register === true;
-  if (register && isIP(cfg.host) === 0) throw new ConfigError(`metricsApi.register: host must be an IP address the aggregator can reach (Endpoints take no names), got ${JSON.stringify(cfg.host)}`);
+  if (register && isIP(cfg.host) === 0)
+    throw new ConfigError(
+      `metricsApi.register: host must be an IP address the aggregator can reach (Endpoints take no names), got ${JSON.stringify(cfg.host)}`,
+    );
   const token = await writeToken(cfg, dir, opts.env ?? process.env);
   const rh = await requestHeader(cfg, kc, dir, logger);
 
   const pods = new PodIndex(kc, logger);
   await pods.start();
-  const pull = rules.length > 0 && prometheusUrl
-    ? new PullSource({
-      client: new PrometheusClient({ url: prometheusUrl }), rules, cacheTtlMs: cfg.cacheTtl, discoveryIntervalMs: cfg.discoveryInterval,
-      allowNegativeValues: cfg.allowNegativeValues, logger,
-    })
-    : undefined;
+  const pull =
+    rules.length > 0 && prometheusUrl
+      ? new PullSource({
+          client: new PrometheusClient({ url: prometheusUrl }),
+          rules,
+          cacheTtlMs: cfg.cacheTtl,
+          discoveryIntervalMs: cfg.discoveryInterval,
+          allowNegativeValues: cfg.allowNegativeValues,
+          logger,
+        })
+      : undefined;
   await pull?.start();
   let server: RunningMetricsApiServer;
   try {
     server = await startMetricsApiServer({
-      host: cfg.host, port: cfg.port, certDir: cfg.certDir ? resolve(dir, cfg.certDir) : undefined,
+      host: cfg.host,
+      port: cfg.port,
+      certDir: cfg.certDir ? resolve(dir, cfg.certDir) : undefined,
       serviceHosts: servingNames(cfg),
-      requestHeader: rh, writeToken: token, podsMatching: pods.podsMatching, pull,
+      requestHeader: rh,
+      writeToken: token,
+      podsMatching: pods.podsMatching,
+      pull,
       delegated: cfg.delegatedAuth ? new DelegatedAuth(kc, { logger }) : undefined,
-      pushIntervalMs: cfg.pushInterval, ttlMs: cfg.ttl, maxSeries: cfg.maxSeries, allowNegativeValues: cfg.allowNegativeValues,
-      insecureAllowAnonymous: cfg.insecureAllowAnonymous, logger,
+      pushIntervalMs: cfg.pushInterval,
+      ttlMs: cfg.ttl,
+      maxSeries: cfg.maxSeries,
+      allowNegativeValues: cfg.allowNegativeValues,
+      insecureAllowAnonymous: cfg.insecureAllowAnonymous,
+      logger,
     });
   } catch (err) {
     pods.stop();
@@ -145,10 +190,22 @@ export async function startMetricsApi(opts: MetricsApiRuntimeOptions): Promise<R
       await writeFile(caFile, server.caCert);
     }
     if (register) {
-      if (!server.caCert) throw new ConfigError('metricsApi.register: the certificate directory has no ca.crt to put in the APIServices caBundle');
-      await registerMetricsApi(kc, { namespace: cfg.serviceNamespace, service: cfg.serviceName, ip: cfg.host, port: server.port, caCert: server.caCert });
+      if (!server.caCert)
+        throw new ConfigError(
+          'metricsApi.register: the certificate directory has no ca.crt to put in the APIServices caBundle',
+        );
+      await registerMetricsApi(kc, {
+        namespace: cfg.serviceNamespace,
+        service: cfg.serviceName,
+        ip: cfg.host,
+        port: server.port,
+        caCert: server.caCert,
+      });
     }
-    logger?.info({ url: server.url, pull: rules.length, registered: register }, 'metrics-api: serving custom.metrics.k8s.io and external.metrics.k8s.io');
+    logger?.info(
+      { url: server.url, pull: rules.length, registered: register },
+      'metrics-api: serving custom.metrics.k8s.io and external.metrics.k8s.io',
+    );
     return { server, pull, pods, url: server.url, caFile, stop };
   } catch (err) {
     await stop();

@@ -4,7 +4,15 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { isApiError, type ApiError } from '../kube/apimachinery/errors.ts';
-import { Authenticator, defaultReadAuthorizer, delegatedReadAuthorizer, type PeerCertificateSource, type ReadAttributes, type ReadAuthorizer, type RequestHeaderConfig } from './auth.ts';
+import {
+  Authenticator,
+  defaultReadAuthorizer,
+  delegatedReadAuthorizer,
+  type PeerCertificateSource,
+  type ReadAttributes,
+  type ReadAuthorizer,
+  type RequestHeaderConfig,
+} from './auth.ts';
 import type { DelegatedAuth } from './delegated.ts';
 import { groupDocument, groupListDocument, resourceList, type Advertised } from './discovery.ts';
 import { acceptsGzip, EncodedBody } from './encoded-body.ts';
@@ -13,7 +21,15 @@ import { parseRoute, type Route } from './paths.ts';
 import type { PodsMatching } from './pods.ts';
 import { readCustom, readExternal } from './read.ts';
 import { ResourceTable, type DescribedResource } from './resources.ts';
-import { forbidden, internalError, methodNotAllowed, notAcceptable, pathNotFound, tooLarge, unauthorized } from './status.ts';
+import {
+  forbidden,
+  internalError,
+  methodNotAllowed,
+  notAcceptable,
+  pathNotFound,
+  tooLarge,
+  unauthorized,
+} from './status.ts';
 import { MetricStore, type MetricGroup } from './store.ts';
 import type { PullSource } from './pull/source.ts';
 import { CUSTOM_GROUP } from './wire.ts';
@@ -102,7 +118,8 @@ function json(code: number, body: unknown): HttpResult {
   return { code, contentType: 'application/json', body: JSON.stringify(body) };
 }
 
-const isRead = (r: Route): boolean => r.kind === 'apis' || r.kind === 'group' || r.kind === 'resources' || r.kind === 'custom' || r.kind === 'external';
+const isRead = (r: Route): boolean =>
+  r.kind === 'apis' || r.kind === 'group' || r.kind === 'resources' || r.kind === 'custom' || r.kind === 'external';
 
 /** The request as kube-apiserver's RequestInfo names it, for SubjectAccessReviews of direct callers. */
 function readAttributes(r: Route, path: string): Omit<ReadAttributes, 'verb'> {
@@ -110,13 +127,32 @@ function readAttributes(r: Route, path: string): Omit<ReadAttributes, 'verb'> {
     case 'custom': {
       const t = r.target;
       // namespaces/<ns>/metrics/<metric>: RequestInfo reads resource "metrics", named by the metric, in that namespace.
-      if (t.resource === 'namespaces' && t.namespace === '') return { group: CUSTOM_GROUP, version: r.version, resource: 'metrics', namespace: t.name, name: t.metric, path };
-      return { group: CUSTOM_GROUP, version: r.version, resource: `${t.resource}/${t.metric}`, namespace: t.namespace, name: t.name, path };
+      if (t.resource === 'namespaces' && t.namespace === '')
+        return {
+          group: CUSTOM_GROUP,
+          version: r.version,
+          resource: 'metrics',
+          namespace: t.name,
+          name: t.metric,
+          path,
+        };
+      return {
+        group: CUSTOM_GROUP,
+        version: r.version,
+        resource: `${t.resource}/${t.metric}`,
+        namespace: t.namespace,
+        name: t.name,
+        path,
+      };
     }
-    case 'external': return { group: 'external.metrics.k8s.io', version: 'v1beta1', resource: r.metric, namespace: r.namespace, path };
-    case 'resources': return { group: r.group, version: r.version, resource: '', namespace: '', path };
-    case 'group': return { group: r.group, version: '', resource: '', namespace: '', path };
-    default: return { group: '', version: '', resource: '', namespace: '', path };
+    case 'external':
+      return { group: 'external.metrics.k8s.io', version: 'v1beta1', resource: r.metric, namespace: r.namespace, path };
+    case 'resources':
+      return { group: r.group, version: r.version, resource: '', namespace: '', path };
+    case 'group':
+      return { group: r.group, version: '', resource: '', namespace: '', path };
+    default:
+      return { group: '', version: '', resource: '', namespace: '', path };
   }
 }
 
@@ -137,17 +173,30 @@ async function handle(ctx: Ctx, request: HttpRequest): Promise<HttpResult> {
     if (request.method !== 'GET' && request.method !== 'HEAD') throw methodNotAllowed();
     const attrs = readAttributes(route, url.pathname);
     if (!(await ctx.authorizeRead(user, via, { verb: 'get', ...attrs }))) {
-      throw forbidden(user.name, 'get', attrs.resource ? `${attrs.resource}.${attrs.group}` : `${request.url.split('?')[0]}`);
+      throw forbidden(
+        user.name,
+        'get',
+        attrs.resource ? `${attrs.resource}.${attrs.group}` : `${request.url.split('?')[0]}`,
+      );
     }
     if (!acceptsPlainJson(request.headers.accept)) throw notAcceptable();
     const deps = { store: ctx.store, resources: ctx.resources, podsMatching: ctx.podsMatching, pull: ctx.pull };
     const known = (group: MetricGroup) => [...ctx.store.knownMetrics(group), ...(ctx.pull?.knownMetrics(group) ?? [])];
     switch (route.kind) {
-      case 'apis': return json(200, groupListDocument());
-      case 'group': return json(200, groupDocument(route.group));
-      case 'resources': return json(200, resourceList(route.group, route.version, known, ctx.resources, ctx.advertise));
-      case 'custom': return { code: 200, contentType: 'application/json', body: await readCustom(deps, route.version, route.target, url.searchParams) };
-      case 'external': return json(200, await readExternal(deps, route.namespace, route.metric, url.searchParams));
+      case 'apis':
+        return json(200, groupListDocument());
+      case 'group':
+        return json(200, groupDocument(route.group));
+      case 'resources':
+        return json(200, resourceList(route.group, route.version, known, ctx.resources, ctx.advertise));
+      case 'custom':
+        return {
+          code: 200,
+          contentType: 'application/json',
+          body: await readCustom(deps, route.version, route.target, url.searchParams),
+        };
+      case 'external':
+        return json(200, await readExternal(deps, route.namespace, route.metric, url.searchParams));
     }
   }
 
@@ -156,27 +205,61 @@ async function handle(ctx: Ctx, request: HttpRequest): Promise<HttpResult> {
   const mayWrite = via === 'token' || (via === 'anonymous' && ctx.writeAllowedAnonymously);
   if (!mayWrite) throw forbidden(user.name, 'create', 'write-metrics (pushes need the write bearer token)');
   const body = Buffer.isBuffer(request.body) ? request.body : undefined;
-  const deps = { store: ctx.store, resources: ctx.resources, ttlMs: ctx.ttlMs, maxTtlMs: ctx.settings.maxTtlMs, allowNegative: ctx.settings.allowNegativeValues, now: ctx.now };
-  const res = route.kind === 'write-external'
-    ? writeExternal(deps, route.namespace, route.metric, body, url.searchParams)
-    : route.kind === 'write-custom' ? writeCustom(deps, route.target, body, url.searchParams) : undefined;
+  const deps = {
+    store: ctx.store,
+    resources: ctx.resources,
+    ttlMs: ctx.ttlMs,
+    maxTtlMs: ctx.settings.maxTtlMs,
+    allowNegative: ctx.settings.allowNegativeValues,
+    now: ctx.now,
+  };
+  const res =
+    route.kind === 'write-external'
+      ? writeExternal(deps, route.namespace, route.metric, body, url.searchParams)
+      : route.kind === 'write-custom'
+        ? writeCustom(deps, route.target, body, url.searchParams)
+        : undefined;
   if (!res) throw pathNotFound();
-  return json(200, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', details: { expiresAt: res.expiresAt }, code: 200 });
+  return json(200, {
+    kind: 'Status',
+    apiVersion: 'v1',
+    metadata: {},
+    status: 'Success',
+    details: { expiresAt: res.expiresAt },
+    code: 200,
+  });
 }
 
 /** Installs the API into a fastify instance (HTTP for inject, HTTPS from https.ts). */
-export function installMetricsApi<S extends HttpServer | HttpsServer>(app: FastifyInstance<S>, opts: MetricsApiServerOptions): { store: MetricStore; close: () => void } {
+export function installMetricsApi<S extends HttpServer | HttpsServer>(
+  app: FastifyInstance<S>,
+  opts: MetricsApiServerOptions,
+): { store: MetricStore; close: () => void } {
   const settings = metricsApiSettingsSchema.parse({
-    pushIntervalMs: opts.pushIntervalMs, ttlMs: opts.ttlMs, maxTtlMs: opts.maxTtlMs, maxSeries: opts.maxSeries, retainExpiredMs: opts.retainExpiredMs,
-    allowNegativeValues: opts.allowNegativeValues, insecureAllowAnonymous: opts.insecureAllowAnonymous, bodyLimitBytes: opts.bodyLimitBytes,
+    pushIntervalMs: opts.pushIntervalMs,
+    ttlMs: opts.ttlMs,
+    maxTtlMs: opts.maxTtlMs,
+    maxSeries: opts.maxSeries,
+    retainExpiredMs: opts.retainExpiredMs,
+    allowNegativeValues: opts.allowNegativeValues,
+    insecureAllowAnonymous: opts.insecureAllowAnonymous,
+    bodyLimitBytes: opts.bodyLimitBytes,
   });
   const now = opts.now ?? Date.now;
-  const store = opts.store ?? new MetricStore({ maxSeries: settings.maxSeries, retainExpiredMs: settings.retainExpiredMs, now });
+  const store =
+    opts.store ?? new MetricStore({ maxSeries: settings.maxSeries, retainExpiredMs: settings.retainExpiredMs, now });
   const ctx: Ctx = {
     store,
     resources: new ResourceTable(opts.resources),
-    auth: new Authenticator({ requestHeader: opts.requestHeader, writeToken: opts.writeToken, insecureAllowAnonymous: settings.insecureAllowAnonymous, peerCertificate: opts.peerCertificate, delegated: opts.delegated }),
-    authorizeRead: opts.authorizeRead ?? (opts.delegated ? delegatedReadAuthorizer(opts.delegated) : defaultReadAuthorizer),
+    auth: new Authenticator({
+      requestHeader: opts.requestHeader,
+      writeToken: opts.writeToken,
+      insecureAllowAnonymous: settings.insecureAllowAnonymous,
+      peerCertificate: opts.peerCertificate,
+      delegated: opts.delegated,
+    }),
+    authorizeRead:
+      opts.authorizeRead ?? (opts.delegated ? delegatedReadAuthorizer(opts.delegated) : defaultReadAuthorizer),
     podsMatching: opts.podsMatching,
     pull: opts.pull,
     advertise: opts.advertise ?? {},
@@ -189,7 +272,9 @@ export function installMetricsApi<S extends HttpServer | HttpsServer>(app: Fasti
 
   // Bodies are read raw: the push body may be a bare number, a JSON string or JSON; parsing is ours.
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: settings.bodyLimitBytes }, (_req, body, done) => done(null, body));
+  app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: settings.bodyLimitBytes }, (_req, body, done) =>
+    done(null, body),
+  );
   const toResult = (err: unknown): HttpResult => {
     if (isApiError(err)) return errorResult(err);
     if ((err as { code?: unknown }).code === 'FST_ERR_CTP_BODY_TOO_LARGE') return errorResult(tooLarge());
@@ -213,7 +298,13 @@ export function installMetricsApi<S extends HttpServer | HttpsServer>(app: Fasti
       method: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
       url,
       handler: async (request, reply) => {
-        const r = await handle(ctx, { url: request.url, method: request.method, headers: request.headers, raw: request.raw, body: request.body }).catch(toResult);
+        const r = await handle(ctx, {
+          url: request.url,
+          method: request.method,
+          headers: request.headers,
+          raw: request.raw,
+          body: request.body,
+        }).catch(toResult);
         const { body, gzip } = encoded(r, request.headers['accept-encoding']);
         if (r.body instanceof EncodedBody) void reply.header('vary', 'Accept-Encoding');
         if (gzip) void reply.header('content-encoding', 'gzip');

@@ -9,22 +9,39 @@ export { ApiError, badRequest };
 
 /** "the server could not find the metric X for pods" (custom-metrics-apiserver NewMetricNotFoundError). */
 export function metricNotFound(resource: string, metric: string): ApiError {
-  return new ApiError({ message: `the server could not find the metric ${metric} for ${resource}`, reason: 'NotFound', code: 404 });
+  return new ApiError({
+    message: `the server could not find the metric ${metric} for ${resource}`,
+    reason: 'NotFound',
+    code: 404,
+  });
 }
 
 /** "... for pods web-1" (NewMetricNotFoundForError), with " with selector k=v" when one was given. */
 export function metricNotFoundFor(resource: string, metric: string, name: string, selector?: string): ApiError {
   const sel = selector ? ` with selector ${selector}` : '';
-  return new ApiError({ message: `the server could not find the metric ${metric} for ${resource} ${name}${sel}`, reason: 'NotFound', code: 404 });
+  return new ApiError({
+    message: `the server could not find the metric ${metric} for ${resource} ${name}${sel}`,
+    reason: 'NotFound',
+    code: 404,
+  });
 }
 
 export function externalMetricNotFound(metric: string, namespace: string, selector: string): ApiError {
   const sel = selector ? ` with selector ${selector}` : '';
-  return new ApiError({ message: `the server could not find the external metric ${metric} in namespace ${namespace}${sel}`, reason: 'NotFound', code: 404 });
+  return new ApiError({
+    message: `the server could not find the external metric ${metric} in namespace ${namespace}${sel}`,
+    reason: 'NotFound',
+    code: 404,
+  });
 }
 
 export function pathNotFound(): ApiError {
-  return new ApiError({ message: 'the server could not find the requested resource', reason: 'NotFound', details: {}, code: 404 });
+  return new ApiError({
+    message: 'the server could not find the requested resource',
+    reason: 'NotFound',
+    details: {},
+    code: 404,
+  });
 }
 
 export function unauthorized(): ApiError {
@@ -32,7 +49,11 @@ export function unauthorized(): ApiError {
 }
 
 export function forbidden(user: string, verb: string, what: string): ApiError {
-  return new ApiError({ message: `${what} is forbidden: User "${user}" cannot ${verb} ${what}`, reason: 'Forbidden', code: 403 });
+  return new ApiError({
+    message: `${what} is forbidden: User "${user}" cannot ${verb} ${what}`,
+    reason: 'Forbidden',
+    code: 403,
+  });
 }
 
 /** Refused past the series bound: a quota, which Kubernetes reports as 403 Forbidden too. */
@@ -41,11 +62,20 @@ export function seriesLimit(message: string): ApiError {
 }
 
 export function methodNotAllowed(): ApiError {
-  return new ApiError({ message: 'the server does not allow this method on the requested resource', reason: 'MethodNotAllowed', details: {}, code: 405 });
+  return new ApiError({
+    message: 'the server does not allow this method on the requested resource',
+    reason: 'MethodNotAllowed',
+    details: {},
+    code: 405,
+  });
 }
 
 export function notAcceptable(): ApiError {
-  return new ApiError({ message: 'only the following media types are accepted: application/json', reason: 'NotAcceptable', code: 406 });
+  return new ApiError({
+    message: 'only the following media types are accepted: application/json',
+    reason: 'NotAcceptable',
+    code: 406,
+  });
 }
 
 export function tooLarge(): ApiError {

@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { MetricStore, SeriesLimitError, type SeriesId } from './store.ts';
 
-const pod = (name: string, metric = 'qps', labels: Record<string, string> = {}): SeriesId => ({ group: 'custom', namespace: 'default', resource: 'pods', name, metric, labels });
+const pod = (name: string, metric = 'qps', labels: Record<string, string> = {}): SeriesId => ({
+  group: 'custom',
+  namespace: 'default',
+  resource: 'pods',
+  name,
+  metric,
+  labels,
+});
 
 function clock(start = 1_000_000): { now: () => number; advance: (ms: number) => void } {
   let t = start;
@@ -40,7 +47,12 @@ describe('MetricStore', () => {
     s.put(pod('a', 'qps', { code: '500' }), { value: 2, timestampMs: 0 }, 60_000);
     s.put(pod('b'), { value: 3, timestampMs: 0 }, 60_000);
     expect(s.size).toBe(3);
-    expect(s.liveFor('custom', 'default', 'pods', 'qps', ['a', 'zzz']).map((x) => x.value).sort()).toEqual([1, 2]);
+    expect(
+      s
+        .liveFor('custom', 'default', 'pods', 'qps', ['a', 'zzz'])
+        .map((x) => x.value)
+        .sort(),
+    ).toEqual([1, 2]);
     expect(s.live('custom', 'other', 'pods', 'qps')).toEqual([]);
     expect(s.knownMetrics('custom')).toEqual([{ group: 'custom', resource: 'pods', metric: 'qps', namespaced: true }]);
   });
@@ -57,13 +69,22 @@ describe('MetricStore', () => {
     // a expired: its slot goes to the new series.
     s.put(pod('c'), { value: 1, timestampMs: 0 }, 1000);
     expect(s.size).toBe(2);
-    expect(s.live('custom', 'default', 'pods', 'qps').map((x) => x.id.name).sort()).toEqual(['b', 'c']);
+    expect(
+      s
+        .live('custom', 'default', 'pods', 'qps')
+        .map((x) => x.id.name)
+        .sort(),
+    ).toEqual(['b', 'c']);
   });
 
   it('sweeps series expired longer than the retention, and forgets their metrics', () => {
     const c = clock();
     const s = new MetricStore({ retainExpiredMs: 10_000, now: c.now });
-    s.put({ group: 'external', namespace: 'ns', resource: '', name: '', metric: 'depth', labels: { q: '1' } }, { value: 1, timestampMs: 0 }, 1000);
+    s.put(
+      { group: 'external', namespace: 'ns', resource: '', name: '', metric: 'depth', labels: { q: '1' } },
+      { value: 1, timestampMs: 0 },
+      1000,
+    );
     c.advance(5000);
     expect(s.sweep()).toBe(0);
     expect(s.knownMetrics('external').map((k) => k.metric)).toEqual(['depth']);

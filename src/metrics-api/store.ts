@@ -41,8 +41,13 @@ export interface KnownMetric {
 }
 
 export class SeriesLimitError extends Error {
-  constructor(readonly maxSeries: number, id: SeriesId) {
-    super(`series limit reached: ${maxSeries} series are stored; refusing the new series ${describe(id)} until others expire (raise maxSeries to store more)`);
+  constructor(
+    readonly maxSeries: number,
+    id: SeriesId,
+  ) {
+    super(
+      `series limit reached: ${maxSeries} series are stored; refusing the new series ${describe(id)} until others expire (raise maxSeries to store more)`,
+    );
     this.name = 'SeriesLimitError';
   }
 }
@@ -59,8 +64,11 @@ interface Entry extends LiveSeries {
 }
 
 function describe(id: SeriesId): string {
-  const labels = Object.entries(id.labels).map(([k, v]) => `${k}=${v}`).join(',');
-  const where = id.group === 'external' ? `external metric ${id.metric}` : `${id.resource}/${id.name} metric ${id.metric}`;
+  const labels = Object.entries(id.labels)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',');
+  const where =
+    id.group === 'external' ? `external metric ${id.metric}` : `${id.resource}/${id.name} metric ${id.metric}`;
   return `${where}${id.namespace ? ` in namespace ${id.namespace}` : ''}${labels ? ` {${labels}}` : ''}`;
 }
 
@@ -70,7 +78,8 @@ function labelsKeyOf(labels: Readonly<Record<string, string>>): string {
 
 const familyKeyOf = (group: MetricGroup, namespace: string, resource: string, metric: string): string =>
   `${group}\u0000${namespace}\u0000${resource}\u0000${metric}`;
-const knownKeyOf = (group: MetricGroup, resource: string, metric: string): string => `${group}\u0000${resource}\u0000${metric}`;
+const knownKeyOf = (group: MetricGroup, resource: string, metric: string): string =>
+  `${group}\u0000${resource}\u0000${metric}`;
 
 export class MetricStore {
   readonly maxSeries: number;
@@ -86,7 +95,8 @@ export class MetricStore {
     this.maxSeries = opts.maxSeries ?? 100_000;
     this.retainExpiredMs = opts.retainExpiredMs ?? 5 * 60_000;
     this.now = opts.now ?? Date.now;
-    if (!Number.isInteger(this.maxSeries) || this.maxSeries < 1) throw new RangeError(`maxSeries must be a positive integer, got ${this.maxSeries}`);
+    if (!Number.isInteger(this.maxSeries) || this.maxSeries < 1)
+      throw new RangeError(`maxSeries must be a positive integer, got ${this.maxSeries}`);
   }
 
   get size(): number {
@@ -101,7 +111,12 @@ export class MetricStore {
     const existing = this.families.get(familyKey)?.get(id.name)?.get(labelsKey);
     const expiresAtMs = this.now() + ttlMs;
     if (existing) {
-      Object.assign(existing, { value: sample.value, timestampMs: sample.timestampMs, windowSeconds: sample.windowSeconds, expiresAtMs });
+      Object.assign(existing, {
+        value: sample.value,
+        timestampMs: sample.timestampMs,
+        windowSeconds: sample.windowSeconds,
+        expiresAtMs,
+      });
       return existing;
     }
     // Make room from expired series before refusing: a full store of dead values must not block live ones.
@@ -115,7 +130,11 @@ export class MetricStore {
     byLabels.set(labelsKey, entry);
     this.count++;
     const kk = knownKeyOf(id.group, id.resource, id.metric);
-    const k = this.known.get(kk) ?? { metric: { group: id.group, resource: id.resource, metric: id.metric, namespaced: false }, count: 0, namespacedCount: 0 };
+    const k = this.known.get(kk) ?? {
+      metric: { group: id.group, resource: id.resource, metric: id.metric, namespaced: false },
+      count: 0,
+      namespacedCount: 0,
+    };
     k.count++;
     if (id.namespace !== '') k.namespacedCount++;
     this.known.set(kk, k);
@@ -137,7 +156,13 @@ export class MetricStore {
   }
 
   /** Live series of the named objects only: a lookup per name, whatever the family's size. */
-  liveFor(group: MetricGroup, namespace: string, resource: string, metric: string, names: Iterable<string>): LiveSeries[] {
+  liveFor(
+    group: MetricGroup,
+    namespace: string,
+    resource: string,
+    metric: string,
+    names: Iterable<string>,
+  ): LiveSeries[] {
     const objects = this.families.get(familyKeyOf(group, namespace, resource, metric));
     if (!objects) return [];
     const now = this.now();
@@ -157,8 +182,11 @@ export class MetricStore {
   /** Metrics with at least one stored series, sorted by resource then name. */
   knownMetrics(group: MetricGroup): KnownMetric[] {
     const out: KnownMetric[] = [];
-    for (const k of this.known.values()) if (k.metric.group === group) out.push({ ...k.metric, namespaced: k.namespacedCount > 0 });
-    return out.sort((a, b) => (a.resource === b.resource ? (a.metric < b.metric ? -1 : 1) : a.resource < b.resource ? -1 : 1));
+    for (const k of this.known.values())
+      if (k.metric.group === group) out.push({ ...k.metric, namespaced: k.namespacedCount > 0 });
+    return out.sort((a, b) =>
+      a.resource === b.resource ? (a.metric < b.metric ? -1 : 1) : a.resource < b.resource ? -1 : 1,
+    );
   }
 
   /** Drops series expired for longer than `retainMs` (default: retainExpiredMs). Returns how many went. */

@@ -50,10 +50,25 @@ export interface ObjectValue {
 }
 
 export function metricValueList(version: CustomVersion, values: ObjectValue[]): Record<string, unknown> {
-  const items = values.map((v) => version === 'v1beta1'
-    // v1beta1: metricName, `window` (json name of WindowSeconds) and a top-level selector.
-    ? { describedObject: v.object, metricName: v.metric, timestamp: metaTime(v.timestampMs), ...(v.windowSeconds !== undefined ? { window: v.windowSeconds } : {}), value: formatMetricQuantity(v.value), selector: v.selector }
-    : { describedObject: v.object, metric: { name: v.metric, selector: v.selector }, timestamp: metaTime(v.timestampMs), ...(v.windowSeconds !== undefined ? { windowSeconds: v.windowSeconds } : {}), value: formatMetricQuantity(v.value) });
+  const items = values.map((v) =>
+    version === 'v1beta1'
+      ? // v1beta1: metricName, `window` (json name of WindowSeconds) and a top-level selector.
+        {
+          describedObject: v.object,
+          metricName: v.metric,
+          timestamp: metaTime(v.timestampMs),
+          ...(v.windowSeconds !== undefined ? { window: v.windowSeconds } : {}),
+          value: formatMetricQuantity(v.value),
+          selector: v.selector,
+        }
+      : {
+          describedObject: v.object,
+          metric: { name: v.metric, selector: v.selector },
+          timestamp: metaTime(v.timestampMs),
+          ...(v.windowSeconds !== undefined ? { windowSeconds: v.windowSeconds } : {}),
+          value: formatMetricQuantity(v.value),
+        },
+  );
   return { kind: 'MetricValueList', apiVersion: `${CUSTOM_GROUP}/${version}`, metadata: {}, items };
 }
 
@@ -85,7 +100,10 @@ interface GroupVersionForDiscovery {
   version: string;
 }
 
-export function apiGroup(name: string, versions: readonly string[]): { name: string; versions: GroupVersionForDiscovery[]; preferredVersion: GroupVersionForDiscovery } {
+export function apiGroup(
+  name: string,
+  versions: readonly string[],
+): { name: string; versions: GroupVersionForDiscovery[]; preferredVersion: GroupVersionForDiscovery } {
   const gv = versions.map((version) => ({ groupVersion: `${name}/${version}`, version }));
   return { name, versions: gv, preferredVersion: gv[0] as GroupVersionForDiscovery };
 }

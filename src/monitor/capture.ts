@@ -46,12 +46,18 @@ export interface CaptureOptions {
 
 /** The failed container's restart count in this view of the pod (the failure's own if not listed). */
 function restartCountIn(pod: SlimPod, signal: FailureSignal): number {
-  const status = [...(pod.status.containerStatuses ?? []), ...(pod.status.initContainerStatuses ?? [])].find((c) => c.name === signal.container);
+  const status = [...(pod.status.containerStatuses ?? []), ...(pod.status.initContainerStatuses ?? [])].find(
+    (c) => c.name === signal.container,
+  );
   return status?.restartCount ?? signal.instance;
 }
 
 function gone(restarts: number): LogCapture {
-  return { text: '', truncated: false, error: `the container restarted ${restarts} times before its logs could be read; the kubelet keeps only the previous instance's` };
+  return {
+    text: '',
+    truncated: false,
+    error: `the container restarted ${restarts} times before its logs could be read; the kubelet keeps only the previous instance's`,
+  };
 }
 
 /**
@@ -64,7 +70,10 @@ export class Capturer {
   private readonly owners: OwnerResolver;
   private readonly byPod = new Map<string, OwnerLink>();
 
-  constructor(private readonly kc: KubeConfig, private readonly opts: CaptureOptions) {
+  constructor(
+    private readonly kc: KubeConfig,
+    private readonly opts: CaptureOptions,
+  ) {
     this.limiter = new Limiter(opts.concurrency);
     this.owners = new OwnerResolver(kc);
   }
@@ -110,8 +119,15 @@ export class Capturer {
   /** The top-level workload of any namespaced object an Event names (a Pod, a ReplicaSet, a Job...). */
   async workloadOfObject(namespace: string, kind: string, name: string): Promise<OwnerLink | undefined> {
     if (kind === 'Pod') {
-      const pod = await kubeGetJson(this.kc, `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(name)}`, {}, 10_000)
-        .then((raw) => slimPod(raw), () => undefined);
+      const pod = await kubeGetJson(
+        this.kc,
+        `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(name)}`,
+        {},
+        10_000,
+      ).then(
+        (raw) => slimPod(raw),
+        () => undefined,
+      );
       if (!pod || typeof pod === 'string') return { kind: 'Pod', name };
       return (await this.workloadOf(pod)).workload;
     }
@@ -125,8 +141,15 @@ export class Capturer {
       const [log, owners, events] = await Promise.all([logs, this.workloadOf(pod), this.warningEvents(pod)]);
       const image = pod.spec.containers.find((c) => c.name === signal.container)?.image;
       return {
-        signal, node: pod.spec.nodeName, image, ownerChain: owners.chain, workload: owners.workload,
-        services: this.opts.servicesFor(pod.metadata.namespace, pod.metadata.labels ?? {}), events: events.events, eventsError: events.error, logs: log,
+        signal,
+        node: pod.spec.nodeName,
+        image,
+        ownerChain: owners.chain,
+        workload: owners.workload,
+        services: this.opts.servicesFor(pod.metadata.namespace, pod.metadata.labels ?? {}),
+        events: events.events,
+        eventsError: events.error,
+        logs: log,
       };
     });
   }
@@ -143,9 +166,15 @@ export class Capturer {
    * lines written after it ended mean the kubelet's "current" is already a newer instance.
    */
   private async logsOf(pod: SlimPod, signal: FailureSignal): Promise<LogCapture> {
-    if (signal.container === '') return { text: '', truncated: false, error: 'pod-level failure: no container to read logs from' };
+    if (signal.container === '')
+      return { text: '', truncated: false, error: 'pod-level failure: no container to read logs from' };
     // A newer instance already died and is what the kubelet serves as previous and current.
-    if (signal.inferred) return { text: '', truncated: false, error: 'the kubelet never reported this termination; it serves only the newer instance\'s logs' };
+    if (signal.inferred)
+      return {
+        text: '',
+        truncated: false,
+        error: "the kubelet never reported this termination; it serves only the newer instance's logs",
+      };
     const window = instanceWindow(signal);
     let restarts = restartCountIn(this.opts.currentPod?.(pod.metadata.uid) ?? pod, signal);
     /** Set when the timestamps showed which read the kubelet needs, whatever the API's count says. */
@@ -156,7 +185,12 @@ export class Capturer {
       const { logs, place } = await this.readLogs(signal, previous);
       const next = nextRead(placeLines(place, window), previous);
       if (next === 'gone') return gone(2);
-      if (next === 'older') return { text: '', truncated: false, error: 'the kubelet\'s newest instance of the container is older than the one that failed' };
+      if (next === 'older')
+        return {
+          text: '',
+          truncated: false,
+          error: "the kubelet's newest instance of the container is older than the one that failed",
+        };
       if (next !== 'accept') {
         forced = next === 'previous';
         continue;
@@ -171,22 +205,45 @@ export class Capturer {
   /** One read, with the kubelet's timestamps taken off the lines (and kept to place them). */
   private async readLogs(signal: FailureSignal, previous: boolean): Promise<{ logs: LogCapture; place: number[] }> {
     const read = await fetchContainerLogs(this.kc, {
-      namespace: signal.namespace, pod: signal.pod, container: signal.container, previous, timestamps: true,
-      tailLines: this.opts.tailLines, limitBytes: this.opts.limitBytes,
+      namespace: signal.namespace,
+      pod: signal.pod,
+      container: signal.container,
+      previous,
+      timestamps: true,
+      tailLines: this.opts.tailLines,
+      limitBytes: this.opts.limitBytes,
     });
     if (read.error) return { logs: read, place: [] };
     const { text, times } = splitLogTimestamps(read.text);
     // The kubelet commits to 200 before it opens the log file (a zero-byte write), so a failure
     // after that (the container already removed) arrives as the body: no line carries a time.
-    if (times.length === 0 && text.trim() !== '') return { logs: { text: '', truncated: false, error: `the kubelet could not read the logs: ${text.trim().slice(0, 500)}` }, place: [] };
+    if (times.length === 0 && text.trim() !== '')
+      return {
+        logs: {
+          text: '',
+          truncated: false,
+          error: `the kubelet could not read the logs: ${text.trim().slice(0, 500)}`,
+        },
+        place: [],
+      };
     return { logs: { ...read, text }, place: times };
   }
 
   /** The container's restart count as the API server has it now (the cache may lag). */
   private async restartCount(pod: SlimPod, signal: FailureSignal): Promise<number> {
-    const fresh = await kubeGetJson(this.kc, `/api/v1/namespaces/${encodeURIComponent(pod.metadata.namespace)}/pods/${encodeURIComponent(pod.metadata.name)}`, {}, 10_000)
-      .then((raw) => slimPod(raw), () => undefined);
-    const latest = fresh && typeof fresh !== 'string' && fresh.metadata.uid === pod.metadata.uid ? fresh : this.opts.currentPod?.(pod.metadata.uid) ?? pod;
+    const fresh = await kubeGetJson(
+      this.kc,
+      `/api/v1/namespaces/${encodeURIComponent(pod.metadata.namespace)}/pods/${encodeURIComponent(pod.metadata.name)}`,
+      {},
+      10_000,
+    ).then(
+      (raw) => slimPod(raw),
+      () => undefined,
+    );
+    const latest =
+      fresh && typeof fresh !== 'string' && fresh.metadata.uid === pod.metadata.uid
+        ? fresh
+        : (this.opts.currentPod?.(pod.metadata.uid) ?? pod);
     return restartCountIn(latest, signal);
   }
 
@@ -194,11 +251,31 @@ export class Capturer {
     const cached = this.opts.cachedEvents?.(pod.metadata.uid);
     if (cached) return { events: cached.slice(0, 20) };
     try {
-      const body = (await kubeGetJson(this.kc, `/api/v1/namespaces/${encodeURIComponent(pod.metadata.namespace)}/events`, {
-        fieldSelector: `involvedObject.uid=${pod.metadata.uid},type=Warning`,
-      }, 10_000)) as { items?: { reason?: string; message?: string; count?: number; lastTimestamp?: string; eventTime?: string; source?: { component?: string } }[] };
+      const body = (await kubeGetJson(
+        this.kc,
+        `/api/v1/namespaces/${encodeURIComponent(pod.metadata.namespace)}/events`,
+        {
+          fieldSelector: `involvedObject.uid=${pod.metadata.uid},type=Warning`,
+        },
+        10_000,
+      )) as {
+        items?: {
+          reason?: string;
+          message?: string;
+          count?: number;
+          lastTimestamp?: string;
+          eventTime?: string;
+          source?: { component?: string };
+        }[];
+      };
       const events = (body.items ?? [])
-        .map((e) => ({ reason: e.reason ?? '', message: e.message ?? '', count: e.count ?? 1, lastTimestamp: e.lastTimestamp ?? e.eventTime, source: e.source?.component }))
+        .map((e) => ({
+          reason: e.reason ?? '',
+          message: e.message ?? '',
+          count: e.count ?? 1,
+          lastTimestamp: e.lastTimestamp ?? e.eventTime,
+          source: e.source?.component,
+        }))
         .sort((a, b) => (b.lastTimestamp ?? '').localeCompare(a.lastTimestamp ?? ''))
         .slice(0, 20);
       return { events };

@@ -37,7 +37,14 @@ export interface DetectOptions {
 }
 
 const FAILED_TERMINATION_REASONS = new Set(['OOMKilled', 'Error', 'ContainerCannotRun', 'DeadlineExceeded']);
-const FAILED_WAITING_REASONS = new Set(['CrashLoopBackOff', 'ImagePullBackOff', 'ErrImagePull', 'CreateContainerConfigError', 'CreateContainerError', 'InvalidImageName']);
+const FAILED_WAITING_REASONS = new Set([
+  'CrashLoopBackOff',
+  'ImagePullBackOff',
+  'ErrImagePull',
+  'CreateContainerConfigError',
+  'CreateContainerError',
+  'InvalidImageName',
+]);
 /** ErrImagePull and ImagePullBackOff alternate for one problem: one failure, keyed once. */
 const WAITING_KEY: Record<string, string> = { ErrImagePull: 'ImagePullBackOff' };
 
@@ -86,8 +93,19 @@ export function detectFailures(pod: SlimPod, opts: DetectOptions = {}): FailureS
       if (grace > 0 && ran !== undefined && ran < grace) return;
       const reason = reasonOf(t);
       out.push({
-        ...base, key: `${pod.metadata.uid}/${cs.name}/${instance}/${reason}`, container: cs.name, reason, kind: 'terminated',
-        exitCode: t.exitCode, signal: signalOf(t), message: t.message, instance, previous, crashLoop, occurredAt: t.finishedAt ?? undefined, startedAt: t.startedAt ?? undefined,
+        ...base,
+        key: `${pod.metadata.uid}/${cs.name}/${instance}/${reason}`,
+        container: cs.name,
+        reason,
+        kind: 'terminated',
+        exitCode: t.exitCode,
+        signal: signalOf(t),
+        message: t.message,
+        instance,
+        previous,
+        crashLoop,
+        occurredAt: t.finishedAt ?? undefined,
+        startedAt: t.startedAt ?? undefined,
         ...(successorStartedAt ? { successorStartedAt } : {}),
       });
     };
@@ -97,13 +115,21 @@ export function detectFailures(pod: SlimPod, opts: DetectOptions = {}): FailureS
     if (last) {
       const instance = cs.state?.running || current ? cs.restartCount - 1 : cs.restartCount;
       const successor = cs.state?.running?.startedAt ?? current?.startedAt ?? undefined;
-      if (instance >= 0) add(last, instance, instance < cs.restartCount, instance < cs.restartCount ? successor : undefined);
+      if (instance >= 0)
+        add(last, instance, instance < cs.restartCount, instance < cs.restartCount ? successor : undefined);
     }
     if (waiting && FAILED_WAITING_REASONS.has(waiting) && !(crashLoop && last)) {
       const keyReason = WAITING_KEY[waiting] ?? waiting;
       out.push({
-        ...base, key: `${pod.metadata.uid}/${cs.name}/${cs.restartCount}/${keyReason}`, container: cs.name, reason: waiting, kind: 'waiting',
-        message: cs.state?.waiting?.message, instance: cs.restartCount, previous: crashLoop, crashLoop,
+        ...base,
+        key: `${pod.metadata.uid}/${cs.name}/${cs.restartCount}/${keyReason}`,
+        container: cs.name,
+        reason: waiting,
+        kind: 'waiting',
+        message: cs.state?.waiting?.message,
+        instance: cs.restartCount,
+        previous: crashLoop,
+        crashLoop,
       });
     }
   }
@@ -112,7 +138,17 @@ export function detectFailures(pod: SlimPod, opts: DetectOptions = {}): FailureS
     // A Failed pod whose failed container is already recorded is the same failure; Evicted and
     // pod-level deadlines have no container failure to carry them.
     if (reason === 'Evicted' || out.length === 0) {
-      out.push({ ...base, key: `${pod.metadata.uid}//0/${reason}`, container: '', reason, kind: 'pod', message: pod.status.message, instance: 0, previous: false, crashLoop: false });
+      out.push({
+        ...base,
+        key: `${pod.metadata.uid}//0/${reason}`,
+        container: '',
+        reason,
+        kind: 'pod',
+        message: pod.status.message,
+        instance: 0,
+        previous: false,
+        crashLoop: false,
+      });
     }
   }
   return out;

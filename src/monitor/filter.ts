@@ -31,7 +31,9 @@ export class PodFilter {
 
   /** Start-up grace of the pod's workload ("namespace/name" entry), else the default. */
   startupGraceMs(pod: SlimPod, workload: OwnerLink | undefined): number {
-    const byWorkload = workload ? this.config.startupGraceByWorkload[`${pod.metadata.namespace}/${workload.name}`] : undefined;
+    const byWorkload = workload
+      ? this.config.startupGraceByWorkload[`${pod.metadata.namespace}/${workload.name}`]
+      : undefined;
     return byWorkload ?? this.config.startupGrace;
   }
 }

@@ -20,13 +20,16 @@ export interface StampedLines {
 
 export function splitLogTimestamps(stamped: string): StampedLines {
   const times: number[] = [];
-  const text = stamped.split('\n').map((line) => {
-    const m = STAMP.exec(line);
-    if (!m?.[1]) return line;
-    const t = Date.parse(m[1]);
-    if (Number.isFinite(t)) times.push(t);
-    return line.slice(m[0].length);
-  }).join('\n');
+  const text = stamped
+    .split('\n')
+    .map((line) => {
+      const m = STAMP.exec(line);
+      if (!m?.[1]) return line;
+      const t = Date.parse(m[1]);
+      if (Number.isFinite(t)) times.push(t);
+      return line.slice(m[0].length);
+    })
+    .join('\n');
   return { text, times };
 }
 
@@ -74,7 +77,10 @@ export function placeLines(times: number[], w: InstanceWindow | undefined): 'ins
  * has moved on twice (it keeps only one dead instance addressable); older ones in the current
  * read mean it has not yet seen the instance die.
  */
-export function nextRead(place: ReturnType<typeof placeLines>, previous: boolean): 'accept' | 'previous' | 'current' | 'gone' | 'older' {
+export function nextRead(
+  place: ReturnType<typeof placeLines>,
+  previous: boolean,
+): 'accept' | 'previous' | 'current' | 'gone' | 'older' {
   if (place === 'later') return previous ? 'gone' : 'previous';
   if (place === 'earlier') return previous ? 'current' : 'older';
   return 'accept';

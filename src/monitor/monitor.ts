@@ -64,20 +64,53 @@ export class Monitor {
     this.filter = new PodFilter(config);
     this.services = new ServiceIndex(kc, config.namespaces, logger);
     this.capturer = new Capturer(kc, {
-      tailLines: config.logs.tailLines, limitBytes: config.logs.maxBytes, concurrency: config.captureConcurrency,
+      tailLines: config.logs.tailLines,
+      limitBytes: config.logs.maxBytes,
+      concurrency: config.captureConcurrency,
       servicesFor: (ns, labels) => this.services.selecting(ns, labels),
       currentPod: (uid) => this.podByUid(uid),
-      cachedEvents: (uid) => this.warnings?.eventsFor(uid)?.map((e) => ({
-        reason: e.reason, message: e.message, count: e.count ?? 1, lastTimestamp: lastSeenOf(e) || undefined,
-      })),
+      cachedEvents: (uid) =>
+        this.warnings?.eventsFor(uid)?.map((e) => ({
+          reason: e.reason,
+          message: e.message,
+          count: e.count ?? 1,
+          lastTimestamp: lastSeenOf(e) || undefined,
+        })),
     });
-    const paths = config.namespaces.length > 0 ? config.namespaces.map((ns) => `/api/v1/namespaces/${encodeURIComponent(ns)}/pods`) : ['/api/v1/pods'];
-    this.pods = paths.map((path) => new ListWatch<SlimPod>({ kc, path, slim: slimPod, logger }, {
-      upsert: (pod) => this.observe(pod),
-      delete: (pod) => this.forget(pod),
-    }));
-    this.health = new WorkloadHealth({ store: opts.store, cluster: opts.cluster, resolveAfterMs: config.resolveAfter, pods: () => this.allPods(), workloadOf: async (p) => (await this.capturer.workloadOf(p)).workload, resolved: (w) => opts.events?.resolved?.(w), logger });
-    this.warnings = config.warningEvents ? new WarningEventWatcher({ kc, store: opts.store, cluster: opts.cluster, namespaces: config.namespaces, filter: this.filter, workloadOf: (ns, kind, name) => this.capturer.workloadOfObject(ns, kind, name), logger }) : undefined;
+    const paths =
+      config.namespaces.length > 0
+        ? config.namespaces.map((ns) => `/api/v1/namespaces/${encodeURIComponent(ns)}/pods`)
+        : ['/api/v1/pods'];
+    this.pods = paths.map(
+      (path) =>
+        new ListWatch<SlimPod>(
+          { kc, path, slim: slimPod, logger },
+          {
+            upsert: (pod) => this.observe(pod),
+            delete: (pod) => this.forget(pod),
+          },
+        ),
+    );
+    this.health = new WorkloadHealth({
+      store: opts.store,
+      cluster: opts.cluster,
+      resolveAfterMs: config.resolveAfter,
+      pods: () => this.allPods(),
+      workloadOf: async (p) => (await this.capturer.workloadOf(p)).workload,
+      resolved: (w) => opts.events?.resolved?.(w),
+      logger,
+    });
+    this.warnings = config.warningEvents
+      ? new WarningEventWatcher({
+          kc,
+          store: opts.store,
+          cluster: opts.cluster,
+          namespaces: config.namespaces,
+          filter: this.filter,
+          workloadOf: (ns, kind, name) => this.capturer.workloadOfObject(ns, kind, name),
+          logger,
+        })
+      : undefined;
   }
 
   async start(): Promise<void> {
@@ -89,7 +122,11 @@ export class Monitor {
     this.synced = true;
     // In the background: failures are stored meanwhile (an owner lookup then happens on demand).
     void this.capturer.warmOwners(this.allPods()).then((failed) => {
-      if (failed > 0) this.opts.logger?.warn({ failed }, 'monitor: some owner chains could not be resolved ahead; they are looked up when a failure needs them');
+      if (failed > 0)
+        this.opts.logger?.warn(
+          { failed },
+          'monitor: some owner chains could not be resolved ahead; they are looked up when a failure needs them',
+        );
     });
     await this.settle();
     this.health.start();
@@ -143,7 +180,9 @@ export class Monitor {
    */
   private observe(pod: SlimPod): Promise<void> | undefined {
     if (!this.filter.watches(pod)) return undefined;
-    const shown = detectFailures(pod, { startupGraceMs: (p) => this.filter.startupGraceMs(p, this.capturer.cachedWorkloadOf(p)) });
+    const shown = detectFailures(pod, {
+      startupGraceMs: (p) => this.filter.startupGraceMs(p, this.capturer.cachedWorkloadOf(p)),
+    });
     const signals = [...this.unreported.infer(pod, shown), ...shown];
     if (signals.length === 0) return undefined;
     let keys = this.known.get(pod.metadata.uid);
@@ -157,7 +196,9 @@ export class Monitor {
       const task = this.record(pod, s, preExisting).catch((err: unknown) => {
         // Not stored: forget the key so the redelivery (or the next status update) tries again.
         keys.delete(s.key);
-        throw new Error(`monitor: could not record ${s.key}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+        throw new Error(`monitor: could not record ${s.key}: ${err instanceof Error ? err.message : String(err)}`, {
+          cause: err,
+        });
       });
       this.background.track(task);
       stored.push(task);
@@ -171,10 +212,15 @@ export class Monitor {
     // The owner lookup is an API call; if it fails the failure is still stored now (under the pod's
     // controller, or the pod) rather than dropped: in a crash loop the status moves on and it would be lost.
     const owners = await this.capturer.workloadOf(pod).catch((err: unknown) => {
-      this.opts.logger?.warn({ err, pod: `${pod.metadata.namespace}/${pod.metadata.name}` }, 'monitor: owner lookup failed; recording under the controller reference');
+      this.opts.logger?.warn(
+        { err, pod: `${pod.metadata.namespace}/${pod.metadata.name}` },
+        'monitor: owner lookup failed; recording under the controller reference',
+      );
       return fallbackOwners(pod);
     });
-    const { created, id } = await this.opts.store.failures.insertOnce(toNewFailure(this.opts.cluster, pod, s, owners, preExisting, detectedAt));
+    const { created, id } = await this.opts.store.failures.insertOnce(
+      toNewFailure(this.opts.cluster, pod, s, owners, preExisting, detectedAt),
+    );
     if (!created) {
       this.stats.duplicates++;
       return;

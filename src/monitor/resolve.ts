@@ -28,7 +28,9 @@ export function podHealthy(pod: SlimPod, now: number, forMs: number): boolean {
   if (pod.status.phase === 'Succeeded') return true;
   const ready = pod.status.conditions?.find((c) => c.type === 'Ready');
   if (ready?.status !== 'True') return false;
-  const since = ready.lastTransitionTime ? Date.parse(ready.lastTransitionTime) : Date.parse(pod.status.startTime ?? '');
+  const since = ready.lastTransitionTime
+    ? Date.parse(ready.lastTransitionTime)
+    : Date.parse(pod.status.startTime ?? '');
   return Number.isFinite(since) && now - since >= forMs;
 }
 
@@ -44,7 +46,9 @@ export class WorkloadHealth {
   constructor(private readonly opts: WorkloadHealthOptions) {}
 
   start(): void {
-    void this.loadOpen().catch((err: unknown) => this.opts.logger?.warn({ err }, 'monitor: could not load open failures for resolution'));
+    void this.loadOpen().catch((err: unknown) =>
+      this.opts.logger?.warn({ err }, 'monitor: could not load open failures for resolution'),
+    );
     const every = Math.max(250, Math.min(15_000, this.opts.resolveAfterMs / 4));
     this.timer = setInterval(() => void this.tick(), every);
     this.timer.unref();
@@ -62,7 +66,10 @@ export class WorkloadHealth {
   private async loadOpen(): Promise<void> {
     let cursor: string | undefined;
     do {
-      const page = await this.opts.store.failures.list({ cluster: this.opts.cluster, state: 'open' }, { limit: 500, cursor });
+      const page = await this.opts.store.failures.list(
+        { cluster: this.opts.cluster, state: 'open' },
+        { limit: 500, cursor },
+      );
       for (const f of page.items) this.opened({ kind: f.workloadKind, name: f.workloadName }, f.namespace);
       cursor = page.nextCursor;
     } while (cursor);
@@ -84,7 +91,13 @@ export class WorkloadHealth {
       }
       for (const [k, w] of [...this.open]) {
         if (unhealthy.has(k)) continue;
-        const changed = await this.opts.store.failures.resolveWorkload({ cluster: this.opts.cluster, namespace: w.namespace, workloadKind: w.kind, workloadName: w.name, at: now });
+        const changed = await this.opts.store.failures.resolveWorkload({
+          cluster: this.opts.cluster,
+          namespace: w.namespace,
+          workloadKind: w.kind,
+          workloadName: w.name,
+          at: now,
+        });
         this.open.delete(k);
         if (changed > 0) this.opts.resolved?.({ ...w, at: now });
       }

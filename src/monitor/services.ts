@@ -4,7 +4,12 @@ import { z } from 'zod';
 import { ListWatch } from '../kube/list-watch.ts';
 
 const slimServiceSchema = z.object({
-  metadata: z.object({ name: z.string(), namespace: z.string(), uid: z.string(), resourceVersion: z.string().optional() }),
+  metadata: z.object({
+    name: z.string(),
+    namespace: z.string(),
+    uid: z.string(),
+    resourceVersion: z.string().optional(),
+  }),
   spec: z.object({ selector: z.record(z.string(), z.string()).nullish() }).default({}),
 });
 
@@ -12,7 +17,9 @@ type SlimService = z.infer<typeof slimServiceSchema>;
 
 function slimService(raw: unknown): SlimService | string {
   const r = slimServiceSchema.safeParse(raw);
-  return r.success ? r.data : `service: ${r.error.issues[0]?.path.join('.') ?? ''}: ${r.error.issues[0]?.message ?? 'invalid'}`;
+  return r.success
+    ? r.data
+    : `service: ${r.error.issues[0]?.path.join('.') ?? ''}: ${r.error.issues[0]?.message ?? 'invalid'}`;
 }
 
 /** A cache of Services' selectors: which Services route to a pod (recorded with each failure). */
@@ -20,7 +27,10 @@ export class ServiceIndex {
   private readonly watches: ListWatch<SlimService>[];
 
   constructor(kc: KubeConfig, namespaces: string[], logger?: Logger) {
-    const paths = namespaces.length > 0 ? namespaces.map((ns) => `/api/v1/namespaces/${encodeURIComponent(ns)}/services`) : ['/api/v1/services'];
+    const paths =
+      namespaces.length > 0
+        ? namespaces.map((ns) => `/api/v1/namespaces/${encodeURIComponent(ns)}/services`)
+        : ['/api/v1/services'];
     this.watches = paths.map((path) => new ListWatch<SlimService>({ kc, path, slim: slimService, logger }));
   }
 

@@ -42,8 +42,17 @@ export class UnreportedTerminations {
 
 function skipped(model: FailureSignal, instance: number): FailureSignal {
   return {
-    podUid: model.podUid, namespace: model.namespace, pod: model.pod, container: model.container, kind: 'terminated', reason: model.reason,
-    key: `${model.podUid}/${model.container}/${instance}/${model.reason}`, instance, previous: true, crashLoop: model.crashLoop, inferred: true,
+    podUid: model.podUid,
+    namespace: model.namespace,
+    pod: model.pod,
+    container: model.container,
+    kind: 'terminated',
+    reason: model.reason,
+    key: `${model.podUid}/${model.container}/${instance}/${model.reason}`,
+    instance,
+    previous: true,
+    crashLoop: model.crashLoop,
+    inferred: true,
     message: `instance ${instance} restarted but the kubelet never reported its termination (a newer status replaced it); reason taken from instance ${model.instance}`,
   };
 }

@@ -7,8 +7,20 @@ import type { Store } from '../store/open.ts';
 import type { PodFilter } from './filter.ts';
 
 const slimEventSchema = z.object({
-  metadata: z.object({ name: z.string(), namespace: z.string().optional(), uid: z.string(), resourceVersion: z.string().optional() }),
-  involvedObject: z.object({ kind: z.string().optional(), name: z.string().optional(), namespace: z.string().optional(), uid: z.string().optional() }).default({}),
+  metadata: z.object({
+    name: z.string(),
+    namespace: z.string().optional(),
+    uid: z.string(),
+    resourceVersion: z.string().optional(),
+  }),
+  involvedObject: z
+    .object({
+      kind: z.string().optional(),
+      name: z.string().optional(),
+      namespace: z.string().optional(),
+      uid: z.string().optional(),
+    })
+    .default({}),
   reason: z.string().default(''),
   message: z.string().default(''),
   type: z.string().optional(),
@@ -22,7 +34,9 @@ export type SlimEvent = z.infer<typeof slimEventSchema>;
 
 function slimEvent(raw: unknown): SlimEvent | string {
   const r = slimEventSchema.safeParse(raw);
-  return r.success ? r.data : `event: ${r.error.issues[0]?.path.join('.') ?? ''}: ${r.error.issues[0]?.message ?? 'invalid'}`;
+  return r.success
+    ? r.data
+    : `event: ${r.error.issues[0]?.path.join('.') ?? ''}: ${r.error.issues[0]?.message ?? 'invalid'}`;
 }
 
 export function lastSeenOf(e: SlimEvent): string {
@@ -51,14 +65,25 @@ export class WarningEventWatcher {
   private synced = false;
 
   constructor(private readonly opts: WarningEventOptions) {
-    const paths = opts.namespaces.length > 0 ? opts.namespaces.map((ns) => `/api/v1/namespaces/${encodeURIComponent(ns)}/events`) : ['/api/v1/events'];
-    this.watches = paths.map((path) => new ListWatch<SlimEvent>({ kc: opts.kc, path, slim: slimEvent, fieldSelector: 'type=Warning', logger: opts.logger }, {
-      upsert: (e) => {
-        this.index(e);
-        void this.record(e).catch((err: unknown) => opts.logger?.warn({ err, event: e.metadata.name }, 'monitor: could not record a warning event'));
-      },
-      delete: (e) => this.unindex(e),
-    }));
+    const paths =
+      opts.namespaces.length > 0
+        ? opts.namespaces.map((ns) => `/api/v1/namespaces/${encodeURIComponent(ns)}/events`)
+        : ['/api/v1/events'];
+    this.watches = paths.map(
+      (path) =>
+        new ListWatch<SlimEvent>(
+          { kc: opts.kc, path, slim: slimEvent, fieldSelector: 'type=Warning', logger: opts.logger },
+          {
+            upsert: (e) => {
+              this.index(e);
+              void this.record(e).catch((err: unknown) =>
+                opts.logger?.warn({ err, event: e.metadata.name }, 'monitor: could not record a warning event'),
+              );
+            },
+            delete: (e) => this.unindex(e),
+          },
+        ),
+    );
   }
 
   async start(): Promise<void> {
@@ -105,9 +130,17 @@ export class WarningEventWatcher {
     const last = Date.parse(e.lastTimestamp ?? e.eventTime ?? e.firstTimestamp ?? '') || Date.now();
     const first = Date.parse(e.firstTimestamp ?? e.eventTime ?? '') || last;
     await this.opts.store.findings.upsert({
-      key: `${this.opts.cluster}/${e.metadata.uid}`, kind: 'WarningEvent', cluster: this.opts.cluster, namespace: ns,
-      workloadKind: workload?.kind, workloadName: workload?.name, reason: e.reason, message: e.message, count: e.count ?? 1,
-      firstSeen: first, lastSeen: last,
+      key: `${this.opts.cluster}/${e.metadata.uid}`,
+      kind: 'WarningEvent',
+      cluster: this.opts.cluster,
+      namespace: ns,
+      workloadKind: workload?.kind,
+      workloadName: workload?.name,
+      reason: e.reason,
+      message: e.message,
+      count: e.count ?? 1,
+      firstSeen: first,
+      lastSeen: last,
       involvedObject: { kind, name, namespace: ns ?? '', uid: e.involvedObject.uid ?? '' },
     });
   }

@@ -59,8 +59,15 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
   let notifier: Notifier | undefined;
   let monitor: Monitor | undefined;
   const rem = new Remediation({
-    kc, store, config: config.remediation, playbooks, logger,
-    handlers: builtInHandlers({ functionsDir: resolve(opts.configDir ?? '.', config.remediation.functionsDir), ...(config.remediation.prometheusUrl ? { prometheusUrl: config.remediation.prometheusUrl } : {}) }),
+    kc,
+    store,
+    config: config.remediation,
+    playbooks,
+    logger,
+    handlers: builtInHandlers({
+      functionsDir: resolve(opts.configDir ?? '.', config.remediation.functionsDir),
+      ...(config.remediation.prometheusUrl ? { prometheusUrl: config.remediation.prometheusUrl } : {}),
+    }),
     notify: async (n) => {
       if (!notifier) throw new Error('the notifier is not running yet');
       return notifier.sendNotice(n);
@@ -68,14 +75,26 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
   });
   const app = buildServer({
     logger,
-    notReady: () => (!ready || !monitor ? 'the cluster has not been listed yet' : notReadyReason(monitor.informerHealth(), Date.now(), config.monitor.watchUnhealthyAfter)),
-    metrics: { monitor: () => (monitor ? { ...monitor.stats, ...monitor.watchStats } : { detected: 0, recorded: 0, duplicates: 0, captureErrors: 0, cachedPods: 0, relistsOn410: 0, rejected: 0 }) },
+    notReady: () =>
+      !ready || !monitor
+        ? 'the cluster has not been listed yet'
+        : notReadyReason(monitor.informerHealth(), Date.now(), config.monitor.watchUnhealthyAfter),
+    metrics: {
+      monitor: () =>
+        monitor
+          ? { ...monitor.stats, ...monitor.watchStats }
+          : { detected: 0, recorded: 0, duplicates: 0, captureErrors: 0, cachedPods: 0, relistsOn410: 0, rejected: 0 },
+    },
     features: [
       monitorFeature({ store, cluster }),
       alertingFeature({
         channels: () => notifier?.channelList() ?? [],
         routing: () => ({
-          routes: config.alerting.routes.map((r) => ({ match: { ...r.match }, channels: r.channels, continue: r.continue })),
+          routes: config.alerting.routes.map((r) => ({
+            match: { ...r.match },
+            channels: r.channels,
+            continue: r.continue,
+          })),
           groupingWindowSeconds: config.alerting.grouping.window / 1000,
           rateLimit: { messages: config.alerting.rateLimit.messages, perSeconds: config.alerting.rateLimit.per / 1000 },
         }),
@@ -95,16 +114,34 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
   // `kubeloop links create` runs as its own process: it reads this to print a URL that reaches us.
   await recordListenUrl(store, reachableUrl(config.server.host, port));
   const publicUrl = config.alerting.publicUrl ?? config.server.publicUrl ?? url;
-  const n = new Notifier({ store, config: config.alerting, cluster, publicUrl, notifyExisting: config.monitor.notifyExisting, logger });
+  const n = new Notifier({
+    store,
+    config: config.alerting,
+    cluster,
+    publicUrl,
+    notifyExisting: config.monitor.notifyExisting,
+    logger,
+  });
   notifier = n;
   const m = new Monitor({
-    kc, store, config: config.monitor, cluster, logger,
+    kc,
+    store,
+    config: config.monitor,
+    cluster,
+    logger,
     events: {
       recorded: (id, _signal, preExisting) => {
         void n.failureRecorded(id);
         rem.failureRecorded(id, preExisting);
       },
-      resolved: (w) => void n.failureResolved({ cluster, namespace: w.namespace, workloadKind: w.kind, workloadName: w.name, resolvedAt: w.at }),
+      resolved: (w) =>
+        void n.failureResolved({
+          cluster,
+          namespace: w.namespace,
+          workloadKind: w.kind,
+          workloadName: w.name,
+          resolvedAt: w.at,
+        }),
     },
   });
   monitor = m;
@@ -114,7 +151,13 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
   const metricsApi = await startMetricsApiIfEnabled(opts);
   ready = true;
   return {
-    url, store, monitor: m, notifier: n, remediation: rem, metricsApi, app,
+    url,
+    store,
+    monitor: m,
+    notifier: n,
+    remediation: rem,
+    metricsApi,
+    app,
     async stop() {
       await metricsApi?.stop();
       m.stop();
@@ -133,7 +176,10 @@ async function startMetricsApiIfEnabled(opts: PlatformOptions): Promise<RunningM
   const { startMetricsApi } = await import('../metrics-api/run.ts');
   return startMetricsApi({
     config: { ...cfg, register: cfg.register ?? opts.embeddedSim === true },
-    kc: opts.kc, logger: opts.logger, configDir: opts.configDir, dataDir: opts.dataDir,
+    kc: opts.kc,
+    logger: opts.logger,
+    configDir: opts.configDir,
+    dataDir: opts.dataDir,
     fallbackPrometheusUrl: opts.config.remediation.prometheusUrl,
   });
 }

@@ -22,7 +22,11 @@ export interface PromSample {
 }
 
 const sampleSchema = z.tuple([z.number(), z.string()]);
-const errorSchema = z.object({ status: z.literal('error'), errorType: z.string().optional(), error: z.string().optional() });
+const errorSchema = z.object({
+  status: z.literal('error'),
+  errorType: z.string().optional(),
+  error: z.string().optional(),
+});
 const queryAnswer = z.discriminatedUnion('status', [
   z.object({
     status: z.literal('success'),
@@ -56,7 +60,8 @@ function vectorSamples(result: readonly unknown[], what: string): PromSample[] {
   const out: PromSample[] = [];
   for (let i = 0; i < result.length; i++) {
     const r = result[i] as { metric?: unknown; value?: unknown } | null;
-    const bad = (why: string): PrometheusError => new PrometheusError(`${what}: unexpected answer from Prometheus: data.result.${i}.${why}`);
+    const bad = (why: string): PrometheusError =>
+      new PrometheusError(`${what}: unexpected answer from Prometheus: data.result.${i}.${why}`);
     if (typeof r !== 'object' || r === null) throw bad('expected an object');
     const labels = labelSet(r.metric);
     if (typeof labels === 'string') throw bad(`metric: ${labels}`);
@@ -75,7 +80,8 @@ async function seriesLabelSets(data: readonly unknown[], what: string): Promise<
   for (let i = 0; i < data.length; i++) {
     if (i > 0 && i % 2000 === 0) await setImmediate();
     const labels = labelSet(data[i]);
-    if (typeof labels === 'string') throw new PrometheusError(`${what}: unexpected answer from Prometheus: data.${i}: ${labels}`);
+    if (typeof labels === 'string')
+      throw new PrometheusError(`${what}: unexpected answer from Prometheus: data.${i}: ${labels}`);
     out.push(labels);
   }
   return out;
@@ -109,7 +115,8 @@ export class PrometheusClient {
     } catch {
       throw new PrometheusError(`prometheus url ${JSON.stringify(opts.url)} is not a URL`);
     }
-    if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new PrometheusError(`prometheus url ${JSON.stringify(opts.url)}: only http and https are supported`);
+    if (u.protocol !== 'http:' && u.protocol !== 'https:')
+      throw new PrometheusError(`prometheus url ${JSON.stringify(opts.url)}: only http and https are supported`);
     this.baseUrl = opts.url.replace(/\/+$/, '');
     this.timeoutMs = opts.timeoutMs ?? 10_000;
     this.fetchFn = opts.fetch ?? fetch;
@@ -123,11 +130,20 @@ export class PrometheusClient {
     const answer = await this.post('/api/v1/query', form, queryAnswer, `query ${promql}`);
     if (answer.status === 'error') throw this.refused(`query ${promql}`, answer);
     const data = answer.data;
-    const toSample = (labels: Record<string, string>, [ts, v]: [number, string]): PromSample => ({ labels, value: sampleValue(v), timestampMs: Math.round(ts * 1000) });
+    const toSample = (labels: Record<string, string>, [ts, v]: [number, string]): PromSample => ({
+      labels,
+      value: sampleValue(v),
+      timestampMs: Math.round(ts * 1000),
+    });
     switch (data.resultType) {
-      case 'vector': return vectorSamples(data.result, `query ${promql}`);
-      case 'scalar': return [toSample({}, data.result)];
-      default: throw new PrometheusError(`query ${promql}: returned a ${data.resultType}; metrics queries must return an instant vector`);
+      case 'vector':
+        return vectorSamples(data.result, `query ${promql}`);
+      case 'scalar':
+        return [toSample({}, data.result)];
+      default:
+        throw new PrometheusError(
+          `query ${promql}: returned a ${data.resultType}; metrics queries must return an instant vector`,
+        );
     }
   }
 
@@ -140,36 +156,54 @@ export class PrometheusClient {
   }
 
   private refused(what: string, a: z.infer<typeof errorSchema>): PrometheusError {
-    return new PrometheusError(`${what}: Prometheus refused it (${a.errorType ?? 'error'}): ${a.error ?? 'no message'}`);
+    return new PrometheusError(
+      `${what}: Prometheus refused it (${a.errorType ?? 'error'}): ${a.error ?? 'no message'}`,
+    );
   }
 
-  private async post<T extends z.ZodType>(path: string, form: URLSearchParams, schema: T, what: string): Promise<z.infer<T>> {
+  private async post<T extends z.ZodType>(
+    path: string,
+    form: URLSearchParams,
+    schema: T,
+    what: string,
+  ): Promise<z.infer<T>> {
     const url = `${this.baseUrl}${path}`;
     let res: Response;
     let text: string;
     try {
       res = await this.fetchFn(url, {
         method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json', ...this.opts.headers },
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          accept: 'application/json',
+          ...this.opts.headers,
+        },
         body: form.toString(),
         signal: AbortSignal.timeout(this.timeoutMs),
       });
       text = await res.text();
     } catch (err) {
       const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-      const why = (err as Error).name === 'TimeoutError' ? `no answer within ${this.timeoutMs} ms` : cause?.code ?? cause?.message ?? (err as Error).message;
+      const why =
+        (err as Error).name === 'TimeoutError'
+          ? `no answer within ${this.timeoutMs} ms`
+          : (cause?.code ?? cause?.message ?? (err as Error).message);
       throw new PrometheusError(`${what}: cannot reach Prometheus at ${this.baseUrl}: ${why}`, { cause: err });
     }
     let body: unknown;
     try {
       body = JSON.parse(text);
     } catch {
-      throw new PrometheusError(`${what}: Prometheus answered HTTP ${res.status} with a body that is not JSON: ${JSON.stringify(text.slice(0, 120))}`);
+      throw new PrometheusError(
+        `${what}: Prometheus answered HTTP ${res.status} with a body that is not JSON: ${JSON.stringify(text.slice(0, 120))}`,
+      );
     }
     const parsed = schema.safeParse(body);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      throw new PrometheusError(`${what}: unexpected answer from Prometheus (HTTP ${res.status}): ${issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : 'invalid'}`);
+      throw new PrometheusError(
+        `${what}: unexpected answer from Prometheus (HTTP ${res.status}): ${issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : 'invalid'}`,
+      );
     }
     return parsed.data as z.infer<T>;
   }

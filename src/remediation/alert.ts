@@ -36,7 +36,10 @@ export interface Alert {
 
 /** A request body that does not parse: the field path (`alerts[0].labels`) and why. */
 export class AlertParseError extends Error {
-  constructor(readonly path: string, readonly reason: string) {
+  constructor(
+    readonly path: string,
+    readonly reason: string,
+  ) {
     super(`${path || '(body)'}: ${reason}`);
     this.name = 'AlertParseError';
   }

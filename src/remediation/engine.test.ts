@@ -16,18 +16,43 @@ afterEach(async () => {
 function countingHandlers(): { handlers: HandlerRegistry; calls: string[] } {
   const calls: string[] = [];
   const h = (action: string, mutates: boolean): ActionHandler => ({
-    action: action as 'notify', mutates, needs: 'workload',
+    action: action as 'notify',
+    mutates,
+    needs: 'workload',
     run: async (env) => {
       calls.push(`${action} ${env.target?.name ?? ''}${env.dryRun ? ' (dry)' : ''}`);
       return { outcome: 'succeeded', summary: `${action} done` };
     },
   });
-  const names = ['scale_out', 'scale_in', 'rollout_restart', 'delete_pod', 'cordon_node', 'capture_logs', 'annotate', 'notify', 'http_request', 'run_function'];
-  return { calls, handlers: Object.fromEntries(names.map((n) => [n, h(n, !['notify', 'capture_logs'].includes(n))])) as unknown as HandlerRegistry };
+  const names = [
+    'scale_out',
+    'scale_in',
+    'rollout_restart',
+    'delete_pod',
+    'cordon_node',
+    'capture_logs',
+    'annotate',
+    'notify',
+    'http_request',
+    'run_function',
+  ];
+  return {
+    calls,
+    handlers: Object.fromEntries(
+      names.map((n) => [n, h(n, !['notify', 'capture_logs'].includes(n))]),
+    ) as unknown as HandlerRegistry,
+  };
 }
 
 const alert = (id: string, deployment: string): Alert => ({
-  source: 'generic', id, status: 'firing', severity: 'warning', labels: { namespace: 'shop', deployment }, annotations: {}, title: id, raw: null,
+  source: 'generic',
+  id,
+  status: 'firing',
+  severity: 'warning',
+  labels: { namespace: 'shop', deployment },
+  annotations: {},
+  title: id,
+  raw: null,
 });
 
 async function setup(config: Record<string, unknown>, playbooks: unknown[]) {
@@ -35,8 +60,12 @@ async function setup(config: Record<string, unknown>, playbooks: unknown[]) {
   cleanups.push(t.cleanup);
   const { handlers, calls } = countingHandlers();
   const engine = new PlaybookEngine({
-    kc: new KubeConfig(), store: t.store, config: remediationConfigSchema.parse(config), playbooks: playbooks.map((p) => playbookSchema.parse(p)),
-    handlers, notify: async () => undefined,
+    kc: new KubeConfig(),
+    store: t.store,
+    config: remediationConfigSchema.parse(config),
+    playbooks: playbooks.map((p) => playbookSchema.parse(p)),
+    handlers,
+    notify: async () => undefined,
   });
   let n = 0;
   const fire = async (a: Alert) => engine.run({ kind: 'alert', alert: a, alertRowId: ++n }, { key: `alert/${n}` });
@@ -45,7 +74,9 @@ async function setup(config: Record<string, unknown>, playbooks: unknown[]) {
 
 describe('the playbook engine', () => {
   it('stops at the global budget, recording why', async () => {
-    const { fire, calls } = await setup({ cooldown: '0s', budget: { actions: 2, per: '1h' } }, [{ name: 'p', trigger: { alert: {} }, actions: [{ action: 'scale_out' }] }]);
+    const { fire, calls } = await setup({ cooldown: '0s', budget: { actions: 2, per: '1h' } }, [
+      { name: 'p', trigger: { alert: {} }, actions: [{ action: 'scale_out' }] },
+    ]);
     const results = [];
     for (const d of ['a', 'b', 'c']) results.push(...(await fire(alert(d, d))));
     expect(results.map((r) => r.state)).toEqual(['succeeded', 'succeeded', 'skipped']);
@@ -54,7 +85,13 @@ describe('the playbook engine', () => {
   });
 
   it('does not cool down the actions of one run against each other, and notify is not a change', async () => {
-    const { fire, calls } = await setup({}, [{ name: 'p', trigger: { alert: {} }, actions: [{ action: 'scale_out' }, { action: 'annotate', annotations: { a: 'b' } }, { action: 'notify' }] }]);
+    const { fire, calls } = await setup({}, [
+      {
+        name: 'p',
+        trigger: { alert: {} },
+        actions: [{ action: 'scale_out' }, { action: 'annotate', annotations: { a: 'b' } }, { action: 'notify' }],
+      },
+    ]);
     expect((await fire(alert('1', 'api'))).map((r) => r.state)).toEqual(['succeeded', 'succeeded', 'succeeded']);
     const second = await fire(alert('2', 'api'));
     expect(second.map((r) => r.state)).toEqual(['skipped', 'skipped', 'succeeded']);
@@ -62,13 +99,17 @@ describe('the playbook engine', () => {
   });
 
   it('dry-run (global or per playbook) runs handlers in dry mode, outside cooldown and budget', async () => {
-    const { fire, calls } = await setup({ dryRun: true, budget: { actions: 1, per: '1h' } }, [{ name: 'p', trigger: { alert: {} }, actions: [{ action: 'scale_out' }] }]);
+    const { fire, calls } = await setup({ dryRun: true, budget: { actions: 1, per: '1h' } }, [
+      { name: 'p', trigger: { alert: {} }, actions: [{ action: 'scale_out' }] },
+    ]);
     for (const d of ['1', '2', '3']) await fire(alert(d, 'api'));
     expect(calls).toEqual(['scale_out api (dry)', 'scale_out api (dry)', 'scale_out api (dry)']);
   });
 
   it('honours a namespace allow list and skips actions whose target is missing', async () => {
-    const { fire, calls } = await setup({ namespaces: { allow: ['prod'], deny: [] } }, [{ name: 'p', trigger: { alert: {} }, actions: [{ action: 'scale_out' }] }]);
+    const { fire, calls } = await setup({ namespaces: { allow: ['prod'], deny: [] } }, [
+      { name: 'p', trigger: { alert: {} }, actions: [{ action: 'scale_out' }] },
+    ]);
     const [r] = await fire(alert('1', 'api'));
     expect(r).toMatchObject({ state: 'skipped', summary: 'namespace shop is not in remediation.namespaces.allow' });
     const [none] = await fire({ ...alert('2', 'api'), labels: { alertname: 'x' } });
@@ -77,8 +118,21 @@ describe('the playbook engine', () => {
   });
 
   it('marks an action found running after a crash as interrupted instead of repeating it', async () => {
-    const { engine, store, calls } = await setup({}, [{ name: 'p', trigger: { alert: {} }, actions: [{ action: 'scale_out' }] }]);
-    await store.actions.begin({ key: 'alert/9/p/0', playbook: 'p', action: 'scale_out', triggerKind: 'alert', dryRun: false, mutates: true, spec: {}, namespace: 'shop', targetKind: 'Deployment', targetName: 'api' });
+    const { engine, store, calls } = await setup({}, [
+      { name: 'p', trigger: { alert: {} }, actions: [{ action: 'scale_out' }] },
+    ]);
+    await store.actions.begin({
+      key: 'alert/9/p/0',
+      playbook: 'p',
+      action: 'scale_out',
+      triggerKind: 'alert',
+      dryRun: false,
+      mutates: true,
+      spec: {},
+      namespace: 'shop',
+      targetKind: 'Deployment',
+      targetName: 'api',
+    });
     const [r] = await engine.run({ kind: 'alert', alert: alert('9', 'api'), alertRowId: 9 }, { key: 'alert/9' });
     expect(r?.state).toBe('interrupted');
     expect(calls).toEqual([]);

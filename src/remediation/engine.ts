@@ -71,22 +71,41 @@ export class PlaybookEngine {
     }
     const out: ActionRecord[] = [];
     for (const p of playbooks) {
-      for (const [index, spec] of p.actions.entries()) out.push(await this.runAction(p, index, spec, trigger, ref, resolved));
+      for (const [index, spec] of p.actions.entries())
+        out.push(await this.runAction(p, index, spec, trigger, ref, resolved));
     }
     return out;
   }
 
-  private async runAction(p: Playbook, index: number, spec: ActionSpec, trigger: Trigger, ref: TriggerRef, resolved: Resolved): Promise<ActionRecord> {
+  private async runAction(
+    p: Playbook,
+    index: number,
+    spec: ActionSpec,
+    trigger: Trigger,
+    ref: TriggerRef,
+    resolved: Resolved,
+  ): Promise<ActionRecord> {
     const handler = this.opts.handlers[spec.action] as ActionHandler;
     const runKey = `${ref.key}/${p.name}`;
     const dryRun = p.dryRun ?? this.opts.config.dryRun;
     const target = resolved.target;
     const scope = target?.namespace ?? resolved.pod?.namespace;
     const base = {
-      key: `${runKey}/${index}`, playbook: p.name, action: spec.action, triggerKind: trigger.kind, dryRun, mutates: handler.mutates,
-      spec: spec as unknown as JsonValue, ...(ref.alertId !== undefined ? { alertId: ref.alertId } : {}),
-      ...(ref.failureId !== undefined ? { failureId: ref.failureId } : {}), ...(ref.scheduledAt !== undefined ? { scheduledAt: ref.scheduledAt } : {}),
-      ...(target ? { namespace: target.namespace, targetKind: target.kind, targetName: target.name } : scope ? { namespace: scope } : {}),
+      key: `${runKey}/${index}`,
+      playbook: p.name,
+      action: spec.action,
+      triggerKind: trigger.kind,
+      dryRun,
+      mutates: handler.mutates,
+      spec: spec as unknown as JsonValue,
+      ...(ref.alertId !== undefined ? { alertId: ref.alertId } : {}),
+      ...(ref.failureId !== undefined ? { failureId: ref.failureId } : {}),
+      ...(ref.scheduledAt !== undefined ? { scheduledAt: ref.scheduledAt } : {}),
+      ...(target
+        ? { namespace: target.namespace, targetKind: target.kind, targetName: target.name }
+        : scope
+          ? { namespace: scope }
+          : {}),
     };
     const missing = this.missing(typeof handler.needs === 'function' ? handler.needs(spec) : handler.needs, resolved);
     const denied = scope ? namespaceRule(this.opts.config.namespaces, scope) : undefined;
@@ -95,14 +114,24 @@ export class PlaybookEngine {
     const work = async (): Promise<ActionRecord> => {
       if (handler.mutates && !dryRun) {
         const cooldownMs = p.cooldown ?? this.opts.config.cooldown;
-        const blocked = await changeBlocked(this.opts.store, { cooldownMs, budget: this.opts.config.budget }, target, runKey, this.now());
+        const blocked = await changeBlocked(
+          this.opts.store,
+          { cooldownMs, budget: this.opts.config.budget },
+          target,
+          runKey,
+          this.now(),
+        );
         if (blocked) return this.skipped(base, blocked);
       }
       const { created, record } = await this.opts.store.actions.begin(base, this.now());
       if (!created) return this.resumed(record);
       return this.execute(record, handler, spec, trigger, resolved, dryRun);
     };
-    const lockKey = target ? `${target.namespace}/${target.kind}/${target.name}` : resolved.node ? `node/${resolved.node}` : `run/${runKey}`;
+    const lockKey = target
+      ? `${target.namespace}/${target.kind}/${target.name}`
+      : resolved.node
+        ? `node/${resolved.node}`
+        : `run/${runKey}`;
     return handler.mutates ? this.locks.run(lockKey, work) : work();
   }
 
@@ -126,12 +155,26 @@ export class PlaybookEngine {
     return { ...record, state: 'interrupted', summary };
   }
 
-  private async execute(record: ActionRecord, handler: ActionHandler, spec: ActionSpec, trigger: Trigger, r: Resolved, dryRun: boolean): Promise<ActionRecord> {
+  private async execute(
+    record: ActionRecord,
+    handler: ActionHandler,
+    spec: ActionSpec,
+    trigger: Trigger,
+    r: Resolved,
+    dryRun: boolean,
+  ): Promise<ActionRecord> {
     const signal = AbortSignal.timeout(this.opts.actionTimeoutMs ?? 600_000);
     const view = triggerView(trigger, { target: r.target, pod: r.pod, node: r.node });
     const env: ActionEnv = {
-      kc: this.opts.kc, trigger, dryRun, signal, notify: this.opts.notify, render: (t) => renderTemplate(t, view),
-      ...(r.target ? { target: r.target } : {}), ...(r.pod ? { pod: r.pod } : {}), ...(r.node ? { node: r.node } : {}),
+      kc: this.opts.kc,
+      trigger,
+      dryRun,
+      signal,
+      notify: this.opts.notify,
+      render: (t) => renderTemplate(t, view),
+      ...(r.target ? { target: r.target } : {}),
+      ...(r.pod ? { pod: r.pod } : {}),
+      ...(r.node ? { node: r.node } : {}),
       ...(this.opts.logger ? { logger: this.opts.logger } : {}),
     };
     let result: ActionResult;
@@ -142,9 +185,18 @@ export class PlaybookEngine {
       this.opts.logger?.error({ err, action: record.id }, 'remediation: action threw');
     }
     const completion = {
-      state: result.outcome, summary: result.summary,
-      ...(result.before !== undefined ? { before: result.before } : {}), ...(result.after !== undefined ? { after: result.after } : {}),
-      ...(result.detail !== undefined || result.acted ? { detail: { ...(result.acted ? { acted: result.acted } : {}), ...(result.detail !== undefined ? { result: result.detail } : {}) } } : {}),
+      state: result.outcome,
+      summary: result.summary,
+      ...(result.before !== undefined ? { before: result.before } : {}),
+      ...(result.after !== undefined ? { after: result.after } : {}),
+      ...(result.detail !== undefined || result.acted
+        ? {
+            detail: {
+              ...(result.acted ? { acted: result.acted } : {}),
+              ...(result.detail !== undefined ? { result: result.detail } : {}),
+            },
+          }
+        : {}),
       ...(result.outcome === 'failed' ? { error: result.summary } : {}),
     };
     await this.opts.store.actions.complete(record.id, completion, this.now());

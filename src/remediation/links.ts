@@ -4,10 +4,16 @@ import { hashToken, type AlertLink, type Store } from '../store/index.ts';
 import { alertSources } from './alert.ts';
 
 /** Input of `kubeloop links create` and POST /api/v1/links. */
-export const newLinkSchema = z.object({
-  name: z.string().min(1).max(63).regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/, 'must be lower-case letters, digits and "-" (like guance-prod)'),
-  source: z.enum(alertSources, { error: `must be one of ${alertSources.join(', ')}` }),
-}).strict();
+export const newLinkSchema = z
+  .object({
+    name: z
+      .string()
+      .min(1)
+      .max(63)
+      .regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/, 'must be lower-case letters, digits and "-" (like guance-prod)'),
+    source: z.enum(alertSources, { error: `must be one of ${alertSources.join(', ')}` }),
+  })
+  .strict();
 
 export type NewLink = z.infer<typeof newLinkSchema>;
 
@@ -19,7 +25,10 @@ export const alertPath = (token: string): string => `/api/v1/alerts/${token}`;
  * caller shows the URL; after that nobody, Kubeloop included, can print it again (revoke and create
  * a new one instead).
  */
-export async function createLink(store: Store, input: NewLink): Promise<{ link: AlertLink; token: string; path: string }> {
+export async function createLink(
+  store: Store,
+  input: NewLink,
+): Promise<{ link: AlertLink; token: string; path: string }> {
   const token = randomBytes(24).toString('base64url');
   const link = await store.alertLinks.create({ name: input.name, source: input.source, tokenHash: hashToken(token) });
   return { link, token, path: alertPath(token) };

@@ -16,7 +16,11 @@ export interface Receipt {
 
 /** The body was stored but is not an alert payload: the 400 names the field. */
 export class RejectedAlert extends Error {
-  constructor(readonly inboxId: number, readonly path: string, readonly reason: string) {
+  constructor(
+    readonly inboxId: number,
+    readonly path: string,
+    readonly reason: string,
+  ) {
     super(`${path || 'body'}: ${reason}`);
     this.name = 'RejectedAlert';
   }
@@ -24,10 +28,16 @@ export class RejectedAlert extends Error {
 
 export function alertFromRow(r: AlertRow): Alert {
   return {
-    source: r.source as AlertSource, id: r.alertId, status: r.status === 'resolved' ? 'resolved' : 'firing',
+    source: r.source as AlertSource,
+    id: r.alertId,
+    status: r.status === 'resolved' ? 'resolved' : 'firing',
     severity: (['critical', 'error', 'warning', 'info'] as const).find((s) => s === r.severity) ?? 'warning',
-    labels: r.labels, annotations: r.annotations, title: r.title, raw: r.raw,
-    ...(r.startsAt !== null ? { startsAt: r.startsAt } : {}), ...(r.endsAt !== null ? { endsAt: r.endsAt } : {}),
+    labels: r.labels,
+    annotations: r.annotations,
+    title: r.title,
+    raw: r.raw,
+    ...(r.startsAt !== null ? { startsAt: r.startsAt } : {}),
+    ...(r.endsAt !== null ? { endsAt: r.endsAt } : {}),
   };
 }
 
@@ -61,8 +71,17 @@ export class AlertProcessor {
     const receipt: Receipt = { inboxId, accepted: [], duplicates: [] };
     for (const a of alerts) {
       const r = await store.alerts.insertOnce({
-        source: a.source, alertId: a.id, linkId, inboxId, status: a.status, severity: a.severity, title: a.title,
-        labels: a.labels, annotations: a.annotations, raw: a.raw, ...(a.startsAt !== undefined ? { startsAt: a.startsAt } : {}),
+        source: a.source,
+        alertId: a.id,
+        linkId,
+        inboxId,
+        status: a.status,
+        severity: a.severity,
+        title: a.title,
+        labels: a.labels,
+        annotations: a.annotations,
+        raw: a.raw,
+        ...(a.startsAt !== undefined ? { startsAt: a.startsAt } : {}),
         ...(a.endsAt !== undefined ? { endsAt: a.endsAt } : {}),
       });
       (r.created ? receipt.accepted : receipt.duplicates).push({ id: r.id, alertId: a.id });
@@ -78,7 +97,8 @@ export class AlertProcessor {
     const inbox = await store.alerts.pendingInbox(1000);
     for (const item of inbox) {
       await this.ingest(item.id, item.linkId, item.source as AlertSource, item.body).catch((err: unknown) => {
-        if (!(err instanceof RejectedAlert)) this.opts.logger?.error({ err, inbox: item.id }, 'remediation: could not resume a stored alert request');
+        if (!(err instanceof RejectedAlert))
+          this.opts.logger?.error({ err, inbox: item.id }, 'remediation: could not resume a stored alert request');
       });
     }
     const pending = await store.alerts.pending(1000);
@@ -92,13 +112,15 @@ export class AlertProcessor {
   }
 
   private schedule(id: number, alert: Alert): void {
-    const task = this.limiter.run(async () => {
-      await this.opts.engine.run({ kind: 'alert', alert, alertRowId: id }, { key: `alert/${id}`, alertId: id });
-      await this.opts.store.alerts.markDone(id);
-    }).catch((err: unknown) => {
-      // Left pending: the next start resumes it (its audit keys keep finished actions from repeating).
-      this.opts.logger?.error({ err, alert: id }, 'remediation: processing an alert failed; it stays pending');
-    });
+    const task = this.limiter
+      .run(async () => {
+        await this.opts.engine.run({ kind: 'alert', alert, alertRowId: id }, { key: `alert/${id}`, alertId: id });
+        await this.opts.store.alerts.markDone(id);
+      })
+      .catch((err: unknown) => {
+        // Left pending: the next start resumes it (its audit keys keep finished actions from repeating).
+        this.opts.logger?.error({ err, alert: id }, 'remediation: processing an alert failed; it stays pending');
+      });
     this.background.track(task);
   }
 }

@@ -39,9 +39,26 @@ export class Remediation {
       if (!opts.notify) throw new Error('notifications are not configured (alerting.channels is empty)');
       await opts.notify(n);
     };
-    this.engine = new PlaybookEngine({ kc: opts.kc, store: opts.store, config: opts.config, playbooks: opts.playbooks, handlers: opts.handlers, notify, ...(opts.logger ? { logger: opts.logger } : {}) });
-    this.processor = new AlertProcessor({ store: opts.store, engine: this.engine, ...(opts.logger ? { logger: opts.logger } : {}) });
-    this.schedules = new Schedules({ store: opts.store, engine: this.engine, playbooks: opts.playbooks, ...(opts.logger ? { logger: opts.logger } : {}) });
+    this.engine = new PlaybookEngine({
+      kc: opts.kc,
+      store: opts.store,
+      config: opts.config,
+      playbooks: opts.playbooks,
+      handlers: opts.handlers,
+      notify,
+      ...(opts.logger ? { logger: opts.logger } : {}),
+    });
+    this.processor = new AlertProcessor({
+      store: opts.store,
+      engine: this.engine,
+      ...(opts.logger ? { logger: opts.logger } : {}),
+    });
+    this.schedules = new Schedules({
+      store: opts.store,
+      engine: this.engine,
+      playbooks: opts.playbooks,
+      ...(opts.logger ? { logger: opts.logger } : {}),
+    });
     this.hasFailureTriggers = opts.playbooks.some((p) => 'failure' in p.trigger);
   }
 
@@ -52,7 +69,8 @@ export class Remediation {
   /** Resumes interrupted alert processing, catches up on failures recorded while down, starts schedules. */
   async start(): Promise<void> {
     const resumed = await this.processor.resume();
-    if (resumed.inbox + resumed.alerts > 0) this.opts.logger?.info(resumed, 'remediation: resumed alert processing interrupted by the last stop');
+    if (resumed.inbox + resumed.alerts > 0)
+      this.opts.logger?.info(resumed, 'remediation: resumed alert processing interrupted by the last stop');
     await this.catchUpFailures();
     await this.schedules.start();
   }
@@ -71,15 +89,25 @@ export class Remediation {
   failureRecorded(id: number, preExisting: boolean): void {
     // A failure that was there before Kubeloop started is history, not a reason to act now.
     if (!this.hasFailureTriggers || preExisting) return;
-    this.background.track(this.runFailure(id).catch((err: unknown) => this.opts.logger?.error({ err, failure: id }, 'remediation: a failure playbook run failed')));
+    this.background.track(
+      this.runFailure(id).catch((err: unknown) =>
+        this.opts.logger?.error({ err, failure: id }, 'remediation: a failure playbook run failed'),
+      ),
+    );
   }
 
   private async runFailure(id: number): Promise<void> {
     const f = await this.opts.store.failures.get(id);
     if (!f || f.preExisting) return;
     const failure: FailureTrigger = {
-      id, namespace: f.namespace, pod: f.pod, workloadKind: f.workloadKind, workloadName: f.workloadName, reason: f.reason,
-      ...(f.container ? { container: f.container } : {}), ...(f.node ? { node: f.node } : {}),
+      id,
+      namespace: f.namespace,
+      pod: f.pod,
+      workloadKind: f.workloadKind,
+      workloadName: f.workloadName,
+      reason: f.reason,
+      ...(f.container ? { container: f.container } : {}),
+      ...(f.node ? { node: f.node } : {}),
     };
     await this.engine.run({ kind: 'failure', failure }, { key: `failure/${id}`, failureId: id });
     const checkpoint = Number((await this.opts.store.meta.get(FAILURE_CHECKPOINT)) ?? 0);

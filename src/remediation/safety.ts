@@ -5,7 +5,8 @@ import type { WorkloadTarget } from './actions/types.ts';
 /** Namespaces remediation may touch: the deny list wins; a non-empty allow list is exhaustive. */
 export function namespaceRule(cfg: RemediationConfig['namespaces'], namespace: string): string | undefined {
   if (cfg.deny.includes(namespace)) return `namespace ${namespace} is denied (remediation.namespaces.deny)`;
-  if (cfg.allow.length > 0 && !cfg.allow.includes(namespace)) return `namespace ${namespace} is not in remediation.namespaces.allow`;
+  if (cfg.allow.length > 0 && !cfg.allow.includes(namespace))
+    return `namespace ${namespace} is not in remediation.namespaces.allow`;
   return undefined;
 }
 
@@ -29,6 +30,7 @@ export async function changeBlocked(
     }
   }
   const used = await store.actions.countMutationsSince(now - rules.budget.per);
-  if (used >= rules.budget.actions) return `budget: ${used} changes in the last ${Math.round(rules.budget.per / 60_000)} min (remediation.budget allows ${rules.budget.actions})`;
+  if (used >= rules.budget.actions)
+    return `budget: ${used} changes in the last ${Math.round(rules.budget.per / 60_000)} min (remediation.budget allows ${rules.budget.actions})`;
   return undefined;
 }

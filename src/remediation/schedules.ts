@@ -31,7 +31,15 @@ export class Schedules {
   private stopped = false;
   readonly missed = new Map<string, number>();
 
-  constructor(private readonly opts: { store: Store; engine: PlaybookEngine; playbooks: Playbook[]; logger?: Logger; now?: () => number }) {}
+  constructor(
+    private readonly opts: {
+      store: Store;
+      engine: PlaybookEngine;
+      playbooks: Playbook[];
+      logger?: Logger;
+      now?: () => number;
+    },
+  ) {}
 
   private now(): number {
     return (this.opts.now ?? Date.now)();
@@ -65,7 +73,10 @@ export class Schedules {
     }
     if (count === 0) return;
     this.missed.set(name, count);
-    this.opts.logger?.warn({ playbook: name, missed: count }, 'remediation: scheduled runs were missed while Kubeloop was down; they are recorded, not replayed');
+    this.opts.logger?.warn(
+      { playbook: name, missed: count },
+      'remediation: scheduled runs were missed while Kubeloop was down; they are recorded, not replayed',
+    );
   }
 
   private arm(name: string, cron: Cron): void {
@@ -88,7 +99,11 @@ export class Schedules {
     const { store, engine, logger } = this.opts;
     if (!(await store.scheduleRuns.claim(name, scheduledAt, 'running', this.now()))) return false;
     try {
-      await engine.run({ kind: 'schedule', scheduledAt }, { key: `schedule/${name}/${scheduledAt}`, scheduledAt }, name);
+      await engine.run(
+        { kind: 'schedule', scheduledAt },
+        { key: `schedule/${name}/${scheduledAt}`, scheduledAt },
+        name,
+      );
     } catch (err) {
       logger?.error({ err, playbook: name, scheduledAt }, 'remediation: a scheduled run failed');
     } finally {

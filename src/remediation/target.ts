@@ -40,7 +40,8 @@ export async function resolveTarget(kc: KubeConfig, trigger: Trigger, owners: Ow
     const f = trigger.failure;
     return {
       target: { namespace: f.namespace, kind: f.workloadKind, name: f.workloadName },
-      pod: { namespace: f.namespace, name: f.pod }, ...(f.node ? { node: f.node } : {}),
+      pod: { namespace: f.namespace, name: f.pod },
+      ...(f.node ? { node: f.node } : {}),
     };
   }
   const labels = trigger.alert.labels;
@@ -54,12 +55,22 @@ export async function resolveTarget(kc: KubeConfig, trigger: Trigger, owners: Ow
     const name = first(labels, names);
     if (name) return { ...out, target: { namespace, kind, name } };
   }
-  if (!podName) return { ...out, problem: `the alert names no workload or pod (looked for ${[...WORKLOADS.flatMap(([, n]) => n), ...POD].join(', ')})` };
+  if (!podName)
+    return {
+      ...out,
+      problem: `the alert names no workload or pod (looked for ${[...WORKLOADS.flatMap(([, n]) => n), ...POD].join(', ')})`,
+    };
   let raw: unknown;
   try {
-    raw = await kubeGetJson(kc, `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(podName)}`, {}, 10_000);
+    raw = await kubeGetJson(
+      kc,
+      `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(podName)}`,
+      {},
+      10_000,
+    );
   } catch (err) {
-    if (err instanceof KubeApiError && err.code === 404) return { ...out, problem: `pod ${namespace}/${podName} not found (deleted or renamed since the alert fired)` };
+    if (err instanceof KubeApiError && err.code === 404)
+      return { ...out, problem: `pod ${namespace}/${podName} not found (deleted or renamed since the alert fired)` };
     throw err;
   }
   const pod = slimPod(raw);

@@ -5,7 +5,10 @@ import { AlertParseError, type Alert } from './alert.ts';
 // stored alert differ from the one acted on (SQLite reads a lone surrogate back as three U+FFFD;
 // PostgreSQL refuses NUL outright). Both become U+FFFD before anything is stored or matched.
 // Built from a string: a NUL written inside a regex literal trips the no-control-regex lint rule.
-const UNSTORABLE = new RegExp(`[\\ud800-\\udbff](?![\\udc00-\\udfff])|(?<![\\ud800-\\udbff])[\\udc00-\\udfff]|${String.fromCharCode(0)}`, 'g');
+const UNSTORABLE = new RegExp(
+  `[\\ud800-\\udbff](?![\\udc00-\\udfff])|(?<![\\ud800-\\udbff])[\\udc00-\\udfff]|${String.fromCharCode(0)}`,
+  'g',
+);
 
 export function storableText(s: string): string {
   return s.replace(UNSTORABLE, '\ufffd');
@@ -17,7 +20,8 @@ const storableMap = (m: Record<string, string>): Record<string, string> =>
 function storableJson(v: JsonValue): JsonValue {
   if (typeof v === 'string') return storableText(v);
   if (Array.isArray(v)) return v.map(storableJson);
-  if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [storableText(k), storableJson(x)]));
+  if (v !== null && typeof v === 'object')
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [storableText(k), storableJson(x)]));
   return v;
 }
 
@@ -35,5 +39,12 @@ export function storableAlert(a: Alert): Alert {
     if (err instanceof RangeError) throw new AlertParseError('', `nested too deeply to store: ${err.message}`);
     throw err;
   }
-  return { ...a, id: storableText(a.id), title: storableText(a.title), labels: storableMap(a.labels), annotations: storableMap(a.annotations), raw };
+  return {
+    ...a,
+    id: storableText(a.id),
+    title: storableText(a.title),
+    labels: storableMap(a.labels),
+    annotations: storableMap(a.annotations),
+    raw,
+  };
 }

@@ -27,7 +27,13 @@ let notReady: string | undefined;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'kubeloop-app-'));
   store = await openStore({ dataDir: dir });
-  const remediation = new Remediation({ kc: new KubeConfig(), store, config: remediationConfigSchema.parse({}), playbooks: [], handlers: builtInHandlers({ functionsDir: dir }) });
+  const remediation = new Remediation({
+    kc: new KubeConfig(),
+    store,
+    config: remediationConfigSchema.parse({}),
+    playbooks: [],
+    handlers: builtInHandlers({ functionsDir: dir }),
+  });
   app = buildServer({
     notReady: () => notReady,
     features: [
@@ -51,11 +57,21 @@ afterAll(async () => {
 
 describe('the HTTP app', () => {
   it('serves every documented operation and documents every route (else it refuses to start)', async () => {
-    const doc = (await app.inject({ method: 'GET', url: '/api/v1/openapi.json' })).json<{ paths: Record<string, Record<string, unknown>> }>();
+    const doc = (await app.inject({ method: 'GET', url: '/api/v1/openapi.json' })).json<{
+      paths: Record<string, Record<string, unknown>>;
+    }>();
     expect(Object.keys(doc.paths).length).toBeGreaterThan(10);
-    const undocumented = buildServer({ notReady: () => undefined, features: [{ name: 'stray', paths: {}, register: (a) => void a.get('/api/v1/stray', async () => ({})) }] });
-    await expect(undocumented.ready()).rejects.toThrow('served but not documented [GET /api/v1/stray]; documented but not served []');
-    const unserved = buildServer({ notReady: () => undefined, features: [{ name: 'ghost', paths: { '/api/v1/ghost/{id}': { get: {} } }, register: () => undefined }] });
+    const undocumented = buildServer({
+      notReady: () => undefined,
+      features: [{ name: 'stray', paths: {}, register: (a) => void a.get('/api/v1/stray', async () => ({})) }],
+    });
+    await expect(undocumented.ready()).rejects.toThrow(
+      'served but not documented [GET /api/v1/stray]; documented but not served []',
+    );
+    const unserved = buildServer({
+      notReady: () => undefined,
+      features: [{ name: 'ghost', paths: { '/api/v1/ghost/{id}': { get: {} } }, register: () => undefined }],
+    });
     await expect(unserved.ready()).rejects.toThrow('documented but not served [GET /api/v1/ghost/{id}]');
   });
 
@@ -72,15 +88,28 @@ describe('the HTTP app', () => {
     const bad = await app.inject({ method: 'GET', url: '/api/v1/failures?limit=0' });
     expect(bad.statusCode).toBe(400);
     expect(bad.json()).toEqual({ error: expect.stringMatching(/^query\.limit: /) });
-    expect((await app.inject({ method: 'GET', url: '/api/v1/failures?bogus=1' })).json()).toEqual({ error: 'query: unknown parameter "bogus"' });
+    expect((await app.inject({ method: 'GET', url: '/api/v1/failures?bogus=1' })).json()).toEqual({
+      error: 'query: unknown parameter "bogus"',
+    });
     expect((await app.inject({ method: 'GET', url: '/api/v1/failures/999' })).statusCode).toBe(404);
-    expect((await app.inject({ method: 'GET', url: '/api/v1/nothing' })).json()).toEqual({ error: 'no such endpoint: GET /api/v1/nothing' });
+    expect((await app.inject({ method: 'GET', url: '/api/v1/nothing' })).json()).toEqual({
+      error: 'no such endpoint: GET /api/v1/nothing',
+    });
   });
 
   it('serves the monitor, alerting and remediation features', async () => {
-    expect((await app.inject({ method: 'GET', url: '/api/v1/failures' })).json()).toEqual({ items: [], total: 0, nextCursor: null });
-    expect((await app.inject({ method: 'GET', url: '/api/v1/overview' })).json()).toMatchObject({ cluster: 'test', open: [] });
-    expect((await app.inject({ method: 'GET', url: '/api/v1/channels' })).json()).toMatchObject({ items: [{ name: 'ops', type: 'wecom' }] });
+    expect((await app.inject({ method: 'GET', url: '/api/v1/failures' })).json()).toEqual({
+      items: [],
+      total: 0,
+      nextCursor: null,
+    });
+    expect((await app.inject({ method: 'GET', url: '/api/v1/overview' })).json()).toMatchObject({
+      cluster: 'test',
+      open: [],
+    });
+    expect((await app.inject({ method: 'GET', url: '/api/v1/channels' })).json()).toMatchObject({
+      items: [{ name: 'ops', type: 'wecom' }],
+    });
     const test = await app.inject({ method: 'POST', url: '/api/v1/channels/ops/test' });
     expect([test.statusCode, test.json()]).toEqual([202, { deliveryId: 7 }]);
     expect((await app.inject({ method: 'POST', url: '/api/v1/channels/nope/test' })).statusCode).toBe(404);

@@ -41,14 +41,18 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   app.get('/healthz', async (_req, reply) => reply.type('text/plain').send('ok'));
   app.get('/readyz', async (_req, reply) => {
     const why = deps.notReady();
-    return why === undefined ? reply.type('text/plain').send('ok') : reply.code(503).type('text/plain').send(`not ready: ${why}`);
+    return why === undefined
+      ? reply.type('text/plain').send('ok')
+      : reply.code(503).type('text/plain').send(`not ready: ${why}`);
   });
   app.get('/metrics', async (_req, reply) => reply.type(metrics.contentType).send(await metrics.render()));
   const openApi = buildOpenApi(deps.features);
   enforceRouteContract(app, () => openApi.paths);
   app.get('/api/v1/openapi.json', async () => openApi);
   for (const feature of deps.features) feature.register(app);
-  app.get('/api/v1/*', async (req, reply) => reply.code(404).send({ error: `no such endpoint: ${req.method} ${new URL(req.url, 'http://x').pathname}` }));
+  app.get('/api/v1/*', async (req, reply) =>
+    reply.code(404).send({ error: `no such endpoint: ${req.method} ${new URL(req.url, 'http://x').pathname}` }),
+  );
   if (deps.webDir) registerStaticUi(app, deps.webDir);
   return app;
 }

@@ -2,7 +2,15 @@ import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 
 /** Live numbers the platform's modules expose, read at scrape time. */
 export interface MetricsSources {
-  monitor?: () => { detected: number; recorded: number; duplicates: number; captureErrors: number; cachedPods: number; relistsOn410: number; rejected: number };
+  monitor?: () => {
+    detected: number;
+    recorded: number;
+    duplicates: number;
+    captureErrors: number;
+    cachedPods: number;
+    relistsOn410: number;
+    rejected: number;
+  };
 }
 
 /**
@@ -15,7 +23,9 @@ export function createMetrics(sources: MetricsSources = {}): { contentType: stri
   const read = (): ReturnType<NonNullable<MetricsSources['monitor']>> | undefined => sources.monitor?.();
   const counter = (name: string, help: string, pick: (s: NonNullable<ReturnType<typeof read>>) => number): void => {
     new Counter({
-      name, help, registers: [registry],
+      name,
+      help,
+      registers: [registry],
       collect() {
         const s = read();
         if (s) {
@@ -25,14 +35,24 @@ export function createMetrics(sources: MetricsSources = {}): { contentType: stri
       },
     });
   };
-  counter('kubeloop_monitor_failures_detected_total', 'Failures read from pod status (before dedup).', (s) => s.detected);
+  counter(
+    'kubeloop_monitor_failures_detected_total',
+    'Failures read from pod status (before dedup).',
+    (s) => s.detected,
+  );
   counter('kubeloop_monitor_failures_recorded_total', 'Failures stored for the first time.', (s) => s.recorded);
-  counter('kubeloop_monitor_failures_duplicate_total', 'Detections whose key was already stored (after restarts).', (s) => s.duplicates);
+  counter(
+    'kubeloop_monitor_failures_duplicate_total',
+    'Detections whose key was already stored (after restarts).',
+    (s) => s.duplicates,
+  );
   counter('kubeloop_monitor_capture_errors_total', 'Failures stored without their capture.', (s) => s.captureErrors);
   counter('kubeloop_monitor_relists_total', 'Relists after a 410 Gone watch.', (s) => s.relistsOn410);
   counter('kubeloop_monitor_rejected_objects_total', 'Cluster objects ignored for invalid fields.', (s) => s.rejected);
   new Gauge({
-    name: 'kubeloop_monitor_cached_pods', help: 'Pods in the monitor cache.', registers: [registry],
+    name: 'kubeloop_monitor_cached_pods',
+    help: 'Pods in the monitor cache.',
+    registers: [registry],
     collect() {
       const s = read();
       if (s) this.set(s.cachedPods);

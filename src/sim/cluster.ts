@@ -50,19 +50,31 @@ export interface SimClusterOptions {
    * plane without a scheduler or kubelet.
    */
   controllers?: {
-    workloads?: boolean; scheduler?: boolean; kubelet?: boolean;
+    workloads?: boolean;
+    scheduler?: boolean;
+    kubelet?: boolean;
     /** Node lifecycle + taint manager; defaults to on with the workloads and the kubelet, whose heartbeats it watches. */
     nodeLifecycle?: boolean;
   };
   kubelet?: {
-    startDelayMs?: number; stopDelayMs?: number; backoffBaseMs?: number; backoffMaxMs?: number; jobRunMs?: number;
+    startDelayMs?: number;
+    stopDelayMs?: number;
+    backoffBaseMs?: number;
+    backoffMaxMs?: number;
+    jobRunMs?: number;
     /** Node Lease renewal period (10 s) and the period of unchanged node status posts (5 min). */
-    heartbeatIntervalMs?: number; statusReportMs?: number;
+    heartbeatIntervalMs?: number;
+    statusReportMs?: number;
   };
   /** Node monitor period and grace periods (5 s, 40 s, 60 s); tolerationSecondsScale shrinks eviction delays for tests. */
   nodeLifecycle?: Omit<NodeLifecycleOptions, 'logger'>;
   /** HPA sync period and default scale-down stabilization (kube-controller-manager: 15 s, 5 min). */
-  hpa?: { syncPeriodMs?: number; downscaleStabilizationMs?: number; cpuInitializationPeriodMs?: number; delayOfInitialReadinessStatusMs?: number };
+  hpa?: {
+    syncPeriodMs?: number;
+    downscaleStabilizationMs?: number;
+    cpuInitializationPeriodMs?: number;
+    delayOfInitialReadinessStatusMs?: number;
+  };
   /** How often the aggregator probes registered APIServices (30 s). */
   aggregatorProbeIntervalMs?: number;
 }
@@ -97,7 +109,11 @@ export async function startSimCluster(opts: SimClusterOptions = {}): Promise<Sim
   const store = new ObjectStore({ watchWindow: opts.watchWindow });
   const service = new ResourceService(store, registry);
   const logs = new LogStore();
-  const tokens: SimTokens = { admin: opts.tokens?.admin ?? token(), readOnly: opts.tokens?.readOnly ?? token(), users: opts.tokens?.users ?? [] };
+  const tokens: SimTokens = {
+    admin: opts.tokens?.admin ?? token(),
+    readOnly: opts.tokens?.readOnly ?? token(),
+    users: opts.tokens?.users ?? [],
+  };
   checkStaticUsers(tokens.users ?? []);
   const envs = new Map<string, ContainerEnv>();
   const containerEnv = (pod: KubeObject, container: string): ContainerEnv => {
@@ -105,8 +121,15 @@ export async function startSimCluster(opts: SimClusterOptions = {}): Promise<Sim
     let env = envs.get(key);
     if (!env) {
       const podDef = registry.find('', 'v1', 'pods');
-      const currentPod = (): KubeObject | undefined => (podDef ? store.get(podDef, pod.metadata.namespace, pod.metadata.name ?? '')?.obj : undefined);
-      env = defaultContainerEnv({ hostname: pod.metadata.name ?? 'pod', pod, container, now: () => service.now(), currentPod });
+      const currentPod = (): KubeObject | undefined =>
+        podDef ? store.get(podDef, pod.metadata.namespace, pod.metadata.name ?? '')?.obj : undefined;
+      env = defaultContainerEnv({
+        hostname: pod.metadata.name ?? 'pod',
+        pod,
+        container,
+        now: () => service.now(),
+        currentPod,
+      });
       envs.set(key, env);
     }
     return env;
@@ -120,42 +143,77 @@ export async function startSimCluster(opts: SimClusterOptions = {}): Promise<Sim
   bootstrapCluster(service);
   const frontProxy = await generateFrontProxyCerts();
   publishAuthenticationConfigMap(service, { clientCa: cert?.caCert ?? '', requestHeaderCa: frontProxy.caCert });
-  const aggregator = new Aggregator(service, { identity: frontProxy, probeIntervalMs: opts.aggregatorProbeIntervalMs, logger: opts.logger });
+  const aggregator = new Aggregator(service, {
+    identity: frontProxy,
+    probeIntervalMs: opts.aggregatorProbeIntervalMs,
+    logger: opts.logger,
+  });
   const namespaces = new NamespaceController(service, { logger: opts.logger });
-  const namespaceDefaults = new NamespaceDefaultsController(service, { caCert: cert?.caCert ?? '', logger: opts.logger });
+  const namespaceDefaults = new NamespaceDefaultsController(service, {
+    caCert: cert?.caCert ?? '',
+    logger: opts.logger,
+  });
   const running: { start(): void; stop(): void }[] = [namespaces, namespaceDefaults, aggregator];
   if (opts.controllers?.workloads !== false) {
     running.push(
-      replicaSetController(service, opts.logger), deploymentController(service, opts.logger), endpointsController(service, opts.logger), jobController(service, opts.logger),
-      cronJobController(service, opts.logger), daemonSetController(service, opts.logger), statefulSetController(service, opts.logger),
+      replicaSetController(service, opts.logger),
+      deploymentController(service, opts.logger),
+      endpointsController(service, opts.logger),
+      jobController(service, opts.logger),
+      cronJobController(service, opts.logger),
+      daemonSetController(service, opts.logger),
+      statefulSetController(service, opts.logger),
       new GarbageCollector(service, { logger: opts.logger }),
       new HpaController(service, { ...opts.hpa, aggregator, usage, logger: opts.logger }),
     );
   }
   if (opts.controllers?.scheduler !== false) running.push(scheduler(service, { logger: opts.logger }));
-  if (opts.controllers?.kubelet !== false) running.push(kubelet(service, { ...opts.kubelet, logs, logger: opts.logger }));
-  if (opts.controllers?.nodeLifecycle ?? (opts.controllers?.workloads !== false && opts.controllers?.kubelet !== false)) {
+  if (opts.controllers?.kubelet !== false)
+    running.push(kubelet(service, { ...opts.kubelet, logs, logger: opts.logger }));
+  if (
+    opts.controllers?.nodeLifecycle ??
+    (opts.controllers?.workloads !== false && opts.controllers?.kubelet !== false)
+  ) {
     running.push(nodeLifecycleController(service, { ...opts.nodeLifecycle, logger: opts.logger }));
   }
   for (const c of running) c.start();
   scenario.apply(service);
-  const buildApp = (): FastifyInstance => buildSimApiServer(
-    {
-      registry, store, service, logs, tokens, containerEnv, usage, requestRate, aggregator,
-      watch: { bookmarkIntervalMs: opts.watchBookmarkIntervalMs ?? 60_000, maxBufferedBytes: opts.watchMaxBufferedBytes ?? 64 * 1024 * 1024 },
-    },
-    { logger: opts.logger, https: cert ? { key: cert.key, cert: cert.cert } : undefined },
-  );
+  const buildApp = (): FastifyInstance =>
+    buildSimApiServer(
+      {
+        registry,
+        store,
+        service,
+        logs,
+        tokens,
+        containerEnv,
+        usage,
+        requestRate,
+        aggregator,
+        watch: {
+          bookmarkIntervalMs: opts.watchBookmarkIntervalMs ?? 60_000,
+          maxBufferedBytes: opts.watchMaxBufferedBytes ?? 64 * 1024 * 1024,
+        },
+      },
+      { logger: opts.logger, https: cert ? { key: cert.key, cert: cert.cert } : undefined },
+    );
   let app = buildApp();
   const host = opts.host ?? '127.0.0.1';
   await app.listen({ host, port: opts.port ?? 0 });
   const address = app.server.address();
-  const port = typeof address === 'object' && address ? address.port : opts.port ?? 0;
+  const port = typeof address === 'object' && address ? address.port : (opts.port ?? 0);
   const url = `${cert ? 'https' : 'http'}://${host}:${port}`;
 
   return {
-    url, tokens, caCert: cert?.caCert, registry, store, service, logs,
-    kubeconfig: (user = 'admin') => renderKubeconfig({ server: url, token: user === 'admin' ? tokens.admin : tokens.readOnly, caCert: cert?.caCert }),
+    url,
+    tokens,
+    caCert: cert?.caCert,
+    registry,
+    store,
+    service,
+    logs,
+    kubeconfig: (user = 'admin') =>
+      renderKubeconfig({ server: url, token: user === 'admin' ? tokens.admin : tokens.readOnly, caCert: cert?.caCert }),
     async restartApiServer(downMs = 0) {
       app.server.closeAllConnections();
       await app.close();

@@ -70,9 +70,16 @@ export interface ActionRepo {
   begin(a: NewAction, now?: number): Promise<{ created: boolean; record: ActionRecord }>;
   complete(id: number, c: ActionCompletion, now?: number): Promise<void>;
   get(id: number): Promise<ActionRecord | undefined>;
-  list(filter?: ActionFilter, page?: { limit?: number; offset?: number }): Promise<{ items: ActionRecord[]; total: number }>;
+  list(
+    filter?: ActionFilter,
+    page?: { limit?: number; offset?: number },
+  ): Promise<{ items: ActionRecord[]; total: number }>;
   /** The newest non-dry-run mutating action on the target that did not fail or get skipped, since `since`. */
-  lastMutationOn(t: { namespace: string; kind: string; name: string }, since: number, excludeKeyPrefix?: string): Promise<ActionRecord | undefined>;
+  lastMutationOn(
+    t: { namespace: string; kind: string; name: string },
+    since: number,
+    excludeKeyPrefix?: string,
+  ): Promise<ActionRecord | undefined>;
   /** Mutating, non-dry-run actions started since `since` (the global budget). */
   countMutationsSince(since: number): Promise<number>;
   /** Records left in 'running' by a crashed process. */
@@ -80,11 +87,28 @@ export interface ActionRepo {
 }
 
 const toRecord = (r: Selectable<ActionsTable>): ActionRecord => ({
-  id: r.id, key: r.key, playbook: r.playbook, action: r.action, triggerKind: r.trigger_kind, alertId: r.alert_id, failureId: r.failure_id,
-  scheduledAt: r.scheduled_at, namespace: r.namespace, targetKind: r.target_kind, targetName: r.target_name, state: r.state,
-  dryRun: decodeBool(r.dry_run), mutates: decodeBool(r.mutates), spec: decodeJson<JsonValue>(r.spec, null), summary: r.summary,
-  before: decodeJson<JsonValue>(r.before, null), after: decodeJson<JsonValue>(r.after, null), detail: decodeJson<JsonValue>(r.detail, null),
-  error: r.error, startedAt: r.started_at, finishedAt: r.finished_at,
+  id: r.id,
+  key: r.key,
+  playbook: r.playbook,
+  action: r.action,
+  triggerKind: r.trigger_kind,
+  alertId: r.alert_id,
+  failureId: r.failure_id,
+  scheduledAt: r.scheduled_at,
+  namespace: r.namespace,
+  targetKind: r.target_kind,
+  targetName: r.target_name,
+  state: r.state,
+  dryRun: decodeBool(r.dry_run),
+  mutates: decodeBool(r.mutates),
+  spec: decodeJson<JsonValue>(r.spec, null),
+  summary: r.summary,
+  before: decodeJson<JsonValue>(r.before, null),
+  after: decodeJson<JsonValue>(r.after, null),
+  detail: decodeJson<JsonValue>(r.detail, null),
+  error: r.error,
+  startedAt: r.started_at,
+  finishedAt: r.finished_at,
 });
 
 export function createActionRepo(db: Kysely<Database>): ActionRepo {
@@ -93,10 +117,27 @@ export function createActionRepo(db: Kysely<Database>): ActionRepo {
       const inserted = await db
         .insertInto('actions')
         .values({
-          key: a.key, playbook: a.playbook, action: a.action, trigger_kind: a.triggerKind, alert_id: a.alertId ?? null, failure_id: a.failureId ?? null,
-          scheduled_at: a.scheduledAt ?? null, namespace: a.namespace ?? null, target_kind: a.targetKind ?? null, target_name: a.targetName ?? null,
-          state: a.skipped ? 'skipped' : 'running', dry_run: encodeBool(a.dryRun), mutates: encodeBool(a.mutates), spec: encodeJson(a.spec),
-          summary: a.skipped?.summary ?? null, before: null, after: null, detail: null, error: null, started_at: now, finished_at: a.skipped ? now : null,
+          key: a.key,
+          playbook: a.playbook,
+          action: a.action,
+          trigger_kind: a.triggerKind,
+          alert_id: a.alertId ?? null,
+          failure_id: a.failureId ?? null,
+          scheduled_at: a.scheduledAt ?? null,
+          namespace: a.namespace ?? null,
+          target_kind: a.targetKind ?? null,
+          target_name: a.targetName ?? null,
+          state: a.skipped ? 'skipped' : 'running',
+          dry_run: encodeBool(a.dryRun),
+          mutates: encodeBool(a.mutates),
+          spec: encodeJson(a.spec),
+          summary: a.skipped?.summary ?? null,
+          before: null,
+          after: null,
+          detail: null,
+          error: null,
+          started_at: now,
+          finished_at: a.skipped ? now : null,
         })
         .onConflict((oc) => oc.column('key').doNothing())
         .returningAll()
@@ -109,9 +150,16 @@ export function createActionRepo(db: Kysely<Database>): ActionRepo {
       await db
         .updateTable('actions')
         .set({
-          state: c.state, summary: c.summary, before: c.before === undefined ? null : encodeJson(c.before), after: c.after === undefined ? null : encodeJson(c.after),
-          detail: c.detail === undefined ? null : encodeJson(c.detail), error: c.error ?? null, finished_at: now,
-          ...(c.target ? { namespace: c.target.namespace ?? null, target_kind: c.target.kind, target_name: c.target.name } : {}),
+          state: c.state,
+          summary: c.summary,
+          before: c.before === undefined ? null : encodeJson(c.before),
+          after: c.after === undefined ? null : encodeJson(c.after),
+          detail: c.detail === undefined ? null : encodeJson(c.detail),
+          error: c.error ?? null,
+          finished_at: now,
+          ...(c.target
+            ? { namespace: c.target.namespace ?? null, target_kind: c.target.kind, target_name: c.target.name }
+            : {}),
         })
         .where('id', '=', id)
         .execute();
@@ -128,13 +176,20 @@ export function createActionRepo(db: Kysely<Database>): ActionRepo {
       if (filter.alertId !== undefined) q = q.where('alert_id', '=', filter.alertId);
       if (filter.failureId !== undefined) q = q.where('failure_id', '=', filter.failureId);
       const total = Number((await q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
-      const rows = await q.selectAll().orderBy('started_at', 'desc').orderBy('id', 'desc').limit(Math.min(Math.max(page.limit ?? 50, 1), 500)).offset(page.offset ?? 0).execute();
+      const rows = await q
+        .selectAll()
+        .orderBy('started_at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(Math.min(Math.max(page.limit ?? 50, 1), 500))
+        .offset(page.offset ?? 0)
+        .execute();
       return { items: rows.map(toRecord), total };
     },
     async lastMutationOn(t, since, excludeKeyPrefix) {
       let q = db.selectFrom('actions');
       // The actions of one playbook run do not cool each other down (scale, then annotate).
-      if (excludeKeyPrefix) q = q.where(sql<boolean>`substr(${sql.ref('key')}, 1, ${excludeKeyPrefix.length}) <> ${excludeKeyPrefix}`);
+      if (excludeKeyPrefix)
+        q = q.where(sql<boolean>`substr(${sql.ref('key')}, 1, ${excludeKeyPrefix.length}) <> ${excludeKeyPrefix}`);
       const r = await q
         .selectAll()
         .where('namespace', '=', t.namespace)
@@ -160,7 +215,9 @@ export function createActionRepo(db: Kysely<Database>): ActionRepo {
       return Number(r.n);
     },
     async running() {
-      return (await db.selectFrom('actions').selectAll().where('state', '=', 'running').orderBy('id').execute()).map(toRecord);
+      return (await db.selectFrom('actions').selectAll().where('state', '=', 'running').orderBy('id').execute()).map(
+        toRecord,
+      );
     },
   };
 }

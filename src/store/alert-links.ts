@@ -28,13 +28,20 @@ export interface AlertLinkRepo {
 
 export class LinkNameTakenError extends Error {
   constructor(readonly linkName: string) {
-    super(`an alert link named "${linkName}" already exists (names stay taken after revocation, so old URLs are never confused with new ones)`);
+    super(
+      `an alert link named "${linkName}" already exists (names stay taken after revocation, so old URLs are never confused with new ones)`,
+    );
     this.name = 'LinkNameTakenError';
   }
 }
 
 const toLink = (r: Selectable<AlertLinksTable>): AlertLink => ({
-  id: r.id, name: r.name, source: r.source, createdAt: r.created_at, revokedAt: r.revoked_at, lastUsedAt: r.last_used_at,
+  id: r.id,
+  name: r.name,
+  source: r.source,
+  createdAt: r.created_at,
+  revokedAt: r.revoked_at,
+  lastUsedAt: r.last_used_at,
 });
 
 export function createAlertLinkRepo(db: Kysely<Database>): AlertLinkRepo {
@@ -42,7 +49,14 @@ export function createAlertLinkRepo(db: Kysely<Database>): AlertLinkRepo {
     async create(l, now = Date.now()) {
       const row = await db
         .insertInto('alert_links')
-        .values({ name: l.name, source: l.source, token_hash: l.tokenHash, created_at: now, revoked_at: null, last_used_at: null })
+        .values({
+          name: l.name,
+          source: l.source,
+          token_hash: l.tokenHash,
+          created_at: now,
+          revoked_at: null,
+          last_used_at: null,
+        })
         .onConflict((oc) => oc.column('name').doNothing())
         .returningAll()
         .executeTakeFirst();
@@ -53,13 +67,23 @@ export function createAlertLinkRepo(db: Kysely<Database>): AlertLinkRepo {
       return (await db.selectFrom('alert_links').selectAll().orderBy('id').execute()).map(toLink);
     },
     async findActiveByTokenHash(tokenHash, now = Date.now()) {
-      const row = await db.selectFrom('alert_links').selectAll().where('token_hash', '=', tokenHash).where('revoked_at', 'is', null).executeTakeFirst();
+      const row = await db
+        .selectFrom('alert_links')
+        .selectAll()
+        .where('token_hash', '=', tokenHash)
+        .where('revoked_at', 'is', null)
+        .executeTakeFirst();
       if (!row) return undefined;
       await db.updateTable('alert_links').set({ last_used_at: now }).where('id', '=', row.id).execute();
       return toLink({ ...row, last_used_at: now });
     },
     async revoke(name, now = Date.now()) {
-      const r = await db.updateTable('alert_links').set({ revoked_at: now }).where('name', '=', name).where('revoked_at', 'is', null).executeTakeFirst();
+      const r = await db
+        .updateTable('alert_links')
+        .set({ revoked_at: now })
+        .where('name', '=', name)
+        .where('revoked_at', 'is', null)
+        .executeTakeFirst();
       return Number(r.numUpdatedRows) > 0;
     },
   };

@@ -52,9 +52,22 @@ export interface AlertRepo {
 }
 
 const toAlert = (r: Selectable<AlertsTable>): AlertRow => ({
-  id: r.id, source: r.source, alertId: r.alert_id, linkId: r.link_id, inboxId: r.inbox_id, status: r.status, severity: r.severity,
-  title: r.title, labels: decodeJson(r.labels, {}), annotations: decodeJson(r.annotations, {}), startsAt: r.starts_at, endsAt: r.ends_at,
-  receivedAt: r.received_at, raw: decodeJson<JsonValue>(r.raw, null), state: r.state, duplicates: r.duplicates,
+  id: r.id,
+  source: r.source,
+  alertId: r.alert_id,
+  linkId: r.link_id,
+  inboxId: r.inbox_id,
+  status: r.status,
+  severity: r.severity,
+  title: r.title,
+  labels: decodeJson(r.labels, {}),
+  annotations: decodeJson(r.annotations, {}),
+  startsAt: r.starts_at,
+  endsAt: r.ends_at,
+  receivedAt: r.received_at,
+  raw: decodeJson<JsonValue>(r.raw, null),
+  state: r.state,
+  duplicates: r.duplicates,
 });
 
 export function createAlertRepo(db: Kysely<Database>): AlertRepo {
@@ -62,40 +75,89 @@ export function createAlertRepo(db: Kysely<Database>): AlertRepo {
     async receive(i, now = Date.now()) {
       const row = await db
         .insertInto('alert_inbox')
-        .values({ link_id: i.linkId, source: i.source, received_at: now, body: i.body, state: 'pending', error: null, alert_count: 0 })
+        .values({
+          link_id: i.linkId,
+          source: i.source,
+          received_at: now,
+          body: i.body,
+          state: 'pending',
+          error: null,
+          alert_count: 0,
+        })
         .returning('id')
         .executeTakeFirstOrThrow();
       return row.id;
     },
     async finishInbox(id, state, r = {}) {
-      await db.updateTable('alert_inbox').set({ state, error: r.error ?? null, alert_count: r.alertCount ?? 0 }).where('id', '=', id).execute();
+      await db
+        .updateTable('alert_inbox')
+        .set({ state, error: r.error ?? null, alert_count: r.alertCount ?? 0 })
+        .where('id', '=', id)
+        .execute();
     },
     async pendingInbox(limit = 100) {
-      const rows = await db.selectFrom('alert_inbox').selectAll().where('state', '=', 'pending').orderBy('id').limit(limit).execute();
-      return rows.map((r) => ({ id: r.id, linkId: r.link_id, source: r.source, receivedAt: r.received_at, body: r.body, state: r.state, error: r.error }));
+      const rows = await db
+        .selectFrom('alert_inbox')
+        .selectAll()
+        .where('state', '=', 'pending')
+        .orderBy('id')
+        .limit(limit)
+        .execute();
+      return rows.map((r) => ({
+        id: r.id,
+        linkId: r.link_id,
+        source: r.source,
+        receivedAt: r.received_at,
+        body: r.body,
+        state: r.state,
+        error: r.error,
+      }));
     },
     async insertOnce(a, now = Date.now()) {
       const key = `${a.source}/${a.alertId}`;
       const inserted = await db
         .insertInto('alerts')
         .values({
-          key, source: a.source, alert_id: a.alertId, link_id: a.linkId ?? null, inbox_id: a.inboxId ?? null, status: a.status, severity: a.severity,
-          title: a.title, labels: encodeJson(a.labels), annotations: encodeJson(a.annotations), starts_at: a.startsAt ?? null, ends_at: a.endsAt ?? null,
-          received_at: now, raw: encodeJson(a.raw), state: 'pending', duplicates: 0,
+          key,
+          source: a.source,
+          alert_id: a.alertId,
+          link_id: a.linkId ?? null,
+          inbox_id: a.inboxId ?? null,
+          status: a.status,
+          severity: a.severity,
+          title: a.title,
+          labels: encodeJson(a.labels),
+          annotations: encodeJson(a.annotations),
+          starts_at: a.startsAt ?? null,
+          ends_at: a.endsAt ?? null,
+          received_at: now,
+          raw: encodeJson(a.raw),
+          state: 'pending',
+          duplicates: 0,
         })
         .onConflict((oc) => oc.column('key').doNothing())
         .returning(['id', 'state'])
         .executeTakeFirst();
       if (inserted) return { created: true, id: inserted.id, state: inserted.state };
-      await db.updateTable('alerts').set((eb) => ({ duplicates: eb('duplicates', '+', 1) })).where('key', '=', key).execute();
-      const existing = await db.selectFrom('alerts').select(['id', 'state']).where('key', '=', key).executeTakeFirstOrThrow();
+      await db
+        .updateTable('alerts')
+        .set((eb) => ({ duplicates: eb('duplicates', '+', 1) }))
+        .where('key', '=', key)
+        .execute();
+      const existing = await db
+        .selectFrom('alerts')
+        .select(['id', 'state'])
+        .where('key', '=', key)
+        .executeTakeFirstOrThrow();
       return { created: false, id: existing.id, state: existing.state };
     },
     async markDone(id) {
       await db.updateTable('alerts').set({ state: 'done' }).where('id', '=', id).execute();
     },
     async pending(limit = 100) {
-      return (await db.selectFrom('alerts').selectAll().where('state', '=', 'pending').orderBy('id').limit(limit).execute()).map(toAlert);
+      return (
+        await db.selectFrom('alerts').selectAll().where('state', '=', 'pending').orderBy('id').limit(limit).execute()
+      ).map(toAlert);
     },
     async get(id) {
       const r = await db.selectFrom('alerts').selectAll().where('id', '=', id).executeTakeFirst();
@@ -105,7 +167,13 @@ export function createAlertRepo(db: Kysely<Database>): AlertRepo {
       let q = db.selectFrom('alerts');
       if (page.source) q = q.where('source', '=', page.source);
       const total = Number((await q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
-      const rows = await q.selectAll().orderBy('received_at', 'desc').orderBy('id', 'desc').limit(Math.min(Math.max(page.limit ?? 50, 1), 500)).offset(page.offset ?? 0).execute();
+      const rows = await q
+        .selectAll()
+        .orderBy('received_at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(Math.min(Math.max(page.limit ?? 50, 1), 500))
+        .offset(page.offset ?? 0)
+        .execute();
       return { items: rows.map(toAlert), total };
     },
   };

@@ -27,7 +27,14 @@ export function createFailureStats(db: Kysely<Database>): FailureStats {
     async openByWorkload(cluster) {
       let q = db
         .selectFrom('failures')
-        .select((eb) => ['namespace', 'workload_kind', 'workload_name', 'reason', eb.fn.countAll<number>().as('n'), eb.fn.max('detected_at').as('last')])
+        .select((eb) => [
+          'namespace',
+          'workload_kind',
+          'workload_name',
+          'reason',
+          eb.fn.countAll<number>().as('n'),
+          eb.fn.max('detected_at').as('last'),
+        ])
         .where('state', '=', 'open')
         .groupBy(['namespace', 'workload_kind', 'workload_name', 'reason']);
       if (cluster !== undefined) q = q.where('cluster', '=', cluster);
@@ -35,7 +42,14 @@ export function createFailureStats(db: Kysely<Database>): FailureStats {
       const byWorkload = new Map<string, OpenByWorkload>();
       for (const r of rows) {
         const key = `${r.namespace}/${r.workload_kind}/${r.workload_name}`;
-        const w = byWorkload.get(key) ?? { namespace: r.namespace, workloadKind: r.workload_kind, workloadName: r.workload_name, open: 0, lastDetectedAt: 0, reasons: [] };
+        const w = byWorkload.get(key) ?? {
+          namespace: r.namespace,
+          workloadKind: r.workload_kind,
+          workloadName: r.workload_name,
+          open: 0,
+          lastDetectedAt: 0,
+          reasons: [],
+        };
         w.open += Number(r.n);
         w.lastDetectedAt = Math.max(w.lastDetectedAt, Number(r.last));
         w.reasons.push(r.reason);
@@ -46,7 +60,11 @@ export function createFailureStats(db: Kysely<Database>): FailureStats {
 
     async timeline({ cluster, since, until, bucketMs }) {
       // Times only: bucketing in JS keeps the SQL identical on both dialects.
-      let q = db.selectFrom('failures').select('detected_at').where('detected_at', '>=', since).where('detected_at', '<', until);
+      let q = db
+        .selectFrom('failures')
+        .select('detected_at')
+        .where('detected_at', '>=', since)
+        .where('detected_at', '<', until);
       if (cluster !== undefined) q = q.where('cluster', '=', cluster);
       const rows = await q.execute();
       const n = Math.max(1, Math.ceil((until - since) / bucketMs));

@@ -128,7 +128,13 @@ export interface FailureRepo {
   /** Adds what was captured after the failure was stored (logs, events, Services, node, details). */
   attachCapture(id: number, c: FailureCapture): Promise<void>;
   /** Marks a workload's open failures resolved at `at`; returns how many changed. */
-  resolveWorkload(w: { cluster: string; namespace: string; workloadKind: string; workloadName: string; at: number }): Promise<number>;
+  resolveWorkload(w: {
+    cluster: string;
+    namespace: string;
+    workloadKind: string;
+    workloadName: string;
+    at: number;
+  }): Promise<number>;
 }
 
 /** The dedup key: one failure per container instance and reason. */
@@ -137,8 +143,26 @@ export function failureKey(f: Pick<NewFailure, 'podUid' | 'container' | 'restart
 }
 
 const summaryColumns = [
-  'id', 'key', 'cluster', 'namespace', 'pod', 'pod_uid', 'container', 'node', 'workload_kind', 'workload_name', 'reason',
-  'exit_code', 'signal', 'message', 'restart_count', 'state', 'pre_existing', 'detected_at', 'occurred_at', 'resolved_at',
+  'id',
+  'key',
+  'cluster',
+  'namespace',
+  'pod',
+  'pod_uid',
+  'container',
+  'node',
+  'workload_kind',
+  'workload_name',
+  'reason',
+  'exit_code',
+  'signal',
+  'message',
+  'restart_count',
+  'state',
+  'pre_existing',
+  'detected_at',
+  'occurred_at',
+  'resolved_at',
 ] as const;
 
 type SummaryRow = Pick<Selectable<FailuresTable>, (typeof summaryColumns)[number]>;
@@ -152,12 +176,31 @@ export function createFailureRepo(db: Kysely<Database>): FailureRepo {
       const inserted = await db
         .insertInto('failures')
         .values({
-          key, cluster: f.cluster, namespace: f.namespace, pod: f.pod, pod_uid: f.podUid, container: f.container ?? null,
-          node: f.node ?? null, workload_kind: f.workloadKind, workload_name: f.workloadName, owner_chain: encodeJson(f.ownerChain),
-          reason: f.reason, exit_code: f.exitCode ?? null, signal: f.signal ?? null, message: f.message ?? null,
-          restart_count: f.restartCount, state: 'open', pre_existing: encodeBool(f.preExisting), detected_at: f.detectedAt,
-          occurred_at: f.occurredAt, resolved_at: null, services: encodeJson(f.services ?? []), events: encodeJson(f.events ?? []),
-          logs: f.logs ?? null, logs_truncated: encodeBool(f.logsTruncated), logs_error: f.logsError ?? null,
+          key,
+          cluster: f.cluster,
+          namespace: f.namespace,
+          pod: f.pod,
+          pod_uid: f.podUid,
+          container: f.container ?? null,
+          node: f.node ?? null,
+          workload_kind: f.workloadKind,
+          workload_name: f.workloadName,
+          owner_chain: encodeJson(f.ownerChain),
+          reason: f.reason,
+          exit_code: f.exitCode ?? null,
+          signal: f.signal ?? null,
+          message: f.message ?? null,
+          restart_count: f.restartCount,
+          state: 'open',
+          pre_existing: encodeBool(f.preExisting),
+          detected_at: f.detectedAt,
+          occurred_at: f.occurredAt,
+          resolved_at: null,
+          services: encodeJson(f.services ?? []),
+          events: encodeJson(f.events ?? []),
+          logs: f.logs ?? null,
+          logs_truncated: encodeBool(f.logsTruncated),
+          logs_error: f.logsError ?? null,
           details: encodeJson(f.details ?? {}),
         })
         .onConflict((oc) => oc.column('key').doNothing())
@@ -195,14 +238,21 @@ export function createFailureRepo(db: Kysely<Database>): FailureRepo {
         .limit(limit + 1); // one extra row tells whether another page exists
       if (cursor) {
         query = query.where((eb) =>
-          eb.or([eb('detected_at', '<', cursor.t), eb.and([eb('detected_at', '=', cursor.t), eb('id', '<', cursor.id)])]),
+          eb.or([
+            eb('detected_at', '<', cursor.t),
+            eb.and([eb('detected_at', '=', cursor.t), eb('id', '<', cursor.id)]),
+          ]),
         );
       } else if (page.offset) {
         query = query.offset(page.offset);
       }
       const [rows, count] = await Promise.all([
         query.execute(),
-        db.selectFrom('failures').select((eb) => eb.fn.countAll<number>().as('n')).where((eb) => matches(eb, filter)).executeTakeFirstOrThrow(),
+        db
+          .selectFrom('failures')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .where((eb) => matches(eb, filter))
+          .executeTakeFirstOrThrow(),
       ]);
       const items = rows.slice(0, limit).map(toSummary);
       const last = items[items.length - 1];
@@ -215,8 +265,13 @@ export function createFailureRepo(db: Kysely<Database>): FailureRepo {
         .updateTable('failures')
         .set({
           ...(c.node !== undefined ? { node: c.node } : {}),
-          owner_chain: encodeJson(c.ownerChain), services: encodeJson(c.services), events: encodeJson(c.events),
-          logs: c.logs, logs_truncated: encodeBool(c.logsTruncated), logs_error: c.logsError ?? null, details: encodeJson(c.details),
+          owner_chain: encodeJson(c.ownerChain),
+          services: encodeJson(c.services),
+          events: encodeJson(c.events),
+          logs: c.logs,
+          logs_truncated: encodeBool(c.logsTruncated),
+          logs_error: c.logsError ?? null,
+          details: encodeJson(c.details),
         })
         .where('id', '=', id)
         .execute();
@@ -252,10 +307,26 @@ function matches(eb: ExpressionBuilder<Database, 'failures'>, f: FailureFilter):
 
 function toSummary(r: SummaryRow): FailureSummary {
   return {
-    id: r.id, key: r.key, cluster: r.cluster, namespace: r.namespace, pod: r.pod, podUid: r.pod_uid, container: r.container,
-    node: r.node, workloadKind: r.workload_kind, workloadName: r.workload_name, reason: r.reason, exitCode: r.exit_code,
-    signal: r.signal, message: r.message, restartCount: r.restart_count, state: r.state, preExisting: decodeBool(r.pre_existing),
-    detectedAt: r.detected_at, occurredAt: r.occurred_at, resolvedAt: r.resolved_at,
+    id: r.id,
+    key: r.key,
+    cluster: r.cluster,
+    namespace: r.namespace,
+    pod: r.pod,
+    podUid: r.pod_uid,
+    container: r.container,
+    node: r.node,
+    workloadKind: r.workload_kind,
+    workloadName: r.workload_name,
+    reason: r.reason,
+    exitCode: r.exit_code,
+    signal: r.signal,
+    message: r.message,
+    restartCount: r.restart_count,
+    state: r.state,
+    preExisting: decodeBool(r.pre_existing),
+    detectedAt: r.detected_at,
+    occurredAt: r.occurred_at,
+    resolvedAt: r.resolved_at,
   };
 }
 

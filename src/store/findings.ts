@@ -57,9 +57,18 @@ export function createFindingRepo(db: Kysely<Database>): FindingRepo {
       const inserted = await db
         .insertInto('findings')
         .values({
-          key: f.key, kind: f.kind, cluster: f.cluster, namespace: f.namespace ?? null, workload_kind: f.workloadKind ?? null,
-          workload_name: f.workloadName ?? null, reason: f.reason, message: f.message, count: f.count, first_seen: f.firstSeen,
-          last_seen: f.lastSeen, involved_object: encodeJson(f.involvedObject),
+          key: f.key,
+          kind: f.kind,
+          cluster: f.cluster,
+          namespace: f.namespace ?? null,
+          workload_kind: f.workloadKind ?? null,
+          workload_name: f.workloadName ?? null,
+          reason: f.reason,
+          message: f.message,
+          count: f.count,
+          first_seen: f.firstSeen,
+          last_seen: f.lastSeen,
+          involved_object: encodeJson(f.involvedObject),
         })
         .onConflict((oc) => oc.column('key').doNothing())
         .returningAll()
@@ -90,7 +99,11 @@ export function createFindingRepo(db: Kysely<Database>): FindingRepo {
       if (filter.workload !== undefined) q = q.where('workload_name', '=', filter.workload);
       if (filter.reason !== undefined) q = q.where('reason', '=', filter.reason);
       if (filter.since !== undefined) q = q.where('last_seen', '>=', filter.since);
-      const rows = await q.orderBy('last_seen', 'desc').orderBy('id', 'desc').limit(Math.min(Math.max(limit, 1), 1000)).execute();
+      const rows = await q
+        .orderBy('last_seen', 'desc')
+        .orderBy('id', 'desc')
+        .limit(Math.min(Math.max(limit, 1), 1000))
+        .execute();
       return rows.map(toFinding);
     },
   };
@@ -98,8 +111,18 @@ export function createFindingRepo(db: Kysely<Database>): FindingRepo {
 
 function toFinding(r: Selectable<FindingsTable>): Finding {
   return {
-    id: r.id, key: r.key, kind: r.kind, cluster: r.cluster, namespace: r.namespace, workloadKind: r.workload_kind,
-    workloadName: r.workload_name, reason: r.reason, message: r.message, count: r.count, firstSeen: r.first_seen,
-    lastSeen: r.last_seen, involvedObject: decodeJson<Record<string, JsonValue>>(r.involved_object, {}),
+    id: r.id,
+    key: r.key,
+    kind: r.kind,
+    cluster: r.cluster,
+    namespace: r.namespace,
+    workloadKind: r.workload_kind,
+    workloadName: r.workload_name,
+    reason: r.reason,
+    message: r.message,
+    count: r.count,
+    firstSeen: r.first_seen,
+    lastSeen: r.last_seen,
+    involvedObject: decodeJson<Record<string, JsonValue>>(r.involved_object, {}),
   };
 }

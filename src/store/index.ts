@@ -2,7 +2,17 @@
 export { openStore, StoreOpenError, redact, type Store, type StoreConfig } from './open.ts';
 export { StoreMigrationError } from './migrate.ts';
 export { failureKey } from './failures.ts';
-export type { Failure, FailureCapture, FailureFilter, FailurePage, FailureRepo, FailureSummary, NewFailure, OwnerRef, RecordedEvent } from './failures.ts';
+export type {
+  Failure,
+  FailureCapture,
+  FailureFilter,
+  FailurePage,
+  FailureRepo,
+  FailureSummary,
+  NewFailure,
+  OwnerRef,
+  RecordedEvent,
+} from './failures.ts';
 export type { Finding, FindingFilter, FindingInput, FindingRepo } from './findings.ts';
 export type { Delivery, NewDelivery, OutboxRepo } from './outbox.ts';
 export type { MetaRepo } from './meta.ts';

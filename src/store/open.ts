@@ -42,7 +42,10 @@ export interface Store {
 }
 
 export class StoreOpenError extends Error {
-  constructor(message: string, override readonly cause?: unknown) {
+  constructor(
+    message: string,
+    override readonly cause?: unknown,
+  ) {
     super(message);
     this.name = 'StoreOpenError';
   }
@@ -51,7 +54,9 @@ export class StoreOpenError extends Error {
 /** Opens the database, applies pending migrations, and returns the typed repositories. */
 export async function openStore(config: StoreConfig = {}): Promise<Store> {
   const url = config.database?.url;
-  const { dialect, name, where } = url ? postgresDialect(url, config.database?.poolMax) : sqliteDialect(config.dataDir ?? './data');
+  const { dialect, name, where } = url
+    ? postgresDialect(url, config.database?.poolMax)
+    : sqliteDialect(config.dataDir ?? './data');
   const onQuery = config.onQuery;
   const db = new Kysely<Database>({
     dialect,
@@ -95,7 +100,10 @@ function sqliteDialect(dataDir: string): { dialect: Dialect; name: DialectName; 
     mkdirSync(dir, { recursive: true });
     database = new SqliteDatabase(file);
   } catch (err) {
-    throw new StoreOpenError(`store: cannot open SQLite database ${file}: ${err instanceof Error ? err.message : String(err)}`, err);
+    throw new StoreOpenError(
+      `store: cannot open SQLite database ${file}: ${err instanceof Error ? err.message : String(err)}`,
+      err,
+    );
   }
   // WAL: readers (the API) never block the writer (the monitor). busy_timeout: a second process on
   // the same file (a CLI command next to `kubeloop up`) waits for the lock instead of failing at once.
@@ -104,7 +112,11 @@ function sqliteDialect(dataDir: string): { dialect: Dialect; name: DialectName; 
   database.pragma('busy_timeout = 5000');
   database.pragma('synchronous = NORMAL');
   database.pragma('foreign_keys = ON');
-  return { dialect: new SqliteDialect({ database: withStatementCache(database) }), name: 'sqlite', where: `SQLite database ${file}` };
+  return {
+    dialect: new SqliteDialect({ database: withStatementCache(database) }),
+    name: 'sqlite',
+    where: `SQLite database ${file}`,
+  };
 }
 
 /**

@@ -54,7 +54,12 @@ export interface FoldArgs {
 export function createOutboxSteps(db: Kysely<Database>): OutboxSteps {
   return {
     async updatePendingPayload(id, payload) {
-      const res = await db.updateTable('outbox').set({ payload: encodeJson(payload) }).where('id', '=', id).where('status', '=', 'pending').executeTakeFirst();
+      const res = await db
+        .updateTable('outbox')
+        .set({ payload: encodeJson(payload) })
+        .where('id', '=', id)
+        .where('status', '=', 'pending')
+        .executeTakeFirst();
       return Number(res.numUpdatedRows) === 1;
     },
 
@@ -62,7 +67,11 @@ export function createOutboxSteps(db: Kysely<Database>): OutboxSteps {
       const encoded = encodeJson(payload);
       const res = await db
         .updateTable('outbox')
-        .set(retryAt === undefined ? { status: 'dead', last_error: error, payload: encoded } : { status: 'failed', last_error: error, payload: encoded, next_attempt_at: retryAt })
+        .set(
+          retryAt === undefined
+            ? { status: 'dead', last_error: error, payload: encoded }
+            : { status: 'failed', last_error: error, payload: encoded, next_attempt_at: retryAt },
+        )
         .where('id', '=', id)
         .where('status', '=', 'sending')
         .executeTakeFirst();
@@ -84,21 +93,39 @@ export function createOutboxSteps(db: Kysely<Database>): OutboxSteps {
       return db.transaction().execute(async (trx) => {
         let summaryId = args.summaryId;
         if (summaryId !== undefined) {
-          const res = await trx.updateTable('outbox').set({ payload: encodeJson(args.payload(false)) }).where('id', '=', summaryId).where('status', '=', 'pending').executeTakeFirst();
+          const res = await trx
+            .updateTable('outbox')
+            .set({ payload: encodeJson(args.payload(false)) })
+            .where('id', '=', summaryId)
+            .where('status', '=', 'pending')
+            .executeTakeFirst();
           if (Number(res.numUpdatedRows) !== 1) summaryId = undefined;
         }
         if (summaryId === undefined) {
           const row = await trx
             .insertInto('outbox')
             .values({
-              failure_id: null, channel: args.channel, payload: encodeJson(args.payload(true)), status: 'pending', attempts: 0, next_attempt_at: args.dueAt,
-              last_error: null, created_at: args.now, claimed_at: null, sent_at: null,
+              failure_id: null,
+              channel: args.channel,
+              payload: encodeJson(args.payload(true)),
+              status: 'pending',
+              attempts: 0,
+              next_attempt_at: args.dueAt,
+              last_error: null,
+              created_at: args.now,
+              claimed_at: null,
+              sent_at: null,
             })
             .returning('id')
             .executeTakeFirstOrThrow();
           summaryId = row.id;
         }
-        await trx.updateTable('outbox').set({ status: 'dead', last_error: args.reason(summaryId) }).where('id', '=', args.heldId).where('status', '=', 'sending').execute();
+        await trx
+          .updateTable('outbox')
+          .set({ status: 'dead', last_error: args.reason(summaryId) })
+          .where('id', '=', args.heldId)
+          .where('status', '=', 'sending')
+          .execute();
         return summaryId;
       });
     },
@@ -112,13 +139,25 @@ export function createOutboxSteps(db: Kysely<Database>): OutboxSteps {
         .where('next_attempt_at', '>', now)
         .orderBy('id')
         .execute();
-      return rows.map((r) => ({ id: r.id, channel: r.channel, nextAttemptAt: r.next_attempt_at, payload: decodeJson<JsonValue>(r.payload, null) }));
+      return rows.map((r) => ({
+        id: r.id,
+        channel: r.channel,
+        nextAttemptAt: r.next_attempt_at,
+        payload: decodeJson<JsonValue>(r.payload, null),
+      }));
     },
 
     async *createdSince(since) {
       let after = 0;
       for (;;) {
-        const rows = await db.selectFrom('outbox').select(['id', 'failure_id', 'payload']).where('created_at', '>=', since).where('id', '>', after).orderBy('id').limit(500).execute();
+        const rows = await db
+          .selectFrom('outbox')
+          .select(['id', 'failure_id', 'payload'])
+          .where('created_at', '>=', since)
+          .where('id', '>', after)
+          .orderBy('id')
+          .limit(500)
+          .execute();
         for (const r of rows) yield { failureId: r.failure_id, payload: decodeJson<JsonValue>(r.payload, null) };
         const last = rows[rows.length - 1];
         if (!last || rows.length < 500) return;
@@ -129,14 +168,23 @@ export function createOutboxSteps(db: Kysely<Database>): OutboxSteps {
     async channelsNotifiedFor(failureIds) {
       const out = new Set<string>();
       for (let i = 0; i < failureIds.length; i += 500) {
-        const rows = await db.selectFrom('outbox').select('channel').distinct().where('failure_id', 'in', failureIds.slice(i, i + 500)).execute();
+        const rows = await db
+          .selectFrom('outbox')
+          .select('channel')
+          .distinct()
+          .where('failure_id', 'in', failureIds.slice(i, i + 500))
+          .execute();
         for (const r of rows) out.add(r.channel);
       }
       return out;
     },
 
     async requeueStranded(claimedBefore, exclude, now) {
-      let q = db.updateTable('outbox').set({ status: 'pending', claimed_at: null, next_attempt_at: now }).where('status', '=', 'sending').where('claimed_at', '<', claimedBefore);
+      let q = db
+        .updateTable('outbox')
+        .set({ status: 'pending', claimed_at: null, next_attempt_at: now })
+        .where('status', '=', 'sending')
+        .where('claimed_at', '<', claimedBefore);
       if (exclude.size > 0) q = q.where('id', 'not in', [...exclude]);
       const res = await q.executeTakeFirst();
       return Number(res.numUpdatedRows);

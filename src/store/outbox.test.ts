@@ -12,10 +12,20 @@ describe.each(backends)('outbox on $name', (backend) => {
     const store = await stores.open();
     const { id: failureId } = await store.failures.insertOnce(sampleFailure());
     const payload = { text: '容器 OOMKilled', fields: [{ k: 'exit', v: 137 }], mention: null };
-    const later = await store.outbox.enqueue({ failureId, channel: 'wecom-ops', payload, nextAttemptAt: now + 60_000 }, now);
+    const later = await store.outbox.enqueue(
+      { failureId, channel: 'wecom-ops', payload, nextAttemptAt: now + 60_000 },
+      now,
+    );
     const first = await store.outbox.enqueue({ failureId, channel: 'wecom-ops', payload }, now);
     const second = await store.outbox.enqueue({ channel: 'slack', payload: 'plain' }, now + 1);
-    expect(first).toMatchObject({ status: 'pending', attempts: 0, nextAttemptAt: now, createdAt: now, failureId, payload });
+    expect(first).toMatchObject({
+      status: 'pending',
+      attempts: 0,
+      nextAttemptAt: now,
+      createdAt: now,
+      failureId,
+      payload,
+    });
 
     const claimed = await store.outbox.claimDue(10, now + 1);
     expect(claimed.map((d) => d.id)).toEqual([first.id, second.id]);
@@ -36,7 +46,11 @@ describe.each(backends)('outbox on $name', (backend) => {
     const d = await store.outbox.enqueue({ channel: 'dingtalk', payload: { n: 1 } }, now);
     await store.outbox.claimDue(1, now);
     expect(await store.outbox.markFailed(d.id, 'HTTP 500', now + 2_000)).toBe(true);
-    expect(await store.outbox.get(d.id)).toMatchObject({ status: 'failed', lastError: 'HTTP 500', nextAttemptAt: now + 2_000 });
+    expect(await store.outbox.get(d.id)).toMatchObject({
+      status: 'failed',
+      lastError: 'HTTP 500',
+      nextAttemptAt: now + 2_000,
+    });
     expect(await store.outbox.claimDue(1, now + 1_999)).toEqual([]);
 
     const retry = await store.outbox.claimDue(1, now + 2_000);
@@ -88,7 +102,10 @@ describe.each(backends)('outbox on $name', (backend) => {
       // A plain start-up (single sender) takes back everything in flight.
       expect(await restarted.outbox.requeueStale(now + 60_000)).toBe(2);
       // Attempts keep counting across crashes: a was claimed three times, b twice.
-      expect((await restarted.outbox.claimDue(10, now + 60_000)).map((d) => [d.id, d.attempts])).toEqual([[a.id, 3], [b.id, 2]]);
+      expect((await restarted.outbox.claimDue(10, now + 60_000)).map((d) => [d.id, d.attempts])).toEqual([
+        [a.id, 3],
+        [b.id, 2],
+      ]);
     } finally {
       await restarted.close();
     }

@@ -63,8 +63,16 @@ export function createOutboxRepo(db: Kysely<Database>, dialect: DialectName): Ou
       const row = await db
         .insertInto('outbox')
         .values({
-          failure_id: d.failureId ?? null, channel: d.channel, payload: encodeJson(d.payload), status: 'pending', attempts: 0,
-          next_attempt_at: d.nextAttemptAt ?? now, last_error: null, created_at: now, claimed_at: null, sent_at: null,
+          failure_id: d.failureId ?? null,
+          channel: d.channel,
+          payload: encodeJson(d.payload),
+          status: 'pending',
+          attempts: 0,
+          next_attempt_at: d.nextAttemptAt ?? now,
+          last_error: null,
+          created_at: now,
+          claimed_at: null,
+          sent_at: null,
         })
         .returningAll()
         .executeTakeFirstOrThrow();
@@ -111,7 +119,11 @@ export function createOutboxRepo(db: Kysely<Database>, dialect: DialectName): Ou
     async markFailed(id, error, retryAt) {
       const res = await db
         .updateTable('outbox')
-        .set(retryAt === undefined ? { status: 'dead', last_error: error } : { status: 'failed', last_error: error, next_attempt_at: retryAt })
+        .set(
+          retryAt === undefined
+            ? { status: 'dead', last_error: error }
+            : { status: 'failed', last_error: error, next_attempt_at: retryAt },
+        )
         .where('id', '=', id)
         .where('status', '=', 'sending')
         .executeTakeFirst();
@@ -119,7 +131,12 @@ export function createOutboxRepo(db: Kysely<Database>, dialect: DialectName): Ou
     },
 
     async listForFailure(failureId) {
-      const rows = await db.selectFrom('outbox').selectAll().where('failure_id', '=', failureId).orderBy('id').execute();
+      const rows = await db
+        .selectFrom('outbox')
+        .selectAll()
+        .where('failure_id', '=', failureId)
+        .orderBy('id')
+        .execute();
       return rows.map(toDelivery);
     },
 
@@ -142,8 +159,16 @@ export function createOutboxRepo(db: Kysely<Database>, dialect: DialectName): Ou
 
 function toDelivery(r: Selectable<OutboxTable>): Delivery {
   return {
-    id: r.id, failureId: r.failure_id, channel: r.channel, payload: decodeJson<JsonValue>(r.payload, null), status: r.status,
-    attempts: r.attempts, nextAttemptAt: r.next_attempt_at, lastError: r.last_error, createdAt: r.created_at,
-    claimedAt: r.claimed_at, sentAt: r.sent_at,
+    id: r.id,
+    failureId: r.failure_id,
+    channel: r.channel,
+    payload: decodeJson<JsonValue>(r.payload, null),
+    status: r.status,
+    attempts: r.attempts,
+    nextAttemptAt: r.next_attempt_at,
+    lastError: r.last_error,
+    createdAt: r.created_at,
+    claimedAt: r.claimed_at,
+    sentAt: r.sent_at,
   };
 }

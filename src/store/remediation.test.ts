@@ -11,7 +11,9 @@ describe.each(backends)('remediation store on $name', (backend) => {
   it('keeps links by token hash, refuses a taken name, and revokes', async () => {
     const store = await stores.open();
     const link = await store.alertLinks.create({ name: 'guance-prod', source: 'guance', tokenHash: hashToken('t1') });
-    await expect(store.alertLinks.create({ name: 'guance-prod', source: 'guance', tokenHash: hashToken('t2') })).rejects.toBeInstanceOf(LinkNameTakenError);
+    await expect(
+      store.alertLinks.create({ name: 'guance-prod', source: 'guance', tokenHash: hashToken('t2') }),
+    ).rejects.toBeInstanceOf(LinkNameTakenError);
     expect((await store.alertLinks.findActiveByTokenHash(hashToken('t1'), 5))?.lastUsedAt).toBe(5);
     expect(await store.alertLinks.revoke('guance-prod')).toBe(true);
     expect(await store.alertLinks.revoke('guance-prod')).toBe(false);
@@ -24,7 +26,18 @@ describe.each(backends)('remediation store on $name', (backend) => {
     const link = await store.alertLinks.create({ name: 'am', source: 'alertmanager', tokenHash: hashToken('x') });
     const inbox = await store.alerts.receive({ linkId: link.id, source: 'alertmanager', body: '{}' });
     expect((await store.alerts.pendingInbox()).map((i) => i.id)).toEqual([inbox]);
-    const a = { source: 'alertmanager', alertId: 'fp@1', linkId: link.id, inboxId: inbox, status: 'firing', severity: 'warning', title: 't', labels: { a: '1' }, annotations: {}, raw: { x: 1 } };
+    const a = {
+      source: 'alertmanager',
+      alertId: 'fp@1',
+      linkId: link.id,
+      inboxId: inbox,
+      status: 'firing',
+      severity: 'warning',
+      title: 't',
+      labels: { a: '1' },
+      annotations: {},
+      raw: { x: 1 },
+    };
     const first = await store.alerts.insertOnce(a);
     const again = await store.alerts.insertOnce(a);
     expect([first.created, again.created, again.id]).toEqual([true, false, first.id]);
@@ -32,13 +45,26 @@ describe.each(backends)('remediation store on $name', (backend) => {
     expect(await store.alerts.pendingInbox()).toEqual([]);
     expect((await store.alerts.pending()).map((r) => r.id)).toEqual([first.id]);
     await store.alerts.markDone(first.id);
-    expect(await store.alerts.get(first.id)).toMatchObject({ state: 'done', duplicates: 1, labels: { a: '1' }, raw: { x: 1 } });
+    expect(await store.alerts.get(first.id)).toMatchObject({
+      state: 'done',
+      duplicates: 1,
+      labels: { a: '1' },
+      raw: { x: 1 },
+    });
   });
 
   it('answers the cooldown and budget questions from the audit log', async () => {
     const store = await stores.open();
     const target = { namespace: 'shop', kind: 'Deployment', name: 'api' };
-    const base = { playbook: 'p', action: 'scale_out', triggerKind: 'alert' as const, spec: {}, namespace: 'shop', targetKind: 'Deployment', targetName: 'api' };
+    const base = {
+      playbook: 'p',
+      action: 'scale_out',
+      triggerKind: 'alert' as const,
+      spec: {},
+      namespace: 'shop',
+      targetKind: 'Deployment',
+      targetName: 'api',
+    };
     const { record } = await store.actions.begin({ ...base, key: 'alert/1/p/0', dryRun: false, mutates: true }, 1000);
     await store.actions.begin({ ...base, key: 'alert/2/p/0', dryRun: true, mutates: true }, 1100);
     await store.actions.begin({ ...base, key: 'alert/3/p/0', dryRun: false, mutates: false }, 1200);
@@ -46,8 +72,19 @@ describe.each(backends)('remediation store on $name', (backend) => {
     expect(await store.actions.lastMutationOn(target, 0, 'alert/1/')).toBeUndefined();
     expect(await store.actions.lastMutationOn(target, 1001)).toBeUndefined();
     expect(await store.actions.countMutationsSince(0)).toBe(1);
-    await store.actions.complete(record.id, { state: 'succeeded', summary: 'replicas 1 -> 2', before: { replicas: 1 }, after: { replicas: 2 } });
-    expect(await store.actions.get(record.id)).toMatchObject({ state: 'succeeded', dryRun: false, mutates: true, before: { replicas: 1 }, after: { replicas: 2 } });
+    await store.actions.complete(record.id, {
+      state: 'succeeded',
+      summary: 'replicas 1 -> 2',
+      before: { replicas: 1 },
+      after: { replicas: 2 },
+    });
+    expect(await store.actions.get(record.id)).toMatchObject({
+      state: 'succeeded',
+      dryRun: false,
+      mutates: true,
+      before: { replicas: 1 },
+      after: { replicas: 2 },
+    });
     expect((await store.actions.running()).map((r) => r.key)).toEqual(['alert/2/p/0', 'alert/3/p/0']);
     expect((await store.actions.list({ namespace: 'shop' }, { limit: 2 })).total).toBe(3);
   });

@@ -33,17 +33,34 @@ export function createScheduleRunRepo(db: Kysely<Database>): ScheduleRunRepo {
       return Number(r.numInsertedOrUpdatedRows ?? 0) > 0;
     },
     async finish(playbook, scheduledAt) {
-      await db.updateTable('schedule_runs').set({ state: 'done' }).where('playbook', '=', playbook).where('scheduled_at', '=', scheduledAt).execute();
+      await db
+        .updateTable('schedule_runs')
+        .set({ state: 'done' })
+        .where('playbook', '=', playbook)
+        .where('scheduled_at', '=', scheduledAt)
+        .execute();
     },
     async latest(playbook) {
-      const r = await db.selectFrom('schedule_runs').selectAll().where('playbook', '=', playbook).orderBy('scheduled_at', 'desc').executeTakeFirst();
-      return r ? { playbook: r.playbook, scheduledAt: r.scheduled_at, state: r.state, recordedAt: r.recorded_at } : undefined;
+      const r = await db
+        .selectFrom('schedule_runs')
+        .selectAll()
+        .where('playbook', '=', playbook)
+        .orderBy('scheduled_at', 'desc')
+        .executeTakeFirst();
+      return r
+        ? { playbook: r.playbook, scheduledAt: r.scheduled_at, state: r.state, recordedAt: r.recorded_at }
+        : undefined;
     },
     async list(playbook, limit = 100) {
       let q = db.selectFrom('schedule_runs').selectAll();
       if (playbook) q = q.where('playbook', '=', playbook);
       const rows = await q.orderBy('scheduled_at', 'desc').limit(limit).execute();
-      return rows.map((r) => ({ playbook: r.playbook, scheduledAt: r.scheduled_at, state: r.state, recordedAt: r.recorded_at }));
+      return rows.map((r) => ({
+        playbook: r.playbook,
+        scheduledAt: r.scheduled_at,
+        state: r.state,
+        recordedAt: r.recorded_at,
+      }));
     },
   };
 }

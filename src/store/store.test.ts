@@ -57,7 +57,9 @@ describe.each(backends)('store on $name', (backend) => {
     );
     expect(err).toBeInstanceOf(StoreMigrationError);
     expect((err as StoreMigrationError).migration).toBe('0001-failures-outbox');
-    expect((err as Error).message).toMatch(/^store: migration 0001-failures-outbox failed \((sqlite|postgres)\): .*failures/);
+    expect((err as Error).message).toMatch(
+      /^store: migration 0001-failures-outbox failed \((sqlite|postgres)\): .*failures/,
+    );
   });
 
   it('keeps small state in meta: set, overwrite, delete', async () => {
@@ -99,7 +101,9 @@ describe('store: dialect specifics', () => {
       (e: unknown) => e,
     );
     expect(err).toBeInstanceOf(StoreOpenError);
-    expect((err as Error).message).toContain('store: cannot open PostgreSQL database postgres://kubeloop:***@127.0.0.1:1/kubeloop');
+    expect((err as Error).message).toContain(
+      'store: cannot open PostgreSQL database postgres://kubeloop:***@127.0.0.1:1/kubeloop',
+    );
     expect((err as Error).message).not.toContain('hunter2');
   });
 });

@@ -72,11 +72,26 @@ let seq = 0;
 export function sampleFailure(overrides: Partial<NewFailure> = {}): NewFailure {
   seq += 1;
   return {
-    cluster: 'default', namespace: 'shop', pod: `api-7d9f-${seq}`, podUid: `uid-${seq}`, container: 'api', node: 'node-1',
-    workloadKind: 'Deployment', workloadName: 'api',
-    ownerChain: [{ kind: 'Pod', name: `api-7d9f-${seq}` }, { kind: 'ReplicaSet', name: 'api-7d9f' }, { kind: 'Deployment', name: 'api', uid: 'd1' }],
-    reason: 'OOMKilled', exitCode: 137, signal: 9, message: 'killed', restartCount: 1,
-    detectedAt: 1_700_000_000_000 + seq, occurredAt: 1_700_000_000_000 + seq - 5,
+    cluster: 'default',
+    namespace: 'shop',
+    pod: `api-7d9f-${seq}`,
+    podUid: `uid-${seq}`,
+    container: 'api',
+    node: 'node-1',
+    workloadKind: 'Deployment',
+    workloadName: 'api',
+    ownerChain: [
+      { kind: 'Pod', name: `api-7d9f-${seq}` },
+      { kind: 'ReplicaSet', name: 'api-7d9f' },
+      { kind: 'Deployment', name: 'api', uid: 'd1' },
+    ],
+    reason: 'OOMKilled',
+    exitCode: 137,
+    signal: 9,
+    message: 'killed',
+    restartCount: 1,
+    detectedAt: 1_700_000_000_000 + seq,
+    occurredAt: 1_700_000_000_000 + seq - 5,
     ...overrides,
   };
 }

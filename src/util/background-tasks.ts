@@ -10,7 +10,10 @@ export class BackgroundTasks {
    * caller's own chain, and is only kept from becoming an unhandled rejection here.
    */
   track(task: Promise<unknown>): void {
-    const settled = task.then(() => undefined, () => undefined);
+    const settled = task.then(
+      () => undefined,
+      () => undefined,
+    );
     this.running.add(settled);
     void settled.finally(() => this.running.delete(settled));
   }

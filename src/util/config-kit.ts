@@ -47,7 +47,12 @@ function pathText(prefix: string, path: readonly PropertyKey[], brackets: boolea
  * `sim.port: expected number, got "abc"`: one line per problem, the path first. `brackets` writes
  * list indexes as `routes[0]` (kept optional: other callers' messages and tests use `nodes.0`).
  */
-export function formatZodIssues(error: z.ZodError, input: unknown, prefix = '', opts: { brackets?: boolean } = {}): string {
+export function formatZodIssues(
+  error: z.ZodError,
+  input: unknown,
+  prefix = '',
+  opts: { brackets?: boolean } = {},
+): string {
   return error.issues
     .map((issue) => {
       const path = pathText(prefix, issue.path, opts.brackets ?? false);

@@ -13,9 +13,13 @@ export function projectRoot(): string {
   let dir = import.meta.dirname;
   for (;;) {
     const pkg = join(dir, 'package.json');
-    if (existsSync(pkg) && (JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'kubeloop') return (cached = dir);
+    if (existsSync(pkg) && (JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'kubeloop')
+      return (cached = dir);
     const up = dirname(dir);
-    if (up === dir) throw new Error(`kubeloop: cannot find the project root (package.json named "kubeloop") above ${import.meta.dirname}`);
+    if (up === dir)
+      throw new Error(
+        `kubeloop: cannot find the project root (package.json named "kubeloop") above ${import.meta.dirname}`,
+      );
     dir = up;
   }
 }

@@ -3,8 +3,22 @@
  * millicores, everything else in base units. Invalid text yields undefined, never a throw.
  */
 const SUFFIX: Record<string, number> = {
-  '': 1, n: 1e-9, u: 1e-6, m: 1e-3, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18,
-  Ki: 1024, Mi: 1024 ** 2, Gi: 1024 ** 3, Ti: 1024 ** 4, Pi: 1024 ** 5, Ei: 1024 ** 6,
+  '': 1,
+  n: 1e-9,
+  u: 1e-6,
+  m: 1e-3,
+  k: 1e3,
+  M: 1e6,
+  G: 1e9,
+  T: 1e12,
+  P: 1e15,
+  E: 1e18,
+  Ki: 1024,
+  Mi: 1024 ** 2,
+  Gi: 1024 ** 3,
+  Ti: 1024 ** 4,
+  Pi: 1024 ** 5,
+  Ei: 1024 ** 6,
 };
 
 export function parseQuantity(q: unknown): number | undefined {
@@ -25,13 +39,27 @@ export function cpuMillis(q: unknown): number | undefined {
 /** A canonical quantity string, as Kubernetes prints it ("1500m", "30", "2k", "64Mi"). */
 export function formatQuantity(value: number, binary = false): string {
   if (binary && value !== 0 && Number.isInteger(value)) {
-    for (const [s, f] of [['Ei', 1024 ** 6], ['Pi', 1024 ** 5], ['Ti', 1024 ** 4], ['Gi', 1024 ** 3], ['Mi', 1024 ** 2], ['Ki', 1024]] as const) {
+    for (const [s, f] of [
+      ['Ei', 1024 ** 6],
+      ['Pi', 1024 ** 5],
+      ['Ti', 1024 ** 4],
+      ['Gi', 1024 ** 3],
+      ['Mi', 1024 ** 2],
+      ['Ki', 1024],
+    ] as const) {
       if (value % f === 0) return `${value / f}${s}`;
     }
     return String(value);
   }
   if (Number.isInteger(value)) {
-    for (const [s, f] of [['E', 1e18], ['P', 1e15], ['T', 1e12], ['G', 1e9], ['M', 1e6], ['k', 1e3]] as const) {
+    for (const [s, f] of [
+      ['E', 1e18],
+      ['P', 1e15],
+      ['T', 1e12],
+      ['G', 1e9],
+      ['M', 1e6],
+      ['k', 1e3],
+    ] as const) {
       if (value !== 0 && value % f === 0) return `${value / f}${s}`;
     }
     return String(value);

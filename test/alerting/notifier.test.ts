@@ -20,7 +20,11 @@ afterEach(async () => {
 const drained = (store: Store): Promise<true> => eventually('outbox drained', () => outboxIdle(store));
 
 // Long enough that no send to a live receiver times out on a loaded machine.
-async function setup(alerting: (r: ChatReceivers) => Record<string, unknown>, extra: Partial<NotifierOptions> = {}, timeoutMs = 10_000) {
+async function setup(
+  alerting: (r: ChatReceivers) => Record<string, unknown>,
+  extra: Partial<NotifierOptions> = {},
+  timeoutMs = 10_000,
+) {
   const t = await tempStore();
   cleanups.push(t.cleanup);
   const r = await startChatReceivers({ dingtalk: 'SECdd', webhook: 'hook-secret' });
@@ -33,7 +37,15 @@ async function setup(alerting: (r: ChatReceivers) => Record<string, unknown>, ex
   ];
   const config = testConfig({ channels, ...alerting(r) });
   const make = (store: Store): Notifier => {
-    const n = new Notifier({ store, config, cluster: 'prod', publicUrl: 'http://kubeloop.test:7420', catchUp: false, worker: { pollMs: 50, stopGraceMs: 500 }, ...extra });
+    const n = new Notifier({
+      store,
+      config,
+      cluster: 'prod',
+      publicUrl: 'http://kubeloop.test:7420',
+      catchUp: false,
+      worker: { pollMs: 50, stopGraceMs: 500 },
+      ...extra,
+    });
     cleanups.push(() => n.stop());
     return n;
   };
@@ -54,16 +66,32 @@ describe('notifier end to end', () => {
         { match: { workloads: ['shop/*'] }, channels: ['team'] },
       ],
     }));
-    await notifier.failureRecorded(await recordFailure(store, { namespace: 'payments', workloadName: 'api', reason: 'OOMKilled' }));
-    await notifier.failureRecorded(await recordFailure(store, { namespace: 'payments', workloadName: 'web', reason: 'ImagePullBackOff', exitCode: undefined }));
-    await notifier.failureRecorded(await recordFailure(store, { namespace: 'shop', workloadName: 'cart', reason: 'Error', exitCode: 1 }));
-    await notifier.failureRecorded(await recordFailure(store, { namespace: 'batch', workloadName: 'job', reason: 'Error' })); // unrouted
+    await notifier.failureRecorded(
+      await recordFailure(store, { namespace: 'payments', workloadName: 'api', reason: 'OOMKilled' }),
+    );
+    await notifier.failureRecorded(
+      await recordFailure(store, {
+        namespace: 'payments',
+        workloadName: 'web',
+        reason: 'ImagePullBackOff',
+        exitCode: undefined,
+      }),
+    );
+    await notifier.failureRecorded(
+      await recordFailure(store, { namespace: 'shop', workloadName: 'cart', reason: 'Error', exitCode: 1 }),
+    );
+    await notifier.failureRecorded(
+      await recordFailure(store, { namespace: 'batch', workloadName: 'job', reason: 'Error' }),
+    ); // unrouted
     await r.dingtalk.waitForAccepted(2);
     await r.wecom.waitForAccepted(1);
     await r.slack.waitForAccepted(1);
     await drained(store);
     expect(r.wecom.accepted.map((a) => a.raw)).toEqual([expect.stringContaining('payments/api was OOMKilled')]);
-    expect(r.dingtalk.accepted.map((a) => a.raw)).toEqual([expect.stringContaining('payments/api was OOMKilled'), expect.stringContaining('payments/web cannot pull its image')]);
+    expect(r.dingtalk.accepted.map((a) => a.raw)).toEqual([
+      expect.stringContaining('payments/api was OOMKilled'),
+      expect.stringContaining('payments/web cannot pull its image'),
+    ]);
     expect(r.slack.accepted.map((a) => a.raw)).toEqual([expect.stringContaining('shop/cart crashed with exit code 1')]);
     expect(r.webhook.accepted).toHaveLength(0);
     expect(notifier.stats).toMatchObject({ notified: 3, unrouted: 1 });
@@ -77,7 +105,10 @@ describe('notifier end to end', () => {
   it('groups 5 failures of one workload within the window into one message with the count and the pods', async () => {
     // The notifier's clock stands still until the test moves it past the window's end.
     let clock = Date.now();
-    const { store, r, notifier } = await setup(() => ({ routes: [{ channels: ['hook'] }], grouping: { window: '400ms' }, lang: 'zh-CN' }), { now: () => clock });
+    const { store, r, notifier } = await setup(
+      () => ({ routes: [{ channels: ['hook'] }], grouping: { window: '400ms' }, lang: 'zh-CN' }),
+      { now: () => clock },
+    );
     const ids: number[] = [];
     for (let i = 1; i <= 5; i++) ids.push(await recordFailure(store, { pod: `api-${i}`, reason: 'OOMKilled' }));
     const other = await recordFailure(store, { workloadName: 'web', pod: 'web-1', reason: 'OOMKilled' });
@@ -120,8 +151,12 @@ describe('notifier end to end', () => {
   it('summarizes a storm beyond the rate limit instead of dropping it', async () => {
     // The clock stands still while the storm lands, so all ten fall in one rate window however slow the machine.
     let clock = Date.now();
-    const { store, r, notifier } = await setup(() => ({ routes: [{ channels: ['hook'] }], rateLimit: { messages: 3, per: '1s' } }), { now: () => clock });
-    for (let i = 0; i < 10; i++) await notifier.failureRecorded(await recordFailure(store, { workloadName: `w${i}`, pod: `w${i}-1` }));
+    const { store, r, notifier } = await setup(
+      () => ({ routes: [{ channels: ['hook'] }], rateLimit: { messages: 3, per: '1s' } }),
+      { now: () => clock },
+    );
+    for (let i = 0; i < 10; i++)
+      await notifier.failureRecorded(await recordFailure(store, { workloadName: `w${i}`, pod: `w${i}-1` }));
     await r.webhook.waitForAccepted(3, 5000);
     // Held back: the other seven are given up with a pointer to the summary collecting them.
     await eventually('seven held back', async () => {
@@ -142,7 +177,11 @@ describe('notifier end to end', () => {
 
   it('retries a 500 and a hanging endpoint until delivered, showing attempts and errors', async () => {
     // A timeout short enough to meet soon, long enough that the retry to a live receiver succeeds.
-    const { store, r, notifier } = await setup(() => ({ routes: [{ match: { workloads: ['api'] }, channels: ['ops'] }, { channels: ['team'] }] }), {}, 2000);
+    const { store, r, notifier } = await setup(
+      () => ({ routes: [{ match: { workloads: ['api'] }, channels: ['ops'] }, { channels: ['team'] }] }),
+      {},
+      2000,
+    );
     r.wecom.fail({ status: 500, body: 'internal error' }, 2);
     r.slack.fail({ hang: true }, 1);
     const api = await recordFailure(store, { workloadName: 'api' });
@@ -150,10 +189,14 @@ describe('notifier end to end', () => {
     await Promise.all([notifier.failureRecorded(api), notifier.failureRecorded(web)]);
     await r.wecom.waitForAccepted(1, 5000);
     await r.slack.waitForAccepted(1, 5000);
-    const [toOps] = await eventually('sent', async () => ((await notifier.deliveriesOf(api))[0]?.status === 'sent' ? notifier.deliveriesOf(api) : undefined));
+    const [toOps] = await eventually('sent', async () =>
+      (await notifier.deliveriesOf(api))[0]?.status === 'sent' ? notifier.deliveriesOf(api) : undefined,
+    );
     expect(toOps).toMatchObject({ channel: 'ops', attempts: 3 });
     expect(toOps?.errors.map((e) => e.code)).toEqual(['http_500', 'http_500']);
-    const [toTeam] = await eventually('sent', async () => ((await notifier.deliveriesOf(web))[0]?.status === 'sent' ? notifier.deliveriesOf(web) : undefined));
+    const [toTeam] = await eventually('sent', async () =>
+      (await notifier.deliveriesOf(web))[0]?.status === 'sent' ? notifier.deliveriesOf(web) : undefined,
+    );
     expect(toTeam).toMatchObject({ channel: 'team', attempts: 2 });
     expect(toTeam?.errors.map((e) => e.code)).toEqual(['timeout']);
     expect(r.wecom.accepted).toHaveLength(1);
@@ -161,16 +204,38 @@ describe('notifier end to end', () => {
   });
 
   it('sends a resolved notice to the channels told of the failure, when notifyResolved', async () => {
-    const { store, r, notifier } = await setup(() => ({ routes: [{ match: { workloads: ['api'] }, channels: ['hook'] }, { match: { workloads: ['web'] }, channels: ['team'] }] }));
+    const { store, r, notifier } = await setup(() => ({
+      routes: [
+        { match: { workloads: ['api'] }, channels: ['hook'] },
+        { match: { workloads: ['web'] }, channels: ['team'] },
+      ],
+    }));
     const a = await recordFailure(store, { workloadName: 'api', pod: 'api-1' });
     const b = await recordFailure(store, { workloadName: 'api', pod: 'api-2', reason: 'Error', exitCode: 1 });
     await Promise.all([notifier.failureRecorded(a), notifier.failureRecorded(b)]);
     await r.webhook.waitForAccepted(2);
     const at = Date.now();
-    await store.failures.resolveWorkload({ cluster: 'prod', namespace: 'shop', workloadKind: 'Deployment', workloadName: 'api', at });
-    await notifier.failureResolved({ cluster: 'prod', namespace: 'shop', workloadKind: 'Deployment', workloadName: 'api', resolvedAt: at });
+    await store.failures.resolveWorkload({
+      cluster: 'prod',
+      namespace: 'shop',
+      workloadKind: 'Deployment',
+      workloadName: 'api',
+      at,
+    });
+    await notifier.failureResolved({
+      cluster: 'prod',
+      namespace: 'shop',
+      workloadKind: 'Deployment',
+      workloadName: 'api',
+      resolvedAt: at,
+    });
     await r.webhook.waitForAccepted(3);
-    expect(hookMessages(r)[2]).toMatchObject({ kind: 'resolved', title: 'shop/api recovered', count: 2, pods: ['api-1', 'api-2'] });
+    expect(hookMessages(r)[2]).toMatchObject({
+      kind: 'resolved',
+      title: 'shop/api recovered',
+      count: 2,
+      pods: ['api-1', 'api-2'],
+    });
     await drained(store);
     expect(r.slack.accepted).toHaveLength(0);
   });
@@ -179,12 +244,28 @@ describe('notifier end to end', () => {
     const { store, r, notifier } = await setup(() => ({ routes: [{ channels: ['hook'] }], notifyResolved: false }));
     await notifier.failureRecorded(await recordFailure(store, { workloadName: 'api' }));
     const at = Date.now();
-    await store.failures.resolveWorkload({ cluster: 'prod', namespace: 'shop', workloadKind: 'Deployment', workloadName: 'api', at });
-    await notifier.failureResolved({ cluster: 'prod', namespace: 'shop', workloadKind: 'Deployment', workloadName: 'api', resolvedAt: at });
+    await store.failures.resolveWorkload({
+      cluster: 'prod',
+      namespace: 'shop',
+      workloadKind: 'Deployment',
+      workloadName: 'api',
+      at,
+    });
+    await notifier.failureResolved({
+      cluster: 'prod',
+      namespace: 'shop',
+      workloadKind: 'Deployment',
+      workloadName: 'api',
+      resolvedAt: at,
+    });
     const test = await notifier.sendTest('ops');
     await r.wecom.waitForAccepted(1);
     expect(r.wecom.accepted[0]?.raw).toContain('Kubeloop test message');
-    expect(await eventually('test sent', async () => ((await store.outbox.get(test.id))?.status === 'sent' ? true : undefined))).toBe(true);
+    expect(
+      await eventually('test sent', async () =>
+        (await store.outbox.get(test.id))?.status === 'sent' ? true : undefined,
+      ),
+    ).toBe(true);
     await expect(notifier.sendTest('nope')).rejects.toThrow(/unknown channel "nope"/);
     await drained(store);
     expect(hookMessages(r).map((m) => m.kind)).toEqual(['failure']);
@@ -193,7 +274,11 @@ describe('notifier end to end', () => {
   it('delivers every message exactly once across a crash with deliveries pending and sending', async () => {
     // The clock stands still until b-3 has joined: however slow the restart, the window is still open.
     let clock = Date.now();
-    const { store, r, notifier, make, reopen } = await setup(() => ({ routes: [{ channels: ['hook'] }], grouping: { window: '2500ms' } }), { now: () => clock }, 10_000);
+    const { store, r, notifier, make, reopen } = await setup(
+      () => ({ routes: [{ channels: ['hook'] }], grouping: { window: '2500ms' } }),
+      { now: () => clock },
+      10_000,
+    );
     r.webhook.fail({ hang: true }, 1); // the first send hangs: it is 'sending' when the process dies
     const test = await notifier.sendTest('hook');
     await eventually('a send in flight', async () => (r.webhook.received.length === 1 ? true : undefined));
@@ -240,7 +325,10 @@ describe('notifier end to end', () => {
     await again.start();
     await r.webhook.waitForAccepted(2);
     await drained(store2);
-    expect(hookMessages(r).map((m) => m.title)).toEqual(['shop/a was OOMKilled (out of memory)', 'shop/b was OOMKilled (out of memory)']);
+    expect(hookMessages(r).map((m) => m.title)).toEqual([
+      'shop/a was OOMKilled (out of memory)',
+      'shop/b was OOMKilled (out of memory)',
+    ]);
     expect(again.stats).toMatchObject({ caughtUp: 2, notified: 1, preExisting: 1 });
   });
 });

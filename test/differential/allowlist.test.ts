@@ -18,10 +18,33 @@ describe('differential allowlist', () => {
   sim: '"kube-api-access-[a-z0-9]{5}"'
   reason: "token volume names differ by release"
 `);
-    expect(isAllowed({ path: 'crud/pod-create.body.spec.volumes[0].name', real: 'default-token-abcde', sim: 'kube-api-access-vwxyz' }, allow)).toBe(true);
+    expect(
+      isAllowed(
+        {
+          path: 'crud/pod-create.body.spec.volumes[0].name',
+          real: 'default-token-abcde',
+          sim: 'kube-api-access-vwxyz',
+        },
+        allow,
+      ),
+    ).toBe(true);
     // Same path, a value the entry is not about: not explained.
-    expect(isAllowed({ path: 'crud/pod-create.body.spec.volumes[0].name', real: 'default-token-abcde', sim: 'my-volume' }, allow)).toBe(false);
-    expect(isAllowed({ path: 'crud/pod-create.body.spec.volumes[1].name', real: 'default-token-abcde', sim: 'kube-api-access-vwxyz' }, allow)).toBe(false);
+    expect(
+      isAllowed(
+        { path: 'crud/pod-create.body.spec.volumes[0].name', real: 'default-token-abcde', sim: 'my-volume' },
+        allow,
+      ),
+    ).toBe(false);
+    expect(
+      isAllowed(
+        {
+          path: 'crud/pod-create.body.spec.volumes[1].name',
+          real: 'default-token-abcde',
+          sim: 'kube-api-access-vwxyz',
+        },
+        allow,
+      ),
+    ).toBe(false);
     expect(allow[0]?.matched.map((d) => d.path)).toEqual(['crud/pod-create.body.spec.volumes[0].name']);
   });
 
@@ -31,8 +54,15 @@ describe('differential allowlist', () => {
   simPrefixOfReal: true
   reason: "1.20 appends a struct diff to the message"
 `);
-    expect(isAllowed({ path: 'crud/x.body.message', real: 'Forbidden: no\n  core.PodSpec{…}', sim: 'Forbidden: no' }, allow)).toBe(true);
-    expect(isAllowed({ path: 'crud/x.body.message', real: 'Forbidden: no\n  core.PodSpec{…}', sim: 'Forbidden: yes' }, allow)).toBe(false);
+    expect(
+      isAllowed({ path: 'crud/x.body.message', real: 'Forbidden: no\n  core.PodSpec{…}', sim: 'Forbidden: no' }, allow),
+    ).toBe(true);
+    expect(
+      isAllowed(
+        { path: 'crud/x.body.message', real: 'Forbidden: no\n  core.PodSpec{…}', sim: 'Forbidden: yes' },
+        allow,
+      ),
+    ).toBe(false);
     expect(isAllowed({ path: 'crud/x.body.message', real: 'Forbidden: no', sim: '' }, allow)).toBe(false);
     expect(isAllowed({ path: 'crud/x.body.message', real: undefined, sim: 'Forbidden: no' }, allow)).toBe(false);
   });

@@ -3,19 +3,27 @@ import { parse } from 'yaml';
 import { z } from 'zod';
 import type { Difference } from './diff.ts';
 
-const entrySchema = z.object({
-  path: z.string().min(1),
-  reason: z.string().min(10),
-  /** A regular expression the real side's value (as JSON; a missing value reads "undefined") must match in full for the entry to apply. */
-  real: z.string().min(1).optional(),
-  /** The same for the sim's value. */
-  sim: z.string().min(1).optional(),
-  /** Both are strings and the sim's is where the real one starts (1.20 appends what the sim leaves out). */
-  simPrefixOfReal: z.literal(true).optional(),
-}).strict();
+const entrySchema = z
+  .object({
+    path: z.string().min(1),
+    reason: z.string().min(10),
+    /** A regular expression the real side's value (as JSON; a missing value reads "undefined") must match in full for the entry to apply. */
+    real: z.string().min(1).optional(),
+    /** The same for the sim's value. */
+    sim: z.string().min(1).optional(),
+    /** Both are strings and the sim's is where the real one starts (1.20 appends what the sim leaves out). */
+    simPrefixOfReal: z.literal(true).optional(),
+  })
+  .strict();
 
 /** `matched`: the differences this entry explained in this run (an entry that explains none fails the suite). */
-export type AllowEntry = z.infer<typeof entrySchema> & { re: RegExp; realRe?: RegExp; simRe?: RegExp; used: number; matched: Difference[] };
+export type AllowEntry = z.infer<typeof entrySchema> & {
+  re: RegExp;
+  realRe?: RegExp;
+  simRe?: RegExp;
+  used: number;
+  matched: Difference[];
+};
 
 /**
  * Intended differences between the sim and Kubernetes 1.20, one entry each with its reason.
@@ -48,7 +56,11 @@ function applies(a: AllowEntry, d: Difference): boolean {
   if (!a.re.test(d.path)) return false;
   if (a.realRe && !a.realRe.test(json(d.real))) return false;
   if (a.simRe && !a.simRe.test(json(d.sim))) return false;
-  if (a.simPrefixOfReal && !(typeof d.real === 'string' && typeof d.sim === 'string' && d.sim !== '' && d.real.startsWith(d.sim))) return false;
+  if (
+    a.simPrefixOfReal &&
+    !(typeof d.real === 'string' && typeof d.sim === 'string' && d.sim !== '' && d.real.startsWith(d.sim))
+  )
+    return false;
   return true;
 }
 

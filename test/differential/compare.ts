@@ -21,7 +21,13 @@ function countLeaves(v: unknown): number {
  * Compares one scenario's recordings step by step: a step missing or out of order on one side is a
  * difference; matching steps are normalized (with each side's aliases) and diffed leaf by leaf.
  */
-export function compareRecordings(scenario: string, real: Recorder, sim: Recorder, allow: AllowEntry[], opts: Pick<NormalizeOptions, 'replace'> = {}): Comparison {
+export function compareRecordings(
+  scenario: string,
+  real: Recorder,
+  sim: Recorder,
+  allow: AllowEntry[],
+  opts: Pick<NormalizeOptions, 'replace'> = {},
+): Comparison {
   const diffs: Difference[] = [];
   let steps = 0;
   let leaves = 0;

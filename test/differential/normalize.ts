@@ -3,9 +3,28 @@
  * so that what remains must match: structure, codes, reasons, messages, defaults.
  */
 const VOLATILE_KEYS = new Set([
-  'uid', 'resourceVersion', 'creationTimestamp', 'deletionTimestamp', 'lastTransitionTime', 'lastProbeTime', 'lastUpdateTime',
-  'startTime', 'completionTime', 'firstTimestamp', 'lastTimestamp', 'eventTime', 'renewTime', 'acquireTime', 'clusterIP',
-  'continue', 'startedAt', 'finishedAt', 'lastObservedTime', 'lastScheduleTime', 'lastSuccessfulTime', 'ca.crt',
+  'uid',
+  'resourceVersion',
+  'creationTimestamp',
+  'deletionTimestamp',
+  'lastTransitionTime',
+  'lastProbeTime',
+  'lastUpdateTime',
+  'startTime',
+  'completionTime',
+  'firstTimestamp',
+  'lastTimestamp',
+  'eventTime',
+  'renewTime',
+  'acquireTime',
+  'clusterIP',
+  'continue',
+  'startedAt',
+  'finishedAt',
+  'lastObservedTime',
+  'lastScheduleTime',
+  'lastSuccessfulTime',
+  'ca.crt',
 ]);
 const DROPPED_KEYS = new Set(['selfLink', 'storageVersionHash']);
 
@@ -61,7 +80,8 @@ function sortEntries(entries: unknown[]): unknown[] {
 function normalizeFieldSet(set: Record<string, unknown>, opts: NormalizeOptions): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, val] of Object.entries(set)) {
-    out[normalizeString(k, opts)] = val !== null && typeof val === 'object' ? normalizeFieldSet(val as Record<string, unknown>, opts) : val;
+    out[normalizeString(k, opts)] =
+      val !== null && typeof val === 'object' ? normalizeFieldSet(val as Record<string, unknown>, opts) : val;
   }
   return out;
 }
@@ -70,7 +90,11 @@ function normalizeString(s: string, opts: NormalizeOptions, key?: string): strin
   let out = s;
   for (const [actual, alias] of opts.aliases ?? []) out = out.split(actual).join(alias);
   if (key === 'podIP' || CLUSTER_IP.test(out)) return '<ip>';
-  out = out.replace(UUID, '<uuid>').replace(TIME, '<time>').replace(RV_IN_MESSAGE, '$1 <rv>').replace(RV_IN_PARENS, '$1 (<rv>)');
+  out = out
+    .replace(UUID, '<uuid>')
+    .replace(TIME, '<time>')
+    .replace(RV_IN_MESSAGE, '$1 <rv>')
+    .replace(RV_IN_PARENS, '$1 (<rv>)');
   for (const [re, to] of opts.replace ?? []) out = out.replace(re, to);
   return out;
 }

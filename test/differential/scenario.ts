@@ -24,7 +24,8 @@ export function pick(obj: unknown, ...paths: string[]): Record<string, unknown> 
   const out: Record<string, unknown> = {};
   for (const p of paths) {
     let cur: unknown = obj;
-    for (const k of p.split('.')) cur = cur !== null && typeof cur === 'object' ? (cur as Record<string, unknown>)[k] : undefined;
+    for (const k of p.split('.'))
+      cur = cur !== null && typeof cur === 'object' ? (cur as Record<string, unknown>)[k] : undefined;
     out[p] = cur;
   }
   return out;

@@ -27,7 +27,14 @@ export interface RequestOptions {
   token?: string | null;
 }
 
-export function makeTarget(name: Target['name'], server: string, token: string, ca: string, kubeconfig: string, compact: (rv: string) => Promise<void>): Target {
+export function makeTarget(
+  name: Target['name'],
+  server: string,
+  token: string,
+  ca: string,
+  kubeconfig: string,
+  compact: (rv: string) => Promise<void>,
+): Target {
   const kc = new KubeConfig();
   kc.loadFromString(kubeconfig);
   return { name, server, token, ca, kc, ns: (base) => `diff-${base}`, compact };
@@ -38,28 +45,34 @@ export function call(t: Target, method: string, path: string, opts: RequestOptio
   const payload = opts.rawBody ?? (opts.body === undefined ? undefined : JSON.stringify(opts.body));
   const token = opts.token === undefined ? t.token : opts.token;
   return new Promise((resolve, reject) => {
-    const req = request(new URL(path, t.server), {
-      method,
-      ca: t.ca,
-      headers: {
-        accept: opts.accept ?? 'application/json',
-        ...(token ? { authorization: `Bearer ${token}` } : {}),
-        ...(payload !== undefined ? { 'content-type': opts.contentType ?? 'application/json', 'content-length': Buffer.byteLength(payload) } : {}),
+    const req = request(
+      new URL(path, t.server),
+      {
+        method,
+        ca: t.ca,
+        headers: {
+          accept: opts.accept ?? 'application/json',
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+          ...(payload !== undefined
+            ? { 'content-type': opts.contentType ?? 'application/json', 'content-length': Buffer.byteLength(payload) }
+            : {}),
+        },
       },
-    }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (text += c));
-      res.on('end', () => {
-        let body: unknown = text;
-        try {
-          body = text === '' ? '' : (JSON.parse(text) as unknown);
-        } catch {
-          body = text; // not JSON (e.g. "404 page not found"): compared as text
-        }
-        resolve({ status: res.statusCode ?? 0, body });
-      });
-    });
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (text += c));
+        res.on('end', () => {
+          let body: unknown = text;
+          try {
+            body = text === '' ? '' : (JSON.parse(text) as unknown);
+          } catch {
+            body = text; // not JSON (e.g. "404 page not found"): compared as text
+          }
+          resolve({ status: res.statusCode ?? 0, body });
+        });
+      },
+    );
     req.on('error', reject);
     req.end(payload);
   });
@@ -83,22 +96,26 @@ export function watchEvents(t: Target, path: string, opts: { count: number; ms: 
       resolve(events);
     };
     const timer = setTimeout(finish, opts.ms);
-    const req = request(new URL(path, t.server), { ca: t.ca, headers: { authorization: `Bearer ${t.token}`, accept: 'application/json' } }, (res) => {
-      let buf = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => {
-        buf += c;
-        let nl = buf.indexOf('\n');
-        while (nl >= 0) {
-          const line = buf.slice(0, nl).trim();
-          buf = buf.slice(nl + 1);
-          nl = buf.indexOf('\n');
-          if (line !== '') events.push(JSON.parse(line) as WatchEvent);
-          if (events.length >= opts.count) finish();
-        }
-      });
-      res.on('end', finish);
-    });
+    const req = request(
+      new URL(path, t.server),
+      { ca: t.ca, headers: { authorization: `Bearer ${t.token}`, accept: 'application/json' } },
+      (res) => {
+        let buf = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => {
+          buf += c;
+          let nl = buf.indexOf('\n');
+          while (nl >= 0) {
+            const line = buf.slice(0, nl).trim();
+            buf = buf.slice(nl + 1);
+            nl = buf.indexOf('\n');
+            if (line !== '') events.push(JSON.parse(line) as WatchEvent);
+            if (events.length >= opts.count) finish();
+          }
+        });
+        res.on('end', finish);
+      },
+    );
     req.on('error', (err) => (done ? undefined : reject(err)));
     req.end();
   });
@@ -128,18 +145,22 @@ export function watchSession(t: Target, path: string, ms: number): Promise<Watch
       resolve({ ...head, events, endedBy, elapsedMs: Date.now() - start });
     };
     const timer = setTimeout(() => finish('client'), ms);
-    const req = request(new URL(path, t.server), { ca: t.ca, headers: { authorization: `Bearer ${t.token}`, accept: 'application/json' } }, (res) => {
-      head = { status: res.statusCode ?? 0, contentType: res.headers['content-type'] };
-      let buf = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => {
-        buf += c;
-        const lines = buf.split('\n');
-        buf = lines.pop() ?? '';
-        for (const line of lines) if (line.trim() !== '') events.push(JSON.parse(line) as WatchEvent);
-      });
-      res.on('end', () => finish('server'));
-    });
+    const req = request(
+      new URL(path, t.server),
+      { ca: t.ca, headers: { authorization: `Bearer ${t.token}`, accept: 'application/json' } },
+      (res) => {
+        head = { status: res.statusCode ?? 0, contentType: res.headers['content-type'] };
+        let buf = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => {
+          buf += c;
+          const lines = buf.split('\n');
+          buf = lines.pop() ?? '';
+          for (const line of lines) if (line.trim() !== '') events.push(JSON.parse(line) as WatchEvent);
+        });
+        res.on('end', () => finish('server'));
+      },
+    );
     req.on('error', (err) => (done ? undefined : reject(err)));
     req.end();
   });
@@ -154,11 +175,17 @@ export interface RawReply {
 /** A GET with the given headers, the body kept as bytes (protobuf, gzip). */
 export function getRaw(t: Target, path: string, headers: Record<string, string>): Promise<RawReply> {
   return new Promise((resolve, reject) => {
-    const req = request(new URL(path, t.server), { ca: t.ca, headers: { authorization: `Bearer ${t.token}`, ...headers } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
-    });
+    const req = request(
+      new URL(path, t.server),
+      { ca: t.ca, headers: { authorization: `Bearer ${t.token}`, ...headers } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }),
+        );
+      },
+    );
     req.on('error', reject);
     req.end();
   });

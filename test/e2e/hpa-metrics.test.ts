@@ -3,7 +3,13 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { IncomingMessage } from 'node:http';
-import { AppsV1Api, AutoscalingV2Api, CoreV1Api, KubeConfig, type V2HorizontalPodAutoscaler } from '@kubernetes/client-node';
+import {
+  AppsV1Api,
+  AutoscalingV2Api,
+  CoreV1Api,
+  KubeConfig,
+  type V2HorizontalPodAutoscaler,
+} from '@kubernetes/client-node';
 import { simRequest, startTestSim, type TestSim } from '../support/sim.ts';
 import { simPodsScrapeJob, startPrometheus, type RunningPrometheus } from '../support/prometheus.ts';
 import { eventually } from '../support/eventually.ts';
@@ -31,7 +37,12 @@ let apps: AppsV1Api;
 let hpas: AutoscalingV2Api;
 
 beforeAll(async () => {
-  t = await startTestSim({ controllers: {}, kubelet: { startDelayMs: 10, stopDelayMs: 10 }, hpa: { syncPeriodMs: 1000, cpuInitializationPeriodMs: 0 }, aggregatorProbeIntervalMs: 500 });
+  t = await startTestSim({
+    controllers: {},
+    kubelet: { startDelayMs: 10, stopDelayMs: 10 },
+    hpa: { syncPeriodMs: 1000, cpuInitializationPeriodMs: 0 },
+    aggregatorProbeIntervalMs: 500,
+  });
   addNode(t.sim.service, 'node-1', 0);
   core = t.kc.makeApiClient(CoreV1Api);
   apps = t.kc.makeApiClient(AppsV1Api);
@@ -40,10 +51,13 @@ beforeAll(async () => {
   kubeconfigFile = join(dir, 'kubeconfig');
   await writeFile(kubeconfigFile, t.sim.kubeconfig());
   const host = new URL(t.sim.url).host;
-  prom = await startPrometheus((d) => `
+  prom = await startPrometheus(
+    (d) => `
 global: { scrape_interval: 1s, evaluation_interval: 1s }
 scrape_configs:${simPodsScrapeJob(host, d)}
-`, { 'ca.crt': t.sim.caCert ?? '' });
+`,
+    { 'ca.crt': t.sim.caCert ?? '' },
+  );
 }, 90_000);
 
 afterAll(async () => {
@@ -61,18 +75,40 @@ async function applySeed(namespace: string): Promise<void> {
     body: {
       metadata: { name: 'httpserver', labels },
       spec: {
-        replicas: 1, selector: { matchLabels: labels },
-        template: { metadata: { labels }, spec: { containers: [{ name: 'httpserver', image: 'httpserver:v1', ports: [{ containerPort: 8080 }], resources: { requests: { cpu: '100m', memory: '64Mi' } } }] } },
+        replicas: 1,
+        selector: { matchLabels: labels },
+        template: {
+          metadata: { labels },
+          spec: {
+            containers: [
+              {
+                name: 'httpserver',
+                image: 'httpserver:v1',
+                ports: [{ containerPort: 8080 }],
+                resources: { requests: { cpu: '100m', memory: '64Mi' } },
+              },
+            ],
+          },
+        },
       },
     },
   });
-  await core.createNamespacedService({ namespace, body: { metadata: { name: 'httpserver' }, spec: { selector: labels, ports: [{ port: 80, targetPort: 8080 }] } } });
+  await core.createNamespacedService({
+    namespace,
+    body: { metadata: { name: 'httpserver' }, spec: { selector: labels, ports: [{ port: 80, targetPort: 8080 }] } },
+  });
   const hpa: V2HorizontalPodAutoscaler = {
     metadata: { name: 'httpserver' },
     spec: {
       scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'httpserver' },
-      minReplicas: 1, maxReplicas: 10,
-      metrics: [{ type: 'Pods', pods: { metric: { name: 'http_requests_qps' }, target: { type: 'AverageValue', averageValue: '30' } } }],
+      minReplicas: 1,
+      maxReplicas: 10,
+      metrics: [
+        {
+          type: 'Pods',
+          pods: { metric: { name: 'http_requests_qps' }, target: { type: 'AverageValue', averageValue: '30' } },
+        },
+      ],
       behavior: {
         scaleUp: { stabilizationWindowSeconds: 0, policies: [{ type: 'Percent', value: 1000, periodSeconds: 1 }] },
         scaleDown: { stabilizationWindowSeconds: 5, policies: [{ type: 'Percent', value: 100, periodSeconds: 1 }] },
@@ -82,8 +118,10 @@ async function applySeed(namespace: string): Promise<void> {
   await hpas.createNamespacedHorizontalPodAutoscaler({ namespace, body: hpa });
 }
 
-const replicas = async (namespace: string): Promise<number> => (await apps.readNamespacedDeployment({ namespace, name: 'httpserver' })).spec?.replicas ?? 0;
-const hpaStatus = async (namespace: string) => (await hpas.readNamespacedHorizontalPodAutoscaler({ namespace, name: 'httpserver' })).status;
+const replicas = async (namespace: string): Promise<number> =>
+  (await apps.readNamespacedDeployment({ namespace, name: 'httpserver' })).spec?.replicas ?? 0;
+const hpaStatus = async (namespace: string) =>
+  (await hpas.readNamespacedHorizontalPodAutoscaler({ namespace, name: 'httpserver' })).status;
 const currentQps = async (namespace: string): Promise<number> => {
   const v = (await hpaStatus(namespace))?.currentMetrics?.[0]?.pods?.current.averageValue;
   return v === undefined ? 0 : Number(String(v).replace(/m$/, '')) / (String(v).endsWith('m') ? 1000 : 1);
@@ -104,31 +142,75 @@ async function captureStdout(run: () => Promise<number>): Promise<{ code: number
 }
 
 async function load(namespace: string, rps: number): Promise<void> {
-  expect(await main(['node', 'kubeloop', 'sim', 'load', '--kubeconfig', kubeconfigFile, '--namespace', namespace, '--service', 'httpserver', '--rps', String(rps), '--duration', '10m', '--detach'])).toBe(0);
+  expect(
+    await main([
+      'node',
+      'kubeloop',
+      'sim',
+      'load',
+      '--kubeconfig',
+      kubeconfigFile,
+      '--namespace',
+      namespace,
+      '--service',
+      'httpserver',
+      '--rps',
+      String(rps),
+      '--duration',
+      '10m',
+      '--detach',
+    ]),
+  ).toBe(0);
 }
 
-async function platformWith(metricsApi: Record<string, unknown>, remediation: Record<string, unknown> = {}): Promise<Platform> {
+async function platformWith(
+  metricsApi: Record<string, unknown>,
+  remediation: Record<string, unknown> = {},
+): Promise<Platform> {
   const kc = new KubeConfig();
   kc.loadFromString(t.sim.kubeconfig());
   const dataDir = await mkdtemp(join(dir, 'data-'));
-  const config = configSchema.parse({ metricsApi: { enabled: true, register: true, port: 0, ...metricsApi }, remediation });
+  const config = configSchema.parse({
+    metricsApi: { enabled: true, register: true, port: 0, ...metricsApi },
+    remediation,
+  });
   return startPlatform({ config, kc, cluster: 'sim', dataDir, port: 0 });
 }
 
 async function scaleOutAndBack(namespace: string, between?: () => Promise<void>): Promise<void> {
   await load(namespace, 500);
-  await eventually('the HPA sees more than 30 req/s per pod', async () => ((await currentQps(namespace)) > 30 ? true : undefined), 60_000, 500);
-  await eventually('scaled out to maxReplicas 10', async () => ((await replicas(namespace)) === 10 ? true : undefined), 60_000, 500);
+  await eventually(
+    'the HPA sees more than 30 req/s per pod',
+    async () => ((await currentQps(namespace)) > 30 ? true : undefined),
+    60_000,
+    500,
+  );
+  await eventually(
+    'scaled out to maxReplicas 10',
+    async () => ((await replicas(namespace)) === 10 ? true : undefined),
+    60_000,
+    500,
+  );
   await between?.();
   await load(namespace, 0);
-  await eventually('back to 1 replica after the stabilization window', async () => ((await replicas(namespace)) === 1 ? true : undefined), 90_000, 500);
+  await eventually(
+    'back to 1 replica after the stabilization window',
+    async () => ((await replicas(namespace)) === 1 ? true : undefined),
+    90_000,
+    500,
+  );
 }
 
-describe('HPA on business metrics through Kubeloop\'s metrics API (seed 001)', () => {
+describe("HPA on business metrics through Kubeloop's metrics API (seed 001)", () => {
   it('pull rules: Prometheus rates served per pod; load scales httpserver to 10 and back to 1', async () => {
     await applySeed('pull');
     const started = Date.now();
-    const platform = await platformWith({ prometheusUrl: prom.url, rules: { presets: [{ counterRate: { window: '10s' } }] }, cacheTtl: '1s', discoveryInterval: '2s' });
+    const platform = await platformWith({
+      prometheusUrl: prom.url,
+      rules: { presets: [{ counterRate: { window: '10s' } }] },
+      cacheTtl: '1s',
+      discoveryInterval: '2s',
+    });
     const cache = () => {
       const s = platform.metricsApi?.pull?.cacheStats();
       if (!s) throw new Error('the platform runs no pull source');
@@ -140,7 +222,21 @@ describe('HPA on business metrics through Kubeloop\'s metrics API (seed 001)', (
     try {
       await scaleOutAndBack('pull', async () => {
         // What the HPA sees, from the CLI through the aggregator: every pod with its rate.
-        const out = await captureStdout(() => main(['node', 'kubeloop', 'metrics', 'get', '--kubeconfig', kubeconfigFile, '-n', 'pull', '-l', 'app=httpserver', 'pods/*/http_requests_qps']));
+        const out = await captureStdout(() =>
+          main([
+            'node',
+            'kubeloop',
+            'metrics',
+            'get',
+            '--kubeconfig',
+            kubeconfigFile,
+            '-n',
+            'pull',
+            '-l',
+            'app=httpserver',
+            'pods/*/http_requests_qps',
+          ]),
+        );
         expect(out.code).toBe(0);
         expect(out.text).toMatch(/^OBJECT\s+VALUE\s+TIMESTAMP\s+WINDOW/);
         expect(out.text.match(/^pod\/httpserver-/gm)?.length).toBeGreaterThanOrEqual(1);
@@ -149,7 +245,8 @@ describe('HPA on business metrics through Kubeloop\'s metrics API (seed 001)', (
         // the cached (or in-flight) answer.
         const before = cache();
         const burstStart = Date.now();
-        const path = '/apis/custom.metrics.k8s.io/v1beta2/namespaces/pull/pods/*/http_requests_qps?labelSelector=app%3Dhttpserver';
+        const path =
+          '/apis/custom.metrics.k8s.io/v1beta2/namespaces/pull/pods/*/http_requests_qps?labelSelector=app%3Dhttpserver';
         const answers = await Promise.all(Array.from({ length: 20 }, () => simRequest(t.sim, 'GET', path)));
         const burstMs = Date.now() - burstStart;
         expect(answers.map((a) => a.status)).toEqual(Array.from({ length: 20 }, () => 200));
@@ -171,14 +268,33 @@ describe('HPA on business metrics through Kubeloop\'s metrics API (seed 001)', (
     await applySeed('push');
     const tokenFile = join(dir, 'write-token');
     await writeFile(tokenFile, 'e2e-write-token-0123456789');
-    const platform = await platformWith({ writeTokenFile: tokenFile, pushInterval: '2s' }, {
-      prometheusUrl: prom.url,
-      functionsDir: join(import.meta.dirname, 'functions'),
-      playbooks: [{
-        name: 'push-qps', trigger: { schedule: { cron: '*/2 * * * * *' } },
-        actions: [{ action: 'run_function', function: 'push-qps.mjs', timeoutMs: 10_000, params: { namespace: 'push', window: '10s', tokenFile, caFile: join(dir, 'ca.crt'), urlFile: join(dir, 'url') } }],
-      }],
-    });
+    const platform = await platformWith(
+      { writeTokenFile: tokenFile, pushInterval: '2s' },
+      {
+        prometheusUrl: prom.url,
+        functionsDir: join(import.meta.dirname, 'functions'),
+        playbooks: [
+          {
+            name: 'push-qps',
+            trigger: { schedule: { cron: '*/2 * * * * *' } },
+            actions: [
+              {
+                action: 'run_function',
+                function: 'push-qps.mjs',
+                timeoutMs: 10_000,
+                params: {
+                  namespace: 'push',
+                  window: '10s',
+                  tokenFile,
+                  caFile: join(dir, 'ca.crt'),
+                  urlFile: join(dir, 'url'),
+                },
+              },
+            ],
+          },
+        ],
+      },
+    );
     try {
       // Where the job pushes: the server's address (a free port) and the CA it wrote for local clients.
       expect(platform.metricsApi?.caFile).toBeDefined();
@@ -186,12 +302,20 @@ describe('HPA on business metrics through Kubeloop\'s metrics API (seed 001)', (
       await writeFile(join(dir, 'url'), platform.metricsApi?.url ?? '');
       await scaleOutAndBack('push', async () => {
         // Suspend the job (and stop the load): after the TTL (3 x 2 s) no value is served.
-        await core.createNamespacedConfigMap({ namespace: 'push', body: { metadata: { name: 'metrics-push' }, data: { suspend: 'true' } } });
+        await core.createNamespacedConfigMap({
+          namespace: 'push',
+          body: { metadata: { name: 'metrics-push' }, data: { suspend: 'true' } },
+        });
         await load('push', 0);
-        const cond = await eventually('ScalingActive False: the metric is unavailable', async () => {
-          const c = (await hpaStatus('push'))?.conditions?.find((x) => x.type === 'ScalingActive');
-          return c?.status === 'False' ? c : undefined;
-        }, 30_000, 500);
+        const cond = await eventually(
+          'ScalingActive False: the metric is unavailable',
+          async () => {
+            const c = (await hpaStatus('push'))?.conditions?.find((x) => x.type === 'ScalingActive');
+            return c?.status === 'False' ? c : undefined;
+          },
+          30_000,
+          500,
+        );
         expect(cond.reason).toBe('FailedGetPodsMetric');
         expect(cond.message).toMatch(/could not find the metric http_requests_qps/);
         // It holds: three HPA reads of the metric later (each a sync that found no value), the replicas are unchanged.
@@ -202,7 +326,12 @@ describe('HPA on business metrics through Kubeloop\'s metrics API (seed 001)', (
         const server = platform.metricsApi?.server.app.server;
         server?.on('request', countRead);
         try {
-          await eventually('three more HPA reads of the metric', async () => (reads >= 3 ? true : undefined), 30_000, 250);
+          await eventually(
+            'three more HPA reads of the metric',
+            async () => (reads >= 3 ? true : undefined),
+            30_000,
+            250,
+          );
         } finally {
           server?.off('request', countRead);
         }

@@ -45,7 +45,10 @@ describe.each(backends)('the platform on the demo scenario, store on $name', (ba
     const config = configSchema.parse({
       ...(db ? { database: db } : {}),
       alerting: {
-        channels: [{ name: 'ops-wecom', type: 'wecom', url: chat.wecom.url }, { name: 'ops-dingtalk', type: 'dingtalk', url: chat.dingtalk.url, secret: 'SEC-e2e-secret' }],
+        channels: [
+          { name: 'ops-wecom', type: 'wecom', url: chat.wecom.url },
+          { name: 'ops-dingtalk', type: 'dingtalk', url: chat.dingtalk.url, secret: 'SEC-e2e-secret' },
+        ],
         grouping: { window: '1s' },
         routes: [{ match: { namespaces: ['gc-dev', 'default'] }, channels: ['ops-wecom', 'ops-dingtalk'] }],
         lang: 'zh-CN',
@@ -62,12 +65,16 @@ describe.each(backends)('the platform on the demo scenario, store on $name', (ba
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
-  it('captures the demo\'s failures, notifies a new crash in WeCom and DingTalk, and shows it in the UI', async () => {
-    const pre = await eventually('the unpullable payment-worker', async () => {
-      const res = await fetch(`${platform.url}/api/v1/failures?namespace=default&workload=payment-worker`);
-      const body = (await res.json()) as { items: { id: number; preExisting: boolean; reason: string }[] };
-      return body.items[0];
-    }, 20_000);
+  it("captures the demo's failures, notifies a new crash in WeCom and DingTalk, and shows it in the UI", async () => {
+    const pre = await eventually(
+      'the unpullable payment-worker',
+      async () => {
+        const res = await fetch(`${platform.url}/api/v1/failures?namespace=default&workload=payment-worker`);
+        const body = (await res.json()) as { items: { id: number; preExisting: boolean; reason: string }[] };
+        return body.items[0];
+      },
+      20_000,
+    );
     expect(['ErrImagePull', 'ImagePullBackOff']).toContain(pre.reason);
 
     const kc = new KubeConfig();
@@ -75,11 +82,31 @@ describe.each(backends)('the platform on the demo scenario, store on $name', (ba
     const core = kc.makeApiClient(CoreV1Api);
     await core.createNamespacedPod({
       namespace: 'gc-dev',
-      body: { metadata: { name: 'ruoyi-job-crash', annotations: { 'sim.kubeloop.dev/crash-after': '300ms', 'sim.kubeloop.dev/crash-log': 'java.lang.OutOfMemoryError: Metaspace' } }, spec: { containers: [{ name: 'job', image: 'ruoyi/job:3.6' }] } },
+      body: {
+        metadata: {
+          name: 'ruoyi-job-crash',
+          annotations: {
+            'sim.kubeloop.dev/crash-after': '300ms',
+            'sim.kubeloop.dev/crash-log': 'java.lang.OutOfMemoryError: Metaspace',
+          },
+        },
+        spec: { containers: [{ name: 'job', image: 'ruoyi/job:3.6' }] },
+      },
     });
-    const about = (text: string) => (m: { body: unknown }): boolean => JSON.stringify(m.body).includes(text);
-    const wecom = await eventually('WeCom message', async () => chat.wecom.accepted.find(about('ruoyi-job-crash')), 20_000);
-    const dingtalk = await eventually('DingTalk message', async () => chat.dingtalk.accepted.find(about('ruoyi-job-crash')), 20_000);
+    const about =
+      (text: string) =>
+      (m: { body: unknown }): boolean =>
+        JSON.stringify(m.body).includes(text);
+    const wecom = await eventually(
+      'WeCom message',
+      async () => chat.wecom.accepted.find(about('ruoyi-job-crash')),
+      20_000,
+    );
+    const dingtalk = await eventually(
+      'DingTalk message',
+      async () => chat.dingtalk.accepted.find(about('ruoyi-job-crash')),
+      20_000,
+    );
     const wecomText = JSON.stringify(wecom.body);
     expect(wecomText).toContain('gc-dev');
     expect(wecomText).toContain(`${platform.url}/failures/`);
@@ -89,10 +116,15 @@ describe.each(backends)('the platform on the demo scenario, store on $name', (ba
       const res = await fetch(`${platform.url}/api/v1/failures?namespace=gc-dev&workload=ruoyi-job-crash`);
       return ((await res.json()) as { items: { id: number }[] }).items.at(-1);
     });
-    const detail = (await (await fetch(`${platform.url}/api/v1/failures/${crash.id}`)).json()) as { deliveries: { channel: string; status: string }[]; logs: string };
+    const detail = (await (await fetch(`${platform.url}/api/v1/failures/${crash.id}`)).json()) as {
+      deliveries: { channel: string; status: string }[];
+      logs: string;
+    };
     expect(detail.logs).toContain('java.lang.OutOfMemoryError: Metaspace');
     await eventually('deliveries sent', async () => {
-      const d = (await (await fetch(`${platform.url}/api/v1/failures/${crash.id}`)).json()) as { deliveries: { status: string }[] };
+      const d = (await (await fetch(`${platform.url}/api/v1/failures/${crash.id}`)).json()) as {
+        deliveries: { status: string }[];
+      };
       return d.deliveries.length >= 2 && d.deliveries.every((x) => x.status === 'sent') ? true : undefined;
     });
 

@@ -28,7 +28,10 @@ beforeAll(async () => {
   if (!cluster) throw new Error('the sim kubeconfig has no cluster');
   kc.clusters = [{ ...cluster, server: `https://127.0.0.1:${proxy.port}` }];
   dir = await mkdtemp(join(tmpdir(), 'kubeloop-readyz-'));
-  const config = configSchema.parse({ monitor: { watchUnhealthyAfter: '1s', warningEvents: false }, metricsApi: { enabled: false } });
+  const config = configSchema.parse({
+    monitor: { watchUnhealthyAfter: '1s', warningEvents: false },
+    metricsApi: { enabled: false },
+  });
   platform = await startPlatform({ config, kc, cluster: 'sim', dataDir: dir, port: 0 });
 }, 60_000);
 
@@ -48,10 +51,14 @@ describe('/readyz', () => {
   it('turns 503 with the reason while the API server is unreachable, and ok again once it is back', async () => {
     expect(await readyz()).toEqual({ status: 200, text: 'ok' });
     proxy.refuse(true);
-    const down = await eventually('/readyz 503', async () => {
-      const r = await readyz();
-      return r.status === 503 ? r : undefined;
-    }, 20_000);
+    const down = await eventually(
+      '/readyz 503',
+      async () => {
+        const r = await readyz();
+        return r.status === 503 ? r : undefined;
+      },
+      20_000,
+    );
     expect(down.text).toMatch(/^not ready: \/api\/v1\/pods: cannot watch for \d+ s: .+/);
     proxy.refuse(false);
     await eventually('/readyz ok again', async () => ((await readyz()).status === 200 ? true : undefined), 40_000);

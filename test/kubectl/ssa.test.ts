@@ -4,9 +4,16 @@ import { startSimCluster, type SimCluster } from '../../src/sim/cluster.ts';
 import { Kubectl, KUBECTL_CLIENTS } from '../support/kubectl.ts';
 
 const configMap = (name: string, data: Record<string, string>): string =>
-  `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n  namespace: ssa\ndata:\n${Object.entries(data).map(([k, v]) => `  ${k}: "${v}"`).join('\n')}\n`;
+  `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n  namespace: ssa\ndata:\n${Object.entries(data)
+    .map(([k, v]) => `  ${k}: "${v}"`)
+    .join('\n')}\n`;
 
-interface Entry { manager: string; operation: string; apiVersion: string; fieldsV1: Record<string, unknown> }
+interface Entry {
+  manager: string;
+  operation: string;
+  apiVersion: string;
+  fieldsV1: Record<string, unknown>;
+}
 
 // Server-side apply and field ownership through the real kubectl (the machine's and 1.20). The option
 // errors kubectl never sends (an apply without fieldManager, force on a merge patch) are compared with
@@ -19,7 +26,9 @@ for (const client of KUBECTL_CLIENTS) {
 
     // kubectl 1.21+ strips managedFields from its output unless asked; 1.20 has no such flag and shows them.
     const owners = async (name: string): Promise<Entry[]> => {
-      const obj = JSON.parse(await k.ok(['get', 'cm', name, '-n', 'ssa', '-o', 'json', ...(old ? [] : ['--show-managed-fields'])])) as { metadata: { managedFields?: Entry[] } };
+      const obj = JSON.parse(
+        await k.ok(['get', 'cm', name, '-n', 'ssa', '-o', 'json', ...(old ? [] : ['--show-managed-fields'])]),
+      ) as { metadata: { managedFields?: Entry[] } };
       // Entries are ordered by time first: compared by manager.
       return (obj.metadata.managedFields ?? []).sort((a, b) => a.manager.localeCompare(b.manager));
     };
@@ -34,18 +43,31 @@ for (const client of KUBECTL_CLIENTS) {
     });
 
     it('creates with --server-side, owned by the "kubectl" Apply manager', async () => {
-      expect(await k.ok(['apply', '--server-side', '-f', '-'], { stdin: configMap('a', { x: '1', w: '1' }) })).toMatch(/configmap\/a serverside-applied/);
+      expect(await k.ok(['apply', '--server-side', '-f', '-'], { stdin: configMap('a', { x: '1', w: '1' }) })).toMatch(
+        /configmap\/a serverside-applied/,
+      );
       expect(await owners('a')).toEqual([
-        expect.objectContaining({ manager: 'kubectl', operation: 'Apply', apiVersion: 'v1', fieldsV1: { 'f:data': { 'f:x': {}, 'f:w': {} } } }),
+        expect.objectContaining({
+          manager: 'kubectl',
+          operation: 'Apply',
+          apiVersion: 'v1',
+          fieldsV1: { 'f:data': { 'f:x': {}, 'f:w': {} } },
+        }),
       ]);
     });
 
     it('refuses a change to a field another applier owns, then takes it with --force-conflicts', async () => {
-      const clash = await k.run(['apply', '--server-side', '--field-manager=other', '-f', '-'], { stdin: configMap('a', { x: '2' }) });
+      const clash = await k.run(['apply', '--server-side', '--field-manager=other', '-f', '-'], {
+        stdin: configMap('a', { x: '2' }),
+      });
       expect(clash.code).not.toBe(0);
       expect(clash.stderr).toContain('Apply failed with 1 conflict: conflict with "kubectl": .data.x');
       expect((await owners('a')).map((e) => e.manager)).toEqual(['kubectl']);
-      expect(await k.ok(['apply', '--server-side', '--field-manager=other', '--force-conflicts', '-f', '-'], { stdin: configMap('a', { x: '2' }) })).toMatch(/serverside-applied/);
+      expect(
+        await k.ok(['apply', '--server-side', '--field-manager=other', '--force-conflicts', '-f', '-'], {
+          stdin: configMap('a', { x: '2' }),
+        }),
+      ).toMatch(/serverside-applied/);
       expect((await owners('a')).map((e) => [e.manager, e.fieldsV1])).toEqual([
         ['kubectl', { 'f:data': { 'f:w': {} } }],
         ['other', { 'f:data': { 'f:x': {} } }],
@@ -54,7 +76,9 @@ for (const client of KUBECTL_CLIENTS) {
 
     it('removes a field its applier stopped applying when nobody else owns it', async () => {
       await k.ok(['apply', '--server-side', '-f', '-'], { stdin: configMap('a', { z: '1' }) });
-      const obj = JSON.parse(await k.ok(['get', 'cm', 'a', '-n', 'ssa', '-o', 'json'])) as { data: Record<string, string> };
+      const obj = JSON.parse(await k.ok(['get', 'cm', 'a', '-n', 'ssa', '-o', 'json'])) as {
+        data: Record<string, string>;
+      };
       expect(obj.data).toEqual({ x: '2', z: '1' });
     });
 
@@ -74,6 +98,5 @@ for (const client of KUBECTL_CLIENTS) {
       const doc = parse(shown) as { metadata: { managedFields: Entry[] } };
       expect(doc.metadata.managedFields.map((e) => e.manager).sort()).toEqual(['kubectl', 'other']);
     });
-
   });
 }

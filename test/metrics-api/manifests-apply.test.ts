@@ -29,7 +29,10 @@ let server: RunningMetricsApiServer | undefined;
 beforeAll(async () => {
   // No controllers: nothing runs the pods, and the endpoints controller would empty the Endpoints
   // the last test points at a server on loopback.
-  t = await startTestSim({ controllers: { workloads: false, scheduler: false, kubelet: false }, aggregatorProbeIntervalMs: 250 });
+  t = await startTestSim({
+    controllers: { workloads: false, scheduler: false, kubelet: false },
+    aggregatorProbeIntervalMs: 250,
+  });
   k = await Kubectl.forKubeconfig(t.sim.kubeconfig());
 }, 60_000);
 afterAll(async () => {
@@ -45,7 +48,11 @@ describe('deploy/metrics-api against the sim with kubectl', () => {
     expect(r.stdout).toMatch(/^namespace\/kubeloop created \(server dry run\)$/m);
     // A dry-run Namespace is not stored, so NamespaceLifecycle refuses the ServiceAccount in it, as a real cluster does.
     expect(r.code).toBe(1);
-    expect(r.stderr.trim()).toBe('Error from server (NotFound): error when creating "' + file('namespace.yaml') + '": namespaces "kubeloop" not found');
+    expect(r.stderr.trim()).toBe(
+      'Error from server (NotFound): error when creating "' +
+        file('namespace.yaml') +
+        '": namespaces "kubeloop" not found',
+    );
     expect((await k.run(['get', 'namespace', 'kubeloop'])).stderr).toMatch(/namespaces "kubeloop" not found/);
   });
 
@@ -54,17 +61,29 @@ describe('deploy/metrics-api against the sim with kubectl', () => {
     const ns = await k.ok(['apply', '--dry-run=server', '-f', file('namespace.yaml')]);
     expect(ns).toMatch(/^serviceaccount\/kubeloop-metrics-api created \(server dry run\)$/m);
     const dep = await k.ok(['apply', '--dry-run=server', '-f', file('deployment.yaml')]);
-    for (const line of ['configmap/kubeloop-metrics-api-rules', 'deployment.apps/kubeloop-metrics-api', 'service/kubeloop-metrics-api']) {
+    for (const line of [
+      'configmap/kubeloop-metrics-api-rules',
+      'deployment.apps/kubeloop-metrics-api',
+      'service/kubeloop-metrics-api',
+    ]) {
       expect(dep).toContain(`${line} created (server dry run)`);
     }
     const api = await k.ok(['apply', '--dry-run=server', '-f', file('apiservices.yaml')]);
-    for (const name of ['v1beta2.custom.metrics.k8s.io', 'v1beta1.custom.metrics.k8s.io', 'v1beta1.external.metrics.k8s.io']) {
+    for (const name of [
+      'v1beta2.custom.metrics.k8s.io',
+      'v1beta1.custom.metrics.k8s.io',
+      'v1beta1.external.metrics.k8s.io',
+    ]) {
       expect(api).toContain(`apiservice.apiregistration.k8s.io/${name} created (server dry run)`);
     }
     // The same APIServices with a real caBundle (the sim's CA certificate, as --cert-dir would give).
-    const withCa = manifestsToYaml(renderMetricsApiManifests({ caBundle: t.sim.caCert }).filter((o) => o.kind === 'APIService'));
+    const withCa = manifestsToYaml(
+      renderMetricsApiManifests({ caBundle: t.sim.caCert }).filter((o) => o.kind === 'APIService'),
+    );
     expect(withCa).toContain('caBundle: ');
-    expect(await k.ok(['apply', '--dry-run=server', '-f', '-'], { stdin: withCa })).toMatch(/v1beta1\.external\.metrics\.k8s\.io created \(server dry run\)/);
+    expect(await k.ok(['apply', '--dry-run=server', '-f', '-'], { stdin: withCa })).toMatch(
+      /v1beta1\.external\.metrics\.k8s\.io created \(server dry run\)/,
+    );
     // Nothing was stored.
     expect((await k.run(['get', 'deployment', 'kubeloop-metrics-api', '-n', 'kubeloop'])).code).not.toBe(0);
     expect((await k.run(['get', 'apiservice', 'v1beta2.custom.metrics.k8s.io'])).code).not.toBe(0);
@@ -87,19 +106,36 @@ describe('deploy/metrics-api against the sim with kubectl', () => {
 
   it('applies for real, round-trips the APIService spec and re-applies as unchanged', async () => {
     for (const f of SERVED) await k.ok(['apply', '-f', file(f)]);
-    const apiService = JSON.parse(await k.ok(['get', 'apiservice', 'v1beta2.custom.metrics.k8s.io', '-o', 'json'])) as { spec: Record<string, unknown> };
+    const apiService = JSON.parse(await k.ok(['get', 'apiservice', 'v1beta2.custom.metrics.k8s.io', '-o', 'json'])) as {
+      spec: Record<string, unknown>;
+    };
     expect(apiService.spec).toMatchObject({
-      group: 'custom.metrics.k8s.io', version: 'v1beta2', groupPriorityMinimum: 100, versionPriority: 200,
+      group: 'custom.metrics.k8s.io',
+      version: 'v1beta2',
+      groupPriorityMinimum: 100,
+      versionPriority: 200,
       service: { namespace: 'kubeloop', name: 'kubeloop-metrics-api', port: 443 },
     });
     expect(apiService.spec).not.toHaveProperty('insecureSkipTLSVerify', true);
-    const deploy = JSON.parse(await k.ok(['get', 'deployment', 'kubeloop-metrics-api', '-n', 'kubeloop', '-o', 'json'])) as {
+    const deploy = JSON.parse(
+      await k.ok(['get', 'deployment', 'kubeloop-metrics-api', '-n', 'kubeloop', '-o', 'json']),
+    ) as {
       spec: { template: { spec: { containers: { securityContext: Record<string, unknown> }[] } } };
     };
-    expect(deploy.spec.template.spec.containers[0]?.securityContext).toMatchObject({ readOnlyRootFilesystem: true, runAsNonRoot: true, capabilities: { drop: ['ALL'] } });
+    expect(deploy.spec.template.spec.containers[0]?.securityContext).toMatchObject({
+      readOnlyRootFilesystem: true,
+      runAsNonRoot: true,
+      capabilities: { drop: ['ALL'] },
+    });
     for (const f of SERVED) {
       const again = await k.ok(['apply', '-f', file(f)]);
-      expect(again.trim().split('\n').every((l) => l.endsWith(' unchanged')), `${f}:\n${again}`).toBe(true);
+      expect(
+        again
+          .trim()
+          .split('\n')
+          .every((l) => l.endsWith(' unchanged')),
+        `${f}:\n${again}`,
+      ).toBe(true);
     }
   });
 
@@ -107,23 +143,60 @@ describe('deploy/metrics-api against the sim with kubectl', () => {
     // A serving certificate for the Service's DNS name, laid out as the Secret mounts it.
     const dir = await mkdtemp(join(tmpdir(), 'kubeloop-serving-cert-'));
     const cert = await generateServingCert(['127.0.0.1', 'kubeloop-metrics-api.kubeloop.svc']);
-    await Promise.all([writeFile(join(dir, 'tls.crt'), cert.cert), writeFile(join(dir, 'tls.key'), cert.key), writeFile(join(dir, 'ca.crt'), cert.caCert)]);
-    const auth = JSON.parse(await k.ok(['get', 'configmap', 'extension-apiserver-authentication', '-n', 'kube-system', '-o', 'json'])) as { data: Record<string, string> };
-    server = await startMetricsApiServer({ host: '127.0.0.1', port: 0, certDir: dir, requestHeader: requestHeaderConfigFromConfigMap(auth.data), podsMatching: staticPods([]) });
+    await Promise.all([
+      writeFile(join(dir, 'tls.crt'), cert.cert),
+      writeFile(join(dir, 'tls.key'), cert.key),
+      writeFile(join(dir, 'ca.crt'), cert.caCert),
+    ]);
+    const auth = JSON.parse(
+      await k.ok(['get', 'configmap', 'extension-apiserver-authentication', '-n', 'kube-system', '-o', 'json']),
+    ) as { data: Record<string, string> };
+    server = await startMetricsApiServer({
+      host: '127.0.0.1',
+      port: 0,
+      certDir: dir,
+      requestHeader: requestHeaderConfigFromConfigMap(auth.data),
+      podsMatching: staticPods([]),
+    });
     // The Service's Endpoints point at the server by hand (port name "https", as the Service names it).
-    await k.ok(['apply', '-f', '-'], { stdin: JSON.stringify({ apiVersion: 'v1', kind: 'Endpoints', metadata: { name: 'kubeloop-metrics-api', namespace: 'kubeloop' },
-      subsets: [{ addresses: [{ ip: '127.0.0.1' }], ports: [{ name: 'https', port: server.port }] }] }) });
-    const apis = renderMetricsApiManifests({ caBundle: await readCaBundle(dir) }).filter((o) => o.kind === 'APIService');
-    expect(await k.ok(['apply', '-f', '-'], { stdin: manifestsToYaml(apis) })).toMatch(/v1beta2\.custom\.metrics\.k8s\.io configured/);
-    await eventually('the three APIServices Available', async () => {
-      const list = JSON.parse((await k.run(['get', 'apiservices', '-o', 'json'])).stdout || '{"items":[]}') as {
-        items: { metadata: { name: string }; status?: { conditions?: { type: string; status: string }[] } }[];
-      };
-      const ours = list.items.filter((a) => /\.(custom|external)\.metrics\.k8s\.io$/.test(a.metadata.name));
-      return ours.length === 3 && ours.every((a) => a.status?.conditions?.some((c) => c.type === 'Available' && c.status === 'True')) ? true : undefined;
-    }, 15_000, 100);
-    for (const gv of ['custom.metrics.k8s.io/v1beta2', 'custom.metrics.k8s.io/v1beta1', 'external.metrics.k8s.io/v1beta1']) {
-      expect(JSON.parse(await k.ok(['get', '--raw', `/apis/${gv}`]))).toMatchObject({ kind: 'APIResourceList', groupVersion: gv });
+    await k.ok(['apply', '-f', '-'], {
+      stdin: JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'Endpoints',
+        metadata: { name: 'kubeloop-metrics-api', namespace: 'kubeloop' },
+        subsets: [{ addresses: [{ ip: '127.0.0.1' }], ports: [{ name: 'https', port: server.port }] }],
+      }),
+    });
+    const apis = renderMetricsApiManifests({ caBundle: await readCaBundle(dir) }).filter(
+      (o) => o.kind === 'APIService',
+    );
+    expect(await k.ok(['apply', '-f', '-'], { stdin: manifestsToYaml(apis) })).toMatch(
+      /v1beta2\.custom\.metrics\.k8s\.io configured/,
+    );
+    await eventually(
+      'the three APIServices Available',
+      async () => {
+        const list = JSON.parse((await k.run(['get', 'apiservices', '-o', 'json'])).stdout || '{"items":[]}') as {
+          items: { metadata: { name: string }; status?: { conditions?: { type: string; status: string }[] } }[];
+        };
+        const ours = list.items.filter((a) => /\.(custom|external)\.metrics\.k8s\.io$/.test(a.metadata.name));
+        return ours.length === 3 &&
+          ours.every((a) => a.status?.conditions?.some((c) => c.type === 'Available' && c.status === 'True'))
+          ? true
+          : undefined;
+      },
+      15_000,
+      100,
+    );
+    for (const gv of [
+      'custom.metrics.k8s.io/v1beta2',
+      'custom.metrics.k8s.io/v1beta1',
+      'external.metrics.k8s.io/v1beta1',
+    ]) {
+      expect(JSON.parse(await k.ok(['get', '--raw', `/apis/${gv}`]))).toMatchObject({
+        kind: 'APIResourceList',
+        groupVersion: gv,
+      });
     }
   });
 });

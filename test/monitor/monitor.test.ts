@@ -24,7 +24,10 @@ describe.each(backends)('the exception monitor on the simulated cluster, store o
   const newMonitor = (): Monitor => new Monitor({ kc: t.kc, store, config, cluster: 'sim' });
 
   beforeAll(async () => {
-    t = await startTestSim({ controllers: {}, kubelet: { startDelayMs: 10, stopDelayMs: 10, backoffBaseMs: 400, backoffMaxMs: 800 } });
+    t = await startTestSim({
+      controllers: {},
+      kubelet: { startDelayMs: 10, stopDelayMs: 10, backoffBaseMs: 400, backoffMaxMs: 800 },
+    });
     addNode(t.sim.service, 'node-1', 0);
     core = t.kc.makeApiClient(CoreV1Api);
     apps = t.kc.makeApiClient(AppsV1Api);
@@ -38,39 +41,79 @@ describe.each(backends)('the exception monitor on the simulated cluster, store o
   });
 
   it('records a pre-existing failure as such, then every new crash once with its previous logs, owners, Services and events', async () => {
-    await core.createNamespacedPod({ namespace: 'm', body: { metadata: { name: 'old-broken' }, spec: { containers: [{ name: 'c', image: 'registry/does-not-exist:1' }] } } });
-    await eventually('image pull failure visible', async () => ((await core.readNamespacedPod({ namespace: 'm', name: 'old-broken' })).status?.containerStatuses?.[0]?.state?.waiting?.reason?.includes('Image') ? true : undefined));
+    await core.createNamespacedPod({
+      namespace: 'm',
+      body: {
+        metadata: { name: 'old-broken' },
+        spec: { containers: [{ name: 'c', image: 'registry/does-not-exist:1' }] },
+      },
+    });
+    await eventually('image pull failure visible', async () =>
+      (
+        await core.readNamespacedPod({ namespace: 'm', name: 'old-broken' })
+      ).status?.containerStatuses?.[0]?.state?.waiting?.reason?.includes('Image')
+        ? true
+        : undefined,
+    );
 
     const monitor = newMonitor();
     await monitor.start();
     try {
-      const pre = await eventually('pre-existing failure', async () => (await store.failures.list({ namespace: 'm', workload: 'old-broken' })).items[0]);
+      const pre = await eventually(
+        'pre-existing failure',
+        async () => (await store.failures.list({ namespace: 'm', workload: 'old-broken' })).items[0],
+      );
       expect(pre.preExisting).toBe(true);
 
-      await core.createNamespacedService({ namespace: 'm', body: { metadata: { name: 'system' }, spec: { selector: { app: 'system' }, ports: [{ port: 80 }] } } });
+      await core.createNamespacedService({
+        namespace: 'm',
+        body: { metadata: { name: 'system' }, spec: { selector: { app: 'system' }, ports: [{ port: 80 }] } },
+      });
       await apps.createNamespacedDeployment({
         namespace: 'm',
         body: {
           metadata: { name: 'system' },
           spec: {
-            replicas: 1, selector: { matchLabels: { app: 'system' } },
+            replicas: 1,
+            selector: { matchLabels: { app: 'system' } },
             template: {
-              metadata: { labels: { app: 'system' }, annotations: { 'sim.kubeloop.dev/crash-after': '150ms', 'sim.kubeloop.dev/exit-code': '3', 'sim.kubeloop.dev/crash-log': crashLog } },
+              metadata: {
+                labels: { app: 'system' },
+                annotations: {
+                  'sim.kubeloop.dev/crash-after': '150ms',
+                  'sim.kubeloop.dev/exit-code': '3',
+                  'sim.kubeloop.dev/crash-log': crashLog,
+                },
+              },
               spec: { containers: [{ name: 'app', image: 'ruoyi/system:1' }] },
             },
           },
         },
       });
-      const page = await eventually('3 crashes recorded', async () => {
-        const p = await store.failures.list({ namespace: 'm', workload: 'system' });
-        return p.total >= 3 ? p : undefined;
-      }, 20_000);
+      const page = await eventually(
+        '3 crashes recorded',
+        async () => {
+          const p = await store.failures.list({ namespace: 'm', workload: 'system' });
+          return p.total >= 3 ? p : undefined;
+        },
+        20_000,
+      );
       await monitor.settle();
       const keys = page.items.map((f) => f.key);
       expect(new Set(keys).size).toBe(keys.length);
-      expect(page.items.map((f) => f.restartCount).sort()).toEqual([...new Set(page.items.map((f) => f.restartCount))].sort());
+      expect(page.items.map((f) => f.restartCount).sort()).toEqual(
+        [...new Set(page.items.map((f) => f.restartCount))].sort(),
+      );
       const first = await store.failures.get(page.items.at(-1)?.id ?? 0);
-      expect(first).toMatchObject({ reason: 'Error', exitCode: 3, workloadKind: 'Deployment', workloadName: 'system', preExisting: false, services: ['system'], node: 'node-1' });
+      expect(first).toMatchObject({
+        reason: 'Error',
+        exitCode: 3,
+        workloadKind: 'Deployment',
+        workloadName: 'system',
+        preExisting: false,
+        services: ['system'],
+        node: 'node-1',
+      });
       expect(first?.ownerChain.map((o) => o.kind)).toEqual(['ReplicaSet', 'Deployment']);
       expect(first?.logs).toContain('java.lang.IllegalStateException: pool exhausted');
       expect(first?.logs).toContain('\tat com.ruoyi.system.Pool.take(Pool.java:17)');
@@ -80,7 +123,9 @@ describe.each(backends)('the exception monitor on the simulated cluster, store o
         const full = await store.failures.get(f.id);
         if (full?.logsError) {
           // The only excuse: the instance moved on before its logs could be read; then no lines at all.
-          expect(full.logsError).toMatch(/restarted \d+ times before its logs could be read|never reported this termination|kept restarting while its logs were read/);
+          expect(full.logsError).toMatch(
+            /restarted \d+ times before its logs could be read|never reported this termination|kept restarting while its logs were read/,
+          );
           expect(full.logs ?? '').toBe('');
           continue;
         }
@@ -98,10 +143,17 @@ describe.each(backends)('the exception monitor on the simulated cluster, store o
     const lastSeen = Math.max(...before.items.filter((f) => f.workloadName === 'system').map((f) => f.restartCount));
     // Kubeloop is down until the crash loop has gone on past what it saw (two more restarts: at
     // least one instance died unseen), rather than for a fixed time.
-    await eventually('system crashed again while Kubeloop was down', async () => {
-      const pods = (await core.listNamespacedPod({ namespace: 'm', labelSelector: 'app=system' })).items;
-      return pods.some((p) => (p.status?.containerStatuses?.[0]?.restartCount ?? 0) >= lastSeen + 2) ? true : undefined;
-    }, 20_000, 50);
+    await eventually(
+      'system crashed again while Kubeloop was down',
+      async () => {
+        const pods = (await core.listNamespacedPod({ namespace: 'm', labelSelector: 'app=system' })).items;
+        return pods.some((p) => (p.status?.containerStatuses?.[0]?.restartCount ?? 0) >= lastSeen + 2)
+          ? true
+          : undefined;
+      },
+      20_000,
+      50,
+    );
     const monitor = newMonitor();
     await monitor.start();
     await monitor.settle();
@@ -125,12 +177,23 @@ describe.each(backends)('the exception monitor on the simulated cluster, store o
     const monitor = newMonitor();
     await monitor.start();
     try {
-      await core.createNamespacedPod({ namespace: 'm', body: { metadata: { name: 'ignored-x' }, spec: { containers: [{ name: 'c', image: 'x/does-not-exist:1' }] } } });
-      await apps.patchNamespacedDeployment({ namespace: 'm', name: 'system', body: [{ op: 'remove', path: '/spec/template/metadata/annotations' }] });
-      await eventually('system resolved', async () => {
-        const open = await store.failures.list({ namespace: 'm', workload: 'system', state: 'open' });
-        return open.total === 0 ? true : undefined;
-      }, 20_000);
+      await core.createNamespacedPod({
+        namespace: 'm',
+        body: { metadata: { name: 'ignored-x' }, spec: { containers: [{ name: 'c', image: 'x/does-not-exist:1' }] } },
+      });
+      await apps.patchNamespacedDeployment({
+        namespace: 'm',
+        name: 'system',
+        body: [{ op: 'remove', path: '/spec/template/metadata/annotations' }],
+      });
+      await eventually(
+        'system resolved',
+        async () => {
+          const open = await store.failures.list({ namespace: 'm', workload: 'system', state: 'open' });
+          return open.total === 0 ? true : undefined;
+        },
+        20_000,
+      );
       const findings = await eventually('BackOff finding', async () => {
         const f = await store.findings.list({ namespace: 'm', reason: 'BackOff' });
         return f.length > 0 ? f : undefined;
@@ -147,7 +210,16 @@ describe.each(backends)('the exception monitor on the simulated cluster, store o
     const monitor = newMonitor();
     await monitor.start();
     try {
-      await core.createNamespacedPod({ namespace: 'm', body: { metadata: { name: 'chatty', annotations: { 'sim.kubeloop.dev/crash-after': '3s', 'sim.kubeloop.dev/crash-log': 'FATAL last words' } }, spec: { containers: [{ name: 'app', image: 'app:1' }] } } });
+      await core.createNamespacedPod({
+        namespace: 'm',
+        body: {
+          metadata: {
+            name: 'chatty',
+            annotations: { 'sim.kubeloop.dev/crash-after': '3s', 'sim.kubeloop.dev/crash-log': 'FATAL last words' },
+          },
+          spec: { containers: [{ name: 'app', image: 'app:1' }] },
+        },
+      });
       const pod = await eventually('running', async () => {
         const p = await core.readNamespacedPod({ namespace: 'm', name: 'chatty' });
         return p.status?.phase === 'Running' ? p : undefined;
@@ -156,7 +228,11 @@ describe.each(backends)('the exception monitor on the simulated cluster, store o
       const line = `${'x'.repeat(99)}`;
       const chunk = Array.from({ length: 1000 }, () => line).join('\n');
       for (let i = 0; i < 500; i++) t.sim.logs.append(pod.metadata?.uid ?? '', 'app', chunk);
-      const f = await eventually('chatty failure', async () => (await store.failures.list({ namespace: 'm', workload: 'chatty' })).items[0], 15_000);
+      const f = await eventually(
+        'chatty failure',
+        async () => (await store.failures.list({ namespace: 'm', workload: 'chatty' })).items[0],
+        15_000,
+      );
       await monitor.settle();
       const full = await store.failures.get(f.id);
       expect(full?.logsTruncated).toBe(true);

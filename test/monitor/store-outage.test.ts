@@ -38,7 +38,7 @@ describe('the monitor while the store refuses writes', () => {
     await t?.sim.stop();
   });
 
-  it('stores a quiet pod\'s only failure once the store is back, with no further pod update', async () => {
+  it("stores a quiet pod's only failure once the store is back, with no further pod update", async () => {
     let refusals = 2;
     const failures = new Proxy(store.failures, {
       get(target, prop, receiver) {
@@ -58,11 +58,18 @@ describe('the monitor while the store refuses writes', () => {
       await t.kc.makeApiClient(CoreV1Api).createNamespacedPod({
         namespace: 'outage',
         body: {
-          metadata: { name: 'once', annotations: { 'sim.kubeloop.dev/crash-after': '100ms', 'sim.kubeloop.dev/exit-code': '2' } },
+          metadata: {
+            name: 'once',
+            annotations: { 'sim.kubeloop.dev/crash-after': '100ms', 'sim.kubeloop.dev/exit-code': '2' },
+          },
           spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'app:1' }] },
         },
       });
-      const stored = await eventually('the failure stored after two refusals', async () => (await store.failures.list({ namespace: 'outage' })).items[0], 15_000);
+      const stored = await eventually(
+        'the failure stored after two refusals',
+        async () => (await store.failures.list({ namespace: 'outage' })).items[0],
+        15_000,
+      );
       expect(refusals).toBe(0);
       expect(stored).toMatchObject({ reason: 'Error', exitCode: 2, workloadName: 'once' });
       await monitor.settle();

@@ -28,8 +28,17 @@ export function nodeClients(): NodeClients {
 export async function createKlNamespace(core: CoreV1Api, base: string): Promise<string> {
   const ns = `kl-${base}-${randomBytes(2).toString('hex')}`;
   await core.createNamespace({ body: { metadata: { name: ns, labels: { 'kubeloop.dev/test': 'real-node' } } } });
-  await eventually(`the default ServiceAccount token in ${ns}`, async () => ((await core.listNamespacedServiceAccount({ namespace: ns })).items
-    .some((sa) => sa.metadata?.name === 'default' && (sa.secrets?.length ?? 0) > 0) ? true : undefined), 30_000, 250);
+  await eventually(
+    `the default ServiceAccount token in ${ns}`,
+    async () =>
+      (await core.listNamespacedServiceAccount({ namespace: ns })).items.some(
+        (sa) => sa.metadata?.name === 'default' && (sa.secrets?.length ?? 0) > 0,
+      )
+        ? true
+        : undefined,
+    30_000,
+    250,
+  );
   return ns;
 }
 

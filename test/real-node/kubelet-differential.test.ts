@@ -51,7 +51,15 @@ async function run(scenario: Scenario, t: Target): Promise<Recorder> {
   const rec = new Recorder();
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${scenario.name} on ${t.name} did not finish in ${SCENARIO_MS / 1000} s (last step: ${rec.steps[rec.steps.length - 1]?.step ?? 'none'})`)), SCENARIO_MS);
+    timer = setTimeout(
+      () =>
+        reject(
+          new Error(
+            `${scenario.name} on ${t.name} did not finish in ${SCENARIO_MS / 1000} s (last step: ${rec.steps[rec.steps.length - 1]?.step ?? 'none'})`,
+          ),
+        ),
+      SCENARIO_MS,
+    );
   });
   try {
     await Promise.race([scenario.run(t, rec), deadline]);
@@ -67,8 +75,12 @@ async function run(scenario: Scenario, t: Target): Promise<Recorder> {
  * Only a shared dev node sees this (another developer's suite restarting the kubelet).
  */
 async function kubeletRestarts(t: Target, sinceMs: number): Promise<string[]> {
-  const r = await call(t, 'GET', `/api/v1/namespaces/default/events?fieldSelector=${encodeURIComponent(`involvedObject.name=${NODE},reason=Starting`)}`);
-  const items = ((r.body as { items?: { lastTimestamp?: string }[] }).items ?? []);
+  const r = await call(
+    t,
+    'GET',
+    `/api/v1/namespaces/default/events?fieldSelector=${encodeURIComponent(`involvedObject.name=${NODE},reason=Starting`)}`,
+  );
+  const items = (r.body as { items?: { lastTimestamp?: string }[] }).items ?? [];
   return items.map((e) => e.lastTimestamp ?? '').filter((ts) => Date.parse(ts) >= Math.floor(sinceMs / 1000) * 1000);
 }
 
@@ -83,8 +95,12 @@ beforeAll(async () => {
     kubelet: { backoffBaseMs: 10_000, backoffMaxMs: 300_000, heartbeatIntervalMs: 10_000 },
   });
   addNode(sim.service, NODE, 1, { cpu: '2', memory: '4Gi' });
-  realT = kdTarget(makeTarget('real', info.server, info.adminToken, info.caCert, info.kubeconfig, async () => undefined));
-  simT = kdTarget(makeTarget('sim', sim.url, sim.tokens.admin, sim.caCert ?? '', sim.kubeconfig(), async () => undefined));
+  realT = kdTarget(
+    makeTarget('real', info.server, info.adminToken, info.caCert, info.kubeconfig, async () => undefined),
+  );
+  simT = kdTarget(
+    makeTarget('sim', sim.url, sim.tokens.admin, sim.caCert ?? '', sim.kubeconfig(), async () => undefined),
+  );
   // Every scenario starts now, on both clusters; each test below waits for its own.
   for (const s of SCENARIOS) {
     const both = Promise.all([run(s, realT), run(s, simT)]).then(([real, simRec]) => ({ real, sim: simRec }));
@@ -96,8 +112,18 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.allSettled([...runs.values()]);
   // This run's namespaces, and those an interrupted run left (kd- is this suite's prefix).
-  const namespaces = ((await call(realT, 'GET', '/api/v1/namespaces')).body as { items?: { metadata: { name: string; creationTimestamp?: string } }[] }).items ?? [];
-  const ours = namespaces.filter((n) => n.metadata.name.startsWith('kd-') && (n.metadata.name.endsWith(`-${RUN}`) || Date.parse(n.metadata.creationTimestamp ?? '') < Date.now() - 15 * 60_000));
+  const namespaces =
+    (
+      (await call(realT, 'GET', '/api/v1/namespaces')).body as {
+        items?: { metadata: { name: string; creationTimestamp?: string } }[];
+      }
+    ).items ?? [];
+  const ours = namespaces.filter(
+    (n) =>
+      n.metadata.name.startsWith('kd-') &&
+      (n.metadata.name.endsWith(`-${RUN}`) ||
+        Date.parse(n.metadata.creationTimestamp ?? '') < Date.now() - 15 * 60_000),
+  );
   await Promise.all(ours.map((n) => call(realT, 'DELETE', `/api/v1/namespaces/${n.metadata.name}`)));
   await sim?.stop();
   process.stdout.write(
@@ -109,20 +135,36 @@ afterAll(async () => {
 
 describe('the sim kubelet against a real kubelet 1.20.2', () => {
   for (const scenario of SCENARIOS) {
-    it(scenario.name, async () => {
-      const { real, sim: simRec } = await (runs.get(scenario.name) as Promise<{ real: Recorder; sim: Recorder }>);
-      figures.scenarios++;
-      // KUBELOOP_KD_DUMP=<dir> keeps both recordings, for reading what was compared.
-      const dump = process.env['KUBELOOP_KD_DUMP'];
-      if (dump) writeFileSync(join(dump, `${scenario.name}.json`), JSON.stringify({ real: real.steps, sim: simRec.steps }, null, 1));
-      const { steps, leaves, allowed, unexplained } = compareRecordings(scenario.name, real, simRec, allow, { replace: REPLACE });
-      figures.steps += steps;
-      figures.leaves += leaves;
-      figures.allowed += allowed;
-      figures.differences += unexplained.length;
-      const restarts = unexplained.length > 0 ? await kubeletRestarts(realT, figures.startedAt) : [];
-      const note = restarts.length > 0 ? `NOTE: the real kubelet restarted during this run (${restarts.join(', ')}), which voids back-offs and events; rerun on a quiet node.\n` : '';
-      expect(unexplained, `${note}differences between the sim and the real kubelet:\n${unexplained.map(formatDifference).join('\n')}`).toEqual([]);
-    }, 240_000);
+    it(
+      scenario.name,
+      async () => {
+        const { real, sim: simRec } = await (runs.get(scenario.name) as Promise<{ real: Recorder; sim: Recorder }>);
+        figures.scenarios++;
+        // KUBELOOP_KD_DUMP=<dir> keeps both recordings, for reading what was compared.
+        const dump = process.env['KUBELOOP_KD_DUMP'];
+        if (dump)
+          writeFileSync(
+            join(dump, `${scenario.name}.json`),
+            JSON.stringify({ real: real.steps, sim: simRec.steps }, null, 1),
+          );
+        const { steps, leaves, allowed, unexplained } = compareRecordings(scenario.name, real, simRec, allow, {
+          replace: REPLACE,
+        });
+        figures.steps += steps;
+        figures.leaves += leaves;
+        figures.allowed += allowed;
+        figures.differences += unexplained.length;
+        const restarts = unexplained.length > 0 ? await kubeletRestarts(realT, figures.startedAt) : [];
+        const note =
+          restarts.length > 0
+            ? `NOTE: the real kubelet restarted during this run (${restarts.join(', ')}), which voids back-offs and events; rerun on a quiet node.\n`
+            : '';
+        expect(
+          unexplained,
+          `${note}differences between the sim and the real kubelet:\n${unexplained.map(formatDifference).join('\n')}`,
+        ).toEqual([]);
+      },
+      240_000,
+    );
   }
 });

@@ -32,12 +32,21 @@ function deployment(name: string, script: string, container: Record<string, unkn
   return {
     metadata: { name },
     spec: {
-      replicas: 1, selector: { matchLabels: labels },
+      replicas: 1,
+      selector: { matchLabels: labels },
       template: {
         metadata: { labels },
         spec: {
           terminationGracePeriodSeconds: 1,
-          containers: [{ name: 'app', image: BUSYBOX_IMAGE, command: ['sh', '-c', script], volumeMounts: [{ name: 'state', mountPath: '/state' }], ...container }],
+          containers: [
+            {
+              name: 'app',
+              image: BUSYBOX_IMAGE,
+              command: ['sh', '-c', script],
+              volumeMounts: [{ name: 'state', mountPath: '/state' }],
+              ...container,
+            },
+          ],
           volumes: [{ name: 'state', emptyDir: {} }],
         },
       },
@@ -72,16 +81,21 @@ async function failuresOf(workload: string): Promise<Failure[]> {
 async function oncePerInstance(app: string, minDead: number, ms: number): Promise<Failure[]> {
   let last = '';
   try {
-    return await eventually(`one failure per dead instance of ${app}`, async () => {
-      await monitor.settle();
-      const stored = await failuresOf(app);
-      const { cs } = await statusOf(app);
-      const dead = deadInstances(cs);
-      last = `kubelet: restartCount ${cs.restartCount}, state ${JSON.stringify(cs.state)}; stored: ${JSON.stringify(stored.map((f) => [f.restartCount, f.reason]))}`;
-      if (dead < minDead || stored.length !== dead) return undefined;
-      if (!stored.every((f, i) => f.restartCount === i && f.details['captured'] === true)) return undefined;
-      return (await statusOf(app)).cs.restartCount === cs.restartCount ? stored : undefined;
-    }, ms, 500);
+    return await eventually(
+      `one failure per dead instance of ${app}`,
+      async () => {
+        await monitor.settle();
+        const stored = await failuresOf(app);
+        const { cs } = await statusOf(app);
+        const dead = deadInstances(cs);
+        last = `kubelet: restartCount ${cs.restartCount}, state ${JSON.stringify(cs.state)}; stored: ${JSON.stringify(stored.map((f) => [f.restartCount, f.reason]))}`;
+        if (dead < minDead || stored.length !== dead) return undefined;
+        if (!stored.every((f, i) => f.restartCount === i && f.details['captured'] === true)) return undefined;
+        return (await statusOf(app)).cs.restartCount === cs.restartCount ? stored : undefined;
+      },
+      ms,
+      500,
+    );
   } catch (err) {
     throw new Error(`${(err as Error).message}; last seen: ${last}`, { cause: err });
   }
@@ -103,7 +117,12 @@ function expectOwnLogs(f: Failure, line: (n: number) => string, exitCode: number
   // The first restart is immediate, and a real kubelet removes a dead container (with its log) when
   // the next instance dies: for a container that dies within a second (the OOM loop), instance 0's
   // log may be gone before anyone can read it. Then the record must say so, and hold no other lines.
-  if (f.restartCount === 0 && (f.logs ?? '') === '' && /unable to retrieve container logs|could not read the logs/.test(f.logsError ?? '')) return;
+  if (
+    f.restartCount === 0 &&
+    (f.logs ?? '') === '' &&
+    /unable to retrieve container logs|could not read the logs/.test(f.logsError ?? '')
+  )
+    return;
   expect(f.logs, `logs of instance ${f.restartCount} (${f.logsError ?? ''})`).toContain(line(f.restartCount + 1));
   expect(f.logs).not.toContain(line(f.restartCount + 2));
 }
@@ -125,38 +144,68 @@ afterAll(async () => {
 });
 
 describe('the exception monitor on a real node (kubelet 1.20 + containerd)', () => {
-  it('records every crash, OOM kill and image pull failure once, with the dead instance\'s own logs, across a kubelet restart', async () => {
+  it("records every crash, OOM kill and image pull failure once, with the dead instance's own logs, across a kubelet restart", async () => {
     // Each crash-loop instance lives 3 s: a real kubelet removes a dead container (and its log) when
     // the next instance dies, so after the immediate first restart instance 0's logs exist only that long.
     await Promise.all([
-      apps.createNamespacedDeployment({ namespace: ns, body: deployment('crash', `${COUNT}; echo "kl-crash: instance $n is about to fail"; sleep 3; exit 3`) }),
-      apps.createNamespacedDeployment({ namespace: ns, body: deployment('oom', `${COUNT}; echo "kl-oom: instance $n grows"; x=a; while true; do x=$x$x; done`, {
-        resources: { limits: { memory: '32Mi' }, requests: { memory: '32Mi' } },
-      }) }),
+      apps.createNamespacedDeployment({
+        namespace: ns,
+        body: deployment('crash', `${COUNT}; echo "kl-crash: instance $n is about to fail"; sleep 3; exit 3`),
+      }),
+      apps.createNamespacedDeployment({
+        namespace: ns,
+        body: deployment('oom', `${COUNT}; echo "kl-oom: instance $n grows"; x=a; while true; do x=$x$x; done`, {
+          resources: { limits: { memory: '32Mi' }, requests: { memory: '32Mi' } },
+        }),
+      }),
       // A registry on loopback where nothing listens: the pull fails without traffic leaving the machine.
-      apps.createNamespacedDeployment({ namespace: ns, body: deployment('missing', 'true', { image: '127.0.0.1:1/kubeloop/missing:0.0' }) }),
+      apps.createNamespacedDeployment({
+        namespace: ns,
+        body: deployment('missing', 'true', { image: '127.0.0.1:1/kubeloop/missing:0.0' }),
+      }),
     ]);
 
     // The crash loop's first restart is immediate, the second after 10 s, the third after 20 s: in
     // that back-off, once everything so far is recorded, the kubelet restarts (a crash loop spends
     // most of its time in back-off, so that is where a kubelet restart usually meets it).
-    const before = await eventually('the crash loop in back-off after its second restart', async () => {
-      const { cs } = await statusOf('crash').catch(() => ({ cs: undefined }));
-      return cs && cs.restartCount >= 2 && cs.state?.waiting?.reason === 'CrashLoopBackOff' ? cs.restartCount : undefined;
-    }, 60_000, 250);
+    const before = await eventually(
+      'the crash loop in back-off after its second restart',
+      async () => {
+        const { cs } = await statusOf('crash').catch(() => ({ cs: undefined }));
+        return cs && cs.restartCount >= 2 && cs.state?.waiting?.reason === 'CrashLoopBackOff'
+          ? cs.restartCount
+          : undefined;
+      },
+      60_000,
+      250,
+    );
     await oncePerInstance('crash', before + 1, 15_000);
     await restartDaemon('kubelet');
     const restartedAt = Date.now();
     // The kubelet's back-off lives in its memory: the dead container restarts at once, then after 10 s.
-    await eventually('two more crash-loop restarts after the kubelet restart', async () => {
-      const { cs } = await statusOf('crash').catch(() => ({ cs: undefined }));
-      return cs && cs.restartCount >= before + 2 ? true : undefined;
-    }, 90_000, 500);
+    await eventually(
+      'two more crash-loop restarts after the kubelet restart',
+      async () => {
+        const { cs } = await statusOf('crash').catch(() => ({ cs: undefined }));
+        return cs && cs.restartCount >= before + 2 ? true : undefined;
+      },
+      90_000,
+      500,
+    );
 
     const crashes = await oncePerInstance('crash', before + 3, 30_000);
-    expect(crashes.some((f) => f.occurredAt > restartedAt), 'failures after the kubelet restart are recorded').toBe(true);
+    expect(
+      crashes.some((f) => f.occurredAt > restartedAt),
+      'failures after the kubelet restart are recorded',
+    ).toBe(true);
     for (const f of crashes) {
-      expect(f, `instance ${f.restartCount}`).toMatchObject({ reason: 'Error', workloadKind: 'Deployment', workloadName: 'crash', container: 'app', node: inject('realNode').nodeName });
+      expect(f, `instance ${f.restartCount}`).toMatchObject({
+        reason: 'Error',
+        workloadKind: 'Deployment',
+        workloadName: 'crash',
+        container: 'app',
+        node: inject('realNode').nodeName,
+      });
       expectOwnLogs(f, (n) => `kl-crash: instance ${n} is about to fail`, 3);
     }
     // Instances that did not die within an immediate restart's status write are all reported.
@@ -175,7 +224,10 @@ describe('the exception monitor on a real node (kubelet 1.20 + containerd)', () 
     const { cs: pull } = await statusOf('missing');
     expect(['ErrImagePull', 'ImagePullBackOff']).toContain(pull.state?.waiting?.reason);
     const missing = await failuresOf('missing');
-    expect(missing.map((f) => [f.restartCount, f.reason])).toSatisfy((rows: unknown[][]) => rows.length === 1 && rows[0]?.[0] === 0 && ['ErrImagePull', 'ImagePullBackOff'].includes(String(rows[0]?.[1])));
+    expect(missing.map((f) => [f.restartCount, f.reason])).toSatisfy(
+      (rows: unknown[][]) =>
+        rows.length === 1 && rows[0]?.[0] === 0 && ['ErrImagePull', 'ImagePullBackOff'].includes(String(rows[0]?.[1])),
+    );
     expect(missing[0]?.message).toMatch(/127\.0\.0\.1:1\/kubeloop\/missing:0\.0/);
   }, 180_000);
 });

@@ -24,15 +24,27 @@ describe('the real node', () => {
       body: {
         metadata: { name: 'sleep' },
         spec: {
-          replicas: 2, selector: { matchLabels: { app: 'sleep' } },
-          template: { metadata: { labels: { app: 'sleep' } }, spec: { terminationGracePeriodSeconds: 1, containers: [{ name: 'c', image: BUSYBOX_IMAGE, command: ['sleep', '3600'] }] } },
+          replicas: 2,
+          selector: { matchLabels: { app: 'sleep' } },
+          template: {
+            metadata: { labels: { app: 'sleep' } },
+            spec: {
+              terminationGracePeriodSeconds: 1,
+              containers: [{ name: 'c', image: BUSYBOX_IMAGE, command: ['sleep', '3600'] }],
+            },
+          },
         },
       },
     });
-    await eventually('2 available replicas', async () => {
-      const d = await apps.readNamespacedDeployment({ name: 'sleep', namespace: 'node-smoke' });
-      return d.status?.availableReplicas === 2 ? d : undefined;
-    }, 60_000, 250);
+    await eventually(
+      '2 available replicas',
+      async () => {
+        const d = await apps.readNamespacedDeployment({ name: 'sleep', namespace: 'node-smoke' });
+        return d.status?.availableReplicas === 2 ? d : undefined;
+      },
+      60_000,
+      250,
+    );
     const pods = await core.listNamespacedPod({ namespace: 'node-smoke' });
     for (const p of pods.items) expect(p.status?.podIP).toMatch(/^198\.18\./);
     await core.deleteNamespace({ name: 'node-smoke' });

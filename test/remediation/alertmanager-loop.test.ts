@@ -21,11 +21,19 @@ let apps: AppsV1Api;
 const NS = 'shop';
 const ANNOTATION = 'kubeloop.test/resolved-alert';
 
-interface AlertItem { id: number; alertId: string; status: string; state: string; labels: Record<string, string> }
+interface AlertItem {
+  id: number;
+  alertId: string;
+  status: string;
+  state: string;
+  labels: Record<string, string>;
+}
 
 const alerts = async (): Promise<AlertItem[]> => {
   const res = await fetch(`${h.platform.url}/api/v1/alerts?source=alertmanager&limit=500`);
-  return ((await res.json()) as { items: AlertItem[] }).items.filter((a) => a.labels.alertname === 'CheckoutUnderProvisioned');
+  return ((await res.json()) as { items: AlertItem[] }).items.filter(
+    (a) => a.labels.alertname === 'CheckoutUnderProvisioned',
+  );
 };
 
 beforeAll(async () => {
@@ -39,15 +47,33 @@ beforeAll(async () => {
     body: {
       metadata: { name: 'checkout' },
       spec: {
-        replicas: 1, selector: { matchLabels: { app: 'checkout' } },
-        template: { metadata: { labels: { app: 'checkout' } }, spec: { containers: [{ name: 'checkout', image: 'checkout:v1' }] } },
+        replicas: 1,
+        selector: { matchLabels: { app: 'checkout' } },
+        template: {
+          metadata: { labels: { app: 'checkout' } },
+          spec: { containers: [{ name: 'checkout', image: 'checkout:v1' }] },
+        },
       },
     },
   });
   h = await startHarness(sim.kubeconfig(), {
     playbooks: [
-      { name: 'scale-checkout', cooldown: '0s', trigger: { alert: { source: 'alertmanager', status: 'firing', labels: { alertname: 'CheckoutUnderProvisioned' } } }, actions: [{ action: 'scale_out', max: 2 }] },
-      { name: 'mark-resolved', cooldown: '0s', trigger: { alert: { source: 'alertmanager', status: 'resolved', labels: { alertname: 'CheckoutUnderProvisioned' } } }, actions: [{ action: 'annotate', annotations: { [ANNOTATION]: '{{alert.id}}' } }] },
+      {
+        name: 'scale-checkout',
+        cooldown: '0s',
+        trigger: {
+          alert: { source: 'alertmanager', status: 'firing', labels: { alertname: 'CheckoutUnderProvisioned' } },
+        },
+        actions: [{ action: 'scale_out', max: 2 }],
+      },
+      {
+        name: 'mark-resolved',
+        cooldown: '0s',
+        trigger: {
+          alert: { source: 'alertmanager', status: 'resolved', labels: { alertname: 'CheckoutUnderProvisioned' } },
+        },
+        actions: [{ action: 'annotate', annotations: { [ANNOTATION]: '{{alert.id}}' } }],
+      },
     ],
   });
   const link = await h.link('alertmanager', 'alertmanager-e2e');
@@ -66,7 +92,8 @@ receivers:
         send_resolved: true
 `);
   const host = new URL(sim.url).host;
-  prom = await startPrometheus((dir) => `
+  prom = await startPrometheus(
+    (dir) => `
 global:
   scrape_interval: 1s
   evaluation_interval: 1s
@@ -80,9 +107,10 @@ scrape_configs:
     metrics_path: /metrics/kube-state
     tls_config: { ca_file: ${dir}/ca.crt }
     static_configs: [{ targets: ['${host}'] }]
-`, {
-    'ca.crt': sim.caCert ?? '',
-    'rules.yml': `
+`,
+    {
+      'ca.crt': sim.caCert ?? '',
+      'rules.yml': `
 groups:
   - name: capacity
     rules:
@@ -91,7 +119,8 @@ groups:
         labels: { severity: critical }
         annotations: { summary: "checkout runs fewer than 2 replicas" }
 `,
-  });
+    },
+  );
 }, 120_000);
 
 afterAll(async () => {
@@ -103,26 +132,47 @@ afterAll(async () => {
 
 describe('Prometheus rule -> Alertmanager -> Kubeloop link -> playbook, and back', () => {
   it('scales the Deployment out on the firing notice, once', async () => {
-    const replicas = await eventually('checkout scaled to 2 replicas', async () => {
-      const r = (await apps.readNamespacedDeployment({ name: 'checkout', namespace: NS })).spec?.replicas;
-      return r === 2 ? r : undefined;
-    }, 90_000, 250).catch((err: Error) => {
+    const replicas = await eventually(
+      'checkout scaled to 2 replicas',
+      async () => {
+        const r = (await apps.readNamespacedDeployment({ name: 'checkout', namespace: NS })).spec?.replicas;
+        return r === 2 ? r : undefined;
+      },
+      90_000,
+      250,
+    ).catch((err: Error) => {
       throw new Error(`${err.message}\nalertmanager log:\n${am.log()}`);
     });
     expect(replicas).toBe(2);
     await h.platform.remediation.settle();
     const firing = (await alerts()).filter((a) => a.status === 'firing');
     expect(firing).toHaveLength(1);
-    expect(firing[0]).toMatchObject({ state: 'done', labels: { namespace: NS, deployment: 'checkout', severity: 'critical' } });
+    expect(firing[0]).toMatchObject({
+      state: 'done',
+      labels: { namespace: NS, deployment: 'checkout', severity: 'critical' },
+    });
     const actions = await actionsOf(h.platform, firing[0]?.id ?? 0);
-    expect(actions).toMatchObject([{ playbook: 'scale-checkout', action: 'scale_out', state: 'succeeded', before: { replicas: 1 }, after: { replicas: 2 } }]);
+    expect(actions).toMatchObject([
+      {
+        playbook: 'scale-checkout',
+        action: 'scale_out',
+        state: 'succeeded',
+        before: { replicas: 1 },
+        after: { replicas: 2 },
+      },
+    ]);
   }, 120_000);
 
   it('receives the resolved notice once the rule stops firing, and runs the resolved playbook', async () => {
-    const resolved = await eventually('a resolved notice processed', async () => {
-      const r = (await alerts()).find((a) => a.status === 'resolved');
-      return r?.state === 'done' ? r : undefined;
-    }, 90_000, 250);
+    const resolved = await eventually(
+      'a resolved notice processed',
+      async () => {
+        const r = (await alerts()).find((a) => a.status === 'resolved');
+        return r?.state === 'done' ? r : undefined;
+      },
+      90_000,
+      250,
+    );
     const firing = (await alerts()).find((a) => a.status === 'firing');
     // The same occurrence: Alertmanager's fingerprint and startsAt, marked resolved.
     expect(resolved.alertId).toBe(`${firing?.alertId ?? ''}/resolved`);

@@ -19,15 +19,39 @@ const CLI = join(process.cwd(), 'bin/kubeloop.mjs');
  * or revoked token, 413 over 1 MiB, 400 naming the field, and the inbox resumed after a restart.
  */
 const remediation = {
-  playbooks: [{ name: 'scale-on-alert', cooldown: '0s', trigger: { alert: { source: 'alertmanager' } }, actions: [{ action: 'scale_out', max: 3 }] }],
+  playbooks: [
+    {
+      name: 'scale-on-alert',
+      cooldown: '0s',
+      trigger: { alert: { source: 'alertmanager' } },
+      actions: [{ action: 'scale_out', max: 3 }],
+    },
+  ],
 };
 
 function alertmanager(fingerprint: string, labels: Record<string, string>): Record<string, unknown> {
   const startsAt = new Date().toISOString();
   return {
-    version: '4', groupKey: '{}:{alertname="HighLoad"}', truncatedAlerts: 0, status: 'firing', receiver: 'kubeloop',
-    groupLabels: { alertname: 'HighLoad' }, commonLabels: labels, commonAnnotations: {}, externalURL: 'http://alertmanager.example',
-    alerts: [{ status: 'firing', labels: { alertname: 'HighLoad', ...labels }, annotations: { summary: 'load high' }, startsAt, endsAt: '0001-01-01T00:00:00Z', generatorURL: 'http://prom.example', fingerprint }],
+    version: '4',
+    groupKey: '{}:{alertname="HighLoad"}',
+    truncatedAlerts: 0,
+    status: 'firing',
+    receiver: 'kubeloop',
+    groupLabels: { alertname: 'HighLoad' },
+    commonLabels: labels,
+    commonAnnotations: {},
+    externalURL: 'http://alertmanager.example',
+    alerts: [
+      {
+        status: 'firing',
+        labels: { alertname: 'HighLoad', ...labels },
+        annotations: { summary: 'load high' },
+        startsAt,
+        endsAt: '0001-01-01T00:00:00Z',
+        generatorURL: 'http://prom.example',
+        fingerprint,
+      },
+    ],
   };
 }
 
@@ -45,7 +69,10 @@ describe.each(backends)('alert links and the ingress edge on a $name store', (ba
   let storeFlags: string[] = [];
 
   const count = async (table: 'alert_inbox' | 'alerts' | 'actions'): Promise<number> => {
-    const n = await h.platform.store.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const n = await h.platform.store.db
+      .selectFrom(table)
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     return Number(n.n);
   };
 
@@ -73,7 +100,16 @@ describe.each(backends)('alert links and the ingress edge on a $name store', (ba
   });
 
   it('creates, lists and revokes links with the CLI while the platform runs; a revoked URL answers 401', async () => {
-    const created = await run(process.execPath, [CLI, 'links', 'create', ...storeFlags, '--name', 'am-prod', '--source', 'alertmanager']);
+    const created = await run(process.execPath, [
+      CLI,
+      'links',
+      'create',
+      ...storeFlags,
+      '--name',
+      'am-prod',
+      '--source',
+      'alertmanager',
+    ]);
     const path = /\/api\/v1\/alerts\/[A-Za-z0-9_-]{32}/.exec(created.stdout)?.[0];
     expect(path, created.stdout).toBeDefined();
     const listed = await run(process.execPath, [CLI, 'links', 'list', ...storeFlags]);
@@ -83,12 +119,33 @@ describe.each(backends)('alert links and the ingress edge on a $name store', (ba
     expect(ok.status).toBe(202);
     await run(process.execPath, [CLI, 'links', 'revoke', 'am-prod', ...storeFlags]);
     const before = await count('alert_inbox');
-    const revoked = await h.post(path ?? '', alertmanager('fp-cli-2', { namespace: 'gc-dev', deployment: 'ruoyi-nacos' }));
+    const revoked = await h.post(
+      path ?? '',
+      alertmanager('fp-cli-2', { namespace: 'gc-dev', deployment: 'ruoyi-nacos' }),
+    );
     expect(revoked.status).toBe(401);
     expect(await count('alert_inbox')).toBe(before);
-    const again = await run(process.execPath, [CLI, 'links', 'create', ...storeFlags, '--name', 'am-prod', '--source', 'alertmanager']).catch((e: { code: number; stderr: string }) => e);
+    const again = await run(process.execPath, [
+      CLI,
+      'links',
+      'create',
+      ...storeFlags,
+      '--name',
+      'am-prod',
+      '--source',
+      'alertmanager',
+    ]).catch((e: { code: number; stderr: string }) => e);
     expect(again).toMatchObject({ code: 2 });
-    const bad = await run(process.execPath, [CLI, 'links', 'create', ...storeFlags, '--name', 'x', '--source', 'nagios']).catch((e: { code: number; stderr: string }) => e);
+    const bad = await run(process.execPath, [
+      CLI,
+      'links',
+      'create',
+      ...storeFlags,
+      '--name',
+      'x',
+      '--source',
+      'nagios',
+    ]).catch((e: { code: number; stderr: string }) => e);
     expect(bad).toMatchObject({ code: 2 });
     expect((bad as { stderr: string }).stderr).toContain('--source');
   }, 60_000);
@@ -122,15 +179,23 @@ describe.each(backends)('alert links and the ingress edge on a $name store', (ba
     // A request stored in the inbox by a process that died before parsing it.
     const store = await openStore({ dataDir, ...storeConfig });
     const linkRow = (await store.alertLinks.list()).find((l) => l.name === 'am-resume');
-    await store.alerts.receive({ linkId: linkRow?.id ?? 0, source: 'alertmanager', body: JSON.stringify(alertmanager('fp-resume', { namespace: 'gc-dev', deployment: 'ruoyi-redis' })) });
+    await store.alerts.receive({
+      linkId: linkRow?.id ?? 0,
+      source: 'alertmanager',
+      body: JSON.stringify(alertmanager('fp-resume', { namespace: 'gc-dev', deployment: 'ruoyi-redis' })),
+    });
     await store.close();
     h = await startHarness(sim.kubeconfig(), remediation, { dataDir, receiver, config: storeConfig });
     await h.platform.remediation.settle();
     const kc = new KubeConfig();
     kc.loadFromString(sim.kubeconfig());
-    const dep = await kc.makeApiClient(AppsV1Api).readNamespacedDeployment({ name: 'ruoyi-redis', namespace: 'gc-dev' });
+    const dep = await kc
+      .makeApiClient(AppsV1Api)
+      .readNamespacedDeployment({ name: 'ruoyi-redis', namespace: 'gc-dev' });
     expect(dep.spec?.replicas).toBe(2);
-    const alerts = await (await fetch(`${h.platform.url}/api/v1/alerts?source=alertmanager`)).json() as { items: { id: number; alertId: string; state: string }[] };
+    const alerts = (await (await fetch(`${h.platform.url}/api/v1/alerts?source=alertmanager`)).json()) as {
+      items: { id: number; alertId: string; state: string }[];
+    };
     const resumed = alerts.items.find((a) => a.alertId.startsWith('fp-resume@'));
     expect(resumed?.state).toBe('done');
     expect((await actionsOf(h.platform, resumed?.id ?? 0)).map((a) => a.state)).toEqual(['succeeded']);

@@ -9,7 +9,8 @@ import { startHarness, type Harness } from './support.ts';
 
 const run = promisify(execFile);
 const CLI = join(process.cwd(), 'bin/kubeloop.mjs');
-const urlIn = (stdout: string): string | undefined => /https?:\/\/\S+\/api\/v1\/alerts\/[A-Za-z0-9_-]{32}/.exec(stdout)?.[0];
+const urlIn = (stdout: string): string | undefined =>
+  /https?:\/\/\S+\/api\/v1\/alerts\/[A-Za-z0-9_-]{32}/.exec(stdout)?.[0];
 
 /**
  * `kubeloop links create` prints the address of the running platform: server.publicUrl when set,
@@ -34,25 +35,61 @@ afterAll(async () => {
 describe('the URL `links create` prints', () => {
   it('is the address the running platform listens on, and the printed URL accepts an alert', async () => {
     expect(h.platform.url).not.toMatch(/:7420$/);
-    const out = await run(process.execPath, [CLI, 'links', 'create', '--data', dataDir, '--name', 'at-listen', '--source', 'generic']);
+    const out = await run(process.execPath, [
+      CLI,
+      'links',
+      'create',
+      '--data',
+      dataDir,
+      '--name',
+      'at-listen',
+      '--source',
+      'generic',
+    ]);
     const url = urlIn(out.stdout);
     expect(url, out.stdout).toBeDefined();
     expect(url?.startsWith(`${h.platform.url}/api/v1/alerts/`)).toBe(true);
-    const res = await fetch(url ?? '', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ labels: { alertname: 'X' }, status: 'firing' }) });
+    const res = await fetch(url ?? '', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ labels: { alertname: 'X' }, status: 'firing' }),
+    });
     expect(res.status).toBe(202);
   }, 60_000);
 
   it('is server.publicUrl when the configuration sets it', async () => {
     const config = join(dataDir, 'kubeloop.yaml');
     await writeFile(config, 'server: { publicUrl: "https://kubeloop.example.com/" }\n');
-    const out = await run(process.execPath, [CLI, 'links', 'create', '--config', config, '--data', dataDir, '--name', 'at-public', '--source', 'alertmanager']);
+    const out = await run(process.execPath, [
+      CLI,
+      'links',
+      'create',
+      '--config',
+      config,
+      '--data',
+      dataDir,
+      '--name',
+      'at-public',
+      '--source',
+      'alertmanager',
+    ]);
     expect(urlIn(out.stdout)?.startsWith('https://kubeloop.example.com/api/v1/alerts/')).toBe(true);
   }, 60_000);
 
   it('is not guessed when no platform ever ran on the data directory: the path and how to find the address', async () => {
     const empty = await mkdtemp(join(tmpdir(), 'kubeloop-links-empty-'));
     try {
-      const out = await run(process.execPath, [CLI, 'links', 'create', '--data', empty, '--name', 'no-address', '--source', 'grafana']);
+      const out = await run(process.execPath, [
+        CLI,
+        'links',
+        'create',
+        '--data',
+        empty,
+        '--name',
+        'no-address',
+        '--source',
+        'grafana',
+      ]);
       expect(urlIn(out.stdout)).toBeUndefined();
       expect(out.stdout).toMatch(/\n {2}\/api\/v1\/alerts\/[A-Za-z0-9_-]{32}\n/);
       expect(out.stdout).toContain('server.publicUrl');

@@ -15,7 +15,14 @@ let h: Harness;
 beforeAll(async () => {
   real = await startRealCluster();
   h = await startHarness(real.kubeconfig(), {
-    playbooks: [{ name: 'seed-scale-out', cooldown: '0s', trigger: { alert: { source: 'guance' } }, actions: [{ action: 'scale_out', max: 3 }] }],
+    playbooks: [
+      {
+        name: 'seed-scale-out',
+        cooldown: '0s',
+        trigger: { alert: { source: 'guance' } },
+        actions: [{ action: 'scale_out', max: 3 }],
+      },
+    ],
   });
 }, 180_000);
 
@@ -29,16 +36,54 @@ describe('scale-out on a real kube-apiserver + kube-controller-manager', () => {
     const kc = real.kubeConfig();
     const core = kc.makeApiClient(CoreV1Api);
     const apps = kc.makeApiClient(AppsV1Api);
-    await eventually('namespace created', async () => core.createNamespace({ body: { metadata: { name: 'gc-dev' } } }).then(() => true, (err: unknown) => ((err as { code?: number }).code === 409 ? true : undefined)), 20_000);
-    await eventually('default service account', async () => ((await core.listNamespacedServiceAccount({ namespace: 'gc-dev' })).items.some((sa) => sa.metadata?.name === 'default') ? true : undefined), 30_000);
-    await apps.createNamespacedDeployment({ namespace: 'gc-dev', body: {
-      metadata: { name: 'ruoyi-system' },
-      spec: { replicas: 1, selector: { matchLabels: { app: 'ruoyi-system' } }, template: { metadata: { labels: { app: 'ruoyi-system' } }, spec: { containers: [{ name: 'app', image: 'ruoyi-system:1' }] } } },
-    } });
+    await eventually(
+      'namespace created',
+      async () =>
+        core.createNamespace({ body: { metadata: { name: 'gc-dev' } } }).then(
+          () => true,
+          (err: unknown) => ((err as { code?: number }).code === 409 ? true : undefined),
+        ),
+      20_000,
+    );
+    await eventually(
+      'default service account',
+      async () =>
+        (await core.listNamespacedServiceAccount({ namespace: 'gc-dev' })).items.some(
+          (sa) => sa.metadata?.name === 'default',
+        )
+          ? true
+          : undefined,
+      30_000,
+    );
+    await apps.createNamespacedDeployment({
+      namespace: 'gc-dev',
+      body: {
+        metadata: { name: 'ruoyi-system' },
+        spec: {
+          replicas: 1,
+          selector: { matchLabels: { app: 'ruoyi-system' } },
+          template: {
+            metadata: { labels: { app: 'ruoyi-system' } },
+            spec: { containers: [{ name: 'app', image: 'ruoyi-system:1' }] },
+          },
+        },
+      },
+    });
     const link = await h.link('guance', 'guance-real');
-    const podNames = async (): Promise<string[]> => (await core.listNamespacedPod({ namespace: 'gc-dev', labelSelector: 'app=ruoyi-system' })).items.map((p) => p.metadata?.name ?? '');
-    const pod = await eventually('the ReplicaSet controller to create a pod', async () => (await podNames())[0], 30_000);
-    for (const [i, expected] of [[1, 'succeeded'], [2, 'succeeded'], [3, 'skipped']] as const) {
+    const podNames = async (): Promise<string[]> =>
+      (await core.listNamespacedPod({ namespace: 'gc-dev', labelSelector: 'app=ruoyi-system' })).items.map(
+        (p) => p.metadata?.name ?? '',
+      );
+    const pod = await eventually(
+      'the ReplicaSet controller to create a pod',
+      async () => (await podNames())[0],
+      30_000,
+    );
+    for (const [i, expected] of [
+      [1, 'succeeded'],
+      [2, 'succeeded'],
+      [3, 'skipped'],
+    ] as const) {
       const r = await h.post(link, guanceAlert(`event-real-${i}`, 'gc-dev', pod));
       expect(r.status).toBe(202);
       await h.platform.remediation.settle();
@@ -50,6 +95,8 @@ describe('scale-out on a real kube-apiserver + kube-controller-manager', () => {
     // The real controllers act on the change: three pods exist.
     await eventually('three pods', async () => ((await podNames()).length === 3 ? true : undefined), 30_000);
     const events = await core.listNamespacedEvent({ namespace: 'gc-dev' });
-    expect(events.items.some((e) => e.reason === 'ScaleOutLimitReached' && e.involvedObject.name === 'ruoyi-system')).toBe(true);
+    expect(
+      events.items.some((e) => e.reason === 'ScaleOutLimitReached' && e.involvedObject.name === 'ruoyi-system'),
+    ).toBe(true);
   }, 120_000);
 });

@@ -13,7 +13,11 @@ export interface Harness {
   receiver: WebhookReceiver;
   dir: string;
   link(source: string, name?: string): Promise<string>;
-  post(path: string, body: unknown, headers?: Record<string, string>): Promise<{ status: number; json: Record<string, unknown> }>;
+  post(
+    path: string,
+    body: unknown,
+    headers?: Record<string, string>,
+  ): Promise<{ status: number; json: Record<string, unknown> }>;
   stop(): Promise<void>;
 }
 
@@ -21,24 +25,39 @@ export interface Harness {
  * The platform on a cluster, with a webhook channel routed for everything and the given remediation
  * config; `config` adds other sections (a shared real node's suites limit `monitor.namespaces`).
  */
-export async function startHarness(kubeconfig: string, remediation: Record<string, unknown>, opts: { dataDir?: string; receiver?: WebhookReceiver; config?: Record<string, unknown> } = {}): Promise<Harness> {
-  const receiver = opts.receiver ?? await new WebhookReceiver({ secret: WEBHOOK_SECRET }).start();
+export async function startHarness(
+  kubeconfig: string,
+  remediation: Record<string, unknown>,
+  opts: { dataDir?: string; receiver?: WebhookReceiver; config?: Record<string, unknown> } = {},
+): Promise<Harness> {
+  const receiver = opts.receiver ?? (await new WebhookReceiver({ secret: WEBHOOK_SECRET }).start());
   const kc = new KubeConfig();
   kc.loadFromString(kubeconfig);
-  const dir = opts.dataDir ?? await mkdtemp(join(tmpdir(), 'kubeloop-remediation-'));
+  const dir = opts.dataDir ?? (await mkdtemp(join(tmpdir(), 'kubeloop-remediation-')));
   const config = configSchema.parse({
     ...opts.config,
-    alerting: { channels: [{ name: 'hook', type: 'webhook', url: receiver.url, secret: WEBHOOK_SECRET }], routes: [{ channels: ['hook'] }], grouping: { window: '0s' } },
+    alerting: {
+      channels: [{ name: 'hook', type: 'webhook', url: receiver.url, secret: WEBHOOK_SECRET }],
+      routes: [{ channels: ['hook'] }],
+      grouping: { window: '0s' },
+    },
     remediation,
   });
   const platform = await startPlatform({ config, kc, cluster: 'test', dataDir: dir, port: 0 });
   const post = async (path: string, body: unknown, headers: Record<string, string> = {}) => {
-    const res = await fetch(`${platform.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+    const res = await fetch(`${platform.url}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    });
     const text = await res.text();
     return { status: res.status, json: (text ? JSON.parse(text) : {}) as Record<string, unknown> };
   };
   return {
-    platform, receiver, dir, post,
+    platform,
+    receiver,
+    dir,
+    post,
     async link(source, name = `${source}-${Math.random().toString(36).slice(2, 8)}`) {
       const r = await post('/api/v1/links', { name, source });
       if (r.status !== 201) throw new Error(`link: ${r.status} ${JSON.stringify(r.json)}`);
@@ -56,10 +75,23 @@ export async function startHarness(kubeconfig: string, remediation: Record<strin
 export function guanceAlert(eventId: string, namespace: string, pod: string): Record<string, unknown> {
   const now = Math.floor(Date.now() / 1000);
   return {
-    Result: 3.81, date: now, df_channels: [], df_dimension_tags: JSON.stringify({ namespace, pod_name: pod }), df_event_id: eventId,
-    df_event_link: 'http://guance.example/keyevents', df_issue_start_time: now, df_message: 'CPU 3.81', df_monitor_checker_name: '业务压力过高',
-    df_monitor_id: 'monitor_e4496b567ce04acb9565dc318b27412d', df_monitor_name: '弹性扩容demo操作', df_source: 'monitor', df_status: 'warning',
-    df_title: `位于${namespace}中的Pod:${pod}业务压力过高，请尽快处理`, namespace, pod_name: pod, timestamp: now,
+    Result: 3.81,
+    date: now,
+    df_channels: [],
+    df_dimension_tags: JSON.stringify({ namespace, pod_name: pod }),
+    df_event_id: eventId,
+    df_event_link: 'http://guance.example/keyevents',
+    df_issue_start_time: now,
+    df_message: 'CPU 3.81',
+    df_monitor_checker_name: '业务压力过高',
+    df_monitor_id: 'monitor_e4496b567ce04acb9565dc318b27412d',
+    df_monitor_name: '弹性扩容demo操作',
+    df_source: 'monitor',
+    df_status: 'warning',
+    df_title: `位于${namespace}中的Pod:${pod}业务压力过高，请尽快处理`,
+    namespace,
+    pod_name: pod,
+    timestamp: now,
   };
 }
 

@@ -15,7 +15,11 @@ import { actionsOf, startHarness, WEBHOOK_SECRET, type Harness } from './support
  * once per occurrence, missed runs recorded and not replayed), a user function run in a worker,
  * and dry-run, which records what would happen and changes nothing.
  */
-const HOURLY = { name: 'hourly', trigger: { schedule: { cron: '0 * * * *' } }, actions: [{ action: 'notify', title: 'tick {{scheduledAt}}', channels: ['hook'] }] };
+const HOURLY = {
+  name: 'hourly',
+  trigger: { schedule: { cron: '0 * * * *' } },
+  actions: [{ action: 'notify', title: 'tick {{scheduledAt}}', channels: ['hook'] }],
+};
 const HOUR = 3_600_000;
 
 const FUNCTION = `
@@ -51,14 +55,30 @@ describe.each(backends)('failure, schedule and function triggers on a $name stor
     // The platform's store on this backend (the restart below reopens the same database).
     const db = backend.name === 'postgres' ? (await backend.fresh()).database : undefined;
     storeConfig = db ? { database: db } : {};
-    h = await startHarness(sim.kubeconfig(), {
-      functionsDir: functions,
-      playbooks: [
-        { name: 'crash-notify', trigger: { failure: { reasons: ['Error'], workloads: ['crashy'] } }, actions: [{ action: 'notify', title: 'crash of {{failure.pod}}' }, { action: 'scale_out', max: 3 }], dryRun: true },
-        { name: 'count-pods', trigger: { alert: { source: 'generic', labels: { alertname: 'Count' } } }, actions: [{ action: 'run_function', function: 'count-pods.mjs', params: { factor: 2 }, timeoutMs: 20_000 }] },
-        HOURLY,
-      ],
-    }, { dataDir, receiver, config: storeConfig });
+    h = await startHarness(
+      sim.kubeconfig(),
+      {
+        functionsDir: functions,
+        playbooks: [
+          {
+            name: 'crash-notify',
+            trigger: { failure: { reasons: ['Error'], workloads: ['crashy'] } },
+            actions: [
+              { action: 'notify', title: 'crash of {{failure.pod}}' },
+              { action: 'scale_out', max: 3 },
+            ],
+            dryRun: true,
+          },
+          {
+            name: 'count-pods',
+            trigger: { alert: { source: 'generic', labels: { alertname: 'Count' } } },
+            actions: [{ action: 'run_function', function: 'count-pods.mjs', params: { factor: 2 }, timeoutMs: 20_000 }],
+          },
+          HOURLY,
+        ],
+      },
+      { dataDir, receiver, config: storeConfig },
+    );
     expect(h.platform.store.dialect).toBe(backend.name);
   }, 120_000);
 
@@ -70,15 +90,40 @@ describe.each(backends)('failure, schedule and function triggers on a $name stor
   });
 
   it('runs a failure playbook for a crash the monitor records; dry-run scales nothing and says what it would do', async () => {
-    await apps.createNamespacedDeployment({ namespace: 'default', body: {
-      metadata: { name: 'crashy' },
-      spec: { replicas: 1, selector: { matchLabels: { app: 'crashy' } }, template: { metadata: { labels: { app: 'crashy' }, annotations: { 'sim.kubeloop.dev/crash-after': '1s', 'sim.kubeloop.dev/exit-code': '3' } }, spec: { containers: [{ name: 'app', image: 'crashy:1' }] } } },
-    } });
-    const actions = await eventually('the failure playbook to run', async () => {
-      await h.platform.remediation.settle();
-      const r = await (await fetch(`${h.platform.url}/api/v1/actions?playbook=crash-notify`)).json() as { items: { action: string; state: string; summary: string; dryRun: boolean; trigger: { failureId: number | null } }[] };
-      return r.items.length >= 2 ? r.items : undefined;
-    }, 30_000);
+    await apps.createNamespacedDeployment({
+      namespace: 'default',
+      body: {
+        metadata: { name: 'crashy' },
+        spec: {
+          replicas: 1,
+          selector: { matchLabels: { app: 'crashy' } },
+          template: {
+            metadata: {
+              labels: { app: 'crashy' },
+              annotations: { 'sim.kubeloop.dev/crash-after': '1s', 'sim.kubeloop.dev/exit-code': '3' },
+            },
+            spec: { containers: [{ name: 'app', image: 'crashy:1' }] },
+          },
+        },
+      },
+    });
+    const actions = await eventually(
+      'the failure playbook to run',
+      async () => {
+        await h.platform.remediation.settle();
+        const r = (await (await fetch(`${h.platform.url}/api/v1/actions?playbook=crash-notify`)).json()) as {
+          items: {
+            action: string;
+            state: string;
+            summary: string;
+            dryRun: boolean;
+            trigger: { failureId: number | null };
+          }[];
+        };
+        return r.items.length >= 2 ? r.items : undefined;
+      },
+      30_000,
+    );
     const scale = actions.find((a) => a.action === 'scale_out');
     expect(scale).toMatchObject({ state: 'succeeded', dryRun: true });
     expect(scale?.summary).toBe('dry run: would scale Deployment default/crashy replicas 1 -> 2');
@@ -94,7 +139,9 @@ describe.each(backends)('failure, schedule and function triggers on a $name stor
     await h.platform.remediation.settle();
     const [a] = await actionsOf(h.platform, (r.json.accepted as { id: number }[])[0]?.id ?? 0);
     expect(a?.state, a?.summary).toBe('succeeded');
-    const detail = (a as unknown as { detail: { result: { value: { pods: number; factor: number }; logs: { message: string }[] } } }).detail.result;
+    const detail = (
+      a as unknown as { detail: { result: { value: { pods: number; factor: number }; logs: { message: string }[] } } }
+    ).detail.result;
     expect(detail.value.factor).toBe(2);
     expect(detail.value.pods).toBeGreaterThanOrEqual(7);
     expect(detail.logs.map((l) => l.message)).toContain(`pods in gc-dev: ${detail.value.pods}`);
@@ -105,18 +152,28 @@ describe.each(backends)('failure, schedule and function triggers on a $name stor
     expect(await h.platform.remediation.schedules.fire('hourly', at)).toBe(true);
     expect(await h.platform.remediation.schedules.fire('hourly', at)).toBe(false);
     const title = `tick ${new Date(at).toISOString()}`;
-    await eventually('the scheduled notice', async () => h.receiver.accepted.find((m) => m.body.notification.title === title), 10_000);
+    await eventually(
+      'the scheduled notice',
+      async () => h.receiver.accepted.find((m) => m.body.notification.title === title),
+      10_000,
+    );
     // Restart: the hourly occurrences after the last run are recorded as missed: three, or four if
     // an hour strikes while the platform restarts (the count is taken at its start, in between).
     const last = (await h.platform.store.scheduleRuns.latest('hourly'))?.scheduledAt ?? at;
     await h.stop();
     const restarting = Date.now();
-    h = await startHarness(sim.kubeconfig(), { functionsDir: functions, playbooks: [HOURLY] }, { dataDir, receiver, config: storeConfig });
+    h = await startHarness(
+      sim.kubeconfig(),
+      { functionsDir: functions, playbooks: [HOURLY] },
+      { dataDir, receiver, config: storeConfig },
+    );
     const restarted = Date.now();
     const hoursAfterLast = (t: number): number => Math.floor(t / HOUR) - Math.floor(last / HOUR);
     const missed = h.platform.remediation.schedules.missed.get('hourly') ?? 0;
     expect([hoursAfterLast(restarting), hoursAfterLast(restarted)]).toContain(missed);
-    const playbooks = await (await fetch(`${h.platform.url}/api/v1/playbooks`)).json() as { items: { name: string; recentRuns: { state: string }[] }[] };
+    const playbooks = (await (await fetch(`${h.platform.url}/api/v1/playbooks`)).json()) as {
+      items: { name: string; recentRuns: { state: string }[] }[];
+    };
     expect(playbooks.items[0]?.recentRuns.filter((r) => r.state === 'missed')).toHaveLength(missed);
     // Missed occurrences are not replayed: once nothing runs and nothing waits to be sent, the only
     // tick before the restart is the one fired above (an hour striking since runs for real).

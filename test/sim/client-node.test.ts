@@ -1,6 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  AppsV1Api, CoreV1Api, Exec, Log, Watch, makeInformer, type ObjectCache, type V1Pod, type V1Status, ApiException, PatchStrategy, setHeaderOptions,
+  AppsV1Api,
+  CoreV1Api,
+  Exec,
+  Log,
+  Watch,
+  makeInformer,
+  type ObjectCache,
+  type V1Pod,
+  type V1Status,
+  ApiException,
+  PatchStrategy,
+  setHeaderOptions,
 } from '@kubernetes/client-node';
 
 // client-node 1.x sends JSON patches unless told otherwise.
@@ -55,16 +66,23 @@ describe('typed APIs against the sim', () => {
   });
 
   it('rejects a stale resourceVersion with 409 Conflict', async () => {
-    const cm = await core.createNamespacedConfigMap({ namespace: 'cn', body: { metadata: { name: 'c1' }, data: { a: '1' } } });
+    const cm = await core.createNamespacedConfigMap({
+      namespace: 'cn',
+      body: { metadata: { name: 'c1' }, data: { a: '1' } },
+    });
     await core.replaceNamespacedConfigMap({ namespace: 'cn', name: 'c1', body: { ...cm, data: { a: '2' } } });
-    const err = await apiError(core.replaceNamespacedConfigMap({ namespace: 'cn', name: 'c1', body: { ...cm, data: { a: '3' } } }));
+    const err = await apiError(
+      core.replaceNamespacedConfigMap({ namespace: 'cn', name: 'c1', body: { ...cm, data: { a: '3' } } }),
+    );
     expect(err.code).toBe(409);
     expect(err.body.reason).toBe('Conflict');
     expect(err.body.message).toContain('the object has been modified');
   });
 
   it('rejects an invalid name with 422 and causes', async () => {
-    const err = await apiError(core.createNamespacedConfigMap({ namespace: 'cn', body: { metadata: { name: 'Bad_Name' } } }));
+    const err = await apiError(
+      core.createNamespacedConfigMap({ namespace: 'cn', body: { metadata: { name: 'Bad_Name' } } }),
+    );
     expect(err.code).toBe(422);
     expect(err.body.reason).toBe('Invalid');
     expect(err.body.details?.causes?.[0]?.field).toBe('metadata.name');
@@ -75,22 +93,49 @@ describe('typed APIs against the sim', () => {
       namespace: 'cn',
       body: {
         metadata: { generateName: 'web-' },
-        spec: { replicas: 1, selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'w', image: 'nginx' }] } } },
+        spec: {
+          replicas: 1,
+          selector: { matchLabels: { app: 'web' } },
+          template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'w', image: 'nginx' }] } },
+        },
       },
     });
     const name = dep.metadata!.name!;
     expect(name).toMatch(/^web-[a-z0-9]{5}$/);
     expect(dep.metadata?.generation).toBe(1);
-    const labelled = await apps.patchNamespacedDeployment({ namespace: 'cn', name, body: { metadata: { labels: { x: 'y' } } } }, merge);
+    const labelled = await apps.patchNamespacedDeployment(
+      { namespace: 'cn', name, body: { metadata: { labels: { x: 'y' } } } },
+      merge,
+    );
     expect(labelled.metadata?.generation).toBe(1);
-    const scaled = await apps.patchNamespacedDeployment({ namespace: 'cn', name, body: { spec: { replicas: 3 } } }, merge);
+    const scaled = await apps.patchNamespacedDeployment(
+      { namespace: 'cn', name, body: { spec: { replicas: 3 } } },
+      merge,
+    );
     expect(scaled.metadata?.generation).toBe(2);
     // The deployment controller writes status concurrently: these PUTs are unconditional (no resourceVersion).
     const unconditional = { ...scaled.metadata, resourceVersion: undefined };
-    const withStatus = await apps.replaceNamespacedDeploymentStatus({ namespace: 'cn', name, body: { ...scaled, metadata: unconditional, spec: { ...scaled.spec!, replicas: 9 }, status: { replicas: 3, observedGeneration: 2 } } });
+    const withStatus = await apps.replaceNamespacedDeploymentStatus({
+      namespace: 'cn',
+      name,
+      body: {
+        ...scaled,
+        metadata: unconditional,
+        spec: { ...scaled.spec!, replicas: 9 },
+        status: { replicas: 3, observedGeneration: 2 },
+      },
+    });
     expect(withStatus.spec?.replicas).toBe(3);
     expect(withStatus.status?.replicas).toBe(3);
-    const mainPut = await apps.replaceNamespacedDeployment({ namespace: 'cn', name, body: { ...withStatus, metadata: { ...withStatus.metadata, resourceVersion: undefined }, status: { replicas: 0, observedGeneration: 99 } } });
+    const mainPut = await apps.replaceNamespacedDeployment({
+      namespace: 'cn',
+      name,
+      body: {
+        ...withStatus,
+        metadata: { ...withStatus.metadata, resourceVersion: undefined },
+        status: { replicas: 0, observedGeneration: 99 },
+      },
+    });
     expect(mainPut.status?.observedGeneration).not.toBe(99);
     const scale = await apps.readNamespacedDeploymentScale({ namespace: 'cn', name });
     expect(scale.spec?.replicas).toBe(3);
@@ -98,17 +143,25 @@ describe('typed APIs against the sim', () => {
   });
 
   it('keeps an object with finalizers until they are removed', async () => {
-    await core.createNamespacedConfigMap({ namespace: 'cn', body: { metadata: { name: 'fin', finalizers: ['kubeloop.dev/hold'] } } });
+    await core.createNamespacedConfigMap({
+      namespace: 'cn',
+      body: { metadata: { name: 'fin', finalizers: ['kubeloop.dev/hold'] } },
+    });
     await core.deleteNamespacedConfigMap({ namespace: 'cn', name: 'fin' });
     const held = await core.readNamespacedConfigMap({ namespace: 'cn', name: 'fin' });
     expect(held.metadata?.deletionTimestamp).toBeTruthy();
-    await core.patchNamespacedConfigMap({ namespace: 'cn', name: 'fin', body: [{ op: 'remove', path: '/metadata/finalizers' }] });
+    await core.patchNamespacedConfigMap({
+      namespace: 'cn',
+      name: 'fin',
+      body: [{ op: 'remove', path: '/metadata/finalizers' }],
+    });
     expect((await apiError(core.readNamespacedConfigMap({ namespace: 'cn', name: 'fin' }))).code).toBe(404);
   });
 
   it('lists with label and field selectors and pages with limit/continue', async () => {
     await core.createNamespace({ body: { metadata: { name: 'paging' } } });
-    for (let i = 0; i < 7; i++) await core.createNamespacedPod({ namespace: 'paging', body: podBody(`p${i}`, { tier: i % 2 ? 'odd' : 'even' }) });
+    for (let i = 0; i < 7; i++)
+      await core.createNamespacedPod({ namespace: 'paging', body: podBody(`p${i}`, { tier: i % 2 ? 'odd' : 'even' }) });
     const odd = await core.listNamespacedPod({ namespace: 'paging', labelSelector: 'tier=odd' });
     expect(odd.items.map((p) => p.metadata?.name)).toEqual(['p1', 'p3', 'p5']);
     const byName = await core.listPodForAllNamespaces({ fieldSelector: 'metadata.name=p4' });
@@ -124,7 +177,6 @@ describe('typed APIs against the sim', () => {
   });
 });
 
-
 describe('Watch, informer, logs and exec', () => {
   it('streams ADDED/MODIFIED/DELETED in order from a resourceVersion', async () => {
     await core.createNamespace({ body: { metadata: { name: 'w' } } });
@@ -132,10 +184,15 @@ describe('Watch, informer, logs and exec', () => {
     const seen: string[] = [];
     const watch = new Watch(t.kc);
     const done = new Promise<void>((resolve) => {
-      void watch.watch('/api/v1/namespaces/w/configmaps', { resourceVersion: list.metadata?.resourceVersion }, (type, obj: { metadata: { name: string } }) => {
-        seen.push(`${type}:${obj.metadata.name}`);
-        if (type === 'DELETED') resolve();
-      }, () => {});
+      void watch.watch(
+        '/api/v1/namespaces/w/configmaps',
+        { resourceVersion: list.metadata?.resourceVersion },
+        (type, obj: { metadata: { name: string } }) => {
+          seen.push(`${type}:${obj.metadata.name}`);
+          if (type === 'DELETED') resolve();
+        },
+        () => {},
+      );
     });
     await core.createNamespacedConfigMap({ namespace: 'w', body: { metadata: { name: 'a' } } });
     await core.patchNamespacedConfigMap({ namespace: 'w', name: 'a', body: { data: { k: 'v' } } }, merge);
@@ -150,12 +207,18 @@ describe('Watch, informer, logs and exec', () => {
       const c = small.kc.makeApiClient(CoreV1Api);
       await c.createNamespace({ body: { metadata: { name: 'churn' } } });
       const first = await c.createNamespacedConfigMap({ namespace: 'churn', body: { metadata: { name: 'x' } } });
-      for (let i = 0; i < 150; i++) await c.patchNamespacedConfigMap({ namespace: 'churn', name: 'x', body: { data: { i: String(i) } } }, merge);
+      for (let i = 0; i < 150; i++)
+        await c.patchNamespacedConfigMap({ namespace: 'churn', name: 'x', body: { data: { i: String(i) } } }, merge);
       const events: { type: string; obj: { code?: number; reason?: string } }[] = [];
       await new Promise<void>((resolve) => {
-        void new Watch(small.kc).watch('/api/v1/namespaces/churn/configmaps', { resourceVersion: first.metadata?.resourceVersion }, (type, obj: { code?: number; reason?: string }) => {
-          events.push({ type, obj });
-        }, () => resolve());
+        void new Watch(small.kc).watch(
+          '/api/v1/namespaces/churn/configmaps',
+          { resourceVersion: first.metadata?.resourceVersion },
+          (type, obj: { code?: number; reason?: string }) => {
+            events.push({ type, obj });
+          },
+          () => resolve(),
+        );
       });
       expect(events[0]?.type).toBe('ERROR');
       expect(events[0]?.obj.code).toBe(410);
@@ -167,7 +230,9 @@ describe('Watch, informer, logs and exec', () => {
 
   it('keeps an informer cache in sync', async () => {
     await core.createNamespace({ body: { metadata: { name: 'inf' } } });
-    const informer = makeInformer(t.kc, '/api/v1/namespaces/inf/pods', () => core.listNamespacedPod({ namespace: 'inf' }));
+    const informer = makeInformer(t.kc, '/api/v1/namespaces/inf/pods', () =>
+      core.listNamespacedPod({ namespace: 'inf' }),
+    );
     const added = new Promise<string>((resolve) => informer.on('add', (p: V1Pod) => resolve(p.metadata!.name!)));
     await informer.start();
     await core.createNamespacedPod({ namespace: 'inf', body: podBody('i1') });
@@ -184,7 +249,9 @@ describe('Watch, informer, logs and exec', () => {
     expect(tail).toBe('line 4\nline 5\n');
     t.sim.logs.startInstance(uid, 'app', 1);
     t.sim.logs.append(uid, 'app', 'after restart');
-    expect(await core.readNamespacedPodLog({ namespace: 'cn', name: 'logger', previous: true, tailLines: 1 })).toBe('line 5\n');
+    expect(await core.readNamespacedPodLog({ namespace: 'cn', name: 'logger', previous: true, tailLines: 1 })).toBe(
+      'line 5\n',
+    );
     const out = new PassThrough();
     let text = '';
     out.on('data', (c: Buffer) => (text += c.toString()));
@@ -205,9 +272,21 @@ describe('Watch, informer, logs and exec', () => {
       new Promise((resolve, reject) => {
         let out = '';
         let err = '';
-        const stdout = new Writable({ write(c: Buffer, _e, cb) { out += c.toString(); cb(); } });
-        const stderr = new Writable({ write(c: Buffer, _e, cb) { err += c.toString(); cb(); } });
-        new Exec(t.kc).exec('cn', 'shell', 'app', command, stdout, stderr, null, false, (status) => resolve({ out, err, status })).catch(reject);
+        const stdout = new Writable({
+          write(c: Buffer, _e, cb) {
+            out += c.toString();
+            cb();
+          },
+        });
+        const stderr = new Writable({
+          write(c: Buffer, _e, cb) {
+            err += c.toString();
+            cb();
+          },
+        });
+        new Exec(t.kc)
+          .exec('cn', 'shell', 'app', command, stdout, stderr, null, false, (status) => resolve({ out, err, status }))
+          .catch(reject);
       });
     const ok = await run(['sh', '-c', 'echo hello; hostname']);
     expect(ok.out).toBe('hello\nshell\n');
@@ -242,12 +321,21 @@ describe('authentication and bad input', () => {
 
   it('answers malformed JSON, wrong kinds and unknown resources with Status errors', async () => {
     const json = { 'content-type': 'application/json' };
-    const malformed = await simRequest(t.sim, 'POST', '/api/v1/namespaces/cn/configmaps', { headers: json, body: '{"metadata": ' });
+    const malformed = await simRequest(t.sim, 'POST', '/api/v1/namespaces/cn/configmaps', {
+      headers: json,
+      body: '{"metadata": ',
+    });
     expect(malformed.status).toBe(400);
     expect(malformed.json<V1Status>().reason).toBe('BadRequest');
-    const wrongKind = await simRequest(t.sim, 'POST', '/api/v1/namespaces/cn/configmaps', { headers: json, body: JSON.stringify({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 's' } }) });
+    const wrongKind = await simRequest(t.sim, 'POST', '/api/v1/namespaces/cn/configmaps', {
+      headers: json,
+      body: JSON.stringify({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 's' } }),
+    });
     expect(wrongKind.status).toBe(400);
-    const wrongType = await simRequest(t.sim, 'POST', '/api/v1/namespaces/cn/configmaps', { headers: json, body: '[1,2]' });
+    const wrongType = await simRequest(t.sim, 'POST', '/api/v1/namespaces/cn/configmaps', {
+      headers: json,
+      body: '[1,2]',
+    });
     expect(wrongType.status).toBe(400);
     const unknown = await simRequest(t.sim, 'GET', '/api/v1/namespaces/cn/widgets');
     expect(unknown.status).toBe(404);
@@ -257,14 +345,26 @@ describe('authentication and bad input', () => {
     const badField = await simRequest(t.sim, 'GET', `/api/v1/pods?fieldSelector=${encodeURIComponent('spec.bogus=1')}`);
     expect(badField.status).toBe(400);
     expect(badField.json<V1Status>().message).toBe('field label not supported: spec.bogus');
-    const putCollection = await simRequest(t.sim, 'PUT', '/api/v1/namespaces/cn/configmaps', { headers: json, body: '{}' });
+    const putCollection = await simRequest(t.sim, 'PUT', '/api/v1/namespaces/cn/configmaps', {
+      headers: json,
+      body: '{}',
+    });
     expect(putCollection.status).toBe(405);
     expect(putCollection.json<V1Status>().reason).toBe('MethodNotAllowed');
-    const badPatchType = await simRequest(t.sim, 'PATCH', '/api/v1/namespaces/cn/configmaps/c1', { headers: { 'content-type': 'text/plain' }, body: '{}' });
+    const badPatchType = await simRequest(t.sim, 'PATCH', '/api/v1/namespaces/cn/configmaps/c1', {
+      headers: { 'content-type': 'text/plain' },
+      body: '{}',
+    });
     expect(badPatchType.status).toBe(415);
-    const huge = await simRequest(t.sim, 'POST', '/api/v1/namespaces/cn/configmaps', { headers: json, body: JSON.stringify({ metadata: { name: 'big' }, data: { a: 'x'.repeat(4 * 1024 * 1024) } }) });
+    const huge = await simRequest(t.sim, 'POST', '/api/v1/namespaces/cn/configmaps', {
+      headers: json,
+      body: JSON.stringify({ metadata: { name: 'big' }, data: { a: 'x'.repeat(4 * 1024 * 1024) } }),
+    });
     expect(huge.status).toBe(413);
-    const missingNs = await simRequest(t.sim, 'POST', '/api/v1/namespaces/nowhere/configmaps', { headers: json, body: JSON.stringify({ metadata: { name: 'x' } }) });
+    const missingNs = await simRequest(t.sim, 'POST', '/api/v1/namespaces/nowhere/configmaps', {
+      headers: json,
+      body: JSON.stringify({ metadata: { name: 'x' } }),
+    });
     expect(missingNs.status).toBe(404);
     expect(missingNs.json<V1Status>().message).toBe('namespaces "nowhere" not found');
   });
@@ -274,14 +374,19 @@ describe('authentication and bad input', () => {
     await core.createNamespacedConfigMap({ namespace: 'doomed', body: { metadata: { name: 'c' } } });
     const ns = await core.deleteNamespace({ name: 'doomed' });
     expect(ns).toBeTruthy();
-    await eventually('namespace "doomed" deleted', async () => {
-      try {
-        await core.readNamespace({ name: 'doomed' });
-        return undefined;
-      } catch (err) {
-        if (err instanceof ApiException && err.code === 404) return true;
-        throw err;
-      }
-    }, 30_000, 100);
+    await eventually(
+      'namespace "doomed" deleted',
+      async () => {
+        try {
+          await core.readNamespace({ name: 'doomed' });
+          return undefined;
+        } catch (err) {
+          if (err instanceof ApiException && err.code === 404) return true;
+          throw err;
+        }
+      },
+      30_000,
+      100,
+    );
   });
 });

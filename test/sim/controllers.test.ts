@@ -21,7 +21,18 @@ beforeAll(async () => {
       spec: {
         replicas: 2,
         selector: { matchLabels: { app: 'httpserver' } },
-        template: { metadata: { labels: { app: 'httpserver' } }, spec: { containers: [{ name: 'httpserver', image: 'kubeloop/httpserver:1.0', resources: { requests: { cpu: '100m', memory: '64Mi' } } }] } },
+        template: {
+          metadata: { labels: { app: 'httpserver' } },
+          spec: {
+            containers: [
+              {
+                name: 'httpserver',
+                image: 'kubeloop/httpserver:1.0',
+                resources: { requests: { cpu: '100m', memory: '64Mi' } },
+              },
+            ],
+          },
+        },
       },
     },
   });
@@ -30,8 +41,8 @@ afterAll(async () => {
   await t.sim.stop();
 });
 
-
-const running = (pods: V1Pod[]): V1Pod[] => pods.filter((p) => p.status?.phase === 'Running' && !p.metadata?.deletionTimestamp);
+const running = (pods: V1Pod[]): V1Pod[] =>
+  pods.filter((p) => p.status?.phase === 'Running' && !p.metadata?.deletionTimestamp);
 
 describe('the simulated cluster behaves like one', () => {
   it('schedules, starts and readies the demo Deployment, and reports its status', async () => {
@@ -51,12 +62,18 @@ describe('the simulated cluster behaves like one', () => {
   });
 
   it('rolls out a new template and keeps the old ReplicaSet at zero', async () => {
-    await apps.patchNamespacedDeployment({ namespace: 'demo', name: 'httpserver', body: [{ op: 'replace', path: '/spec/template/spec/containers/0/image', value: 'kubeloop/httpserver:2.0' }] });
+    await apps.patchNamespacedDeployment({
+      namespace: 'demo',
+      name: 'httpserver',
+      body: [{ op: 'replace', path: '/spec/template/spec/containers/0/image', value: 'kubeloop/httpserver:2.0' }],
+    });
     const done = await eventually('rollout complete', async () => {
       const rs = (await apps.listNamespacedReplicaSet({ namespace: 'demo' })).items;
       const fresh = rs.find((r) => r.spec?.template?.spec?.containers[0]?.image === 'kubeloop/httpserver:2.0');
       const old = rs.filter((r) => r !== fresh);
-      return fresh?.status?.readyReplicas === 2 && old.every((r) => r.spec?.replicas === 0) ? { fresh, old } : undefined;
+      return fresh?.status?.readyReplicas === 2 && old.every((r) => r.spec?.replicas === 0)
+        ? { fresh, old }
+        : undefined;
     });
     expect(done.fresh?.metadata?.annotations?.['deployment.kubernetes.io/revision']).toBe('2');
     const dep = await apps.readNamespacedDeployment({ namespace: 'demo', name: 'httpserver' });
@@ -64,8 +81,23 @@ describe('the simulated cluster behaves like one', () => {
   });
 
   it('leaves a pod that fits nowhere Pending with a FailedScheduling event', async () => {
-    await core.createNamespacedPod({ namespace: 'demo', body: { metadata: { name: 'huge' }, spec: { containers: [{ name: 'c', image: 'x', resources: { requests: { cpu: '64' } } }] } } });
-    const ev = await eventually('FailedScheduling', async () => (await core.listNamespacedEvent({ namespace: 'demo', fieldSelector: 'involvedObject.name=huge,reason=FailedScheduling' })).items[0]);
+    await core.createNamespacedPod({
+      namespace: 'demo',
+      body: {
+        metadata: { name: 'huge' },
+        spec: { containers: [{ name: 'c', image: 'x', resources: { requests: { cpu: '64' } } }] },
+      },
+    });
+    const ev = await eventually(
+      'FailedScheduling',
+      async () =>
+        (
+          await core.listNamespacedEvent({
+            namespace: 'demo',
+            fieldSelector: 'involvedObject.name=huge,reason=FailedScheduling',
+          })
+        ).items[0],
+    );
     expect(ev.message).toBe('0/3 nodes are available: 3 Insufficient cpu.');
     const pod = await core.readNamespacedPod({ namespace: 'demo', name: 'huge' });
     expect(pod.status?.conditions?.find((c) => c.type === 'PodScheduled')?.reason).toBe('Unschedulable');
@@ -92,14 +124,25 @@ describe('DaemonSets', () => {
   it('runs one pod on every node', async () => {
     await apps.createNamespacedDaemonSet({
       namespace: 'demo',
-      body: { metadata: { name: 'agent' }, spec: { selector: { matchLabels: { app: 'agent' } }, template: { metadata: { labels: { app: 'agent' } }, spec: { containers: [{ name: 'a', image: 'kubeloop/agent:1' }] } } } },
+      body: {
+        metadata: { name: 'agent' },
+        spec: {
+          selector: { matchLabels: { app: 'agent' } },
+          template: {
+            metadata: { labels: { app: 'agent' } },
+            spec: { containers: [{ name: 'a', image: 'kubeloop/agent:1' }] },
+          },
+        },
+      },
     });
     const ds = await eventually('3 ready agents', async () => {
       const d = await apps.readNamespacedDaemonSet({ namespace: 'demo', name: 'agent' });
       return d.status?.numberReady === 3 ? d : undefined;
     });
     expect(ds.status?.desiredNumberScheduled).toBe(3);
-    const nodes = (await core.listNamespacedPod({ namespace: 'demo', labelSelector: 'app=agent' })).items.map((p) => p.spec?.nodeName).sort();
+    const nodes = (await core.listNamespacedPod({ namespace: 'demo', labelSelector: 'app=agent' })).items
+      .map((p) => p.spec?.nodeName)
+      .sort();
     expect(nodes).toEqual(['node-1', 'node-2', 'node-3']);
   });
 });
@@ -108,14 +151,32 @@ describe('StatefulSets', () => {
   it('creates ordinal pods in order and scales down from the highest ordinal', async () => {
     await apps.createNamespacedStatefulSet({
       namespace: 'demo',
-      body: { metadata: { name: 'db' }, spec: { replicas: 3, serviceName: 'db', selector: { matchLabels: { app: 'db' } }, template: { metadata: { labels: { app: 'db' } }, spec: { containers: [{ name: 'db', image: 'mysql:8' }] } } } },
+      body: {
+        metadata: { name: 'db' },
+        spec: {
+          replicas: 3,
+          serviceName: 'db',
+          selector: { matchLabels: { app: 'db' } },
+          template: { metadata: { labels: { app: 'db' } }, spec: { containers: [{ name: 'db', image: 'mysql:8' }] } },
+        },
+      },
     });
-    await eventually('3 ready', async () => ((await apps.readNamespacedStatefulSet({ namespace: 'demo', name: 'db' })).status?.readyReplicas === 3 ? true : undefined));
+    await eventually('3 ready', async () =>
+      (await apps.readNamespacedStatefulSet({ namespace: 'demo', name: 'db' })).status?.readyReplicas === 3
+        ? true
+        : undefined,
+    );
     const pods = (await core.listNamespacedPod({ namespace: 'demo', labelSelector: 'app=db' })).items;
     expect(pods.map((p) => p.metadata?.name).sort()).toEqual(['db-0', 'db-1', 'db-2']);
-    const created = pods.sort((a, b) => String(a.metadata?.name).localeCompare(String(b.metadata?.name))).map((p) => Number(p.metadata?.resourceVersion));
+    const created = pods
+      .sort((a, b) => String(a.metadata?.name).localeCompare(String(b.metadata?.name)))
+      .map((p) => Number(p.metadata?.resourceVersion));
     expect(created[0]).toBeLessThan(created[1] ?? 0);
-    await apps.patchNamespacedStatefulSetScale({ namespace: 'demo', name: 'db', body: [{ op: 'replace', path: '/spec/replicas', value: 1 }] });
+    await apps.patchNamespacedStatefulSetScale({
+      namespace: 'demo',
+      name: 'db',
+      body: [{ op: 'replace', path: '/spec/replicas', value: 1 }],
+    });
     await eventually('1 left', async () => {
       const left = (await core.listNamespacedPod({ namespace: 'demo', labelSelector: 'app=db' })).items;
       return left.length === 1 ? left : undefined;
@@ -127,7 +188,13 @@ describe('metrics.k8s.io', () => {
   it('serves PodMetrics and NodeMetrics that kubectl top reads', async () => {
     const { Kubectl } = await import('../support/kubectl.ts');
     const k = await Kubectl.forKubeconfig(t.sim.kubeconfig());
-    await eventually('a running db pod', async () => ((await core.listNamespacedPod({ namespace: 'demo', labelSelector: 'app=db' })).items.some((p) => p.status?.phase === 'Running') ? true : undefined));
+    await eventually('a running db pod', async () =>
+      (await core.listNamespacedPod({ namespace: 'demo', labelSelector: 'app=db' })).items.some(
+        (p) => p.status?.phase === 'Running',
+      )
+        ? true
+        : undefined,
+    );
     const pods = await k.ok(['top', 'pods', '-n', 'demo', '-l', 'app=db']);
     expect(pods.split('\n')[0]).toMatch(/^NAME\s+CPU\(cores\)\s+MEMORY\(bytes\)/);
     expect(pods).toMatch(/^db-0\s+\d+m\s+\d+Mi/m);

@@ -27,22 +27,44 @@ async function scrape(path: string): Promise<{ status: number; type: string; tex
 }
 
 beforeAll(async () => {
-  t = await startTestSim({ controllers: {}, kubelet: { startDelayMs: 20, stopDelayMs: 20, backoffBaseMs: 300, backoffMaxMs: 1200, jobRunMs: 100 } });
+  t = await startTestSim({
+    controllers: {},
+    kubelet: { startDelayMs: 20, stopDelayMs: 20, backoffBaseMs: 300, backoffMaxMs: 1200, jobRunMs: 100 },
+  });
   addNode(t.sim.service, 'node-1', 0);
   core = t.kc.makeApiClient(CoreV1Api);
   await core.createNamespace({ body: { metadata: { name: 'm' } } });
   await core.createNamespacedPod({
     namespace: 'm',
     body: {
-      metadata: { name: 'web', labels: { app: 'web' }, annotations: { 'sim.kubeloop.dev/rps': '200', 'sim.kubeloop.dev/cpu-millicores': '300' } },
-      spec: { containers: [{ name: 'app', image: 'kubeloop/web:1', resources: { requests: { cpu: '250m', memory: '64Mi' }, limits: { memory: '128Mi' } } }] },
+      metadata: {
+        name: 'web',
+        labels: { app: 'web' },
+        annotations: { 'sim.kubeloop.dev/rps': '200', 'sim.kubeloop.dev/cpu-millicores': '300' },
+      },
+      spec: {
+        containers: [
+          {
+            name: 'app',
+            image: 'kubeloop/web:1',
+            resources: { requests: { cpu: '250m', memory: '64Mi' }, limits: { memory: '128Mi' } },
+          },
+        ],
+      },
     },
   });
   await t.kc.makeApiClient(AppsV1Api).createNamespacedDeployment({
     namespace: 'm',
     body: {
       metadata: { name: 'api' },
-      spec: { replicas: 1, selector: { matchLabels: { app: 'api' } }, template: { metadata: { labels: { app: 'api' } }, spec: { containers: [{ name: 'api', image: 'kubeloop/api:1' }] } } },
+      spec: {
+        replicas: 1,
+        selector: { matchLabels: { app: 'api' } },
+        template: {
+          metadata: { labels: { app: 'api' } },
+          spec: { containers: [{ name: 'api', image: 'kubeloop/api:1' }] },
+        },
+      },
     },
   });
   await eventually('pod web Running', async () => {
@@ -59,7 +81,12 @@ describe('scrape endpoints of the sim', () => {
     const first = await scrape('/metrics/cadvisor');
     expect(first.status).toBe(200);
     expect(first.type).toBe('text/plain; version=0.0.4; charset=utf-8');
-    const a = findSamples(check(first.text), 'container_cpu_usage_seconds_total', { namespace: 'm', pod: 'web', container: 'app', cpu: 'total' });
+    const a = findSamples(check(first.text), 'container_cpu_usage_seconds_total', {
+      namespace: 'm',
+      pod: 'web',
+      container: 'app',
+      cpu: 'total',
+    });
     expect(a).toHaveLength(1);
     expect(a[0]?.labels['id']).toMatch(/^\/kubepods\/burstable\/pod[0-9a-f-]+\/\w+$/);
     expect(a[0]?.labels['image']).toBe('kubeloop/web:1');
@@ -69,17 +96,28 @@ describe('scrape endpoints of the sim', () => {
       const b = findSamples(f, 'container_cpu_usage_seconds_total', { pod: 'web', container: 'app' });
       return (b[0]?.value ?? -Infinity) > (a[0]?.value ?? Infinity) ? f : undefined;
     });
-    expect(findSamples(fams, 'container_memory_working_set_bytes', { pod: 'web', container: 'app' })[0]?.value).toBeGreaterThan(0);
-    expect(findSamples(fams, 'container_spec_memory_limit_bytes', { pod: 'web', container: 'app' })[0]?.value).toBe(128 * 1024 * 1024);
+    expect(
+      findSamples(fams, 'container_memory_working_set_bytes', { pod: 'web', container: 'app' })[0]?.value,
+    ).toBeGreaterThan(0);
+    expect(findSamples(fams, 'container_spec_memory_limit_bytes', { pod: 'web', container: 'app' })[0]?.value).toBe(
+      128 * 1024 * 1024,
+    );
   });
 
   it('serves kube-state-metrics families', async () => {
     const r = await scrape('/metrics/kube-state');
     expect(r.status).toBe(200);
     const fams = check(r.text);
-    expect(findSamples(fams, 'kube_pod_status_phase', { namespace: 'm', pod: 'web', phase: 'Running' })[0]?.value).toBe(1);
-    expect(findSamples(fams, 'kube_pod_container_resource_requests', { pod: 'web', resource: 'cpu', unit: 'core' })[0]?.value).toBe(0.25);
-    expect(findSamples(fams, 'kube_node_status_condition', { node: 'node-1', condition: 'Ready', status: 'true' })[0]?.value).toBe(1);
+    expect(findSamples(fams, 'kube_pod_status_phase', { namespace: 'm', pod: 'web', phase: 'Running' })[0]?.value).toBe(
+      1,
+    );
+    expect(
+      findSamples(fams, 'kube_pod_container_resource_requests', { pod: 'web', resource: 'cpu', unit: 'core' })[0]
+        ?.value,
+    ).toBe(0.25);
+    expect(
+      findSamples(fams, 'kube_node_status_condition', { node: 'node-1', condition: 'Ready', status: 'true' })[0]?.value,
+    ).toBe(1);
     expect(findSamples(fams, 'kube_deployment_spec_replicas', { namespace: 'm', deployment: 'api' })[0]?.value).toBe(1);
   });
 
@@ -87,11 +125,15 @@ describe('scrape endpoints of the sim', () => {
     const read = async (): Promise<number> => {
       const r = await scrape('/metrics/pods/m/web');
       expect(r.status).toBe(200);
-      return findSamples(check(r.text), 'http_requests_total', { code: '200', handler: '/', method: 'GET' })[0]?.value ?? NaN;
+      return (
+        findSamples(check(r.text), 'http_requests_total', { code: '200', handler: '/', method: 'GET' })[0]?.value ?? NaN
+      );
     };
     const a = await read();
     expect(Number.isFinite(a)).toBe(true);
-    await eventually('the request counter to grow (200 requests/s)', async () => ((await read()) > a ? true : undefined));
+    await eventually('the request counter to grow (200 requests/s)', async () =>
+      (await read()) > a ? true : undefined,
+    );
     expect((await scrape('/metrics/pods/m/nope')).status).toBe(404);
     expect((await scrape('/metrics/pods/nowhere/web')).status).toBe(404);
   });
@@ -104,7 +146,15 @@ describe('scrape endpoints of the sim', () => {
     const groups = r.json<TargetGroup[]>();
     const web = groups.find((g) => g.labels['__meta_kubernetes_pod_name'] === 'web');
     expect(web).toEqual(expect.objectContaining({ targets: [new URL(t.sim.url).host] }));
-    expect(web?.labels).toEqual(expect.objectContaining({ __metrics_path__: '/metrics/pods/m/web', __scheme__: 'https', __meta_kubernetes_namespace: 'm', namespace: 'm', pod: 'web' }));
+    expect(web?.labels).toEqual(
+      expect.objectContaining({
+        __metrics_path__: '/metrics/pods/m/web',
+        __scheme__: 'https',
+        __meta_kubernetes_namespace: 'm',
+        namespace: 'm',
+        pod: 'web',
+      }),
+    );
   });
 
   it('keeps bearer-token authentication everywhere else', async () => {

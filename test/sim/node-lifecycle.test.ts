@@ -28,16 +28,22 @@ afterAll(async () => {
   await t.sim.stop();
 });
 
-const ready = (p: V1Pod): boolean => p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
-const podsIn = async (): Promise<V1Pod[]> => (await core.listNamespacedPod({ namespace: 'nl', labelSelector: 'app=web' })).items;
-const readyCondition = async (node: string): Promise<{ status?: string; reason?: string; message?: string } | undefined> =>
+const ready = (p: V1Pod): boolean =>
+  p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
+const podsIn = async (): Promise<V1Pod[]> =>
+  (await core.listNamespacedPod({ namespace: 'nl', labelSelector: 'app=web' })).items;
+const readyCondition = async (
+  node: string,
+): Promise<{ status?: string; reason?: string; message?: string } | undefined> =>
   (await core.readNode({ name: node })).status?.conditions?.find((c) => c.type === 'Ready');
 
 describe('node lifecycle', () => {
   it('heartbeats every node through a Lease and its Ready condition', async () => {
     const lease = await eventually('lease', async () => {
       try {
-        return await t.kc.makeApiClient(CoordinationV1Api).readNamespacedLease({ namespace: 'kube-node-lease', name: 'node-1' });
+        return await t.kc
+          .makeApiClient(CoordinationV1Api)
+          .readNamespacedLease({ namespace: 'kube-node-lease', name: 'node-1' });
       } catch (err) {
         // Not created yet is the only answer to wait through.
         if (err instanceof ApiException && err.code === 404) return undefined;
@@ -57,13 +63,20 @@ describe('node lifecycle', () => {
       body: {
         metadata: { name: 'web' },
         spec: {
-          replicas: 2, selector: { matchLabels: { app: 'web' } },
+          replicas: 2,
+          selector: { matchLabels: { app: 'web' } },
           // One CPU each on four-CPU nodes: the scheduler spreads them, one per node.
-          template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'app', image: 'kubeloop/app:1', resources: { requests: { cpu: '1' } } }] } },
+          template: {
+            metadata: { labels: { app: 'web' } },
+            spec: { containers: [{ name: 'app', image: 'kubeloop/app:1', resources: { requests: { cpu: '1' } } }] },
+          },
         },
       },
     });
-    await core.createNamespacedService({ namespace: 'nl', body: { metadata: { name: 'web' }, spec: { selector: { app: 'web' }, ports: [{ port: 80 }] } } });
+    await core.createNamespacedService({
+      namespace: 'nl',
+      body: { metadata: { name: 'web' }, spec: { selector: { app: 'web' }, ports: [{ port: 80 }] } },
+    });
     const before = await eventually('two ready pods', async () => {
       const pods = (await podsIn()).filter(ready);
       return pods.length === 2 ? pods : undefined;
@@ -84,10 +97,18 @@ describe('node lifecycle', () => {
       const ts = (await core.readNode({ name: victim })).spec?.taints ?? [];
       return ts.length === 2 ? ts : undefined;
     });
-    expect(taints.map((x) => `${x.key}:${x.effect}`).sort()).toEqual(['node.kubernetes.io/unreachable:NoExecute', 'node.kubernetes.io/unreachable:NoSchedule']);
+    expect(taints.map((x) => `${x.key}:${x.effect}`).sort()).toEqual([
+      'node.kubernetes.io/unreachable:NoExecute',
+      'node.kubernetes.io/unreachable:NoSchedule',
+    ]);
     expect(taints.every((x) => x.timeAdded !== undefined)).toBe(true);
     expect(await k.ok(['get', 'node', victim])).toMatch(new RegExp(`^${victim}\\s+NotReady`, 'm'));
-    const nodeEvent = (await core.listNamespacedEvent({ namespace: 'default', fieldSelector: `involvedObject.name=${victim},reason=NodeNotReady` })).items[0];
+    const nodeEvent = (
+      await core.listNamespacedEvent({
+        namespace: 'default',
+        fieldSelector: `involvedObject.name=${victim},reason=NodeNotReady`,
+      })
+    ).items[0];
     expect(nodeEvent?.message).toBe(`Node ${victim} status is now: NodeNotReady`);
     expect(nodeEvent?.source?.component).toBe('node-controller');
 
@@ -102,7 +123,12 @@ describe('node lifecycle', () => {
       const ips = (ep.subsets ?? []).flatMap((s) => (s.addresses ?? []).map((a) => a.ip));
       return ips.some((ip) => strandedIps.includes(ip)) ? undefined : true;
     });
-    const podEvent = (await core.listNamespacedEvent({ namespace: 'nl', fieldSelector: `involvedObject.name=${stranded[0] ?? ''},reason=NodeNotReady` })).items[0];
+    const podEvent = (
+      await core.listNamespacedEvent({
+        namespace: 'nl',
+        fieldSelector: `involvedObject.name=${stranded[0] ?? ''},reason=NodeNotReady`,
+      })
+    ).items[0];
     expect(podEvent?.message).toBe('Node is not ready');
 
     // After the (scaled) 300 s toleration they are evicted, and the ReplicaSet replaces them on the survivor.
@@ -110,7 +136,12 @@ describe('node lifecycle', () => {
       const pods = (await podsIn()).filter((p) => stranded.includes(p.metadata?.name ?? ''));
       return pods.every((p) => p.metadata?.deletionTimestamp) ? true : undefined;
     });
-    const eviction = (await core.listNamespacedEvent({ namespace: 'nl', fieldSelector: `involvedObject.name=${stranded[0] ?? ''},reason=TaintManagerEviction` })).items[0];
+    const eviction = (
+      await core.listNamespacedEvent({
+        namespace: 'nl',
+        fieldSelector: `involvedObject.name=${stranded[0] ?? ''},reason=TaintManagerEviction`,
+      })
+    ).items[0];
     expect(eviction?.message).toBe(`Marking for deletion Pod nl/${stranded[0] ?? ''}`);
     expect(eviction?.source?.component).toBe('taint-controller');
     const after = await eventually('two ready pods on the survivor', async () => {
@@ -126,10 +157,19 @@ describe('node lifecycle', () => {
       return c?.status === 'True' ? c : undefined;
     });
     expect(back.reason).toBe('KubeletReady');
-    await eventually('taints removed', async () => (((await core.readNode({ name: victim })).spec?.taints ?? []).length === 0 ? true : undefined));
+    await eventually('taints removed', async () =>
+      ((await core.readNode({ name: victim })).spec?.taints ?? []).length === 0 ? true : undefined,
+    );
     // The kubelet, reachable again, finishes the evictions it could not confirm while down.
-    await eventually('evicted pods gone', async () => ((await podsIn()).some((p) => stranded.includes(p.metadata?.name ?? '')) ? undefined : true));
-    const readyEvent = (await core.listNamespacedEvent({ namespace: 'default', fieldSelector: `involvedObject.name=${victim},reason=NodeReady` })).items[0];
+    await eventually('evicted pods gone', async () =>
+      (await podsIn()).some((p) => stranded.includes(p.metadata?.name ?? '')) ? undefined : true,
+    );
+    const readyEvent = (
+      await core.listNamespacedEvent({
+        namespace: 'default',
+        fieldSelector: `involvedObject.name=${victim},reason=NodeReady`,
+      })
+    ).items[0];
     expect(readyEvent?.message).toBe(`Node ${victim} status is now: NodeReady`);
   });
 });

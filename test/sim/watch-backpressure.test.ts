@@ -7,7 +7,10 @@ let t: TestSim;
 
 beforeAll(async () => {
   t = await startTestSim({ watchMaxBufferedBytes: 256 * 1024 });
-  await simRequest(t.sim, 'POST', '/api/v1/namespaces', { headers: { 'content-type': 'application/json' }, body: JSON.stringify({ metadata: { name: 'bp' } }) });
+  await simRequest(t.sim, 'POST', '/api/v1/namespaces', {
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ metadata: { name: 'bp' } }),
+  });
 });
 afterAll(async () => {
   await t.sim.stop();
@@ -15,7 +18,11 @@ afterAll(async () => {
 
 function openWatch(path: string): Promise<IncomingMessage> {
   return new Promise((resolve, reject) => {
-    const req = request(new URL(path, t.sim.url), { ca: t.sim.caCert, headers: { authorization: `Bearer ${t.sim.tokens.admin}` } }, resolve);
+    const req = request(
+      new URL(path, t.sim.url),
+      { ca: t.sim.caCert, headers: { authorization: `Bearer ${t.sim.tokens.admin}` } },
+      resolve,
+    );
     req.on('error', reject);
     req.end();
   });
@@ -40,7 +47,9 @@ function countEvents(res: IncomingMessage, stopAt = Number.POSITIVE_INFINITY): P
 
 describe('watch back-pressure', () => {
   it('closes a watcher that stops reading, while other watchers and writes carry on', async () => {
-    const rv = (await simRequest(t.sim, 'GET', '/api/v1/namespaces/bp/configmaps')).json<{ metadata: { resourceVersion: string } }>().metadata.resourceVersion;
+    const rv = (await simRequest(t.sim, 'GET', '/api/v1/namespaces/bp/configmaps')).json<{
+      metadata: { resourceVersion: string };
+    }>().metadata.resourceVersion;
     const slow = await openWatch(`/api/v1/namespaces/bp/configmaps?watch=true&resourceVersion=${rv}`);
     slow.pause();
     // No timeoutSeconds: however slow the writes are on a loaded machine, the reader gets every
@@ -50,7 +59,10 @@ describe('watch back-pressure', () => {
     const writes = 300;
     const fastCount = countEvents(fast, writes);
     for (let i = 0; i < writes; i++) {
-      const r = await simRequest(t.sim, 'POST', '/api/v1/namespaces/bp/configmaps', { headers: { 'content-type': 'application/json' }, body: JSON.stringify({ metadata: { name: `c${i}` }, data: { payload } }) });
+      const r = await simRequest(t.sim, 'POST', '/api/v1/namespaces/bp/configmaps', {
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ metadata: { name: `c${i}` }, data: { payload } }),
+      });
       expect(r.status).toBe(201);
     }
     expect(await fastCount).toBe(writes);

@@ -11,7 +11,9 @@ const CANDIDATES = ['/usr/bin/prometheus-alertmanager', '/usr/local/bin/alertman
 export function alertmanagerBinary(): string {
   const found = CANDIDATES.find((p) => existsSync(p));
   if (!found) {
-    throw new Error('alertmanager binary not found (looked for /usr/bin/prometheus-alertmanager, /usr/local/bin/alertmanager): install the Debian package `prometheus-alertmanager` (.ci/run does)');
+    throw new Error(
+      'alertmanager binary not found (looked for /usr/bin/prometheus-alertmanager, /usr/local/bin/alertmanager): install the Debian package `prometheus-alertmanager` (.ci/run does)',
+    );
   }
   return found;
 }
@@ -37,16 +39,26 @@ export async function startAlertmanager(config: string): Promise<RunningAlertman
   const address = `127.0.0.1:${port}`;
   const url = `http://${address}`;
   let log = '';
-  const child: ChildProcess = spawn(bin, [
-    `--config.file=${join(dir, 'alertmanager.yml')}`, `--storage.path=${join(dir, 'data')}`, `--web.listen-address=${address}`,
-    '--cluster.listen-address=', '--log.level=info',
-  ], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(
+    bin,
+    [
+      `--config.file=${join(dir, 'alertmanager.yml')}`,
+      `--storage.path=${join(dir, 'data')}`,
+      `--web.listen-address=${address}`,
+      '--cluster.listen-address=',
+      '--log.level=info',
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   child.stdout?.on('data', (c: Buffer) => (log += c.toString()));
   child.stderr?.on('data', (c: Buffer) => (log += c.toString()));
   const deadline = Date.now() + 30_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`alertmanager exited with ${child.exitCode}:\n${log}`);
-    const ready = await fetch(`${url}/-/ready`).then((r) => r.ok, () => false);
+    const ready = await fetch(`${url}/-/ready`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ready) break;
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
@@ -55,7 +67,8 @@ export async function startAlertmanager(config: string): Promise<RunningAlertman
     await new Promise((r) => setTimeout(r, 100));
   }
   return {
-    url, address,
+    url,
+    address,
     log: () => log,
     async stop() {
       child.kill('SIGTERM');

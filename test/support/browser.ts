@@ -10,7 +10,7 @@ export function chromiumBinary(): string {
   if (!found) {
     throw new Error(
       `Chromium not found (looked for ${CANDIDATES.join(', ')}): run \`apt-get install chromium\` (.ci/run does). ` +
-        'The browser tests drive Debian\'s Chromium through playwright-core and never download a browser.',
+        "The browser tests drive Debian's Chromium through playwright-core and never download a browser.",
     );
   }
   return found;

@@ -19,7 +19,14 @@ import { WebhookReceiver } from './chat-receivers/webhook.ts';
 import { WecomReceiver } from './chat-receivers/wecom.ts';
 
 export { ChatReceiver } from './chat-receivers/base.ts';
-export type { AcceptedMessage, Fault, ReceivedRequest, ReceiverOptions, RejectedRequest, Reply } from './chat-receivers/base.ts';
+export type {
+  AcceptedMessage,
+  Fault,
+  ReceivedRequest,
+  ReceiverOptions,
+  RejectedRequest,
+  Reply,
+} from './chat-receivers/base.ts';
 export { DingtalkReceiver, type DingtalkBody } from './chat-receivers/dingtalk.ts';
 export { FeishuReceiver, type FeishuBody } from './chat-receivers/feishu.ts';
 export { SlackReceiver, type SlackBody } from './chat-receivers/slack.ts';
@@ -39,7 +46,9 @@ export interface ChatReceivers {
  * All five receivers, started. `secrets` turns on signing where the vendor supports it
  * (DingTalk 加签, Feishu 签名校验, the generic webhook's HMAC).
  */
-export async function startChatReceivers(secrets: { dingtalk?: string; feishu?: string; webhook?: string } = {}): Promise<ChatReceivers> {
+export async function startChatReceivers(
+  secrets: { dingtalk?: string; feishu?: string; webhook?: string } = {},
+): Promise<ChatReceivers> {
   const all = {
     wecom: new WecomReceiver(),
     dingtalk: new DingtalkReceiver(secrets.dingtalk ? { secret: secrets.dingtalk } : {}),

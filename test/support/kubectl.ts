@@ -38,7 +38,10 @@ export function kubectl120Path(): Promise<string> {
       return bin;
     },
     (err: { message: string; stderr?: string }) => {
-      throw new Error(`KUBECTL 1.20 UNAVAILABLE: scripts/real-cluster/kubectl.sh failed; the kubectl 1.20 suites fail rather than skip.\n${err.message}\n${err.stderr ?? ''}`, { cause: err });
+      throw new Error(
+        `KUBECTL 1.20 UNAVAILABLE: scripts/real-cluster/kubectl.sh failed; the kubectl 1.20 suites fail rather than skip.\n${err.message}\n${err.stderr ?? ''}`,
+        { cause: err },
+      );
     },
   );
   return kubectl120;
@@ -66,15 +69,29 @@ export class Kubectl {
 
   private env(): NodeJS.ProcessEnv {
     // Keep kubectl off the user's own config and cache.
-    return { ...process.env, KUBECONFIG: this.kubeconfig, HOME: join(this.kubeconfig, '..'), KUBECACHEDIR: join(this.kubeconfig, '..', 'cache') };
+    return {
+      ...process.env,
+      KUBECONFIG: this.kubeconfig,
+      HOME: join(this.kubeconfig, '..'),
+      KUBECACHEDIR: join(this.kubeconfig, '..', 'cache'),
+    };
   }
 
   run(args: string[], opts: { stdin?: string; timeoutMs?: number } = {}): Promise<KubectlResult> {
     return new Promise((resolve) => {
-      const child = execFile(this.bin, ['--request-timeout=20s', ...args], { env: this.env(), timeout: opts.timeoutMs ?? 60_000, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
-        const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 1) : 0;
-        resolve({ code, stdout, stderr });
-      });
+      const child = execFile(
+        this.bin,
+        ['--request-timeout=20s', ...args],
+        { env: this.env(), timeout: opts.timeoutMs ?? 60_000, maxBuffer: 64 * 1024 * 1024 },
+        (err, stdout, stderr) => {
+          const code = err
+            ? typeof (err as { code?: unknown }).code === 'number'
+              ? (err as { code: number }).code
+              : 1
+            : 0;
+          resolve({ code, stdout, stderr });
+        },
+      );
       if (opts.stdin !== undefined) child.stdin?.end(opts.stdin);
     });
   }

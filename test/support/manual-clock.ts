@@ -6,7 +6,10 @@ export class ManualClock implements Clock {
   private nextId = 1;
   private readonly timers = new Map<number, { due: number; fn: () => void }>();
 
-  constructor(start = Date.parse('2026-01-01T00:00:00Z'), private readonly jitter = 0) {
+  constructor(
+    start = Date.parse('2026-01-01T00:00:00Z'),
+    private readonly jitter = 0,
+  ) {
     this.at = start;
   }
 

@@ -20,7 +20,9 @@ export function postgresBinDir(): string {
     : [];
   const newest = versions[0];
   if (newest === undefined) {
-    throw new Error(`PostgreSQL binaries not found (no ${root}/*/bin/initdb and pg_ctl): run \`apt-get install postgresql\` (.ci/run does)`);
+    throw new Error(
+      `PostgreSQL binaries not found (no ${root}/*/bin/initdb and pg_ctl): run \`apt-get install postgresql\` (.ci/run does)`,
+    );
   }
   return join(root, newest, 'bin');
 }
@@ -55,18 +57,26 @@ function requirePasswdEntry(name: string): { uid: number; gid: number } {
     const gid = Number(execFileSync('id', ['-g', name], { encoding: 'utf8' }).trim());
     return { uid, gid };
   } catch {
-    throw new Error(`running as root and there is no \`${name}\` user to run PostgreSQL as: run \`apt-get install postgresql\` (it creates the user)`);
+    throw new Error(
+      `running as root and there is no \`${name}\` user to run PostgreSQL as: run \`apt-get install postgresql\` (it creates the user)`,
+    );
   }
 }
 
 async function run(cmd: string, args: string[], as: RunAs | undefined, env: NodeJS.ProcessEnv = {}): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env }, ...(as ?? {}) });
+    const child = spawn(cmd, args, {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, ...env },
+      ...(as ?? {}),
+    });
     let out = '';
     child.stdout.on('data', (c: Buffer) => (out += c.toString()));
     child.stderr.on('data', (c: Buffer) => (out += c.toString()));
     child.once('error', reject);
-    child.once('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`${cmd} ${args.join(' ')} exited with ${code}:\n${out}`))));
+    child.once('exit', (code) =>
+      code === 0 ? resolve(out) : reject(new Error(`${cmd} ${args.join(' ')} exited with ${code}:\n${out}`)),
+    );
   });
 }
 
@@ -80,7 +90,12 @@ export async function startPostgres(database = 'kubeloop_test'): Promise<Running
   if (as) for (const p of [dir, sockets]) chownSync(p, as.uid, as.gid);
   // HOME and LC_ALL: the postgres user cannot read root's home, and the container may lack locales.
   const env = { HOME: dir, LC_ALL: 'C' };
-  await run(join(bin, 'initdb'), ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-locale', '--no-sync'], as, env);
+  await run(
+    join(bin, 'initdb'),
+    ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-locale', '--no-sync'],
+    as,
+    env,
+  );
 
   const log = join(dir, 'postgres.log');
   let port = 0;

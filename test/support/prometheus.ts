@@ -11,7 +11,9 @@ const CANDIDATES = ['/usr/bin/prometheus', '/usr/local/bin/prometheus'];
 export function prometheusBinary(): string {
   const found = CANDIDATES.find((p) => existsSync(p));
   if (!found) {
-    throw new Error('prometheus binary not found (looked in /usr/bin, /usr/local/bin): install the Debian package `prometheus` (.ci/run does)');
+    throw new Error(
+      'prometheus binary not found (looked in /usr/bin, /usr/local/bin): install the Debian package `prometheus` (.ci/run does)',
+    );
   }
   return found;
 }
@@ -39,7 +41,10 @@ export interface RunningPrometheus {
  * Starts a real Prometheus on a free loopback port with the given configuration (YAML text; files it
  * references can be written into `dir` first through `files`), and waits until it is ready.
  */
-export async function startPrometheus(config: (dir: string) => string, files: Record<string, string> = {}): Promise<RunningPrometheus> {
+export async function startPrometheus(
+  config: (dir: string) => string,
+  files: Record<string, string> = {},
+): Promise<RunningPrometheus> {
   const bin = prometheusBinary();
   const dir = await mkdtemp(join(tmpdir(), 'kubeloop-prometheus-'));
   for (const [name, text] of Object.entries(files)) await writeFile(join(dir, name), text);
@@ -47,15 +52,25 @@ export async function startPrometheus(config: (dir: string) => string, files: Re
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   let log = '';
-  const child: ChildProcess = spawn(bin, [
-    `--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn',
-  ], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(
+    bin,
+    [
+      `--config.file=${join(dir, 'prometheus.yml')}`,
+      `--storage.tsdb.path=${join(dir, 'data')}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      '--log.level=warn',
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   child.stdout?.on('data', (c: Buffer) => (log += c.toString()));
   child.stderr?.on('data', (c: Buffer) => (log += c.toString()));
   const deadline = Date.now() + 30_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`prometheus exited with ${child.exitCode}:\n${log}`);
-    const ready = await fetch(`${url}/-/ready`).then((r) => r.ok, () => false);
+    const ready = await fetch(`${url}/-/ready`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ready) break;
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
@@ -68,7 +83,11 @@ export async function startPrometheus(config: (dir: string) => string, files: Re
     dir,
     async query(promql) {
       const res = await fetch(`${url}/api/v1/query?${new URLSearchParams({ query: promql })}`);
-      const body = (await res.json()) as { status: string; error?: string; data?: { result: { metric: Record<string, string>; value: [number, string] }[] } };
+      const body = (await res.json()) as {
+        status: string;
+        error?: string;
+        data?: { result: { metric: Record<string, string>; value: [number, string] }[] };
+      };
       if (body.status !== 'success') throw new Error(`prometheus query ${promql} failed: ${body.error ?? res.status}`);
       return body.data?.result ?? [];
     },

@@ -13,7 +13,14 @@ export interface TestSim {
 function kubeConfigFor(sim: SimCluster, token: string): KubeConfig {
   const kc = new KubeConfig();
   kc.loadFromOptions({
-    clusters: [{ name: 'sim', server: sim.url, caData: sim.caCert ? Buffer.from(sim.caCert).toString('base64') : undefined, skipTLSVerify: false }],
+    clusters: [
+      {
+        name: 'sim',
+        server: sim.url,
+        caData: sim.caCert ? Buffer.from(sim.caCert).toString('base64') : undefined,
+        skipTLSVerify: false,
+      },
+    ],
     users: [{ name: 'user', token }],
     contexts: [{ name: 'sim', cluster: 'sim', user: 'user' }],
     currentContext: 'sim',
@@ -26,7 +33,12 @@ function kubeConfigFor(sim: SimCluster, token: string): KubeConfig {
  * without the scheduler and kubelet by default, so nothing but the test writes to their pods.
  */
 export async function startTestSim(opts: SimClusterOptions = {}): Promise<TestSim> {
-  const sim = await startSimCluster({ port: 0, scenario: 'empty', controllers: { scheduler: false, kubelet: false }, ...opts });
+  const sim = await startSimCluster({
+    port: 0,
+    scenario: 'empty',
+    controllers: { scheduler: false, kubelet: false },
+    ...opts,
+  });
   return { sim, kc: kubeConfigFor(sim, sim.tokens.admin), viewer: kubeConfigFor(sim, sim.tokens.readOnly) };
 }
 
@@ -38,10 +50,18 @@ export interface RawResponse {
 }
 
 /** A raw HTTPS request to the sim that trusts its CA (for tests of bad input a typed client cannot send). */
-export function simRequest(sim: SimCluster, method: string, path: string, opts: { token?: string | null; headers?: Record<string, string>; body?: string } = {}): Promise<RawResponse> {
+export function simRequest(
+  sim: SimCluster,
+  method: string,
+  path: string,
+  opts: { token?: string | null; headers?: Record<string, string>; body?: string } = {},
+): Promise<RawResponse> {
   const url = new URL(path, sim.url);
   const token = opts.token === undefined ? sim.tokens.admin : opts.token;
-  const headers: Record<string, string> = { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(opts.headers ?? {}) };
+  const headers: Record<string, string> = {
+    ...(token ? { authorization: `Bearer ${token}` } : {}),
+    ...(opts.headers ?? {}),
+  };
   if (opts.body !== undefined) headers['content-length'] = String(Buffer.byteLength(opts.body));
   const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise((resolve, reject) => {
@@ -49,7 +69,9 @@ export function simRequest(sim: SimCluster, method: string, path: string, opts: 
       let text = '';
       res.setEncoding('utf8');
       res.on('data', (c: string) => (text += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json: <T>() => JSON.parse(text) as T }));
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json: <T>() => JSON.parse(text) as T }),
+      );
     });
     req.on('error', reject);
     req.end(opts.body);

@@ -5,8 +5,14 @@ describe('ANSI parsing for the log viewer', () => {
   it('turns SGR codes into classes and carries the style across lines', () => {
     const lines = parseAnsi('\u001b[1;31mERR\u001b[22m still red\nred too\u001b[0m plain\n');
     expect(lines).toEqual([
-      [{ text: 'ERR', className: 'ansi-fg-red ansi-bold' }, { text: ' still red', className: 'ansi-fg-red' }],
-      [{ text: 'red too', className: 'ansi-fg-red' }, { text: ' plain', className: '' }],
+      [
+        { text: 'ERR', className: 'ansi-fg-red ansi-bold' },
+        { text: ' still red', className: 'ansi-fg-red' },
+      ],
+      [
+        { text: 'red too', className: 'ansi-fg-red' },
+        { text: ' plain', className: '' },
+      ],
     ]);
   });
 
@@ -36,7 +42,10 @@ describe('ANSI parsing for the log viewer', () => {
     ]);
     const across = highlightLine(line ?? [], 'r up', 0);
     expect(across.pieces.filter((p) => p.match === 0).map((p) => p.text)).toEqual(['R', ' up']);
-    expect(findAll('aaaa', 'aa')).toEqual([[0, 2], [2, 4]]);
+    expect(findAll('aaaa', 'aa')).toEqual([
+      [0, 2],
+      [2, 4],
+    ]);
     expect(findAll('abc', '')).toEqual([]);
   });
 });

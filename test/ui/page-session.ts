@@ -10,7 +10,10 @@ export class PageSession {
   private current: BrowserContext | undefined;
   private errors: string[] = [];
 
-  constructor(private readonly browser: Browser, private readonly baseUrl: () => string) {}
+  constructor(
+    private readonly browser: Browser,
+    private readonly baseUrl: () => string,
+  ) {}
 
   async open(path: string, width = 1280): Promise<Page> {
     this.current = await this.browser.newContext({ viewport: { width, height: 900 }, locale: 'en-US' });
@@ -39,5 +42,9 @@ export class PageSession {
 
 /** Waits until the locator matches exactly n elements. */
 export async function expectCount(locator: Locator, n: number): Promise<void> {
-  await eventually(`${n} × ${locator.toString()}`, async () => ((await locator.count()) === n ? true : undefined), 5_000);
+  await eventually(
+    `${n} × ${locator.toString()}`,
+    async () => ((await locator.count()) === n ? true : undefined),
+    5_000,
+  );
 }

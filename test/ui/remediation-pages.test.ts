@@ -27,12 +27,25 @@ const NS = 'gc-dev';
 const LINK = 'guance-ui';
 
 const PLAYBOOKS = [
-  { name: 'seed-scale-out', cooldown: '0s', trigger: { alert: { source: 'guance' } }, actions: [{ action: 'scale_out', max: 5 }] },
   {
-    name: 'keep-logs', description: 'Keep the last lines of the alerting pod with the alert.', trigger: { alert: { source: 'guance' } },
-    conditions: ['severity=~"warning|critical"'], actions: [{ action: 'capture_logs', tailLines: 20 }],
+    name: 'seed-scale-out',
+    cooldown: '0s',
+    trigger: { alert: { source: 'guance' } },
+    actions: [{ action: 'scale_out', max: 5 }],
   },
-  { name: 'nightly-restart', dryRun: true, trigger: { schedule: { cron: '0 3 * * *' } }, actions: [{ action: 'rollout_restart' }] },
+  {
+    name: 'keep-logs',
+    description: 'Keep the last lines of the alerting pod with the alert.',
+    trigger: { alert: { source: 'guance' } },
+    conditions: ['severity=~"warning|critical"'],
+    actions: [{ action: 'capture_logs', tailLines: 20 }],
+  },
+  {
+    name: 'nightly-restart',
+    dryRun: true,
+    trigger: { schedule: { cron: '0 3 * * *' } },
+    actions: [{ action: 'rollout_restart' }],
+  },
 ];
 
 let sim: SimCluster;
@@ -57,10 +70,15 @@ async function startAll(): Promise<void> {
   dataDir = await mkdtemp(join(tmpdir(), 'kubeloop-ui-remediation-'));
   const config = configSchema.parse({ remediation: { playbooks: PLAYBOOKS } });
   platform = await startPlatform({ config, kc, cluster: 'sim', dataDir, port: 0, webDir: WEB_DIST });
-  pod = await eventually('a running ruoyi-system pod', async () => {
-    const pods = await core.listNamespacedPod({ namespace: NS, labelSelector: 'app=ruoyi-system' });
-    return pods.items.find((p) => p.status?.containerStatuses?.every((c) => c.state?.running))?.metadata?.name;
-  }, 60_000, 100);
+  pod = await eventually(
+    'a running ruoyi-system pod',
+    async () => {
+      const pods = await core.listNamespacedPod({ namespace: NS, labelSelector: 'app=ruoyi-system' });
+      return pods.items.find((p) => p.status?.containerStatuses?.every((c) => c.state?.running))?.metadata?.name;
+    },
+    60_000,
+    100,
+  );
 }
 
 beforeAll(async () => {
@@ -95,13 +113,19 @@ interface Box {
 const shot = (name: string): Promise<Buffer> => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
 const text = async (locator: Locator): Promise<string> => (await locator.innerText()).replace(/\s+/g, ' ');
 const postAlert = (url: string, eventId: string): Promise<Response> =>
-  fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(guanceAlert(eventId, NS, pod)) });
+  fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(guanceAlert(eventId, NS, pod)),
+  });
 
 describe('remediation pages', () => {
   it('empty states say what to do before anything is received', async () => {
     await open('/alerts');
     await page.getByRole('heading', { level: 1, name: 'Alerts' }).waitFor();
-    await page.getByText("No alerts received yet. Create an alert link and point your monitoring system's webhook at it.").waitFor();
+    await page
+      .getByText("No alerts received yet. Create an alert link and point your monitoring system's webhook at it.")
+      .waitFor();
     await shot('alerts-empty');
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Actions' }).click();
     await page.getByText('No actions yet.').waitFor();
@@ -115,7 +139,10 @@ describe('remediation pages', () => {
     const name = page.getByLabel('Name');
     await name.fill('Guance Prod');
     await page.getByRole('button', { name: 'Create link' }).click();
-    await page.getByRole('alert').getByText('Could not create the link: body.name: must be lower-case letters').waitFor();
+    await page
+      .getByRole('alert')
+      .getByText('Could not create the link: body.name: must be lower-case letters')
+      .waitFor();
 
     await name.fill(LINK);
     await page.getByLabel('Source').selectOption('guance');
@@ -155,7 +182,9 @@ describe('remediation pages', () => {
     await open('/alerts');
     const rows = page.locator('#alerts-table tbody tr');
     await count(rows, 1);
-    expect(await text(rows.first())).toMatch(new RegExp(`Guance Firing Warning 位于${NS}中的Pod:${pod}业务压力过高，请尽快处理 ui-event-1 Processed 0`));
+    expect(await text(rows.first())).toMatch(
+      new RegExp(`Guance Firing Warning 位于${NS}中的Pod:${pod}业务压力过高，请尽快处理 ui-event-1 Processed 0`),
+    );
     await shot('alerts');
 
     await rows.first().getByRole('link').click();
@@ -168,7 +197,9 @@ describe('remediation pages', () => {
     const actions = page.locator('#alert-actions tbody tr[data-key]');
     await count(actions, 2);
     const scale = actions.filter({ hasText: 'scale_out' });
-    expect(await text(scale)).toMatch(/seed-scale-out scale_out Deployment gc-dev\/ruoyi-system Succeeded scaled Deployment gc-dev\/ruoyi-system replicas 1 -> 2 \(limit 5\)/);
+    expect(await text(scale)).toMatch(
+      /seed-scale-out scale_out Deployment gc-dev\/ruoyi-system Succeeded scaled Deployment gc-dev\/ruoyi-system replicas 1 -> 2 \(limit 5\)/,
+    );
     await scale.getByRole('button', { name: 'Details' }).click();
     const scaleBody = page.locator('#alert-actions .action-body').filter({ hasText: 'seed-scale-out' });
     expect(await text(scaleBody.locator('.change-list'))).toBe('replicas 1 → 2');
@@ -189,7 +220,9 @@ describe('remediation pages', () => {
     const rows = page.locator('#actions-table tbody tr[data-key]');
     await count(rows, 2);
     const scale = rows.filter({ hasText: 'scale_out' });
-    expect(await text(scale)).toMatch(/seed-scale-out scale_out Deployment gc-dev\/ruoyi-system Succeeded scaled .* replicas 1 -> 2/);
+    expect(await text(scale)).toMatch(
+      /seed-scale-out scale_out Deployment gc-dev\/ruoyi-system Succeeded scaled .* replicas 1 -> 2/,
+    );
 
     await page.getByLabel('State').selectOption('failed');
     await page.getByRole('button', { name: 'Apply' }).click();
@@ -212,7 +245,10 @@ describe('remediation pages', () => {
     await shot('actions-800');
     await page.setViewportSize({ width: 1280, height: 900 });
 
-    await rows.first().getByRole('link', { name: /^Open action #\d+$/ }).click();
+    await rows
+      .first()
+      .getByRole('link', { name: /^Open action #\d+$/ })
+      .click();
     await page.getByRole('heading', { level: 1, name: /^Action #\d+$/ }).waitFor();
     const facts = await text(page.locator('.facts'));
     expect(facts).toContain('Playbook seed-scale-out');
@@ -223,7 +259,10 @@ describe('remediation pages', () => {
 
     await page.goto(`${platform.url}/actions?playbook=keep-logs`);
     await count(rows, 1);
-    await rows.first().getByRole('link', { name: /^Open action #\d+$/ }).click();
+    await rows
+      .first()
+      .getByRole('link', { name: /^Open action #\d+$/ })
+      .click();
     await page.getByRole('heading', { name: 'Captured logs' }).waitFor();
     const detail = await page.locator('.action-body pre.json').innerText();
     expect(detail).toContain('"lines"');
@@ -235,10 +274,14 @@ describe('remediation pages', () => {
     await open('/playbooks');
     const seed = page.locator('[data-playbook="seed-scale-out"]');
     await seed.waitFor();
-    expect(await text(seed)).toMatch(/seed-scale-out Mode: global setting Cooldown 0 s Trigger On Alert Sources Guance Status Firing/);
+    expect(await text(seed)).toMatch(
+      /seed-scale-out Mode: global setting Cooldown 0 s Trigger On Alert Sources Guance Status Firing/,
+    );
     expect(await text(seed.locator('li[data-action="scale_out"]'))).toBe('scale_out max = 5 step = 1');
     expect(await seed.locator('.param[data-param="max"]').innerText()).toBe('max = 5');
-    expect(await text(page.locator('[data-playbook="keep-logs"]'))).toContain('Conditions severity=~"warning|critical"');
+    expect(await text(page.locator('[data-playbook="keep-logs"]'))).toContain(
+      'Conditions severity=~"warning|critical"',
+    );
     const nightly = await text(page.locator('[data-playbook="nightly-restart"]'));
     expect(nightly).toMatch(/nightly-restart Dry run Cooldown: global setting Trigger On Schedule Cron 0 3 \* \* \*/);
     expect(nightly).toContain('Recent scheduled runs');
@@ -250,7 +293,9 @@ describe('remediation pages', () => {
     await page.getByRole('heading', { level: 1, name: 'Alerts' }).waitFor();
     await page.getByLabel('Language').selectOption('zh-CN');
     await page.getByRole('heading', { level: 1, name: '告警', exact: true }).waitFor();
-    expect(await page.getByRole('navigation', { name: '主导航' }).innerText()).toMatch(/告警\s+自愈动作\s+剧本\s+告警接入/);
+    expect(await page.getByRole('navigation', { name: '主导航' }).innerText()).toMatch(
+      /告警\s+自愈动作\s+剧本\s+告警接入/,
+    );
     expect(await text(page.locator('#alerts-table tbody tr').first())).toContain('观测云 告警中 警告');
     await shot('alerts-zh');
     await page.getByRole('link', { name: '剧本', exact: true }).click();

@@ -54,9 +54,13 @@ describe('web UI', () => {
     await page.getByRole('heading', { level: 1, name: 'Overview' }).waitFor();
     const rows = page.locator('#open-failures tbody tr');
     await count(rows, 4); // pay/ledger, pay/worker, shop/cart, shop/checkout (shop/web is resolved)
-    expect(await rows.allInnerTexts()).toEqual(expect.arrayContaining([expect.stringMatching(/shop\s+Deployment\/checkout\s+1\s+OOMKilled/)]));
+    expect(await rows.allInnerTexts()).toEqual(
+      expect.arrayContaining([expect.stringMatching(/shop\s+Deployment\/checkout\s+1\s+OOMKilled/)]),
+    );
     await count(page.locator('svg.timeline rect'), 24);
-    expect(await page.locator('svg.timeline').getAttribute('aria-label')).toMatch(/Failures per hour over the last 24 hours: \d+ in total/);
+    expect(await page.locator('svg.timeline').getAttribute('aria-label')).toMatch(
+      /Failures per hour over the last 24 hours: \d+ in total/,
+    );
     await page.locator('#findings').getByText('Readiness probe failed').waitFor();
     await shot('overview');
   });
@@ -93,7 +97,9 @@ describe('web UI', () => {
     await count(rows, 25);
     expect(await page.locator('html').evaluate((el: Box) => el.scrollWidth)).toBeLessThanOrEqual(800);
     // Every column fits: the table needs no horizontal scrolling at 800 px.
-    expect(await page.locator('.table-wrap').evaluate((el: Box) => el.scrollWidth - el.clientWidth)).toBeLessThanOrEqual(0);
+    expect(
+      await page.locator('.table-wrap').evaluate((el: Box) => el.scrollWidth - el.clientWidth),
+    ).toBeLessThanOrEqual(0);
     await shot('failures-800');
   });
 
@@ -101,7 +107,12 @@ describe('web UI', () => {
     await open(`/failures/${platform.ids.checkout}`);
     await page.getByRole('heading', { level: 1, name: `Failure #${platform.ids.checkout}` }).waitFor();
     const crumbs = await page.getByRole('navigation', { name: 'Owner chain' }).locator('li').allInnerTexts();
-    expect(crumbs.map((c) => c.replace(/\s+/g, ' ').trim())).toEqual(['Namespace shop', 'Deployment checkout', 'ReplicaSet checkout-5d8f', 'Pod checkout-5d8f-abcde']);
+    expect(crumbs.map((c) => c.replace(/\s+/g, ' ').trim())).toEqual([
+      'Namespace shop',
+      'Deployment checkout',
+      'ReplicaSet checkout-5d8f',
+      'Pod checkout-5d8f-abcde',
+    ]);
     const facts = await page.locator('.facts').innerText();
     expect(facts).toMatch(/Exit code\s+137/);
     expect(facts).toMatch(/Signal\s+9 \(SIGKILL\)/);
@@ -111,7 +122,12 @@ describe('web UI', () => {
     const logs = page.locator('.logs-body');
     expect(await logs.locator('.ansi-fg-green').first().innerText()).toBe('INFO');
     expect(await logs.locator('.ansi-fg-red.ansi-bold').first().innerText()).toBe('ERROR');
-    expect(await logs.locator('span[style]').first().evaluate((el: { style: { color: string } }) => el.style.color)).toBe('rgb(255, 135, 0)');
+    expect(
+      await logs
+        .locator('span[style]')
+        .first()
+        .evaluate((el: { style: { color: string } }) => el.style.color),
+    ).toBe('rgb(255, 135, 0)');
     const text = await logs.innerText();
     expect(text).toContain('<script>window.__xss = 1</script><img src=x onerror="window.__xss = 2">');
     expect(text).not.toContain('\u001b');

@@ -18,7 +18,13 @@ type DetailPage = 'failure' | 'alert' | 'action';
 type Route = { page: ListPage | 'notFound' } | { page: DetailPage; id: number };
 
 const LIST_PAGES: Record<string, ListPage> = {
-  '/': 'overview', '/failures': 'failures', '/channels': 'channels', '/alerts': 'alerts', '/actions': 'actions', '/playbooks': 'playbooks', '/links': 'links',
+  '/': 'overview',
+  '/failures': 'failures',
+  '/channels': 'channels',
+  '/alerts': 'alerts',
+  '/actions': 'actions',
+  '/playbooks': 'playbooks',
+  '/links': 'links',
 };
 const DETAIL_PAGES: Record<string, DetailPage> = { failures: 'failure', alerts: 'alert', actions: 'action' };
 
@@ -56,13 +62,20 @@ export function App(): ReactNode {
 
   return (
     <>
-      <a className="skip-link" href="#main">{t('app.skip')}</a>
+      <a className="skip-link" href="#main">
+        {t('app.skip')}
+      </a>
       <header className="topbar">
         <div className="topbar-inner">
-          <Link to="/" className="brand"><span className="brand-mark" aria-hidden="true" />{t('app.name')}</Link>
+          <Link to="/" className="brand">
+            <span className="brand-mark" aria-hidden="true" />
+            {t('app.name')}
+          </Link>
           <nav aria-label={t('nav.label')} className="mainnav">
             {NAV.map((n) => (
-              <Link key={n.to} to={n.to} aria-current={n === current ? 'page' : undefined}>{t(n.key)}</Link>
+              <Link key={n.to} to={n.to} aria-current={n === current ? 'page' : undefined}>
+                {t(n.key)}
+              </Link>
             ))}
           </nav>
           <LangSwitch />
@@ -78,16 +91,26 @@ export function App(): ReactNode {
 function Page({ route }: { route: Route }): ReactNode {
   const { t } = useI18n();
   switch (route.page) {
-    case 'overview': return <OverviewPage />;
-    case 'failures': return <FailuresPage />;
-    case 'failure': return <FailureDetailPage id={route.id} />;
-    case 'channels': return <ChannelsPage />;
-    case 'alerts': return <AlertsPage />;
-    case 'alert': return <AlertDetailPage id={route.id} />;
-    case 'actions': return <ActionsPage />;
-    case 'action': return <ActionDetailPage id={route.id} />;
-    case 'playbooks': return <PlaybooksPage />;
-    case 'links': return <LinksPage />;
+    case 'overview':
+      return <OverviewPage />;
+    case 'failures':
+      return <FailuresPage />;
+    case 'failure':
+      return <FailureDetailPage id={route.id} />;
+    case 'channels':
+      return <ChannelsPage />;
+    case 'alerts':
+      return <AlertsPage />;
+    case 'alert':
+      return <AlertDetailPage id={route.id} />;
+    case 'actions':
+      return <ActionsPage />;
+    case 'action':
+      return <ActionDetailPage id={route.id} />;
+    case 'playbooks':
+      return <PlaybooksPage />;
+    case 'links':
+      return <LinksPage />;
     case 'notFound':
       return (
         <div className="card">
@@ -103,8 +126,17 @@ function LangSwitch(): ReactNode {
   return (
     <label className="lang-switch">
       <span className="visually-hidden">{t('lang.label')}</span>
-      <select value={lang} onChange={(e) => setLang(e.target.value === 'zh-CN' ? 'zh-CN' : 'en')} aria-label={t('lang.label')} id="lang-switch">
-        {languages.map((l) => <option key={l.code} value={l.code satisfies Lang}>{l.label}</option>)}
+      <select
+        value={lang}
+        onChange={(e) => setLang(e.target.value === 'zh-CN' ? 'zh-CN' : 'en')}
+        aria-label={t('lang.label')}
+        id="lang-switch"
+      >
+        {languages.map((l) => (
+          <option key={l.code} value={l.code satisfies Lang}>
+            {l.label}
+          </option>
+        ))}
       </select>
     </label>
   );

@@ -28,7 +28,14 @@ interface SgrState {
 
 const PALETTE = ['black', 'red', 'green', 'yellow', 'blue', 'magenta', 'cyan', 'white'];
 
-const reset = (): SgrState => ({ bold: false, dim: false, italic: false, underline: false, inverse: false, strike: false });
+const reset = (): SgrState => ({
+  bold: false,
+  dim: false,
+  italic: false,
+  underline: false,
+  inverse: false,
+  strike: false,
+});
 
 // CSI sequences (SGR when the final byte is "m"), OSC strings, other two-byte escapes, and C0
 // controls other than tab and newline.
@@ -165,7 +172,11 @@ export interface LinePiece extends AnsiSegment {
  * Splits a line's segments at the matches of `query` (case-insensitive, across colour changes).
  * `firstMatch` is the number of matches on earlier lines; returns the pieces and this line's count.
  */
-export function highlightLine(line: AnsiSegment[], query: string, firstMatch: number): { pieces: LinePiece[]; count: number } {
+export function highlightLine(
+  line: AnsiSegment[],
+  query: string,
+  firstMatch: number,
+): { pieces: LinePiece[]; count: number } {
   if (query === '') return { pieces: line, count: 0 };
   const plain = line.map((s) => s.text).join('');
   const ranges = findAll(plain, query);

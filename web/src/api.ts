@@ -111,7 +111,10 @@ export interface Channel {
 
 /** A non-2xx answer: the status and the API's `{error}` text. */
 export class ApiError extends Error {
-  constructor(readonly status: number, message: string) {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
     super(message);
     this.name = 'ApiError';
   }

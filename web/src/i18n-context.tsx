@@ -37,12 +37,23 @@ export function useI18n(): I18n {
 }
 
 const UNITS: Array<[Intl.RelativeTimeFormatUnit, number]> = [
-  ['day', 86_400], ['hour', 3_600], ['minute', 60], ['second', 1],
+  ['day', 86_400],
+  ['hour', 3_600],
+  ['minute', 60],
+  ['second', 1],
 ];
 
 function makeI18n(lang: Lang, setLang: (l: Lang) => void): I18n {
   const t = (key: MessageKey, params?: Params): string => translate(lang, key, params);
-  const dateTime = new Intl.DateTimeFormat(lang, { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false });
+  const dateTime = new Intl.DateTimeFormat(lang, {
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    hour12: false,
+  });
   const hourFmt = new Intl.DateTimeFormat(lang, { hour: '2-digit', minute: '2-digit', hour12: false });
   const rel = new Intl.RelativeTimeFormat(lang, { numeric: 'auto' });
   const none = t('common.none');

@@ -81,7 +81,14 @@ export interface AlertDetail extends Alert {
 }
 
 export type PlaybookTrigger =
-  | { kind: 'alert'; source?: AlertSource[]; status: AlertStatus | 'any'; labels: Record<string, string>; matchers: string[]; severity?: AlertSeverity[] }
+  | {
+      kind: 'alert';
+      source?: AlertSource[];
+      status: AlertStatus | 'any';
+      labels: Record<string, string>;
+      matchers: string[];
+      severity?: AlertSeverity[];
+    }
   | { kind: 'failure'; reasons?: string[]; namespaces?: string[]; workloads?: string[] }
   | { kind: 'schedule'; cron: string; timezone?: string };
 
@@ -122,7 +129,11 @@ export interface CreatedLink extends AlertLink {
 }
 
 export function createLink(input: { name: string; source: AlertSource }): Promise<CreatedLink> {
-  return fetchJson('/api/v1/links', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(input) });
+  return fetchJson('/api/v1/links', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(input),
+  });
 }
 
 export async function revokeLink(name: string): Promise<void> {

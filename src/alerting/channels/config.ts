@@ -27,7 +27,10 @@ const common = {
     .string()
     .min(1)
     .max(63)
-    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'must start with a letter or digit and use only letters, digits, ".", "_" and "-"'),
+    .regex(
+      /^[A-Za-z0-9][A-Za-z0-9._-]*$/,
+      'must start with a letter or digit and use only letters, digits, ".", "_" and "-"',
+    ),
   timeoutMs: z.number().int().min(100).max(120_000).default(DEFAULT_TIMEOUT_MS),
 };
 
@@ -91,7 +94,8 @@ export const channelConfigSchema = z.discriminatedUnion(
 export const channelsConfigSchema = z.array(channelConfigSchema).superRefine((channels, ctx) => {
   const seen = new Set<string>();
   channels.forEach((c, i) => {
-    if (seen.has(c.name)) ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `duplicate channel name "${c.name}"` });
+    if (seen.has(c.name))
+      ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `duplicate channel name "${c.name}"` });
     seen.add(c.name);
   });
 });
@@ -114,7 +118,9 @@ function withIndexPaths(text: string, prefix: string): string {
 export function parseChannels(raw: unknown, prefix = 'channels'): ChannelConfig[] {
   const result = channelsConfigSchema.safeParse(raw ?? []);
   if (!result.success) {
-    throw new ConfigError(`invalid channel configuration:\n${withIndexPaths(formatZodIssues(result.error, raw, prefix), prefix)}`);
+    throw new ConfigError(
+      `invalid channel configuration:\n${withIndexPaths(formatZodIssues(result.error, raw, prefix), prefix)}`,
+    );
   }
   return result.data;
 }

@@ -10,7 +10,13 @@ let receiver: DingtalkReceiver;
 afterEach(() => receiver.stop());
 
 function configFor(url: string, secret?: string): DingtalkChannelConfig {
-  const c = parseChannel({ name: 'ops-ding', type: 'dingtalk', url, timeoutMs: NORMAL_TIMEOUT_MS, ...(secret ? { secret } : {}) });
+  const c = parseChannel({
+    name: 'ops-ding',
+    type: 'dingtalk',
+    url,
+    timeoutMs: NORMAL_TIMEOUT_MS,
+    ...(secret ? { secret } : {}),
+  });
   if (c.type !== 'dingtalk') throw new Error('unreachable');
   return c;
 }
@@ -23,7 +29,10 @@ describe('DingTalk channel', () => {
     expect(msg?.query.has('sign')).toBe(false);
     expect(JSON.parse(msg?.raw ?? '{}')).toEqual({
       msgtype: 'markdown',
-      markdown: { title: '[Critical] payments/api crashed: OOMKilled', text: expect.stringContaining('#### [Critical] payments/api crashed: OOMKilled') },
+      markdown: {
+        title: '[Critical] payments/api crashed: OOMKilled',
+        text: expect.stringContaining('#### [Critical] payments/api crashed: OOMKilled'),
+      },
     });
     if (msg?.body.msgtype !== 'markdown') throw new Error('expected markdown');
     expect(msg.body.markdown.text).toContain('- **Exit code**: 137');
@@ -38,7 +47,8 @@ describe('DingTalk channel', () => {
     const base = Date.now();
     const stamps = Array.from({ length: 20 }, (_, i) => base - i * 1234);
     expect(stamps.some((t) => dingtalkSign(SECRET, t).includes('+'))).toBe(true);
-    for (const now of stamps) expect(await sendDingtalk(config, failure(), { now: () => now })).toMatchObject({ ok: true });
+    for (const now of stamps)
+      expect(await sendDingtalk(config, failure(), { now: () => now })).toMatchObject({ ok: true });
     // The emulator really decodes: the same sign sent without urlEncode is refused.
     const t = stamps.find((x) => dingtalkSign(SECRET, x).includes('+')) ?? base;
     const raw = await fetch(`${receiver.url}&timestamp=${t}&sign=${dingtalkSign(SECRET, t)}`, {
@@ -56,8 +66,18 @@ describe('DingTalk channel', () => {
   it('gets 310000 "sign not match" for a wrong secret, not retryable', async () => {
     receiver = await new DingtalkReceiver({ secret: SECRET }).start();
     const result = await sendDingtalk(configFor(receiver.url, 'SECwrong'), failure());
-    expect(result).toMatchObject({ ok: false, retryable: false, code: '310000', message: 'sign not match', status: 200 });
-    expect(await sendDingtalk(configFor(receiver.url), failure())).toMatchObject({ ok: false, code: '310000', message: 'invalid timestamp' });
+    expect(result).toMatchObject({
+      ok: false,
+      retryable: false,
+      code: '310000',
+      message: 'sign not match',
+      status: 200,
+    });
+    expect(await sendDingtalk(configFor(receiver.url), failure())).toMatchObject({
+      ok: false,
+      code: '310000',
+      message: 'invalid timestamp',
+    });
   });
 
   it('gets 310000 "invalid timestamp" when the clock is more than an hour off', async () => {
@@ -83,7 +103,9 @@ describe('DingTalk channel', () => {
 
   it('stays under the 20,000-byte message limit with long multibyte logs', async () => {
     receiver = await new DingtalkReceiver().start();
-    expect(await sendDingtalk(configFor(receiver.url), zhFailure({ logLines: chineseLogLines(2000) }))).toMatchObject({ ok: true });
+    expect(await sendDingtalk(configFor(receiver.url), zhFailure({ logLines: chineseLogLines(2000) }))).toMatchObject({
+      ok: true,
+    });
     const msg = receiver.accepted[0];
     expect(Buffer.byteLength(msg?.raw ?? '', 'utf8')).toBeLessThanOrEqual(DINGTALK_MAX_BYTES);
     expect(msg?.raw).toContain('第2000行');
@@ -93,13 +115,19 @@ describe('DingTalk channel', () => {
   it('retries "send too fast" and 500, not a token that does not exist', async () => {
     receiver = await new DingtalkReceiver().start();
     const config = configFor(receiver.url);
-    receiver.fail(receiver.vendorError(130101, 'send too fast, exceed 20 times per minute'), 1).fail({ status: 502, body: 'bad gateway' }, 1);
+    receiver
+      .fail(receiver.vendorError(130101, 'send too fast, exceed 20 times per minute'), 1)
+      .fail({ status: 502, body: 'bad gateway' }, 1);
     expect(await sendDingtalk(config, failure())).toMatchObject({ ok: false, retryable: true, code: '130101' });
     expect(await sendDingtalk(config, failure())).toMatchObject({ ok: false, retryable: true, code: 'http_502' });
     const wrongToken = configFor(`${receiver.baseUrl}/robot/send?access_token=nope`);
     expect(await sendDingtalk(wrongToken, failure())).toMatchObject({ ok: false, retryable: false, code: '300001' });
     receiver.fail({ hang: true }, 1);
-    expect(await sendDingtalk(hanging(config), failure())).toMatchObject({ ok: false, retryable: true, code: 'timeout' });
+    expect(await sendDingtalk(hanging(config), failure())).toMatchObject({
+      ok: false,
+      retryable: true,
+      code: 'timeout',
+    });
     expect(await sendDingtalk(config, failure())).toMatchObject({ ok: true });
   });
 });

@@ -79,7 +79,11 @@ export function dingtalkSign(secret: string, timestampMs: number): string {
   return createHmac('sha256', secret).update(`${timestampMs}\n${secret}`, 'utf8').digest('base64');
 }
 
-export function buildDingtalkRequest(config: DingtalkChannelConfig, msg: NotificationMessage, nowMs: number): ChannelRequest {
+export function buildDingtalkRequest(
+  config: DingtalkChannelConfig,
+  msg: NotificationMessage,
+  nowMs: number,
+): ChannelRequest {
   let url = config.url;
   if (config.secret) {
     const timestamp = Math.floor(nowMs);
@@ -95,7 +99,11 @@ export function classifyDingtalkAnswer(a: RawAnswer): Outcome {
   return classifyCodedAnswer(a, (b) => ({ code: b.errcode, message: b.errmsg }), RETRYABLE);
 }
 
-export function sendDingtalk(config: DingtalkChannelConfig, msg: NotificationMessage, opts: SendOptions = {}): Promise<SendResult> {
+export function sendDingtalk(
+  config: DingtalkChannelConfig,
+  msg: NotificationMessage,
+  opts: SendOptions = {},
+): Promise<SendResult> {
   const req = buildDingtalkRequest(config, msg, (opts.now ?? Date.now)());
   return sendPrepared(req, config.timeoutMs, classifyDingtalkAnswer, opts);
 }

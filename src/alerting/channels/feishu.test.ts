@@ -22,26 +22,48 @@ describe('Feishu channel', () => {
     expect(await sendFeishu(configFor(receiver.url), failure())).toMatchObject({ ok: true, status: 200 });
     const body = receiver.accepted[0]?.body;
     if (body?.msg_type !== 'interactive') throw new Error('expected a card');
-    expect(body.card.header).toEqual({ title: { tag: 'plain_text', content: '[Critical] payments/api crashed: OOMKilled' }, template: 'red' });
+    expect(body.card.header).toEqual({
+      title: { tag: 'plain_text', content: '[Critical] payments/api crashed: OOMKilled' },
+      template: 'red',
+    });
     expect(body.card.elements.map((e) => e.tag)).toEqual(['div', 'div', 'hr', 'markdown', 'action', 'note']);
-    expect(body.card.elements[0]).toMatchObject({ tag: 'div', fields: expect.arrayContaining([{ is_short: true, text: { tag: 'lark_md', content: '**Exit code**\n137' } }]) });
+    expect(body.card.elements[0]).toMatchObject({
+      tag: 'div',
+      fields: expect.arrayContaining([{ is_short: true, text: { tag: 'lark_md', content: '**Exit code**\n137' } }]),
+    });
     expect(body.card.elements[3]).toEqual({
       tag: 'markdown',
-      content: '**Last 3 log lines**\n```\nstarting api v1.4.2\nloaded 1200000 rows into cache\njava.lang.OutOfMemoryError: Java heap space\n```',
+      content:
+        '**Last 3 log lines**\n```\nstarting api v1.4.2\nloaded 1200000 rows into cache\njava.lang.OutOfMemoryError: Java heap space\n```',
     });
     expect(body.card.elements[4]).toEqual({
       tag: 'action',
-      actions: [{ tag: 'button', text: { tag: 'plain_text', content: 'Open in Kubeloop' }, type: 'primary', url: 'http://127.0.0.1:7420/failures/42' }],
+      actions: [
+        {
+          tag: 'button',
+          text: { tag: 'plain_text', content: 'Open in Kubeloop' },
+          type: 'primary',
+          url: 'http://127.0.0.1:7420/failures/42',
+        },
+      ],
     });
     expect('timestamp' in body).toBe(false);
   });
 
   it('posts plain text when configured so', async () => {
     receiver = await new FeishuReceiver().start();
-    expect(await sendFeishu(configFor(receiver.url, { format: 'text' }), failure({ kind: 'resolved', title: 'payments/api recovered' }))).toMatchObject({ ok: true });
+    expect(
+      await sendFeishu(
+        configFor(receiver.url, { format: 'text' }),
+        failure({ kind: 'resolved', title: 'payments/api recovered' }),
+      ),
+    ).toMatchObject({ ok: true });
     const body = receiver.accepted[0]?.body;
     if (body?.msg_type !== 'text') throw new Error('expected text');
-    expect(body.content.text.split('\n').slice(0, 2)).toEqual(['[Resolved] payments/api recovered', 'Cluster: prod-sh']);
+    expect(body.content.text.split('\n').slice(0, 2)).toEqual([
+      '[Resolved] payments/api recovered',
+      'Cluster: prod-sh',
+    ]);
     expect(body.content.text).toContain('Open in Kubeloop: http://127.0.0.1:7420/failures/42');
   });
 
@@ -63,7 +85,9 @@ describe('Feishu channel', () => {
     const wrong = await sendFeishu(configFor(receiver.url, { secret: 'not-the-secret' }), failure());
     expect(wrong).toMatchObject({ ok: false, retryable: false, code: '19021', status: 200 });
     if (!wrong.ok) expect(wrong.message).toBe('sign match fail or timestamp is not within one hour from current time');
-    const stale = await sendFeishu(configFor(receiver.url, { secret: SECRET }), failure(), { now: () => Date.now() - 2 * 3_600_000 });
+    const stale = await sendFeishu(configFor(receiver.url, { secret: SECRET }), failure(), {
+      now: () => Date.now() - 2 * 3_600_000,
+    });
     expect(stale).toMatchObject({ ok: false, retryable: false, code: '19021' });
     expect(await sendFeishu(configFor(receiver.url), failure())).toMatchObject({ ok: false, code: '19021' });
   });
@@ -75,7 +99,13 @@ describe('Feishu channel', () => {
     if (body?.msg_type !== 'interactive') throw new Error('expected a card');
     expect(body.card.header?.title.content).toBe('【严重】payments/api 崩溃：内存溢出被终止');
     const raw = receiver.accepted[0]?.raw ?? '';
-    for (const s of ['**集群**\\nprod-sh', '**工作负载**\\nDeployment/api', '**最近 3 行日志**', '在 Kubeloop 中查看', 'Kubeloop · 故障 · 严重']) {
+    for (const s of [
+      '**集群**\\nprod-sh',
+      '**工作负载**\\nDeployment/api',
+      '**最近 3 行日志**',
+      '在 Kubeloop 中查看',
+      'Kubeloop · 故障 · 严重',
+    ]) {
       expect(raw).toContain(s);
     }
   });
@@ -93,21 +123,41 @@ describe('Feishu channel', () => {
   it('retries frequency limits, 500s and timeouts; not a bad request', async () => {
     receiver = await new FeishuReceiver().start();
     const config = configFor(receiver.url);
-    receiver.fail(receiver.vendorError(11232, 'frequency limited'), 1).fail({ status: 500, body: '{}' }, 1).fail({ hang: true }, 1);
+    receiver
+      .fail(receiver.vendorError(11232, 'frequency limited'), 1)
+      .fail({ status: 500, body: '{}' }, 1)
+      .fail({ hang: true }, 1);
     expect(await sendFeishu(config, failure())).toMatchObject({ ok: false, retryable: true, code: '11232' });
     expect(await sendFeishu(config, failure())).toMatchObject({ ok: false, retryable: true, code: 'http_500' });
     expect(await sendFeishu(hanging(config), failure())).toMatchObject({ ok: false, retryable: true, code: 'timeout' });
     receiver.fail(receiver.vendorError(9499, 'Bad Request'), 1);
-    expect(await sendFeishu(config, failure())).toMatchObject({ ok: false, retryable: false, code: '9499', message: 'Bad Request' });
+    expect(await sendFeishu(config, failure())).toMatchObject({
+      ok: false,
+      retryable: false,
+      code: '9499',
+      message: 'Bad Request',
+    });
     expect(await sendFeishu(config, failure())).toMatchObject({ ok: true });
   });
 
-  it('emulates Feishu\'s answers to malformed requests', async () => {
+  it("emulates Feishu's answers to malformed requests", async () => {
     receiver = await new FeishuReceiver().start();
     const post = async (url: string, body: unknown) =>
-      (await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })).json();
-    expect(await post(receiver.url, { msg_type: 'interactive', card: { elements: [{ tag: 'blink' }] } })).toMatchObject({ code: 9499 });
-    expect(await post(receiver.url, { msg_type: 'text', content: { text: 'x'.repeat(21 * 1024) } })).toMatchObject({ code: 9499 });
-    expect(await post(`${receiver.baseUrl}/open-apis/bot/v2/hook/other`, { msg_type: 'text', content: { text: 'x' } })).toMatchObject({ code: 19001 });
+      (
+        await fetch(url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        })
+      ).json();
+    expect(await post(receiver.url, { msg_type: 'interactive', card: { elements: [{ tag: 'blink' }] } })).toMatchObject(
+      { code: 9499 },
+    );
+    expect(await post(receiver.url, { msg_type: 'text', content: { text: 'x'.repeat(21 * 1024) } })).toMatchObject({
+      code: 9499,
+    });
+    expect(
+      await post(`${receiver.baseUrl}/open-apis/bot/v2/hook/other`, { msg_type: 'text', content: { text: 'x' } }),
+    ).toMatchObject({ code: 19001 });
   });
 });

@@ -50,8 +50,7 @@ export interface FeishuCard {
   elements: FeishuElement[];
 }
 export type FeishuPayload =
-  | { msg_type: 'interactive'; card: FeishuCard }
-  | { msg_type: 'text'; content: { text: string } };
+  { msg_type: 'interactive'; card: FeishuCard } | { msg_type: 'text'; content: { text: string } };
 export type FeishuSigned = { timestamp?: string; sign?: string } & FeishuPayload;
 
 function templateOf(msg: NotificationMessage): FeishuTemplate {
@@ -75,7 +74,10 @@ function cardWithLogs(msg: NotificationMessage, kept: readonly string[], omitted
   const elements: FeishuElement[] = [
     {
       tag: 'div',
-      fields: facts(msg).map((f) => ({ is_short: true, text: { tag: 'lark_md', content: `**${f.label}**\n${escapeLarkMd(f.value)}` } })),
+      fields: facts(msg).map((f) => ({
+        is_short: true,
+        text: { tag: 'lark_md', content: `**${f.label}**\n${escapeLarkMd(f.value)}` },
+      })),
     },
   ];
   const pods = podsText(msg);
@@ -86,9 +88,15 @@ function cardWithLogs(msg: NotificationMessage, kept: readonly string[], omitted
     elements.push({ tag: 'hr' }, { tag: 'markdown', content: `**${s.logs(kept.length)}**\n\`\`\`\n${body}\n\`\`\`` });
   }
   if (msg.link) {
-    elements.push({ tag: 'action', actions: [{ tag: 'button', text: { tag: 'plain_text', content: s.openLink }, type: 'primary', url: msg.link }] });
+    elements.push({
+      tag: 'action',
+      actions: [{ tag: 'button', text: { tag: 'plain_text', content: s.openLink }, type: 'primary', url: msg.link }],
+    });
   }
-  elements.push({ tag: 'note', elements: [{ tag: 'plain_text', content: `Kubeloop · ${s.kind[msg.kind]} · ${s.severity[msg.severity]}` }] });
+  elements.push({
+    tag: 'note',
+    elements: [{ tag: 'plain_text', content: `Kubeloop · ${s.kind[msg.kind]} · ${s.severity[msg.severity]}` }],
+  });
   return { header: { title: { tag: 'plain_text', content: headline(msg) }, template: templateOf(msg) }, elements };
 }
 
@@ -98,7 +106,8 @@ function textWithLogs(msg: NotificationMessage, kept: readonly string[], omitted
   const pods = podsText(msg);
   if (pods) out.push(`${s.pods}${s.colon}${pods}`);
   if (msg.detail) out.push('', msg.detail);
-  if (kept.length > 0) out.push('', `${s.logs(kept.length)}${s.colon}`, ...(omitted > 0 ? [s.logsOmitted(omitted)] : []), ...kept);
+  if (kept.length > 0)
+    out.push('', `${s.logs(kept.length)}${s.colon}`, ...(omitted > 0 ? [s.logsOmitted(omitted)] : []), ...kept);
   if (msg.link) out.push('', `${s.openLink}${s.colon}${msg.link}`);
   return out.join('\n');
 }
@@ -125,7 +134,11 @@ export function feishuSign(secret: string, timestampSec: number): string {
   return createHmac('sha256', `${timestampSec}\n${secret}`).update('').digest('base64');
 }
 
-export function buildFeishuRequest(config: FeishuChannelConfig, msg: NotificationMessage, nowMs: number): ChannelRequest {
+export function buildFeishuRequest(
+  config: FeishuChannelConfig,
+  msg: NotificationMessage,
+  nowMs: number,
+): ChannelRequest {
   const payload = renderFeishu(msg, config.format);
   let body: FeishuSigned = payload;
   if (config.secret) {
@@ -142,12 +155,17 @@ export function classifyFeishuAnswer(a: RawAnswer): Outcome {
   // `code`/`msg` are current; older answers carried only StatusCode/StatusMessage.
   return classifyCodedAnswer(
     a,
-    (b) => (typeof b.code === 'number' ? { code: b.code, message: b.msg } : { code: b.StatusCode, message: b.StatusMessage }),
+    (b) =>
+      typeof b.code === 'number' ? { code: b.code, message: b.msg } : { code: b.StatusCode, message: b.StatusMessage },
     RETRYABLE,
   );
 }
 
-export function sendFeishu(config: FeishuChannelConfig, msg: NotificationMessage, opts: SendOptions = {}): Promise<SendResult> {
+export function sendFeishu(
+  config: FeishuChannelConfig,
+  msg: NotificationMessage,
+  opts: SendOptions = {},
+): Promise<SendResult> {
   const req = buildFeishuRequest(config, msg, (opts.now ?? Date.now)());
   return sendPrepared(req, config.timeoutMs, classifyFeishuAnswer, opts);
 }

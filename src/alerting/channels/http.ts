@@ -96,7 +96,13 @@ export async function exchange(
   const signal = opts.signal ? AbortSignal.any([timeout, opts.signal]) : timeout;
   try {
     // A webhook address that redirects is a configuration error to report, not to follow blindly.
-    const res = await doFetch(req.url, { method: 'POST', headers: req.headers, body: req.body, signal, redirect: 'manual' });
+    const res = await doFetch(req.url, {
+      method: 'POST',
+      headers: req.headers,
+      body: req.body,
+      signal,
+      redirect: 'manual',
+    });
     const location = res.status >= 300 && res.status < 400 ? res.headers.get('location') : null;
     const text = location ? `redirected to ${location}` : await res.text();
     const retryAfterMs = parseRetryAfter(res.headers.get('retry-after'), (opts.now ?? Date.now)());
@@ -149,7 +155,13 @@ export function classifyCodedAnswer(
   if (body === null || typeof body !== 'object' || Array.isArray(body)) {
     if (a.status < 200 || a.status >= 300) return httpError(a);
     // 2xx with something else than the vendor's JSON (a proxy?): it may not have been delivered.
-    return { ok: false, retryable: true, code: 'bad_response', message: excerpt(a.text) || '(empty answer)', status: a.status };
+    return {
+      ok: false,
+      retryable: true,
+      code: 'bad_response',
+      message: excerpt(a.text) || '(empty answer)',
+      status: a.status,
+    };
   }
   const { code, message } = pick(body as Record<string, unknown>);
   if (typeof code !== 'number') {
@@ -159,7 +171,13 @@ export function classifyCodedAnswer(
   if (code === 0 && a.status >= 200 && a.status < 300) return { ok: true, status: a.status };
   if (code === 0) return httpError(a);
   const retryable = retryableCodes.has(code) || isRetryableStatus(a.status);
-  const err = { ok: false as const, retryable, code: String(code), message: typeof message === 'string' ? message : excerpt(a.text), status: a.status };
+  const err = {
+    ok: false as const,
+    retryable,
+    code: String(code),
+    message: typeof message === 'string' ? message : excerpt(a.text),
+    status: a.status,
+  };
   return a.retryAfterMs === undefined ? err : { ...err, retryAfterMs: a.retryAfterMs };
 }
 

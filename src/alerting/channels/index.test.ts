@@ -1,6 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startChatReceivers, type ChatReceivers } from '../../../test/support/chat-receivers.ts';
-import { createChannel, notificationMessageSchema, parseChannels, type Channel, type NotificationMessage } from './index.ts';
+import {
+  createChannel,
+  notificationMessageSchema,
+  parseChannels,
+  type Channel,
+  type NotificationMessage,
+} from './index.ts';
 import { failure } from './test-fixtures.ts';
 
 let receivers: ChatReceivers;
@@ -20,14 +26,38 @@ afterAll(() => receivers.stop());
 
 /** The smallest messages: a test message and a storm summary carry no workload, logs or link. */
 const minimal: NotificationMessage[] = [
-  notificationMessageSchema.parse({ kind: 'test', title: 'Kubeloop test message', severity: 'info', cluster: 'prod-sh', detail: 'If you can read this, the channel works.' }),
-  notificationMessageSchema.parse({ kind: 'test', title: 'Kubeloop 测试消息', severity: 'info', cluster: 'prod-sh', lang: 'zh-CN', detail: '看到这条消息，说明通道配置正确。' }),
-  notificationMessageSchema.parse({ kind: 'summary', title: '另有 37 条故障因限流未单独发送', severity: 'warning', cluster: 'prod-sh', count: 37, lang: 'zh-CN' }),
+  notificationMessageSchema.parse({
+    kind: 'test',
+    title: 'Kubeloop test message',
+    severity: 'info',
+    cluster: 'prod-sh',
+    detail: 'If you can read this, the channel works.',
+  }),
+  notificationMessageSchema.parse({
+    kind: 'test',
+    title: 'Kubeloop 测试消息',
+    severity: 'info',
+    cluster: 'prod-sh',
+    lang: 'zh-CN',
+    detail: '看到这条消息，说明通道配置正确。',
+  }),
+  notificationMessageSchema.parse({
+    kind: 'summary',
+    title: '另有 37 条故障因限流未单独发送',
+    severity: 'warning',
+    cluster: 'prod-sh',
+    count: 37,
+    lang: 'zh-CN',
+  }),
 ];
 
 describe('channels', () => {
   it('every vendor accepts every kind of message in both languages', async () => {
-    const messages = [...minimal, failure(), failure({ kind: 'resolved', title: 'payments/api recovered', lang: 'zh-CN' })];
+    const messages = [
+      ...minimal,
+      failure(),
+      failure({ kind: 'resolved', title: 'payments/api recovered', lang: 'zh-CN' }),
+    ];
     for (const ch of channels) {
       for (const msg of messages) {
         const r = await ch.send(msg);

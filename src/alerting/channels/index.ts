@@ -24,7 +24,11 @@ export interface Channel {
 }
 
 /** Sends `msg` through the channel `config` describes. */
-export function sendToChannel(config: ChannelConfig, msg: NotificationMessage, opts: SendOptions = {}): Promise<SendResult> {
+export function sendToChannel(
+  config: ChannelConfig,
+  msg: NotificationMessage,
+  opts: SendOptions = {},
+): Promise<SendResult> {
   switch (config.type) {
     case 'wecom':
       return sendWecom(config, msg, opts);

@@ -88,20 +88,36 @@ export function clampBlocks(blocks: SlackBlock[], omittedNote: (n: number) => st
   if (blocks.length <= SLACK_LIMITS.blocks) return blocks;
   const kept = blocks.slice(0, SLACK_LIMITS.blocks - 1);
   const note = omittedNote(blocks.length - kept.length);
-  return [...kept, { type: 'context', elements: [{ type: 'plain_text', text: truncateChars(note, SLACK_LIMITS.sectionText, '…') }] }];
+  return [
+    ...kept,
+    { type: 'context', elements: [{ type: 'plain_text', text: truncateChars(note, SLACK_LIMITS.sectionText, '…') }] },
+  ];
 }
 
 export function renderSlack(msg: NotificationMessage): SlackPayload {
   const s = stringsFor(msg.lang);
   const title = headline(msg);
-  const section = (text: string): SlackBlock => ({ type: 'section', text: { type: 'mrkdwn', text: truncateChars(text, SLACK_LIMITS.sectionText, s.truncated) } });
+  const section = (text: string): SlackBlock => ({
+    type: 'section',
+    text: { type: 'mrkdwn', text: truncateChars(text, SLACK_LIMITS.sectionText, s.truncated) },
+  });
   const blocks: SlackBlock[] = [
-    { type: 'header', text: { type: 'plain_text', text: truncateChars(`${emojiOf(msg)} ${title}`, SLACK_LIMITS.headerText, '…'), emoji: true } },
+    {
+      type: 'header',
+      text: {
+        type: 'plain_text',
+        text: truncateChars(`${emojiOf(msg)} ${title}`, SLACK_LIMITS.headerText, '…'),
+        emoji: true,
+      },
+    },
     {
       type: 'section',
       fields: facts(msg)
         .slice(0, SLACK_LIMITS.fields)
-        .map((f) => ({ type: 'mrkdwn', text: truncateChars(`*${escapeMrkdwn(f.label)}*\n${escapeMrkdwn(f.value)}`, SLACK_LIMITS.fieldText, '…') })),
+        .map((f) => ({
+          type: 'mrkdwn',
+          text: truncateChars(`*${escapeMrkdwn(f.label)}*\n${escapeMrkdwn(f.value)}`, SLACK_LIMITS.fieldText, '…'),
+        })),
     },
   ];
   const pods = podsText(msg);
@@ -109,7 +125,8 @@ export function renderSlack(msg: NotificationMessage): SlackPayload {
   if (msg.detail) blocks.push(section(escapeMrkdwn(msg.detail)));
 
   const lines = cleanLogLines(msg.logLines).map((l) => escapeMrkdwn(l).replace(/```/g, '`\u200b``'));
-  const withMarker = (kept: readonly string[], omitted: number) => (omitted > 0 ? [s.logsOmitted(omitted), ...kept] : [...kept]);
+  const withMarker = (kept: readonly string[], omitted: number) =>
+    omitted > 0 ? [s.logsOmitted(omitted), ...kept] : [...kept];
   const logTitle = (n: number) => `*${escapeMrkdwn(s.logs(n))}*`;
   const { kept, omitted } = keepLatestLines(
     lines,
@@ -120,7 +137,12 @@ export function renderSlack(msg: NotificationMessage): SlackPayload {
     for (const t of logSections(logTitle(kept.length), withMarker(kept, omitted))) blocks.push(section(t));
   }
   if (msg.link) blocks.push(section(`<${msg.link.replace(/[|<>]/g, encodeURIComponent)}|${escapeMrkdwn(s.openLink)}>`));
-  blocks.push({ type: 'context', elements: [{ type: 'plain_text', text: `Kubeloop · ${s.kind[msg.kind]} · ${s.severity[msg.severity]}`, emoji: true }] });
+  blocks.push({
+    type: 'context',
+    elements: [
+      { type: 'plain_text', text: `Kubeloop · ${s.kind[msg.kind]} · ${s.severity[msg.severity]}`, emoji: true },
+    ],
+  });
 
   // `text` is what notifications and screen readers show when blocks are present.
   const fallback = `${title} — ${[msg.cluster, msg.namespace].filter(Boolean).join('/')}`;
@@ -138,10 +160,20 @@ export function classifySlackAnswer(a: RawAnswer): Outcome {
   if (a.status >= 200 && a.status < 300) return { ok: true, status: a.status };
   const body = a.text.trim();
   const code = /^[a-z][a-z0-9_]*$/.test(body) ? body : `http_${a.status}`;
-  const err = { ok: false as const, retryable: isRetryableStatus(a.status), code, message: excerpt(body) || `HTTP ${a.status}`, status: a.status };
+  const err = {
+    ok: false as const,
+    retryable: isRetryableStatus(a.status),
+    code,
+    message: excerpt(body) || `HTTP ${a.status}`,
+    status: a.status,
+  };
   return a.retryAfterMs === undefined ? err : { ...err, retryAfterMs: a.retryAfterMs };
 }
 
-export function sendSlack(config: SlackChannelConfig, msg: NotificationMessage, opts: SendOptions = {}): Promise<SendResult> {
+export function sendSlack(
+  config: SlackChannelConfig,
+  msg: NotificationMessage,
+  opts: SendOptions = {},
+): Promise<SendResult> {
   return sendPrepared(buildSlackRequest(config, msg), config.timeoutMs, classifySlackAnswer, opts);
 }

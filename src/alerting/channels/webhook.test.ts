@@ -12,7 +12,13 @@ let receiver: WebhookReceiver;
 afterEach(() => receiver.stop());
 
 function configFor(url: string, secret?: string): WebhookChannelConfig {
-  const c = parseChannel({ name: 'itsm', type: 'webhook', url, timeoutMs: NORMAL_TIMEOUT_MS, ...(secret ? { secret } : {}) });
+  const c = parseChannel({
+    name: 'itsm',
+    type: 'webhook',
+    url,
+    timeoutMs: NORMAL_TIMEOUT_MS,
+    ...(secret ? { secret } : {}),
+  });
   if (c.type !== 'webhook') throw new Error('unreachable');
   return c;
 }
@@ -22,7 +28,10 @@ describe('generic webhook channel', () => {
     receiver = await new WebhookReceiver().start();
     const msg = zhFailure({ logLines: chineseLogLines(500) });
     const now = Date.parse('2025-05-01T08:30:05Z');
-    expect(await sendWebhook(configFor(receiver.url), msg, { now: () => now })).toMatchObject({ ok: true, status: 200 });
+    expect(await sendWebhook(configFor(receiver.url), msg, { now: () => now })).toMatchObject({
+      ok: true,
+      status: 200,
+    });
     const got = receiver.accepted[0];
     expect(JSON.parse(got?.raw ?? '{}')).toEqual({ version: 1, sentAt: '2025-05-01T08:30:05.000Z', notification: msg });
     expect(got?.headers['x-kubeloop-event']).toBe('failure');
@@ -36,7 +45,9 @@ describe('generic webhook channel', () => {
     expect(await sendWebhook(configFor(receiver.url, SECRET), failure())).toMatchObject({ ok: true });
     const got = receiver.accepted[0];
     const ts = String(got?.headers['x-kubeloop-timestamp']);
-    const expected = createHmac('sha256', SECRET).update(`${ts}.${got?.raw ?? ''}`).digest('hex');
+    const expected = createHmac('sha256', SECRET)
+      .update(`${ts}.${got?.raw ?? ''}`)
+      .digest('hex');
     expect(got?.headers['x-kubeloop-signature']).toBe(`sha256=${expected}`);
   });
 
@@ -58,7 +69,11 @@ describe('generic webhook channel', () => {
     expect(receiver.rejected[0]?.reason).toBe('timestamp outside tolerance');
     // Re-signing the same body with a fresh timestamp is only possible with the secret.
     const ts = String(Math.floor(Date.now() / 1000));
-    const forged = await fetch(req.url, { method: 'POST', headers: { ...req.headers, 'x-kubeloop-timestamp': ts }, body: req.body });
+    const forged = await fetch(req.url, {
+      method: 'POST',
+      headers: { ...req.headers, 'x-kubeloop-timestamp': ts },
+      body: req.body,
+    });
     expect(forged.status).toBe(401);
     expect(receiver.rejected[1]?.reason).toBe('signature mismatch');
   });
@@ -66,25 +81,69 @@ describe('generic webhook channel', () => {
   it('verifyKubeloopSignature implements the documented check', () => {
     const body = '{"version":1}';
     const sig = kubeloopSignature(SECRET, '1700000000', body);
-    const at = (s: number) => verifyKubeloopSignature({ secret: SECRET, timestamp: '1700000000', signature: sig, rawBody: body, nowMs: s * 1000 });
+    const at = (s: number) =>
+      verifyKubeloopSignature({
+        secret: SECRET,
+        timestamp: '1700000000',
+        signature: sig,
+        rawBody: body,
+        nowMs: s * 1000,
+      });
     expect(at(1_700_000_100)).toEqual({ ok: true });
     expect(at(1_700_000_301)).toEqual({ ok: false, reason: 'expired' });
-    expect(verifyKubeloopSignature({ secret: 'x', timestamp: '1700000000', signature: sig, rawBody: body, nowMs: 1_700_000_000_000 })).toEqual({ ok: false, reason: 'mismatch' });
-    expect(verifyKubeloopSignature({ secret: SECRET, timestamp: '1700000000', signature: 'md5=00', rawBody: body, nowMs: 0 })).toEqual({ ok: false, reason: 'malformed' });
+    expect(
+      verifyKubeloopSignature({
+        secret: 'x',
+        timestamp: '1700000000',
+        signature: sig,
+        rawBody: body,
+        nowMs: 1_700_000_000_000,
+      }),
+    ).toEqual({ ok: false, reason: 'mismatch' });
+    expect(
+      verifyKubeloopSignature({
+        secret: SECRET,
+        timestamp: '1700000000',
+        signature: 'md5=00',
+        rawBody: body,
+        nowMs: 0,
+      }),
+    ).toEqual({ ok: false, reason: 'malformed' });
   });
 
   it('retries 500s, 429s, timeouts and refused connections; not 4xx', async () => {
     receiver = await new WebhookReceiver().start();
     const config = configFor(receiver.url);
-    receiver.fail({ status: 500, body: 'boom', contentType: 'text/plain' }, 1).fail({ status: 429, body: '', headers: { 'retry-after': '3' } }, 1);
-    expect(await sendWebhook(config, failure())).toMatchObject({ ok: false, retryable: true, code: 'http_500', message: 'boom' });
-    expect(await sendWebhook(config, failure())).toMatchObject({ ok: false, retryable: true, code: 'http_429', retryAfterMs: 3000 });
+    receiver
+      .fail({ status: 500, body: 'boom', contentType: 'text/plain' }, 1)
+      .fail({ status: 429, body: '', headers: { 'retry-after': '3' } }, 1);
+    expect(await sendWebhook(config, failure())).toMatchObject({
+      ok: false,
+      retryable: true,
+      code: 'http_500',
+      message: 'boom',
+    });
+    expect(await sendWebhook(config, failure())).toMatchObject({
+      ok: false,
+      retryable: true,
+      code: 'http_429',
+      retryAfterMs: 3000,
+    });
     receiver.fail({ hang: true }, 1).fail({ reset: true }, 1).fail({ status: 404, body: 'no such hook' }, 1);
-    expect(await sendWebhook(hanging(config), failure())).toMatchObject({ ok: false, retryable: true, code: 'timeout' });
+    expect(await sendWebhook(hanging(config), failure())).toMatchObject({
+      ok: false,
+      retryable: true,
+      code: 'timeout',
+    });
     expect(await sendWebhook(config, failure())).toMatchObject({ ok: false, retryable: true });
     expect(await sendWebhook(config, failure())).toMatchObject({ ok: false, retryable: false, code: 'http_404' });
     receiver.fail({ status: 301, body: '', headers: { location: 'https://elsewhere.example/hook' } }, 1);
-    expect(await sendWebhook(config, failure())).toMatchObject({ ok: false, retryable: false, code: 'http_301', message: 'redirected to https://elsewhere.example/hook' });
+    expect(await sendWebhook(config, failure())).toMatchObject({
+      ok: false,
+      retryable: false,
+      code: 'http_301',
+      message: 'redirected to https://elsewhere.example/hook',
+    });
     expect(await sendWebhook(config, failure())).toMatchObject({ ok: true });
 
     const port = await new Promise<number>((resolve) => {
@@ -103,6 +162,10 @@ describe('generic webhook channel', () => {
     const ctl = new AbortController();
     setTimeout(() => ctl.abort(), 50);
     const config = { ...configFor(receiver.url), timeoutMs: 5000 };
-    expect(await sendWebhook(config, failure(), { signal: ctl.signal })).toMatchObject({ ok: false, retryable: true, code: 'aborted' });
+    expect(await sendWebhook(config, failure(), { signal: ctl.signal })).toMatchObject({
+      ok: false,
+      retryable: true,
+      code: 'aborted',
+    });
   });
 });

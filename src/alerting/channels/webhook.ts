@@ -24,7 +24,16 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { WebhookChannelConfig } from './config.ts';
-import { httpError, JSON_HEADERS, sendPrepared, type ChannelRequest, type Outcome, type RawAnswer, type SendOptions, type SendResult } from './http.ts';
+import {
+  httpError,
+  JSON_HEADERS,
+  sendPrepared,
+  type ChannelRequest,
+  type Outcome,
+  type RawAnswer,
+  type SendOptions,
+  type SendResult,
+} from './http.ts';
 import type { NotificationMessage } from './message.ts';
 
 export const SIGNATURE_HEADER = 'x-kubeloop-signature';
@@ -62,13 +71,19 @@ export function verifyKubeloopSignature(args: {
 }): { ok: true } | { ok: false; reason: VerifyFailure } {
   const { timestamp, signature } = args;
   if (!timestamp || !signature) return { ok: false, reason: 'missing' };
-  if (!/^\d{1,12}$/.test(timestamp) || !/^sha256=[0-9a-f]{64}$/.test(signature)) return { ok: false, reason: 'malformed' };
-  if (Math.abs(args.nowMs / 1000 - Number(timestamp)) > (args.toleranceSec ?? SIGNATURE_TOLERANCE_SEC)) return { ok: false, reason: 'expired' };
+  if (!/^\d{1,12}$/.test(timestamp) || !/^sha256=[0-9a-f]{64}$/.test(signature))
+    return { ok: false, reason: 'malformed' };
+  if (Math.abs(args.nowMs / 1000 - Number(timestamp)) > (args.toleranceSec ?? SIGNATURE_TOLERANCE_SEC))
+    return { ok: false, reason: 'expired' };
   const expected = Buffer.from(kubeloopSignature(args.secret, timestamp, args.rawBody));
   return timingSafeEqual(expected, Buffer.from(signature)) ? { ok: true } : { ok: false, reason: 'mismatch' };
 }
 
-export function buildWebhookRequest(config: WebhookChannelConfig, msg: NotificationMessage, nowMs: number): ChannelRequest {
+export function buildWebhookRequest(
+  config: WebhookChannelConfig,
+  msg: NotificationMessage,
+  nowMs: number,
+): ChannelRequest {
   const body = JSON.stringify(renderWebhook(msg, nowMs));
   const timestamp = String(Math.floor(nowMs / 1000));
   const headers: Record<string, string> = { ...JSON_HEADERS, [EVENT_HEADER]: msg.kind, [TIMESTAMP_HEADER]: timestamp };
@@ -81,7 +96,11 @@ export function classifyWebhookAnswer(a: RawAnswer): Outcome {
   return a.status >= 200 && a.status < 300 ? { ok: true, status: a.status } : httpError(a);
 }
 
-export function sendWebhook(config: WebhookChannelConfig, msg: NotificationMessage, opts: SendOptions = {}): Promise<SendResult> {
+export function sendWebhook(
+  config: WebhookChannelConfig,
+  msg: NotificationMessage,
+  opts: SendOptions = {},
+): Promise<SendResult> {
   const req = buildWebhookRequest(config, msg, (opts.now ?? Date.now)());
   return sendPrepared(req, config.timeoutMs, classifyWebhookAnswer, opts);
 }

@@ -87,12 +87,15 @@ describe('WeCom channel', () => {
   });
 
   it('is told off by the emulator exactly as WeCom does when content is too long', async () => {
-    const res = await fetch(receiver.url, { method: 'POST', body: JSON.stringify({ msgtype: 'markdown', markdown: { content: '长'.repeat(1366) } }) });
+    const res = await fetch(receiver.url, {
+      method: 'POST',
+      body: JSON.stringify({ msgtype: 'markdown', markdown: { content: '长'.repeat(1366) } }),
+    });
     expect(await res.json()).toMatchObject({ errcode: 40058 });
     expect(receiver.rejected[0]?.reason).toContain('markdown.content exceed max length 4096');
   });
 
-  it('reports a wrong key as a permanent error with WeCom\'s code', async () => {
+  it("reports a wrong key as a permanent error with WeCom's code", async () => {
     const wrong = { ...config, url: `${receiver.baseUrl}/cgi-bin/webhook/send?key=not-the-key` };
     const result = await sendWecom(wrong, failure());
     expect(result).toMatchObject({ ok: false, retryable: false, code: '93000', status: 200 });
@@ -100,9 +103,16 @@ describe('WeCom channel', () => {
   });
 
   it('retries the frequency limit, 500s and timeouts', async () => {
-    receiver.fail(receiver.vendorError(45009, 'api freq out of limit'), 1).fail({ status: 500, body: 'upstream error', contentType: 'text/plain' }, 1);
+    receiver
+      .fail(receiver.vendorError(45009, 'api freq out of limit'), 1)
+      .fail({ status: 500, body: 'upstream error', contentType: 'text/plain' }, 1);
     expect(await sendWecom(config, failure())).toMatchObject({ ok: false, retryable: true, code: '45009' });
-    expect(await sendWecom(config, failure())).toMatchObject({ ok: false, retryable: true, code: 'http_500', status: 500 });
+    expect(await sendWecom(config, failure())).toMatchObject({
+      ok: false,
+      retryable: true,
+      code: 'http_500',
+      status: 500,
+    });
     receiver.fail({ hang: true }, 1);
     const started = Date.now();
     const timedOut = await sendWecom(hanging(config), failure());

@@ -86,6 +86,10 @@ export function classifyWecomAnswer(a: RawAnswer): Outcome {
   return classifyCodedAnswer(a, (b) => ({ code: b.errcode, message: b.errmsg }), RETRYABLE);
 }
 
-export function sendWecom(config: WecomChannelConfig, msg: NotificationMessage, opts: SendOptions = {}): Promise<SendResult> {
+export function sendWecom(
+  config: WecomChannelConfig,
+  msg: NotificationMessage,
+  opts: SendOptions = {},
+): Promise<SendResult> {
   return sendPrepared(buildWecomRequest(config, msg), config.timeoutMs, classifyWecomAnswer, opts);
 }

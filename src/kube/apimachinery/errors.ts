@@ -104,7 +104,8 @@ export function conflict(gr: QualifiedResource, name: string, why: string): ApiE
   });
 }
 
-export const STALE_OBJECT_MESSAGE = 'the object has been modified; please apply your changes to the latest version and try again';
+export const STALE_OBJECT_MESSAGE =
+  'the object has been modified; please apply your changes to the latest version and try again';
 
 /** 422 Invalid: `Kind.group "name" is invalid: field: reason, field2: reason2`. */
 export function invalid(groupKind: { group: string; kind: string }, name: string, causes: FieldError[]): ApiError {
@@ -127,7 +128,13 @@ export function invalid(groupKind: { group: string; kind: string }, name: string
 
 /** A field error as apimachinery's field.Error: type decides the message prefix. */
 export interface FieldError {
-  type: 'FieldValueRequired' | 'FieldValueInvalid' | 'FieldValueNotSupported' | 'FieldValueForbidden' | 'FieldValueDuplicate' | 'FieldValueTooLong';
+  type:
+    | 'FieldValueRequired'
+    | 'FieldValueInvalid'
+    | 'FieldValueNotSupported'
+    | 'FieldValueForbidden'
+    | 'FieldValueDuplicate'
+    | 'FieldValueTooLong';
   field: string;
   value?: unknown;
   detail?: string;
@@ -171,7 +178,13 @@ export function unauthorized(): ApiError {
   return new ApiError({ message: 'Unauthorized', reason: 'Unauthorized', code: 401 });
 }
 
-export function forbidden(user: string, verb: string, gr: QualifiedResource, namespace: string | undefined, name?: string): ApiError {
+export function forbidden(
+  user: string,
+  verb: string,
+  gr: QualifiedResource,
+  namespace: string | undefined,
+  name?: string,
+): ApiError {
   const target = name ? ` "${name}"` : '';
   const scope = namespace ? `in the namespace "${namespace}"` : 'at the cluster scope';
   return new ApiError({
@@ -182,13 +195,20 @@ export function forbidden(user: string, verb: string, gr: QualifiedResource, nam
   });
 }
 
-export function methodNotAllowed(message = 'the server does not allow this method on the requested resource'): ApiError {
+export function methodNotAllowed(
+  message = 'the server does not allow this method on the requested resource',
+): ApiError {
   return new ApiError({ message, reason: 'MethodNotAllowed', details: {}, code: 405 });
 }
 
 /** The answer for a path the server does not serve at all (kube-apiserver: 404 with reason NotFound). */
 export function unknownPath(): ApiError {
-  return new ApiError({ message: 'the server could not find the requested resource', reason: 'NotFound', details: {}, code: 404 });
+  return new ApiError({
+    message: 'the server could not find the requested resource',
+    reason: 'NotFound',
+    details: {},
+    code: 404,
+  });
 }
 
 export function expired(message: string): ApiError {
@@ -201,7 +221,12 @@ export function notAcceptable(message: string): ApiError {
 
 /** kube-apiserver's answer to a PATCH content type it does not know. */
 export function unsupportedMediaType(): ApiError {
-  return new ApiError({ message: '415: Unsupported Media Type', reason: 'UnsupportedMediaType', details: {}, code: 415 });
+  return new ApiError({
+    message: '415: Unsupported Media Type',
+    reason: 'UnsupportedMediaType',
+    details: {},
+    code: 415,
+  });
 }
 
 export function tooLarge(message = 'the request entity is too large'): ApiError {
@@ -214,7 +239,10 @@ export function serviceUnavailable(message = 'service unavailable'): ApiError {
 }
 
 export function internalError(message: string, cause?: unknown): ApiError {
-  return new ApiError({ message: `Internal error occurred: ${message}`, reason: 'InternalError', code: 500 }, { cause });
+  return new ApiError(
+    { message: `Internal error occurred: ${message}`, reason: 'InternalError', code: 500 },
+    { cause },
+  );
 }
 
 function groupDetails(gr: QualifiedResource): { group?: string; kind: string } {

@@ -36,9 +36,12 @@ export function validateLabelKey(key: string): void {
 export function newRequirement(key: string, op: Op, values: string[]): Requirement {
   validateLabelKey(key);
   let bound = 0n;
-  if ((op === 'in' || op === 'notin') && values.length === 0) throw new Error("for 'in', 'notin' operators, values set can't be empty");
-  if ((op === '=' || op === '==' || op === '!=') && values.length !== 1) throw new Error('exact-match compatibility requires one single value');
-  if ((op === 'exists' || op === '!') && values.length !== 0) throw new Error('values set must be empty for exists and does not exist');
+  if ((op === 'in' || op === 'notin') && values.length === 0)
+    throw new Error("for 'in', 'notin' operators, values set can't be empty");
+  if ((op === '=' || op === '==' || op === '!=') && values.length !== 1)
+    throw new Error('exact-match compatibility requires one single value');
+  if ((op === 'exists' || op === '!') && values.length !== 0)
+    throw new Error('values set must be empty for exists and does not exist');
   if (op === 'gt' || op === 'lt') {
     if (values.length !== 1) throw new Error("for 'Gt', 'Lt' operators, exactly one value is required");
     const n = parseInt64(values[0] as string);
@@ -47,8 +50,8 @@ export function newRequirement(key: string, op: Op, values: string[]): Requireme
   }
   for (const v of values) {
     const errs = isValidLabelValue(v);
-    if (errs.length > 0) throw new Error(`invalid label value: ${JSON.stringify(v)}: at key: ${JSON.stringify(key)}: ${errs.join('; ')}`);
+    if (errs.length > 0)
+      throw new Error(`invalid label value: ${JSON.stringify(v)}: at key: ${JSON.stringify(key)}: ${errs.join('; ')}`);
   }
   return { key, op, values, first: values[0] ?? '', bound };
 }
-

@@ -21,10 +21,26 @@ export interface LabelSelectorObject {
 const EVERYTHING: LabelSelector = { requirements: [], matchNothing: false };
 const NOTHING: LabelSelector = { requirements: [], matchNothing: true };
 type Tok = 'end' | 'id' | '(' | ')' | ',' | '!' | '=' | '==' | '!=' | '>' | '<' | 'in' | 'notin';
-interface Item { tok: Tok; lit: string }
-const TOKENS = new Map<string, Tok>([['(', '('], [')', ')'], [',', ','], ['!', '!'], ['=', '='], ['==', '=='], ['!=', '!='], ['>', '>'], ['<', '<'], ['in', 'in'], ['notin', 'notin']]);
+interface Item {
+  tok: Tok;
+  lit: string;
+}
+const TOKENS = new Map<string, Tok>([
+  ['(', '('],
+  [')', ')'],
+  [',', ','],
+  ['!', '!'],
+  ['=', '='],
+  ['==', '=='],
+  ['!=', '!='],
+  ['>', '>'],
+  ['<', '<'],
+  ['in', 'in'],
+  ['notin', 'notin'],
+]);
 const isSpace = (c: string): boolean => c === ' ' || c === '\t' || c === '\r' || c === '\n';
-const isSpecial = (c: string): boolean => c === '=' || c === '!' || c === '(' || c === ')' || c === ',' || c === '>' || c === '<';
+const isSpecial = (c: string): boolean =>
+  c === '=' || c === '!' || c === '(' || c === ')' || c === ',' || c === '>' || c === '<';
 
 /** The Lexer: specials take the longest token ("!=" over "!"); NUL ends the input as in Go. */
 function lex(s: string): Item[] {
@@ -80,7 +96,10 @@ function parseRequirements(s: string): Requirement[] {
         if (set.size === 0) set.add('');
         const t2 = look(true).tok;
         if (t2 === ')') return set.add('');
-        if (t2 === ',') { consume(true); set.add(''); }
+        if (t2 === ',') {
+          consume(true);
+          set.add('');
+        }
       } else {
         throw new Error(`found '${lit}', expected: ',', or identifier`);
       }
@@ -95,7 +114,10 @@ function parseRequirements(s: string): Requirement[] {
       if (consume(true).tok !== ')') throw new Error(`found '${lit}', expected: ')'`);
       return set;
     }
-    if (tok === ')') { consume(true); return new Set(['']); }
+    if (tok === ')') {
+      consume(true);
+      return new Set(['']);
+    }
     throw new Error(`found '${lit}', expected: ',', ')' or identifier`);
   };
   const parseRequirement = (): Requirement => {
@@ -131,8 +153,17 @@ function parseRequirements(s: string): Requirement[] {
   }
 }
 
-const OPERATORS = new Map<Tok, Op>([['in', 'in'], ['=', '='], ['==', '=='], ['>', 'gt'], ['<', 'lt'], ['notin', 'notin'], ['!=', '!=']]);
-const adjust = (item: Item, values: boolean): Item => (values && (item.tok === 'in' || item.tok === 'notin') ? { tok: 'id', lit: item.lit } : item);
+const OPERATORS = new Map<Tok, Op>([
+  ['in', 'in'],
+  ['=', '='],
+  ['==', '=='],
+  ['>', 'gt'],
+  ['<', 'lt'],
+  ['notin', 'notin'],
+  ['!=', '!='],
+]);
+const adjust = (item: Item, values: boolean): Item =>
+  values && (item.tok === 'in' || item.tok === 'notin') ? { tok: 'id', lit: item.lit } : item;
 const byKey = (a: Requirement, b: Requirement): number => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
 
 /** labels.Parse: '' selects everything; a malformed selector is a 400 with the parser's message. */
@@ -162,10 +193,13 @@ export function matchesLabels(sel: LabelSelector, labels: Record<string, string>
     // Inherited members (`constructor`, `__proto__`) are never strings, so this is an own-key test.
     const has = typeof v === 'string';
     switch (r.op) {
-      case '=': case '==': case 'in':
+      case '=':
+      case '==':
+      case 'in':
         if (!has || !hasValue(r, v)) return false;
         break;
-      case '!=': case 'notin':
+      case '!=':
+      case 'notin':
         if (has && hasValue(r, v)) return false;
         break;
       case 'exists':
@@ -174,7 +208,8 @@ export function matchesLabels(sel: LabelSelector, labels: Record<string, string>
       case '!':
         if (has) return false;
         break;
-      case 'gt': case 'lt': {
+      case 'gt':
+      case 'lt': {
         const n = has ? parseInt64(v) : undefined;
         if (n === undefined || (r.op === 'gt' ? n <= r.bound : n >= r.bound)) return false;
         break;
@@ -216,14 +251,28 @@ export function labelSelectorFromObject(sel: LabelSelectorObject | undefined | n
   return res;
 }
 
-const OP_TEXT: Record<Op, string> = { '=': '=', '==': '==', '!=': '!=', in: ' in ', notin: ' notin ', gt: '>', lt: '<', exists: '', '!': '' };
+const OP_TEXT: Record<Op, string> = {
+  '=': '=',
+  '==': '==',
+  '!=': '!=',
+  in: ' in ',
+  notin: ' notin ',
+  gt: '>',
+  lt: '<',
+  exists: '',
+  '!': '',
+};
 
 /** labels.Selector.String(): `a=b,c in (d,e),!f` (value sets sorted; Nothing prints as ''). */
 export function formatLabelSelector(sel: LabelSelector): string {
-  return sel.requirements.map((r) => {
-    if (r.op === 'exists') return r.key;
-    if (r.op === '!') return `!${r.key}`;
-    const values = r.values.length === 1 ? r.first : [...r.values].sort().join(',');
-    return r.op === 'in' || r.op === 'notin' ? `${r.key}${OP_TEXT[r.op]}(${values})` : `${r.key}${OP_TEXT[r.op]}${values}`;
-  }).join(',');
+  return sel.requirements
+    .map((r) => {
+      if (r.op === 'exists') return r.key;
+      if (r.op === '!') return `!${r.key}`;
+      const values = r.values.length === 1 ? r.first : [...r.values].sort().join(',');
+      return r.op === 'in' || r.op === 'notin'
+        ? `${r.key}${OP_TEXT[r.op]}(${values})`
+        : `${r.key}${OP_TEXT[r.op]}${values}`;
+    })
+    .join(',');
 }

@@ -65,23 +65,45 @@ export class Catalog {
         if (!d) continue;
         // A namespaced object needs the namespace label, or a request could not be confined to its namespace.
         if (d.namespaced && !nsLabelPresent) continue;
-        this.put(this.custom, Catalog.key(d.resource, metric), { rule, resource: d, metric, seriesName: name, namespaced: d.namespaced }, d.resource);
+        this.put(
+          this.custom,
+          Catalog.key(d.resource, metric),
+          { rule, resource: d, metric, seriesName: name, namespaced: d.namespaced },
+          d.resource,
+        );
       }
     }
   }
 
-  private put<E extends { rule: CompiledRule; seriesName: string; metric: string }>(map: Map<string, E>, key: string, entry: E, resource: string): void {
+  private put<E extends { rule: CompiledRule; seriesName: string; metric: string }>(
+    map: Map<string, E>,
+    key: string,
+    entry: E,
+    resource: string,
+  ): void {
     const existing = map.get(key);
     if (!existing) {
       map.set(key, entry);
       return;
     }
     if (existing.seriesName === entry.seriesName && existing.rule === entry.rule) return;
-    if (this.conflicts.length < 100) this.conflicts.push({ metric: entry.metric, resource, kept: `${existing.seriesName} (${existing.rule.where})`, ignored: `${entry.seriesName} (${entry.rule.where})` });
+    if (this.conflicts.length < 100)
+      this.conflicts.push({
+        metric: entry.metric,
+        resource,
+        kept: `${existing.seriesName} (${existing.rule.where})`,
+        ignored: `${entry.seriesName} (${entry.rule.where})`,
+      });
   }
 
   knownMetrics(group: 'custom' | 'external'): KnownMetric[] {
-    if (group === 'external') return [...this.external.values()].map((e) => ({ group, resource: '', metric: e.metric, namespaced: true }));
-    return [...this.custom.values()].map((e) => ({ group, resource: e.resource.resource, metric: e.metric, namespaced: e.namespaced }));
+    if (group === 'external')
+      return [...this.external.values()].map((e) => ({ group, resource: '', metric: e.metric, namespaced: true }));
+    return [...this.custom.values()].map((e) => ({
+      group,
+      resource: e.resource.resource,
+      metric: e.metric,
+      namespaced: e.namespaced,
+    }));
   }
 }

@@ -26,16 +26,34 @@ export function matcher(label: string, op: '=' | '!=' | '=~' | '!~', value: stri
 export function selectorMatchers(sel: LabelSelector, param: string): string[] {
   const out: string[] = [];
   for (const r of sel.requirements) {
-    if (!PROM_LABEL.test(r.key)) throw badRequest(`${param}: label ${JSON.stringify(r.key)} is not a Prometheus label name ([a-zA-Z_][a-zA-Z0-9_]*)`);
+    if (!PROM_LABEL.test(r.key))
+      throw badRequest(
+        `${param}: label ${JSON.stringify(r.key)} is not a Prometheus label name ([a-zA-Z_][a-zA-Z0-9_]*)`,
+      );
     const alternatives = (): string => [...r.values].map(escapeRegex).join('|');
     switch (r.op) {
-      case '=': case '==': out.push(matcher(r.key, '=', r.first)); break;
-      case '!=': out.push(matcher(r.key, '!=', r.first)); break;
-      case 'in': out.push(matcher(r.key, '=~', alternatives())); break;
-      case 'notin': out.push(matcher(r.key, '!~', alternatives())); break;
-      case 'exists': out.push(matcher(r.key, '!=', '')); break;
-      case '!': out.push(matcher(r.key, '=', '')); break;
-      case 'gt': case 'lt': throw badRequest(`${param}: the ${r.op} operator has no Prometheus matcher`);
+      case '=':
+      case '==':
+        out.push(matcher(r.key, '=', r.first));
+        break;
+      case '!=':
+        out.push(matcher(r.key, '!=', r.first));
+        break;
+      case 'in':
+        out.push(matcher(r.key, '=~', alternatives()));
+        break;
+      case 'notin':
+        out.push(matcher(r.key, '!~', alternatives()));
+        break;
+      case 'exists':
+        out.push(matcher(r.key, '!=', ''));
+        break;
+      case '!':
+        out.push(matcher(r.key, '=', ''));
+        break;
+      case 'gt':
+      case 'lt':
+        throw badRequest(`${param}: the ${r.op} operator has no Prometheus matcher`);
     }
   }
   return out;

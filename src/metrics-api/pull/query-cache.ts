@@ -23,7 +23,12 @@ export class QueryCache<T> {
   misses = 0;
   refreshes = 0;
 
-  constructor(private readonly ttlMs: number, private readonly maxEntries: number, private readonly now: () => number = Date.now, refreshAheadMs?: number) {
+  constructor(
+    private readonly ttlMs: number,
+    private readonly maxEntries: number,
+    private readonly now: () => number = Date.now,
+    refreshAheadMs?: number,
+  ) {
     this.refreshAheadMs = Math.min(refreshAheadMs ?? ttlMs / 4, ttlMs);
   }
 
@@ -47,8 +52,12 @@ export class QueryCache<T> {
     const entry: Slot<T> = { value, expiresAtMs: Number.POSITIVE_INFINITY, refreshing: false };
     this.slots.set(key, entry);
     value.then(
-      () => { entry.expiresAtMs = this.now() + this.ttlMs; },
-      () => { if (this.slots.get(key) === entry) this.slots.delete(key); },
+      () => {
+        entry.expiresAtMs = this.now() + this.ttlMs;
+      },
+      () => {
+        if (this.slots.get(key) === entry) this.slots.delete(key);
+      },
     );
     return value;
   }
@@ -64,10 +73,13 @@ export class QueryCache<T> {
     const next = load();
     next.then(
       () => {
-        if (this.slots.get(key) === slot) Object.assign(slot, { value: next, expiresAtMs: this.now() + this.ttlMs, refreshing: false });
+        if (this.slots.get(key) === slot)
+          Object.assign(slot, { value: next, expiresAtMs: this.now() + this.ttlMs, refreshing: false });
       },
       // A failed refresh leaves the current answer to expire; the request after that asks again.
-      () => { slot.refreshing = false; },
+      () => {
+        slot.refreshing = false;
+      },
     );
   }
 

@@ -30,9 +30,15 @@ const counterRateSchema = z.strictObject({
   /** Which counters: a series selector; default every *_total series carrying namespace and pod labels. */
   seriesQuery: z.string().min(1).default('{__name__=~"^.+_total$",namespace!="",pod!=""}'),
   /** The rate() window. */
-  window: z.string().regex(/^\d+(ms|s|m|h)$/, 'must be a Prometheus duration such as 2m').default('2m'),
+  window: z
+    .string()
+    .regex(/^\d+(ms|s|m|h)$/, 'must be a Prometheus duration such as 2m')
+    .default('2m'),
   /** The served name replaces the `_total` suffix with this. */
-  suffix: z.string().regex(/^[a-zA-Z0-9_]+$/, 'must be letters, digits or _').default('_qps'),
+  suffix: z
+    .string()
+    .regex(/^[a-zA-Z0-9_]+$/, 'must be letters, digits or _')
+    .default('_qps'),
 });
 const presetSchema = z.strictObject({ counterRate: counterRateSchema });
 
@@ -75,7 +81,7 @@ const QUERY_FIELDS = ['Series', 'LabelMatchers', 'GroupBy'] as const;
 function regex(where: string, source: string): RegExp {
   try {
     // Go (RE2) spells named groups (?P<name>...); JavaScript spells them (?<name>...).
-    return new RegExp(source.replace(/\(\?P</g, "(?<"));
+    return new RegExp(source.replace(/\(\?P</g, '(?<'));
   } catch (err) {
     throw new RuleError(`${where}: invalid regular expression ${JSON.stringify(source)}: ${(err as Error).message}`);
   }
@@ -90,9 +96,17 @@ function template(where: string, source: string, fields: readonly string[]): Com
   }
 }
 
-function compileRule(kind: 'custom' | 'external', where: string, rule: z.output<typeof ruleSchema>, table: ResourceTable): CompiledRule {
+function compileRule(
+  kind: 'custom' | 'external',
+  where: string,
+  rule: z.output<typeof ruleSchema>,
+  table: ResourceTable,
+): CompiledRule {
   const filters = (rule.seriesFilters ?? []).map((f, i) =>
-    'is' in f ? { keep: true, re: regex(`${where}.seriesFilters[${i}].is`, f.is) } : { keep: false, re: regex(`${where}.seriesFilters[${i}].isNot`, f.isNot) });
+    'is' in f
+      ? { keep: true, re: regex(`${where}.seriesFilters[${i}].is`, f.is) }
+      : { keep: false, re: regex(`${where}.seriesFilters[${i}].isNot`, f.isNot) },
+  );
   const matches = regex(`${where}.name.matches`, rule.name?.matches || '.*');
   // The adapter's default: "$1" when the pattern captures one group, else the whole match.
   const captures = new RegExp(`${matches.source}|`).exec('')?.length ?? 1;
@@ -101,7 +115,10 @@ function compileRule(kind: 'custom' | 'external', where: string, rule: z.output<
   for (const [label, o] of Object.entries(rule.resources?.overrides ?? {})) {
     const name = o.group ? `${o.resource}.${o.group}` : o.resource;
     const d = table.find(name);
-    if (!d) throw new RuleError(`${where}.resources.overrides.${label}: unknown resource ${JSON.stringify(name)} (known: ${table.names().join(', ')})`);
+    if (!d)
+      throw new RuleError(
+        `${where}.resources.overrides.${label}: unknown resource ${JSON.stringify(name)} (known: ${table.names().join(', ')})`,
+      );
     byLabel.set(label, d);
   }
   if (rule.resources?.template !== undefined) {
@@ -114,7 +131,8 @@ function compileRule(kind: 'custom' | 'external', where: string, rule: z.output<
   const labelOf = new Map<string, string>();
   for (const [label, d] of byLabel) if (!labelOf.has(d.resource)) labelOf.set(d.resource, label);
   const hasNamespaceLabel = [...byLabel.values()].some((d) => d.resource === 'namespaces');
-  if (rule.resources?.namespaced !== undefined && kind === 'custom') throw new RuleError(`${where}.resources.namespaced: only externalRules take namespaced`);
+  if (rule.resources?.namespaced !== undefined && kind === 'custom')
+    throw new RuleError(`${where}.resources.namespaced: only externalRules take namespaced`);
   return {
     kind,
     where,
@@ -160,7 +178,9 @@ export function compileRules(doc: unknown, table = new ResourceTable(), source =
   };
   return [
     ...d.rules.map((r, i) => wrap(() => compileRule('custom', `rules[${i}]`, r, table))),
-    ...d.presets.map((p, i) => wrap(() => compileRule('custom', `presets[${i}].counterRate`, counterRateRule(p.counterRate), table))),
+    ...d.presets.map((p, i) =>
+      wrap(() => compileRule('custom', `presets[${i}].counterRate`, counterRateRule(p.counterRate), table)),
+    ),
     ...d.externalRules.map((r, i) => wrap(() => compileRule('external', `externalRules[${i}]`, r, table))),
   ];
 }

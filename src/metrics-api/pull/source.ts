@@ -51,7 +51,11 @@ export interface DiscoveryStatus {
 
 /** Prometheus could not answer: 503, so the HPA reports the metric unavailable and holds. */
 export function prometheusUnavailable(what: string, err: unknown): ApiError {
-  return new ApiError({ message: `unable to fetch ${what} from Prometheus: ${(err as Error).message}`, reason: 'ServiceUnavailable', code: 503 });
+  return new ApiError({
+    message: `unable to fetch ${what} from Prometheus: ${(err as Error).message}`,
+    reason: 'ServiceUnavailable',
+    code: 503,
+  });
 }
 
 export class PullSource {
@@ -101,7 +105,11 @@ export class PullSource {
     for (const r of this.opts.rules) byQuery.set(r.seriesQuery, [...(byQuery.get(r.seriesQuery) ?? []), r]);
     try {
       for (const [query, rules] of byQuery) {
-        const series = await this.opts.client.series(query, started - (this.opts.discoveryWindowMs ?? 600_000), started);
+        const series = await this.opts.client.series(
+          query,
+          started - (this.opts.discoveryWindowMs ?? 600_000),
+          started,
+        );
         // In slices, yielding between them: tens of thousands of series must not hold up the HPA's reads.
         for (const r of rules) {
           for (let i = 0; i < series.length; i += DISCOVERY_SLICE) {
@@ -112,12 +120,22 @@ export class PullSource {
       }
     } catch (err) {
       this.status.error = (err as Error).message;
-      this.opts.logger?.warn({ err: (err as Error).message }, 'metrics-api: discovery failed; serving the previous metric list');
+      this.opts.logger?.warn(
+        { err: (err as Error).message },
+        'metrics-api: discovery failed; serving the previous metric list',
+      );
       return;
     }
-    for (const c of next.conflicts) this.opts.logger?.warn(c, 'metrics-api: two series produce one metric; the first is served');
+    for (const c of next.conflicts)
+      this.opts.logger?.warn(c, 'metrics-api: two series produce one metric; the first is served');
     this.catalog = next;
-    Object.assign(this.status, { at: started, durationMs: this.now() - started, error: undefined, customMetrics: next.custom.size, externalMetrics: next.external.size });
+    Object.assign(this.status, {
+      at: started,
+      durationMs: this.now() - started,
+      error: undefined,
+      customMetrics: next.custom.size,
+      externalMetrics: next.external.size,
+    });
   }
 
   knownMetrics(group: MetricGroup): KnownMetric[] {
@@ -144,7 +162,11 @@ export class PullSource {
    * Values of every object of the metric in the namespace (or cluster-wide for root-scoped
    * objects), by object name. `metricSelector` narrows the series in the query itself.
    */
-  async customValues(entry: CustomEntry, namespace: string, metricSelector: LabelSelector): Promise<Map<string, ObjectSample>> {
+  async customValues(
+    entry: CustomEntry,
+    namespace: string,
+    metricSelector: LabelSelector,
+  ): Promise<Map<string, ObjectSample>> {
     const { rule, resource } = entry;
     const objectLabel = rule.labelFor(resource.resource);
     if (!objectLabel) throw new Error(`${rule.where}: no series label stands for ${resource.resource}`);
@@ -158,7 +180,11 @@ export class PullSource {
       matchers.push(matcher(objectLabel, '!=', ''));
     }
     matchers.push(...selectorMatchers(metricSelector, 'metricLabelSelector'));
-    const promql = rule.metricsQuery.render({ Series: entry.seriesName, LabelMatchers: matchers.join(','), GroupBy: objectLabel });
+    const promql = rule.metricsQuery.render({
+      Series: entry.seriesName,
+      LabelMatchers: matchers.join(','),
+      GroupBy: objectLabel,
+    });
     const samples = await this.run(promql, `the metric ${entry.metric} for ${resource.resource}`);
     const known = this.byObject.get(samples);
     if (known) return known;
@@ -168,16 +194,27 @@ export class PullSource {
       if (!name) continue;
       const prev = out.get(name);
       // Series the query did not sum per object are summed here, as the adapter's sum by (...) would.
-      out.set(name, prev ? { value: prev.value + s.value, timestampMs: Math.min(prev.timestampMs, s.timestampMs) } : { value: s.value, timestampMs: s.timestampMs });
+      out.set(
+        name,
+        prev
+          ? { value: prev.value + s.value, timestampMs: Math.min(prev.timestampMs, s.timestampMs) }
+          : { value: s.value, timestampMs: s.timestampMs },
+      );
     }
     this.byObject.set(samples, out);
     return out;
   }
 
   async externalValues(entry: ExternalEntry, namespace: string, selector: LabelSelector): Promise<PromSample[]> {
-    const matchers = entry.rule.namespaced ? [matcher(entry.rule.labelFor('namespaces') ?? 'namespace', '=', namespace)] : [];
+    const matchers = entry.rule.namespaced
+      ? [matcher(entry.rule.labelFor('namespaces') ?? 'namespace', '=', namespace)]
+      : [];
     matchers.push(...selectorMatchers(selector, 'labelSelector'));
-    const promql = entry.rule.metricsQuery.render({ Series: entry.seriesName, LabelMatchers: matchers.join(','), GroupBy: '' });
+    const promql = entry.rule.metricsQuery.render({
+      Series: entry.seriesName,
+      LabelMatchers: matchers.join(','),
+      GroupBy: '',
+    });
     return this.run(promql, `the external metric ${entry.metric}`);
   }
 
@@ -186,7 +223,8 @@ export class PullSource {
    * The array is the cached one (the same object for every request within the TTL).
    */
   private async run(promql: string, what: string): Promise<PromSample[]> {
-    const usable = (s: PromSample): boolean => Number.isFinite(s.value) && (this.opts.allowNegativeValues === true || s.value >= 0);
+    const usable = (s: PromSample): boolean =>
+      Number.isFinite(s.value) && (this.opts.allowNegativeValues === true || s.value >= 0);
     try {
       return await this.cache.get(promql, async () => (await this.opts.client.query(promql)).filter(usable));
     } catch (err) {
@@ -196,6 +234,12 @@ export class PullSource {
   }
 
   cacheStats(): { hits: number; misses: number; refreshes: number; entries: number; queries: number } {
-    return { hits: this.cache.hits, misses: this.cache.misses, refreshes: this.cache.refreshes, entries: this.cache.size, queries: this.opts.client.queries };
+    return {
+      hits: this.cache.hits,
+      misses: this.cache.misses,
+      refreshes: this.cache.refreshes,
+      entries: this.cache.size,
+      queries: this.opts.client.queries,
+    };
   }
 }

@@ -29,19 +29,26 @@ export function compileTemplate(source: string, allowed: readonly string[]): Com
   for (const m of source.matchAll(ACTION)) {
     const action = m[1] ?? '';
     const f = FIELD.exec(action);
-    if (!f || !f[1]) throw new TemplateError(`unsupported template action <<${action}>>: only field references such as ${allowed.map((a) => `<<.${a}>>`).join(', ')} are supported`);
-    if (!allowed.includes(f[1])) throw new TemplateError(`unknown template field .${f[1]}: this template can use ${allowed.map((a) => `.${a}`).join(', ')}`);
+    if (!f || !f[1])
+      throw new TemplateError(
+        `unsupported template action <<${action}>>: only field references such as ${allowed.map((a) => `<<.${a}>>`).join(', ')} are supported`,
+      );
+    if (!allowed.includes(f[1]))
+      throw new TemplateError(
+        `unknown template field .${f[1]}: this template can use ${allowed.map((a) => `.${a}`).join(', ')}`,
+      );
     parts.push(source.slice(last, m.index), { field: f[1] });
     fields.add(f[1]);
     last = (m.index ?? 0) + m[0].length;
   }
   parts.push(source.slice(last));
-  if (/<<|>>/.test(parts.filter((p): p is string => typeof p === 'string').join(''))) throw new TemplateError('unbalanced << >> in the template');
+  if (/<<|>>/.test(parts.filter((p): p is string => typeof p === 'string').join('')))
+    throw new TemplateError('unbalanced << >> in the template');
   return {
     source,
     fields,
     render(values) {
-      return parts.map((p) => (typeof p === 'string' ? p : values[p.field] ?? '')).join('');
+      return parts.map((p) => (typeof p === 'string' ? p : (values[p.field] ?? ''))).join('');
     },
   };
 }

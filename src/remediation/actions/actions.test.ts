@@ -10,7 +10,12 @@ import { RESTARTED_AT, rolloutRestart } from './rollout-restart.ts';
 
 interface Obj {
   metadata: { name: string; uid?: string; annotations?: Record<string, string>; ownerReferences?: { name: string }[] };
-  spec?: { unschedulable?: boolean; nodeName?: string; paused?: boolean; template?: { metadata?: { annotations?: Record<string, string> } } };
+  spec?: {
+    unschedulable?: boolean;
+    nodeName?: string;
+    paused?: boolean;
+    template?: { metadata?: { annotations?: Record<string, string> } };
+  };
   status?: { phase?: string; containerStatuses?: { restartCount: number }[] };
 }
 
@@ -18,12 +23,17 @@ let s: ActionSim;
 const target = (name: string, kind = 'Deployment') => ({ namespace: NS, kind, name });
 const pod = (name: string) => ({ namespace: NS, name });
 const podPath = (name: string) => `/api/v1/namespaces/${NS}/pods/${name}`;
-const running = (name: string) => eventually(`pod ${name} running`, async () => {
-  const p = await s.get<Obj>(podPath(name));
-  return p.status?.phase === 'Running' ? p : undefined;
-});
-const templateAnnotation = async (path: string) => (await s.get<Obj>(path)).spec?.template?.metadata?.annotations?.[RESTARTED_AT];
-const replicaSetsOf = async (name: string) => (await s.get<{ items: Obj[] }>(`/apis/apps/v1/namespaces/${NS}/replicasets`)).items.filter((rs) => rs.metadata.ownerReferences?.some((o) => o.name === name));
+const running = (name: string) =>
+  eventually(`pod ${name} running`, async () => {
+    const p = await s.get<Obj>(podPath(name));
+    return p.status?.phase === 'Running' ? p : undefined;
+  });
+const templateAnnotation = async (path: string) =>
+  (await s.get<Obj>(path)).spec?.template?.metadata?.annotations?.[RESTARTED_AT];
+const replicaSetsOf = async (name: string) =>
+  (await s.get<{ items: Obj[] }>(`/apis/apps/v1/namespaces/${NS}/replicasets`)).items.filter((rs) =>
+    rs.metadata.ownerReferences?.some((o) => o.name === name),
+  );
 
 beforeAll(async () => {
   s = await startActionSim();
@@ -33,9 +43,18 @@ beforeAll(async () => {
   await s.create(`/apis/apps/v1/namespaces/${NS}/daemonsets`, workload('DaemonSet', 'agent'));
   await s.create(`/api/v1/namespaces/${NS}/pods`, barePod('victim'));
   // Two containers: the API wants a container name then, so capture_logs must pick one itself.
-  await s.create(`/api/v1/namespaces/${NS}/pods`, barePod('talker', { 'sim.kubeloop.dev/log-lines-per-sec': '50' }, ['app', 'sidecar']));
+  await s.create(
+    `/api/v1/namespaces/${NS}/pods`,
+    barePod('talker', { 'sim.kubeloop.dev/log-lines-per-sec': '50' }, ['app', 'sidecar']),
+  );
   // The sim's kubelet logs crash-log (\\n, \\t escaped as in a one-line annotation) before each exit.
-  await s.create(`/api/v1/namespaces/${NS}/pods`, barePod('crasher', { 'sim.kubeloop.dev/crash-after': '150ms', 'sim.kubeloop.dev/crash-log': 'panic: boom\\n\\tat main.run()' }));
+  await s.create(
+    `/api/v1/namespaces/${NS}/pods`,
+    barePod('crasher', {
+      'sim.kubeloop.dev/crash-after': '150ms',
+      'sim.kubeloop.dev/crash-log': 'panic: boom\\n\\tat main.run()',
+    }),
+  );
   await eventually('the web ReplicaSet', async () => ((await replicaSetsOf('web')).length === 1 ? true : undefined));
 });
 
@@ -54,13 +73,22 @@ describe('rollout_restart', () => {
     expect(r).toMatchObject({ outcome: 'succeeded', before: { restartedAt: null } });
     const at = (r.after as { restartedAt: string }).restartedAt;
     expect(await templateAnnotation(deploymentPath('web'))).toBe(at);
-    const sets = await eventually('a second ReplicaSet', async () => { const rs = await replicaSetsOf('web'); return rs.length === 2 ? rs : undefined; });
+    const sets = await eventually('a second ReplicaSet', async () => {
+      const rs = await replicaSetsOf('web');
+      return rs.length === 2 ? rs : undefined;
+    });
     expect(sets.some((rs) => rs.spec?.template?.metadata?.annotations?.[RESTARTED_AT] === at)).toBe(true);
   });
 
   it('restarts StatefulSets and DaemonSets; skips other kinds and paused Deployments', async () => {
-    for (const [kind, path] of [['StatefulSet', `/apis/apps/v1/namespaces/${NS}/statefulsets/db`], ['DaemonSet', `/apis/apps/v1/namespaces/${NS}/daemonsets/agent`]] as const) {
-      const r = await rolloutRestart.run(s.env({ target: target(kind === 'StatefulSet' ? 'db' : 'agent', kind) }), spec('rollout_restart'));
+    for (const [kind, path] of [
+      ['StatefulSet', `/apis/apps/v1/namespaces/${NS}/statefulsets/db`],
+      ['DaemonSet', `/apis/apps/v1/namespaces/${NS}/daemonsets/agent`],
+    ] as const) {
+      const r = await rolloutRestart.run(
+        s.env({ target: target(kind === 'StatefulSet' ? 'db' : 'agent', kind) }),
+        spec('rollout_restart'),
+      );
       expect(r.outcome, r.summary).toBe('succeeded');
       expect(await templateAnnotation(path)).toBe((r.after as { restartedAt: string }).restartedAt);
     }
@@ -69,7 +97,10 @@ describe('rollout_restart', () => {
       expect(r.outcome).toBe('skipped');
       expect(r.summary.startsWith(`not restartable: ${kind} x`)).toBe(true);
     }
-    expect(await rolloutRestart.run(s.env({ target: target('frozen') }), spec('rollout_restart'))).toMatchObject({ outcome: 'skipped', summary: expect.stringContaining('paused') });
+    expect(await rolloutRestart.run(s.env({ target: target('frozen') }), spec('rollout_restart'))).toMatchObject({
+      outcome: 'skipped',
+      summary: expect.stringContaining('paused'),
+    });
     expect(await templateAnnotation(deploymentPath('frozen'))).toBeUndefined();
   });
 
@@ -84,24 +115,50 @@ describe('annotate', () => {
   const annotations = { 'kubeloop.dev/alert': '{{alert.id}}', 'kubeloop.dev/by': 'kubeloop' };
 
   it('writes rendered values on the workload, reporting the previous ones', async () => {
-    const dry = await annotate.run(s.env({ target: target('db', 'StatefulSet'), dryRun: true }), spec('annotate', { annotations }));
+    const dry = await annotate.run(
+      s.env({ target: target('db', 'StatefulSet'), dryRun: true }),
+      spec('annotate', { annotations }),
+    );
     expect(dry).toMatchObject({ outcome: 'succeeded', after: { 'kubeloop.dev/alert': 'alert-1' } });
     expect(dry.summary.startsWith('dry run: would annotate')).toBe(true);
-    expect((await s.get<Obj>(`/apis/apps/v1/namespaces/${NS}/statefulsets/db`)).metadata.annotations?.['kubeloop.dev/alert']).toBeUndefined();
+    expect(
+      (await s.get<Obj>(`/apis/apps/v1/namespaces/${NS}/statefulsets/db`)).metadata.annotations?.['kubeloop.dev/alert'],
+    ).toBeUndefined();
 
     const r = await annotate.run(s.env({ target: target('db', 'StatefulSet') }), spec('annotate', { annotations }));
-    expect(r).toMatchObject({ outcome: 'succeeded', before: { 'kubeloop.dev/alert': null, 'kubeloop.dev/by': null }, after: { 'kubeloop.dev/alert': 'alert-1', 'kubeloop.dev/by': 'kubeloop' } });
-    expect((await s.get<Obj>(`/apis/apps/v1/namespaces/${NS}/statefulsets/db`)).metadata.annotations).toMatchObject({ 'kubeloop.dev/alert': 'alert-1', 'kubeloop.dev/by': 'kubeloop' });
-    expect((await annotate.run(s.env({ target: target('db', 'StatefulSet') }), spec('annotate', { annotations }))).outcome).toBe('skipped');
-    const changed = await annotate.run(s.env({ target: target('db', 'StatefulSet') }), spec('annotate', { annotations: { 'kubeloop.dev/by': 'someone' } }));
-    expect(changed).toMatchObject({ outcome: 'succeeded', before: { 'kubeloop.dev/by': 'kubeloop' }, after: { 'kubeloop.dev/by': 'someone' } });
+    expect(r).toMatchObject({
+      outcome: 'succeeded',
+      before: { 'kubeloop.dev/alert': null, 'kubeloop.dev/by': null },
+      after: { 'kubeloop.dev/alert': 'alert-1', 'kubeloop.dev/by': 'kubeloop' },
+    });
+    expect((await s.get<Obj>(`/apis/apps/v1/namespaces/${NS}/statefulsets/db`)).metadata.annotations).toMatchObject({
+      'kubeloop.dev/alert': 'alert-1',
+      'kubeloop.dev/by': 'kubeloop',
+    });
+    expect(
+      (await annotate.run(s.env({ target: target('db', 'StatefulSet') }), spec('annotate', { annotations }))).outcome,
+    ).toBe('skipped');
+    const changed = await annotate.run(
+      s.env({ target: target('db', 'StatefulSet') }),
+      spec('annotate', { annotations: { 'kubeloop.dev/by': 'someone' } }),
+    );
+    expect(changed).toMatchObject({
+      outcome: 'succeeded',
+      before: { 'kubeloop.dev/by': 'kubeloop' },
+      after: { 'kubeloop.dev/by': 'someone' },
+    });
   });
 
-  it('annotates the trigger\'s pod with on: pod', async () => {
-    const r = await annotate.run(s.env({ target: target('talker', 'Pod'), pod: pod('talker') }), spec('annotate', { annotations, on: 'pod' }));
+  it("annotates the trigger's pod with on: pod", async () => {
+    const r = await annotate.run(
+      s.env({ target: target('talker', 'Pod'), pod: pod('talker') }),
+      spec('annotate', { annotations, on: 'pod' }),
+    );
     expect(r).toMatchObject({ outcome: 'succeeded', acted: { kind: 'Pod', name: 'talker' } });
     expect((await s.get<Obj>(podPath('talker'))).metadata.annotations?.['kubeloop.dev/alert']).toBe('alert-1');
-    expect((await annotate.run(s.env({ target: target('web') }), spec('annotate', { annotations, on: 'pod' }))).outcome).toBe('skipped');
+    expect(
+      (await annotate.run(s.env({ target: target('web') }), spec('annotate', { annotations, on: 'pod' }))).outcome,
+    ).toBe('skipped');
   });
 });
 
@@ -114,19 +171,43 @@ describe('delete_pod', () => {
     expect((await s.get<Obj>(podPath('victim'))).metadata.uid).toBe(before.metadata.uid);
 
     const r = await deletePod.run(s.env({ pod: pod('victim') }), spec('delete_pod', { gracePeriodSeconds: 0 }));
-    expect(r).toMatchObject({ outcome: 'succeeded', summary: `deleted pod ${NS}/victim with a grace period of 0s`, after: { deleted: true, gracePeriodSeconds: 0 } });
-    await eventually('the pod gone', async () => s.get(podPath('victim')).then(() => undefined, (err: unknown) => (isApiStatus(err, 404) ? true : undefined)));
-    expect(await deletePod.run(s.env({ pod: pod('victim') }), spec('delete_pod'))).toMatchObject({ outcome: 'skipped', summary: `pod ${NS}/victim: pod already gone` });
+    expect(r).toMatchObject({
+      outcome: 'succeeded',
+      summary: `deleted pod ${NS}/victim with a grace period of 0s`,
+      after: { deleted: true, gracePeriodSeconds: 0 },
+    });
+    await eventually('the pod gone', async () =>
+      s.get(podPath('victim')).then(
+        () => undefined,
+        (err: unknown) => (isApiStatus(err, 404) ? true : undefined),
+      ),
+    );
+    expect(await deletePod.run(s.env({ pod: pod('victim') }), spec('delete_pod'))).toMatchObject({
+      outcome: 'skipped',
+      summary: `pod ${NS}/victim: pod already gone`,
+    });
   });
 });
 
 describe('cordon_node', () => {
   it('marks the node unschedulable once; dry run and a missing node change nothing', async () => {
-    expect(await cordonNode.run(s.env({ node: 'node-1', dryRun: true }), spec('cordon_node'))).toMatchObject({ outcome: 'succeeded', summary: 'dry run: would cordon node node-1', before: { unschedulable: false }, after: { unschedulable: true } });
+    expect(await cordonNode.run(s.env({ node: 'node-1', dryRun: true }), spec('cordon_node'))).toMatchObject({
+      outcome: 'succeeded',
+      summary: 'dry run: would cordon node node-1',
+      before: { unschedulable: false },
+      after: { unschedulable: true },
+    });
     expect((await s.get<Obj>('/api/v1/nodes/node-1')).spec?.unschedulable).toBeFalsy();
-    expect(await cordonNode.run(s.env({ node: 'node-1' }), spec('cordon_node'))).toMatchObject({ outcome: 'succeeded', before: { unschedulable: false }, after: { unschedulable: true } });
+    expect(await cordonNode.run(s.env({ node: 'node-1' }), spec('cordon_node'))).toMatchObject({
+      outcome: 'succeeded',
+      before: { unschedulable: false },
+      after: { unschedulable: true },
+    });
     expect((await s.get<Obj>('/api/v1/nodes/node-1')).spec?.unschedulable).toBe(true);
-    expect(await cordonNode.run(s.env({ node: 'node-1' }), spec('cordon_node'))).toMatchObject({ outcome: 'skipped', before: { unschedulable: true } });
+    expect(await cordonNode.run(s.env({ node: 'node-1' }), spec('cordon_node'))).toMatchObject({
+      outcome: 'skipped',
+      before: { unschedulable: true },
+    });
     const missing = await cordonNode.run(s.env({ node: 'node-9' }), spec('cordon_node'));
     expect(missing.outcome).toBe('failed');
     expect(missing.summary).toMatch(/^cordon_node node-9: 404 NotFound/);
@@ -136,7 +217,7 @@ describe('cordon_node', () => {
 describe('capture_logs', () => {
   type Detail = { container: string; previous: boolean; lines: number; text: string };
 
-  it('reads the first container\'s last lines when no container is named', async () => {
+  it("reads the first container's last lines when no container is named", async () => {
     await running('talker');
     const r = await eventually('5 log lines', async () => {
       const res = await captureLogs.run(s.env({ pod: pod('talker') }), spec('capture_logs', { tailLines: 5 }));
@@ -145,12 +226,19 @@ describe('capture_logs', () => {
     expect(r.outcome).toBe('succeeded');
     expect(r.detail).toMatchObject({ container: 'app', previous: false, lines: 5 });
     expect((r.detail as Detail).text).toContain('RequestLogger');
-    const sidecar = await captureLogs.run(s.env({ pod: pod('talker') }), spec('capture_logs', { container: 'sidecar' }));
+    const sidecar = await captureLogs.run(
+      s.env({ pod: pod('talker') }),
+      spec('capture_logs', { container: 'sidecar' }),
+    );
     expect(sidecar.detail).toMatchObject({ container: 'sidecar' });
   });
 
-  it('reads the crashed instance with previous: true, and fails with the API\'s reason when there is none', async () => {
-    await eventually('a restart', async () => ((await s.get<Obj>(podPath('crasher'))).status?.containerStatuses?.[0]?.restartCount ?? 0) >= 1 || undefined);
+  it("reads the crashed instance with previous: true, and fails with the API's reason when there is none", async () => {
+    await eventually(
+      'a restart',
+      async () =>
+        ((await s.get<Obj>(podPath('crasher'))).status?.containerStatuses?.[0]?.restartCount ?? 0) >= 1 || undefined,
+    );
     const r = await captureLogs.run(s.env({ pod: pod('crasher') }), spec('capture_logs', { previous: true }));
     expect(r).toMatchObject({ outcome: 'succeeded', detail: { container: 'app', previous: true } });
     expect((r.detail as Detail).text).toContain('panic: boom\n\tat main.run()');

@@ -19,8 +19,10 @@ export const annotate: ActionHandler<'annotate'> = {
   // Static per handler: `on: pod` also works when the engine resolved a workload, and reads env.pod.
   needs: (spec) => (spec.on === 'pod' ? 'pod' : 'workload'),
   async run(env, spec) {
-    const obj: WorkloadTarget | undefined = spec.on === 'pod' ? (env.pod ? { ...env.pod, kind: 'Pod' } : undefined) : env.target;
-    if (!obj) return { outcome: 'skipped', summary: spec.on === 'pod' ? 'the trigger names no pod' : 'no target workload' };
+    const obj: WorkloadTarget | undefined =
+      spec.on === 'pod' ? (env.pod ? { ...env.pod, kind: 'Pod' } : undefined) : env.target;
+    if (!obj)
+      return { outcome: 'skipped', summary: spec.on === 'pod' ? 'the trigger names no pod' : 'no target workload' };
     const path = objectPath(obj);
     if (!path) return { outcome: 'skipped', summary: `cannot annotate ${describeTarget(obj)}: unknown kind` };
     const values = Object.fromEntries(Object.entries(spec.annotations).map(([k, v]) => [k, env.render(v)]));
@@ -28,11 +30,37 @@ export const annotate: ActionHandler<'annotate'> = {
     const acted = { namespace: obj.namespace, kind: obj.kind, name: obj.name };
     try {
       const current = await kubeJson<Meta>(env.kc, { method: 'GET', path });
-      const before = Object.fromEntries(Object.keys(values).map((k) => [k, current.metadata?.annotations?.[k] ?? null]));
-      if (Object.entries(values).every(([k, v]) => before[k] === v)) return { outcome: 'skipped', summary: `${describeTarget(obj)} already has ${keys} with these values`, before, acted };
-      if (env.dryRun) return { outcome: 'succeeded', summary: `dry run: would annotate ${describeTarget(obj)}: ${keys}`, before, after: values, acted };
-      await kubeJson(env.kc, { method: 'PATCH', path, contentType: 'application/merge-patch+json', body: { metadata: { annotations: values } } });
-      return { outcome: 'succeeded', summary: `annotated ${describeTarget(obj)}: ${keys}`, before, after: values, acted };
+      const before = Object.fromEntries(
+        Object.keys(values).map((k) => [k, current.metadata?.annotations?.[k] ?? null]),
+      );
+      if (Object.entries(values).every(([k, v]) => before[k] === v))
+        return {
+          outcome: 'skipped',
+          summary: `${describeTarget(obj)} already has ${keys} with these values`,
+          before,
+          acted,
+        };
+      if (env.dryRun)
+        return {
+          outcome: 'succeeded',
+          summary: `dry run: would annotate ${describeTarget(obj)}: ${keys}`,
+          before,
+          after: values,
+          acted,
+        };
+      await kubeJson(env.kc, {
+        method: 'PATCH',
+        path,
+        contentType: 'application/merge-patch+json',
+        body: { metadata: { annotations: values } },
+      });
+      return {
+        outcome: 'succeeded',
+        summary: `annotated ${describeTarget(obj)}: ${keys}`,
+        before,
+        after: values,
+        acted,
+      };
     } catch (err) {
       return apiFailure(err, `annotate ${describeTarget(obj)}`);
     }

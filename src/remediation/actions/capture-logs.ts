@@ -47,16 +47,30 @@ export const captureLogs: ActionHandler<'capture_logs'> = {
       } catch (err) {
         return apiFailure(err, `capture_logs pod ${p.namespace}/${p.name}`);
       }
-      if (!container) return { outcome: 'failed', summary: `capture_logs pod ${p.namespace}/${p.name}: the pod has no containers`, acted };
+      if (!container)
+        return {
+          outcome: 'failed',
+          summary: `capture_logs pod ${p.namespace}/${p.name}: the pod has no containers`,
+          acted,
+        };
     }
     const where = `pod ${p.namespace}/${p.name} container ${container}${spec.previous ? ' (previous instance)' : ''}`;
-    const logs = await fetchContainerLogs(env.kc, { namespace: p.namespace, pod: p.name, container, previous: spec.previous, tailLines: spec.tailLines, limitBytes: CAPTURE_LIMIT_BYTES });
+    const logs = await fetchContainerLogs(env.kc, {
+      namespace: p.namespace,
+      pod: p.name,
+      container,
+      previous: spec.previous,
+      tailLines: spec.tailLines,
+      limitBytes: CAPTURE_LIMIT_BYTES,
+    });
     if (logs.error) return { outcome: 'failed', summary: `capture_logs ${where}: ${logs.error}`, acted };
     const text = capBytes(logs.text, CAPTURE_LIMIT_BYTES);
     const lines = text === '' ? 0 : text.split('\n').length - (text.endsWith('\n') ? 1 : 0);
     return {
-      outcome: 'succeeded', summary: `${env.dryRun ? 'dry run (reads only, so done): ' : ''}captured ${lines} log lines of ${where}${logs.truncated ? ', truncated' : ''}`,
-      detail: { container, previous: spec.previous, lines, truncated: logs.truncated, text }, acted,
+      outcome: 'succeeded',
+      summary: `${env.dryRun ? 'dry run (reads only, so done): ' : ''}captured ${lines} log lines of ${where}${logs.truncated ? ', truncated' : ''}`,
+      detail: { container, previous: spec.previous, lines, truncated: logs.truncated, text },
+      acted,
     };
   },
 };

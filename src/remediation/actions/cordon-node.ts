@@ -20,10 +20,17 @@ export const cordonNode: ActionHandler<'cordon_node'> = {
     try {
       const obj = await kubeJson<{ spec?: { unschedulable?: boolean } }>(env.kc, { method: 'GET', path });
       const before = { unschedulable: obj.spec?.unschedulable === true };
-      if (before.unschedulable) return { outcome: 'skipped', summary: `node ${node} is already cordoned`, before, acted };
+      if (before.unschedulable)
+        return { outcome: 'skipped', summary: `node ${node} is already cordoned`, before, acted };
       const after = { unschedulable: true };
-      if (env.dryRun) return { outcome: 'succeeded', summary: `dry run: would cordon node ${node}`, before, after, acted };
-      await kubeJson(env.kc, { method: 'PATCH', path, contentType: 'application/merge-patch+json', body: { spec: { unschedulable: true } } });
+      if (env.dryRun)
+        return { outcome: 'succeeded', summary: `dry run: would cordon node ${node}`, before, after, acted };
+      await kubeJson(env.kc, {
+        method: 'PATCH',
+        path,
+        contentType: 'application/merge-patch+json',
+        body: { spec: { unschedulable: true } },
+      });
       return { outcome: 'succeeded', summary: `cordoned node ${node}`, before, after, acted };
     } catch (err) {
       return apiFailure(err, `cordon_node ${node}`);

@@ -27,17 +27,29 @@ export const deletePod: ActionHandler<'delete_pod'> = {
     const path = podPath(p);
     try {
       const pod = await kubeJson<Pod>(env.kc, { method: 'GET', path });
-      const before = { uid: pod.metadata.uid ?? null, phase: pod.status?.phase ?? null, node: pod.spec?.nodeName ?? null };
+      const before = {
+        uid: pod.metadata.uid ?? null,
+        phase: pod.status?.phase ?? null,
+        node: pod.spec?.nodeName ?? null,
+      };
       if (pod.metadata.deletionTimestamp && spec.gracePeriodSeconds === undefined) {
-        return { outcome: 'skipped', summary: `${name} is already terminating (deletion requested at ${pod.metadata.deletionTimestamp})`, before, acted };
+        return {
+          outcome: 'skipped',
+          summary: `${name} is already terminating (deletion requested at ${pod.metadata.deletionTimestamp})`,
+          before,
+          acted,
+        };
       }
       const grace = spec.gracePeriodSeconds === undefined ? '' : ` with a grace period of ${spec.gracePeriodSeconds}s`;
       const after = { deleted: true, gracePeriodSeconds: spec.gracePeriodSeconds ?? null };
-      if (env.dryRun) return { outcome: 'succeeded', summary: `dry run: would delete ${name}${grace}`, before, after, acted };
+      if (env.dryRun)
+        return { outcome: 'succeeded', summary: `dry run: would delete ${name}${grace}`, before, after, acted };
       await kubeJson(env.kc, {
-        method: 'DELETE', path,
+        method: 'DELETE',
+        path,
         body: {
-          apiVersion: 'v1', kind: 'DeleteOptions',
+          apiVersion: 'v1',
+          kind: 'DeleteOptions',
           ...(pod.metadata.uid ? { preconditions: { uid: pod.metadata.uid } } : {}),
           ...(spec.gracePeriodSeconds !== undefined ? { gracePeriodSeconds: spec.gracePeriodSeconds } : {}),
         },

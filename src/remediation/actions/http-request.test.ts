@@ -15,12 +15,27 @@ interface Received {
 let server: Server;
 let base: string;
 const received: Received[] = [];
-const trigger: Trigger = { kind: 'failure', failure: { id: 7, namespace: 'shop', pod: 'web-1', workloadKind: 'Deployment', workloadName: 'web', reason: 'CrashLoopBackOff' } };
+const trigger: Trigger = {
+  kind: 'failure',
+  failure: {
+    id: 7,
+    namespace: 'shop',
+    pod: 'web-1',
+    workloadKind: 'Deployment',
+    workloadName: 'web',
+    reason: 'CrashLoopBackOff',
+  },
+};
 
 // http_request never talks to the cluster: an empty KubeConfig stands in.
 const env = (over: Partial<ActionEnv> = {}): ActionEnv => ({
-  kc: new KubeConfig(), trigger, dryRun: false, signal: new AbortController().signal,
-  notify: async () => undefined, render: (t) => t.replaceAll('{{failure.pod}}', 'web-1'), ...over,
+  kc: new KubeConfig(),
+  trigger,
+  dryRun: false,
+  signal: new AbortController().signal,
+  notify: async () => undefined,
+  render: (t) => t.replaceAll('{{failure.pod}}', 'web-1'),
+  ...over,
 });
 
 beforeAll(async () => {
@@ -57,8 +72,15 @@ afterAll(async () => {
 
 describe('http_request', () => {
   it('POSTs the trigger as JSON by default and keeps the answer', async () => {
-    const r = await httpRequest.run(env(), spec('http_request', { url: `${base}/hook?token=secret`, headers: { 'x-kubeloop': 'yes' } }));
-    expect(r).toMatchObject({ outcome: 'succeeded', summary: `POST ${base}/hook: 201`, detail: { status: 201, body: '{"ticket":"T-1"}' } });
+    const r = await httpRequest.run(
+      env(),
+      spec('http_request', { url: `${base}/hook?token=secret`, headers: { 'x-kubeloop': 'yes' } }),
+    );
+    expect(r).toMatchObject({
+      outcome: 'succeeded',
+      summary: `POST ${base}/hook: 201`,
+      detail: { status: 201, body: '{"ticket":"T-1"}' },
+    });
     expect(r.summary).not.toContain('secret');
     const got = received.at(-1);
     expect(got?.headers['content-type']).toBe('application/json');
@@ -67,9 +89,23 @@ describe('http_request', () => {
   });
 
   it('sends a rendered body, and none with GET', async () => {
-    await httpRequest.run(env(), spec('http_request', { url: `${base}/t`, method: 'PUT', body: 'pod={{failure.pod}}', headers: { 'Content-Type': 'text/plain' } }));
-    expect(received.at(-1)).toMatchObject({ method: 'PUT', body: 'pod=web-1', headers: { 'content-type': 'text/plain' } });
-    expect((await httpRequest.run(env(), spec('http_request', { url: `${base}/g`, method: 'GET' }))).outcome).toBe('succeeded');
+    await httpRequest.run(
+      env(),
+      spec('http_request', {
+        url: `${base}/t`,
+        method: 'PUT',
+        body: 'pod={{failure.pod}}',
+        headers: { 'Content-Type': 'text/plain' },
+      }),
+    );
+    expect(received.at(-1)).toMatchObject({
+      method: 'PUT',
+      body: 'pod=web-1',
+      headers: { 'content-type': 'text/plain' },
+    });
+    expect((await httpRequest.run(env(), spec('http_request', { url: `${base}/g`, method: 'GET' }))).outcome).toBe(
+      'succeeded',
+    );
     expect(received.at(-1)).toMatchObject({ method: 'GET', body: '' });
   });
 
@@ -79,7 +115,11 @@ describe('http_request', () => {
   });
 
   it('fails on a non-2xx status, a timeout and a refused connection', async () => {
-    expect(await httpRequest.run(env(), spec('http_request', { url: `${base}/fail` }))).toMatchObject({ outcome: 'failed', summary: `POST ${base}/fail: HTTP 500 Internal Server Error`, detail: { status: 500, body: 'boom' } });
+    expect(await httpRequest.run(env(), spec('http_request', { url: `${base}/fail` }))).toMatchObject({
+      outcome: 'failed',
+      summary: `POST ${base}/fail: HTTP 500 Internal Server Error`,
+      detail: { status: 500, body: 'boom' },
+    });
     const slow = await httpRequest.run(env(), spec('http_request', { url: `${base}/hang`, timeoutMs: 200 }));
     expect(slow).toMatchObject({ outcome: 'failed', summary: `POST ${base}/hang: no answer within 200 ms` });
     const port = await closedPort();
@@ -90,7 +130,10 @@ describe('http_request', () => {
 
   it('fails on a header HTTP does not allow, without sending', async () => {
     const count = received.length;
-    const r = await httpRequest.run(env(), spec('http_request', { url: `${base}/hook`, headers: { 'bad header': 'x' } }));
+    const r = await httpRequest.run(
+      env(),
+      spec('http_request', { url: `${base}/hook`, headers: { 'bad header': 'x' } }),
+    );
     expect(r.outcome).toBe('failed');
     expect(r.summary).toContain('invalid header');
     expect(received.length).toBe(count);
@@ -100,7 +143,10 @@ describe('http_request', () => {
     const abort = new AbortController();
     setTimeout(() => abort.abort(new Error('the action took too long')), 50);
     const r = await httpRequest.run(env({ signal: abort.signal }), spec('http_request', { url: `${base}/hang-abort` }));
-    expect(r).toMatchObject({ outcome: 'failed', summary: expect.stringContaining('aborted: Error: the action took too long') });
+    expect(r).toMatchObject({
+      outcome: 'failed',
+      summary: expect.stringContaining('aborted: Error: the action took too long'),
+    });
   });
 
   it('dry run sends nothing', async () => {

@@ -46,7 +46,8 @@ export const httpRequest: ActionHandler<'http_request'> = {
   async run(env, spec) {
     const where = `${spec.method} ${shown(spec.url)}`;
     // fetch refuses a body on GET; every other method carries one.
-    const body = spec.method === 'GET' ? undefined : spec.body !== undefined ? env.render(spec.body) : JSON.stringify(env.trigger);
+    const body =
+      spec.method === 'GET' ? undefined : spec.body !== undefined ? env.render(spec.body) : JSON.stringify(env.trigger);
     let headers: Headers;
     try {
       headers = new Headers(spec.headers);
@@ -60,13 +61,30 @@ export const httpRequest: ActionHandler<'http_request'> = {
     const timeout = AbortSignal.timeout(spec.timeoutMs);
     const started = Date.now();
     try {
-      const res = await fetch(spec.url, { method: spec.method, headers, ...(body !== undefined ? { body } : {}), signal: AbortSignal.any([env.signal, timeout]) });
-      const detail = { status: res.status, body: await head(res, RESPONSE_KEPT_BYTES), durationMs: Date.now() - started };
+      const res = await fetch(spec.url, {
+        method: spec.method,
+        headers,
+        ...(body !== undefined ? { body } : {}),
+        signal: AbortSignal.any([env.signal, timeout]),
+      });
+      const detail = {
+        status: res.status,
+        body: await head(res, RESPONSE_KEPT_BYTES),
+        durationMs: Date.now() - started,
+      };
       if (res.ok) return { outcome: 'succeeded', summary: `${where}: ${res.status}`, detail };
-      return { outcome: 'failed', summary: `${where}: HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ''}`, detail };
+      return {
+        outcome: 'failed',
+        summary: `${where}: HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ''}`,
+        detail,
+      };
     } catch (err) {
       if (!(err instanceof Error)) throw err;
-      const why = env.signal.aborted ? `aborted: ${String(env.signal.reason)}` : timeout.aborted ? `no answer within ${spec.timeoutMs} ms` : networkReason(err);
+      const why = env.signal.aborted
+        ? `aborted: ${String(env.signal.reason)}`
+        : timeout.aborted
+          ? `no answer within ${spec.timeoutMs} ms`
+          : networkReason(err);
       return { outcome: 'failed', summary: `${where}: ${why}`, detail: { durationMs: Date.now() - started } };
     }
   },

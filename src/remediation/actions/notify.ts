@@ -4,8 +4,18 @@ import type { ActionEnv, ActionHandler } from './types.ts';
 function describeTrigger(env: ActionEnv): { title: string; text: string } {
   const t = env.trigger;
   const target = env.target ? `${env.target.kind} ${env.target.namespace}/${env.target.name}` : undefined;
-  if (t.kind === 'alert') return { title: t.alert.title, text: [`${t.alert.source} alert ${t.alert.id} (${t.alert.status}, ${t.alert.severity})`, target].filter(Boolean).join(' on ') };
-  if (t.kind === 'failure') return { title: `${t.failure.reason}: ${t.failure.namespace}/${t.failure.pod}`, text: `failure #${t.failure.id} of ${t.failure.workloadKind} ${t.failure.workloadName}` };
+  if (t.kind === 'alert')
+    return {
+      title: t.alert.title,
+      text: [`${t.alert.source} alert ${t.alert.id} (${t.alert.status}, ${t.alert.severity})`, target]
+        .filter(Boolean)
+        .join(' on '),
+    };
+  if (t.kind === 'failure')
+    return {
+      title: `${t.failure.reason}: ${t.failure.namespace}/${t.failure.pod}`,
+      text: `failure #${t.failure.id} of ${t.failure.workloadKind} ${t.failure.workloadName}`,
+    };
   return { title: 'Scheduled playbook run', text: `scheduled at ${new Date(t.scheduledAt).toISOString()}` };
 }
 
@@ -21,8 +31,13 @@ export const notify: ActionHandler<'notify'> = {
     const where = spec.channels ? `channels ${spec.channels.join(', ')}` : 'the routed channels';
     if (env.dryRun) return { outcome: 'succeeded', summary: `dry run: would notify ${where}: ${title}` };
     await env.notify({
-      title, text, severity: spec.severity, ...(spec.channels ? { channels: spec.channels } : {}),
-      ...(env.target ? { namespace: env.target.namespace, workload: { kind: env.target.kind, name: env.target.name } } : {}),
+      title,
+      text,
+      severity: spec.severity,
+      ...(spec.channels ? { channels: spec.channels } : {}),
+      ...(env.target
+        ? { namespace: env.target.namespace, workload: { kind: env.target.kind, name: env.target.name } }
+        : {}),
     });
     return { outcome: 'succeeded', summary: `notified ${where}: ${title}`, detail: { title, text } };
   },

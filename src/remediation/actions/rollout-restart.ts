@@ -40,16 +40,33 @@ export const rolloutRestart: ActionHandler<'rollout_restart'> = {
     }
     try {
       const obj = await kubeJson<Workload>(env.kc, { method: 'GET', path });
-      if (obj.spec?.paused) return { outcome: 'skipped', summary: `${describeTarget(t)} is paused: a restart would not roll out (resume it first)` };
+      if (obj.spec?.paused)
+        return {
+          outcome: 'skipped',
+          summary: `${describeTarget(t)} is paused: a restart would not roll out (resume it first)`,
+        };
       const now = new Date().toISOString();
       const before = { restartedAt: obj.spec?.template?.metadata?.annotations?.[RESTARTED_AT] ?? null };
       const after = { restartedAt: now };
-      if (env.dryRun) return { outcome: 'succeeded', summary: `dry run: would restart ${describeTarget(t)} (${RESTARTED_AT}=${now})`, before, after };
+      if (env.dryRun)
+        return {
+          outcome: 'succeeded',
+          summary: `dry run: would restart ${describeTarget(t)} (${RESTARTED_AT}=${now})`,
+          before,
+          after,
+        };
       await kubeJson(env.kc, {
-        method: 'PATCH', path, contentType: 'application/strategic-merge-patch+json',
+        method: 'PATCH',
+        path,
+        contentType: 'application/strategic-merge-patch+json',
         body: { spec: { template: { metadata: { annotations: { [RESTARTED_AT]: now } } } } },
       });
-      return { outcome: 'succeeded', summary: `restarted ${describeTarget(t)} (${RESTARTED_AT}=${now})`, before, after };
+      return {
+        outcome: 'succeeded',
+        summary: `restarted ${describeTarget(t)} (${RESTARTED_AT}=${now})`,
+        before,
+        after,
+      };
     } catch (err) {
       return apiFailure(err, `rollout_restart ${describeTarget(t)}`);
     }

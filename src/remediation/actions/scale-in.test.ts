@@ -9,15 +9,21 @@ import { findHpaFor } from './target-paths.ts';
 
 let s: ActionSim;
 const target = (name: string, kind = 'Deployment') => ({ namespace: NS, kind, name });
-const replicas = async (path: string): Promise<number | undefined> => (await s.get<{ spec?: { replicas?: number } }>(path)).spec?.replicas;
+const replicas = async (path: string): Promise<number | undefined> =>
+  (await s.get<{ spec?: { replicas?: number } }>(path)).spec?.replicas;
 
 beforeAll(async () => {
   s = await startActionSim();
-  for (const name of ['web', 'hpa-web', 'race', 'always-race', 'dry']) await s.create(`/apis/apps/v1/namespaces/${NS}/deployments`, workload('Deployment', name, 3));
+  for (const name of ['web', 'hpa-web', 'race', 'always-race', 'dry'])
+    await s.create(`/apis/apps/v1/namespaces/${NS}/deployments`, workload('Deployment', name, 3));
   await s.create(`/apis/apps/v1/namespaces/${NS}/statefulsets`, workload('StatefulSet', 'db', 3));
   await s.create(`/apis/autoscaling/v2/namespaces/${NS}/horizontalpodautoscalers`, {
     metadata: { name: 'hpa-web' },
-    spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'hpa-web' }, minReplicas: 3, maxReplicas: 6 },
+    spec: {
+      scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'hpa-web' },
+      minReplicas: 3,
+      maxReplicas: 6,
+    },
   });
 });
 
@@ -30,7 +36,11 @@ afterAll(async () => {
  * that Scale through the real API (as `kubectl scale` would between scale_in's read and write)
  * while `races` lasts. It counts the PUTs it forwards.
  */
-async function racingProxy(racePath: string, races: number, race: (n: number) => Promise<void>): Promise<{ kc: KubeConfig; puts: () => number; close(): Promise<void> }> {
+async function racingProxy(
+  racePath: string,
+  races: number,
+  race: (n: number) => Promise<void>,
+): Promise<{ kc: KubeConfig; puts: () => number; close(): Promise<void> }> {
   let left = races;
   let raced = 0;
   let puts = 0;
@@ -40,19 +50,31 @@ async function racingProxy(racePath: string, races: number, race: (n: number) =>
     req.on('end', () => {
       const url = new URL(req.url ?? '/', s.sim.url);
       const payload = Buffer.concat(body);
-      const headers: Record<string, string> = { authorization: req.headers.authorization ?? '', accept: req.headers.accept ?? '*/*', 'content-length': String(payload.length) };
+      const headers: Record<string, string> = {
+        authorization: req.headers.authorization ?? '',
+        accept: req.headers.accept ?? '*/*',
+        'content-length': String(payload.length),
+      };
       if (req.headers['content-type']) headers['content-type'] = req.headers['content-type'];
       if (req.method === 'PUT' && url.pathname === racePath) puts++;
       const up = httpsRequest(url, { method: req.method, headers, ca: s.sim.caCert }, (answer) => {
         const out: Buffer[] = [];
         answer.on('data', (c: Buffer) => out.push(c));
-        answer.on('end', () => void (async () => {
-          if (req.method === 'GET' && url.pathname === racePath && left > 0) {
-            left--;
-            await race(++raced);
-          }
-          res.writeHead(answer.statusCode ?? 502, { 'content-type': answer.headers['content-type'] ?? 'application/json' }).end(Buffer.concat(out));
-        })());
+        answer.on(
+          'end',
+          () =>
+            void (async () => {
+              if (req.method === 'GET' && url.pathname === racePath && left > 0) {
+                left--;
+                await race(++raced);
+              }
+              res
+                .writeHead(answer.statusCode ?? 502, {
+                  'content-type': answer.headers['content-type'] ?? 'application/json',
+                })
+                .end(Buffer.concat(out));
+            })(),
+        );
       });
       up.end(payload);
     });
@@ -62,18 +84,45 @@ async function racingProxy(racePath: string, races: number, race: (n: number) =>
   const kc = new KubeConfig();
   kc.loadFromOptions({
     // Plain HTTP on loopback: client-node refuses an http:// server unless TLS verification is declared off.
-    clusters: [{ name: 'proxy', server: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`, skipTLSVerify: true }],
-    users: [{ name: 'admin', token: s.sim.tokens.admin }], contexts: [{ name: 'proxy', cluster: 'proxy', user: 'admin' }], currentContext: 'proxy',
+    clusters: [
+      {
+        name: 'proxy',
+        server: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`,
+        skipTLSVerify: true,
+      },
+    ],
+    users: [{ name: 'admin', token: s.sim.tokens.admin }],
+    contexts: [{ name: 'proxy', cluster: 'proxy', user: 'admin' }],
+    currentContext: 'proxy',
   });
-  return { kc, puts: () => puts, close: () => new Promise((r) => { server.closeAllConnections(); server.close(() => r()); }) };
+  return {
+    kc,
+    puts: () => puts,
+    close: () =>
+      new Promise((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
+  };
 }
 
-const setReplicas = async (name: string, n: number): Promise<void> => void await kubeJson(s.kc, { method: 'PATCH', path: `${deploymentPath(name)}/scale`, contentType: 'application/merge-patch+json', body: { spec: { replicas: n } } });
+const setReplicas = async (name: string, n: number): Promise<void> =>
+  void (await kubeJson(s.kc, {
+    method: 'PATCH',
+    path: `${deploymentPath(name)}/scale`,
+    contentType: 'application/merge-patch+json',
+    body: { spec: { replicas: n } },
+  }));
 
 describe('scale_in', () => {
   it('removes `step` replicas, then stops at the minimum', async () => {
     const r = await scaleIn.run(s.env({ target: target('web') }), spec('scale_in', { min: 2 }));
-    expect(r).toEqual({ outcome: 'succeeded', summary: `scaled Deployment ${NS}/web replicas 3 -> 2 (min 2)`, before: { replicas: 3 }, after: { replicas: 2 } });
+    expect(r).toEqual({
+      outcome: 'succeeded',
+      summary: `scaled Deployment ${NS}/web replicas 3 -> 2 (min 2)`,
+      before: { replicas: 3 },
+      after: { replicas: 2 },
+    });
     expect(await replicas(deploymentPath('web'))).toBe(2);
     const again = await scaleIn.run(s.env({ target: target('web') }), spec('scale_in', { min: 2 }));
     expect(again).toMatchObject({ outcome: 'skipped', before: { replicas: 2 } });
@@ -85,11 +134,18 @@ describe('scale_in', () => {
     const r = await scaleIn.run(s.env({ target: target('db', 'StatefulSet') }), spec('scale_in', { step: 10 }));
     expect(r).toMatchObject({ outcome: 'succeeded', before: { replicas: 3 }, after: { replicas: 1 } });
     expect(await replicas(`/apis/apps/v1/namespaces/${NS}/statefulsets/db`)).toBe(1);
-    expect((await scaleIn.run(s.env({ target: target('db', 'StatefulSet') }), spec('scale_in'))).summary).toContain('already at the minimum (1)');
+    expect((await scaleIn.run(s.env({ target: target('db', 'StatefulSet') }), spec('scale_in'))).summary).toContain(
+      'already at the minimum (1)',
+    );
   });
 
   it('leaves a workload an HPA manages alone', async () => {
-    expect(await findHpaFor(s.kc, target('hpa-web'))).toMatchObject({ name: 'hpa-web', minReplicas: 3, maxReplicas: 6, apiVersion: 'autoscaling/v2' });
+    expect(await findHpaFor(s.kc, target('hpa-web'))).toMatchObject({
+      name: 'hpa-web',
+      minReplicas: 3,
+      maxReplicas: 6,
+      apiVersion: 'autoscaling/v2',
+    });
     expect(await findHpaFor(s.kc, target('web'))).toBeUndefined();
     const r = await scaleIn.run(s.env({ target: target('hpa-web') }), spec('scale_in'));
     expect(r.outcome).toBe('skipped');
@@ -118,7 +174,9 @@ describe('scale_in', () => {
   });
 
   it('fails naming the conflict when every write loses the race', async () => {
-    const proxy = await racingProxy(`${deploymentPath('always-race')}/scale`, Infinity, (n) => setReplicas('always-race', 10 + n));
+    const proxy = await racingProxy(`${deploymentPath('always-race')}/scale`, Infinity, (n) =>
+      setReplicas('always-race', 10 + n),
+    );
     try {
       const r = await scaleIn.run(s.env({ kc: proxy.kc, target: target('always-race') }), spec('scale_in'));
       expect(r.outcome).toBe('failed');

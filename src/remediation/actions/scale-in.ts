@@ -1,6 +1,15 @@
 import { kubeJson } from '../../kube/http.ts';
 import type { ActionSpecOf } from './schemas.ts';
-import { apiFailure, CONFLICT_RETRIES, describeTarget, findHpaFor, isApiStatus, scaleKinds, scalePath, type Scale } from './target-paths.ts';
+import {
+  apiFailure,
+  CONFLICT_RETRIES,
+  describeTarget,
+  findHpaFor,
+  isApiStatus,
+  scaleKinds,
+  scalePath,
+  type Scale,
+} from './target-paths.ts';
 import type { ActionEnv, ActionHandler, ActionResult, WorkloadTarget } from './types.ts';
 
 export { CONFLICT_RETRIES };
@@ -35,7 +44,8 @@ export const scaleIn: ActionHandler<'scale_in'> = {
       const hpa = await findHpaFor(env.kc, t);
       if (hpa) {
         return {
-          outcome: 'skipped', summary: `HPA ${hpa.name} manages the replicas of ${describeTarget(t)} (min ${hpa.minReplicas}, max ${hpa.maxReplicas}); not scaled in`,
+          outcome: 'skipped',
+          summary: `HPA ${hpa.name} manages the replicas of ${describeTarget(t)} (min ${hpa.minReplicas}, max ${hpa.maxReplicas}); not scaled in`,
           acted: { namespace: t.namespace, kind: 'HorizontalPodAutoscaler', name: hpa.name },
         };
       }
@@ -58,11 +68,27 @@ async function scaleOnce(env: ActionEnv, spec: ActionSpecOf<'scale_in'>, t: Work
   const scale = await kubeJson<Scale>(env.kc, { method: 'GET', path });
   const current = scale.spec?.replicas ?? 0;
   const before = { replicas: current };
-  if (current <= spec.min) return { outcome: 'skipped', summary: `${describeTarget(t)} has ${current}: already at the minimum (${spec.min})`, before };
+  if (current <= spec.min)
+    return {
+      outcome: 'skipped',
+      summary: `${describeTarget(t)} has ${current}: already at the minimum (${spec.min})`,
+      before,
+    };
   const next = Math.max(current - spec.step, spec.min);
   const after = { replicas: next };
-  if (env.dryRun) return { outcome: 'succeeded', summary: `dry run: would scale ${describeTarget(t)} replicas ${current} -> ${next} (min ${spec.min})`, before, after };
+  if (env.dryRun)
+    return {
+      outcome: 'succeeded',
+      summary: `dry run: would scale ${describeTarget(t)} replicas ${current} -> ${next} (min ${spec.min})`,
+      before,
+      after,
+    };
   // The Scale as read, resourceVersion included: the API answers 409 if the workload changed since.
   await kubeJson(env.kc, { method: 'PUT', path, body: { ...scale, spec: { ...scale.spec, replicas: next } } });
-  return { outcome: 'succeeded', summary: `scaled ${describeTarget(t)} replicas ${current} -> ${next} (min ${spec.min})`, before, after };
+  return {
+    outcome: 'succeeded',
+    summary: `scaled ${describeTarget(t)} replicas ${current} -> ${next} (min ${spec.min})`,
+    before,
+    after,
+  };
 }

@@ -39,7 +39,8 @@ export function scalePath(t: WorkloadTarget): string | undefined {
   return scaleKinds.has(t.kind) ? `${objectPath(t)}/scale` : undefined;
 }
 
-export const podPath = (p: { namespace: string; name: string }): string => `/api/v1/namespaces/${enc(p.namespace)}/pods/${enc(p.name)}`;
+export const podPath = (p: { namespace: string; name: string }): string =>
+  `/api/v1/namespaces/${enc(p.namespace)}/pods/${enc(p.name)}`;
 
 export const nodePath = (name: string): string => `/api/v1/nodes/${enc(name)}`;
 
@@ -79,12 +80,18 @@ export async function findHpaFor(kc: KubeConfig, target: WorkloadTarget): Promis
       if (err instanceof KubeApiError && err.code === 404 && apiVersion !== 'autoscaling/v1') continue;
       throw err;
     }
-    const hpa = (list.items ?? []).find((h) => h.spec?.scaleTargetRef?.kind === target.kind && h.spec.scaleTargetRef.name === target.name);
+    const hpa = (list.items ?? []).find(
+      (h) => h.spec?.scaleTargetRef?.kind === target.kind && h.spec.scaleTargetRef.name === target.name,
+    );
     if (!hpa) return undefined;
     return {
-      name: hpa.metadata.name, namespace: target.namespace, minReplicas: hpa.spec?.minReplicas ?? 1, maxReplicas: hpa.spec?.maxReplicas ?? 0,
+      name: hpa.metadata.name,
+      namespace: target.namespace,
+      minReplicas: hpa.spec?.minReplicas ?? 1,
+      maxReplicas: hpa.spec?.maxReplicas ?? 0,
       ...(hpa.metadata.resourceVersion ? { resourceVersion: hpa.metadata.resourceVersion } : {}),
-      apiVersion, path: `${collection}/${enc(hpa.metadata.name)}`,
+      apiVersion,
+      path: `${collection}/${enc(hpa.metadata.name)}`,
     };
   }
   return undefined;
@@ -96,7 +103,8 @@ export async function findHpaFor(kc: KubeConfig, target: WorkloadTarget): Promis
  * failure or a bug is the engine's to record.
  */
 export function apiFailure(err: unknown, what: string): ActionResult {
-  if (err instanceof KubeApiError) return { outcome: 'failed', summary: `${what}: ${err.code} ${err.reason}: ${err.detail}` };
+  if (err instanceof KubeApiError)
+    return { outcome: 'failed', summary: `${what}: ${err.code} ${err.reason}: ${err.detail}` };
   throw err;
 }
 

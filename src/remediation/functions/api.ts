@@ -76,7 +76,14 @@ export type PromVector = PromSample[];
 export type FunctionTrigger =
   | { kind: 'alert'; alertRowId: number; alertId: string; source: AlertSource }
   | {
-    kind: 'failure'; failureId: number; namespace: string; pod: string; container?: string; node?: string;
-    workloadKind: string; workloadName: string; reason: string;
-  }
+      kind: 'failure';
+      failureId: number;
+      namespace: string;
+      pod: string;
+      container?: string;
+      node?: string;
+      workloadKind: string;
+      workloadName: string;
+      reason: string;
+    }
   | { kind: 'schedule'; scheduledAt: number };

@@ -24,5 +24,6 @@ export function captureConsole(sink: LogSink): void {
   console.debug = log.info;
   console.warn = log.warn;
   console.error = log.error;
-  console.trace = (...args: unknown[]) => sink('error', `${format(...args)}\n${new Error().stack?.split('\n').slice(2).join('\n') ?? ''}`);
+  console.trace = (...args: unknown[]) =>
+    sink('error', `${format(...args)}\n${new Error().stack?.split('\n').slice(2).join('\n') ?? ''}`);
 }

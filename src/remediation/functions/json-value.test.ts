@@ -3,9 +3,16 @@ import { toJsonValue } from './json-value.ts';
 
 describe('toJsonValue', () => {
   it('keeps JSON as JSON.stringify would write it', () => {
-    expect(toJsonValue({ a: 1, b: [true, null, 'x'], c: undefined, d: [undefined], e: new Date(0) }))
-      .toEqual({ a: 1, b: [true, null, 'x'], d: [null], e: '1970-01-01T00:00:00.000Z' });
-    class Model { name = 'web'; replicas = 2; }
+    expect(toJsonValue({ a: 1, b: [true, null, 'x'], c: undefined, d: [undefined], e: new Date(0) })).toEqual({
+      a: 1,
+      b: [true, null, 'x'],
+      d: [null],
+      e: '1970-01-01T00:00:00.000Z',
+    });
+    class Model {
+      name = 'web';
+      replicas = 2;
+    }
     expect(toJsonValue(new Model())).toEqual({ name: 'web', replicas: 2 });
     const shared = { x: 1 };
     expect(toJsonValue([shared, shared])).toEqual([{ x: 1 }, { x: 1 }]);

@@ -2,7 +2,10 @@ import type { JsonValue } from '../../store/index.ts';
 
 /** The return value cannot be stored as JSON; `path` names the offending part (`$.items[2].at`). */
 export class NotJsonError extends Error {
-  constructor(readonly path: string, reason: string) {
+  constructor(
+    readonly path: string,
+    reason: string,
+  ) {
     super(`the return value is not JSON-serializable: ${path} ${reason}`);
     this.name = 'NotJsonError';
   }
@@ -55,12 +58,19 @@ export function toJsonValue(value: unknown, path = '$', depth = 0, ancestors: ob
   if (lossy) throw new NotJsonError(path, `is ${lossy}`);
   const inner = [...ancestors, obj];
   if (Array.isArray(obj)) {
-    return obj.map((item: unknown, i) => (item === undefined ? null : toJsonValue(item, `${path}[${i}]`, depth + 1, inner)));
+    return obj.map((item: unknown, i) =>
+      item === undefined ? null : toJsonValue(item, `${path}[${i}]`, depth + 1, inner),
+    );
   }
   const out: Record<string, JsonValue> = {};
   for (const [key, item] of Object.entries(obj)) {
     if (item === undefined) continue;
-    out[key] = toJsonValue(item, /^[A-Za-z_$][\w$]*$/.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key)}]`, depth + 1, inner);
+    out[key] = toJsonValue(
+      item,
+      /^[A-Za-z_$][\w$]*$/.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key)}]`,
+      depth + 1,
+      inner,
+    );
   }
   return out;
 }

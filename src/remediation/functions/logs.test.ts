@@ -6,7 +6,10 @@ describe('LogCollector', () => {
     const logs = new LogCollector();
     expect(logs.add('info', 'a', 1)).toEqual({ level: 'info', message: 'a', at: 1 });
     logs.add('error', 'b', 2);
-    expect(logs.lines()).toEqual([{ level: 'info', message: 'a', at: 1 }, { level: 'error', message: 'b', at: 2 }]);
+    expect(logs.lines()).toEqual([
+      { level: 'info', message: 'a', at: 1 },
+      { level: 'error', message: 'b', at: 2 },
+    ]);
     expect(logs.truncated).toBe(false);
   });
 

@@ -19,16 +19,17 @@ export function notifyChannel(port: MessagePort): (notice: ActionNotice) => Prom
   });
   // The listener keeps the worker alive while a function awaits an acknowledgement and nothing
   // else; the runner terminates the worker once the function has settled.
-  return (notice) => new Promise<void>((resolve, reject) => {
-    const id = next++;
-    pending.set(id, { resolve, reject });
-    const message: FromWorker = { type: 'notify', id, notice };
-    try {
-      port.postMessage(message);
-    } catch (err) {
-      // A notice that cannot be cloned (a function in it...) fails here, in the function's own call.
-      pending.delete(id);
-      reject(new Error(`ctx.notify: the notice cannot be sent: ${(err as Error).message}`));
-    }
-  });
+  return (notice) =>
+    new Promise<void>((resolve, reject) => {
+      const id = next++;
+      pending.set(id, { resolve, reject });
+      const message: FromWorker = { type: 'notify', id, notice };
+      try {
+        port.postMessage(message);
+      } catch (err) {
+        // A notice that cannot be cloned (a function in it...) fails here, in the function's own call.
+        pending.delete(id);
+        reject(new Error(`ctx.notify: the notice cannot be sent: ${(err as Error).message}`));
+      }
+    });
 }

@@ -5,12 +5,15 @@
  */
 export function guardProcess(): void {
   process.abort = () => {
-    throw new Error('process.abort() is not allowed in a function: it would stop Kubeloop (throw an Error to fail the run)');
+    throw new Error(
+      'process.abort() is not allowed in a function: it would stop Kubeloop (throw an Error to fail the run)',
+    );
   };
   const kill = process.kill.bind(process);
   process.kill = (pid: number, signal?: string | number): true => {
     // 0 and negative pids are process groups, Kubeloop's included.
-    if (pid === process.pid || pid <= 0) throw new Error('process.kill() of Kubeloop\'s own process is not allowed in a function');
+    if (pid === process.pid || pid <= 0)
+      throw new Error("process.kill() of Kubeloop's own process is not allowed in a function");
     return kill(pid, signal);
   };
 }

@@ -5,9 +5,18 @@ import { promQuery } from './prometheus.ts';
 
 // The answers of a Prometheus /api/v1/query, keyed by the query.
 const answers: Record<string, { status: number; body: string }> = {
-  scalar: { status: 200, body: JSON.stringify({ status: 'success', data: { resultType: 'scalar', result: [1_700_000_000, '+Inf'] } }) },
+  scalar: {
+    status: 200,
+    body: JSON.stringify({ status: 'success', data: { resultType: 'scalar', result: [1_700_000_000, '+Inf'] } }),
+  },
   range: { status: 200, body: JSON.stringify({ status: 'success', data: { resultType: 'matrix', result: [] } }) },
-  odd: { status: 200, body: JSON.stringify({ status: 'success', data: { resultType: 'vector', result: [{ metric: {}, value: ['x', 1] }] } }) },
+  odd: {
+    status: 200,
+    body: JSON.stringify({
+      status: 'success',
+      data: { resultType: 'vector', result: [{ metric: {}, value: ['x', 1] }] },
+    }),
+  },
   down: { status: 503, body: 'service unavailable' },
 };
 
@@ -43,11 +52,21 @@ describe('promQuery', () => {
   });
 
   it('fails clearly on what it cannot use', async () => {
-    await expect(promQuery(undefined, 'up')).rejects.toThrow('ctx.query: no Prometheus is configured (set remediation.prometheusUrl)');
-    await expect(promQuery(url, 'range')).rejects.toThrow(/^ctx\.query: query range: returned a matrix; metrics queries must return an instant vector/);
-    await expect(promQuery(url, 'odd')).rejects.toThrow(/unexpected answer from Prometheus: data\.result\.0\.value\.0: expected number, got string/);
-    await expect(promQuery(url, 'down')).rejects.toThrow('ctx.query: query down: Prometheus answered HTTP 503 with a body that is not JSON: "service unavailable"');
+    await expect(promQuery(undefined, 'up')).rejects.toThrow(
+      'ctx.query: no Prometheus is configured (set remediation.prometheusUrl)',
+    );
+    await expect(promQuery(url, 'range')).rejects.toThrow(
+      /^ctx\.query: query range: returned a matrix; metrics queries must return an instant vector/,
+    );
+    await expect(promQuery(url, 'odd')).rejects.toThrow(
+      /unexpected answer from Prometheus: data\.result\.0\.value\.0: expected number, got string/,
+    );
+    await expect(promQuery(url, 'down')).rejects.toThrow(
+      'ctx.query: query down: Prometheus answered HTTP 503 with a body that is not JSON: "service unavailable"',
+    );
     const closed = await closedPortUrl();
-    await expect(promQuery(closed, 'up')).rejects.toThrow(`ctx.query: query up: cannot reach Prometheus at ${closed}: ECONNREFUSED`);
+    await expect(promQuery(closed, 'up')).rejects.toThrow(
+      `ctx.query: query up: cannot reach Prometheus at ${closed}: ECONNREFUSED`,
+    );
   });
 });

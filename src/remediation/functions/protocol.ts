@@ -24,14 +24,19 @@ export interface WorkerInput {
   prometheusUrl: string | undefined;
 }
 
-export const actionNoticeSchema: z.ZodType<ActionNotice> = z.object({
-  title: z.string().min(1),
-  text: z.string(),
-  severity: z.enum(['critical', 'warning', 'info']),
-  channels: z.array(z.string().min(1)).optional(),
-  namespace: z.string().min(1).optional(),
-  workload: z.object({ kind: z.string().min(1), name: z.string().min(1) }).strict().optional(),
-}).strict();
+export const actionNoticeSchema: z.ZodType<ActionNotice> = z
+  .object({
+    title: z.string().min(1),
+    text: z.string(),
+    severity: z.enum(['critical', 'warning', 'info']),
+    channels: z.array(z.string().min(1)).optional(),
+    namespace: z.string().min(1).optional(),
+    workload: z
+      .object({ kind: z.string().min(1), name: z.string().min(1) })
+      .strict()
+      .optional(),
+  })
+  .strict();
 
 export const fromWorkerSchema = z.discriminatedUnion('type', [
   /** The runtime is up (tsx, client-node, the context): the function's own timeout starts now. */

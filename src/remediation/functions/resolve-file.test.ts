@@ -21,6 +21,7 @@ describe('resolveFunctionFile', () => {
       ['', /no function file named/],
       ['missing.ts', /not found in/],
     ];
-    for (const [file, error] of cases) expect(resolveFunctionFile(dir, file), file).toEqual({ ok: false, error: expect.stringMatching(error) });
+    for (const [file, error] of cases)
+      expect(resolveFunctionFile(dir, file), file).toEqual({ ok: false, error: expect.stringMatching(error) });
   });
 });

@@ -13,8 +13,10 @@ export type ResolvedFile = { ok: true; path: string; functionsDir: string } | { 
  */
 export function resolveFunctionFile(functionsDir: string, file: string): ResolvedFile {
   if (file.trim() === '') return { ok: false, error: 'no function file named' };
-  if (isAbsolute(file) || /^[A-Za-z]:|^[\\/]/.test(file)) return { ok: false, error: `function file "${file}": must be a path relative to the functions directory` };
-  if (file.split(/[\\/]/).includes('..')) return { ok: false, error: `function file "${file}": must stay inside the functions directory (no "..")` };
+  if (isAbsolute(file) || /^[A-Za-z]:|^[\\/]/.test(file))
+    return { ok: false, error: `function file "${file}": must be a path relative to the functions directory` };
+  if (file.split(/[\\/]/).includes('..'))
+    return { ok: false, error: `function file "${file}": must stay inside the functions directory (no "..")` };
   const ext = extname(file);
   if (!(FUNCTION_EXTENSIONS as readonly string[]).includes(ext)) {
     return { ok: false, error: `function file "${file}": must end in ${FUNCTION_EXTENSIONS.join(', ')}` };
@@ -22,7 +24,8 @@ export function resolveFunctionFile(functionsDir: string, file: string): Resolve
   const dir = resolve(functionsDir);
   const path = resolve(dir, file);
   const rel = relative(dir, path);
-  if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) return { ok: false, error: `function file "${file}": must stay inside the functions directory` };
+  if (rel === '' || rel.startsWith('..') || isAbsolute(rel))
+    return { ok: false, error: `function file "${file}": must stay inside the functions directory` };
   let isFile: boolean;
   try {
     isFile = statSync(path).isFile();

@@ -9,7 +9,15 @@ import type { ActionNotice } from '../actions/types.ts';
 import type { FunctionTrigger } from './api.ts';
 import { LogCollector, type LogLine } from './logs.ts';
 import { collectLines } from './output-lines.ts';
-import { actionNoticeSchema, fromWorkerSchema, MAX_NOTICES, MAX_VALUE_BYTES, type FromWorker, type ToWorker, type WorkerInput } from './protocol.ts';
+import {
+  actionNoticeSchema,
+  fromWorkerSchema,
+  MAX_NOTICES,
+  MAX_VALUE_BYTES,
+  type FromWorker,
+  type ToWorker,
+  type WorkerInput,
+} from './protocol.ts';
 import { resolveFunctionFile } from './resolve-file.ts';
 import { describeError } from './stack.ts';
 
@@ -65,8 +73,7 @@ export function workerEntry(): string {
 }
 
 type Outcome =
-  | { ok: true; value?: JsonValue }
-  | { ok: false; error: string; timedOut?: boolean; memoryExceeded?: boolean };
+  { ok: true; value?: JsonValue } | { ok: false; error: string; timedOut?: boolean; memoryExceeded?: boolean };
 
 /**
  * Runs one user function in a worker thread with a timeout and a heap limit and reports its return
@@ -76,7 +83,14 @@ type Outcome =
 export async function runFunction(opts: RunFunctionOptions): Promise<FunctionRun> {
   const started = Date.now();
   const logs = new LogCollector();
-  const failed = (error: string): FunctionRun => ({ ok: false, error, logs: logs.lines(), durationMs: Date.now() - started, timedOut: false, memoryExceeded: false });
+  const failed = (error: string): FunctionRun => ({
+    ok: false,
+    error,
+    logs: logs.lines(),
+    durationMs: Date.now() - started,
+    timedOut: false,
+    memoryExceeded: false,
+  });
 
   if (opts.signal?.aborted) return failed('aborted before the function started');
   const file = resolveFunctionFile(opts.functionsDir, opts.file);
@@ -87,11 +101,19 @@ export async function runFunction(opts: RunFunctionOptions): Promise<FunctionRun
   } catch (err) {
     return failed(`the function runtime cannot be found: ${(err as Error).message}`);
   }
-  if (!existsSync(entry)) return failed(`the function runtime is missing: ${entry} (src/remediation/functions must be shipped with Kubeloop)`);
+  if (!existsSync(entry))
+    return failed(
+      `the function runtime is missing: ${entry} (src/remediation/functions must be shipped with Kubeloop)`,
+    );
 
   const input: WorkerInput = {
-    file: file.path, functionsDir: file.functionsDir, kubeconfig: opts.kubeconfig, alert: opts.alert,
-    trigger: opts.trigger, params: opts.params, prometheusUrl: opts.prometheusUrl,
+    file: file.path,
+    functionsDir: file.functionsDir,
+    kubeconfig: opts.kubeconfig,
+    alert: opts.alert,
+    trigger: opts.trigger,
+    params: opts.params,
+    prometheusUrl: opts.prometheusUrl,
   };
   let worker: Worker;
   try {
@@ -101,7 +123,10 @@ export async function runFunction(opts: RunFunctionOptions): Promise<FunctionRun
       execArgv: [],
       stdout: true,
       stderr: true,
-      resourceLimits: { maxOldGenerationSizeMb: opts.memoryMb + RUNTIME_HEAP_MB, maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
+      resourceLimits: {
+        maxOldGenerationSizeMb: opts.memoryMb + RUNTIME_HEAP_MB,
+        maxYoungGenerationSizeMb: YOUNG_GENERATION_MB,
+      },
     });
   } catch (err) {
     return failed(`cannot start the function's worker: ${(err as Error).message}`);
@@ -119,7 +144,12 @@ export async function runFunction(opts: RunFunctionOptions): Promise<FunctionRun
 }
 
 /** Watches the worker until it has exited: the first decisive event (result, error, timeout, abort) wins. */
-function supervise(worker: Worker, opts: RunFunctionOptions, functionsDir: string, logs: LogCollector): Promise<Outcome> {
+function supervise(
+  worker: Worker,
+  opts: RunFunctionOptions,
+  functionsDir: string,
+  logs: LogCollector,
+): Promise<Outcome> {
   return new Promise<Outcome>((resolve) => {
     let outcome: Outcome | undefined;
     let settled = false;
@@ -138,7 +168,7 @@ function supervise(worker: Worker, opts: RunFunctionOptions, functionsDir: strin
       opts.signal?.removeEventListener('abort', onAbort);
       flushStdout();
       flushStderr();
-      resolve(outcome ?? { ok: false, error: 'the function\'s worker stopped without a result' });
+      resolve(outcome ?? { ok: false, error: "the function's worker stopped without a result" });
     };
     const conclude = (o: Outcome): void => {
       if (outcome) return;
@@ -151,7 +181,12 @@ function supervise(worker: Worker, opts: RunFunctionOptions, functionsDir: strin
     };
     const onAbort = (): void => conclude({ ok: false, error: 'aborted' });
     timer = setTimeout(
-      () => conclude({ ok: false, error: `the function runtime did not start within ${BOOT_TIMEOUT_MS / 1000} s`, timedOut: true }),
+      () =>
+        conclude({
+          ok: false,
+          error: `the function runtime did not start within ${BOOT_TIMEOUT_MS / 1000} s`,
+          timedOut: true,
+        }),
       BOOT_TIMEOUT_MS,
     );
     opts.signal?.addEventListener('abort', onAbort, { once: true });
@@ -165,13 +200,21 @@ function supervise(worker: Worker, opts: RunFunctionOptions, functionsDir: strin
     };
     const onNotice = (id: number, raw: unknown): void => {
       const notice = actionNoticeSchema.safeParse(raw);
-      if (!notice.success) return reply({ type: 'notify-ack', id, error: `invalid notice: ${z.prettifyError(notice.error).replace(/\n/g, '; ')}` });
-      if (++notices > MAX_NOTICES) return reply({ type: 'notify-ack', id, error: `the limit of ${MAX_NOTICES} notices per run is reached` });
+      if (!notice.success)
+        return reply({
+          type: 'notify-ack',
+          id,
+          error: `invalid notice: ${z.prettifyError(notice.error).replace(/\n/g, '; ')}`,
+        });
+      if (++notices > MAX_NOTICES)
+        return reply({ type: 'notify-ack', id, error: `the limit of ${MAX_NOTICES} notices per run is reached` });
       // Through a promise so that a notify that throws synchronously cannot throw in this handler.
-      Promise.resolve(notice.data).then(opts.notify).then(
-        () => reply({ type: 'notify-ack', id }),
-        (err: unknown) => reply({ type: 'notify-ack', id, error: err instanceof Error ? err.message : String(err) }),
-      );
+      Promise.resolve(notice.data)
+        .then(opts.notify)
+        .then(
+          () => reply({ type: 'notify-ack', id }),
+          (err: unknown) => reply({ type: 'notify-ack', id, error: err instanceof Error ? err.message : String(err) }),
+        );
     };
     const onMessage = (m: FromWorker): void => {
       switch (m.type) {
@@ -182,7 +225,13 @@ function supervise(worker: Worker, opts: RunFunctionOptions, functionsDir: strin
           clearTimeout(timer);
           // Concluded a turn later: log lines the worker posted before the deadline, still queued
           // behind the timer when the main thread was busy, are taken in first.
-          timer = setTimeout(() => setImmediate(() => conclude({ ok: false, error: `timed out after ${opts.timeoutMs} ms`, timedOut: true })), opts.timeoutMs);
+          timer = setTimeout(
+            () =>
+              setImmediate(() =>
+                conclude({ ok: false, error: `timed out after ${opts.timeoutMs} ms`, timedOut: true }),
+              ),
+            opts.timeoutMs,
+          );
           return;
         case 'log':
           logs.add(m.level, m.message, m.at);
@@ -203,19 +252,31 @@ function supervise(worker: Worker, opts: RunFunctionOptions, functionsDir: strin
       if (outcome) return;
       const m = fromWorkerSchema.safeParse(raw);
       if (m.success) onMessage(m.data);
-      else logs.add('warn', 'kubeloop: ignored a message on the worker\'s port that is not from the function runtime');
+      else logs.add('warn', "kubeloop: ignored a message on the worker's port that is not from the function runtime");
     });
     worker.on('error', (err: unknown) => {
       // `err` is whatever the worker threw, possibly null: nothing here may throw in the main thread.
       if ((err as { code?: unknown } | null | undefined)?.code === 'ERR_WORKER_OUT_OF_MEMORY') {
-        return conclude({ ok: false, error: `the function ran out of memory (memoryMb: ${opts.memoryMb})`, memoryExceeded: true });
+        return conclude({
+          ok: false,
+          error: `the function ran out of memory (memoryMb: ${opts.memoryMb})`,
+          memoryExceeded: true,
+        });
       }
       // Before 'ready' no user code has run: the runtime itself failed (tsx missing, a broken install).
-      if (!ready) return conclude({ ok: false, error: `the function runtime failed to start: ${describeError(err, functionsDir)}` });
-      conclude({ ok: false, error: `uncaught in the function (an exception outside its promise, or an unhandled rejection): ${describeError(err, functionsDir)}` });
+      if (!ready)
+        return conclude({
+          ok: false,
+          error: `the function runtime failed to start: ${describeError(err, functionsDir)}`,
+        });
+      conclude({
+        ok: false,
+        error: `uncaught in the function (an exception outside its promise, or an unhandled rejection): ${describeError(err, functionsDir)}`,
+      });
     });
     worker.on('exit', (code: number) => {
-      if (!outcome) outcome = { ok: false, error: `the function's worker exited (code ${code}) before the function returned` };
+      if (!outcome)
+        outcome = { ok: false, error: `the function's worker exited (code ${code}) before the function returned` };
       settle();
     });
   });
@@ -224,7 +285,8 @@ function supervise(worker: Worker, opts: RunFunctionOptions, functionsDir: strin
 /** The worker checked the value already; the port is shared with the function, so check again. */
 function parseReturned(json: string | undefined): Outcome {
   if (json === undefined) return { ok: true };
-  if (Buffer.byteLength(json, 'utf8') > MAX_VALUE_BYTES) return { ok: false, error: `the return value is too large (the limit is ${MAX_VALUE_BYTES} bytes of JSON)` };
+  if (Buffer.byteLength(json, 'utf8') > MAX_VALUE_BYTES)
+    return { ok: false, error: `the return value is too large (the limit is ${MAX_VALUE_BYTES} bytes of JSON)` };
   try {
     return { ok: true, value: JSON.parse(json) as JsonValue };
   } catch {

@@ -8,7 +8,9 @@ import { inspect } from 'node:util';
  */
 export function describeError(err: unknown, functionsDir: string): string {
   if (!(err instanceof Error) && !isErrorLike(err)) {
-    return typeof err === 'string' ? err : `a non-Error value was thrown: ${inspect(err, { depth: 2, breakLength: Infinity })}`;
+    return typeof err === 'string'
+      ? err
+      : `a non-Error value was thrown: ${inspect(err, { depth: 2, breakLength: Infinity })}`;
   }
   const name = err.name || 'Error';
   const head = `${name}: ${err.message}`;

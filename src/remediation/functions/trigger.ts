@@ -12,10 +12,15 @@ export function describeTrigger(trigger: Trigger): FunctionTrigger {
     case 'failure': {
       const f = trigger.failure;
       return {
-        kind: 'failure', failureId: f.id, namespace: f.namespace, pod: f.pod,
+        kind: 'failure',
+        failureId: f.id,
+        namespace: f.namespace,
+        pod: f.pod,
         ...(f.container !== undefined ? { container: f.container } : {}),
         ...(f.node !== undefined ? { node: f.node } : {}),
-        workloadKind: f.workloadKind, workloadName: f.workloadName, reason: f.reason,
+        workloadKind: f.workloadKind,
+        workloadName: f.workloadName,
+        reason: f.reason,
       };
     }
     case 'schedule':

@@ -53,10 +53,20 @@ function returned(value: unknown): FromWorker {
   try {
     json = JSON.stringify(toJsonValue(value));
   } catch (err) {
-    return { type: 'threw', error: err instanceof NotJsonError ? err.message : `the return value cannot be serialized: ${describeError(err, input.functionsDir)}` };
+    return {
+      type: 'threw',
+      error:
+        err instanceof NotJsonError
+          ? err.message
+          : `the return value cannot be serialized: ${describeError(err, input.functionsDir)}`,
+    };
   }
   const bytes = Buffer.byteLength(json, 'utf8');
-  if (bytes > MAX_VALUE_BYTES) return { type: 'threw', error: `the return value is too large: ${bytes} bytes of JSON (the limit is ${MAX_VALUE_BYTES})` };
+  if (bytes > MAX_VALUE_BYTES)
+    return {
+      type: 'threw',
+      error: `the return value is too large: ${bytes} bytes of JSON (the limit is ${MAX_VALUE_BYTES})`,
+    };
   return { type: 'returned', json };
 }
 
@@ -77,7 +87,11 @@ async function run(): Promise<FromWorker> {
     return { type: 'threw', error: `cannot load ${name}: ${describeError(err, input.functionsDir)}` };
   }
   const handler = pickHandler(mod);
-  if (!handler) return { type: 'threw', error: `${name} has no default export function (export default async (ctx, alert) => { ... })` };
+  if (!handler)
+    return {
+      type: 'threw',
+      error: `${name} has no default export function (export default async (ctx, alert) => { ... })`,
+    };
   try {
     return returned(await handler(ctx, input.alert));
   } catch (err) {

@@ -12,7 +12,10 @@ import { playbookSchema, type Playbook } from './schema.ts';
  * the file and the field (`playbooks/scale.yaml: [0].actions[1].max: ...`); names must be unique.
  */
 export async function loadPlaybooks(cfg: RemediationConfig, baseDir = '.'): Promise<Playbook[]> {
-  const out: { playbook: Playbook; from: string }[] = cfg.playbooks.map((p, i) => ({ playbook: p, from: `remediation.playbooks[${i}]` }));
+  const out: { playbook: Playbook; from: string }[] = cfg.playbooks.map((p, i) => ({
+    playbook: p,
+    from: `remediation.playbooks[${i}]`,
+  }));
   if (cfg.playbooksDir) {
     const dir = resolve(baseDir, cfg.playbooksDir);
     let files: string[];
@@ -21,7 +24,8 @@ export async function loadPlaybooks(cfg: RemediationConfig, baseDir = '.'): Prom
     } catch (err) {
       throw new ConfigError(`remediation.playbooksDir: cannot read ${dir}: ${(err as Error).message}`, { cause: err });
     }
-    for (const f of files) out.push(...(await readPlaybookFile(join(dir, f))).map((p, i) => ({ playbook: p, from: `${f}[${i}]` })));
+    for (const f of files)
+      out.push(...(await readPlaybookFile(join(dir, f))).map((p, i) => ({ playbook: p, from: `${f}[${i}]` })));
   }
   const seen = new Map<string, string>();
   for (const { playbook, from } of out) {
@@ -42,12 +46,17 @@ async function readPlaybookFile(path: string): Promise<Playbook[]> {
     raw = parse(await readFile(path, 'utf8'));
   } catch (err) {
     const where = err instanceof YAMLParseError && err.linePos ? ` (line ${err.linePos[0].line})` : '';
-    throw new ConfigError(`${path}: not a readable YAML playbook file${where}: ${(err as Error).message}`, { cause: err });
+    throw new ConfigError(`${path}: not a readable YAML playbook file${where}: ${(err as Error).message}`, {
+      cause: err,
+    });
   }
   const list = Array.isArray(raw) ? raw : [raw];
   return list.map((item, i) => {
     const r = playbookSchema.safeParse(item);
-    if (!r.success) throw new ConfigError(`${path}: playbook ${i}: invalid:\n${formatZodIssues(r.error, item, '', { brackets: true })}`);
+    if (!r.success)
+      throw new ConfigError(
+        `${path}: playbook ${i}: invalid:\n${formatZodIssues(r.error, item, '', { brackets: true })}`,
+      );
     return r.data;
   });
 }

@@ -19,8 +19,13 @@ export function matchesLabel(m: LabelMatcher, labels: Record<string, string>): b
 /** A failure as labels, so playbook conditions read the same for alerts and failures. */
 export function failureLabels(f: FailureTrigger): Record<string, string> {
   return {
-    namespace: f.namespace, pod: f.pod, workload: f.workloadName, kind: f.workloadKind, reason: f.reason,
-    ...(f.container ? { container: f.container } : {}), ...(f.node ? { node: f.node } : {}),
+    namespace: f.namespace,
+    pod: f.pod,
+    workload: f.workloadName,
+    kind: f.workloadKind,
+    reason: f.reason,
+    ...(f.container ? { container: f.container } : {}),
+    ...(f.node ? { node: f.node } : {}),
   };
 }
 
@@ -46,9 +51,15 @@ function failureMatches(p: Playbook, f: FailureTrigger): boolean {
 export function playbookMatches(p: Playbook, trigger: Trigger): boolean {
   if (trigger.kind === 'schedule') return 'schedule' in p.trigger;
   // Conditions see the alert's severity, source and status too (its own labels win on a clash).
-  const labels = trigger.kind === 'alert'
-    ? { severity: trigger.alert.severity, source: trigger.alert.source, status: trigger.alert.status, ...trigger.alert.labels }
-    : failureLabels(trigger.failure);
+  const labels =
+    trigger.kind === 'alert'
+      ? {
+          severity: trigger.alert.severity,
+          source: trigger.alert.source,
+          status: trigger.alert.status,
+          ...trigger.alert.labels,
+        }
+      : failureLabels(trigger.failure);
   const ok = trigger.kind === 'alert' ? alertMatches(p, trigger.alert) : failureMatches(p, trigger.failure);
   return ok && p.conditions.every((m) => matchesLabel(m, labels));
 }

@@ -11,34 +11,73 @@ import { playbookSchema, type PlaybookInput } from './schema.ts';
 import { renderTemplate } from '../template.ts';
 
 const alert = (labels: Record<string, string>, over: Partial<Alert> = {}): Alert => ({
-  source: 'guance', id: 'event-1', status: 'firing', severity: 'warning', labels, annotations: {}, title: 't', raw: null, ...over,
+  source: 'guance',
+  id: 'event-1',
+  status: 'firing',
+  severity: 'warning',
+  labels,
+  annotations: {},
+  title: 't',
+  raw: null,
+  ...over,
 });
-const pb = (p: Partial<PlaybookInput>) => playbookSchema.parse({ name: 'p', trigger: { alert: {} }, actions: [{ action: 'scale_out' }], ...p });
+const pb = (p: Partial<PlaybookInput>) =>
+  playbookSchema.parse({ name: 'p', trigger: { alert: {} }, actions: [{ action: 'scale_out' }], ...p });
 
 describe('playbooks', () => {
   it('fills action defaults and rejects a misspelt parameter naming it', () => {
     expect(pb({}).actions[0]).toEqual({ action: 'scale_out', max: 5, step: 1 });
-    const r = playbookSchema.safeParse({ name: 'p', trigger: { alert: {} }, actions: [{ action: 'scale_out', maxx: 3 }] });
+    const r = playbookSchema.safeParse({
+      name: 'p',
+      trigger: { alert: {} },
+      actions: [{ action: 'scale_out', maxx: 3 }],
+    });
     expect(r.success).toBe(false);
     expect(JSON.stringify(r.error?.issues)).toContain('maxx');
-    expect(playbookSchema.safeParse({ name: 'p', trigger: { alert: {} }, actions: [{ action: 'reboot' }] }).error?.issues[0]?.message).toMatch(/unknown action/);
-    expect(playbookSchema.safeParse({ name: 'p', trigger: { alert: {} }, conditions: ['namespace=prod'], actions: [{ action: 'notify' }] }).error?.issues[0]?.message).toMatch(/expected a matcher/);
+    expect(
+      playbookSchema.safeParse({ name: 'p', trigger: { alert: {} }, actions: [{ action: 'reboot' }] }).error?.issues[0]
+        ?.message,
+    ).toMatch(/unknown action/);
+    expect(
+      playbookSchema.safeParse({
+        name: 'p',
+        trigger: { alert: {} },
+        conditions: ['namespace=prod'],
+        actions: [{ action: 'notify' }],
+      }).error?.issues[0]?.message,
+    ).toMatch(/expected a matcher/);
   });
 
   it('matches alerts on source, status, labels, matchers, severity and conditions', () => {
-    const p = pb({ trigger: { alert: { source: 'guance', labels: { namespace: 'gc-dev' }, matchers: ['pod_name=~"ruoyi-.*"'] } }, conditions: ['severity!="info"'] });
+    const p = pb({
+      trigger: { alert: { source: 'guance', labels: { namespace: 'gc-dev' }, matchers: ['pod_name=~"ruoyi-.*"'] } },
+      conditions: ['severity!="info"'],
+    });
     const trigger = (a: Alert) => ({ kind: 'alert' as const, alert: a, alertRowId: 1 });
     expect(playbookMatches(p, trigger(alert({ namespace: 'gc-dev', pod_name: 'ruoyi-system-1' })))).toBe(true);
     expect(playbookMatches(p, trigger(alert({ namespace: 'gc-dev', pod_name: 'nginx-1' })))).toBe(false);
     expect(playbookMatches(p, trigger(alert({ namespace: 'prod', pod_name: 'ruoyi-system-1' })))).toBe(false);
-    expect(playbookMatches(p, trigger(alert({ namespace: 'gc-dev', pod_name: 'ruoyi-system-1' }, { severity: 'info' })))).toBe(false);
-    expect(playbookMatches(p, trigger(alert({ namespace: 'gc-dev', pod_name: 'ruoyi-system-1' }, { status: 'resolved' })))).toBe(false);
-    expect(playbookMatches(p, trigger(alert({ namespace: 'gc-dev', pod_name: 'ruoyi-system-1' }, { source: 'generic' })))).toBe(false);
+    expect(
+      playbookMatches(p, trigger(alert({ namespace: 'gc-dev', pod_name: 'ruoyi-system-1' }, { severity: 'info' }))),
+    ).toBe(false);
+    expect(
+      playbookMatches(p, trigger(alert({ namespace: 'gc-dev', pod_name: 'ruoyi-system-1' }, { status: 'resolved' }))),
+    ).toBe(false);
+    expect(
+      playbookMatches(p, trigger(alert({ namespace: 'gc-dev', pod_name: 'ruoyi-system-1' }, { source: 'generic' }))),
+    ).toBe(false);
   });
 
   it('matches failures on reason, namespace and workload', () => {
     const p = pb({ trigger: { failure: { reasons: ['OOMKilled'], workloads: ['ruoyi-system'] } } });
-    const f = { id: 1, namespace: 'gc-dev', pod: 'ruoyi-system-x', workloadKind: 'Deployment', workloadName: 'ruoyi-system', reason: 'OOMKilled' };
+    const f = {
+      id: 1,
+      namespace: 'gc-dev',
+      pod: 'ruoyi-system-x',
+      workloadKind: 'Deployment',
+      workloadName: 'ruoyi-system',
+      reason: 'OOMKilled',
+    };
     expect(playbookMatches(p, { kind: 'failure', failure: f })).toBe(true);
     expect(playbookMatches(p, { kind: 'failure', failure: { ...f, reason: 'Error' } })).toBe(false);
     expect(playbookMatches(p, { kind: 'alert', alert: alert({}), alertRowId: 1 })).toBe(false);
@@ -47,14 +86,26 @@ describe('playbooks', () => {
   it('loads a playbooks directory, naming the file and field of a mistake and refusing duplicate names and bad cron', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'playbooks-'));
     try {
-      await writeFile(join(dir, 'a.yaml'), 'name: from-file\ntrigger: { schedule: { cron: "0-59/2 * * * *" } }\nactions: [{ action: notify }]\n');
-      const cfg = remediationConfigSchema.parse({ playbooksDir: dir, playbooks: [{ name: 'inline', trigger: { alert: {} }, actions: [{ action: 'notify' }] }] });
+      await writeFile(
+        join(dir, 'a.yaml'),
+        'name: from-file\ntrigger: { schedule: { cron: "0-59/2 * * * *" } }\nactions: [{ action: notify }]\n',
+      );
+      const cfg = remediationConfigSchema.parse({
+        playbooksDir: dir,
+        playbooks: [{ name: 'inline', trigger: { alert: {} }, actions: [{ action: 'notify' }] }],
+      });
       expect((await loadPlaybooks(cfg)).map((p) => p.name)).toEqual(['inline', 'from-file']);
-      await writeFile(join(dir, 'b.yaml'), '- name: bad\n  trigger: { alert: {} }\n  actions: [{ action: scale_out, max: 0 }]\n');
+      await writeFile(
+        join(dir, 'b.yaml'),
+        '- name: bad\n  trigger: { alert: {} }\n  actions: [{ action: scale_out, max: 0 }]\n',
+      );
       await expect(loadPlaybooks(cfg)).rejects.toThrow(/b\.yaml: playbook 0: invalid:[\s\S]*actions\[0\]\.max/);
       await writeFile(join(dir, 'b.yaml'), 'name: inline\ntrigger: { alert: {} }\nactions: [{ action: notify }]\n');
       await expect(loadPlaybooks(cfg)).rejects.toThrow(/duplicate playbook name "inline"/);
-      await writeFile(join(dir, 'b.yaml'), 'name: b\ntrigger: { schedule: { cron: "every minute" } }\nactions: [{ action: notify }]\n');
+      await writeFile(
+        join(dir, 'b.yaml'),
+        'name: b\ntrigger: { schedule: { cron: "every minute" } }\nactions: [{ action: notify }]\n',
+      );
       await expect(loadPlaybooks(cfg)).rejects.toThrow(/b\.yaml\[0\]\.trigger\.schedule\.cron/);
     } finally {
       await rm(dir, { recursive: true, force: true });
@@ -70,6 +121,10 @@ describe('playbooks', () => {
   });
 
   it('renders templates against the trigger, missing paths as empty', () => {
-    expect(renderTemplate('{{alert.labels.pod_name}} in {{ alert.labels.namespace }}{{alert.labels.nope}}', { alert: alert({ pod_name: 'p1', namespace: 'ns' }) })).toBe('p1 in ns');
+    expect(
+      renderTemplate('{{alert.labels.pod_name}} in {{ alert.labels.namespace }}{{alert.labels.nope}}', {
+        alert: alert({ pod_name: 'p1', namespace: 'ns' }),
+      }),
+    ).toBe('p1 in ns');
   });
 });

@@ -7,7 +7,10 @@ import { parseAlertmanager } from './alertmanager.ts';
 const firing = {
   status: 'firing',
   labels: { alertname: 'KubePodCrashLooping', namespace: 'shop', pod: 'cart-5d9f7c6b8-x2x7q', severity: 'critical' },
-  annotations: { summary: 'Pod shop/cart-5d9f7c6b8-x2x7q is crash looping', runbook_url: 'https://runbooks.example.org/KubePodCrashLooping' },
+  annotations: {
+    summary: 'Pod shop/cart-5d9f7c6b8-x2x7q is crash looping',
+    runbook_url: 'https://runbooks.example.org/KubePodCrashLooping',
+  },
   startsAt: '2024-05-14T10:12:30.123456789+02:00',
   endsAt: '0001-01-01T00:00:00Z',
   generatorURL: 'http://prometheus.example.org:9090/graph?g0.expr=kube_pod_container_status_waiting_reason',
@@ -102,25 +105,51 @@ describe('alertmanager parser', () => {
   });
 
   it('tolerates null annotations and turns scalar label values into strings', () => {
-    const [a] = parseAlertmanager({ ...body, alerts: [{ ...firing, annotations: null, labels: { alertname: 'X', replicas: 3 } }] });
+    const [a] = parseAlertmanager({
+      ...body,
+      alerts: [{ ...firing, annotations: null, labels: { alertname: 'X', replicas: 3 } }],
+    });
     expect(a).toMatchObject({ annotations: {}, labels: { alertname: 'X', replicas: '3' }, title: 'X' });
   });
 
   it('names the failing field', () => {
     const { fingerprint: _f, ...noFingerprint } = resolved;
-    expect(parseError({ ...body, alerts: [firing, noFingerprint] })).toMatchObject({ path: 'alerts[1].fingerprint', reason: 'is required (expected string)' });
-    expect(parseError({ ...body, version: '3' })).toMatchObject({ path: 'version', reason: 'expected "4" (the Alertmanager webhook payload version this parser reads), got "3"' });
+    expect(parseError({ ...body, alerts: [firing, noFingerprint] })).toMatchObject({
+      path: 'alerts[1].fingerprint',
+      reason: 'is required (expected string)',
+    });
+    expect(parseError({ ...body, version: '3' })).toMatchObject({
+      path: 'version',
+      reason: 'expected "4" (the Alertmanager webhook payload version this parser reads), got "3"',
+    });
     const { version: _v, ...noVersion } = body;
     expect(parseError(noVersion).path).toBe('version');
-    expect(parseError({ ...body, alerts: [] })).toMatchObject({ path: 'alerts', reason: 'expected at least one alert in `alerts`' });
-    expect(parseError({ ...body, alerts: {} })).toMatchObject({ path: 'alerts', reason: 'expected array, got an object' });
-    expect(parseError({ ...body, alerts: [{ ...firing, labels: { ...firing.labels, severity: null } }] }))
-      .toMatchObject({ path: 'alerts[0].labels.severity', reason: 'expected a string, number or boolean, got null' });
-    expect(parseError({ ...body, alerts: [{ ...firing, labels: { 'app.kubernetes.io/name': ['x'] } }] }).path).toBe('alerts[0].labels["app.kubernetes.io/name"]');
-    expect(parseError({ ...body, alerts: [{ ...firing, status: 'pending' }] })).toMatchObject({ path: 'alerts[0].status', reason: 'expected "firing" or "resolved", got "pending"' });
+    expect(parseError({ ...body, alerts: [] })).toMatchObject({
+      path: 'alerts',
+      reason: 'expected at least one alert in `alerts`',
+    });
+    expect(parseError({ ...body, alerts: {} })).toMatchObject({
+      path: 'alerts',
+      reason: 'expected array, got an object',
+    });
+    expect(
+      parseError({ ...body, alerts: [{ ...firing, labels: { ...firing.labels, severity: null } }] }),
+    ).toMatchObject({ path: 'alerts[0].labels.severity', reason: 'expected a string, number or boolean, got null' });
+    expect(parseError({ ...body, alerts: [{ ...firing, labels: { 'app.kubernetes.io/name': ['x'] } }] }).path).toBe(
+      'alerts[0].labels["app.kubernetes.io/name"]',
+    );
+    expect(parseError({ ...body, alerts: [{ ...firing, status: 'pending' }] })).toMatchObject({
+      path: 'alerts[0].status',
+      reason: 'expected "firing" or "resolved", got "pending"',
+    });
     expect(parseError({ ...body, alerts: [{ ...firing, startsAt: 'yesterday' }] }).path).toBe('alerts[0].startsAt');
-    expect(parseError({ ...body, alerts: [{ ...firing, startsAt: '2024-02-30T00:00:00Z' }] }).path).toBe('alerts[0].startsAt');
-    expect(parseError({ ...body, alerts: [firing, 'x'] })).toMatchObject({ path: 'alerts[1]', reason: 'expected object, got "x"' });
+    expect(parseError({ ...body, alerts: [{ ...firing, startsAt: '2024-02-30T00:00:00Z' }] }).path).toBe(
+      'alerts[0].startsAt',
+    );
+    expect(parseError({ ...body, alerts: [firing, 'x'] })).toMatchObject({
+      path: 'alerts[1]',
+      reason: 'expected object, got "x"',
+    });
   });
 
   it('rejects a body that is not an object', () => {

@@ -15,7 +15,10 @@ import { describeValue, parseBody } from './zod-path.ts';
  */
 const bodySchema = z.looseObject({
   // The version is Alertmanager's promise about the shape; another one may move the fields we read.
-  version: z.literal('4', { error: (iss) => `expected "4" (the Alertmanager webhook payload version this parser reads), got ${describeValue(iss.input)}` }),
+  version: z.literal('4', {
+    error: (iss) =>
+      `expected "4" (the Alertmanager webhook payload version this parser reads), got ${describeValue(iss.input)}`,
+  }),
   alerts: alertList,
 });
 

@@ -16,7 +16,16 @@ describe('rfc3339Ms', () => {
   });
 
   it('rejects what is not a valid time', () => {
-    for (const text of ['', 'yesterday', '2024-05-14', '2024-05-14T08:12:30', '2023-02-29T00:00:00Z', '2024-13-01T00:00:00Z', '2024-05-14T24:00:00Z', '1715674350123']) {
+    for (const text of [
+      '',
+      'yesterday',
+      '2024-05-14',
+      '2024-05-14T08:12:30',
+      '2023-02-29T00:00:00Z',
+      '2024-13-01T00:00:00Z',
+      '2024-05-14T24:00:00Z',
+      '1715674350123',
+    ]) {
       expect(rfc3339Ms(text)).toBeNull();
     }
   });
@@ -24,8 +33,16 @@ describe('rfc3339Ms', () => {
 
 describe('labelSeverity', () => {
   it('maps the usual words and defaults to warning', () => {
-    expect([' CRITICAL ', 'page', 'error', 'warning', 'info', 'minor', '', undefined].map(labelSeverity))
-      .toEqual(['critical', 'critical', 'error', 'warning', 'info', 'warning', 'warning', 'warning']);
+    expect([' CRITICAL ', 'page', 'error', 'warning', 'info', 'minor', '', undefined].map(labelSeverity)).toEqual([
+      'critical',
+      'critical',
+      'error',
+      'warning',
+      'info',
+      'warning',
+      'warning',
+      'warning',
+    ]);
   });
 });
 

@@ -66,7 +66,10 @@ function daysIn(year: number, month: number): number {
 export const rfc3339 = z.string().transform((text, ctx) => {
   const ms = rfc3339Ms(text);
   if (ms !== null) return ms;
-  ctx.addIssue({ code: 'custom', message: `expected an RFC 3339 time such as "2024-05-01T12:00:00Z", got ${describeValue(text)}` });
+  ctx.addIssue({
+    code: 'custom',
+    message: `expected an RFC 3339 time such as "2024-05-01T12:00:00Z", got ${describeValue(text)}`,
+  });
   return z.NEVER;
 });
 

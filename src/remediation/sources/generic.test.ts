@@ -66,20 +66,31 @@ describe('generic parser', () => {
     expect(idOf({ labels: { a: '1', b: '2' }, startsAt: '2024-05-01T12:05:00Z' })).not.toBe(a);
     expect(idOf({ labels: { a: '1', b: '3' }, startsAt: '2024-05-01T12:00:00Z' })).not.toBe(a);
     // The resolved notice of the same alert is not swallowed as a duplicate of the firing one.
-    expect(idOf({ labels: { a: 1, b: 2 }, startsAt: '2024-05-01T12:00:00Z', status: 'resolved' })).toBe(`${a}/resolved`);
+    expect(idOf({ labels: { a: 1, b: 2 }, startsAt: '2024-05-01T12:00:00Z', status: 'resolved' })).toBe(
+      `${a}/resolved`,
+    );
   });
 
   it('names the failing field', () => {
     expect(parseError({ labels: {} })).toMatchObject({ path: 'labels', reason: 'expected at least one label' });
     expect(parseError({})).toMatchObject({ path: 'labels', reason: 'is required (expected record)' });
     expect(parseError({ labels: { ns: { x: 1 } } }).path).toBe('labels.ns');
-    expect(parseError({ labels: { a: 'b' }, severity: 'fatal' })).toMatchObject({ path: 'severity', reason: 'expected one of critical, error, warning, info, got "fatal"' });
+    expect(parseError({ labels: { a: 'b' }, severity: 'fatal' })).toMatchObject({
+      path: 'severity',
+      reason: 'expected one of critical, error, warning, info, got "fatal"',
+    });
     expect(parseError({ labels: { a: 'b' }, status: 'open' }).path).toBe('status');
     expect(parseError({ labels: { a: 'b' }, annotations: { n: 1 } }).path).toBe('annotations.n');
     expect(parseError({ labels: { a: 'b' }, startsAt: 'noon' }).path).toBe('startsAt');
-    expect(parseError({ labels: { a: 'b' }, endsAt: 1714564800 })).toMatchObject({ path: 'endsAt', reason: 'expected epoch milliseconds, got 1714564800 (epoch seconds? multiply by 1000)' });
+    expect(parseError({ labels: { a: 'b' }, endsAt: 1714564800 })).toMatchObject({
+      path: 'endsAt',
+      reason: 'expected epoch milliseconds, got 1714564800 (epoch seconds? multiply by 1000)',
+    });
     expect(parseError({ labels: { a: 'b' }, id: '' }).path).toBe('id');
-    expect(parseError({ labels: { a: 'b' }, startsAt: 1e300 })).toMatchObject({ path: 'startsAt', reason: 'expected epoch milliseconds, got 1e+300 (after the year 9999)' });
+    expect(parseError({ labels: { a: 'b' }, startsAt: 1e300 })).toMatchObject({
+      path: 'startsAt',
+      reason: 'expected epoch milliseconds, got 1e+300 (after the year 9999)',
+    });
   });
 
   it('rejects a body that is not an object', () => {

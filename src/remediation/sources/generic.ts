@@ -27,18 +27,32 @@ const time = z.unknown().transform((v, ctx) => {
       ctx.addIssue({ code: 'custom', message: `expected epoch milliseconds, got ${v} (after the year 9999)` });
       return z.NEVER;
     }
-    ctx.addIssue({ code: 'custom', message: `expected epoch milliseconds, got ${v} (epoch seconds? multiply by 1000)` });
+    ctx.addIssue({
+      code: 'custom',
+      message: `expected epoch milliseconds, got ${v} (epoch seconds? multiply by 1000)`,
+    });
     return z.NEVER;
   }
-  ctx.addIssue({ code: 'custom', message: `expected an RFC 3339 time such as "2024-05-01T12:00:00Z" or epoch milliseconds, got ${describeValue(v)}` });
+  ctx.addIssue({
+    code: 'custom',
+    message: `expected an RFC 3339 time such as "2024-05-01T12:00:00Z" or epoch milliseconds, got ${describeValue(v)}`,
+  });
   return z.NEVER;
 });
 
 const bodySchema = z.looseObject({
   id: z.string().min(1, 'expected a non-empty id').optional(),
-  status: z.enum(alertStatuses, { error: (iss) => `expected "firing" or "resolved", got ${describeValue(iss.input)}` }).default('firing'),
-  severity: z.enum(alertSeverities, { error: (iss) => `expected one of ${alertSeverities.join(', ')}, got ${describeValue(iss.input)}` }).default('warning'),
-  labels: z.record(z.string().min(1, 'expected non-empty label names'), labelValue).refine((l) => Object.keys(l).length > 0, 'expected at least one label'),
+  status: z
+    .enum(alertStatuses, { error: (iss) => `expected "firing" or "resolved", got ${describeValue(iss.input)}` })
+    .default('firing'),
+  severity: z
+    .enum(alertSeverities, {
+      error: (iss) => `expected one of ${alertSeverities.join(', ')}, got ${describeValue(iss.input)}`,
+    })
+    .default('warning'),
+  labels: z
+    .record(z.string().min(1, 'expected non-empty label names'), labelValue)
+    .refine((l) => Object.keys(l).length > 0, 'expected at least one label'),
   annotations: textMap.optional(),
   title: z.string().optional(),
   startsAt: time.optional(),
@@ -52,7 +66,10 @@ const bodySchema = z.looseObject({
  */
 function defaultId(labels: Record<string, string>, startsAt: number | undefined): string {
   const sorted = Object.fromEntries(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-  return createHash('sha256').update(`${JSON.stringify(sorted)}@${startsAt ?? ''}`).digest('hex').slice(0, 16);
+  return createHash('sha256')
+    .update(`${JSON.stringify(sorted)}@${startsAt ?? ''}`)
+    .digest('hex')
+    .slice(0, 16);
 }
 
 export const parseGeneric: AlertParser = (body) => {

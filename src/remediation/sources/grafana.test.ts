@@ -6,13 +6,25 @@ import { parseGrafana } from './grafana.ts';
 // webhook notifier documentation.
 const memory = {
   status: 'firing',
-  labels: { alertname: 'High memory usage', team: 'blue', zone: 'us-1', namespace: 'shop', deployment: 'cart', severity: 'warning' },
-  annotations: { description: 'The system has high memory usage', runbook_url: 'https://runbooks.example.org/1234', summary: 'This alert was triggered for zone us-1' },
+  labels: {
+    alertname: 'High memory usage',
+    team: 'blue',
+    zone: 'us-1',
+    namespace: 'shop',
+    deployment: 'cart',
+    severity: 'warning',
+  },
+  annotations: {
+    description: 'The system has high memory usage',
+    runbook_url: 'https://runbooks.example.org/1234',
+    summary: 'This alert was triggered for zone us-1',
+  },
   startsAt: '2021-10-12T09:51:03.157076+02:00',
   endsAt: '0001-01-01T00:00:00Z',
   generatorURL: 'https://grafana.example.org/alerting/1afz29v7z/edit',
   fingerprint: 'c6eadffa33fcdf37',
-  silenceURL: 'https://grafana.example.org/alerting/silence/new?alertmanager=grafana&matchers=alertname%3DT2%2Cteam%3Dblue%2Czone%3Dus-1',
+  silenceURL:
+    'https://grafana.example.org/alerting/silence/new?alertmanager=grafana&matchers=alertname%3DT2%2Cteam%3Dblue%2Czone%3Dus-1',
   dashboardURL: '',
   panelURL: '',
   imageURL: '',
@@ -26,7 +38,8 @@ const cpu = {
   endsAt: '2021-10-12T10:01:03Z',
   generatorURL: 'https://grafana.example.org/alerting/d1rdpdv7k/edit',
   fingerprint: 'bc97ff14869b13e3',
-  silenceURL: 'https://grafana.example.org/alerting/silence/new?alertmanager=grafana&matchers=alertname%3DT1%2Cteam%3Dblue%2Czone%3Deu-1',
+  silenceURL:
+    'https://grafana.example.org/alerting/silence/new?alertmanager=grafana&matchers=alertname%3DT1%2Cteam%3Dblue%2Czone%3Deu-1',
   dashboardURL: '',
   panelURL: '',
   values: null,
@@ -98,13 +111,21 @@ describe('grafana parser', () => {
   });
 
   it('names the failing field', () => {
-    expect(parseError({ ...body, alerts: 'none' })).toMatchObject({ path: 'alerts', reason: 'expected array, got "none"' });
+    expect(parseError({ ...body, alerts: 'none' })).toMatchObject({
+      path: 'alerts',
+      reason: 'expected array, got "none"',
+    });
     const { alerts: _a, ...noAlerts } = body;
     expect(parseError(noAlerts)).toMatchObject({ path: 'alerts', reason: 'is required (expected array)' });
-    expect(parseError({ ...body, alerts: [memory, { ...cpu, values: { B: 'high' } }] })).toMatchObject({ path: 'alerts[1].values.B', reason: 'expected number, got "high"' });
+    expect(parseError({ ...body, alerts: [memory, { ...cpu, values: { B: 'high' } }] })).toMatchObject({
+      path: 'alerts[1].values.B',
+      reason: 'expected number, got "high"',
+    });
     const { fingerprint: _f, ...noFingerprint } = memory;
     expect(parseError({ ...body, alerts: [noFingerprint] }).path).toBe('alerts[0].fingerprint');
-    expect(parseError({ ...body, alerts: [{ ...memory, annotations: { summary: 1 } }] }).path).toBe('alerts[0].annotations.summary');
+    expect(parseError({ ...body, alerts: [{ ...memory, annotations: { summary: 1 } }] }).path).toBe(
+      'alerts[0].annotations.summary',
+    );
   });
 
   it('rejects a body that is not an object', () => {

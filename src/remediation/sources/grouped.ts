@@ -29,7 +29,12 @@ export type GroupedAlertFields = z.output<typeof groupedAlertSchema>;
  * label set, startsAt the occurrence, so Alertmanager's repeat notifications are duplicates while a
  * new firing of the same rule is not.
  */
-export function groupedAlert(source: 'alertmanager' | 'grafana', a: GroupedAlertFields, raw: unknown, extraAnnotations: Record<string, string> = {}): Alert {
+export function groupedAlert(
+  source: 'alertmanager' | 'grafana',
+  a: GroupedAlertFields,
+  raw: unknown,
+  extraAnnotations: Record<string, string> = {},
+): Alert {
   const annotations = { ...(a.annotations ?? {}), ...extraAnnotations };
   const summary = annotations.summary;
   // A firing alert's endsAt is only the "resolve unless refreshed" deadline Prometheus sets a few
@@ -50,7 +55,11 @@ export function groupedAlert(source: 'alertmanager' | 'grafana', a: GroupedAlert
 }
 
 /** Parses every element (the first bad one fails the whole body: no half-parsed groups). */
-export function parseGroupElements<S extends z.ZodType<GroupedAlertFields>>(alerts: readonly unknown[], schema: S, toAlert: (a: z.output<S>, raw: unknown) => Alert): Alert[] {
+export function parseGroupElements<S extends z.ZodType<GroupedAlertFields>>(
+  alerts: readonly unknown[],
+  schema: S,
+  toAlert: (a: z.output<S>, raw: unknown) => Alert,
+): Alert[] {
   const parsed = alerts.map((raw, i) => ({ fields: parseAt(schema, raw, ['alerts', i]), raw }));
   return parsed.map(({ fields, raw }) => toAlert(fields, raw));
 }

@@ -125,8 +125,26 @@ describe('guance parser', () => {
       nested: { not: 'a label' },
       list: ['neither'],
     });
-    expect(a?.labels).toMatchObject({ namespace: 'gc-prod', host: 'node-1', replicas: '3', service: 'ruoyi', ready: 'true', pod_name: 'ruoyi-system-7f49bc9cc9-dms9r' });
-    for (const absent of ['nested', 'list', 'gone', 'Result', 'date', 'timestamp', 'workspace_name', 'workspace_uuid', 'df_status', 'df_title']) {
+    expect(a?.labels).toMatchObject({
+      namespace: 'gc-prod',
+      host: 'node-1',
+      replicas: '3',
+      service: 'ruoyi',
+      ready: 'true',
+      pod_name: 'ruoyi-system-7f49bc9cc9-dms9r',
+    });
+    for (const absent of [
+      'nested',
+      'list',
+      'gone',
+      'Result',
+      'date',
+      'timestamp',
+      'workspace_name',
+      'workspace_uuid',
+      'df_status',
+      'df_title',
+    ]) {
       expect(a?.labels).not.toHaveProperty(absent);
     }
   });
@@ -136,7 +154,10 @@ describe('guance parser', () => {
     const [a] = parseGuance(rest);
     expect(a?.title).toBe('弹性扩容demo操作');
     expect(a?.annotations).toEqual({
-      message: seed.df_message, event_link: seed.df_event_link, reason: seed.df_event_reason, value: '3.8138525999999997',
+      message: seed.df_message,
+      event_link: seed.df_event_link,
+      reason: seed.df_event_reason,
+      value: '3.8138525999999997',
     });
     const { df_monitor_name: _n, ...bare } = rest;
     expect(parseGuance(bare)[0]?.title).toBe('event-2cfcdf99f7a4473f84967e88d14cecba');
@@ -156,10 +177,16 @@ describe('guance parser', () => {
       expect(err.path).toBe('df_dimension_tags');
     }
     expect(parseError({ ...seed, df_dimension_tags: { namespace: 'gc-dev' } }).path).toBe('df_dimension_tags');
-    expect(parseError({ ...seed, date: 'yesterday' })).toMatchObject({ path: 'date', reason: 'expected epoch seconds (a number or numeric string), got "yesterday"' });
+    expect(parseError({ ...seed, date: 'yesterday' })).toMatchObject({
+      path: 'date',
+      reason: 'expected epoch seconds (a number or numeric string), got "yesterday"',
+    });
     expect(parseError({ ...seed, df_title: 42 }).path).toBe('df_title');
     // Found by the ingress fuzz: 1e300 seconds overflowed PostgreSQL's bigint time column (a 500).
-    expect(parseError({ ...seed, df_issue_start_time: 1e300 })).toMatchObject({ path: 'df_issue_start_time', reason: 'expected epoch seconds (a number or numeric string), got 1e+300 (after the year 9999)' });
+    expect(parseError({ ...seed, df_issue_start_time: 1e300 })).toMatchObject({
+      path: 'df_issue_start_time',
+      reason: 'expected epoch seconds (a number or numeric string), got 1e+300 (after the year 9999)',
+    });
   });
 
   it('rejects a body that is not an object', () => {

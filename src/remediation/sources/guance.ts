@@ -30,7 +30,14 @@ const mapping: Record<GuanceStatus, { status: AlertStatus; severity: AlertSeveri
 const NOT_DIMENSIONS = new Set(['Result', 'date', 'timestamp', 'workspace_name', 'workspace_uuid']);
 
 /** df_* fields copied into labels so triggers can pick a monitor (`df_monitor_name: 弹性扩容demo操作`). */
-const LABELLED = ['df_monitor_id', 'df_monitor_name', 'df_monitor_checker_id', 'df_monitor_checker_name', 'df_monitor_type', 'df_source'] as const;
+const LABELLED = [
+  'df_monitor_id',
+  'df_monitor_name',
+  'df_monitor_checker_id',
+  'df_monitor_checker_name',
+  'df_monitor_type',
+  'df_source',
+] as const;
 
 /**
  * Guance times are epoch seconds, as numbers or (through some forwarders) numeric strings. A value
@@ -41,7 +48,10 @@ const epochSeconds = z.unknown().transform((v, ctx) => {
   const ms = n >= 1e11 ? Math.round(n) : Math.round(n * 1000);
   if (Number.isFinite(n) && n >= 0 && ms <= MAX_EPOCH_MS) return ms;
   const tooLate = Number.isFinite(n) && n >= 0 ? ' (after the year 9999)' : '';
-  ctx.addIssue({ code: 'custom', message: `expected epoch seconds (a number or numeric string), got ${describeValue(v)}${tooLate}` });
+  ctx.addIssue({
+    code: 'custom',
+    message: `expected epoch seconds (a number or numeric string), got ${describeValue(v)}${tooLate}`,
+  });
   return z.NEVER;
 });
 
@@ -56,7 +66,10 @@ const dimensionTags = z.string().transform((text, ctx) => {
   }
   const tags = z.record(z.string(), labelValue.nullable()).safeParse(parsed);
   if (!tags.success) {
-    ctx.addIssue({ code: 'custom', message: `expected a JSON object of string, number or boolean values, got ${describeValue(text)}` });
+    ctx.addIssue({
+      code: 'custom',
+      message: `expected a JSON object of string, number or boolean values, got ${describeValue(text)}`,
+    });
     return z.NEVER;
   }
   // A null tag is a dimension without a value: no label rather than the text "null".
@@ -69,7 +82,9 @@ const scalar = labelValue.nullish();
 
 const bodySchema = z.looseObject({
   df_event_id: z.string().min(1, 'expected a non-empty event id'),
-  df_status: z.enum(statuses, { error: (iss) => `expected one of ${statuses.join(', ')}, got ${describeValue(iss.input)}` }),
+  df_status: z.enum(statuses, {
+    error: (iss) => `expected one of ${statuses.join(', ')}, got ${describeValue(iss.input)}`,
+  }),
   df_dimension_tags: dimensionTags.nullish(),
   df_title: text,
   df_message: text,

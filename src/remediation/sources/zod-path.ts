@@ -37,7 +37,9 @@ function reasonOf(issue: z.core.$ZodIssue, input: unknown): string {
     // zod's own text ("Invalid input: expected string, received undefined") reads poorly for a
     // missing field, the commonest mistake in a hand-written webhook body.
     const got = valueAt(input, issue.path);
-    return got === undefined ? `is required (expected ${issue.expected})` : `expected ${issue.expected}, got ${describeValue(got)}`;
+    return got === undefined
+      ? `is required (expected ${issue.expected})`
+      : `expected ${issue.expected}, got ${describeValue(got)}`;
   }
   return issue.message;
 }

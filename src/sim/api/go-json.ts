@@ -11,7 +11,7 @@ function goQuoteRune(c: string): string {
 
 const RULES: [RegExp, string][] = [
   [/^Expected property name/, 'looking for beginning of object key string'],
-  [/^Expected ',' or '}'/, "after object key:value pair"],
+  [/^Expected ',' or '}'/, 'after object key:value pair'],
   [/^Expected ':'/, 'after object key'],
   [/^Expected ',' or ']'/, 'after array element'],
   [/^Unexpected non-whitespace character after JSON/, 'after top-level value'],
@@ -20,7 +20,8 @@ const RULES: [RegExp, string][] = [
 
 export function goJsonError(text: string, err: Error): string {
   const msg = err.message;
-  if (/Unexpected end of JSON input|Unterminated string/.test(msg) || text.trim() === '') return 'unexpected end of JSON input';
+  if (/Unexpected end of JSON input|Unterminated string/.test(msg) || text.trim() === '')
+    return 'unexpected end of JSON input';
   const pos = /position (\d+)/.exec(msg);
   let at = pos ? Number(pos[1]) : -1;
   if (at < 0) {

@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import {
-  exactFieldValue, formatFieldSelector, formatLabelSelector, isEverything, labelSelectorFromObject, matchesFields, matchesLabels, parseFieldSelector,
-  parseLabelSelector, tryLabelSelectorFromObject,
+  exactFieldValue,
+  formatFieldSelector,
+  formatLabelSelector,
+  isEverything,
+  labelSelectorFromObject,
+  matchesFields,
+  matchesLabels,
+  parseFieldSelector,
+  parseLabelSelector,
+  tryLabelSelectorFromObject,
 } from './selectors.ts';
 import { ResourceRegistry, type KubeObject, type ResourceDef } from './registry.ts';
 import { ApiError } from '../../kube/apimachinery/errors.ts';
@@ -34,8 +42,10 @@ function failure(fn: () => unknown): { code: number; reason: string | undefined;
   throw new Error('expected an ApiError');
 }
 
-const QNAME_RULE = "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')";
-const VALUE_RULE = "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')";
+const QNAME_RULE =
+  "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')";
+const VALUE_RULE =
+  "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')";
 
 describe('parseLabelSelector / matchesLabels', () => {
   const cases: [string, Record<string, string> | undefined, boolean][] = [
@@ -99,10 +109,16 @@ describe('parseLabelSelector / matchesLabels', () => {
     [',a', "found ',', expected: !, identifier, or 'end of string'"],
     ['=a', "found '=', expected: !, identifier, or 'end of string'"],
     ['bad_=x', `unable to parse requirement: invalid label key "bad_": ${QNAME_RULE}`],
-    ['a/b/c', `unable to parse requirement: invalid label key "a/b/c": a qualified name must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]') with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')`],
+    [
+      'a/b/c',
+      `unable to parse requirement: invalid label key "a/b/c": a qualified name must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]') with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')`,
+    ],
     ['/a', 'unable to parse requirement: invalid label key "/a": prefix part must be non-empty'],
     ['a/', `unable to parse requirement: invalid label key "a/": name part must be non-empty; ${QNAME_RULE}`],
-    [`a=${'x'.repeat(64)}`, `unable to parse requirement: invalid label value: "${'x'.repeat(64)}": at key: "a": must be no more than 63 characters`],
+    [
+      `a=${'x'.repeat(64)}`,
+      `unable to parse requirement: invalid label value: "${'x'.repeat(64)}": at key: "a": must be no more than 63 characters`,
+    ],
     ['a=b_', `unable to parse requirement: invalid label value: "b_": at key: "a": ${VALUE_RULE}`],
     ['a in (z_,y_)', `unable to parse requirement: invalid label value: "y_": at key: "a": ${VALUE_RULE}`],
     ['a>x', "unable to parse requirement: for 'Gt', 'Lt' operators, the value must be an integer"],
@@ -116,7 +132,9 @@ describe('parseLabelSelector / matchesLabels', () => {
 describe('formatLabelSelector', () => {
   it('prints like labels.Selector.String(): requirements by key, value sets sorted', () => {
     expect(formatLabelSelector(parseLabelSelector('d,!c,b in (y,x),a=1'))).toBe('a=1,b in (x,y),!c,d');
-    expect(formatLabelSelector(parseLabelSelector('a==1,b!=2,c notin (z),n>3,m<4'))).toBe('a==1,b!=2,c notin (z),m<4,n>3');
+    expect(formatLabelSelector(parseLabelSelector('a==1,b!=2,c notin (z),n>3,m<4'))).toBe(
+      'a==1,b!=2,c notin (z),m<4,n>3',
+    );
     expect(formatLabelSelector(parseLabelSelector(''))).toBe('');
   });
 });
@@ -148,7 +166,9 @@ describe('labelSelectorFromObject (metav1.LabelSelectorAsSelector)', () => {
   });
 
   it('reports conversion errors with apimachinery wording', () => {
-    expect(failure(() => labelSelectorFromObject({ matchExpressions: [{ key: 'a', operator: 'Foo' }] })).message).toBe('"Foo" is not a valid pod selector operator');
+    expect(failure(() => labelSelectorFromObject({ matchExpressions: [{ key: 'a', operator: 'Foo' }] })).message).toBe(
+      '"Foo" is not a valid pod selector operator',
+    );
     const empty = tryLabelSelectorFromObject({ matchExpressions: [{ key: 'a', operator: 'In', values: [] }] });
     expect(empty).toBeInstanceOf(Error);
     expect((empty as Error).message).toBe("for 'in', 'notin' operators, values set can't be empty");
@@ -158,8 +178,13 @@ describe('labelSelectorFromObject (metav1.LabelSelectorAsSelector)', () => {
 });
 
 describe('parseFieldSelector / matchesFields', () => {
-  const pod: KubeObject = { metadata: { name: 'p', namespace: 'ns' }, spec: { nodeName: 'n1', restartPolicy: 'Always' }, status: { phase: 'Running', podIP: '10.0.0.1' } };
-  const match = (sel: string, d: ResourceDef, obj: KubeObject): boolean => matchesFields(parseFieldSelector(sel, d), obj, d);
+  const pod: KubeObject = {
+    metadata: { name: 'p', namespace: 'ns' },
+    spec: { nodeName: 'n1', restartPolicy: 'Always' },
+    status: { phase: 'Running', podIP: '10.0.0.1' },
+  };
+  const match = (sel: string, d: ResourceDef, obj: KubeObject): boolean =>
+    matchesFields(parseFieldSelector(sel, d), obj, d);
 
   it('matches name, namespace and the pod fields', () => {
     expect(match('metadata.name=p,spec.nodeName=n1', pods, pod)).toBe(true);
@@ -183,7 +208,9 @@ describe('parseFieldSelector / matchesFields', () => {
   it('unescapes values like fields.UnescapeValue', () => {
     const odd: KubeObject = { metadata: { name: 'a,b=c\\d', namespace: 'ns' } };
     expect(match('metadata.name=a\\,b\\=c\\\\d', cms, odd)).toBe(true);
-    expect(formatFieldSelector(parseFieldSelector('metadata.name=a\\,b\\=c\\\\d', cms))).toBe('metadata.name=a\\,b\\=c\\\\d');
+    expect(formatFieldSelector(parseFieldSelector('metadata.name=a\\,b\\=c\\\\d', cms))).toBe(
+      'metadata.name=a\\,b\\=c\\\\d',
+    );
   });
 
   it('reads metadata.namespace as "" for cluster-scoped kinds without a conversion func', () => {
@@ -194,26 +221,46 @@ describe('parseFieldSelector / matchesFields', () => {
 
   it('uses the kinds own fields: node, namespace, secret, job, events', () => {
     expect(match('spec.unschedulable=false', nodes, { metadata: { name: 'n' } })).toBe(true);
-    expect(match('status.phase=Active', namespaces, { metadata: { name: 'x' }, status: { phase: 'Active' } })).toBe(true);
+    expect(match('status.phase=Active', namespaces, { metadata: { name: 'x' }, status: { phase: 'Active' } })).toBe(
+      true,
+    );
     expect(match('type=Opaque', secrets, { metadata: { name: 's', namespace: 'n' }, type: 'Opaque' })).toBe(true);
     expect(match('status.successful=0', jobs, { metadata: { name: 'j', namespace: 'n' } })).toBe(true);
-    const ev: KubeObject = { metadata: { name: 'e', namespace: 'n' }, involvedObject: { kind: 'Pod' }, reportingComponent: 'kubelet' };
+    const ev: KubeObject = {
+      metadata: { name: 'e', namespace: 'n' },
+      involvedObject: { kind: 'Pod' },
+      reportingComponent: 'kubelet',
+    };
     expect(match('involvedObject.kind=Pod,source=kubelet', coreEvents, ev)).toBe(true);
-    const ev2: KubeObject = { metadata: { name: 'e', namespace: 'n' }, regarding: { kind: 'Pod', fieldPath: 'spec' }, reportingController: 'ctl' };
+    const ev2: KubeObject = {
+      metadata: { name: 'e', namespace: 'n' },
+      regarding: { kind: 'Pod', fieldPath: 'spec' },
+      reportingController: 'ctl',
+    };
     expect(match('regarding.kind=Pod,regarding.fieldPath=spec,reportingController=ctl', events, ev2)).toBe(true);
   });
 
-  it('names unsupported field labels in each kind\'s words', () => {
+  it("names unsupported field labels in each kind's words", () => {
     const msg = (sel: string, d: ResourceDef): string | undefined => failure(() => parseFieldSelector(sel, d)).message;
-    expect(failure(() => parseFieldSelector('spec.bogus=1', pods))).toEqual({ code: 400, reason: 'BadRequest', message: 'field label not supported: spec.bogus' });
-    expect(msg('data.x=1', cms)).toBe('"data.x" is not a known field selector: only "metadata.name", "metadata.namespace"');
+    expect(failure(() => parseFieldSelector('spec.bogus=1', pods))).toEqual({
+      code: 400,
+      reason: 'BadRequest',
+      message: 'field label not supported: spec.bogus',
+    });
+    expect(msg('data.x=1', cms)).toBe(
+      '"data.x" is not a known field selector: only "metadata.name", "metadata.namespace"',
+    );
     expect(msg('foo=bar', jobs)).toBe('field label "foo" not supported for batchv1.Job');
-    expect(msg('status.replicas=1', rss)).toBe('"status.replicas" is not a known field selector: only "metadata.name", "metadata.namespace"');
+    expect(msg('status.replicas=1', rss)).toBe(
+      '"status.replicas" is not a known field selector: only "metadata.name", "metadata.namespace"',
+    );
     expect(msg('metadata.namespace=x', nodes)).toBe('field label not supported: metadata.namespace');
     expect(msg('metadata.namespace=x', namespaces)).toBe('field label not supported: metadata.namespace');
     expect(msg('involvedObject.kind=Pod', events)).toBe('field label not supported: involvedObject.kind');
     // No trimming: the spaces are part of the label.
-    expect(msg(' metadata.name = x', cms)).toBe('" metadata.name " is not a known field selector: only "metadata.name", "metadata.namespace"');
+    expect(msg(' metadata.name = x', cms)).toBe(
+      '" metadata.name " is not a known field selector: only "metadata.name", "metadata.namespace"',
+    );
     // Terms are sorted before conversion, so the first unsupported one in sort order is named.
     expect(msg('zzz=1,yyy=2', pods)).toBe('field label not supported: yyy');
     expect(msg('=x', pods)).toBe('field label not supported: ');
@@ -242,11 +289,20 @@ describe('matching many objects', () => {
     const labelSel = parseLabelSelector('app=web,tier in (a,b,c),!legacy');
     const fieldSel = parseFieldSelector('status.phase=Running,metadata.namespace=ns', pods);
     const objs: KubeObject[] = Array.from({ length: 10_000 }, (_, i) => ({
-      metadata: { name: `p${i}`, namespace: i % 5 === 0 ? 'other' : 'ns', labels: { app: i % 2 ? 'web' : 'db', tier: 'b', ...(i % 3 === 0 ? { legacy: 'x' } : {}) } },
+      metadata: {
+        name: `p${i}`,
+        namespace: i % 5 === 0 ? 'other' : 'ns',
+        labels: { app: i % 2 ? 'web' : 'db', tier: 'b', ...(i % 3 === 0 ? { legacy: 'x' } : {}) },
+      },
       status: { phase: i % 7 === 0 ? 'Pending' : 'Running' },
     }));
-    const picked = objs.filter((o) => matchesLabels(labelSel, o.metadata.labels) && matchesFields(fieldSel, o, pods)).map((o) => o.metadata.name);
-    const expected = objs.map((_, i) => i).filter((i) => i % 2 === 1 && i % 3 !== 0 && i % 5 !== 0 && i % 7 !== 0).map((i) => `p${i}`);
+    const picked = objs
+      .filter((o) => matchesLabels(labelSel, o.metadata.labels) && matchesFields(fieldSel, o, pods))
+      .map((o) => o.metadata.name);
+    const expected = objs
+      .map((_, i) => i)
+      .filter((i) => i % 2 === 1 && i % 3 !== 0 && i % 5 !== 0 && i % 7 !== 0)
+      .map((i) => `p${i}`);
     expect(picked).toEqual(expected);
   });
 });

@@ -33,7 +33,10 @@ function splitTerms(s: string): string[] {
     const c = s[i];
     if (inSlash) inSlash = false;
     else if (c === '\\') inSlash = true;
-    else if (c === ',') { terms.push(s.slice(start, i)); start = i + 1; }
+    else if (c === ',') {
+      terms.push(s.slice(start, i));
+      start = i + 1;
+    }
   }
   terms.push(s.slice(start));
   return terms;
@@ -46,11 +49,13 @@ function unescapeValue(s: string): string {
   let inSlash = false;
   for (const c of s) {
     if (inSlash) {
-      if (c !== '\\' && c !== ',' && c !== '=') throw badRequest(`invalid field selector: invalid escape sequence: \\${c}`);
+      if (c !== '\\' && c !== ',' && c !== '=')
+        throw badRequest(`invalid field selector: invalid escape sequence: \\${c}`);
       out += c;
       inSlash = false;
     } else if (c === '\\') inSlash = true;
-    else if (c === ',' || c === '=') throw badRequest(`invalid field selector: unescaped character in value: ${c.codePointAt(0) ?? 0}`);
+    else if (c === ',' || c === '=')
+      throw badRequest(`invalid field selector: unescaped character in value: ${c.codePointAt(0) ?? 0}`);
     else out += c;
   }
   if (inSlash) throw badRequest('invalid field selector: invalid escape sequence: \\');
@@ -96,5 +101,7 @@ export function exactFieldValue(sel: FieldSelector, field: string): string | und
 
 /** fields.Selector.String(): terms in sorted order, values escaped. */
 export function formatFieldSelector(sel: FieldSelector): string {
-  return sel.terms.map((t) => `${t.field}${t.negate ? '!=' : '='}${t.value.replace(/[\\,=]/g, (c) => `\\${c}`)}`).join(',');
+  return sel.terms
+    .map((t) => `${t.field}${t.negate ? '!=' : '='}${t.value.replace(/[\\,=]/g, (c) => `\\${c}`)}`)
+    .join(',');
 }

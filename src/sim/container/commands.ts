@@ -64,15 +64,25 @@ function countArg(args: string[], dflt: number): { n: number; rest: string[] } {
 export const BUILTINS: Record<string, Builtin> = {
   true: () => 0,
   false: () => 1,
-  pwd: (_a, io) => { io.out('/\n'); return 0; },
-  hostname: (_a, io) => { io.out(`${io.env.hostname}\n`); return 0; },
+  pwd: (_a, io) => {
+    io.out('/\n');
+    return 0;
+  },
+  hostname: (_a, io) => {
+    io.out(`${io.env.hostname}\n`);
+    return 0;
+  },
   echo: (args, io) => {
     const noNewline = args[0] === '-n';
     io.out(`${(noNewline ? args.slice(1) : args).join(' ')}${noNewline ? '' : '\n'}`);
     return 0;
   },
   env: (_a, io) => {
-    io.out(Object.entries(io.env.env).map(([k, v]) => `${k}=${v}\n`).join(''));
+    io.out(
+      Object.entries(io.env.env)
+        .map(([k, v]) => `${k}=${v}\n`)
+        .join(''),
+    );
     return 0;
   },
   printenv: (args, io) => {
@@ -106,7 +116,11 @@ export const BUILTINS: Record<string, Builtin> = {
       else {
         // ls sorts names (a computed /proc lists pids in numeric order).
         const names = [...(io.env.fs.list(p) ?? [])].sort();
-        io.out([...(showAll ? ['.', '..'] : []), ...names.filter((n) => showAll || !n.startsWith('.'))].map((n) => `${n}\n`).join(''));
+        io.out(
+          [...(showAll ? ['.', '..'] : []), ...names.filter((n) => showAll || !n.startsWith('.'))]
+            .map((n) => `${n}\n`)
+            .join(''),
+        );
       }
     }
     return code;
@@ -120,13 +134,23 @@ export const BUILTINS: Record<string, Builtin> = {
         return;
       }
       const timer = setTimeout(() => resolve(0), secs * 1000);
-      io.signal.addEventListener('abort', () => { clearTimeout(timer); resolve(130); }, { once: true });
+      io.signal.addEventListener(
+        'abort',
+        () => {
+          clearTimeout(timer);
+          resolve(130);
+        },
+        { once: true },
+      );
     }),
   grep: async (args, io) => {
     const flags = new Set(args.filter((a) => /^-[cvwiF]+$/.test(a)).flatMap((a) => a.slice(1).split('')));
     const rest = args.filter((a) => !/^-[cvwiF]+$/.test(a));
     const pattern = rest[0];
-    if (pattern === undefined) { io.err('Usage: grep [-cvwiF] PATTERN [FILE]...\n'); return 2; }
+    if (pattern === undefined) {
+      io.err('Usage: grep [-cvwiF] PATTERN [FILE]...\n');
+      return 2;
+    }
     let re: RegExp;
     try {
       const src = flags.has('F') ? pattern.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') : pattern;
@@ -153,17 +177,32 @@ export const BUILTINS: Record<string, Builtin> = {
   head: async (args, io) => {
     const { n, rest } = countArg(args, 10);
     if (rest.length === 0 && io.stdinUntil) {
-      io.out(lines(await io.stdinUntil((t) => (t.match(/\n/g) ?? []).length >= n)).slice(0, n).map((l) => `${l}\n`).join(''));
+      io.out(
+        lines(await io.stdinUntil((t) => (t.match(/\n/g) ?? []).length >= n))
+          .slice(0, n)
+          .map((l) => `${l}\n`)
+          .join(''),
+      );
       return 0;
     }
     const { texts, failed } = await filesOrStdin(rest, io, 'head');
-    io.out(lines(texts.join('')).slice(0, n).map((l) => `${l}\n`).join(''));
+    io.out(
+      lines(texts.join(''))
+        .slice(0, n)
+        .map((l) => `${l}\n`)
+        .join(''),
+    );
     return failed ? 1 : 0;
   },
   tail: async (args, io) => {
     const { n, rest } = countArg(args, 10);
     const { texts, failed } = await filesOrStdin(rest, io, 'tail');
-    io.out(lines(texts.join('')).slice(-n).map((l) => `${l}\n`).join(''));
+    io.out(
+      lines(texts.join(''))
+        .slice(-n)
+        .map((l) => `${l}\n`)
+        .join(''),
+    );
     return failed ? 1 : 0;
   },
 };

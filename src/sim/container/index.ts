@@ -41,7 +41,14 @@ export async function runCommand(argv: string[], io: RunIo): Promise<number> {
     io.stderr(`exec: "${cmd}": executable file not found in $PATH\n`);
     return 127;
   }
-  return builtin(args, { env: io.env, stdin: readStdin, stdinUntil: (enough) => reader.until(enough), out: io.stdout, err: io.stderr, signal: io.signal });
+  return builtin(args, {
+    env: io.env,
+    stdin: readStdin,
+    stdinUntil: (enough) => reader.until(enough),
+    out: io.stdout,
+    err: io.stderr,
+    signal: io.signal,
+  });
 }
 
 /** Stdin read as far as a command needs, once: later reads see what earlier ones consumed. */
@@ -103,7 +110,11 @@ async function runScript(src: string, io: RunIo, readStdin: () => Promise<string
   return status;
 }
 
-async function runPipeline(commands: SimpleCommand[], io: RunIo, readStdin: () => Promise<string>): Promise<{ code: number; exited: boolean }> {
+async function runPipeline(
+  commands: SimpleCommand[],
+  io: RunIo,
+  readStdin: () => Promise<string>,
+): Promise<{ code: number; exited: boolean }> {
   let input: (() => Promise<string>) | undefined;
   let code = 0;
   for (let i = 0; i < commands.length; i++) {
@@ -136,12 +147,21 @@ async function runPipeline(commands: SimpleCommand[], io: RunIo, readStdin: () =
  * The default environment of a container: hostname files, env from the pod spec, and a computed
  * /proc (processes, sockets, leaks growing with uptime) read against `now` (default: wall clock).
  */
-export function defaultContainerEnv(opts: { hostname: string; pod: KubeObject; container: string; now?: () => Date; currentPod?: () => KubeObject | undefined }): ContainerEnv {
+export function defaultContainerEnv(opts: {
+  hostname: string;
+  pod: KubeObject;
+  container: string;
+  now?: () => Date;
+  currentPod?: () => KubeObject | undefined;
+}): ContainerEnv {
   const fs = new MemoryFs()
     .writeFile('/etc/hostname', `${opts.hostname}\n`)
     .writeFile('/etc/hosts', `127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n`)
     .writeFile('/etc/os-release', 'NAME="Kubeloop Sim Linux"\nID=kubeloop-sim\nVERSION_ID=1\n')
-    .writeFile('/etc/resolv.conf', `search ${opts.pod.metadata.namespace ?? 'default'}.svc.cluster.local svc.cluster.local cluster.local\nnameserver 10.96.0.10\noptions ndots:5\n`)
+    .writeFile(
+      '/etc/resolv.conf',
+      `search ${opts.pod.metadata.namespace ?? 'default'}.svc.cluster.local svc.cluster.local cluster.local\nnameserver 10.96.0.10\noptions ndots:5\n`,
+    )
     .mkdir('/proc')
     .mkdir('/tmp')
     .mkdir('/app');
@@ -149,7 +169,10 @@ export function defaultContainerEnv(opts: { hostname: string; pod: KubeObject; c
   if (containerStartedAt(opts.pod, opts.container) !== undefined) {
     const now = opts.now ?? (() => new Date());
     // The pod is re-read at each access: after a restart /proc shows the new instance's uptime.
-    fs.mount('/proc', new ProcFs(() => ({ pod: opts.currentPod?.() ?? opts.pod, container: opts.container, now: now() })));
+    fs.mount(
+      '/proc',
+      new ProcFs(() => ({ pod: opts.currentPod?.() ?? opts.pod, container: opts.container, now: now() })),
+    );
   }
   const env: Record<string, string> = {
     PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
@@ -160,7 +183,9 @@ export function defaultContainerEnv(opts: { hostname: string; pod: KubeObject; c
   const containers = Array.isArray(spec['containers']) ? spec['containers'] : [];
   const c = containers.find((x) => isPlainObject(x) && x['name'] === opts.container);
   if (isPlainObject(c) && Array.isArray(c['env'])) {
-    for (const e of c['env']) if (isPlainObject(e) && typeof e['name'] === 'string' && typeof e['value'] === 'string') env[e['name']] = e['value'];
+    for (const e of c['env'])
+      if (isPlainObject(e) && typeof e['name'] === 'string' && typeof e['value'] === 'string')
+        env[e['name']] = e['value'];
   }
   return { fs, env, hostname: opts.hostname };
 }

@@ -42,14 +42,36 @@ function tokenize(src: string, env: Record<string, string>): Tok[] {
   };
   while (i < src.length) {
     const c = src[i] as string;
-    if (c === ' ' || c === '\t') { i++; continue; }
-    if (c === '\n' || c === ';') { out.push({ kind: 'op', text: ';' }); i++; continue; }
-    if (c === '#') { while (i < src.length && src[i] !== '\n') i++; continue; }
+    if (c === ' ' || c === '\t') {
+      i++;
+      continue;
+    }
+    if (c === '\n' || c === ';') {
+      out.push({ kind: 'op', text: ';' });
+      i++;
+      continue;
+    }
+    if (c === '#') {
+      while (i < src.length && src[i] !== '\n') i++;
+      continue;
+    }
     const two = src.slice(i, i + 2);
-    if (two === '&&' || two === '||') { out.push({ kind: 'op', text: two }); i += 2; continue; }
-    if (c === '|') { out.push({ kind: 'op', text: '|' }); i++; continue; }
+    if (two === '&&' || two === '||') {
+      out.push({ kind: 'op', text: two });
+      i += 2;
+      continue;
+    }
+    if (c === '|') {
+      out.push({ kind: 'op', text: '|' });
+      i++;
+      continue;
+    }
     const redirect = /^(2>&1|1>&2|>&2|2>\/dev\/null|1?>\/dev\/null)/.exec(src.slice(i));
-    if (redirect) { out.push({ kind: 'op', text: redirect[1] as string }); i += (redirect[1] as string).length; continue; }
+    if (redirect) {
+      out.push({ kind: 'op', text: redirect[1] as string });
+      i += (redirect[1] as string).length;
+      continue;
+    }
     let word = '';
     let quotedAny = false;
     while (i < src.length && !' \t\n;|&'.includes(src[i] as string)) {
@@ -64,8 +86,10 @@ function tokenize(src: string, env: Record<string, string>): Tok[] {
         i++;
         quotedAny = true;
         while (i < src.length && src[i] !== '"') {
-          if (src[i] === '\\' && i + 1 < src.length && '"\\$`'.includes(src[i + 1] as string)) { word += src[i + 1]; i += 2; }
-          else if (src[i] === '$') word += expandVar();
+          if (src[i] === '\\' && i + 1 < src.length && '"\\$`'.includes(src[i + 1] as string)) {
+            word += src[i + 1];
+            i += 2;
+          } else if (src[i] === '$') word += expandVar();
           else word += src[i++];
         }
         if (src[i] !== '"') throw new ShellSyntaxError('unterminated quoted string');
@@ -105,13 +129,28 @@ export function parseScript(src: string, env: Record<string, string>): Script {
     commands = [];
   };
   for (const t of toks) {
-    if (t.kind === 'word') { cur.argv.push(t.text); continue; }
+    if (t.kind === 'word') {
+      cur.argv.push(t.text);
+      continue;
+    }
     switch (t.text) {
-      case '>&2': case '1>&2': cur.stdoutTo = 2; break;
-      case '2>&1': cur.stderrTo = 1; break;
-      case '>/dev/null': case '1>/dev/null': cur.stdoutTo = null; break;
-      case '2>/dev/null': cur.stderrTo = null; break;
-      case '|': endCommand(); break;
+      case '>&2':
+      case '1>&2':
+        cur.stdoutTo = 2;
+        break;
+      case '2>&1':
+        cur.stderrTo = 1;
+        break;
+      case '>/dev/null':
+      case '1>/dev/null':
+        cur.stdoutTo = null;
+        break;
+      case '2>/dev/null':
+        cur.stderrTo = null;
+        break;
+      case '|':
+        endCommand();
+        break;
       case ';':
         if (cur.argv.length === 0 && commands.length === 0) break;
         endPipeline();

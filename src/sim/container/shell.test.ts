@@ -1,13 +1,32 @@
 import { describe, expect, it } from 'vitest';
 import { defaultContainerEnv, MemoryFs, runCommand } from './index.ts';
 
-const env = defaultContainerEnv({ hostname: 'web-0', pod: { metadata: { name: 'web-0', namespace: 'ns' }, spec: { containers: [{ name: 'c', env: [{ name: 'MODE', value: 'prod' }] }] } }, container: 'c' });
-(env.fs as MemoryFs).writeFile('/proc/net/tcp', '  sl  local_address rem_address   st\n   0: 0100007F:1F90 00000000:0000 0A\n   1: 0100007F:1F90 0100007F:9C40 08\n   2: 0100007F:1F90 0100007F:9C41 08\n');
+const env = defaultContainerEnv({
+  hostname: 'web-0',
+  pod: {
+    metadata: { name: 'web-0', namespace: 'ns' },
+    spec: { containers: [{ name: 'c', env: [{ name: 'MODE', value: 'prod' }] }] },
+  },
+  container: 'c',
+});
+(env.fs as MemoryFs).writeFile(
+  '/proc/net/tcp',
+  '  sl  local_address rem_address   st\n   0: 0100007F:1F90 00000000:0000 0A\n   1: 0100007F:1F90 0100007F:9C40 08\n   2: 0100007F:1F90 0100007F:9C41 08\n',
+);
 
-async function run(argv: string[], signal = new AbortController().signal): Promise<{ code: number; out: string; err: string }> {
+async function run(
+  argv: string[],
+  signal = new AbortController().signal,
+): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';
-  const code = await runCommand(argv, { env, stdin: null, stdout: (s) => (out += s), stderr: (s) => (err += s), signal });
+  const code = await runCommand(argv, {
+    env,
+    stdin: null,
+    stdout: (s) => (out += s),
+    stderr: (s) => (err += s),
+    signal,
+  });
   return { code, out, err };
 }
 
@@ -21,7 +40,11 @@ describe('the container shell', () => {
   });
 
   it('reports missing files and unknown programs like a minimal image', async () => {
-    expect(await run(['cat', '/nope'])).toEqual({ code: 1, out: '', err: "cat: can't open '/nope': No such file or directory\n" });
+    expect(await run(['cat', '/nope'])).toEqual({
+      code: 1,
+      out: '',
+      err: "cat: can't open '/nope': No such file or directory\n",
+    });
     const missing = await run(['frobnicate']);
     expect(missing.code).toBe(127);
     expect(missing.err).toMatch(/executable file not found in \$PATH/);
@@ -43,7 +66,13 @@ describe('the container shell', () => {
       await new Promise(() => {}); // never ends
     }
     let out = '';
-    const code = await runCommand(['head', '-n', '1'], { env, stdin: openStdin(), stdout: (s) => (out += s), stderr: () => {}, signal: new AbortController().signal });
+    const code = await runCommand(['head', '-n', '1'], {
+      env,
+      stdin: openStdin(),
+      stdout: (s) => (out += s),
+      stderr: () => {},
+      signal: new AbortController().signal,
+    });
     expect({ code, out }).toEqual({ code: 0, out: 'first\n' });
   });
 

@@ -38,7 +38,9 @@ export class Controller {
   ) {}
 
   start(): void {
-    this.offs = this.spec.watches.map((w) => this.svc.store.subscribe(w.def, { deliver: (e) => this.enqueue(...w.keys(e)) }));
+    this.offs = this.spec.watches.map((w) =>
+      this.svc.store.subscribe(w.def, { deliver: (e) => this.enqueue(...w.keys(e)) }),
+    );
     this.timer = setInterval(() => this.enqueueAll(this.spec.allKeys()), this.spec.resyncMs ?? 10_000);
     this.timer.unref();
     this.enqueueAll(this.spec.allKeys());
@@ -103,7 +105,7 @@ export class Controller {
 
 /** "namespace/name" keys, as client-go's MetaNamespaceKeyFunc. */
 export function nsKey(namespace: string | undefined, name: string | undefined): string {
-  return namespace ? `${namespace}/${name ?? ''}` : name ?? '';
+  return namespace ? `${namespace}/${name ?? ''}` : (name ?? '');
 }
 
 export function splitKey(key: string): { namespace: string | undefined; name: string } {

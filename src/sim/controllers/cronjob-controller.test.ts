@@ -15,14 +15,23 @@ function setup(start: Date): { svc: ResourceService; clock: { now: Date } } {
 }
 
 /** Until every key enqueued so far is reconciled (however long the shared slices take to get a turn). */
-const reconciled = (ctl: Controller): Promise<true> => eventually('the queue reconciled', async () => (ctl.queued === 0 ? true : undefined));
+const reconciled = (ctl: Controller): Promise<true> =>
+  eventually('the queue reconciled', async () => (ctl.queued === 0 ? true : undefined));
 
 describe('CronJob controller', () => {
   it('creates one Job per schedule time, named by minutes since the epoch', async () => {
     const { svc, clock } = setup(new Date('2026-01-01T00:00:30Z'));
     const cjDef = svc.registry.find('batch', 'v1', 'cronjobs')!;
     const jobDef = svc.registry.find('batch', 'v1', 'jobs')!;
-    svc.create(cjDef, 'default', { metadata: { name: 'report' }, spec: { schedule: '*/1 * * * *', jobTemplate: { spec: { template: { spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'x' }] } } } } } });
+    svc.create(cjDef, 'default', {
+      metadata: { name: 'report' },
+      spec: {
+        schedule: '*/1 * * * *',
+        jobTemplate: {
+          spec: { template: { spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'x' }] } } },
+        },
+      },
+    });
     const ctl = cronJobController(svc);
     ctl.start();
     await reconciled(ctl);
@@ -32,7 +41,10 @@ describe('CronJob controller', () => {
     await reconciled(ctl);
     const jobs = svc.store.listCurrent(jobDef, 'default').map((so) => so.obj.metadata.name);
     expect(jobs).toEqual([`report-${Date.parse('2026-01-01T00:01:00Z') / 60_000}`]);
-    const status = svc.store.get(cjDef, 'default', 'report')!.obj.status as { lastScheduleTime: string; active: unknown[] };
+    const status = svc.store.get(cjDef, 'default', 'report')!.obj.status as {
+      lastScheduleTime: string;
+      active: unknown[];
+    };
     expect(status.lastScheduleTime).toBe('2026-01-01T00:01:00Z');
     expect(status.active).toHaveLength(1);
     ctl.enqueue('default/report');
@@ -44,12 +56,22 @@ describe('CronJob controller', () => {
   it('reports an unparseable schedule as a Warning event and creates nothing', async () => {
     const { svc, clock } = setup(new Date('2026-01-01T00:00:00Z'));
     const cjDef = svc.registry.find('batch', 'v1', 'cronjobs')!;
-    svc.create(cjDef, 'default', { metadata: { name: 'bad' }, spec: { schedule: 'every tuesday', jobTemplate: { spec: { template: { spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'x' }] } } } } } });
+    svc.create(cjDef, 'default', {
+      metadata: { name: 'bad' },
+      spec: {
+        schedule: 'every tuesday',
+        jobTemplate: {
+          spec: { template: { spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'x' }] } } },
+        },
+      },
+    });
     clock.now = new Date('2026-01-01T00:10:00Z');
     const ctl = cronJobController(svc);
     ctl.start();
     await reconciled(ctl);
-    const events = svc.store.listCurrent(svc.registry.find('', 'v1', 'events')!, 'default').map((so) => so.obj['reason']);
+    const events = svc.store
+      .listCurrent(svc.registry.find('', 'v1', 'events')!, 'default')
+      .map((so) => so.obj['reason']);
     expect(events).toContain('UnparseableSchedule');
     expect(svc.store.count(svc.registry.find('batch', 'v1', 'jobs')!)).toBe(0);
     ctl.stop();

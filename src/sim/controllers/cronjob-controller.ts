@@ -13,9 +13,10 @@ import { deleteDependent, fromTemplate } from './dependents.ts';
 
 type Obj = Record<string, unknown>;
 
-
 function jobFinished(job: KubeObject): 'Complete' | 'Failed' | undefined {
-  const conds = Array.isArray(asObject(job.status)['conditions']) ? (asObject(job.status)['conditions'] as unknown[]).map(asObject) : [];
+  const conds = Array.isArray(asObject(job.status)['conditions'])
+    ? (asObject(job.status)['conditions'] as unknown[]).map(asObject)
+    : [];
   const done = conds.find((c) => (c['type'] === 'Complete' || c['type'] === 'Failed') && c['status'] === 'True');
   return done ? (done['type'] as 'Complete' | 'Failed') : undefined;
 }
@@ -49,7 +50,10 @@ export function cronJobController(svc: ResourceService, logger?: Logger): Contro
     const cj = current?.obj;
     if (!current || !cj || cj.metadata.deletionTimestamp) return;
     const spec = asObject(cj.spec);
-    const jobs = svc.store.listCurrent(jobDef, namespace).map((so) => so.obj).filter((j) => controllerRef(j)?.uid === cj.metadata.uid);
+    const jobs = svc.store
+      .listCurrent(jobDef, namespace)
+      .map((so) => so.obj)
+      .filter((j) => controllerRef(j)?.uid === cj.metadata.uid);
     const active = jobs.filter((j) => !jobFinished(j));
     const status = asObject(cj.status);
     const now = svc.now();
@@ -57,9 +61,18 @@ export function cronJobController(svc: ResourceService, logger?: Logger): Contro
     if (spec['suspend'] !== true) {
       let due: Date | undefined;
       try {
-        due = lastDue(String(spec['schedule'] ?? ''), new Date(Date.parse(lastSchedule ?? cj.metadata.creationTimestamp ?? formatTime(now))), now);
+        due = lastDue(
+          String(spec['schedule'] ?? ''),
+          new Date(Date.parse(lastSchedule ?? cj.metadata.creationTimestamp ?? formatTime(now))),
+          now,
+        );
       } catch (err) {
-        events.record(cj, 'Warning', 'UnparseableSchedule', `unparseable schedule: ${JSON.stringify(spec['schedule'])} : ${(err as Error).message}`);
+        events.record(
+          cj,
+          'Warning',
+          'UnparseableSchedule',
+          `unparseable schedule: ${JSON.stringify(spec['schedule'])} : ${(err as Error).message}`,
+        );
         return;
       }
       const policy = String(spec['concurrencyPolicy'] ?? 'Allow');
@@ -70,15 +83,40 @@ export function cronJobController(svc: ResourceService, logger?: Logger): Contro
       }
     }
     if (cj.metadata.annotations?.['sim.kubeloop.dev/keep-finished-jobs'] !== 'true') {
-      prune(cj, jobs.filter((j) => jobFinished(j) === 'Complete'), Number(spec['successfulJobsHistoryLimit'] ?? 3));
-      prune(cj, jobs.filter((j) => jobFinished(j) === 'Failed'), Number(spec['failedJobsHistoryLimit'] ?? 1));
+      prune(
+        cj,
+        jobs.filter((j) => jobFinished(j) === 'Complete'),
+        Number(spec['successfulJobsHistoryLimit'] ?? 3),
+      );
+      prune(
+        cj,
+        jobs.filter((j) => jobFinished(j) === 'Failed'),
+        Number(spec['failedJobsHistoryLimit'] ?? 1),
+      );
     }
-    const stillActive = svc.store.listCurrent(jobDef, namespace).map((so) => so.obj).filter((j) => controllerRef(j)?.uid === cj.metadata.uid && !jobFinished(j));
+    const stillActive = svc.store
+      .listCurrent(jobDef, namespace)
+      .map((so) => so.obj)
+      .filter((j) => controllerRef(j)?.uid === cj.metadata.uid && !jobFinished(j));
     const next: Obj = { ...status, ...(lastSchedule ? { lastScheduleTime: lastSchedule } : {}) };
-    if (stillActive.length > 0) next['active'] = stillActive.map((j) => ({ kind: 'Job', namespace: j.metadata.namespace, name: j.metadata.name, uid: j.metadata.uid, apiVersion: 'batch/v1', resourceVersion: j.metadata.resourceVersion }));
+    if (stillActive.length > 0)
+      next['active'] = stillActive.map((j) => ({
+        kind: 'Job',
+        namespace: j.metadata.namespace,
+        name: j.metadata.name,
+        uid: j.metadata.uid,
+        apiVersion: 'batch/v1',
+        resourceVersion: j.metadata.resourceVersion,
+      }));
     else delete next['active'];
     const latest = svc.store.get(cjDef, namespace, name);
-    if (latest && !deepEqual(latest.obj.status, next)) svc.commitUpdate({ def: cjDef, namespace, name }, latest, { ...structuredClone(latest.obj), status: next }, 'status');
+    if (latest && !deepEqual(latest.obj.status, next))
+      svc.commitUpdate(
+        { def: cjDef, namespace, name },
+        latest,
+        { ...structuredClone(latest.obj), status: next },
+        'status',
+      );
   };
 
   const createJob = (cj: KubeObject, at: Date): void => {
@@ -92,21 +130,29 @@ export function cronJobController(svc: ResourceService, logger?: Logger): Contro
   };
 
   const remove = (cj: KubeObject, job: KubeObject): void =>
-    deleteDependent(svc, events, cj, jobDef, job, `Deleted job ${job.metadata.name ?? ''}`, { propagationPolicy: 'Background' });
+    deleteDependent(svc, events, cj, jobDef, job, `Deleted job ${job.metadata.name ?? ''}`, {
+      propagationPolicy: 'Background',
+    });
 
   const prune = (cj: KubeObject, finished: KubeObject[], keep: number): void => {
-    const sorted = [...finished].sort((a, b) => Date.parse(a.metadata.creationTimestamp ?? '') - Date.parse(b.metadata.creationTimestamp ?? ''));
+    const sorted = [...finished].sort(
+      (a, b) => Date.parse(a.metadata.creationTimestamp ?? '') - Date.parse(b.metadata.creationTimestamp ?? ''),
+    );
     for (const j of sorted.slice(0, Math.max(0, sorted.length - keep))) remove(cj, j);
   };
 
-  return new Controller(svc, {
-    name: 'cronjob',
-    watches: [
-      { def: cjDef, keys: (e) => [e.key] },
-      { def: jobDef, keys: (e) => podOwnerKeys(e.object.obj, e.prev?.obj, 'CronJob') },
-    ],
-    allKeys: () => svc.store.listCurrent(cjDef, undefined).map((so) => so.key),
-    reconcile,
-    resyncMs: 5_000,
-  }, logger);
+  return new Controller(
+    svc,
+    {
+      name: 'cronjob',
+      watches: [
+        { def: cjDef, keys: (e) => [e.key] },
+        { def: jobDef, keys: (e) => podOwnerKeys(e.object.obj, e.prev?.obj, 'CronJob') },
+      ],
+      allKeys: () => svc.store.listCurrent(cjDef, undefined).map((so) => so.key),
+      reconcile,
+      resyncMs: 5_000,
+    },
+    logger,
+  );
 }

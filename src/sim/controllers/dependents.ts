@@ -6,7 +6,15 @@ import { asObject } from '../../util/deep-equal.ts';
 import type { EventRecorder } from './events.ts';
 
 /** Deletes an object a controller owns and records the owner's event; already gone is fine. */
-export function deleteDependent(svc: ResourceService, events: EventRecorder, owner: KubeObject, def: ResourceDef, dependent: KubeObject, message: string, options: DeleteOptions = {}): void {
+export function deleteDependent(
+  svc: ResourceService,
+  events: EventRecorder,
+  owner: KubeObject,
+  def: ResourceDef,
+  dependent: KubeObject,
+  message: string,
+  options: DeleteOptions = {},
+): void {
   try {
     svc.delete({ def, namespace: dependent.metadata.namespace, name: dependent.metadata.name ?? '' }, options);
     events.record(owner, 'Normal', 'SuccessfulDelete', message);
@@ -16,7 +24,11 @@ export function deleteDependent(svc: ResourceService, events: EventRecorder, own
 }
 
 /** The metadata and spec of an object stamped from a template, owned by `owner`. */
-export function fromTemplate(owner: KubeObject, template: unknown, meta: { name?: string; generateName?: string; labels?: Record<string, string> } = {}): { metadata: Record<string, unknown>; spec: unknown } {
+export function fromTemplate(
+  owner: KubeObject,
+  template: unknown,
+  meta: { name?: string; generateName?: string; labels?: Record<string, string> } = {},
+): { metadata: Record<string, unknown>; spec: unknown } {
   const t = asObject(template);
   const tm = asObject(t['metadata']);
   return {
@@ -31,6 +43,20 @@ export function fromTemplate(owner: KubeObject, template: unknown, meta: { name?
 }
 
 /** The controller reference a controller puts on what it creates. */
-export function ownerRef(owner: KubeObject): { apiVersion: string; kind: string; name: string; uid: string; controller: true; blockOwnerDeletion: true } {
-  return { apiVersion: owner.apiVersion ?? '', kind: owner.kind ?? '', name: owner.metadata.name ?? '', uid: owner.metadata.uid ?? '', controller: true, blockOwnerDeletion: true };
+export function ownerRef(owner: KubeObject): {
+  apiVersion: string;
+  kind: string;
+  name: string;
+  uid: string;
+  controller: true;
+  blockOwnerDeletion: true;
+} {
+  return {
+    apiVersion: owner.apiVersion ?? '',
+    kind: owner.kind ?? '',
+    name: owner.metadata.name ?? '',
+    uid: owner.metadata.uid ?? '',
+    controller: true,
+    blockOwnerDeletion: true,
+  };
 }

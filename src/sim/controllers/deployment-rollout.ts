@@ -39,7 +39,12 @@ export function newReplicaSetReplicas(desired: number, maxSurge: number, newRs: 
 }
 
 /** New replica counts for old ReplicaSets (reconcileOldReplicaSets), oldest scaled down first. */
-export function scaleDownOld(desired: number, maxUnavailable: number, newRs: RsState, old: RsState[]): Map<string, number> {
+export function scaleDownOld(
+  desired: number,
+  maxUnavailable: number,
+  newRs: RsState,
+  old: RsState[],
+): Map<string, number> {
   const out = new Map<string, number>();
   const all = [newRs, ...old];
   const total = all.reduce((n, r) => n + r.replicas, 0);
@@ -80,11 +85,18 @@ export function templateHash(template: unknown, collisionCount: number): string 
     h = Math.imul(h, 0x01000193) >>> 0;
   }
   const alphabet = 'bcdfghjklmnpqrstvwxz2456789';
-  return String(h).split('').map((d) => alphabet[d.charCodeAt(0) % alphabet.length] ?? 'b').join('');
+  return String(h)
+    .split('')
+    .map((d) => alphabet[d.charCodeAt(0) % alphabet.length] ?? 'b')
+    .join('');
 }
 
 function stableJson(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(stableJson).join(',')}]`;
-  if (isPlainObject(v)) return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${stableJson(v[k])}`).join(',')}}`;
+  if (isPlainObject(v))
+    return `{${Object.keys(v)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${stableJson(v[k])}`)
+      .join(',')}}`;
   return JSON.stringify(v) ?? 'null';
 }

@@ -9,7 +9,6 @@ import { ownerRef } from './dependents.ts';
 
 type Obj = Record<string, unknown>;
 
-
 interface Backend {
   pod: KubeObject;
   ip: string;
@@ -20,8 +19,11 @@ interface Backend {
 function targetPort(svcPort: Obj, pod: KubeObject): number | undefined {
   const target = svcPort['targetPort'] ?? svcPort['port'];
   if (typeof target === 'number') return target;
-  for (const c of Array.isArray(asObject(pod.spec)['containers']) ? (asObject(pod.spec)['containers'] as unknown[]).map(asObject) : []) {
-    for (const p of Array.isArray(c['ports']) ? (c['ports'] as unknown[]).map(asObject) : []) if (p['name'] === target) return Number(p['containerPort']);
+  for (const c of Array.isArray(asObject(pod.spec)['containers'])
+    ? (asObject(pod.spec)['containers'] as unknown[]).map(asObject)
+    : []) {
+    for (const p of Array.isArray(c['ports']) ? (c['ports'] as unknown[]).map(asObject) : [])
+      if (p['name'] === target) return Number(p['containerPort']);
   }
   return undefined;
 }
@@ -47,10 +49,17 @@ export function endpointsController(svc: ResourceService, logger?: Logger): Cont
   const backends = (service: KubeObject): Backend[] => {
     const selector = asObject(asObject(service.spec)['selector']);
     if (Object.keys(selector).length === 0) return [];
-    return svc.store.listCurrent(podDef, service.metadata.namespace)
+    return svc.store
+      .listCurrent(podDef, service.metadata.namespace)
       .map((so) => so.obj)
       .filter((p) => Object.entries(selector).every(([k, v]) => p.metadata.labels?.[k] === v))
-      .filter((p) => typeof asObject(p.status)['podIP'] === 'string' && !p.metadata.deletionTimestamp && asObject(p.status)['phase'] !== 'Succeeded' && asObject(p.status)['phase'] !== 'Failed')
+      .filter(
+        (p) =>
+          typeof asObject(p.status)['podIP'] === 'string' &&
+          !p.metadata.deletionTimestamp &&
+          asObject(p.status)['phase'] !== 'Succeeded' &&
+          asObject(p.status)['phase'] !== 'Failed',
+      )
       .map((p) => ({ pod: p, ip: String(asObject(p.status)['podIP']), ready: isReady(p) }))
       .sort(ipOrder);
   };
@@ -67,7 +76,15 @@ export function endpointsController(svc: ResourceService, logger?: Logger): Cont
       svc.create(def, namespace, body);
       return;
     }
-    const next = { ...structuredClone(current.obj), ...body, metadata: { ...current.obj.metadata, labels: body.metadata.labels, ownerReferences: body.metadata.ownerReferences ?? current.obj.metadata.ownerReferences } };
+    const next = {
+      ...structuredClone(current.obj),
+      ...body,
+      metadata: {
+        ...current.obj.metadata,
+        labels: body.metadata.labels,
+        ownerReferences: body.metadata.ownerReferences ?? current.obj.metadata.ownerReferences,
+      },
+    };
     if (!deepEqual(next, current.obj)) svc.commitUpdate({ def, namespace, name }, current, next, undefined);
   };
 
@@ -75,23 +92,45 @@ export function endpointsController(svc: ResourceService, logger?: Logger): Cont
     const { namespace, name } = splitKey(key);
     const service = svc.store.get(serviceDef, namespace, name)?.obj;
     if (!service || Object.keys(asObject(asObject(service.spec)['selector'])).length === 0) return;
-    const ports = Array.isArray(asObject(service.spec)['ports']) ? (asObject(service.spec)['ports'] as unknown[]).map(asObject) : [];
+    const ports = Array.isArray(asObject(service.spec)['ports'])
+      ? (asObject(service.spec)['ports'] as unknown[]).map(asObject)
+      : [];
     const found = backends(service);
-    const epPorts = (b: Backend | undefined): Obj[] => ports.map((p) => ({ ...(p['name'] ? { name: p['name'] } : {}), port: b ? targetPort(p, b.pod) ?? 0 : Number(p['targetPort'] ?? p['port']), protocol: p['protocol'] ?? 'TCP' }));
+    const epPorts = (b: Backend | undefined): Obj[] =>
+      ports.map((p) => ({
+        ...(p['name'] ? { name: p['name'] } : {}),
+        port: b ? (targetPort(p, b.pod) ?? 0) : Number(p['targetPort'] ?? p['port']),
+        protocol: p['protocol'] ?? 'TCP',
+      }));
     const ready = found.filter((b) => b.ready);
     const notReady = found.filter((b) => !b.ready);
-    const subset: Obj = { ...(ready.length ? { addresses: ready.map(address) } : {}), ...(notReady.length ? { notReadyAddresses: notReady.map(address) } : {}), ports: epPorts(found[0]) };
+    const subset: Obj = {
+      ...(ready.length ? { addresses: ready.map(address) } : {}),
+      ...(notReady.length ? { notReadyAddresses: notReady.map(address) } : {}),
+      ports: epPorts(found[0]),
+    };
     upsert(epDef, namespace, name, {
-      apiVersion: 'v1', kind: 'Endpoints',
+      apiVersion: 'v1',
+      kind: 'Endpoints',
       metadata: { name, namespace, labels: service.metadata.labels },
       subsets: found.length > 0 ? [subset] : undefined,
     } as KubeObject);
-    const sliceName = svc.store.listCurrent(sliceDef, namespace).find((so) => so.obj.metadata.labels?.['kubernetes.io/service-name'] === name)?.obj.metadata.name ?? `${name}-${randomSuffix()}`;
+    const sliceName =
+      svc.store
+        .listCurrent(sliceDef, namespace)
+        .find((so) => so.obj.metadata.labels?.['kubernetes.io/service-name'] === name)?.obj.metadata.name ??
+      `${name}-${randomSuffix()}`;
     upsert(sliceDef, namespace, sliceName, {
-      apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice',
+      apiVersion: 'discovery.k8s.io/v1',
+      kind: 'EndpointSlice',
       metadata: {
-        name: sliceName, namespace,
-        labels: { ...(service.metadata.labels ?? {}), 'kubernetes.io/service-name': name, 'endpointslice.kubernetes.io/managed-by': 'endpointslice-controller.k8s.io' },
+        name: sliceName,
+        namespace,
+        labels: {
+          ...(service.metadata.labels ?? {}),
+          'kubernetes.io/service-name': name,
+          'endpointslice.kubernetes.io/managed-by': 'endpointslice-controller.k8s.io',
+        },
         ownerReferences: [ownerRef(service)],
       },
       addressType: 'IPv4',
@@ -99,7 +138,12 @@ export function endpointsController(svc: ResourceService, logger?: Logger): Cont
         addresses: [b.ip],
         conditions: { ready: b.ready, serving: b.ready, terminating: false },
         nodeName: asObject(b.pod.spec)['nodeName'],
-        targetRef: { kind: 'Pod', namespace: b.pod.metadata.namespace, name: b.pod.metadata.name, uid: b.pod.metadata.uid },
+        targetRef: {
+          kind: 'Pod',
+          namespace: b.pod.metadata.namespace,
+          name: b.pod.metadata.name,
+          uid: b.pod.metadata.uid,
+        },
       })),
       ports: epPorts(found[0]),
     } as KubeObject);
@@ -107,7 +151,8 @@ export function endpointsController(svc: ResourceService, logger?: Logger): Cont
 
   const servicesFor = (pod: KubeObject | undefined): string[] => {
     if (!pod) return [];
-    return svc.store.listCurrent(serviceDef, pod.metadata.namespace)
+    return svc.store
+      .listCurrent(serviceDef, pod.metadata.namespace)
       .filter((so) => {
         const sel = asObject(asObject(so.obj.spec)['selector']);
         return Object.keys(sel).length > 0 && Object.entries(sel).every(([k, v]) => pod.metadata.labels?.[k] === v);
@@ -115,14 +160,18 @@ export function endpointsController(svc: ResourceService, logger?: Logger): Cont
       .map((so) => nsKey(so.obj.metadata.namespace, so.obj.metadata.name));
   };
 
-  return new Controller(svc, {
-    name: 'endpoints',
-    watches: [
-      { def: serviceDef, keys: (e) => [e.key] },
-      { def: podDef, keys: (e) => [...new Set([...servicesFor(e.object.obj), ...servicesFor(e.prev?.obj)])] },
-    ],
-    allKeys: () => svc.store.listCurrent(serviceDef, undefined).map((so) => so.key),
-    reconcile,
-    resyncMs: 5_000,
-  }, logger);
+  return new Controller(
+    svc,
+    {
+      name: 'endpoints',
+      watches: [
+        { def: serviceDef, keys: (e) => [e.key] },
+        { def: podDef, keys: (e) => [...new Set([...servicesFor(e.object.obj), ...servicesFor(e.prev?.obj)])] },
+      ],
+      allKeys: () => svc.store.listCurrent(serviceDef, undefined).map((so) => so.key),
+      reconcile,
+      resyncMs: 5_000,
+    },
+    logger,
+  );
 }

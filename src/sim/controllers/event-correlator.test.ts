@@ -2,8 +2,17 @@ import { describe, expect, it } from 'vitest';
 import { EventCorrelator, type CorrelatedEvent } from './event-correlator.ts';
 
 const base: CorrelatedEvent = {
-  component: 'replicaset-controller', host: '', namespace: 'ns', kind: 'ReplicaSet', name: 'web', uid: 'u1', apiVersion: 'apps/v1',
-  fieldPath: '', type: 'Normal', reason: 'SuccessfulCreate', message: 'Created pod: web-0',
+  component: 'replicaset-controller',
+  host: '',
+  namespace: 'ns',
+  kind: 'ReplicaSet',
+  name: 'web',
+  uid: 'u1',
+  apiVersion: 'apps/v1',
+  fieldPath: '',
+  type: 'Normal',
+  reason: 'SuccessfulCreate',
+  message: 'Created pod: web-0',
 };
 
 describe('EventCorrelator', () => {
@@ -23,7 +32,11 @@ describe('EventCorrelator', () => {
     const tenth = results[9];
     expect(tenth).toMatchObject({ action: 'create', message: '(combined from similar events): Created pod: web-9' });
     if (tenth?.action === 'create') c.created(tenth.key, 'web.agg');
-    expect(c.correlate({ ...base, message: 'Created pod: web-99' })).toMatchObject({ action: 'update', name: 'web.agg', message: '(combined from similar events): Created pod: web-99' });
+    expect(c.correlate({ ...base, message: 'Created pod: web-99' })).toMatchObject({
+      action: 'update',
+      name: 'web.agg',
+      message: '(combined from similar events): Created pod: web-99',
+    });
   });
 
   it('drops what exceeds the spam filter: 25 at once per source and object, then one per 5 minutes', () => {

@@ -74,8 +74,11 @@ export class EventCorrelator {
   constructor(opts: EventCorrelatorOptions = {}) {
     this.now = opts.now ?? Date.now;
     this.o = {
-      maxLruEntries: opts.maxLruEntries ?? 4096, aggregateMaxEvents: opts.aggregateMaxEvents ?? 10, aggregateIntervalMs: opts.aggregateIntervalMs ?? 600_000,
-      spamBurst: opts.spamBurst ?? 25, spamQps: opts.spamQps ?? 1 / 300,
+      maxLruEntries: opts.maxLruEntries ?? 4096,
+      aggregateMaxEvents: opts.aggregateMaxEvents ?? 10,
+      aggregateIntervalMs: opts.aggregateIntervalMs ?? 600_000,
+      spamBurst: opts.spamBurst ?? 25,
+      spamQps: opts.spamQps ?? 1 / 300,
     };
     this.aggregates = new Lru(this.o.maxLruEntries);
     this.observed = new Lru(this.o.maxLruEntries);
@@ -110,7 +113,8 @@ export class EventCorrelator {
     record.messages.add(e.message);
     record.last = now;
     this.aggregates.set(aggregateKey, record);
-    if (record.messages.size < this.o.aggregateMaxEvents) return { key: [objectKey, e.fieldPath, e.type, e.reason, e.message].join(SEP), message: e.message };
+    if (record.messages.size < this.o.aggregateMaxEvents)
+      return { key: [objectKey, e.fieldPath, e.type, e.reason, e.message].join(SEP), message: e.message };
     // Keep the set at its limit, as the aggregator pops one key.
     record.messages.delete(record.messages.values().next().value as string);
     return { key: aggregateKey, message: `(combined from similar events): ${e.message}` };

@@ -33,8 +33,17 @@ export class EventRecorder {
     if (!def || !objDef) return;
     const ns = obj.metadata.namespace ?? 'default';
     const result = this.correlator.correlate({
-      component: this.source.component, host: this.source.host ?? '', namespace: ns, kind: obj.kind ?? '', name: obj.metadata.name ?? '',
-      uid: obj.metadata.uid ?? '', apiVersion: apiVersionOf(objDef), fieldPath: fieldPath ?? '', type, reason, message,
+      component: this.source.component,
+      host: this.source.host ?? '',
+      namespace: ns,
+      kind: obj.kind ?? '',
+      name: obj.metadata.name ?? '',
+      uid: obj.metadata.uid ?? '',
+      apiVersion: apiVersionOf(objDef),
+      fieldPath: fieldPath ?? '',
+      type,
+      reason,
+      message,
     });
     if (result.action === 'skip') return;
     const now = formatTime(this.svc.now());
@@ -56,12 +65,24 @@ export class EventRecorder {
       this.svc.create(def, ns, {
         metadata: { name },
         involvedObject: {
-          kind: obj.kind, namespace: obj.metadata.namespace, name: obj.metadata.name, uid: obj.metadata.uid,
-          apiVersion: apiVersionOf(objDef), resourceVersion: obj.metadata.resourceVersion, ...(fieldPath ? { fieldPath } : {}),
+          kind: obj.kind,
+          namespace: obj.metadata.namespace,
+          name: obj.metadata.name,
+          uid: obj.metadata.uid,
+          apiVersion: apiVersionOf(objDef),
+          resourceVersion: obj.metadata.resourceVersion,
+          ...(fieldPath ? { fieldPath } : {}),
         },
-        reason, message: result.message, type, count: 1, firstTimestamp: now, lastTimestamp: now,
+        reason,
+        message: result.message,
+        type,
+        count: 1,
+        firstTimestamp: now,
+        lastTimestamp: now,
         source: { component: this.source.component, ...(this.source.host ? { host: this.source.host } : {}) },
-        reportingComponent: '', reportingInstance: '', eventTime: null,
+        reportingComponent: '',
+        reportingInstance: '',
+        eventTime: null,
       });
       this.correlator.created(result.key, name);
     } catch (err) {

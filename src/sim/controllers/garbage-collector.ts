@@ -28,11 +28,13 @@ export class GarbageCollector {
 
   start(): void {
     const trigger = (): void => this.schedule();
-    this.offs = this.svc.registry.stored.map((def) => this.svc.store.subscribe(def, {
-      deliver: (e) => {
-        if (e.type === 'DELETED' || e.object.obj.metadata.deletionTimestamp) trigger();
-      },
-    }));
+    this.offs = this.svc.registry.stored.map((def) =>
+      this.svc.store.subscribe(def, {
+        deliver: (e) => {
+          if (e.type === 'DELETED' || e.object.obj.metadata.deletionTimestamp) trigger();
+        },
+      }),
+    );
     // Deletions trigger a pass; the periodic one only catches what events could not (a full scan
     // of every object is not free with 10,000 pods, so it is rare).
     this.timer = setInterval(trigger, this.opts.intervalMs ?? 30_000);
@@ -103,7 +105,10 @@ export class GarbageCollector {
   private remove(n: Node, policy: 'Background' | 'Foreground'): void {
     if (n.obj.metadata.deletionTimestamp && policy === 'Background') return;
     try {
-      this.svc.delete({ def: n.def, namespace: n.obj.metadata.namespace, name: n.obj.metadata.name ?? '' }, { propagationPolicy: policy });
+      this.svc.delete(
+        { def: n.def, namespace: n.obj.metadata.namespace, name: n.obj.metadata.name ?? '' },
+        { propagationPolicy: policy },
+      );
     } catch (err) {
       if (!isApiError(err) || err.code !== 404) throw err;
     }
@@ -126,6 +131,11 @@ export class GarbageCollector {
     if (!current) return;
     const next = structuredClone(current.obj);
     change(next);
-    this.svc.commitUpdate({ def: n.def, namespace: n.obj.metadata.namespace, name: n.obj.metadata.name ?? '' }, current, next, undefined);
+    this.svc.commitUpdate(
+      { def: n.def, namespace: n.obj.metadata.namespace, name: n.obj.metadata.name ?? '' },
+      current,
+      next,
+      undefined,
+    );
   }
 }

@@ -54,7 +54,10 @@ export class NamespaceController {
       try {
         this.reconcile(nsDef, so.obj.metadata.name ?? '');
       } catch (err) {
-        this.opts.logger?.warn({ err, namespace: so.obj.metadata.name }, 'namespace controller: cleanup pass failed; will retry');
+        this.opts.logger?.warn(
+          { err, namespace: so.obj.metadata.name },
+          'namespace controller: cleanup pass failed; will retry',
+        );
       }
     }
   }
@@ -77,7 +80,8 @@ export class NamespaceController {
     const podDef = this.svc.registry.find('', 'v1', 'pods');
     if (podDef) {
       for (const so of this.svc.store.listCurrent(podDef, namespace)) {
-        if (so.obj.metadata.deletionTimestamp) this.svc.delete({ def: podDef, namespace, name: so.obj.metadata.name ?? '' }, { gracePeriodSeconds: 0 });
+        if (so.obj.metadata.deletionTimestamp)
+          this.svc.delete({ def: podDef, namespace, name: so.obj.metadata.name ?? '' }, { gracePeriodSeconds: 0 });
       }
     }
     if (remaining > 0 && this.countContent(namespace) > 0) return;
@@ -93,7 +97,8 @@ export class NamespaceController {
 
   private countContent(namespace: string): number {
     let n = 0;
-    for (const def of this.svc.registry.stored) if (def.namespaced) n += this.svc.store.listCurrent(def, namespace).length;
+    for (const def of this.svc.registry.stored)
+      if (def.namespaced) n += this.svc.store.listCurrent(def, namespace).length;
     return n;
   }
 }

@@ -28,8 +28,20 @@ export class NamespaceDefaultsController {
     private readonly logger = opts.logger,
   ) {
     this.defaults = [
-      { group: '', version: 'v1', resource: 'serviceaccounts', name: 'default', body: () => ({ metadata: { name: 'default' } }) },
-      { group: '', version: 'v1', resource: 'configmaps', name: 'kube-root-ca.crt', body: () => ({ metadata: { name: 'kube-root-ca.crt' }, data: { 'ca.crt': opts.caCert } }) },
+      {
+        group: '',
+        version: 'v1',
+        resource: 'serviceaccounts',
+        name: 'default',
+        body: () => ({ metadata: { name: 'default' } }),
+      },
+      {
+        group: '',
+        version: 'v1',
+        resource: 'configmaps',
+        name: 'kube-root-ca.crt',
+        body: () => ({ metadata: { name: 'kube-root-ca.crt' }, data: { 'ca.crt': opts.caCert } }),
+      },
     ];
   }
 
@@ -48,7 +60,10 @@ export class NamespaceDefaultsController {
         this.reconcileAll();
       });
     };
-    const watched = [this.def('', 'v1', 'namespaces'), ...this.defaults.map((d) => this.def(d.group, d.version, d.resource))];
+    const watched = [
+      this.def('', 'v1', 'namespaces'),
+      ...this.defaults.map((d) => this.def(d.group, d.version, d.resource)),
+    ];
     const offs = [...new Set(watched)].map((d) => this.svc.store.subscribe(d, { deliver: schedule }));
     this.unsubscribe = () => offs.forEach((off) => off());
     this.reconcileAll();
@@ -69,7 +84,11 @@ export class NamespaceDefaultsController {
         try {
           this.svc.create(def, namespace, d.body());
         } catch (err) {
-          if (!isApiError(err) || err.code !== 409) this.logger?.warn({ err, namespace, object: d.name }, 'namespace defaults: could not create a per-namespace object');
+          if (!isApiError(err) || err.code !== 409)
+            this.logger?.warn(
+              { err, namespace, object: d.name },
+              'namespace defaults: could not create a per-namespace object',
+            );
         }
       }
     }

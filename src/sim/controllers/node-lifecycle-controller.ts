@@ -7,7 +7,15 @@ import { asObject, deepEqual } from '../../util/deep-equal.ts';
 import { Controller, nsKey, splitKey } from './controller.ts';
 import { EventRecorder } from './events.ts';
 import { isReady } from './pods.ts';
-import { conditionsUnknown, nodeConditions, noExecuteTaintKey, noScheduleTaintKeys, podStatusNotReady, readyStatus, reconcileTaints } from './node-lifecycle.ts';
+import {
+  conditionsUnknown,
+  nodeConditions,
+  noExecuteTaintKey,
+  noScheduleTaintKeys,
+  podStatusNotReady,
+  readyStatus,
+  reconcileTaints,
+} from './node-lifecycle.ts';
 import { evictionDecision, nodeTaints, podTolerations } from './taints.ts';
 
 export interface NodeLifecycleOptions {
@@ -41,7 +49,10 @@ function def(svc: ResourceService, group: string, resource: string): ResourceDef
  * sets their conditions Unknown, taints the node and marks its pods not ready; the taint manager
  * deletes pods from nodes with NoExecute taints they do not tolerate, or tolerate only for a while.
  */
-export function nodeLifecycleController(svc: ResourceService, opts: NodeLifecycleOptions = {}): { start(): void; stop(): void } {
+export function nodeLifecycleController(
+  svc: ResourceService,
+  opts: NodeLifecycleOptions = {},
+): { start(): void; stop(): void } {
   const nodeDef = def(svc, '', 'nodes');
   const podDef = def(svc, '', 'pods');
   const leaseDef = def(svc, 'coordination.k8s.io', 'leases');
@@ -52,7 +63,8 @@ export function nodeLifecycleController(svc: ResourceService, opts: NodeLifecycl
   const scheduled = new Map<string, NodeJS.Timeout>();
 
   // A full scan in no order (no sort of every key): rare, on a node's NoExecute taints changing.
-  const podsOn = (node: string): KubeObject[] => [...svc.store.values(podDef)].map((so) => so.obj).filter((p) => asObject(p.spec)['nodeName'] === node);
+  const podsOn = (node: string): KubeObject[] =>
+    [...svc.store.values(podDef)].map((so) => so.obj).filter((p) => asObject(p.spec)['nodeName'] === node);
   const nodeReady = (node: KubeObject): boolean => readyStatus(nodeConditions(node)) === 'True';
 
   /** The controller's own clock decides staleness: any new heartbeat or lease renewal resets it. */
@@ -60,14 +72,16 @@ export function nodeLifecycleController(svc: ResourceService, opts: NodeLifecycl
     const name = node.metadata.name ?? '';
     const heartbeat = nodeConditions(node).find((c) => c.type === 'Ready')?.lastHeartbeatTime;
     const lease = svc.store.get(leaseDef, 'kube-node-lease', name)?.obj;
-    const renewTime = typeof asObject(lease?.spec)['renewTime'] === 'string' ? String(asObject(lease?.spec)['renewTime']) : undefined;
+    const renewTime =
+      typeof asObject(lease?.spec)['renewTime'] === 'string' ? String(asObject(lease?.spec)['renewTime']) : undefined;
     const h = health.get(name);
     if (!h) {
       const fresh = { probeMs: nowMs, heartbeat, renewTime };
       health.set(name, fresh);
       return fresh;
     }
-    if (h.heartbeat !== heartbeat || (renewTime !== undefined && renewTime !== h.renewTime)) Object.assign(h, { probeMs: nowMs, heartbeat, renewTime });
+    if (h.heartbeat !== heartbeat || (renewTime !== undefined && renewTime !== h.renewTime))
+      Object.assign(h, { probeMs: nowMs, heartbeat, renewTime });
     return h;
   };
 
@@ -81,12 +95,18 @@ export function nodeLifecycleController(svc: ResourceService, opts: NodeLifecycl
     const stamp = formatTime(now);
     const observed = nodeConditions(current.obj);
     const h = observe(current.obj, now.getTime());
-    const grace = readyStatus(observed) === undefined ? opts.startupGracePeriodMs ?? 60_000 : opts.monitorGracePeriodMs ?? 40_000;
+    const grace =
+      readyStatus(observed) === undefined
+        ? (opts.startupGracePeriodMs ?? 60_000)
+        : (opts.monitorGracePeriodMs ?? 40_000);
     let conditions = observed;
     if (now.getTime() - h.probeMs > grace) {
       conditions = conditionsUnknown(observed, stamp, current.obj.metadata.creationTimestamp ?? stamp);
       if (!deepEqual(conditions, observed)) {
-        opts.logger?.info({ node: name, silentMs: now.getTime() - h.probeMs }, 'node lifecycle: kubelet stopped posting node status');
+        opts.logger?.info(
+          { node: name, silentMs: now.getTime() - h.probeMs },
+          'node lifecycle: kubelet stopped posting node status',
+        );
         const next = structuredClone(current.obj);
         next.status = { ...asObject(next.status), conditions };
         current = svc.commitUpdate({ def: nodeDef, namespace: undefined, name }, current, next, 'status');
@@ -94,11 +114,17 @@ export function nodeLifecycleController(svc: ResourceService, opts: NodeLifecycl
     }
     const ready = readyStatus(conditions);
     // Reported once, when the controller sees the node leave Ready (RecordNodeStatusChange).
-    if (readyStatus(observed) === 'True' && ready !== 'True') nodeEvents.record(current.obj, 'Normal', 'NodeNotReady', `Node ${name} status is now: NodeNotReady`);
+    if (readyStatus(observed) === 'True' && ready !== 'True')
+      nodeEvents.record(current.obj, 'Normal', 'NodeNotReady', `Node ${name} status is now: NodeNotReady`);
 
     const nodes = svc.store.listCurrent(nodeDef, undefined);
     const fullDisruption = nodes.length > 0 && nodes.every((so) => !nodeReady(so.obj));
-    const taints = reconcileTaints(nodeTaints(current.obj), noScheduleTaintKeys(conditions), noExecuteTaintKey(ready, fullDisruption), stamp);
+    const taints = reconcileTaints(
+      nodeTaints(current.obj),
+      noScheduleTaintKeys(conditions),
+      noExecuteTaintKey(ready, fullDisruption),
+      stamp,
+    );
     if (!deepEqual(taints, nodeTaints(current.obj))) {
       const next = structuredClone(current.obj);
       // An emptied list is dropped, as Go's omitempty leaves it out of the stored node.
@@ -115,7 +141,12 @@ export function nodeLifecycleController(svc: ResourceService, opts: NodeLifecycl
       const status = podStatusNotReady(asObject(pod.status), stamp);
       const current = svc.store.get(podDef, pod.metadata.namespace, pod.metadata.name ?? '');
       if (!status || !current) continue;
-      svc.commitUpdate({ def: podDef, namespace: pod.metadata.namespace, name: pod.metadata.name ?? '' }, current, { ...structuredClone(current.obj), status }, 'status');
+      svc.commitUpdate(
+        { def: podDef, namespace: pod.metadata.namespace, name: pod.metadata.name ?? '' },
+        current,
+        { ...structuredClone(current.obj), status },
+        'status',
+      );
       nodeEvents.record(pod, 'Warning', 'NodeNotReady', 'Node is not ready');
     }
   };
@@ -175,46 +206,68 @@ export function nodeLifecycleController(svc: ResourceService, opts: NodeLifecycl
   };
 
   const nodeKeys = (): string[] => svc.store.listCurrent(nodeDef, undefined).map((so) => so.key);
-  const monitorCtl = new Controller(svc, {
-    name: 'node-lifecycle',
-    watches: [
-      // A change of readiness can start or end a full disruption, which concerns every node.
-      { def: nodeDef, keys: (e) => (!e.prev || nodeReady(e.prev.obj) !== nodeReady(e.object.obj) ? nodeKeys() : [e.key]) },
-      { def: leaseDef, keys: (e) => (e.namespace === 'kube-node-lease' ? [e.object.obj.metadata.name ?? ''] : []) },
-      // A pod that turns up Ready on a node that is not (processPod) is marked not ready too.
-      { def: podDef, keys: (e) => podOnUnreadyNode(e.object.obj) },
-    ],
-    allKeys: nodeKeys,
-    reconcile: monitor,
-    resyncMs: monitorPeriodMs,
-  }, opts.logger);
+  const monitorCtl = new Controller(
+    svc,
+    {
+      name: 'node-lifecycle',
+      watches: [
+        // A change of readiness can start or end a full disruption, which concerns every node.
+        {
+          def: nodeDef,
+          keys: (e) => (!e.prev || nodeReady(e.prev.obj) !== nodeReady(e.object.obj) ? nodeKeys() : [e.key]),
+        },
+        { def: leaseDef, keys: (e) => (e.namespace === 'kube-node-lease' ? [e.object.obj.metadata.name ?? ''] : []) },
+        // A pod that turns up Ready on a node that is not (processPod) is marked not ready too.
+        { def: podDef, keys: (e) => podOnUnreadyNode(e.object.obj) },
+      ],
+      allKeys: nodeKeys,
+      reconcile: monitor,
+      resyncMs: monitorPeriodMs,
+    },
+    opts.logger,
+  );
 
-  const noExecute = (node: KubeObject | undefined): unknown => (node ? nodeTaints(node).filter((t) => t.effect === 'NoExecute') : []);
+  const noExecute = (node: KubeObject | undefined): unknown =>
+    node ? nodeTaints(node).filter((t) => t.effect === 'NoExecute') : [];
   const taintedPods = (): string[] => {
-    const tainted = new Set([...svc.store.values(nodeDef)].filter((so) => nodeTaints(so.obj).some((t) => t.effect === 'NoExecute')).map((so) => so.key));
+    const tainted = new Set(
+      [...svc.store.values(nodeDef)]
+        .filter((so) => nodeTaints(so.obj).some((t) => t.effect === 'NoExecute'))
+        .map((so) => so.key),
+    );
     // With no NoExecute taint anywhere (the usual case) the 10,000 pods need no scan at all.
-    const keys = tainted.size === 0 ? [] : [...svc.store.values(podDef)].filter((so) => tainted.has(String(asObject(so.obj.spec)['nodeName'] ?? ''))).map((so) => so.key);
+    const keys =
+      tainted.size === 0
+        ? []
+        : [...svc.store.values(podDef)]
+            .filter((so) => tainted.has(String(asObject(so.obj.spec)['nodeName'] ?? '')))
+            .map((so) => so.key);
     return [...new Set([...keys, ...scheduled.keys()])];
   };
-  const taintCtl = new Controller(svc, {
-    name: 'taint-manager',
-    watches: [
-      { def: podDef, keys: (e) => (asObject(e.object.obj.spec)['nodeName'] ? [e.key] : []) },
-      {
-        def: nodeDef,
-        keys: (e) => (deepEqual(noExecute(e.prev?.obj), noExecute(e.type === 'DELETED' ? undefined : e.object.obj))
-          ? []
-          : podsOn(e.object.obj.metadata.name ?? '').map((p) => nsKey(p.metadata.namespace, p.metadata.name))),
+  const taintCtl = new Controller(
+    svc,
+    {
+      name: 'taint-manager',
+      watches: [
+        { def: podDef, keys: (e) => (asObject(e.object.obj.spec)['nodeName'] ? [e.key] : []) },
+        {
+          def: nodeDef,
+          keys: (e) =>
+            deepEqual(noExecute(e.prev?.obj), noExecute(e.type === 'DELETED' ? undefined : e.object.obj))
+              ? []
+              : podsOn(e.object.obj.metadata.name ?? '').map((p) => nsKey(p.metadata.namespace, p.metadata.name)),
+        },
+      ],
+      allKeys: taintedPods,
+      reconcile: taintManager,
+      resyncMs: monitorPeriodMs,
+      onStop: () => {
+        for (const t of scheduled.values()) clearTimeout(t);
+        scheduled.clear();
       },
-    ],
-    allKeys: taintedPods,
-    reconcile: taintManager,
-    resyncMs: monitorPeriodMs,
-    onStop: () => {
-      for (const t of scheduled.values()) clearTimeout(t);
-      scheduled.clear();
     },
-  }, opts.logger);
+    opts.logger,
+  );
 
   return {
     start: () => {

@@ -17,7 +17,9 @@ export interface NodeCondition {
 
 export function nodeConditions(node: KubeObject): NodeCondition[] {
   const raw = asObject(node.status)['conditions'];
-  return Array.isArray(raw) ? raw.map((c) => asObject(c) as unknown as NodeCondition).filter((c) => typeof c.type === 'string') : [];
+  return Array.isArray(raw)
+    ? raw.map((c) => asObject(c) as unknown as NodeCondition).filter((c) => typeof c.type === 'string')
+    : [];
 }
 
 export function readyStatus(conditions: NodeCondition[]): string | undefined {
@@ -37,9 +39,21 @@ export function conditionsUnknown(conditions: NodeCondition[], now: string, crea
   for (const type of KUBELET_CONDITIONS) {
     const c = out.find((x) => x.type === type);
     if (!c) {
-      out.push({ type, status: 'Unknown', reason: 'NodeStatusNeverUpdated', message: 'Kubelet never posted node status.', lastHeartbeatTime: created, lastTransitionTime: now });
+      out.push({
+        type,
+        status: 'Unknown',
+        reason: 'NodeStatusNeverUpdated',
+        message: 'Kubelet never posted node status.',
+        lastHeartbeatTime: created,
+        lastTransitionTime: now,
+      });
     } else if (c.status !== 'Unknown') {
-      Object.assign(c, { status: 'Unknown', reason: 'NodeStatusUnknown', message: 'Kubelet stopped posting node status.', lastTransitionTime: now });
+      Object.assign(c, {
+        status: 'Unknown',
+        reason: 'NodeStatusUnknown',
+        message: 'Kubelet stopped posting node status.',
+        lastTransitionTime: now,
+      });
     }
   }
   return out;
@@ -81,13 +95,24 @@ export function noExecuteTaintKey(ready: string | undefined, fullDisruption: boo
  * ones are appended with timeAdded (SwapNodeControllerTaint), everything else is left alone and a
  * taint already present keeps its timeAdded, which the taint manager counts tolerations from.
  */
-export function reconcileTaints(existing: Taint[], noSchedule: string[], noExecute: string | undefined, now: string): Taint[] {
+export function reconcileTaints(
+  existing: Taint[],
+  noSchedule: string[],
+  noExecute: string | undefined,
+  now: string,
+): Taint[] {
   const owned = (t: Taint): boolean =>
-    (t.effect === 'NoSchedule' && CONDITION_TAINT_KEYS.has(t.key)) || (t.effect === 'NoExecute' && (t.key === NOT_READY_TAINT || t.key === UNREACHABLE_TAINT));
-  const wanted: Taint[] = [...noSchedule.map((key) => ({ key, effect: 'NoSchedule' })), ...(noExecute ? [{ key: noExecute, effect: 'NoExecute' }] : [])];
+    (t.effect === 'NoSchedule' && CONDITION_TAINT_KEYS.has(t.key)) ||
+    (t.effect === 'NoExecute' && (t.key === NOT_READY_TAINT || t.key === UNREACHABLE_TAINT));
+  const wanted: Taint[] = [
+    ...noSchedule.map((key) => ({ key, effect: 'NoSchedule' })),
+    ...(noExecute ? [{ key: noExecute, effect: 'NoExecute' }] : []),
+  ];
   const isWanted = (t: Taint): boolean => wanted.some((w) => w.key === t.key && w.effect === t.effect);
   const kept = existing.filter((t) => !owned(t) || isWanted(t));
-  const added = wanted.filter((w) => !kept.some((t) => t.key === w.key && t.effect === w.effect)).map((w) => ({ ...w, timeAdded: now }));
+  const added = wanted
+    .filter((w) => !kept.some((t) => t.key === w.key && t.effect === w.effect))
+    .map((w) => ({ ...w, timeAdded: now }));
   return [...kept, ...added];
 }
 

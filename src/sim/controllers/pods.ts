@@ -42,7 +42,12 @@ export function deletionRank(pod: KubeObject): number[] {
   const spec = isPlainObject(pod.spec) ? pod.spec : {};
   const phase = podStatus(pod)['phase'];
   const phaseRank = phase === 'Pending' ? 0 : phase === 'Unknown' ? 1 : 2;
-  return [spec['nodeName'] ? 1 : 0, phaseRank, isReady(pod) ? 1 : 0, -Date.parse(pod.metadata.creationTimestamp ?? '0')];
+  return [
+    spec['nodeName'] ? 1 : 0,
+    phaseRank,
+    isReady(pod) ? 1 : 0,
+    -Date.parse(pod.metadata.creationTimestamp ?? '0'),
+  ];
 }
 
 export function compareRanks(a: number[], b: number[]): number {

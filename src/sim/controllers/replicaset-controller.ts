@@ -45,7 +45,9 @@ export function replicaSetController(svc: ResourceService, logger?: Logger): { s
       const target = Math.min(desired, active.length + BURST_REPLICAS);
       while (active.length < target) active.push(createPod(rs));
     } else if (active.length > desired) {
-      const victims = [...active].sort((a, b) => compareRanks(deletionRank(a), deletionRank(b))).slice(0, Math.min(BURST_REPLICAS, active.length - desired));
+      const victims = [...active]
+        .sort((a, b) => compareRanks(deletionRank(a), deletionRank(b)))
+        .slice(0, Math.min(BURST_REPLICAS, active.length - desired));
       for (const pod of victims) deletePod(rs, pod);
     }
     updateStatus(rs, owned.filter(isActive), spec);
@@ -56,7 +58,12 @@ export function replicaSetController(svc: ResourceService, logger?: Logger): { s
     if (!current) return pod;
     const next = structuredClone(current.obj);
     next.metadata.ownerReferences = [...(next.metadata.ownerReferences ?? []), ownerRef(rs)];
-    return svc.commitUpdate({ def: podDef, namespace: pod.metadata.namespace, name: pod.metadata.name ?? '' }, current, next, undefined).obj;
+    return svc.commitUpdate(
+      { def: podDef, namespace: pod.metadata.namespace, name: pod.metadata.name ?? '' },
+      current,
+      next,
+      undefined,
+    ).obj;
   };
 
   const createPod = (rs: KubeObject): KubeObject => {
@@ -66,35 +73,51 @@ export function replicaSetController(svc: ResourceService, logger?: Logger): { s
     return created;
   };
 
-  const deletePod = (rs: KubeObject, pod: KubeObject): void => deleteDependent(svc, events, rs, podDef, pod, `Deleted pod: ${pod.metadata.name ?? ''}`);
+  const deletePod = (rs: KubeObject, pod: KubeObject): void =>
+    deleteDependent(svc, events, rs, podDef, pod, `Deleted pod: ${pod.metadata.name ?? ''}`);
 
   const updateStatus = (rs: KubeObject, active: KubeObject[], spec: Obj): void => {
-    const templateLabels = isPlainObject(spec['template']) && isPlainObject(spec['template']['metadata']) ? (spec['template']['metadata']['labels'] as Record<string, string> | undefined) ?? {} : {};
+    const templateLabels =
+      isPlainObject(spec['template']) && isPlainObject(spec['template']['metadata'])
+        ? ((spec['template']['metadata']['labels'] as Record<string, string> | undefined) ?? {})
+        : {};
     const minReady = typeof spec['minReadySeconds'] === 'number' ? spec['minReadySeconds'] : 0;
     const now = svc.now();
     const status: Obj = {
       replicas: active.length,
-      fullyLabeledReplicas: active.filter((p) => Object.entries(templateLabels).every(([k, v]) => p.metadata.labels?.[k] === v)).length,
+      fullyLabeledReplicas: active.filter((p) =>
+        Object.entries(templateLabels).every(([k, v]) => p.metadata.labels?.[k] === v),
+      ).length,
       readyReplicas: active.filter(isReady).length,
       availableReplicas: active.filter((p) => isAvailable(p, minReady, now)).length,
       observedGeneration: rs.metadata.generation,
     };
-    for (const k of ['readyReplicas', 'availableReplicas', 'fullyLabeledReplicas']) if (status[k] === 0) delete status[k];
+    for (const k of ['readyReplicas', 'availableReplicas', 'fullyLabeledReplicas'])
+      if (status[k] === 0) delete status[k];
     const current = svc.store.get(rsDef, rs.metadata.namespace, rs.metadata.name ?? '');
     if (!current || deepEqual(current.obj.status, status)) return;
-    svc.commitUpdate({ def: rsDef, namespace: rs.metadata.namespace, name: rs.metadata.name ?? '' }, current, { ...structuredClone(current.obj), status }, 'status');
+    svc.commitUpdate(
+      { def: rsDef, namespace: rs.metadata.namespace, name: rs.metadata.name ?? '' },
+      current,
+      { ...structuredClone(current.obj), status },
+      'status',
+    );
   };
 
-  const ctl = new Controller(svc, {
-    name: 'replicaset',
-    watches: [
-      { def: rsDef, keys: (e) => [e.key] },
-      { def: podDef, keys: (e) => podOwnerKeys(e.object.obj, e.prev?.obj, 'ReplicaSet') },
-    ],
-    allKeys: () => svc.store.listCurrent(rsDef, undefined).map((so) => so.key),
-    reconcile,
-    resyncMs: 5_000,
-  }, logger);
+  const ctl = new Controller(
+    svc,
+    {
+      name: 'replicaset',
+      watches: [
+        { def: rsDef, keys: (e) => [e.key] },
+        { def: podDef, keys: (e) => podOwnerKeys(e.object.obj, e.prev?.obj, 'ReplicaSet') },
+      ],
+      allKeys: () => svc.store.listCurrent(rsDef, undefined).map((so) => so.key),
+      reconcile,
+      resyncMs: 5_000,
+    },
+    logger,
+  );
   return {
     start: () => {
       pods.start();

@@ -21,7 +21,8 @@ function unfit(n: NodeInfo, pod: KubeObject, req: Requests, selector: Obj): stri
   if (!Object.entries(selector).every(([k, v]) => n.labels[k] === v)) return "node(s) didn't match node selector";
   // TaintToleration filter: the effect must match too, so the default unreachable:NoExecute
   // toleration does not let a pod onto a node tainted unreachable:NoSchedule.
-  if (n.taints.length > 0 && !toleratesAll(podTolerations(pod), n.taints, ['NoSchedule', 'NoExecute'])) return "node(s) had taint(s) that the pod didn't tolerate";
+  if (n.taints.length > 0 && !toleratesAll(podTolerations(pod), n.taints, ['NoSchedule', 'NoExecute']))
+    return "node(s) had taint(s) that the pod didn't tolerate";
   if (n.allocatable.pods - n.requested.pods < 1) return 'Too many pods';
   if (n.allocatable.cpu - n.requested.cpu < req.cpu) return 'Insufficient cpu';
   if (n.allocatable.memory - n.requested.memory < req.memory) return 'Insufficient memory';
@@ -31,14 +32,23 @@ function unfit(n: NodeInfo, pod: KubeObject, req: Requests, selector: Obj): stri
 function isOurs(pod: KubeObject): boolean {
   const spec = asObject(pod.spec);
   const schedulerName = spec['schedulerName'];
-  return !spec['nodeName'] && !pod.metadata.deletionTimestamp && (schedulerName === undefined || schedulerName === 'default-scheduler');
+  return (
+    !spec['nodeName'] &&
+    !pod.metadata.deletionTimestamp &&
+    (schedulerName === undefined || schedulerName === 'default-scheduler')
+  );
 }
 
 /** podutil.UpdatePodCondition: the transition time moves only when the status does. */
 function withCondition(pod: KubeObject, cond: Obj, now: string): Obj[] | undefined {
-  const conds = Array.isArray(asObject(pod.status)['conditions']) ? (asObject(pod.status)['conditions'] as unknown[]).map(asObject) : [];
+  const conds = Array.isArray(asObject(pod.status)['conditions'])
+    ? (asObject(pod.status)['conditions'] as unknown[]).map(asObject)
+    : [];
   const old = conds.find((c) => c['type'] === 'PodScheduled');
-  const next = { ...cond, lastTransitionTime: old && old['status'] === cond['status'] ? old['lastTransitionTime'] : now };
+  const next = {
+    ...cond,
+    lastTransitionTime: old && old['status'] === cond['status'] ? old['lastTransitionTime'] : now,
+  };
   if (old && deepEqual(old, next)) return undefined;
   return [...conds.filter((c) => c['type'] !== 'PodScheduled'), next];
 }
@@ -69,7 +79,11 @@ export function scheduler(svc: ResourceService, o: SchedulerOptions = {}): { sta
   const fail = (key: string, current: StoredObject, message: string): void => {
     const pod = current.obj;
     const [namespace, name] = [pod.metadata.namespace, pod.metadata.name ?? ''];
-    const conditions = withCondition(pod, { type: 'PodScheduled', status: 'False', lastProbeTime: null, reason: 'Unschedulable', message }, formatTime(svc.now()));
+    const conditions = withCondition(
+      pod,
+      { type: 'PodScheduled', status: 'False', lastProbeTime: null, reason: 'Unschedulable', message },
+      formatTime(svc.now()),
+    );
     if (conditions) {
       const next = structuredClone(pod);
       next.status = { ...asObject(next.status), conditions };
@@ -92,16 +106,28 @@ export function scheduler(svc: ResourceService, o: SchedulerOptions = {}): { sta
     for (const n of cache.list()) {
       const why = unfit(n, pod, req, selector);
       if (why) reasons.set(why, (reasons.get(why) ?? 0) + 1);
-      else if (!best || free(n, 'cpu') > free(best, 'cpu') || (free(n, 'cpu') === free(best, 'cpu') && free(n, 'memory') > free(best, 'memory'))) best = n;
+      else if (
+        !best ||
+        free(n, 'cpu') > free(best, 'cpu') ||
+        (free(n, 'cpu') === free(best, 'cpu') && free(n, 'memory') > free(best, 'memory'))
+      )
+        best = n;
     }
     if (!best) {
-      const detail = [...reasons].sort().map(([r, n]) => `${n} ${r}`).join(', ');
+      const detail = [...reasons]
+        .sort()
+        .map(([r, n]) => `${n} ${r}`)
+        .join(', ');
       fail(key, current, `0/${cache.size} nodes are available${reasons.size > 0 ? `: ${detail}.` : '.'}`);
       return;
     }
     const next = structuredClone(pod);
     next.spec = { ...asObject(next.spec), nodeName: best.name };
-    const conditions = withCondition(pod, { type: 'PodScheduled', status: 'True', lastProbeTime: null }, formatTime(svc.now()));
+    const conditions = withCondition(
+      pod,
+      { type: 'PodScheduled', status: 'True', lastProbeTime: null },
+      formatTime(svc.now()),
+    );
     if (conditions) next.status = { ...asObject(next.status), conditions };
     // Binding is the one way a pod's nodeName changes: written directly, as the binding subresource does.
     svc.store.commit(podDef, 'MODIFIED', next);
@@ -131,7 +157,14 @@ export function scheduler(svc: ResourceService, o: SchedulerOptions = {}): { sta
     const released = cache.updatePod(e.key, pod, e.type === 'DELETED');
     if (e.type !== 'DELETED' && isOurs(pod)) {
       // A pending pod's own change can make it fit (isPodUpdated ignores status-only writes).
-      if (e.type === 'ADDED' || !queue.has(e.key) || !e.prev || !deepEqual(e.prev.obj.spec, pod.spec) || !deepEqual(e.prev.obj.metadata.labels, pod.metadata.labels)) queue.add(e.key);
+      if (
+        e.type === 'ADDED' ||
+        !queue.has(e.key) ||
+        !e.prev ||
+        !deepEqual(e.prev.obj.spec, pod.spec) ||
+        !deepEqual(e.prev.obj.metadata.labels, pod.metadata.labels)
+      )
+        queue.add(e.key);
     } else {
       queue.remove(e.key);
     }

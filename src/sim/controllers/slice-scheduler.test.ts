@@ -3,7 +3,9 @@ import { SliceScheduler, type SliceStep } from './slice-scheduler.ts';
 
 const busy = (ms: number): void => {
   const until = performance.now() + ms;
-  while (performance.now() < until) { /* simulated work */ }
+  while (performance.now() < until) {
+    /* simulated work */
+  }
 };
 
 /** A component with `n` units of `ms` each, done as a sliced step; records which turn ran each unit. */

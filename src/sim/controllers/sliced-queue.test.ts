@@ -20,10 +20,15 @@ describe('SlicedQueue', () => {
   it('yields to the event loop between slices', async () => {
     let ticks = 0;
     const timer = setInterval(() => ticks++, 0);
-    const q = new SlicedQueue(() => {
-      const until = performance.now() + 2;
-      while (performance.now() < until) { /* a 2 ms key */ }
-    }, { sliceMs: 5 });
+    const q = new SlicedQueue(
+      () => {
+        const until = performance.now() + 2;
+        while (performance.now() < until) {
+          /* a 2 ms key */
+        }
+      },
+      { sliceMs: 5 },
+    );
     for (let i = 0; i < 30; i++) q.add(String(i));
     await settled(q);
     clearInterval(timer);
@@ -33,10 +38,13 @@ describe('SlicedQueue', () => {
   it('keeps going after a key fails, and reports it', async () => {
     const failed: string[] = [];
     const done: string[] = [];
-    const q = new SlicedQueue((k) => {
-      if (k === 'bad') throw new Error('boom');
-      done.push(k);
-    }, { onError: (k) => failed.push(k) });
+    const q = new SlicedQueue(
+      (k) => {
+        if (k === 'bad') throw new Error('boom');
+        done.push(k);
+      },
+      { onError: (k) => failed.push(k) },
+    );
     q.add('bad');
     q.add('good');
     await settled(q);

@@ -12,7 +12,6 @@ import { templateHash } from './deployment-rollout.ts';
 
 type Obj = Record<string, unknown>;
 
-
 const REVISION = 'controller-revision-hash';
 
 /**
@@ -56,9 +55,13 @@ export function statefulSetController(svc: ResourceService, logger?: Logger): Co
       const pod = pods.get(i);
       if (pod && !pod.metadata.deletionTimestamp) remove(sts, pod);
     }
-    const allReady = [...pods.entries()].filter(([i]) => i < replicas).every(([, p]) => isReady(p) && !p.metadata.deletionTimestamp);
+    const allReady = [...pods.entries()]
+      .filter(([i]) => i < replicas)
+      .every(([, p]) => isReady(p) && !p.metadata.deletionTimestamp);
     if (allReady && pods.size >= replicas) {
-      const outdated = [...pods.entries()].filter(([i, p]) => i < replicas && p.metadata.labels?.[REVISION] !== revision).sort((a, b) => b[0] - a[0])[0];
+      const outdated = [...pods.entries()]
+        .filter(([i, p]) => i < replicas && p.metadata.labels?.[REVISION] !== revision)
+        .sort((a, b) => b[0] - a[0])[0];
       if (outdated) remove(sts, outdated[1]);
     }
     const active = [...pods.values()].filter(isActive);
@@ -75,14 +78,31 @@ export function statefulSetController(svc: ResourceService, logger?: Logger): Co
     };
     for (const k of ['readyReplicas', 'currentReplicas', 'updatedReplicas']) if (status[k] === 0) delete status[k];
     const current = svc.store.get(stsDef, namespace, name);
-    if (current && !deepEqual(current.obj.status, status)) svc.commitUpdate({ def: stsDef, namespace, name }, current, { ...structuredClone(current.obj), status }, 'status');
+    if (current && !deepEqual(current.obj.status, status))
+      svc.commitUpdate(
+        { def: stsDef, namespace, name },
+        current,
+        { ...structuredClone(current.obj), status },
+        'status',
+      );
   };
 
   const create = (sts: KubeObject, template: Obj, podName: string, revision: string): void => {
-    const stamped = fromTemplate(sts, template, { name: podName, labels: { [REVISION]: revision, 'statefulset.kubernetes.io/pod-name': podName } });
+    const stamped = fromTemplate(sts, template, {
+      name: podName,
+      labels: { [REVISION]: revision, 'statefulset.kubernetes.io/pod-name': podName },
+    });
     try {
-      svc.create(podDef, sts.metadata.namespace, { ...stamped, spec: { ...asObject(stamped.spec), hostname: podName, subdomain: asObject(sts.spec)['serviceName'] } });
-      events.record(sts, 'Normal', 'SuccessfulCreate', `create Pod ${podName} in StatefulSet ${sts.metadata.name ?? ''} successful`);
+      svc.create(podDef, sts.metadata.namespace, {
+        ...stamped,
+        spec: { ...asObject(stamped.spec), hostname: podName, subdomain: asObject(sts.spec)['serviceName'] },
+      });
+      events.record(
+        sts,
+        'Normal',
+        'SuccessfulCreate',
+        `create Pod ${podName} in StatefulSet ${sts.metadata.name ?? ''} successful`,
+      );
     } catch (err) {
       // The previous pod of this ordinal may still be terminating: try again on the next pass.
       if (!isApiError(err) || err.code !== 409) throw err;
@@ -90,16 +110,27 @@ export function statefulSetController(svc: ResourceService, logger?: Logger): Co
   };
 
   const remove = (sts: KubeObject, pod: KubeObject): void =>
-    deleteDependent(svc, events, sts, podDef, pod, `delete Pod ${pod.metadata.name ?? ''} in StatefulSet ${sts.metadata.name ?? ''} successful`);
+    deleteDependent(
+      svc,
+      events,
+      sts,
+      podDef,
+      pod,
+      `delete Pod ${pod.metadata.name ?? ''} in StatefulSet ${sts.metadata.name ?? ''} successful`,
+    );
 
-  return new Controller(svc, {
-    name: 'statefulset',
-    watches: [
-      { def: stsDef, keys: (e) => [e.key] },
-      { def: podDef, keys: (e) => podOwnerKeys(e.object.obj, e.prev?.obj, 'StatefulSet') },
-    ],
-    allKeys: () => svc.store.listCurrent(stsDef, undefined).map((so) => so.key),
-    reconcile,
-    resyncMs: 5_000,
-  }, logger);
+  return new Controller(
+    svc,
+    {
+      name: 'statefulset',
+      watches: [
+        { def: stsDef, keys: (e) => [e.key] },
+        { def: podDef, keys: (e) => podOwnerKeys(e.object.obj, e.prev?.obj, 'StatefulSet') },
+      ],
+      allKeys: () => svc.store.listCurrent(stsDef, undefined).map((so) => so.key),
+      reconcile,
+      resyncMs: 5_000,
+    },
+    logger,
+  );
 }

@@ -22,7 +22,12 @@ export const UNREACHABLE_TAINT = 'node.kubernetes.io/unreachable';
 
 export function nodeTaints(node: KubeObject): Taint[] {
   const raw = asObject(node.spec)['taints'];
-  return Array.isArray(raw) ? raw.map(asObject).filter((t) => typeof t['key'] === 'string').map((t) => t as unknown as Taint) : [];
+  return Array.isArray(raw)
+    ? raw
+        .map(asObject)
+        .filter((t) => typeof t['key'] === 'string')
+        .map((t) => t as unknown as Taint)
+    : [];
 }
 
 export function podTolerations(pod: KubeObject): Toleration[] {
@@ -47,7 +52,9 @@ export function toleratesTaint(t: Toleration, taint: Taint): boolean {
 
 /** Whether every taint with one of `effects` is tolerated (TolerationsTolerateTaintsWithFilter). */
 export function toleratesAll(tolerations: Toleration[], taints: Taint[], effects: string[]): boolean {
-  return taints.filter((t) => effects.includes(t.effect)).every((taint) => tolerations.some((t) => toleratesTaint(t, taint)));
+  return taints
+    .filter((t) => effects.includes(t.effect))
+    .every((taint) => tolerations.some((t) => toleratesTaint(t, taint)));
 }
 
 /** What the taint manager does with a pod on a node with these taints. */
@@ -60,7 +67,12 @@ export type EvictionDecision = { kind: 'keep' } | { kind: 'evict'; atMs: number 
  * the taint, which is the same moment up to its watch latency). No tolerationSeconds is forever.
  * `scale` shrinks the seconds so tests need not wait five minutes.
  */
-export function evictionDecision(tolerations: Toleration[], taints: Taint[], nowMs: number, scale = 1): EvictionDecision {
+export function evictionDecision(
+  tolerations: Toleration[],
+  taints: Taint[],
+  nowMs: number,
+  scale = 1,
+): EvictionDecision {
   const noExecute = taints.filter((t) => t.effect === 'NoExecute');
   if (noExecute.length === 0) return { kind: 'keep' };
   let atMs = Infinity;
@@ -83,7 +95,9 @@ export function evictionDecision(tolerations: Toleration[], taints: Taint[], now
  * daemons survive not-ready and unreachable nodes instead of being evicted with everything else.
  */
 export function withDaemonTolerations(podSpec: Record<string, unknown>): Toleration[] {
-  const existing = Array.isArray(podSpec['tolerations']) ? podSpec['tolerations'].map((t) => asObject(t) as Toleration) : [];
+  const existing = Array.isArray(podSpec['tolerations'])
+    ? podSpec['tolerations'].map((t) => asObject(t) as Toleration)
+    : [];
   const wanted: Toleration[] = [
     { key: NOT_READY_TAINT, operator: 'Exists', effect: 'NoExecute' },
     { key: UNREACHABLE_TAINT, operator: 'Exists', effect: 'NoExecute' },
@@ -91,12 +105,17 @@ export function withDaemonTolerations(podSpec: Record<string, unknown>): Tolerat
     { key: 'node.kubernetes.io/memory-pressure', operator: 'Exists', effect: 'NoSchedule' },
     { key: 'node.kubernetes.io/pid-pressure', operator: 'Exists', effect: 'NoSchedule' },
     { key: 'node.kubernetes.io/unschedulable', operator: 'Exists', effect: 'NoSchedule' },
-    ...(podSpec['hostNetwork'] === true ? [{ key: 'node.kubernetes.io/network-unavailable', operator: 'Exists', effect: 'NoSchedule' }] : []),
+    ...(podSpec['hostNetwork'] === true
+      ? [{ key: 'node.kubernetes.io/network-unavailable', operator: 'Exists', effect: 'NoSchedule' }]
+      : []),
   ];
   // AddOrUpdateTolerationInPodSpec: one matching in key, operator, value and effect is replaced in place.
   const out = [...existing];
   for (const w of wanted) {
-    const i = out.findIndex((t) => t.key === w.key && (t.operator ?? '') === w.operator && (t.value ?? '') === '' && (t.effect ?? '') === w.effect);
+    const i = out.findIndex(
+      (t) =>
+        t.key === w.key && (t.operator ?? '') === w.operator && (t.value ?? '') === '' && (t.effect ?? '') === w.effect,
+    );
     if (i >= 0) out[i] = w;
     else out.push(w);
   }

@@ -98,15 +98,24 @@ export class ContainerRuntime {
     this.stop();
     if (this.state.kind !== 'running') return;
     this.hooks.endInstance();
-    this.state = { kind: 'terminated', exitCode: 0, reason: 'Completed', startedAt: this.state.startedAt, finishedAt: iso(this.hooks.now()) };
+    this.state = {
+      kind: 'terminated',
+      exitCode: 0,
+      reason: 'Completed',
+      startedAt: this.state.startedAt,
+      finishedAt: iso(this.hooks.now()),
+    };
     this.ready = false;
   }
 
   private after(ms: number, fn: () => void): void {
-    const t = setTimeout(() => {
-      this.timers.delete(t);
-      fn();
-    }, Math.max(0, ms));
+    const t = setTimeout(
+      () => {
+        this.timers.delete(t);
+        fn();
+      },
+      Math.max(0, ms),
+    );
     t.unref();
     this.timers.add(t);
   }
@@ -131,10 +140,12 @@ export class ContainerRuntime {
     this.state = { kind: 'running', startedAt: iso(startedAt) };
     this.started = true;
     // Failing from before the first probe, the container never becomes ready.
-    const neverReady = this.model.unreadyAfterMs !== undefined && this.model.unreadyAfterMs <= this.shape.readinessDelayMs;
+    const neverReady =
+      this.model.unreadyAfterMs !== undefined && this.model.unreadyAfterMs <= this.shape.readinessDelayMs;
     this.ready = this.shape.readinessDelayMs <= 0 && !neverReady;
     if (!this.ready && !neverReady) this.after(this.shape.readinessDelayMs, () => this.setReady(true));
-    if (this.model.unreadyAfterMs !== undefined) this.after(this.model.unreadyAfterMs, () => this.failReadiness(startedAt));
+    if (this.model.unreadyAfterMs !== undefined)
+      this.after(this.model.unreadyAfterMs, () => this.failReadiness(startedAt));
     this.hooks.log(this.model.startLog ?? `Starting ${this.name} (${this.image})`);
     this.scheduleExit(startedAt);
     this.scheduleLiveness(startedAt);
@@ -190,7 +201,8 @@ export class ContainerRuntime {
       }
       this.hooks.event('Normal', 'Killing', `Container ${this.name} failed liveness probe, will be restarted`);
       this.after(this.shape.killDelayMs, () => {
-        if (this.state.kind === 'running' && this.state.startedAt === iso(startedAt)) this.exit(137, 'Error', startedAt, true);
+        if (this.state.kind === 'running' && this.state.startedAt === iso(startedAt))
+          this.exit(137, 'Error', startedAt, true);
       });
     };
     this.after(probe.delayMs + probe.periodMs, () => tick(probe.delayMs + probe.periodMs));
@@ -212,16 +224,29 @@ export class ContainerRuntime {
 
   private scheduleExit(startedAt: Date): void {
     const exits: { at: number; code: number; reason: string }[] = [];
-    if (this.model.crashAfterMs !== undefined) exits.push({ at: this.model.crashAfterMs, code: this.model.exitCode, reason: this.model.exitCode === 0 ? 'Completed' : 'Error' });
+    if (this.model.crashAfterMs !== undefined)
+      exits.push({
+        at: this.model.crashAfterMs,
+        code: this.model.exitCode,
+        reason: this.model.exitCode === 0 ? 'Completed' : 'Error',
+      });
     if (this.model.oomAfterMs !== undefined) exits.push({ at: this.model.oomAfterMs, code: 137, reason: 'OOMKilled' });
     if (this.model.runForMs !== undefined) exits.push({ at: this.model.runForMs, code: 0, reason: 'Completed' });
     const leakPerMs = (this.model.leakMemoryMiBPerMin * 1024 * 1024) / 60_000;
     if (leakPerMs > 0 && this.shape.memoryLimitBytes !== undefined) {
-      exits.push({ at: Math.max(0, (this.shape.memoryLimitBytes - this.shape.baseMemoryBytes) / leakPerMs), code: 137, reason: 'OOMKilled' });
+      exits.push({
+        at: Math.max(0, (this.shape.memoryLimitBytes - this.shape.baseMemoryBytes) / leakPerMs),
+        code: 137,
+        reason: 'OOMKilled',
+      });
     }
     if (this.model.crashRatePerHour > 0) {
       const u = seededUniform(`${this.shape.seed}/${this.restartCount}`);
-      exits.push({ at: (-Math.log(1 - u) / this.model.crashRatePerHour) * 3_600_000, code: this.model.exitCode === 0 ? 1 : this.model.exitCode, reason: 'Error' });
+      exits.push({
+        at: (-Math.log(1 - u) / this.model.crashRatePerHour) * 3_600_000,
+        code: this.model.exitCode === 0 ? 1 : this.model.exitCode,
+        reason: 'Error',
+      });
     }
     exits.sort((a, b) => a.at - b.at);
     const first = exits[0];
@@ -231,10 +256,17 @@ export class ContainerRuntime {
   /** The container ended by itself, or was `killed` (liveness): a kill logs no crash line. */
   private exit(code: number, reason: string, startedAt: Date, killed = false): void {
     if (reason === 'OOMKilled') this.hooks.oomKilled();
-    if (reason !== 'OOMKilled' && !killed && this.model.crashLog) for (const line of this.model.crashLog.split(/\r?\n/)) this.hooks.log(line);
+    if (reason !== 'OOMKilled' && !killed && this.model.crashLog)
+      for (const line of this.model.crashLog.split(/\r?\n/)) this.hooks.log(line);
     const finished = this.hooks.now();
     this.hooks.endInstance();
-    const terminated = { kind: 'terminated' as const, exitCode: code, reason, startedAt: iso(startedAt), finishedAt: iso(finished) };
+    const terminated = {
+      kind: 'terminated' as const,
+      exitCode: code,
+      reason,
+      startedAt: iso(startedAt),
+      finishedAt: iso(finished),
+    };
     this.state = terminated;
     this.ready = false;
     const restart = this.restartPolicy === 'Always' || (this.restartPolicy === 'OnFailure' && code !== 0);
@@ -256,8 +288,16 @@ export class ContainerRuntime {
     this.after(lag, () => {
       // Backing off: the dead instance is still the newest container, shown as lastState with its count.
       this.lastTerminated = terminated;
-      this.state = { kind: 'waiting', reason: 'CrashLoopBackOff', message: `back-off ${formatSeconds(delay)} restarting failed container=${this.name} pod=${this.shape.podRef}` };
-      this.hooks.event('Warning', 'BackOff', `Back-off restarting failed container ${this.name} in pod ${this.shape.podRef}`);
+      this.state = {
+        kind: 'waiting',
+        reason: 'CrashLoopBackOff',
+        message: `back-off ${formatSeconds(delay)} restarting failed container=${this.name} pod=${this.shape.podRef}`,
+      };
+      this.hooks.event(
+        'Warning',
+        'BackOff',
+        `Back-off restarting failed container ${this.name} in pod ${this.shape.podRef}`,
+      );
       this.hooks.changed();
     });
     this.after(delay, () => this.start());

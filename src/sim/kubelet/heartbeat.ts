@@ -26,9 +26,24 @@ export interface HeartbeatOptions {
 
 /** The conditions a healthy kubelet reports, with its own reasons and messages. */
 const HEALTHY: NodeCondition[] = [
-  { type: 'MemoryPressure', status: 'False', reason: 'KubeletHasSufficientMemory', message: 'kubelet has sufficient memory available' },
-  { type: 'DiskPressure', status: 'False', reason: 'KubeletHasNoDiskPressure', message: 'kubelet has no disk pressure' },
-  { type: 'PIDPressure', status: 'False', reason: 'KubeletHasSufficientPID', message: 'kubelet has sufficient PID available' },
+  {
+    type: 'MemoryPressure',
+    status: 'False',
+    reason: 'KubeletHasSufficientMemory',
+    message: 'kubelet has sufficient memory available',
+  },
+  {
+    type: 'DiskPressure',
+    status: 'False',
+    reason: 'KubeletHasNoDiskPressure',
+    message: 'kubelet has no disk pressure',
+  },
+  {
+    type: 'PIDPressure',
+    status: 'False',
+    reason: 'KubeletHasSufficientPID',
+    message: 'kubelet has sufficient PID available',
+  },
   { type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status' },
 ];
 
@@ -60,15 +75,27 @@ export function nodeHeartbeat(svc: ResourceService, opts: HeartbeatOptions = {})
     const current = svc.store.get(leaseDef, 'kube-node-lease', name);
     if (current) {
       const next = structuredClone(current.obj);
-      next.spec = { ...asObject(next.spec), holderIdentity: name, leaseDurationSeconds: LEASE_DURATION_SECONDS, renewTime: formatMicroTime(now) };
-      svc.commitUpdate({ def: leaseDef, namespace: 'kube-node-lease', name }, current, next, undefined, { fieldManager: 'kubelet' });
+      next.spec = {
+        ...asObject(next.spec),
+        holderIdentity: name,
+        leaseDurationSeconds: LEASE_DURATION_SECONDS,
+        renewTime: formatMicroTime(now),
+      };
+      svc.commitUpdate({ def: leaseDef, namespace: 'kube-node-lease', name }, current, next, undefined, {
+        fieldManager: 'kubelet',
+      });
       return;
     }
-    svc.create(leaseDef, 'kube-node-lease', {
-      // Owned by the node, so the garbage collector removes it with the node.
-      metadata: { name, ownerReferences: [{ apiVersion: 'v1', kind: 'Node', name, uid: node.metadata.uid ?? '' }] },
-      spec: { holderIdentity: name, leaseDurationSeconds: LEASE_DURATION_SECONDS, renewTime: formatMicroTime(now) },
-    }, { fieldManager: 'kubelet' });
+    svc.create(
+      leaseDef,
+      'kube-node-lease',
+      {
+        // Owned by the node, so the garbage collector removes it with the node.
+        metadata: { name, ownerReferences: [{ apiVersion: 'v1', kind: 'Node', name, uid: node.metadata.uid ?? '' }] },
+        spec: { holderIdentity: name, leaseDurationSeconds: LEASE_DURATION_SECONDS, renewTime: formatMicroTime(now) },
+      },
+      { fieldManager: 'kubelet' },
+    );
   };
 
   /** setNodeStatus + tryUpdateNodeStatus: a transition time moves only when a status changes. */
@@ -81,10 +108,15 @@ export function nodeHeartbeat(svc: ResourceService, opts: HeartbeatOptions = {})
       ...previous.filter((c) => !healthyTypes.has(c.type)),
       ...HEALTHY.map((h) => {
         const old = previous.find((c) => c.type === h.type);
-        return { ...h, lastHeartbeatTime: stamp, lastTransitionTime: old && old.status === h.status ? old.lastTransitionTime ?? stamp : stamp };
+        return {
+          ...h,
+          lastHeartbeatTime: stamp,
+          lastTransitionTime: old && old.status === h.status ? (old.lastTransitionTime ?? stamp) : stamp,
+        };
       }),
     ];
-    const withoutHeartbeat = (cs: NodeCondition[]): NodeCondition[] => cs.map(({ lastHeartbeatTime: _h, ...rest }) => rest).sort((a, b) => a.type.localeCompare(b.type));
+    const withoutHeartbeat = (cs: NodeCondition[]): NodeCondition[] =>
+      cs.map(({ lastHeartbeatTime: _h, ...rest }) => rest).sort((a, b) => a.type.localeCompare(b.type));
     const lastBeat = Date.parse(previous.find((c) => c.type === 'Ready')?.lastHeartbeatTime ?? '');
     const due = Number.isNaN(lastBeat) || now.getTime() - lastBeat >= (opts.statusReportMs ?? 300_000);
     if (!due && deepEqual(withoutHeartbeat(previous), withoutHeartbeat(wanted))) return;
@@ -92,9 +124,12 @@ export function nodeHeartbeat(svc: ResourceService, opts: HeartbeatOptions = {})
     if (!current) return;
     const next = structuredClone(current.obj);
     next.status = { ...asObject(next.status), conditions: wanted };
-    svc.commitUpdate({ def: nodeDef, namespace: undefined, name }, current, next, 'status', { fieldManager: 'kubelet' });
+    svc.commitUpdate({ def: nodeDef, namespace: undefined, name }, current, next, 'status', {
+      fieldManager: 'kubelet',
+    });
     const wasReady = previous.find((c) => c.type === 'Ready')?.status;
-    if (wasReady !== undefined && wasReady !== 'True') recorder(name).record(current.obj, 'Normal', 'NodeReady', `Node ${name} status is now: NodeReady`);
+    if (wasReady !== undefined && wasReady !== 'True')
+      recorder(name).record(current.obj, 'Normal', 'NodeReady', `Node ${name} status is now: NodeReady`);
   };
 
   const beat = (name: string): void => {

@@ -16,8 +16,6 @@ import { containerShape, graceMs } from './container-shape.ts';
 import { appLogLine } from './log-lines.ts';
 import { isNodeDown, nodeHeartbeat } from './heartbeat.ts';
 
-
-
 export interface KubeletOptions {
   /** Time from binding to a container running (image pull + start). */
   startDelayMs?: number;
@@ -60,7 +58,12 @@ export function kubelet(svc: ResourceService, opts: KubeletOptions = {}): { star
   const ips = new Map<string, number>();
   const baseMs = opts.backoffBaseMs ?? 10_000;
   // Never longer than a quarter of the first back-off, so tests with short back-offs keep their shape.
-  const policy: BackoffPolicy = { baseMs, maxMs: opts.backoffMaxMs ?? 300_000, startDelayMs: opts.startDelayMs ?? 300, syncLagMs: opts.syncLagMs ?? Math.min(1_000, baseMs / 4) };
+  const policy: BackoffPolicy = {
+    baseMs,
+    maxMs: opts.backoffMaxMs ?? 300_000,
+    startDelayMs: opts.startDelayMs ?? 300,
+    syncLagMs: opts.syncLagMs ?? Math.min(1_000, baseMs / 4),
+  };
   let nextPid = 4_000;
 
   const recorder = (node: string): EventRecorder => {
@@ -98,10 +101,18 @@ export function kubelet(svc: ResourceService, opts: KubeletOptions = {}): { star
     // A down node's kubelet cannot reach the API server: the pod keeps its last reported status.
     if (down(rt.node)) return;
     const status = renderPodStatus({
-      previous: asObject(current.obj.status), containers: rt.containers, restartPolicy: String(asObject(current.obj.spec)['restartPolicy'] ?? 'Always'),
-      podIP: rt.containers.some((c) => c.started) || rt.containers.length > 0 ? rt.podIP : undefined, hostIP: hostIp(svc, nodeDef, rt.node), startTime: rt.startTime, uid: rt.uid, now: formatTime(svc.now()),
+      previous: asObject(current.obj.status),
+      containers: rt.containers,
+      restartPolicy: String(asObject(current.obj.spec)['restartPolicy'] ?? 'Always'),
+      podIP: rt.containers.some((c) => c.started) || rt.containers.length > 0 ? rt.podIP : undefined,
+      hostIP: hostIp(svc, nodeDef, rt.node),
+      startTime: rt.startTime,
+      uid: rt.uid,
+      now: formatTime(svc.now()),
     });
-    svc.commitUpdate({ def: podDef, namespace, name }, current, { ...structuredClone(current.obj), status }, 'status', { fieldManager: 'kubelet' });
+    svc.commitUpdate({ def: podDef, namespace, name }, current, { ...structuredClone(current.obj), status }, 'status', {
+      fieldManager: 'kubelet',
+    });
   };
 
   const launch = (key: string, pod: KubeObject, node: KubeObject): void => {
@@ -109,29 +120,65 @@ export function kubelet(svc: ResourceService, opts: KubeletOptions = {}): { star
     const nodeName = node.metadata.name ?? '';
     const { model, issues } = parseModel(pod);
     const events = recorder(nodeName);
-    for (const i of issues) events.record(pod, 'Warning', 'InvalidSimAnnotation', `${i.annotation}: ${JSON.stringify(i.value)} ignored: ${i.reason}`);
+    for (const i of issues)
+      events.record(
+        pod,
+        'Warning',
+        'InvalidSimAnnotation',
+        `${i.annotation}: ${JSON.stringify(i.value)} ignored: ${i.reason}`,
+      );
     const isJob = controllerRef(pod)?.kind === 'Job';
-    if (isJob && model.crashAfterMs === undefined && model.runForMs === undefined && model.oomAfterMs === undefined) model.runForMs = opts.jobRunMs ?? 1_000;
+    if (isJob && model.crashAfterMs === undefined && model.runForMs === undefined && model.oomAfterMs === undefined)
+      model.runForMs = opts.jobRunMs ?? 1_000;
     const restartPolicy = String(asObject(pod.spec)['restartPolicy'] ?? 'Always');
-    const rt: PodRuntime = { uid, node: nodeName, podIP: podIp(node), startTime: formatTime(svc.now()), containers: [] };
-    for (const c of Array.isArray(asObject(pod.spec)['containers']) ? (asObject(pod.spec)['containers'] as unknown[]).map(asObject) : []) {
+    const rt: PodRuntime = {
+      uid,
+      node: nodeName,
+      podIP: podIp(node),
+      startTime: formatTime(svc.now()),
+      containers: [],
+    };
+    for (const c of Array.isArray(asObject(pod.spec)['containers'])
+      ? (asObject(pod.spec)['containers'] as unknown[]).map(asObject)
+      : []) {
       const name = String(c['name']);
-      rt.containers.push(new ContainerRuntime(name, String(c['image'] ?? ''), model, restartPolicy, containerShape(c, { model, podIP: rt.podIP, seed: `${uid}/${name}`, podRef: `${pod.metadata.name ?? ''}_${pod.metadata.namespace ?? ''}(${uid})`, killDelayMs: Math.min(graceMs(pod), opts.stopDelayMs ?? 1_000) }), policy, {
-        now: () => svc.now(),
-        changed: () => markDirty(key),
-        log: (line) => opts.logs?.append(uid, name, line, svc.now()),
-        newInstance: (n) => opts.logs?.startInstance(uid, name, n),
-        endInstance: () => opts.logs?.endInstance(uid, name),
-        event: (type, reason, message) => {
-          if (!down(nodeName)) events.record(pod, type, reason, message, `spec.containers{${name}}`);
-        },
-        oomKilled: () => {
-          // The kubelet's OOM watcher reports every kernel OOM kill on the node (SystemOOM);
-          // node-problem-detector's kernel monitor adds its own line (OOMKilling).
-          events.record(node, 'Warning', 'SystemOOM', `System OOM encountered, victim process: ${processName(c)}, pid: ${nextPid++}`);
-          events.record(node, 'Warning', 'OOMKilling', oomMessage(pod, name, model));
-        },
-      }));
+      rt.containers.push(
+        new ContainerRuntime(
+          name,
+          String(c['image'] ?? ''),
+          model,
+          restartPolicy,
+          containerShape(c, {
+            model,
+            podIP: rt.podIP,
+            seed: `${uid}/${name}`,
+            podRef: `${pod.metadata.name ?? ''}_${pod.metadata.namespace ?? ''}(${uid})`,
+            killDelayMs: Math.min(graceMs(pod), opts.stopDelayMs ?? 1_000),
+          }),
+          policy,
+          {
+            now: () => svc.now(),
+            changed: () => markDirty(key),
+            log: (line) => opts.logs?.append(uid, name, line, svc.now()),
+            newInstance: (n) => opts.logs?.startInstance(uid, name, n),
+            endInstance: () => opts.logs?.endInstance(uid, name),
+            event: (type, reason, message) => {
+              if (!down(nodeName)) events.record(pod, type, reason, message, `spec.containers{${name}}`);
+            },
+            oomKilled: () => {
+              // The kubelet's OOM watcher reports every kernel OOM kill on the node (SystemOOM);
+              // node-problem-detector's kernel monitor adds its own line (OOMKilling).
+              events.record(
+                node,
+                'Warning',
+                'SystemOOM',
+                `System OOM encountered, victim process: ${processName(c)}, pid: ${nextPid++}`,
+              );
+              events.record(node, 'Warning', 'OOMKilling', oomMessage(pod, name, model));
+            },
+          },
+        ),
+      );
     }
     runtimes.set(uid, rt);
     if (model.logLinesPerSec > 0 && opts.logs) {
@@ -139,7 +186,8 @@ export function kubelet(svc: ResourceService, opts: KubeletOptions = {}): { star
       rt.logTimer = setInterval(() => {
         for (const c of rt.containers) {
           if (c.state.kind !== 'running') continue;
-          for (let i = 0; i < model.logLinesPerSec; i++) opts.logs?.append(uid, c.name, appLogLine(seq++, svc.now()), svc.now());
+          for (let i = 0; i < model.logLinesPerSec; i++)
+            opts.logs?.append(uid, c.name, appLogLine(seq++, svc.now()), svc.now());
         }
       }, 1_000);
       rt.logTimer.unref();
@@ -151,23 +199,28 @@ export function kubelet(svc: ResourceService, opts: KubeletOptions = {}): { star
   const terminate = (key: string, pod: KubeObject, rt: PodRuntime): void => {
     if (rt.stopping) return;
     const { namespace, name } = splitKey(key);
-    for (const c of rt.containers) recorder(rt.node).record(pod, 'Normal', 'Killing', `Stopping container ${c.name}`, `spec.containers{${c.name}}`);
+    for (const c of rt.containers)
+      recorder(rt.node).record(pod, 'Normal', 'Killing', `Stopping container ${c.name}`, `spec.containers{${c.name}}`);
     const grace = (pod.metadata.deletionGracePeriodSeconds ?? graceMs(pod) / 1000) * 1000;
     const confirm = (): void => {
       release(rt);
       try {
         svc.delete({ def: podDef, namespace, name }, { gracePeriodSeconds: 0 });
       } catch (err) {
-        if (!isApiError(err) || err.code !== 404) opts.logger?.warn({ err, pod: key }, 'kubelet: could not confirm a deletion');
+        if (!isApiError(err) || err.code !== 404)
+          opts.logger?.warn({ err, pod: key }, 'kubelet: could not confirm a deletion');
       }
     };
     // The containers stop, the kubelet reports them terminated, and confirms the deletion at its next sync.
-    rt.stopping = setTimeout(() => {
-      for (const c of rt.containers) c.kill();
-      writeStatus(key, true);
-      rt.stopping = setTimeout(confirm, policy.syncLagMs);
-      rt.stopping.unref();
-    }, Math.min(grace, opts.stopDelayMs ?? 1_000));
+    rt.stopping = setTimeout(
+      () => {
+        for (const c of rt.containers) c.kill();
+        writeStatus(key, true);
+        rt.stopping = setTimeout(confirm, policy.syncLagMs);
+        rt.stopping.unref();
+      },
+      Math.min(grace, opts.stopDelayMs ?? 1_000),
+    );
     rt.stopping.unref();
   };
 
@@ -194,37 +247,47 @@ export function kubelet(svc: ResourceService, opts: KubeletOptions = {}): { star
     if (!rt) launch(key, pod, node);
   };
 
-  const ctl = new Controller(svc, {
-    name: 'kubelet',
-    watches: [{
-      def: podDef,
-      keys: (e) => {
-        if (e.type === 'DELETED') {
-          const rt = runtimes.get(e.object.obj.metadata.uid ?? '');
-          if (rt) release(rt);
-          return [];
-        }
-        return [e.key];
+  const ctl = new Controller(
+    svc,
+    {
+      name: 'kubelet',
+      watches: [
+        {
+          def: podDef,
+          keys: (e) => {
+            if (e.type === 'DELETED') {
+              const rt = runtimes.get(e.object.obj.metadata.uid ?? '');
+              if (rt) release(rt);
+              return [];
+            }
+            return [e.key];
+          },
+        },
+      ],
+      allKeys: () => {
+        // Only pods on nodes this kubelet simulates: a pod bound to an unknown node is not ours.
+        const nodes = new Set([...svc.store.values(nodeDef)].map((so) => so.obj.metadata.name));
+        return [...svc.store.values(podDef)]
+          .filter((so) => nodes.has(String(asObject(so.obj.spec)['nodeName'] ?? '')))
+          .map((so) => so.key);
       },
-    }],
-    allKeys: () => {
-      // Only pods on nodes this kubelet simulates: a pod bound to an unknown node is not ours.
-      const nodes = new Set([...svc.store.values(nodeDef)].map((so) => so.obj.metadata.name));
-      return [...svc.store.values(podDef)].filter((so) => nodes.has(String(asObject(so.obj.spec)['nodeName'] ?? ''))).map((so) => so.key);
+      reconcile,
+      resyncMs: 5_000,
+      onStop: () => {
+        for (const rt of [...runtimes.values()]) {
+          release(rt);
+          if (rt.stopping) clearTimeout(rt.stopping);
+        }
+      },
     },
-    reconcile,
-    resyncMs: 5_000,
-    onStop: () => {
-      for (const rt of [...runtimes.values()]) {
-        release(rt);
-        if (rt.stopping) clearTimeout(rt.stopping);
-      }
-    },
-  }, opts.logger);
+    opts.logger,
+  );
 
   // Back from down: start what was bound meanwhile, finish deletions and report every pod afresh.
   const heartbeat = nodeHeartbeat(svc, {
-    intervalMs: opts.heartbeatIntervalMs, statusReportMs: opts.statusReportMs, logger: opts.logger,
+    intervalMs: opts.heartbeatIntervalMs,
+    statusReportMs: opts.statusReportMs,
+    logger: opts.logger,
     onUp: (node) => {
       for (const so of svc.store.listCurrent(podDef, undefined)) {
         if (asObject(so.obj.spec)['nodeName'] !== node) continue;
@@ -255,7 +318,7 @@ function processName(c: Record<string, unknown>): string {
 
 /** node-problem-detector's kernel-monitor line for a memory-cgroup OOM kill. */
 function oomMessage(pod: KubeObject, container: string, model: ContainerModel): string {
-  const rssKb = Math.round(((model.memoryMiB ?? 256) * 1024));
+  const rssKb = Math.round((model.memoryMiB ?? 256) * 1024);
   return `Memory cgroup out of memory: Killed process 1 (${container}) total-vm:${rssKb * 2}kB, anon-rss:${rssKb}kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:${Math.round(rssKb / 512)}kB oom_score_adj:999 (pod ${pod.metadata.namespace ?? ''}/${pod.metadata.name ?? ''})`;
 }
 

@@ -1,5 +1,12 @@
 /** Realistic application log lines (a Spring-style access log) for the log generator. */
-const PATHS = ['/system/user/list', '/system/role/list', '/auth/login', '/api/orders', '/healthz', '/system/menu/getRouters'];
+const PATHS = [
+  '/system/user/list',
+  '/system/role/list',
+  '/auth/login',
+  '/api/orders',
+  '/healthz',
+  '/system/menu/getRouters',
+];
 const LEVELS = ['INFO', 'INFO', 'INFO', 'INFO', 'DEBUG', 'WARN'];
 
 export function appLogLine(seq: number, now: Date): string {

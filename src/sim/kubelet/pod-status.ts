@@ -6,7 +6,15 @@ type Obj = Record<string, unknown>;
 function stateJson(s: ContainerState, containerId: string): Obj {
   if (s.kind === 'waiting') return { waiting: { reason: s.reason, ...(s.message ? { message: s.message } : {}) } };
   if (s.kind === 'running') return { running: { startedAt: s.startedAt } };
-  return { terminated: { exitCode: s.exitCode, reason: s.reason, startedAt: s.startedAt, finishedAt: s.finishedAt, containerID: containerId } };
+  return {
+    terminated: {
+      exitCode: s.exitCode,
+      reason: s.reason,
+      startedAt: s.startedAt,
+      finishedAt: s.finishedAt,
+      containerID: containerId,
+    },
+  };
 }
 
 /** containerStatuses, phase and conditions as a kubelet derives them from its containers. */
@@ -28,7 +36,9 @@ export function renderPodStatus(opts: {
   const statuses = containers.map((c) => ({
     name: c.name,
     state: stateJson(c.state, id(c)),
-    lastState: c.lastTerminated ? stateJson(c.lastTerminated, id(c, c.state.kind === 'waiting' ? c.restartCount : c.restartCount - 1)) : {},
+    lastState: c.lastTerminated
+      ? stateJson(c.lastTerminated, id(c, c.state.kind === 'waiting' ? c.restartCount : c.restartCount - 1))
+      : {},
     ready: c.ready,
     restartCount: c.restartCount,
     image: c.image,
@@ -51,10 +61,17 @@ export function renderPodStatus(opts: {
   const cond = (type: string, status: boolean, reason?: string, message?: string): Obj => {
     const s = status ? 'True' : 'False';
     const old = prevConds.find((c) => c['type'] === type);
-    return { type, status: s, lastProbeTime: null, lastTransitionTime: old && old['status'] === s ? old['lastTransitionTime'] : opts.now, ...(status ? {} : { reason, message }) };
+    return {
+      type,
+      status: s,
+      lastProbeTime: null,
+      lastTransitionTime: old && old['status'] === s ? old['lastTransitionTime'] : opts.now,
+      ...(status ? {} : { reason, message }),
+    };
   };
   const finishedReason = phase === 'Succeeded' || phase === 'Failed' ? 'PodCompleted' : 'ContainersNotReady';
-  const unreadyMessage = finishedReason === 'PodCompleted' ? undefined : `containers with unready status: [${notReady.join(' ')}]`;
+  const unreadyMessage =
+    finishedReason === 'PodCompleted' ? undefined : `containers with unready status: [${notReady.join(' ')}]`;
   return {
     ...opts.previous,
     phase,

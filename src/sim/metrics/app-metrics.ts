@@ -16,9 +16,25 @@ export function renderPodAppMetrics(pod: KubeObject, cumulative: Cumulative, rat
   const requests = cumulative.total(`http/${instanceKey(pod, c)}`, c.startMs, rate);
   return renderFamilies([
     {
-      name: 'http_requests_total', help: 'Total number of HTTP requests by status code, handler and method.', type: 'counter',
-      samples: [{ labels: [['code', '200'], ['handler', '/'], ['method', 'GET']], value: Math.floor(requests) }],
+      name: 'http_requests_total',
+      help: 'Total number of HTTP requests by status code, handler and method.',
+      type: 'counter',
+      samples: [
+        {
+          labels: [
+            ['code', '200'],
+            ['handler', '/'],
+            ['method', 'GET'],
+          ],
+          value: Math.floor(requests),
+        },
+      ],
     },
-    { name: 'process_start_time_seconds', help: 'Start time of the process since unix epoch in seconds.', type: 'gauge', samples: [{ labels: [], value: c.startMs / 1000 }] },
+    {
+      name: 'process_start_time_seconds',
+      help: 'Start time of the process since unix epoch in seconds.',
+      type: 'gauge',
+      samples: [{ labels: [], value: c.startMs / 1000 }],
+    },
   ]);
 }

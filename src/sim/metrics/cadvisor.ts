@@ -4,7 +4,16 @@ import { parseQuantity } from '../../util/quantity.ts';
 import type { Cumulative } from './counters.ts';
 import { renderFamilies, sortLikeClientGolang, type Label, type MetricFamily, type Sample } from './exposition.ts';
 import { dcgmFamilies } from './dcgm.ts';
-import { byNamespacedName, cgroupPath, instanceKey, resources, runningContainers, specContainers, statusOf, str } from './objects.ts';
+import {
+  byNamespacedName,
+  cgroupPath,
+  instanceKey,
+  resources,
+  runningContainers,
+  specContainers,
+  statusOf,
+  str,
+} from './objects.ts';
 
 /**
  * What a kubelet serves at /metrics/cadvisor (cAdvisor's collector, kubelet's label function):
@@ -55,20 +64,42 @@ export function cadvisorFamilies(input: CadvisorInput): MetricFamily[] {
     for (const c of running) {
       const u = used.find((x) => x.name === c.name);
       if (!u) continue;
-      const base: Label[] = [['container', c.name], ['id', cgroupPath(pod, c.containerId)], ['image', c.image], ['name', c.containerId], ['namespace', namespace], ['pod', podName]];
+      const base: Label[] = [
+        ['container', c.name],
+        ['id', cgroupPath(pod, c.containerId)],
+        ['image', c.image],
+        ['name', c.containerId],
+        ['namespace', namespace],
+        ['pod', podName],
+      ];
       const rate = u.cpuMillis / 1000;
       podCpuRate += rate;
       podMemory += u.memoryBytes;
-      cpu.push({ labels: [...base, ['cpu', 'total']], value: cumulative.total(`cpu/${instanceKey(pod, c)}`, c.startMs, rate), timestampMs: ts });
+      cpu.push({
+        labels: [...base, ['cpu', 'total']],
+        value: cumulative.total(`cpu/${instanceKey(pod, c)}`, c.startMs, rate),
+        timestampMs: ts,
+      });
       usage.push({ labels: base, value: Math.round(u.memoryBytes * (1 + PAGE_CACHE_FRACTION)), timestampMs: ts });
       workingSet.push({ labels: base, value: u.memoryBytes, timestampMs: ts });
       limit.push({ labels: base, value: memoryLimit(c.spec) });
     }
     // The pod cgroup outlives container restarts: its CPU counter keeps counting across them.
-    const podBase: Label[] = [['container', ''], ['id', cgroupPath(pod)], ['image', ''], ['name', ''], ['namespace', namespace], ['pod', podName]];
+    const podBase: Label[] = [
+      ['container', ''],
+      ['id', cgroupPath(pod)],
+      ['image', ''],
+      ['name', ''],
+      ['namespace', namespace],
+      ['pod', podName],
+    ];
     const podStart = Date.parse(str(statusOf(pod)['startTime']));
     const start = Number.isNaN(podStart) ? Math.min(...running.map((c) => c.startMs)) : podStart;
-    cpu.push({ labels: [...podBase, ['cpu', 'total']], value: cumulative.total(`cpu/pod/${pod.metadata.uid ?? ''}`, start, podCpuRate), timestampMs: ts });
+    cpu.push({
+      labels: [...podBase, ['cpu', 'total']],
+      value: cumulative.total(`cpu/pod/${pod.metadata.uid ?? ''}`, start, podCpuRate),
+      timestampMs: ts,
+    });
     usage.push({ labels: podBase, value: Math.round(podMemory * (1 + PAGE_CACHE_FRACTION)), timestampMs: ts });
     workingSet.push({ labels: podBase, value: podMemory, timestampMs: ts });
     // The kubelet sets a pod cgroup memory limit only when every container has one.

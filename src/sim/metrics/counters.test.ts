@@ -13,7 +13,13 @@ describe('cumulative counters', () => {
   it('never decreases: negative or invalid rates count as 0 and time going back adds nothing', () => {
     const book = new CounterBook();
     let last = 0;
-    const reads: [number, number][] = [[5_000, 1], [6_000, -3], [5_500, 10], [7_000, NaN], [9_000, 0.5]];
+    const reads: [number, number][] = [
+      [5_000, 1],
+      [6_000, -3],
+      [5_500, 10],
+      [7_000, NaN],
+      [9_000, 0.5],
+    ];
     for (const [t, rate] of reads) {
       const v = book.total('k', 0, rate, t);
       expect(v).toBeGreaterThanOrEqual(last);

@@ -11,7 +11,7 @@ export interface Cumulative {
 
 /** Assumes the rate was the same all along: rate x uptime. Pure; for tests and one-off renders. */
 export function steadyCumulative(now: Date): Cumulative {
-  return { total: (_key, startMs, rate) => Math.max(0, rate) * Math.max(0, now.getTime() - startMs) / 1000 };
+  return { total: (_key, startMs, rate) => (Math.max(0, rate) * Math.max(0, now.getTime() - startMs)) / 1000 };
 }
 
 interface Entry {
@@ -45,13 +45,13 @@ export class CounterBook {
     if (++this.reads % 512 === 0) this.sweep(nowMs);
     let e = this.entries.get(key);
     if (!e) {
-      e = { value: rate * Math.max(0, nowMs - startMs) / 1000, lastMs: nowMs, lastRate: rate };
+      e = { value: (rate * Math.max(0, nowMs - startMs)) / 1000, lastMs: nowMs, lastRate: rate };
       this.entries.set(key, e);
       return e.value;
     }
     const dt = nowMs - e.lastMs;
     if (dt > 0) {
-      e.value += (e.lastRate + rate) / 2 * dt / 1000;
+      e.value += (((e.lastRate + rate) / 2) * dt) / 1000;
       e.lastMs = nowMs;
     }
     e.lastRate = rate;

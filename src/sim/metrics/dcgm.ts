@@ -32,7 +32,10 @@ export interface DcgmInput {
 }
 
 export function gpuCount(container: Record<string, unknown>): number {
-  const q = parseQuantity(resources(container, 'limits')[GPU_RESOURCE]) ?? parseQuantity(resources(container, 'requests')[GPU_RESOURCE]) ?? 0;
+  const q =
+    parseQuantity(resources(container, 'limits')[GPU_RESOURCE]) ??
+    parseQuantity(resources(container, 'requests')[GPU_RESOURCE]) ??
+    0;
   return Math.max(0, Math.floor(q));
 }
 
@@ -68,11 +71,18 @@ export function dcgmFamilies(input: DcgmInput): MetricFamily[] {
     const capacity = node ? Math.floor(parseQuantity(asObject(statusOf(node)['capacity'])[GPU_RESOURCE]) ?? 0) : 0;
     const model = node?.metadata.labels?.['nvidia.com/gpu.product'] ?? DEFAULT_MODEL;
     const device = (i: number): Label[] => [
-      ['gpu', String(i)], ['UUID', gpuUuid(nodeName, i)], ['pci_bus_id', `00000000:${(0x1a + i).toString(16).toUpperCase().padStart(2, '0')}:00.0`],
-      ['device', `nvidia${i}`], ['modelName', model], ['Hostname', nodeName], ['DCGM_FI_DRIVER_VERSION', DRIVER_VERSION],
+      ['gpu', String(i)],
+      ['UUID', gpuUuid(nodeName, i)],
+      ['pci_bus_id', `00000000:${(0x1a + i).toString(16).toUpperCase().padStart(2, '0')}:00.0`],
+      ['device', `nvidia${i}`],
+      ['modelName', model],
+      ['Hostname', nodeName],
+      ['DCGM_FI_DRIVER_VERSION', DRIVER_VERSION],
     ];
     let next = 0;
-    const pods = [...(podsByNode.get(nodeName) ?? [])].sort((a, b) => created(a) - created(b) || byNamespacedName(a, b));
+    const pods = [...(podsByNode.get(nodeName) ?? [])].sort(
+      (a, b) => created(a) - created(b) || byNamespacedName(a, b),
+    );
     for (const pod of pods) {
       const phase = str(statusOf(pod)['phase']);
       if (phase === 'Succeeded' || phase === 'Failed') continue;
@@ -81,7 +91,12 @@ export function dcgmFamilies(input: DcgmInput): MetricFamily[] {
         const name = str(c['name']);
         for (let k = gpuCount(c); k > 0; k--, next++) {
           samples.push({
-            labels: [...device(next), ['container', name], ['namespace', pod.metadata.namespace ?? ''], ['pod', pod.metadata.name ?? '']],
+            labels: [
+              ...device(next),
+              ['container', name],
+              ['namespace', pod.metadata.namespace ?? ''],
+              ['pod', pod.metadata.name ?? ''],
+            ],
             value: running.has(name) ? utilization(pod, input.now, next) : 0,
           });
         }

@@ -51,7 +51,8 @@ export function formatValue(v: number): string {
 }
 
 export function renderSample(name: string, s: Sample): string {
-  const labels = s.labels.length === 0 ? '' : `{${s.labels.map(([k, v]) => `${k}="${escapeLabelValue(v)}"`).join(',')}}`;
+  const labels =
+    s.labels.length === 0 ? '' : `{${s.labels.map(([k, v]) => `${k}="${escapeLabelValue(v)}"`).join(',')}}`;
   const ts = s.timestampMs === undefined ? '' : ` ${Math.trunc(s.timestampMs)}`;
   return `${name}${labels} ${formatValue(s.value)}${ts}`;
 }

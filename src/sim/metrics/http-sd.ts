@@ -15,7 +15,10 @@ export interface TargetGroup {
  * after it); `namespace`, `pod` and `container` are set directly so that the series of different
  * pods stay apart without any relabel config, as they would behind one `instance`.
  */
-export function podTargetGroups(pods: readonly KubeObject[], target: { address: string; scheme: 'http' | 'https' }): TargetGroup[] {
+export function podTargetGroups(
+  pods: readonly KubeObject[],
+  target: { address: string; scheme: 'http' | 'https' },
+): TargetGroup[] {
   const groups: TargetGroup[] = [];
   for (const pod of [...pods].sort(byNamespacedName)) {
     const status = statusOf(pod);

@@ -16,10 +16,18 @@ export function stable(help: string): string {
 }
 
 /** ksm's addConditionMetrics: one series per status, true/false/unknown, the current one 1. */
-export function conditionSamples(base: readonly Label[], key: string, status: string, more: readonly Label[] = []): Sample[] {
+export function conditionSamples(
+  base: readonly Label[],
+  key: string,
+  status: string,
+  more: readonly Label[] = [],
+): Sample[] {
   const s = status.toLowerCase();
   const current = s === 'true' || s === 'false' ? s : 'unknown';
-  return (['true', 'false', 'unknown'] as const).map((v) => ({ labels: [...base, ...more, [key, v]], value: v === current ? 1 : 0 }));
+  return (['true', 'false', 'unknown'] as const).map((v) => ({
+    labels: [...base, ...more, [key, v]],
+    value: v === current ? 1 : 0,
+  }));
 }
 
 /** ksm's SanitizeLabelName: every character outside [a-zA-Z0-9_] becomes `_` (nvidia.com/gpu -> nvidia_com_gpu). */
@@ -33,12 +41,22 @@ export function sanitizeLabelName(s: string): string {
  * pods and extended resources (a domain-qualified name such as nvidia.com/gpu) as integers. Other
  * names are skipped, as ksm skips them.
  */
-export function resourceSample(name: string, quantity: unknown, opts: { allowPods: boolean }): { resource: string; unit: string; value: number } | undefined {
+export function resourceSample(
+  name: string,
+  quantity: unknown,
+  opts: { allowPods: boolean },
+): { resource: string; unit: string; value: number } | undefined {
   const v = parseQuantity(quantity);
   if (v === undefined) return undefined;
   const resource = sanitizeLabelName(name);
   if (name === 'cpu') return { resource, unit: 'core', value: Math.ceil(Math.round(v * 1e9) / 1e6) / 1000 };
-  if (name === 'memory' || name === 'storage' || name === 'ephemeral-storage' || name.startsWith('hugepages-') || name.startsWith('attachable-volumes-')) {
+  if (
+    name === 'memory' ||
+    name === 'storage' ||
+    name === 'ephemeral-storage' ||
+    name.startsWith('hugepages-') ||
+    name.startsWith('attachable-volumes-')
+  ) {
     return { resource, unit: 'byte', value: Math.ceil(v) };
   }
   if (name === 'pods' && opts.allowPods) return { resource, unit: 'integer', value: Math.ceil(v) };

@@ -40,26 +40,56 @@ describe('/metrics/kube-state renderer', () => {
     expect(text).toContain('# TYPE kube_pod_container_status_restarts_total counter\n');
     // ksm writes the headers of families without series (no terminated container here)
     expect(text).toContain(
-      '# HELP kube_pod_container_status_terminated_reason Describes the reason the container is currently in terminated state.\n'
-      + '# TYPE kube_pod_container_status_terminated_reason gauge\n# HELP kube_pod_container_status_last_terminated_reason',
+      '# HELP kube_pod_container_status_terminated_reason Describes the reason the container is currently in terminated state.\n' +
+        '# TYPE kube_pod_container_status_terminated_reason gauge\n# HELP kube_pod_container_status_last_terminated_reason',
     );
     parseExposition(text);
   });
 
   it('writes deployment, job, node and HPA families', () => {
-    const deployment: KubeObject = { metadata: { name: 'web', namespace: 'shop' }, spec: { replicas: 3 }, status: { replicas: 3, availableReplicas: 2, unavailableReplicas: 1 } };
-    const done: KubeObject = { metadata: { name: 'migrate', namespace: 'shop' }, status: { succeeded: 1, conditions: [{ type: 'Complete', status: 'True' }] } };
-    const broken: KubeObject = { metadata: { name: 'report', namespace: 'batch' }, status: { failed: 4, conditions: [{ type: 'Failed', status: 'True', reason: 'BackoffLimitExceeded' }] } };
+    const deployment: KubeObject = {
+      metadata: { name: 'web', namespace: 'shop' },
+      spec: { replicas: 3 },
+      status: { replicas: 3, availableReplicas: 2, unavailableReplicas: 1 },
+    };
+    const done: KubeObject = {
+      metadata: { name: 'migrate', namespace: 'shop' },
+      status: { succeeded: 1, conditions: [{ type: 'Complete', status: 'True' }] },
+    };
+    const broken: KubeObject = {
+      metadata: { name: 'report', namespace: 'batch' },
+      status: { failed: 4, conditions: [{ type: 'Failed', status: 'True', reason: 'BackoffLimitExceeded' }] },
+    };
     const running: KubeObject = { metadata: { name: 'ingest', namespace: 'batch' }, status: { active: 2 } };
     const node: KubeObject = {
       metadata: { name: 'node-1' },
       status: {
-        allocatable: { cpu: '3900m', memory: '15Gi', pods: '110', 'ephemeral-storage': '100Gi', 'hugepages-2Mi': '0', 'nvidia.com/gpu': '2' },
-        conditions: [{ type: 'Ready', status: 'True' }, { type: 'MemoryPressure', status: 'False' }],
+        allocatable: {
+          cpu: '3900m',
+          memory: '15Gi',
+          pods: '110',
+          'ephemeral-storage': '100Gi',
+          'hugepages-2Mi': '0',
+          'nvidia.com/gpu': '2',
+        },
+        conditions: [
+          { type: 'Ready', status: 'True' },
+          { type: 'MemoryPressure', status: 'False' },
+        ],
       },
     };
-    const hpa: KubeObject = { metadata: { name: 'web', namespace: 'shop' }, spec: { maxReplicas: 10, minReplicas: 2 }, status: { currentReplicas: 3 } };
-    const text = renderKubeState({ ...none, deployments: [deployment], jobs: [done, broken, running], nodes: [node], hpas: [hpa] });
+    const hpa: KubeObject = {
+      metadata: { name: 'web', namespace: 'shop' },
+      spec: { maxReplicas: 10, minReplicas: 2 },
+      status: { currentReplicas: 3 },
+    };
+    const text = renderKubeState({
+      ...none,
+      deployments: [deployment],
+      jobs: [done, broken, running],
+      nodes: [node],
+      hpas: [hpa],
+    });
     const D = 'namespace="shop",deployment="web"';
     const H = 'namespace="shop",horizontalpodautoscaler="web"';
     expect(text.split('\n').filter((l) => l !== '' && !l.startsWith('#'))).toEqual([
@@ -105,6 +135,8 @@ describe('/metrics/kube-state renderer', () => {
 
   it('reports a failed job without a Failed condition as reason=""', () => {
     const job: KubeObject = { metadata: { name: 'j', namespace: 'n' }, status: { failed: 2 } };
-    expect(samplesOf(renderKubeState({ ...none, jobs: [job] }), 'kube_job_status_failed')).toEqual(['kube_job_status_failed{namespace="n",job_name="j",reason=""} 2']);
+    expect(samplesOf(renderKubeState({ ...none, jobs: [job] }), 'kube_job_status_failed')).toEqual([
+      'kube_job_status_failed{namespace="n",job_name="j",reason=""} 2',
+    ]);
   });
 });

@@ -69,7 +69,8 @@ export function runningContainers(pod: KubeObject): RunningContainer[] {
       name: str(spec['name']),
       image: str(st['image']) || str(spec['image']),
       containerId: str(st['containerID']).replace(/^[a-z0-9-]+:\/\//, ''),
-      startedAt, startMs,
+      startedAt,
+      startMs,
       restartCount: num(st['restartCount']),
       spec,
     });

@@ -30,7 +30,12 @@ function book(ctx: SimApiContext): CounterBook {
   return b;
 }
 
-type Route = { kind: 'cadvisor' } | { kind: 'kube-state' } | { kind: 'sd' } | { kind: 'pod'; namespace: string; name: string } | { kind: 'bad-pod-path' };
+type Route =
+  | { kind: 'cadvisor' }
+  | { kind: 'kube-state' }
+  | { kind: 'sd' }
+  | { kind: 'pod'; namespace: string; name: string }
+  | { kind: 'bad-pod-path' };
 
 export function matchScrapePath(pathname: string): Route | undefined {
   if (pathname === '/metrics/cadvisor') return { kind: 'cadvisor' };
@@ -56,7 +61,12 @@ function text(reply: FastifyReply, code: number, body: string, type = 'text/plai
 }
 
 /** Serves a scrape path and returns true, or returns false for any other path. */
-export function serveScrapeEndpoint(ctx: SimApiContext, req: FastifyRequest, reply: FastifyReply, pathname: string): boolean {
+export function serveScrapeEndpoint(
+  ctx: SimApiContext,
+  req: FastifyRequest,
+  reply: FastifyReply,
+  pathname: string,
+): boolean {
   const route = matchScrapePath(pathname);
   if (!route) return false;
   if (req.method !== 'GET') {
@@ -67,14 +77,23 @@ export function serveScrapeEndpoint(ctx: SimApiContext, req: FastifyRequest, rep
   const now = ctx.service.now();
   switch (route.kind) {
     case 'cadvisor': {
-      const body = renderCadvisor({ pods: list(ctx, '', 'v1', 'pods'), nodes: list(ctx, '', 'v1', 'nodes'), now, usage: ctx.usage, cumulative: book(ctx).at(now) });
+      const body = renderCadvisor({
+        pods: list(ctx, '', 'v1', 'pods'),
+        nodes: list(ctx, '', 'v1', 'nodes'),
+        now,
+        usage: ctx.usage,
+        cumulative: book(ctx).at(now),
+      });
       text(reply, 200, body, EXPOSITION_CONTENT_TYPE);
       return true;
     }
     case 'kube-state': {
       const body = renderKubeState({
-        pods: list(ctx, '', 'v1', 'pods'), nodes: list(ctx, '', 'v1', 'nodes'), deployments: list(ctx, 'apps', 'v1', 'deployments'),
-        jobs: list(ctx, 'batch', 'v1', 'jobs'), hpas: list(ctx, 'autoscaling', 'v2', 'horizontalpodautoscalers'),
+        pods: list(ctx, '', 'v1', 'pods'),
+        nodes: list(ctx, '', 'v1', 'nodes'),
+        deployments: list(ctx, 'apps', 'v1', 'deployments'),
+        jobs: list(ctx, 'batch', 'v1', 'jobs'),
+        hpas: list(ctx, 'autoscaling', 'v2', 'horizontalpodautoscalers'),
       });
       text(reply, 200, body, EXPOSITION_CONTENT_TYPE);
       return true;
@@ -82,7 +101,10 @@ export function serveScrapeEndpoint(ctx: SimApiContext, req: FastifyRequest, rep
     case 'sd': {
       // The address the scraper reached the sim at (the Host header), so the targets work from where it runs.
       const address = req.headers.host ?? `127.0.0.1:${req.socket.localPort ?? 0}`;
-      const groups = podTargetGroups(list(ctx, '', 'v1', 'pods'), { address, scheme: req.protocol === 'https' ? 'https' : 'http' });
+      const groups = podTargetGroups(list(ctx, '', 'v1', 'pods'), {
+        address,
+        scheme: req.protocol === 'https' ? 'https' : 'http',
+      });
       text(reply, 200, JSON.stringify(groups), 'application/json');
       return true;
     }

@@ -3,18 +3,25 @@ import { findSamples, parseExposition } from './text-parse.ts';
 
 describe('exposition text checker', () => {
   it('reads families, escaped label values, special values and timestamps', () => {
-    const fams = parseExposition([
-      '# HELP a_total Some \\\\ help\\n.',
-      '# TYPE a_total counter',
-      'a_total{x="q\\"\\\\\\n",y=""} 1.5e+06 1714558500000',
-      '# an ordinary comment',
-      'b NaN',
-      'c{z="1",} +Inf',
-      '',
-    ].join('\n'));
+    const fams = parseExposition(
+      [
+        '# HELP a_total Some \\\\ help\\n.',
+        '# TYPE a_total counter',
+        'a_total{x="q\\"\\\\\\n",y=""} 1.5e+06 1714558500000',
+        '# an ordinary comment',
+        'b NaN',
+        'c{z="1",} +Inf',
+        '',
+      ].join('\n'),
+    );
     expect(fams.map((f) => f.name)).toEqual(['a_total', 'b', 'c']);
     expect(fams[0]?.help).toBe('Some \\ help\n.');
-    expect(findSamples(fams, 'a_total')[0]).toEqual({ name: 'a_total', labels: { x: 'q"\\\n', y: '' }, value: 1.5e6, timestampMs: 1714558500000 });
+    expect(findSamples(fams, 'a_total')[0]).toEqual({
+      name: 'a_total',
+      labels: { x: 'q"\\\n', y: '' },
+      value: 1.5e6,
+      timestampMs: 1714558500000,
+    });
     expect(findSamples(fams, 'c')[0]?.value).toBe(Infinity);
   });
 

@@ -127,19 +127,33 @@ export function parseExposition(text: string): ParsedFamily[] {
     if (!VALUE.test(valueText)) throw new Error(`${where}: invalid value ${valueText}`);
     if (tsText !== undefined && !/^-?\d+$/.test(tsText)) throw new Error(`${where}: invalid timestamp ${tsText}`);
     const f = enter(familyName(name, families));
-    const key = `${name}{${Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(',')}}`;
+    const key = `${name}{${Object.entries(labels)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+      .join(',')}}`;
     if (seen.has(key)) throw new Error(`${where}: duplicate series ${key}`);
     seen.add(key);
-    const value = /^[+-]?inf$/i.test(valueText) ? (valueText.startsWith('-') ? -Infinity : Infinity) : Number(valueText);
+    const value = /^[+-]?inf$/i.test(valueText)
+      ? valueText.startsWith('-')
+        ? -Infinity
+        : Infinity
+      : Number(valueText);
     f.samples.push({ name, labels, value, ...(tsText !== undefined ? { timestampMs: Number(tsText) } : {}) });
   });
   for (const f of families.values()) {
-    if (f.type === 'counter' && !f.name.endsWith('_total')) throw new Error(`counter ${f.name} should have a _total suffix`);
+    if (f.type === 'counter' && !f.name.endsWith('_total'))
+      throw new Error(`counter ${f.name} should have a _total suffix`);
   }
   return [...families.values()];
 }
 
 /** The samples of one metric name whose labels include all of `match`. */
-export function findSamples(families: readonly ParsedFamily[], name: string, match: Record<string, string> = {}): ParsedSample[] {
-  return families.flatMap((f) => f.samples).filter((s) => s.name === name && Object.entries(match).every(([k, v]) => s.labels[k] === v));
+export function findSamples(
+  families: readonly ParsedFamily[],
+  name: string,
+  match: Record<string, string> = {},
+): ParsedSample[] {
+  return families
+    .flatMap((f) => f.samples)
+    .filter((s) => s.name === name && Object.entries(match).every(([k, v]) => s.labels[k] === v));
 }

@@ -33,7 +33,10 @@ export const BUILT_IN = ['demo', 'empty'] as const;
 
 export function resolveScenario(nameOrFile: string): Scenario {
   if (/\.ya?ml$/.test(nameOrFile)) return fromFile(nameOrFile);
-  if (nameOrFile === 'empty') return { name: 'empty', description: 'only the namespaces of a fresh cluster', apply() {} };
+  if (nameOrFile === 'empty')
+    return { name: 'empty', description: 'only the namespaces of a fresh cluster', apply() {} };
   if (nameOrFile === 'demo') return fromFile(join(HERE, 'demo.yaml'));
-  throw new ScenarioError(`unknown scenario "${nameOrFile}" (available: ${BUILT_IN.join(', ')}, or a scenario .yaml file)`);
+  throw new ScenarioError(
+    `unknown scenario "${nameOrFile}" (available: ${BUILT_IN.join(', ')}, or a scenario .yaml file)`,
+  );
 }

@@ -40,13 +40,19 @@ export function applyScenario(svc: ResourceService, scenario: ScenarioFile, sour
   scenario.nodes.forEach((n, i) => addNode(svc, n.name, i, { cpu: n.cpu, memory: n.memory }, n.labels));
   scenario.objects.forEach((o, i) => {
     const def = svc.registry.findKind(o.apiVersion, o.kind);
-    if (!def) throw new ScenarioError(`${source}: objects[${i}]: ${o.kind} in ${o.apiVersion} is not served by the simulated cluster`);
-    const namespace = def.namespaced ? o.metadata.namespace ?? 'default' : undefined;
+    if (!def)
+      throw new ScenarioError(
+        `${source}: objects[${i}]: ${o.kind} in ${o.apiVersion} is not served by the simulated cluster`,
+      );
+    const namespace = def.namespaced ? (o.metadata.namespace ?? 'default') : undefined;
     try {
       svc.create(def, namespace, o as unknown as KubeObject);
     } catch (err) {
       const why = isApiError(err) ? err.status.message : (err as Error).message;
-      throw new ScenarioError(`${source}: objects[${i}] (${o.kind} ${o.metadata.name ?? o.metadata.generateName ?? ''}): ${why}`, { cause: err });
+      throw new ScenarioError(
+        `${source}: objects[${i}] (${o.kind} ${o.metadata.name ?? o.metadata.generateName ?? ''}): ${why}`,
+        { cause: err },
+      );
     }
   });
 }

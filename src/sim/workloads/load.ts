@@ -34,7 +34,10 @@ export class LoadModel {
   private readonly services: ResourceDef;
   private readonly endpoints: ResourceDef;
 
-  constructor(private readonly store: ObjectStore, registry: ResourceRegistry) {
+  constructor(
+    private readonly store: ObjectStore,
+    registry: ResourceRegistry,
+  ) {
     const s = registry.find('', 'v1', 'services');
     const e = registry.find('', 'v1', 'endpoints');
     if (!s || !e) throw new Error('load model: services or endpoints missing from the registry');

@@ -12,10 +12,20 @@ describe('workload models', () => {
   });
 
   it('reads the annotations and reports bad values instead of failing', () => {
-    const { model, issues } = parseModel({ metadata: { annotations: { 'sim.kubeloop.dev/crash-after': '30s', 'sim.kubeloop.dev/exit-code': '300', 'sim.kubeloop.dev/log-lines-per-sec': '5' } } });
+    const { model, issues } = parseModel({
+      metadata: {
+        annotations: {
+          'sim.kubeloop.dev/crash-after': '30s',
+          'sim.kubeloop.dev/exit-code': '300',
+          'sim.kubeloop.dev/log-lines-per-sec': '5',
+        },
+      },
+    });
     expect(model.crashAfterMs).toBe(30_000);
     expect(model.exitCode).toBe(1);
     expect(model.logLinesPerSec).toBe(5);
-    expect(issues).toEqual([{ annotation: 'sim.kubeloop.dev/exit-code', value: '300', reason: 'expected a number from 0 to 255' }]);
+    expect(issues).toEqual([
+      { annotation: 'sim.kubeloop.dev/exit-code', value: '300', reason: 'expected a number from 0 to 255' },
+    ]);
   });
 });

@@ -45,12 +45,22 @@ const PREFIX = 'sim.kubeloop.dev/';
 export function parseModel(pod: KubeObject): { model: ContainerModel; issues: ModelIssue[] } {
   const a = pod.metadata.annotations ?? {};
   const issues: ModelIssue[] = [];
-  const model: ContainerModel = { crashRatePerHour: 0, exitCode: 1, logLinesPerSec: 0, cpuMillicoresPerRps: 2, leakMemoryMiBPerMin: 0, leakCloseWaitPerMin: 0, leakZombiesPerMin: 0, leakFdsPerMin: 0 };
+  const model: ContainerModel = {
+    crashRatePerHour: 0,
+    exitCode: 1,
+    logLinesPerSec: 0,
+    cpuMillicoresPerRps: 2,
+    leakMemoryMiBPerMin: 0,
+    leakCloseWaitPerMin: 0,
+    leakZombiesPerMin: 0,
+    leakFdsPerMin: 0,
+  };
   const duration = (key: string): number | undefined => {
     const raw = a[PREFIX + key];
     if (raw === undefined) return undefined;
     const ms = parseDuration(raw.trim());
-    if (ms === undefined) issues.push({ annotation: PREFIX + key, value: raw, reason: 'expected a duration such as 90s, 5m or 1h30m' });
+    if (ms === undefined)
+      issues.push({ annotation: PREFIX + key, value: raw, reason: 'expected a duration such as 90s, 5m or 1h30m' });
     return ms;
   };
   const number = (key: string, min: number, max: number): number | undefined => {

@@ -9,8 +9,20 @@ const at = (minutes: number): Date => new Date(Date.parse(START) + minutes * 60_
 function pod(annotations: Record<string, string> = {}): KubeObject {
   return {
     metadata: { name: 'api-0', namespace: 'shop', uid: 'u1', annotations },
-    spec: { containers: [{ name: 'api', image: 'ghcr.io/acme/ruoyi-admin:4.7', ports: [{ containerPort: 8080 }, { containerPort: 9090 }] }] },
-    status: { podIP: '10.244.1.5', startTime: START, containerStatuses: [{ name: 'api', state: { running: { startedAt: START } } }] },
+    spec: {
+      containers: [
+        {
+          name: 'api',
+          image: 'ghcr.io/acme/ruoyi-admin:4.7',
+          ports: [{ containerPort: 8080 }, { containerPort: 9090 }],
+        },
+      ],
+    },
+    status: {
+      podIP: '10.244.1.5',
+      startTime: START,
+      containerStatuses: [{ name: 'api', state: { running: { startedAt: START } } }],
+    },
   };
 }
 
@@ -27,16 +39,24 @@ function procAt(p: KubeObject, minutes: number): ProcFs {
 }
 
 /** Data rows in a given state; fields counted after trimming, as sl widens past 9999. */
-const rows = (text: string, st: string): string[] => text.split('\n').slice(1).filter((l) => l.trim().split(/\s+/)[3] === st);
+const rows = (text: string, st: string): string[] =>
+  text
+    .split('\n')
+    .slice(1)
+    .filter((l) => l.trim().split(/\s+/)[3] === st);
 const field = (row: string, i: number): string => row.trim().split(/\s+/)[i] ?? '';
 
 describe('the virtual /proc', () => {
   it('prints /proc/net/tcp exactly as the kernel does', () => {
     const tcp = procAt(leaky, 3).read('/net/tcp') ?? '';
     const lines = tcp.split('\n');
-    expect(lines[0]).toBe('  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode'.padEnd(149));
+    expect(lines[0]).toBe(
+      '  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode'.padEnd(149),
+    );
     expect(lines.slice(0, -1).every((l) => l.length === 149)).toBe(true);
-    expect(lines[1]).toMatch(/^ {3}0: 00000000:1F90 00000000:0000 0A 00000000:00000000 00:00000000 00000000 {5}0 {8}0 \d+ 1 0{16} 100 0 0 10 0 *$/);
+    expect(lines[1]).toMatch(
+      /^ {3}0: 00000000:1F90 00000000:0000 0A 00000000:00000000 00:00000000 00000000 {5}0 {8}0 \d+ 1 0{16} 100 0 0 10 0 *$/,
+    );
     // 10.244.1.5 is 0A.F4.01.05, printed little-endian; the peers live in 10.244.2.0/24.
     const est = rows(tcp, '01');
     expect(est[0]).toContain(' 0501F40A:1F90 1702F40A:C822 01 ');
@@ -57,7 +77,9 @@ describe('the virtual /proc', () => {
 
   it('lists the second port as a :: listener in tcp6', () => {
     const tcp6 = procAt(leaky, 1).read('/net/tcp6') ?? '';
-    expect(tcp6.split('\n')[0]).toBe('  sl  local_address                         remote_address                        st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode');
+    expect(tcp6.split('\n')[0]).toBe(
+      '  sl  local_address                         remote_address                        st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode',
+    );
     expect(tcp6.split('\n')[1]).toMatch(/^ {3}0: 0{32}:2382 0{32}:0000 0A /);
   });
 
@@ -98,7 +120,9 @@ describe('the virtual /proc', () => {
 
   it('reports VmRSS from the model memory plus its leak', () => {
     const status = procAt(leaky, 10).read('/1/status') ?? '';
-    expect(status).toMatch(/^Name:\tjava\nUmask:\t0022\nState:\tS \(sleeping\)\nTgid:\t1\nNgid:\t0\nPid:\t1\nPPid:\t0\n/);
+    expect(status).toMatch(
+      /^Name:\tjava\nUmask:\t0022\nState:\tS \(sleeping\)\nTgid:\t1\nNgid:\t0\nPid:\t1\nPPid:\t0\n/,
+    );
     expect(status).toContain(`\nVmRSS:\t  ${(256 + 40) * 1024} kB\n`);
     expect(status).toContain('\nFDSize:\t256\n');
     expect(status).toContain('\nThreads:\t32\n');
@@ -116,7 +140,13 @@ describe('the virtual /proc', () => {
     const env = defaultContainerEnv({ hostname: 'api-0', pod: leaky, container: 'api', now: () => at(minutes) });
     const sh = async (script: string): Promise<string> => {
       let out = '';
-      await runCommand(['sh', '-c', script], { env, stdin: null, stdout: (s) => (out += s), stderr: (s) => (out += s), signal: new AbortController().signal });
+      await runCommand(['sh', '-c', script], {
+        env,
+        stdin: null,
+        stdout: (s) => (out += s),
+        stderr: (s) => (out += s),
+        signal: new AbortController().signal,
+      });
       return out;
     };
     expect(await sh("cat /proc/net/tcp | grep ' 08 ' | wc -l")).toBe('40\n');

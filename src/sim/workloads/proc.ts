@@ -21,21 +21,51 @@ const MAX_LEAKED_FDS = 65_000;
 const WORKERS = 2;
 const NODE_MEM_KB = 16_365_556; // /proc/meminfo is the node's, not the cgroup's (no lxcfs): a 16 GiB node
 const NODE_CPUS = 4;
-const LISTEN = 0x0a, ESTABLISHED = 0x01, CLOSE_WAIT = 0x08, TIME_WAIT = 0x06;
+const LISTEN = 0x0a,
+  ESTABLISHED = 0x01,
+  CLOSE_WAIT = 0x08,
+  TIME_WAIT = 0x06;
 const FIXED_INODE = 4_200_000; // socket inodes: fixed sockets first, CLOSE_WAIT ones after, stable over time
 const CW_INODE = FIXED_INODE + 100;
 const TCP_HEADER = '  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode';
-const TCP6_HEADER = '  sl  local_address                         remote_address                        st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n';
+const TCP6_HEADER =
+  '  sl  local_address                         remote_address                        st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n';
 
 /** Everything one access needs, computed once from the source. */
 interface Snap {
-  model: ContainerModel; nowMs: number; startedMs: number; bootMs: number;
-  podIp: number[]; ports: number[]; comm: string; argv: string[]; java: boolean; uid: number;
-  memBytes: number; cpuMilli: number; closeWait: number; zombies: number; leakedFds: number;
+  model: ContainerModel;
+  nowMs: number;
+  startedMs: number;
+  bootMs: number;
+  podIp: number[];
+  ports: number[];
+  comm: string;
+  argv: string[];
+  java: boolean;
+  uid: number;
+  memBytes: number;
+  cpuMilli: number;
+  closeWait: number;
+  zombies: number;
+  leakedFds: number;
 }
 
-interface Proc { pid: number; ppid: number; comm: string; zombie: boolean; startMs: number }
-interface Sock { v6: boolean; st: number; local: number[]; lport: number; remote: number[]; rport: number; inode: number }
+interface Proc {
+  pid: number;
+  ppid: number;
+  comm: string;
+  zombie: boolean;
+  startMs: number;
+}
+interface Sock {
+  v6: boolean;
+  st: number;
+  local: number[];
+  lport: number;
+  remote: number[];
+  rport: number;
+  inode: number;
+}
 
 const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 const strings = (v: unknown): string[] => list(v).filter((x): x is string => typeof x === 'string');
@@ -48,7 +78,9 @@ const fixed2 = (x: number): string => (Math.floor(Math.max(0, x) * 100) / 100).t
 
 /** When the named container's current run started (status.containerStatuses[].state.running.startedAt). */
 export function containerStartedAt(pod: KubeObject, container: string): number | undefined {
-  const st = list(asObject(pod.status)['containerStatuses']).map(asObject).find((s) => s['name'] === container);
+  const st = list(asObject(pod.status)['containerStatuses'])
+    .map(asObject)
+    .find((s) => s['name'] === container);
   const t = Date.parse(String(asObject(asObject(st?.['state'])['running'])['startedAt'] ?? ''));
   return Number.isFinite(t) ? t : undefined;
 }
@@ -57,7 +89,10 @@ function snapshot({ pod, container, now }: ProcSource): Snap {
   const { model } = parseModel(pod);
   const spec = asObject(pod.spec);
   const status = asObject(pod.status);
-  const c = list(spec['containers']).map(asObject).find((x) => x['name'] === container) ?? {};
+  const c =
+    list(spec['containers'])
+      .map(asObject)
+      .find((x) => x['name'] === container) ?? {};
   const nowMs = now.getTime();
   const startedMs = Math.min(containerStartedAt(pod, container) ?? nowMs, nowMs);
   const podStart = Date.parse(String(status['startTime'] ?? ''));
@@ -66,20 +101,36 @@ function snapshot({ pod, container, now }: ProcSource): Snap {
   const bootMs = (Number.isFinite(podStart) ? Math.min(podStart, startedMs) : startedMs) - 2 * 86_400_000;
   const uptimeMin = (nowMs - startedMs) / 60_000;
   const grown = (perMin: number, cap: number): number => Math.min(cap, Math.floor(perMin * uptimeMin));
-  const ip = String(status['podIP'] ?? '').split('.').map(Number);
-  const ports = list(c['ports']).map(asObject).filter((p) => (p['protocol'] ?? 'TCP') === 'TCP').map((p) => Number(p['containerPort']))
+  const ip = String(status['podIP'] ?? '')
+    .split('.')
+    .map(Number);
+  const ports = list(c['ports'])
+    .map(asObject)
+    .filter((p) => (p['protocol'] ?? 'TCP') === 'TCP')
+    .map((p) => Number(p['containerPort']))
     .filter((p) => Number.isInteger(p) && p > 0 && p < 65536);
   const image = String(c['image'] ?? 'app');
   const command = strings(c['command']);
   const args = strings(c['args']);
   const java = /openjdk|ruoyi|jdk|jre|java|spring|tomcat/i.test(image) || basename(command[0] ?? '') === 'java';
   const imageName = basename(image.replace(/@.*$/, '').replace(/:[^/:]*$/, '')) || 'app';
-  const argv = command.length > 0 ? [...command, ...args] : java ? ['java', '-jar', '/app/app.jar', ...args] : [imageName, ...args];
+  const argv =
+    command.length > 0
+      ? [...command, ...args]
+      : java
+        ? ['java', '-jar', '/app/app.jar', ...args]
+        : [imageName, ...args];
   const sc = asObject(c['securityContext']);
   const uid = Number(sc['runAsUser'] ?? asObject(spec['securityContext'])['runAsUser'] ?? 0);
   const requests = asObject(asObject(c['resources'])['requests']);
   return {
-    model, nowMs, startedMs, bootMs, ports, argv, java,
+    model,
+    nowMs,
+    startedMs,
+    bootMs,
+    ports,
+    argv,
+    java,
     podIp: ip.length === 4 && ip.every((n) => Number.isInteger(n) && n >= 0 && n < 256) ? ip : [127, 0, 0, 1],
     comm: basename(argv[0] ?? imageName).slice(0, 15), // TASK_COMM_LEN is 16 with the NUL
     uid: Number.isInteger(uid) && uid >= 0 ? uid : 0,
@@ -93,12 +144,25 @@ function snapshot({ pod, container, now }: ProcSource): Snap {
 }
 
 /** Peers share the pod's /16 (other pods); `block` moves to another /24 once ephemeral ports run out. */
-const peer = (s: Snap, host: number, block = 0): number[] => [s.podIp[0] ?? 10, s.podIp[1] ?? 244, ((s.podIp[2] ?? 0) + 1 + block) % 256, host];
+const peer = (s: Snap, host: number, block = 0): number[] => [
+  s.podIp[0] ?? 10,
+  s.podIp[1] ?? 244,
+  ((s.podIp[2] ?? 0) + 1 + block) % 256,
+  host,
+];
 
 /** Listeners (first port on 0.0.0.0, the others on :: in tcp6), live connections and one TIME_WAIT. */
 function fixedSockets(s: Snap): Sock[] {
   const any = [0, 0, 0, 0];
-  const out: Sock[] = s.ports.map((p, i) => ({ v6: i > 0, st: LISTEN, local: any, lport: p, remote: any, rport: 0, inode: 0 }));
+  const out: Sock[] = s.ports.map((p, i) => ({
+    v6: i > 0,
+    st: LISTEN,
+    local: any,
+    lport: p,
+    remote: any,
+    rport: 0,
+    inode: 0,
+  }));
   const [app] = s.ports;
   if (app !== undefined) {
     out.push({ v6: false, st: ESTABLISHED, local: s.podIp, lport: app, remote: peer(s, 23), rport: 51234, inode: 0 });
@@ -125,9 +189,18 @@ function closeWaitSocket(s: Snap, i: number): Sock {
 /** One socket as net/ipv4/tcp_ipv4.c get_tcp4_sock / get_timewait4_sock (and the tcp6 twins) print it. */
 function sockRow(i: number, k: Sock, uid: number): string {
   // IPv4 addresses are the __be32 printed with %08X on a little-endian host: bytes reversed.
-  const addr = (ip: number[], port: number): string => `${k.v6 ? '0'.repeat(32) : [...ip].reverse().map((b) => hex(b, 2)).join('')}:${hex(port, 4)}`;
+  const addr = (ip: number[], port: number): string =>
+    `${
+      k.v6
+        ? '0'.repeat(32)
+        : [...ip]
+            .reverse()
+            .map((b) => hex(b, 2))
+            .join('')
+    }:${hex(port, 4)}`;
   const head = `${String(i).padStart(4)}: ${addr(k.local, k.lport)} ${addr(k.remote, k.rport)} ${hex(k.st, 2)}`;
-  if (k.st === TIME_WAIT) return `${head} 00000000:00000000 03:${hex(3000, 8)} 00000000     0        0 0 3 0000000000000000`;
+  if (k.st === TIME_WAIT)
+    return `${head} 00000000:00000000 03:${hex(3000, 8)} 00000000     0        0 0 3 0000000000000000`;
   const tail = k.st === LISTEN ? '100 0 0 10 0' : '20 4 1 10 -1'; // rto ato quick|pingpong cwnd ssthresh (fastopen qlen for LISTEN)
   return `${head} 00000000:00000000 00:00000000 00000000 ${String(uid).padStart(5)}        0 ${k.inode} 1 0000000000000000 ${tail}`;
 }
@@ -144,7 +217,13 @@ function netTcp(s: Snap): string {
 }
 
 function netTcp6(s: Snap): string {
-  return TCP6_HEADER + fixedSockets(s).filter((k) => k.v6).map((k, i) => `${sockRow(i, k, s.uid)}\n`).join('');
+  return (
+    TCP6_HEADER +
+    fixedSockets(s)
+      .filter((k) => k.v6)
+      .map((k, i) => `${sockRow(i, k, s.uid)}\n`)
+      .join('')
+  );
 }
 
 /** pid 1 is the app, then its workers, then unreaped children (zombies) in the order they exited. */
@@ -153,12 +232,20 @@ function procByPid(s: Snap, pid: number): Proc | undefined {
   if (pid >= 2 && pid <= 1 + WORKERS) return { pid, ppid: 1, comm: s.comm, zombie: false, startMs: s.startedMs + 1000 };
   const i = pid - 2 - WORKERS;
   // A helper the app forks (`sh -c ...`) and never wait()s for: it stays a zombie, child of pid 1.
-  if (i >= 0 && i < s.zombies) return { pid, ppid: 1, comm: 'sh', zombie: true, startMs: s.startedMs + ((i + 1) / s.model.leakZombiesPerMin) * 60_000 };
+  if (i >= 0 && i < s.zombies)
+    return {
+      pid,
+      ppid: 1,
+      comm: 'sh',
+      zombie: true,
+      startMs: s.startedMs + ((i + 1) / s.model.leakZombiesPerMin) * 60_000,
+    };
   return undefined;
 }
 
 const lastPid = (s: Snap): number => 1 + WORKERS + s.zombies;
-const rssBytes = (s: Snap, p: Proc): number => (p.zombie ? 0 : p.pid === 1 ? s.memBytes : Math.min(s.memBytes, 8 * MiB));
+const rssBytes = (s: Snap, p: Proc): number =>
+  p.zombie ? 0 : p.pid === 1 ? s.memBytes : Math.min(s.memBytes, 8 * MiB);
 const vsizeBytes = (s: Snap, p: Proc): number => (p.zombie ? 0 : rssBytes(s, p) + (s.java ? 2560 : 16) * MiB);
 const threads = (s: Snap, p: Proc): number => (p.pid === 1 && s.java ? 32 : 1);
 /** The app burns the container's CPU, workers a sliver; a zombie ran for one tick and accrues nothing since. */
@@ -169,11 +256,29 @@ const cpuTicks = (s: Snap, p: Proc): number =>
 function fdTargets(s: Snap, p: Proc): string[] {
   if (p.zombie) return []; // exit_files() ran: a zombie has no fd table
   const socks = fixedSockets(s).filter((k) => k.inode !== 0 && (p.pid === 1 || k.st === LISTEN));
-  const base = ['/dev/null', 'pipe:[3100201]', 'pipe:[3100202]', ...socks.map((k) => `socket:[${k.inode}]`), 'anon_inode:[eventpoll]'];
+  const base = [
+    '/dev/null',
+    'pipe:[3100201]',
+    'pipe:[3100202]',
+    ...socks.map((k) => `socket:[${k.inode}]`),
+    'anon_inode:[eventpoll]',
+  ];
   if (p.pid !== 1) return base;
-  base.push('anon_inode:[eventfd]', 'anon_inode:[timerfd]', '/dev/urandom', '/dev/random', '/var/log/app.log', '/etc/localtime', 'anon_inode:[eventpoll]',
-    'pipe:[3100210]', 'pipe:[3100210]', 'anon_inode:[eventfd]', ...(s.java ? ['/opt/java/openjdk/lib/modules', '/app/app.jar'] : ['/etc/ld.so.cache', '/dev/shm/app.lock']),
-    'anon_inode:[signalfd]', 'anon_inode:[inotify]');
+  base.push(
+    'anon_inode:[eventfd]',
+    'anon_inode:[timerfd]',
+    '/dev/urandom',
+    '/dev/random',
+    '/var/log/app.log',
+    '/etc/localtime',
+    'anon_inode:[eventpoll]',
+    'pipe:[3100210]',
+    'pipe:[3100210]',
+    'anon_inode:[eventfd]',
+    ...(s.java ? ['/opt/java/openjdk/lib/modules', '/app/app.jar'] : ['/etc/ld.so.cache', '/dev/shm/app.lock']),
+    'anon_inode:[signalfd]',
+    'anon_inode:[inotify]',
+  );
   const { leakFdsPerMin: rf, leakCloseWaitPerMin: rc } = s.model;
   for (let f = 0, c = 0; f < s.leakedFds || c < s.closeWait;) {
     const tf = f < s.leakedFds ? (f + 1) / rf : Infinity;
@@ -192,12 +297,58 @@ function statLine(s: Snap, p: Proc): string {
   const addr = (n: number): number => (live ? n : 0); // no mm once exited: code/stack/data addresses read 0
   const f: (string | number)[] = [
     // flags: PF_RANDOMIZE|PF_SUPERPRIV while running; PF_RANDOMIZE|PF_FORKNOEXEC|PF_EXITING once a zombie.
-    p.pid, `(${p.comm})`, live ? 'S' : 'Z', p.ppid, 1, 1, 0, -1, live ? 4194560 : 4194372,
-    live ? rssPages * 2 : 180, 0, live ? 12 : 0, 0, Math.floor(ut * 0.8), ut - Math.floor(ut * 0.8), 0, 0, 20, 0, threads(s, p), 0,
-    ticks(p.startMs - s.bootMs), vsizeBytes(s, p), rssPages, '18446744073709551615',
-    addr(94_558_781_423_616), addr(94_558_781_440_000), addr(140_726_051_602_112), 0, 0, 0, 0, 0, live ? 16_386 : 0, 0, 0, 0, 17, 0, 0, 0, 0, 0, 0,
-    addr(94_558_781_451_344), addr(94_558_781_452_592), addr(94_558_789_861_376), addr(140_726_051_606_340), addr(140_726_051_606_380),
-    addr(140_726_051_606_380), addr(140_726_051_610_602), 0,
+    p.pid,
+    `(${p.comm})`,
+    live ? 'S' : 'Z',
+    p.ppid,
+    1,
+    1,
+    0,
+    -1,
+    live ? 4194560 : 4194372,
+    live ? rssPages * 2 : 180,
+    0,
+    live ? 12 : 0,
+    0,
+    Math.floor(ut * 0.8),
+    ut - Math.floor(ut * 0.8),
+    0,
+    0,
+    20,
+    0,
+    threads(s, p),
+    0,
+    ticks(p.startMs - s.bootMs),
+    vsizeBytes(s, p),
+    rssPages,
+    '18446744073709551615',
+    addr(94_558_781_423_616),
+    addr(94_558_781_440_000),
+    addr(140_726_051_602_112),
+    0,
+    0,
+    0,
+    0,
+    0,
+    live ? 16_386 : 0,
+    0,
+    0,
+    0,
+    17,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    addr(94_558_781_451_344),
+    addr(94_558_781_452_592),
+    addr(94_558_789_861_376),
+    addr(140_726_051_606_340),
+    addr(140_726_051_606_380),
+    addr(140_726_051_606_380),
+    addr(140_726_051_610_602),
+    0,
   ];
   return `${f.join(' ')}\n`;
 }
@@ -210,22 +361,69 @@ function statusText(s: Snap, p: Proc, nfds: number): string {
   const caps = s.uid === 0 ? '00000000a80425fb' : '0000000000000000';
   let fdSize = 64; // NR_OPEN_DEFAULT, doubled as the fd table grows
   while (fdSize < nfds) fdSize *= 2;
-  const vm = p.zombie ? [] : [
-    `VmPeak:\t${kb(vsz)}`, `VmSize:\t${kb(vsz)}`, `VmLck:\t${kb(0)}`, `VmPin:\t${kb(0)}`, `VmHWM:\t${kb(rss)}`, `VmRSS:\t${kb(rss)}`,
-    `RssAnon:\t${kb(rss - Math.floor(rss / 8))}`, `RssFile:\t${kb(Math.floor(rss / 8))}`, `RssShmem:\t${kb(0)}`,
-    `VmData:\t${kb(rss + 64 * MiB)}`, `VmStk:\t${kb(132 * 1024)}`, `VmExe:\t${kb(s.java ? 4096 : 1024 * 1024)}`, `VmLib:\t${kb(18 * MiB)}`,
-    `VmPTE:\t${kb(Math.ceil(vsz / 512))}`, `VmSwap:\t${kb(0)}`, `HugetlbPages:\t${kb(0)}`, 'CoreDumping:\t0', 'THP_enabled:\t1',
-  ];
+  const vm = p.zombie
+    ? []
+    : [
+        `VmPeak:\t${kb(vsz)}`,
+        `VmSize:\t${kb(vsz)}`,
+        `VmLck:\t${kb(0)}`,
+        `VmPin:\t${kb(0)}`,
+        `VmHWM:\t${kb(rss)}`,
+        `VmRSS:\t${kb(rss)}`,
+        `RssAnon:\t${kb(rss - Math.floor(rss / 8))}`,
+        `RssFile:\t${kb(Math.floor(rss / 8))}`,
+        `RssShmem:\t${kb(0)}`,
+        `VmData:\t${kb(rss + 64 * MiB)}`,
+        `VmStk:\t${kb(132 * 1024)}`,
+        `VmExe:\t${kb(s.java ? 4096 : 1024 * 1024)}`,
+        `VmLib:\t${kb(18 * MiB)}`,
+        `VmPTE:\t${kb(Math.ceil(vsz / 512))}`,
+        `VmSwap:\t${kb(0)}`,
+        `HugetlbPages:\t${kb(0)}`,
+        'CoreDumping:\t0',
+        'THP_enabled:\t1',
+      ];
   const switches = Math.floor((s.nowMs - p.startMs) / 1000) * (p.zombie ? 0 : 3) + 2;
   return [
-    `Name:\t${p.comm}`, ...(p.zombie ? [] : ['Umask:\t0022']), `State:\t${p.zombie ? 'Z (zombie)' : 'S (sleeping)'}`,
-    `Tgid:\t${p.pid}`, 'Ngid:\t0', `Pid:\t${p.pid}`, `PPid:\t${p.ppid}`, 'TracerPid:\t0', `Uid:\t${ids}`, `Gid:\t${ids}`,
-    `FDSize:\t${p.zombie ? 0 : fdSize}`, 'Groups:\t ', `NStgid:\t${p.pid}`, `NSpid:\t${p.pid}`, 'NSpgid:\t1', 'NSsid:\t1', ...vm,
-    `Threads:\t${threads(s, p)}`, 'SigQ:\t0/63448', 'SigPnd:\t0000000000000000', 'ShdPnd:\t0000000000000000', 'SigBlk:\t0000000000000000',
-    'SigIgn:\t0000000000000000', `SigCgt:\t${p.zombie ? '0000000000000000' : '0000000000004002'}`, 'CapInh:\t0000000000000000',
-    `CapPrm:\t${caps}`, `CapEff:\t${caps}`, 'CapBnd:\t00000000a80425fb', 'CapAmb:\t0000000000000000', 'NoNewPrivs:\t0', 'Seccomp:\t2',
-    'Seccomp_filters:\t1', 'Speculation_Store_Bypass:\tthread vulnerable', 'Cpus_allowed:\tf', `Cpus_allowed_list:\t0-${NODE_CPUS - 1}`,
-    'Mems_allowed_list:\t0', `voluntary_ctxt_switches:\t${switches}`, `nonvoluntary_ctxt_switches:\t${Math.floor(switches / 50)}`, '',
+    `Name:\t${p.comm}`,
+    ...(p.zombie ? [] : ['Umask:\t0022']),
+    `State:\t${p.zombie ? 'Z (zombie)' : 'S (sleeping)'}`,
+    `Tgid:\t${p.pid}`,
+    'Ngid:\t0',
+    `Pid:\t${p.pid}`,
+    `PPid:\t${p.ppid}`,
+    'TracerPid:\t0',
+    `Uid:\t${ids}`,
+    `Gid:\t${ids}`,
+    `FDSize:\t${p.zombie ? 0 : fdSize}`,
+    'Groups:\t ',
+    `NStgid:\t${p.pid}`,
+    `NSpid:\t${p.pid}`,
+    'NSpgid:\t1',
+    'NSsid:\t1',
+    ...vm,
+    `Threads:\t${threads(s, p)}`,
+    'SigQ:\t0/63448',
+    'SigPnd:\t0000000000000000',
+    'ShdPnd:\t0000000000000000',
+    'SigBlk:\t0000000000000000',
+    'SigIgn:\t0000000000000000',
+    `SigCgt:\t${p.zombie ? '0000000000000000' : '0000000000004002'}`,
+    'CapInh:\t0000000000000000',
+    `CapPrm:\t${caps}`,
+    `CapEff:\t${caps}`,
+    'CapBnd:\t00000000a80425fb',
+    'CapAmb:\t0000000000000000',
+    'NoNewPrivs:\t0',
+    'Seccomp:\t2',
+    'Seccomp_filters:\t1',
+    'Speculation_Store_Bypass:\tthread vulnerable',
+    'Cpus_allowed:\tf',
+    `Cpus_allowed_list:\t0-${NODE_CPUS - 1}`,
+    'Mems_allowed_list:\t0',
+    `voluntary_ctxt_switches:\t${switches}`,
+    `nonvoluntary_ctxt_switches:\t${Math.floor(switches / 50)}`,
+    '',
   ].join('\n');
 }
 
@@ -234,12 +432,38 @@ function meminfo(s: Snap): string {
   const cached = 4 * 1024 * 1024;
   const free = Math.max(65_536, NODE_MEM_KB - usedKb - cached - 262_144);
   const rows: [string, number][] = [
-    ['MemTotal', NODE_MEM_KB], ['MemFree', free], ['MemAvailable', free + Math.floor(cached * 0.8)], ['Buffers', 262_144], ['Cached', cached],
-    ['SwapCached', 0], ['Active', usedKb + cached / 2], ['Inactive', cached / 2], ['Active(anon)', usedKb], ['Inactive(anon)', 0],
-    ['Active(file)', cached / 2], ['Inactive(file)', cached / 2], ['Unevictable', 0], ['Mlocked', 0], ['SwapTotal', 0], ['SwapFree', 0],
-    ['Dirty', 412], ['Writeback', 0], ['AnonPages', usedKb], ['Mapped', 524_288], ['Shmem', 8_192], ['KReclaimable', 196_608],
-    ['Slab', 327_680], ['SReclaimable', 196_608], ['SUnreclaim', 131_072], ['KernelStack', 12_288], ['PageTables', 32_768],
-    ['CommitLimit', Math.floor(NODE_MEM_KB / 2)], ['Committed_AS', usedKb * 2], ['VmallocTotal', 34_359_738_367], ['VmallocUsed', 65_536], ['VmallocChunk', 0],
+    ['MemTotal', NODE_MEM_KB],
+    ['MemFree', free],
+    ['MemAvailable', free + Math.floor(cached * 0.8)],
+    ['Buffers', 262_144],
+    ['Cached', cached],
+    ['SwapCached', 0],
+    ['Active', usedKb + cached / 2],
+    ['Inactive', cached / 2],
+    ['Active(anon)', usedKb],
+    ['Inactive(anon)', 0],
+    ['Active(file)', cached / 2],
+    ['Inactive(file)', cached / 2],
+    ['Unevictable', 0],
+    ['Mlocked', 0],
+    ['SwapTotal', 0],
+    ['SwapFree', 0],
+    ['Dirty', 412],
+    ['Writeback', 0],
+    ['AnonPages', usedKb],
+    ['Mapped', 524_288],
+    ['Shmem', 8_192],
+    ['KReclaimable', 196_608],
+    ['Slab', 327_680],
+    ['SReclaimable', 196_608],
+    ['SUnreclaim', 131_072],
+    ['KernelStack', 12_288],
+    ['PageTables', 32_768],
+    ['CommitLimit', Math.floor(NODE_MEM_KB / 2)],
+    ['Committed_AS', usedKb * 2],
+    ['VmallocTotal', 34_359_738_367],
+    ['VmallocUsed', 65_536],
+    ['VmallocChunk', 0],
   ];
   // show_val_kb: the label padded to 16 columns, the value to 8.
   return rows.map(([k, v]) => `${`${k}:`.padEnd(16)}${String(v).padStart(8)} kB\n`).join('');
@@ -273,7 +497,12 @@ export class ProcFs implements VirtualFs {
     const [head, ...rest] = path.split('/').filter((p) => p !== '');
     const s = snapshot(this.source());
     if (head === undefined) {
-      return dir(() => [...Object.keys(SYSTEM), 'net', 'self', ...Array.from({ length: lastPid(s) }, (_, i) => String(i + 1))]);
+      return dir(() => [
+        ...Object.keys(SYSTEM),
+        'net',
+        'self',
+        ...Array.from({ length: lastPid(s) }, (_, i) => String(i + 1)),
+      ]);
     }
     if (head === 'net') {
       if (rest.length === 0) return dir(() => ['tcp', 'tcp6']);

@@ -15,7 +15,9 @@ export function migration0001(dialect: DialectName): Migration {
 
   // A surrogate id the API and the outbox refer to: identity on PostgreSQL, rowid alias on SQLite.
   const withId = <T extends string>(t: CreateTableBuilder<T, never>) =>
-    t.addColumn('id', pg ? 'bigint' : 'integer', (c) => (pg ? c.primaryKey().generatedByDefaultAsIdentity() : c.primaryKey().autoIncrement()));
+    t.addColumn('id', pg ? 'bigint' : 'integer', (c) =>
+      pg ? c.primaryKey().generatedByDefaultAsIdentity() : c.primaryKey().autoIncrement(),
+    );
 
   return {
     async up(db: Kysely<unknown>): Promise<void> {
@@ -36,7 +38,12 @@ export function migration0001(dialect: DialectName): Migration {
         .addColumn('signal', 'integer')
         .addColumn('message', 'text')
         .addColumn('restart_count', 'integer', (c) => c.notNull())
-        .addColumn('state', 'text', (c) => c.notNull().defaultTo('open').check(sql`state in ('open', 'resolved')`))
+        .addColumn('state', 'text', (c) =>
+          c
+            .notNull()
+            .defaultTo('open')
+            .check(sql`state in ('open', 'resolved')`),
+        )
         .addColumn('pre_existing', bool, (c) => c.notNull().defaultTo(falseLiteral))
         .addColumn('detected_at', ms, (c) => c.notNull())
         .addColumn('occurred_at', ms, (c) => c.notNull())
@@ -51,9 +58,21 @@ export function migration0001(dialect: DialectName): Migration {
       // Listing is newest first (detected_at desc, id desc) optionally narrowed by one filter; a
       // B-tree scanned backwards serves the descending order on both dialects.
       await db.schema.createIndex('failures_detected').on('failures').columns(['detected_at', 'id']).execute();
-      await db.schema.createIndex('failures_namespace_detected').on('failures').columns(['namespace', 'detected_at']).execute();
-      await db.schema.createIndex('failures_workload_detected').on('failures').columns(['workload_name', 'detected_at']).execute();
-      await db.schema.createIndex('failures_reason_detected').on('failures').columns(['reason', 'detected_at']).execute();
+      await db.schema
+        .createIndex('failures_namespace_detected')
+        .on('failures')
+        .columns(['namespace', 'detected_at'])
+        .execute();
+      await db.schema
+        .createIndex('failures_workload_detected')
+        .on('failures')
+        .columns(['workload_name', 'detected_at'])
+        .execute();
+      await db.schema
+        .createIndex('failures_reason_detected')
+        .on('failures')
+        .columns(['reason', 'detected_at'])
+        .execute();
       await db.schema.createIndex('failures_state_detected').on('failures').columns(['state', 'detected_at']).execute();
       // Resolving a healthy workload touches only its open failures: a partial index keeps it small.
       await db.schema
@@ -78,8 +97,16 @@ export function migration0001(dialect: DialectName): Migration {
         .addColumn('involved_object', json, (c) => c.notNull())
         .execute();
       await db.schema.createIndex('findings_last_seen').on('findings').columns(['last_seen', 'id']).execute();
-      await db.schema.createIndex('findings_namespace_last_seen').on('findings').columns(['namespace', 'last_seen']).execute();
-      await db.schema.createIndex('findings_workload_last_seen').on('findings').columns(['workload_name', 'last_seen']).execute();
+      await db.schema
+        .createIndex('findings_namespace_last_seen')
+        .on('findings')
+        .columns(['namespace', 'last_seen'])
+        .execute();
+      await db.schema
+        .createIndex('findings_workload_last_seen')
+        .on('findings')
+        .columns(['workload_name', 'last_seen'])
+        .execute();
 
       await withId(db.schema.createTable('outbox'))
         // A delivery outlives a pruned failure (its history stays visible), hence SET NULL.
@@ -87,7 +114,10 @@ export function migration0001(dialect: DialectName): Migration {
         .addColumn('channel', 'text', (c) => c.notNull())
         .addColumn('payload', json, (c) => c.notNull())
         .addColumn('status', 'text', (c) =>
-          c.notNull().defaultTo('pending').check(sql`status in ('pending', 'sending', 'sent', 'failed', 'dead')`),
+          c
+            .notNull()
+            .defaultTo('pending')
+            .check(sql`status in ('pending', 'sending', 'sent', 'failed', 'dead')`),
         )
         .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
         .addColumn('next_attempt_at', ms, (c) => c.notNull())
@@ -97,7 +127,11 @@ export function migration0001(dialect: DialectName): Migration {
         .addColumn('sent_at', ms)
         .execute();
       // The sender's hot query: due rows by status and time.
-      await db.schema.createIndex('outbox_status_next_attempt').on('outbox').columns(['status', 'next_attempt_at']).execute();
+      await db.schema
+        .createIndex('outbox_status_next_attempt')
+        .on('outbox')
+        .columns(['status', 'next_attempt_at'])
+        .execute();
       await db.schema.createIndex('outbox_failure').on('outbox').columns(['failure_id', 'id']).execute();
 
       await db.schema

@@ -15,7 +15,9 @@ export function migration0002(dialect: DialectName): Migration {
   const ref: ColumnDataType = pg ? 'bigint' : 'integer';
   const falseLiteral = pg ? sql`false` : sql`0`;
   const withId = <T extends string>(t: CreateTableBuilder<T, never>) =>
-    t.addColumn('id', pg ? 'bigint' : 'integer', (c) => (pg ? c.primaryKey().generatedByDefaultAsIdentity() : c.primaryKey().autoIncrement()));
+    t.addColumn('id', pg ? 'bigint' : 'integer', (c) =>
+      pg ? c.primaryKey().generatedByDefaultAsIdentity() : c.primaryKey().autoIncrement(),
+    );
 
   return {
     async up(db: Kysely<unknown>): Promise<void> {
@@ -34,7 +36,12 @@ export function migration0002(dialect: DialectName): Migration {
         .addColumn('source', 'text', (c) => c.notNull())
         .addColumn('received_at', ms, (c) => c.notNull())
         .addColumn('body', 'text', (c) => c.notNull())
-        .addColumn('state', 'text', (c) => c.notNull().defaultTo('pending').check(sql`state in ('pending', 'done', 'rejected')`))
+        .addColumn('state', 'text', (c) =>
+          c
+            .notNull()
+            .defaultTo('pending')
+            .check(sql`state in ('pending', 'done', 'rejected')`),
+        )
         .addColumn('error', 'text')
         .addColumn('alert_count', 'integer', (c) => c.notNull().defaultTo(0))
         .execute();
@@ -57,7 +64,12 @@ export function migration0002(dialect: DialectName): Migration {
         .addColumn('received_at', ms, (c) => c.notNull())
         .addColumn('raw', json, (c) => c.notNull())
         // pending -> done once every matching playbook has run (a restart resumes pending ones).
-        .addColumn('state', 'text', (c) => c.notNull().defaultTo('pending').check(sql`state in ('pending', 'done')`))
+        .addColumn('state', 'text', (c) =>
+          c
+            .notNull()
+            .defaultTo('pending')
+            .check(sql`state in ('pending', 'done')`),
+        )
         .addColumn('duplicates', 'integer', (c) => c.notNull().defaultTo(0))
         .execute();
       await db.schema.createIndex('alerts_received').on('alerts').columns(['received_at', 'id']).execute();
@@ -90,7 +102,11 @@ export function migration0002(dialect: DialectName): Migration {
         .addColumn('finished_at', ms)
         .execute();
       await db.schema.createIndex('actions_started').on('actions').columns(['started_at', 'id']).execute();
-      await db.schema.createIndex('actions_target').on('actions').columns(['namespace', 'target_kind', 'target_name', 'started_at']).execute();
+      await db.schema
+        .createIndex('actions_target')
+        .on('actions')
+        .columns(['namespace', 'target_kind', 'target_name', 'started_at'])
+        .execute();
       await db.schema.createIndex('actions_alert').on('actions').columns(['alert_id', 'id']).execute();
 
       await withId(db.schema.createTable('schedule_runs'))
@@ -103,7 +119,8 @@ export function migration0002(dialect: DialectName): Migration {
     },
 
     async down(db: Kysely<unknown>): Promise<void> {
-      for (const table of ['schedule_runs', 'actions', 'alerts', 'alert_inbox', 'alert_links']) await db.schema.dropTable(table).execute();
+      for (const table of ['schedule_runs', 'actions', 'alerts', 'alert_inbox', 'alert_links'])
+        await db.schema.dropTable(table).execute();
     },
   };
 }

@@ -9,19 +9,33 @@ export const clientNode: Scenario = {
     const ns = t.ns('client-node');
     await createNamespace(t, ns);
     const core = t.kc.makeApiClient(CoreV1Api);
-    const created = await core.createNamespacedConfigMap({ namespace: ns, body: { metadata: { name: 'typed', labels: { a: '1' } }, data: { k: 'v' } } });
+    const created = await core.createNamespacedConfigMap({
+      namespace: ns,
+      body: { metadata: { name: 'typed', labels: { a: '1' } }, data: { k: 'v' } },
+    });
     rec.record('create', pick(created, 'metadata.name', 'metadata.labels', 'data'));
-    const patched = await core.patchNamespacedConfigMap({ namespace: ns, name: 'typed', body: { data: { k2: 'v2' } } }, setHeaderOptions('Content-Type', PatchStrategy.StrategicMergePatch));
+    const patched = await core.patchNamespacedConfigMap(
+      { namespace: ns, name: 'typed', body: { data: { k2: 'v2' } } },
+      setHeaderOptions('Content-Type', PatchStrategy.StrategicMergePatch),
+    );
     rec.record('strategic patch', patched.data);
     const listed = await core.listNamespacedConfigMap({ namespace: ns, labelSelector: 'a=1' });
-    rec.record('list', listed.items.map((i) => i.metadata?.name));
+    rec.record(
+      'list',
+      listed.items.map((i) => i.metadata?.name),
+    );
     const events: string[] = [];
     const watch = new Watch(t.kc);
     const done = new Promise<void>((resolve) => {
-      void watch.watch(`/api/v1/namespaces/${ns}/configmaps`, { resourceVersion: listed.metadata?.resourceVersion, labelSelector: 'a=1' }, (type, obj: { metadata: { name: string } }) => {
-        events.push(`${type} ${obj.metadata.name}`);
-        if (type === 'DELETED') resolve();
-      }, () => resolve());
+      void watch.watch(
+        `/api/v1/namespaces/${ns}/configmaps`,
+        { resourceVersion: listed.metadata?.resourceVersion, labelSelector: 'a=1' },
+        (type, obj: { metadata: { name: string } }) => {
+          events.push(`${type} ${obj.metadata.name}`);
+          if (type === 'DELETED') resolve();
+        },
+        () => resolve(),
+      );
     });
     await core.deleteNamespacedConfigMap({ namespace: ns, name: 'typed' });
     await done;
@@ -30,7 +44,10 @@ export const clientNode: Scenario = {
       await core.readNamespacedConfigMap({ namespace: ns, name: 'typed' });
       rec.record('read deleted', 'found');
     } catch (err) {
-      rec.record('read deleted', err instanceof ApiException ? { code: err.code, body: JSON.parse(String(err.body)) as unknown } : String(err));
+      rec.record(
+        'read deleted',
+        err instanceof ApiException ? { code: err.code, body: JSON.parse(String(err.body)) as unknown } : String(err),
+      );
     }
   },
 };

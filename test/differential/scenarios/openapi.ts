@@ -12,7 +12,11 @@ import { OPENAPI_V2_PROTOBUF } from '../../../src/sim/api/openapi/openapi-v2.ts'
 /** JSON with sorted keys, so that a hash names content, not key order (the protobuf's order is random). */
 function canonical(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
-  if (v !== null && typeof v === 'object') return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`).join(',')}}`;
+  if (v !== null && typeof v === 'object')
+    return `{${Object.keys(v)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
   return JSON.stringify(v);
 }
 
@@ -60,13 +64,25 @@ export const openapi: Scenario = {
     // Proto3 drops empty values: the JSON document is compared as it reads back after the same encoding. On the
     // real side this holds Go's encoder against ours, so it must hold on each side, not merely on both alike.
     const holds = isDeepStrictEqual(decoded, decodeDocument(encodeDocument(doc)));
-    if (!holds) throw new Error(`${t.name}: /openapi/v2's protobuf does not decode to its JSON document (gnostic encoding or decoding differs from Go's)`);
+    if (!holds)
+      throw new Error(
+        `${t.name}: /openapi/v2's protobuf does not decode to its JSON document (gnostic encoding or decoding differs from Go's)`,
+      );
     rec.record('protobuf holds the JSON document', holds);
     const etag = String(pb.headers['etag']);
-    rec.record('If-None-Match', headersOf(await getRaw(t, '/openapi/v2', { accept: OPENAPI_V2_PROTOBUF, 'if-none-match': etag })));
-    rec.record('If-None-Match of the other encoding', (await getRaw(t, '/openapi/v2', { accept: 'application/json', 'if-none-match': etag })).status);
+    rec.record(
+      'If-None-Match',
+      headersOf(await getRaw(t, '/openapi/v2', { accept: OPENAPI_V2_PROTOBUF, 'if-none-match': etag })),
+    );
+    rec.record(
+      'If-None-Match of the other encoding',
+      (await getRaw(t, '/openapi/v2', { accept: 'application/json', 'if-none-match': etag })).status,
+    );
     const gz = await getRaw(t, '/openapi/v2', { accept: OPENAPI_V2_PROTOBUF, 'accept-encoding': 'gzip' });
-    rec.record('gzip', { ...headersOf(gz), sameBytes: gz.headers['content-encoding'] === 'gzip' && gunzipSync(gz.body).equals(pb.body) });
+    rec.record('gzip', {
+      ...headersOf(gz),
+      sameBytes: gz.headers['content-encoding'] === 'gzip' && gunzipSync(gz.body).equals(pb.body),
+    });
     const yaml = await getRaw(t, '/openapi/v2', { accept: 'application/yaml' });
     rec.record('not acceptable', { ...headersOf(yaml), body: yaml.body.toString('utf8') });
     rec.record('no token', (await getRaw(t, '/openapi/v2', { authorization: '' })).status);

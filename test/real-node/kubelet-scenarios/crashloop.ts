@@ -1,6 +1,17 @@
 import { request } from 'node:https';
 import { pick, type Recorder, type Scenario } from '../../differential/scenario.ts';
-import { containerStatus, createPod, events, getPod, namespaceFor, observe, pod, podLog, waitPod, type Target } from './kit.ts';
+import {
+  containerStatus,
+  createPod,
+  events,
+  getPod,
+  namespaceFor,
+  observe,
+  pod,
+  podLog,
+  waitPod,
+  type Target,
+} from './kit.ts';
 
 type Obj = Record<string, unknown>;
 
@@ -46,14 +57,18 @@ function backoffs(snapshots: Obj[]): { restart: number; expected: string; within
 export function followLog(t: Target, path: string, ms: number): Promise<{ text: string; ended: boolean }> {
   return new Promise((resolve, reject) => {
     let text = '';
-    const req = request(new URL(path, t.server), { ca: t.ca, headers: { authorization: `Bearer ${t.token}` } }, (res) => {
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (text += c));
-      res.on('end', () => {
-        clearTimeout(timer);
-        resolve({ text, ended: true });
-      });
-    });
+    const req = request(
+      new URL(path, t.server),
+      { ca: t.ca, headers: { authorization: `Bearer ${t.token}` } },
+      (res) => {
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (text += c));
+        res.on('end', () => {
+          clearTimeout(timer);
+          resolve({ text, ended: true });
+        });
+      },
+    );
     const timer = setTimeout(() => {
       req.destroy();
       resolve({ text, ended: false });
@@ -64,9 +79,20 @@ export function followLog(t: Target, path: string, ms: number): Promise<{ text: 
 }
 
 async function logOptions(t: Target, rec: Recorder, ns: string): Promise<void> {
-  const queries = ['previous=true', 'previous=true&tailLines=1', 'previous=true&timestamps=true', 'previous=true&sinceSeconds=1',
-    'previous=true&sinceTime=2000-01-01T00:00:00Z', 'previous=true&limitBytes=5', 'tailLines=0', 'container=nope',
-    'tailLines=-1', 'limitBytes=0', 'sinceSeconds=0', 'sinceSeconds=5&sinceTime=2000-01-01T00:00:00Z'];
+  const queries = [
+    'previous=true',
+    'previous=true&tailLines=1',
+    'previous=true&timestamps=true',
+    'previous=true&sinceSeconds=1',
+    'previous=true&sinceTime=2000-01-01T00:00:00Z',
+    'previous=true&limitBytes=5',
+    'tailLines=0',
+    'container=nope',
+    'tailLines=-1',
+    'limitBytes=0',
+    'sinceSeconds=0',
+    'sinceSeconds=5&sinceTime=2000-01-01T00:00:00Z',
+  ];
   // Side by side: the newest instance runs only 3 s.
   const replies = await Promise.all(queries.map((q) => podLog(t, ns, 'crash', q)));
   queries.forEach((q, i) => rec.record(`logs ${q}`, replies[i]));
@@ -81,7 +107,12 @@ export const crashloop: Scenario = {
   async run(t, rec) {
     const ns = await namespaceFor(t, rec, 'crashloop');
     await createPod(t, ns, crasher);
-    const seen = await observe(t, ns, 'crash', (p) => Number(containerStatus(p)['restartCount']) >= RESTARTS && state(p)['running'] !== undefined);
+    const seen = await observe(
+      t,
+      ns,
+      'crash',
+      (p) => Number(containerStatus(p)['restartCount']) >= RESTARTS && state(p)['running'] !== undefined,
+    );
     // The previous instance's logs, read while the newest runs (see `crasher`).
     await logOptions(t, rec, ns);
     // From the second exit on: the first restart is immediate and a real kubelet's status manager
@@ -89,19 +120,37 @@ export const crashloop: Scenario = {
     const from = seen.lines.findIndex((l) => l.includes(' terminated:') && l.includes('restarts=1 '));
     rec.record('status sequence from the second exit', from < 0 ? seen.lines : seen.lines.slice(from));
     rec.record('back-off between restarts', backoffs(seen.snapshots));
-    const backingOff = seen.snapshots.find((p) => (state(p)['waiting'] as Obj | undefined)?.['reason'] === 'CrashLoopBackOff');
-    rec.record('status while backing off', backingOff ? pick(backingOff, 'status.phase', 'status.conditions', 'status.containerStatuses') : undefined);
+    const backingOff = seen.snapshots.find(
+      (p) => (state(p)['waiting'] as Obj | undefined)?.['reason'] === 'CrashLoopBackOff',
+    );
+    rec.record(
+      'status while backing off',
+      backingOff ? pick(backingOff, 'status.phase', 'status.conditions', 'status.containerStatuses') : undefined,
+    );
     // The newest instance fails about a second after it started: follow it to its end.
     const followed = await followLog(t, `/api/v1/namespaces/${ns}/pods/crash/log?follow=true`, 20_000);
     rec.record('follow the running instance to its exit', followed);
     const dead = await waitPod(t, ns, 'crash', 'the fourth instance exited', (p) => state(p)['running'] === undefined);
     rec.record('status after the exit', pick(dead, 'status.containerStatuses'));
     rec.record('logs of the exited instance', await podLog(t, ns, 'crash'));
-    rec.record('follow an exited instance', await followLog(t, `/api/v1/namespaces/${ns}/pods/crash/log?follow=true`, 5_000));
+    rec.record(
+      'follow an exited instance',
+      await followLog(t, `/api/v1/namespaces/${ns}/pods/crash/log?follow=true`, 5_000),
+    );
     const evs = await events(t, ns, 'crash', { counts: true });
     const starts = Number(containerStatus(await getPod(t, ns, 'crash'))['restartCount']) + 1;
-    rec.record('events', evs.map(({ count: _c, ...e }) => e));
+    rec.record(
+      'events',
+      evs.map(({ count: _c, ...e }) => e),
+    );
     // Each start is one more Pulled, Created and Started (client-go aggregates them into counts).
-    rec.record('event counts minus starts', Object.fromEntries(evs.filter((e) => ['Pulled', 'Created', 'Started'].includes(e.reason)).map((e) => [e.reason, (e.count ?? 0) - starts])));
+    rec.record(
+      'event counts minus starts',
+      Object.fromEntries(
+        evs
+          .filter((e) => ['Pulled', 'Created', 'Started'].includes(e.reason))
+          .map((e) => [e.reason, (e.count ?? 0) - starts]),
+      ),
+    );
   },
 };

@@ -19,13 +19,29 @@ function sink(onData: (s: string) => void): Writable {
  * stderr and the Status of the error channel. 1.20 negotiates v4, where stdin cannot be closed,
  * so a command reading stdin reads one line (`head -n 1`) rather than to its end.
  */
-async function exec(t: Target, ns: string, command: string[], opts: { stdin?: string; container?: string } = {}): Promise<Obj> {
+async function exec(
+  t: Target,
+  ns: string,
+  command: string[],
+  opts: { stdin?: string; container?: string } = {},
+): Promise<Obj> {
   let stdout = '';
   let stderr = '';
   const stdin = opts.stdin === undefined ? null : new PassThrough();
   try {
     const status = await new Promise<V1Status | undefined>((resolve, reject) => {
-      new Exec(t.kc).exec(ns, 'shell', opts.container ?? 'app', command, sink((s) => (stdout += s)), sink((s) => (stderr += s)), stdin, false, resolve)
+      new Exec(t.kc)
+        .exec(
+          ns,
+          'shell',
+          opts.container ?? 'app',
+          command,
+          sink((s) => (stdout += s)),
+          sink((s) => (stderr += s)),
+          stdin,
+          false,
+          resolve,
+        )
         .then((ws) => {
           // Written, not ended: over v4 (1.20) client-node closes the whole stream when stdin ends.
           if (opts.stdin !== undefined) stdin?.write(opts.stdin);
@@ -46,13 +62,21 @@ export const execScenario: Scenario = {
   async run(t, rec) {
     const ns = await namespaceFor(t, rec, 'exec');
     await createPod(t, ns, pod('shell', { command: ['sleep', '3600'] }));
-    const running = await waitPod(t, ns, 'shell', 'Running', (p) => (p['status'] as Obj | undefined)?.['phase'] === 'Running');
+    const running = await waitPod(
+      t,
+      ns,
+      'shell',
+      'Running',
+      (p) => (p['status'] as Obj | undefined)?.['phase'] === 'Running',
+    );
     // Addresses differ by nature (198.18/16 on the real node's bridge, the node's podCIDR in the sim): their shape must not.
     const st = (running['status'] ?? {}) as Obj;
     const ipv4 = /^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}$/;
     rec.record('pod IP shape', {
-      podIP: ipv4.test(String(st['podIP'])), podIPs: ((st['podIPs'] ?? []) as Obj[]).map((a) => a['ip'] === st['podIP']),
-      hostIP: ipv4.test(String(st['hostIP'])), podIPIsNotHostIP: st['podIP'] !== st['hostIP'],
+      podIP: ipv4.test(String(st['podIP'])),
+      podIPs: ((st['podIPs'] ?? []) as Obj[]).map((a) => a['ip'] === st['podIP']),
+      hostIP: ipv4.test(String(st['hostIP'])),
+      podIPIsNotHostIP: st['podIP'] !== st['hostIP'],
     });
     rec.record('exit 0', await exec(t, ns, ['true']));
     rec.record('exit 3 with both streams', await exec(t, ns, ['sh', '-c', 'echo out; echo err >&2; exit 3']));
@@ -60,6 +84,9 @@ export const execScenario: Scenario = {
     rec.record('missing command', await exec(t, ns, ['no-such-command']));
     rec.record('missing command in a shell', await exec(t, ns, ['sh', '-c', 'no-such-command']));
     rec.record('wrong container', await exec(t, ns, ['true'], { container: 'nope' }));
-    rec.record('without upgrade', await call(t, 'POST', `/api/v1/namespaces/${ns}/pods/shell/exec?command=true&stdout=true`));
+    rec.record(
+      'without upgrade',
+      await call(t, 'POST', `/api/v1/namespaces/${ns}/pods/shell/exec?command=true&stdout=true`),
+    );
   },
 };

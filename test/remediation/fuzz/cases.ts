@@ -31,23 +31,52 @@ const deepText = (depth: number, asObject: boolean): string =>
   asObject ? `${'{"a":'.repeat(depth)}"leaf"${'}'.repeat(depth)}` : `${'['.repeat(depth)}"leaf"${']'.repeat(depth)}`;
 
 const DEEP_MARK = 'FUZZ_DEEP_VALUE';
-const withDeep = (body: Json, depth: number, asObject: boolean): string => json(body).replace(`"${DEEP_MARK}"`, deepText(depth, asObject));
+const withDeep = (body: Json, depth: number, asObject: boolean): string =>
+  json(body).replace(`"${DEEP_MARK}"`, deepText(depth, asObject));
 
 /** Values each source must refuse at these fields (wrong type, empty, impossible). */
 const GROUPED_BAD: [readonly (string | number)[], unknown[]][] = [
   [['alerts'], [{}, 'x', [], null, 5]],
-  [['alerts', 0], ['x', 5, null, []]],
-  [['alerts', 0, 'status'], ['active', 1, null, true]],
-  [['alerts', 0, 'labels'], ['x', null, 5, { a: {} }, { a: [] }, { a: null }]],
-  [['alerts', 0, 'startsAt'], ['yesterday', 1234, null, '2026-02-30T00:00:00Z', '2026-01-01']],
-  [['alerts', 0, 'fingerprint'], ['', 5, null, {}]],
-  [['alerts', 0, 'annotations'], [{ a: 5 }, 'x', 7]],
-  [['alerts', 0, 'endsAt'], ['later', 5, {}]],
+  [
+    ['alerts', 0],
+    ['x', 5, null, []],
+  ],
+  [
+    ['alerts', 0, 'status'],
+    ['active', 1, null, true],
+  ],
+  [
+    ['alerts', 0, 'labels'],
+    ['x', null, 5, { a: {} }, { a: [] }, { a: null }],
+  ],
+  [
+    ['alerts', 0, 'startsAt'],
+    ['yesterday', 1234, null, '2026-02-30T00:00:00Z', '2026-01-01'],
+  ],
+  [
+    ['alerts', 0, 'fingerprint'],
+    ['', 5, null, {}],
+  ],
+  [
+    ['alerts', 0, 'annotations'],
+    [{ a: 5 }, 'x', 7],
+  ],
+  [
+    ['alerts', 0, 'endsAt'],
+    ['later', 5, {}],
+  ],
 ];
 
 const BAD: Record<AlertSource, [readonly (string | number)[], unknown[]][]> = {
   alertmanager: [[['version'], [4, '3', null, '']], ...GROUPED_BAD],
-  grafana: [[['alerts', 0, 'values'], ['x', { B: 'x' }, [1]]], [['version'], [1, {}]], ...GROUPED_BAD],
+  grafana: [
+    [
+      ['alerts', 0, 'values'],
+      ['x', { B: 'x' }, [1]],
+    ],
+    [['version'], [1, {}]],
+    ...GROUPED_BAD,
+  ],
   guance: [
     [['df_event_id'], ['', 5, null, []]],
     [['df_status'], ['bogus', 1, null, 'OK']],
@@ -77,16 +106,46 @@ const LABEL_PATH: Record<AlertSource, readonly (string | number)[]> = {
 /** A field that must be text (a label value; guance: df_title, since its top-level dimensions may be anything). */
 const TEXT_PATH: Record<AlertSource, readonly (string | number)[]> = { ...LABEL_PATH, guance: ['df_title'] };
 
-const ODD_STRINGS = ['\u0000nul', '\ud800 lone surrogate', '\ufeffbom inside', '𝔘𝔫𝔦𝔠𝔬𝔡𝔢 🚀', 'line\nbreak\ttab', '"quoted" \\ back', 'RTL \u202e text', '中文标签值', '\u2028\u2029'];
+const ODD_STRINGS = [
+  '\u0000nul',
+  '\ud800 lone surrogate',
+  '\ufeffbom inside',
+  '𝔘𝔫𝔦𝔠𝔬𝔡𝔢 🚀',
+  'line\nbreak\ttab',
+  '"quoted" \\ back',
+  'RTL \u202e text',
+  '中文标签值',
+  '\u2028\u2029',
+];
 
 function randomValue(r: Rng): unknown {
-  return pick(r, [() => null, () => true, () => int(r, -1e9, 1e9), () => r() * 1e300, () => '', () => 'x'.repeat(int(r, 1, 5000)), () => [], () => ({}), () => [1, 'a', null], () => ({ k: { v: [1] } }), () => pick(r, ODD_STRINGS)])();
+  return pick(r, [
+    () => null,
+    () => true,
+    () => int(r, -1e9, 1e9),
+    () => r() * 1e300,
+    () => '',
+    () => 'x'.repeat(int(r, 1, 5000)),
+    () => [],
+    () => ({}),
+    () => [1, 'a', null],
+    () => ({ k: { v: [1] } }),
+    () => pick(r, ODD_STRINGS),
+  ])();
 }
 
 /** Every path to an object key or array index in `v` (where a random mutation can land). */
 function paths(v: unknown, at: (string | number)[] = [], out: (string | number)[][] = []): (string | number)[][] {
-  if (Array.isArray(v)) v.forEach((x, i) => { out.push([...at, i]); paths(x, [...at, i], out); });
-  else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) { out.push([...at, k]); paths(x, [...at, k], out); }
+  if (Array.isArray(v))
+    v.forEach((x, i) => {
+      out.push([...at, i]);
+      paths(x, [...at, i], out);
+    });
+  else if (v && typeof v === 'object')
+    for (const [k, x] of Object.entries(v)) {
+      out.push([...at, k]);
+      paths(x, [...at, k], out);
+    }
   return out;
 }
 
@@ -109,7 +168,13 @@ export function makeCase(seed: number, n: number): Case {
     setAt(body, path, pick(r, values));
     return { ...base, kind: `wrong-type ${path.join('.')}`, body: json(body), expect: 'reject' };
   }
-  if (roll < 0.64) return { ...base, kind: 'not an object', body: pick(r, ['null', '[]', '123', '"alert"', 'true', '[{"labels":{}}]']), expect: 'reject' };
+  if (roll < 0.64)
+    return {
+      ...base,
+      kind: 'not an object',
+      body: pick(r, ['null', '[]', '123', '"alert"', 'true', '[{"labels":{}}]']),
+      expect: 'reject',
+    };
   if (roll < 0.68) {
     if (r() < 0.1) {
       setAt(body, LABEL_PATH[source], 'x'.repeat(1024 * 1024 + int(r, 1, 4096)));
@@ -153,14 +218,42 @@ function encodingCase(r: Rng, base: { n: number; source: AlertSource }, body: Js
     // Bytes that are not UTF-8 inside a string value: decoded as U+FFFD, still a valid payload.
     setAt(body, LABEL_PATH[base.source], 'MARK');
     const [before, after] = json(body).split('MARK') as [string, string];
-    const bad = Buffer.from(pick(r, [[0xff], [0xc3, 0x28], [0xe2, 0x82], [0xf0, 0x28, 0x8c, 0xbc], [0xed, 0xa0, 0x80]]));
-    return { ...base, kind: 'invalid utf-8', body: Buffer.concat([Buffer.from(before), bad, Buffer.from(after)]), expect: 'accept', alerts };
+    const bad = Buffer.from(
+      pick(r, [[0xff], [0xc3, 0x28], [0xe2, 0x82], [0xf0, 0x28, 0x8c, 0xbc], [0xed, 0xa0, 0x80]]),
+    );
+    return {
+      ...base,
+      kind: 'invalid utf-8',
+      body: Buffer.concat([Buffer.from(before), bad, Buffer.from(after)]),
+      expect: 'accept',
+      alerts,
+    };
   }
-  if (kind === 'utf-16le') return { ...base, kind: 'utf-16le body', body: Buffer.from(json(body), 'utf16le'), contentType: 'application/json; charset=utf-16', expect: 'reject' };
+  if (kind === 'utf-16le')
+    return {
+      ...base,
+      kind: 'utf-16le body',
+      body: Buffer.from(json(body), 'utf16le'),
+      contentType: 'application/json; charset=utf-16',
+      expect: 'reject',
+    };
   // A byte order mark before the JSON: some senders write one; refusing or accepting is fine, a crash is not.
   if (kind === 'bom') return { ...base, kind: 'bom', body: `\ufeff${json(body)}`, expect: 'either' };
   if (kind === 'content-type') {
-    return { ...base, kind: 'content-type', body: json(body), contentType: pick(r, ['text/plain', 'application/x-www-form-urlencoded', 'application/json; charset=latin1', 'application/octet-stream', 'multipart/form-data; boundary=x']), expect: 'accept', alerts };
+    return {
+      ...base,
+      kind: 'content-type',
+      body: json(body),
+      contentType: pick(r, [
+        'text/plain',
+        'application/x-www-form-urlencoded',
+        'application/json; charset=latin1',
+        'application/octet-stream',
+        'multipart/form-data; boundary=x',
+      ]),
+      expect: 'accept',
+      alerts,
+    };
   }
   // Every non-ASCII character as a \u escape (what some encoders send): the same payload.
   const escaped = json(body).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);

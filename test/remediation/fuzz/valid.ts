@@ -23,11 +23,25 @@ export function rng(seed: number): Rng {
 export const pick = <T>(r: Rng, items: readonly T[]): T => items[Math.floor(r() * items.length)] as T;
 export const int = (r: Rng, min: number, max: number): number => min + Math.floor(r() * (max - min + 1));
 
-const WORDS = ['checkout', 'ruoyi-system', 'payments', '订单服务', 'cart', 'api-gateway', 'ñandú', 'worker', 'emoji-🚀'];
+const WORDS = [
+  'checkout',
+  'ruoyi-system',
+  'payments',
+  '订单服务',
+  'cart',
+  'api-gateway',
+  'ñandú',
+  'worker',
+  'emoji-🚀',
+];
 const NAMESPACES = ['shop', 'gc-dev', 'batch', 'prod-cn'];
 
 function labels(r: Rng, n: number): Record<string, string> {
-  const out: Record<string, string> = { alertname: pick(r, ['HighLoad', 'PodCrashLooping', 'CPUThrottling', '业务压力过高']), namespace: pick(r, NAMESPACES), fuzz_case: String(n) };
+  const out: Record<string, string> = {
+    alertname: pick(r, ['HighLoad', 'PodCrashLooping', 'CPUThrottling', '业务压力过高']),
+    namespace: pick(r, NAMESPACES),
+    fuzz_case: String(n),
+  };
   if (r() < 0.6) out.deployment = pick(r, WORDS);
   if (r() < 0.3) out.pod = `${pick(r, WORDS)}-${n.toString(36)}`;
   if (r() < 0.5) out.severity = pick(r, ['critical', 'warning', 'info', 'page', 'minor']);
@@ -49,9 +63,15 @@ function groupedElement(r: Rng, n: number, i: number, extra: Record<string, unkn
   const status = r() < 0.75 ? 'firing' : 'resolved';
   const startMs = Date.UTC(2026, 0, 1) + int(r, 0, 1e9);
   return {
-    status, labels: labels(r, n), annotations: r() < 0.1 ? null : { summary: `load ${int(r, 1, 99)} %`, runbook: 'https://runbooks.example/high-load' },
-    startsAt: rfc3339(r, startMs), endsAt: status === 'resolved' ? rfc3339(r, startMs + 60_000) : ZERO_TIME,
-    generatorURL: 'http://prometheus.example/graph', fingerprint: `${n.toString(16).padStart(8, '0')}${i.toString(16).padStart(8, '0')}`, ...extra,
+    status,
+    labels: labels(r, n),
+    annotations:
+      r() < 0.1 ? null : { summary: `load ${int(r, 1, 99)} %`, runbook: 'https://runbooks.example/high-load' },
+    startsAt: rfc3339(r, startMs),
+    endsAt: status === 'resolved' ? rfc3339(r, startMs + 60_000) : ZERO_TIME,
+    generatorURL: 'http://prometheus.example/graph',
+    fingerprint: `${n.toString(16).padStart(8, '0')}${i.toString(16).padStart(8, '0')}`,
+    ...extra,
   };
 }
 
@@ -60,8 +80,16 @@ function alertmanager(r: Rng, n: number): { body: Record<string, unknown>; alert
   const alerts = Array.from({ length: count }, (_, i) => groupedElement(r, n, i));
   return {
     body: {
-      version: '4', groupKey: `{}:{alertname="HighLoad",case="${n}"}`, truncatedAlerts: 0, status: 'firing', receiver: 'kubeloop',
-      groupLabels: { alertname: 'HighLoad' }, commonLabels: {}, commonAnnotations: {}, externalURL: 'http://alertmanager.example', alerts,
+      version: '4',
+      groupKey: `{}:{alertname="HighLoad",case="${n}"}`,
+      truncatedAlerts: 0,
+      status: 'firing',
+      receiver: 'kubeloop',
+      groupLabels: { alertname: 'HighLoad' },
+      commonLabels: {},
+      commonAnnotations: {},
+      externalURL: 'http://alertmanager.example',
+      alerts,
     },
     alerts: count,
   };
@@ -69,13 +97,31 @@ function alertmanager(r: Rng, n: number): { body: Record<string, unknown>; alert
 
 function grafana(r: Rng, n: number): { body: Record<string, unknown>; alerts: number } {
   const count = int(r, 1, 3);
-  const alerts = Array.from({ length: count }, (_, i) => groupedElement(r, n, i, {
-    values: r() < 0.2 ? null : { B: Math.round(r() * 10_000) / 100, C: 1 }, silenceURL: 'http://grafana.example/silence', dashboardURL: '', panelURL: '', imageURL: '',
-  }));
+  const alerts = Array.from({ length: count }, (_, i) =>
+    groupedElement(r, n, i, {
+      values: r() < 0.2 ? null : { B: Math.round(r() * 10_000) / 100, C: 1 },
+      silenceURL: 'http://grafana.example/silence',
+      dashboardURL: '',
+      panelURL: '',
+      imageURL: '',
+    }),
+  );
   return {
     body: {
-      receiver: 'kubeloop', status: 'firing', orgId: 1, groupLabels: {}, commonLabels: {}, commonAnnotations: {}, externalURL: 'http://grafana.example/',
-      version: '1', groupKey: `{}:{case="${n}"}`, truncatedAlerts: 0, title: '[FIRING] HighLoad', state: 'alerting', message: 'load', alerts,
+      receiver: 'kubeloop',
+      status: 'firing',
+      orgId: 1,
+      groupLabels: {},
+      commonLabels: {},
+      commonAnnotations: {},
+      externalURL: 'http://grafana.example/',
+      version: '1',
+      groupKey: `{}:{case="${n}"}`,
+      truncatedAlerts: 0,
+      title: '[FIRING] HighLoad',
+      state: 'alerting',
+      message: 'load',
+      alerts,
     },
     alerts: count,
   };
@@ -88,10 +134,24 @@ function guance(r: Rng, n: number): { body: Record<string, unknown>; alerts: num
   const time = (): number | string => (r() < 0.8 ? now : String(now));
   return {
     body: {
-      Result: r() * 10, date: time(), df_channels: [], df_dimension_tags: JSON.stringify({ namespace: ns, pod_name: pod }), df_event_id: `event-${n.toString(16)}`,
-      df_event_link: 'http://guance.example/keyevents', df_issue_start_time: time(), df_message: 'CPU 3.81', df_monitor_checker_name: '业务压力过高',
-      df_monitor_id: 'monitor_e4496b567ce04acb9565dc318b27412d', df_monitor_name: '弹性扩容demo操作', df_source: 'monitor',
-      df_status: pick(r, ['ok', 'info', 'warning', 'error', 'critical', 'nodata']), df_title: `位于${ns}中的Pod:${pod}业务压力过高`, namespace: ns, pod_name: pod, timestamp: now, fuzz_case: n,
+      Result: r() * 10,
+      date: time(),
+      df_channels: [],
+      df_dimension_tags: JSON.stringify({ namespace: ns, pod_name: pod }),
+      df_event_id: `event-${n.toString(16)}`,
+      df_event_link: 'http://guance.example/keyevents',
+      df_issue_start_time: time(),
+      df_message: 'CPU 3.81',
+      df_monitor_checker_name: '业务压力过高',
+      df_monitor_id: 'monitor_e4496b567ce04acb9565dc318b27412d',
+      df_monitor_name: '弹性扩容demo操作',
+      df_source: 'monitor',
+      df_status: pick(r, ['ok', 'info', 'warning', 'error', 'critical', 'nodata']),
+      df_title: `位于${ns}中的Pod:${pod}业务压力过高`,
+      namespace: ns,
+      pod_name: pod,
+      timestamp: now,
+      fuzz_case: n,
     },
     alerts: 1,
   };
@@ -104,8 +164,13 @@ function generic(r: Rng, n: number): { body: Record<string, unknown>; alerts: nu
   if (r() < 0.7) body.severity = pick(r, ['critical', 'error', 'warning', 'info']);
   if (r() < 0.5) body.title = 'Queue backlog over 10k';
   if (r() < 0.5) body.annotations = { runbook: 'https://runbooks.example/queue' };
-  if (r() < 0.5) body.startsAt = r() < 0.5 ? rfc3339(r, Date.UTC(2026, 1, 1) + int(r, 0, 1e9)) : Date.UTC(2026, 1, 1) + int(r, 0, 1e9);
+  if (r() < 0.5)
+    body.startsAt =
+      r() < 0.5 ? rfc3339(r, Date.UTC(2026, 1, 1) + int(r, 0, 1e9)) : Date.UTC(2026, 1, 1) + int(r, 0, 1e9);
   return { body, alerts: 1 };
 }
 
-export const validPayload: Record<AlertSource, (r: Rng, n: number) => { body: Record<string, unknown>; alerts: number }> = { alertmanager, grafana, guance, generic };
+export const validPayload: Record<
+  AlertSource,
+  (r: Rng, n: number) => { body: Record<string, unknown>; alerts: number }
+> = { alertmanager, grafana, guance, generic };

@@ -1,4 +1,10 @@
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /** What the emulated endpoint answers. */
@@ -116,7 +122,8 @@ export abstract class ChatReceiver<T> {
   async waitForAccepted(n = 1, ms = 5000): Promise<AcceptedMessage<T>[]> {
     const deadline = Date.now() + ms;
     while (this.accepted.length < n) {
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${n} accepted message(s); got ${this.accepted.length}`);
+      if (Date.now() > deadline)
+        throw new Error(`timed out waiting for ${n} accepted message(s); got ${this.accepted.length}`);
       await new Promise((r) => setTimeout(r, 10));
     }
     return this.accepted;
@@ -175,7 +182,10 @@ export abstract class ChatReceiver<T> {
 }
 
 function send(res: ServerResponse, reply: Reply): void {
-  res.writeHead(reply.status, { 'content-type': reply.contentType ?? 'application/json; charset=utf-8', ...reply.headers });
+  res.writeHead(reply.status, {
+    'content-type': reply.contentType ?? 'application/json; charset=utf-8',
+    ...reply.headers,
+  });
   res.end(reply.body);
 }
 

@@ -1,6 +1,15 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import { ChatReceiver, isJsonContentType, jsonReply, parseJson, type ReceivedRequest, type ReceiverOptions, type Reply, type Verdict } from './base.ts';
+import {
+  ChatReceiver,
+  isJsonContentType,
+  jsonReply,
+  parseJson,
+  type ReceivedRequest,
+  type ReceiverOptions,
+  type Reply,
+  type Verdict,
+} from './base.ts';
 
 /**
  * DingTalk custom robot (https://open.dingtalk.com/document/orgapp/custom-robots-send-group-messages,
@@ -9,10 +18,24 @@ import { ChatReceiver, isJsonContentType, jsonReply, parseJson, type ReceivedReq
  * With a secret: sign = urlEncode(base64(HmacSHA256(key = secret, timestamp + "\n" + secret))),
  * timestamp in ms within one hour. Every answer is HTTP 200 {"errcode":…,"errmsg":…}.
  */
-const at = z.object({ atMobiles: z.array(z.string()).optional(), atUserIds: z.array(z.string()).optional(), isAtAll: z.boolean().optional() }).strict();
+const at = z
+  .object({
+    atMobiles: z.array(z.string()).optional(),
+    atUserIds: z.array(z.string()).optional(),
+    isAtAll: z.boolean().optional(),
+  })
+  .strict();
 const dingtalkBody = z.discriminatedUnion('msgtype', [
-  z.object({ msgtype: z.literal('markdown'), markdown: z.object({ title: z.string().min(1), text: z.string().min(1) }).strict(), at: at.optional() }).strict(),
-  z.object({ msgtype: z.literal('text'), text: z.object({ content: z.string().min(1) }).strict(), at: at.optional() }).strict(),
+  z
+    .object({
+      msgtype: z.literal('markdown'),
+      markdown: z.object({ title: z.string().min(1), text: z.string().min(1) }).strict(),
+      at: at.optional(),
+    })
+    .strict(),
+  z
+    .object({ msgtype: z.literal('text'), text: z.object({ content: z.string().min(1) }).strict(), at: at.optional() })
+    .strict(),
 ]);
 export type DingtalkBody = z.infer<typeof dingtalkBody>;
 
@@ -50,12 +73,18 @@ export class DingtalkReceiver extends ChatReceiver<DingtalkBody> {
   }
 
   protected validate(req: ReceivedRequest): Verdict<DingtalkBody> {
-    const reject = (errcode: number, errmsg: string): Verdict<DingtalkBody> => ({ ok: false, reason: errmsg, reply: this.vendorError(errcode, errmsg) });
-    if (req.method !== 'POST' || req.path !== '/robot/send') return { ok: false, reason: 'not found', reply: { status: 404, body: 'not found', contentType: 'text/plain' } };
+    const reject = (errcode: number, errmsg: string): Verdict<DingtalkBody> => ({
+      ok: false,
+      reason: errmsg,
+      reply: this.vendorError(errcode, errmsg),
+    });
+    if (req.method !== 'POST' || req.path !== '/robot/send')
+      return { ok: false, reason: 'not found', reply: { status: 404, body: 'not found', contentType: 'text/plain' } };
     if (req.query.get('access_token') !== this.token) return reject(300001, 'token is not exist');
     if (this.secret) {
       const timestamp = req.query.get('timestamp') ?? '';
-      if (!/^\d+$/.test(timestamp) || Math.abs(this.now() - Number(timestamp)) > HOUR_MS) return reject(310000, 'invalid timestamp');
+      if (!/^\d+$/.test(timestamp) || Math.abs(this.now() - Number(timestamp)) > HOUR_MS)
+        return reject(310000, 'invalid timestamp');
       // URLSearchParams undoes the urlEncode step; an unencoded "+" would arrive as a space here.
       if (req.query.get('sign') !== this.expectedSign(timestamp, this.secret)) return reject(310000, 'sign not match');
     }

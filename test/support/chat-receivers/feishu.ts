@@ -1,6 +1,15 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { ChatReceiver, isJsonContentType, jsonReply, parseJson, type ReceivedRequest, type ReceiverOptions, type Reply, type Verdict } from './base.ts';
+import {
+  ChatReceiver,
+  isJsonContentType,
+  jsonReply,
+  parseJson,
+  type ReceivedRequest,
+  type ReceiverOptions,
+  type Reply,
+  type Verdict,
+} from './base.ts';
 
 /**
  * Feishu/Lark custom bot (https://open.feishu.cn/document/client-docs/bot-v3/add-custom-bot):
@@ -9,10 +18,16 @@ import { ChatReceiver, isJsonContentType, jsonReply, parseJson, type ReceivedReq
  * "sign" = base64(HmacSHA256(key = timestamp + "\n" + secret, message = "")).
  * Answers HTTP 200 with {"code":0,...} on success and a non-zero code on failure.
  */
-const text = z.object({ tag: z.enum(['plain_text', 'lark_md']), content: z.string(), lines: z.number().int().optional() }).strict();
+const text = z
+  .object({ tag: z.enum(['plain_text', 'lark_md']), content: z.string(), lines: z.number().int().optional() })
+  .strict();
 const element = z.discriminatedUnion('tag', [
   z
-    .object({ tag: z.literal('div'), text: text.optional(), fields: z.array(z.object({ is_short: z.boolean(), text }).strict()).optional() })
+    .object({
+      tag: z.literal('div'),
+      text: text.optional(),
+      fields: z.array(z.object({ is_short: z.boolean(), text }).strict()).optional(),
+    })
     .strict()
     .refine((d) => d.text !== undefined || (d.fields !== undefined && d.fields.length > 0), 'div needs text or fields'),
   z.object({ tag: z.literal('hr') }).strict(),
@@ -21,17 +36,46 @@ const element = z.discriminatedUnion('tag', [
   z
     .object({
       tag: z.literal('action'),
-      actions: z.array(z.object({ tag: z.literal('button'), text, type: z.enum(['default', 'primary', 'danger']).optional(), url: z.url() }).strict()).min(1),
+      actions: z
+        .array(
+          z
+            .object({
+              tag: z.literal('button'),
+              text,
+              type: z.enum(['default', 'primary', 'danger']).optional(),
+              url: z.url(),
+            })
+            .strict(),
+        )
+        .min(1),
     })
     .strict(),
 ]);
 const card = z
   .object({
-    config: z.object({ wide_screen_mode: z.boolean().optional(), enable_forward: z.boolean().optional() }).strict().optional(),
+    config: z
+      .object({ wide_screen_mode: z.boolean().optional(), enable_forward: z.boolean().optional() })
+      .strict()
+      .optional(),
     header: z
       .object({
         title: z.object({ tag: z.literal('plain_text'), content: z.string().min(1) }).strict(),
-        template: z.enum(['blue', 'wathet', 'turquoise', 'green', 'yellow', 'orange', 'red', 'carmine', 'violet', 'purple', 'indigo', 'grey']).optional(),
+        template: z
+          .enum([
+            'blue',
+            'wathet',
+            'turquoise',
+            'green',
+            'yellow',
+            'orange',
+            'red',
+            'carmine',
+            'violet',
+            'purple',
+            'indigo',
+            'grey',
+          ])
+          .optional(),
       })
       .strict()
       .optional(),
@@ -40,7 +84,9 @@ const card = z
   .strict();
 const signature = { timestamp: z.union([z.string(), z.number()]).optional(), sign: z.string().optional() };
 const feishuBody = z.discriminatedUnion('msg_type', [
-  z.object({ msg_type: z.literal('text'), content: z.object({ text: z.string().min(1) }).strict(), ...signature }).strict(),
+  z
+    .object({ msg_type: z.literal('text'), content: z.object({ text: z.string().min(1) }).strict(), ...signature })
+    .strict(),
   z.object({ msg_type: z.literal('interactive'), card, ...signature }).strict(),
 ]);
 export type FeishuBody = z.infer<typeof feishuBody>;
@@ -81,17 +127,32 @@ export class FeishuReceiver extends ChatReceiver<FeishuBody> {
   }
 
   protected validate(req: ReceivedRequest): Verdict<FeishuBody> {
-    const reject = (code: number, msg: string): Verdict<FeishuBody> => ({ ok: false, reason: msg, reply: this.vendorError(code, msg) });
-    if (req.method !== 'POST' || !req.path.startsWith('/open-apis/bot/v2/hook/')) return { ok: false, reason: 'not found', reply: { status: 404, body: '404 page not found', contentType: 'text/plain' } };
-    if (req.path !== `/open-apis/bot/v2/hook/${this.hookId}`) return reject(19001, 'param invalid: incoming webhook access token invalid');
+    const reject = (code: number, msg: string): Verdict<FeishuBody> => ({
+      ok: false,
+      reason: msg,
+      reply: this.vendorError(code, msg),
+    });
+    if (req.method !== 'POST' || !req.path.startsWith('/open-apis/bot/v2/hook/'))
+      return {
+        ok: false,
+        reason: 'not found',
+        reply: { status: 404, body: '404 page not found', contentType: 'text/plain' },
+      };
+    if (req.path !== `/open-apis/bot/v2/hook/${this.hookId}`)
+      return reject(19001, 'param invalid: incoming webhook access token invalid');
     if (Buffer.byteLength(req.raw, 'utf8') > MAX_BYTES) return reject(9499, 'Bad Request');
     const json = parseJson(req.raw);
-    if (!isJsonContentType(req.headers) || json === null || typeof json !== 'object' || Array.isArray(json)) return reject(9499, 'Bad Request');
+    if (!isJsonContentType(req.headers) || json === null || typeof json !== 'object' || Array.isArray(json))
+      return reject(9499, 'Bad Request');
     if (this.secret && !this.signOk(json as Record<string, unknown>, this.secret)) {
       return reject(19021, 'sign match fail or timestamp is not within one hour from current time');
     }
     const parsed = feishuBody.safeParse(json);
-    if (!parsed.success) return reject(9499, `Bad Request: ${parsed.error.issues[0]?.path.join('.') ?? ''} ${parsed.error.issues[0]?.message ?? ''}`.trim());
+    if (!parsed.success)
+      return reject(
+        9499,
+        `Bad Request: ${parsed.error.issues[0]?.path.join('.') ?? ''} ${parsed.error.issues[0]?.message ?? ''}`.trim(),
+      );
     if (this.keywords && !this.keywords.some((k) => req.raw.includes(k))) return reject(19024, 'Key Words Not Found');
     return { ok: true, body: parsed.data };
   }

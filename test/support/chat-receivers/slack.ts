@@ -1,6 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import { ChatReceiver, isJsonContentType, parseJson, type ReceivedRequest, type ReceiverOptions, type Reply, type Verdict } from './base.ts';
+import {
+  ChatReceiver,
+  isJsonContentType,
+  parseJson,
+  type ReceivedRequest,
+  type ReceiverOptions,
+  type Reply,
+  type Verdict,
+} from './base.ts';
 
 /**
  * Slack incoming webhook (https://docs.slack.dev/messaging/sending-messages-using-incoming-webhooks):
@@ -9,14 +17,25 @@ import { ChatReceiver, isJsonContentType, parseJson, type ReceivedRequest, type 
  * 150 characters; section text at most 3000, fields at most 10 of at most 2000; context at most
  * 10 elements. Answers "ok" (200) or a plain-text error code with a 4xx/5xx status.
  */
-const plain = (max: number) => z.object({ type: z.literal('plain_text'), text: z.string().min(1).max(max), emoji: z.boolean().optional() }).strict();
+const plain = (max: number) =>
+  z.object({ type: z.literal('plain_text'), text: z.string().min(1).max(max), emoji: z.boolean().optional() }).strict();
 const textObj = (max: number) =>
-  z.union([plain(max), z.object({ type: z.literal('mrkdwn'), text: z.string().min(1).max(max), verbatim: z.boolean().optional() }).strict()]);
+  z.union([
+    plain(max),
+    z
+      .object({ type: z.literal('mrkdwn'), text: z.string().min(1).max(max), verbatim: z.boolean().optional() })
+      .strict(),
+  ]);
 const blockId = { block_id: z.string().max(255).optional() };
 const block = z.discriminatedUnion('type', [
   z.object({ type: z.literal('header'), text: plain(150), ...blockId }).strict(),
   z
-    .object({ type: z.literal('section'), text: textObj(3000).optional(), fields: z.array(textObj(2000)).min(1).max(10).optional(), ...blockId })
+    .object({
+      type: z.literal('section'),
+      text: textObj(3000).optional(),
+      fields: z.array(textObj(2000)).min(1).max(10).optional(),
+      ...blockId,
+    })
     .strict()
     .refine((s) => s.text !== undefined || s.fields !== undefined, 'section needs text or fields'),
   z.object({ type: z.literal('context'), elements: z.array(textObj(3000)).min(1).max(10), ...blockId }).strict(),
@@ -25,7 +44,16 @@ const block = z.discriminatedUnion('type', [
     .object({
       type: z.literal('actions'),
       elements: z
-        .array(z.object({ type: z.literal('button'), text: plain(75), url: z.url().max(3000).optional(), action_id: z.string().max(255).optional() }).strict())
+        .array(
+          z
+            .object({
+              type: z.literal('button'),
+              text: plain(75),
+              url: z.url().max(3000).optional(),
+              action_id: z.string().max(255).optional(),
+            })
+            .strict(),
+        )
         .min(1)
         .max(25),
       ...blockId,
@@ -66,7 +94,9 @@ export class SlackReceiver extends ChatReceiver<SlackBody> {
 
   constructor(opts: ReceiverOptions & { path?: string } = {}) {
     super(opts);
-    this.path = opts.path ?? `/services/T${randomBytes(4).toString('hex').toUpperCase()}/B${randomBytes(4).toString('hex').toUpperCase()}/${randomBytes(12).toString('hex')}`;
+    this.path =
+      opts.path ??
+      `/services/T${randomBytes(4).toString('hex').toUpperCase()}/B${randomBytes(4).toString('hex').toUpperCase()}/${randomBytes(12).toString('hex')}`;
   }
 
   get url(): string {
@@ -84,9 +114,14 @@ export class SlackReceiver extends ChatReceiver<SlackBody> {
   }
 
   protected validate(req: ReceivedRequest): Verdict<SlackBody> {
-    const reject = (code: string, why = code): Verdict<SlackBody> => ({ ok: false, reason: why, reply: this.vendorError(code) });
+    const reject = (code: string, why = code): Verdict<SlackBody> => ({
+      ok: false,
+      reason: why,
+      reply: this.vendorError(code),
+    });
     if (req.path !== this.path) return reject('no_service');
-    if (req.method !== 'POST') return { ok: false, reason: 'method', reply: { status: 405, body: 'invalid_method', contentType: 'text/plain' } };
+    if (req.method !== 'POST')
+      return { ok: false, reason: 'method', reply: { status: 405, body: 'invalid_method', contentType: 'text/plain' } };
     if (!isJsonContentType(req.headers)) return reject('invalid_payload', 'content-type is not application/json');
     const parsed = slackBody.safeParse(parseJson(req.raw));
     if (!parsed.success) return reject('invalid_payload');

@@ -1,6 +1,15 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
-import { ChatReceiver, isJsonContentType, jsonReply, parseJson, type ReceivedRequest, type ReceiverOptions, type Reply, type Verdict } from './base.ts';
+import {
+  ChatReceiver,
+  isJsonContentType,
+  jsonReply,
+  parseJson,
+  type ReceivedRequest,
+  type ReceiverOptions,
+  type Reply,
+  type Verdict,
+} from './base.ts';
 
 /**
  * A consumer of Kubeloop's generic webhook, verifying the documented scheme independently:
@@ -55,13 +64,19 @@ export class WebhookReceiver extends ChatReceiver<WebhookBody> {
     if (typeof ts !== 'string' || typeof sig !== 'string') return 'missing signature headers';
     if (!/^\d+$/.test(ts)) return 'malformed timestamp';
     if (Math.abs(this.now() / 1000 - Number(ts)) > this.toleranceSec) return 'timestamp outside tolerance';
-    const expected = Buffer.from(`sha256=${createHmac('sha256', secret).update(`${ts}.${req.raw}`, 'utf8').digest('hex')}`);
+    const expected = Buffer.from(
+      `sha256=${createHmac('sha256', secret).update(`${ts}.${req.raw}`, 'utf8').digest('hex')}`,
+    );
     const given = Buffer.from(sig);
     return given.length === expected.length && timingSafeEqual(given, expected) ? undefined : 'signature mismatch';
   }
 
   protected validate(req: ReceivedRequest): Verdict<WebhookBody> {
-    const reject = (status: number, why: string): Verdict<WebhookBody> => ({ ok: false, reason: why, reply: this.vendorError(status, why) });
+    const reject = (status: number, why: string): Verdict<WebhookBody> => ({
+      ok: false,
+      reason: why,
+      reply: this.vendorError(status, why),
+    });
     if (req.method !== 'POST' || req.path !== this.path) return reject(404, 'not found');
     if (!isJsonContentType(req.headers)) return reject(415, 'expected application/json');
     if (this.secret) {
@@ -71,7 +86,8 @@ export class WebhookReceiver extends ChatReceiver<WebhookBody> {
     const json = parseJson(req.raw);
     if (json === undefined) return reject(400, 'body is not JSON');
     const parsed = envelope.safeParse(json);
-    if (!parsed.success) return reject(422, `${parsed.error.issues[0]?.path.join('.') ?? ''}: ${parsed.error.issues[0]?.message ?? ''}`);
+    if (!parsed.success)
+      return reject(422, `${parsed.error.issues[0]?.path.join('.') ?? ''}: ${parsed.error.issues[0]?.message ?? ''}`);
     return { ok: true, body: parsed.data };
   }
 }

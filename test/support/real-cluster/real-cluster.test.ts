@@ -22,10 +22,19 @@ describe('the real control plane', () => {
       namespace: 'smoke',
       body: {
         metadata: { name: 'web' },
-        spec: { replicas: 2, selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'nginx' }] } } },
+        spec: {
+          replicas: 2,
+          selector: { matchLabels: { app: 'web' } },
+          template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'nginx' }] } },
+        },
       },
     });
-    await eventually('2 pods created by the ReplicaSet', async () => ((await core.listNamespacedPod({ namespace: 'smoke' })).items.length >= 2 ? true : undefined), 40_000, 200);
+    await eventually(
+      '2 pods created by the ReplicaSet',
+      async () => ((await core.listNamespacedPod({ namespace: 'smoke' })).items.length >= 2 ? true : undefined),
+      40_000,
+      200,
+    );
     expect((await core.listNamespacedPod({ namespace: 'smoke' })).items).toHaveLength(2);
     const rs = await apps.listNamespacedReplicaSet({ namespace: 'smoke' });
     expect(rs.items).toHaveLength(1);

@@ -37,11 +37,16 @@ export interface RealCluster {
   stop(): Promise<void>;
 }
 
-export async function ensureRealClusterBinaries(): Promise<{ binDir: string; version: string; coldSeconds: number | undefined }> {
+export async function ensureRealClusterBinaries(): Promise<{
+  binDir: string;
+  version: string;
+  coldSeconds: number | undefined;
+}> {
   try {
     const { stdout } = await run('bash', [BUILD_SCRIPT], { maxBuffer: 64 * 1024 * 1024, timeout: 40 * 60_000 });
     const binDir = stdout.trim().split('\n').pop() ?? '';
-    if (!existsSync(join(binDir, 'kube-apiserver'))) throw new Error(`the build script printed no binary directory (got "${binDir}")`);
+    if (!existsSync(join(binDir, 'kube-apiserver')))
+      throw new Error(`the build script printed no binary directory (got "${binDir}")`);
     const version = (await readFile(join(binDir, '..', 'version.txt'), 'utf8')).trim();
     const cold = Number((await readFile(join(binDir, '..', 'build-seconds.txt'), 'utf8')).trim());
     return { binDir, version, coldSeconds: Number.isFinite(cold) ? cold : undefined };
@@ -57,11 +62,17 @@ export async function ensureRealClusterBinaries(): Promise<{ binDir: string; ver
 
 /** `n` distinct free loopback ports: all listeners stay open until every port is known. */
 export async function freePorts(n: number): Promise<number[]> {
-  const servers = await Promise.all(Array.from({ length: n }, () => new Promise<ReturnType<typeof createServer>>((res, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => res(srv));
-  })));
+  const servers = await Promise.all(
+    Array.from(
+      { length: n },
+      () =>
+        new Promise<ReturnType<typeof createServer>>((res, reject) => {
+          const srv = createServer();
+          srv.once('error', reject);
+          srv.listen(0, '127.0.0.1', () => res(srv));
+        }),
+    ),
+  );
   const ports = servers.map((s) => {
     const addr = s.address();
     return typeof addr === 'object' && addr ? addr.port : 0;
@@ -75,10 +86,54 @@ async function openssl(dir: string, args: string[]): Promise<void> {
 }
 
 async function makeCerts(dir: string, extraIps: string[]): Promise<void> {
-  await openssl(dir, ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.crt', '-days', '30', '-subj', '/CN=kubeloop-real-ca']);
-  await openssl(dir, ['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'apiserver.key', '-out', 'apiserver.csr', '-subj', '/CN=kube-apiserver']);
-  await writeFile(join(dir, 'ext.cnf'), `subjectAltName=IP:127.0.0.1,${extraIps.map((ip) => `IP:${ip},`).join('')}DNS:localhost,DNS:kubernetes.default.svc\nextendedKeyUsage=serverAuth\n`);
-  await openssl(dir, ['x509', '-req', '-in', 'apiserver.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'apiserver.crt', '-days', '30', '-extfile', 'ext.cnf']);
+  await openssl(dir, [
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-keyout',
+    'ca.key',
+    '-out',
+    'ca.crt',
+    '-days',
+    '30',
+    '-subj',
+    '/CN=kubeloop-real-ca',
+  ]);
+  await openssl(dir, [
+    'req',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-keyout',
+    'apiserver.key',
+    '-out',
+    'apiserver.csr',
+    '-subj',
+    '/CN=kube-apiserver',
+  ]);
+  await writeFile(
+    join(dir, 'ext.cnf'),
+    `subjectAltName=IP:127.0.0.1,${extraIps.map((ip) => `IP:${ip},`).join('')}DNS:localhost,DNS:kubernetes.default.svc\nextendedKeyUsage=serverAuth\n`,
+  );
+  await openssl(dir, [
+    'x509',
+    '-req',
+    '-in',
+    'apiserver.csr',
+    '-CA',
+    'ca.crt',
+    '-CAkey',
+    'ca.key',
+    '-CAcreateserial',
+    '-out',
+    'apiserver.crt',
+    '-days',
+    '30',
+    '-extfile',
+    'ext.cnf',
+  ]);
   await openssl(dir, ['genrsa', '-out', 'sa.key', '2048']);
   await openssl(dir, ['rsa', '-in', 'sa.key', '-pubout', '-out', 'sa.pub']);
 }
@@ -93,11 +148,15 @@ function startProcess(dir: string, name: string, bin: string, args: string[]): C
 
 function get(server: string, path: string, token: string, ca: string): Promise<{ status: number; body: string }> {
   return new Promise((res) => {
-    const req = request(new URL(path, server), { headers: { authorization: `Bearer ${token}` }, ca, timeout: 2000 }, (r) => {
-      let body = '';
-      r.on('data', (c: Buffer) => (body += c.toString()));
-      r.on('end', () => res({ status: r.statusCode ?? 0, body }));
-    });
+    const req = request(
+      new URL(path, server),
+      { headers: { authorization: `Bearer ${token}` }, ca, timeout: 2000 },
+      (r) => {
+        let body = '';
+        r.on('data', (c: Buffer) => (body += c.toString()));
+        r.on('end', () => res({ status: r.statusCode ?? 0, body }));
+      },
+    );
     req.on('error', () => res({ status: 0, body: '' }));
     req.on('timeout', () => req.destroy());
     req.end();
@@ -109,14 +168,26 @@ async function tail(dir: string, name: string): Promise<string> {
   return text.split('\n').slice(-25).join('\n');
 }
 
-async function waitUntil(what: string, dir: string, procs: ChildProcess[], check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+async function waitUntil(
+  what: string,
+  dir: string,
+  procs: ChildProcess[],
+  check: () => Promise<boolean>,
+  timeoutMs: number,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (await check()) return;
     const dead = procs.find((p) => p.exitCode !== null);
     if (dead || Date.now() > deadline) {
-      const logs = await Promise.all(['etcd', 'kube-apiserver', 'kube-controller-manager'].map(async (n) => `--- ${n}.log ---\n${await tail(dir, n)}`));
-      throw new Error(`real cluster: ${dead ? 'a process exited' : 'timed out'} while waiting for ${what}\n${logs.join('\n')}`);
+      const logs = await Promise.all(
+        ['etcd', 'kube-apiserver', 'kube-controller-manager'].map(
+          async (n) => `--- ${n}.log ---\n${await tail(dir, n)}`,
+        ),
+      );
+      throw new Error(
+        `real cluster: ${dead ? 'a process exited' : 'timed out'} while waiting for ${what}\n${logs.join('\n')}`,
+      );
     }
     await new Promise((r) => setTimeout(r, 250));
   }
@@ -173,14 +244,20 @@ async function startOnce(opts: RealClusterOptions): Promise<RealCluster> {
   const adminToken = randomBytes(16).toString('hex');
   const readonlyToken = randomBytes(16).toString('hex');
   const more = (opts.users ?? []).map((u) => `${u.token},${u.name},${u.name},"${u.groups.join(',')}"\n`).join('');
-  await writeFile(join(dir, 'tokens.csv'), `${adminToken},admin,admin,"system:masters"\n${readonlyToken},viewer,viewer,"system:authenticated"\n${more}`);
+  await writeFile(
+    join(dir, 'tokens.csv'),
+    `${adminToken},admin,admin,"system:masters"\n${readonlyToken},viewer,viewer,"system:authenticated"\n${more}`,
+  );
   const [etcdClient = 0, etcdPeer = 0, apiPort = 0] = await freePorts(3);
   const procs: ChildProcess[] = [];
   const stop = async (): Promise<void> => {
     for (const p of [...procs].reverse()) {
       if (p.exitCode === null && p.pid) {
         killGroup(p.pid, 'SIGTERM');
-        await new Promise((r) => { p.once('exit', r); setTimeout(r, 5000); });
+        await new Promise((r) => {
+          p.once('exit', r);
+          setTimeout(r, 5000);
+        });
       }
     }
     await rm(dir, { recursive: true, force: true });
@@ -191,45 +268,105 @@ async function startOnce(opts: RealClusterOptions): Promise<RealCluster> {
   };
   process.once('exit', onExit);
   try {
-    procs.push(startProcess(dir, 'etcd', 'etcd', [
-      '--name', 'default', '--data-dir', join(dir, 'etcd'),
-      '--listen-client-urls', `http://127.0.0.1:${etcdClient}`, '--advertise-client-urls', `http://127.0.0.1:${etcdClient}`,
-      '--listen-peer-urls', `http://127.0.0.1:${etcdPeer}`, '--initial-advertise-peer-urls', `http://127.0.0.1:${etcdPeer}`,
-      '--initial-cluster', `default=http://127.0.0.1:${etcdPeer}`,
-    ]));
-    procs.push(startProcess(dir, 'kube-apiserver', join(binDir, 'kube-apiserver'), [
-      `--etcd-servers=http://127.0.0.1:${etcdClient}`, `--bind-address=${opts.podReachableAt ? '0.0.0.0' : '127.0.0.1'}`, `--advertise-address=${opts.podReachableAt ?? '127.0.0.1'}`,
-      `--secure-port=${apiPort}`, '--insecure-port=0', `--cert-dir=${join(dir, 'certs')}`,
-      '--tls-cert-file=apiserver.crt', '--tls-private-key-file=apiserver.key', '--client-ca-file=ca.crt',
-      '--token-auth-file=tokens.csv', `--authorization-mode=${(opts.authorizationModes ?? ['RBAC']).join(',')}`, '--anonymous-auth=false',
-      '--service-account-key-file=sa.pub', '--service-account-signing-key-file=sa.key',
-      '--service-account-issuer=https://kubernetes.default.svc.cluster.local',
-      '--service-cluster-ip-range=10.0.0.0/24', '--endpoint-reconciler-type=none', '--profiling=false',
-      ...(opts.apiserverArgs ?? []), ...preparedArgs,
-    ]));
+    procs.push(
+      startProcess(dir, 'etcd', 'etcd', [
+        '--name',
+        'default',
+        '--data-dir',
+        join(dir, 'etcd'),
+        '--listen-client-urls',
+        `http://127.0.0.1:${etcdClient}`,
+        '--advertise-client-urls',
+        `http://127.0.0.1:${etcdClient}`,
+        '--listen-peer-urls',
+        `http://127.0.0.1:${etcdPeer}`,
+        '--initial-advertise-peer-urls',
+        `http://127.0.0.1:${etcdPeer}`,
+        '--initial-cluster',
+        `default=http://127.0.0.1:${etcdPeer}`,
+      ]),
+    );
+    procs.push(
+      startProcess(dir, 'kube-apiserver', join(binDir, 'kube-apiserver'), [
+        `--etcd-servers=http://127.0.0.1:${etcdClient}`,
+        `--bind-address=${opts.podReachableAt ? '0.0.0.0' : '127.0.0.1'}`,
+        `--advertise-address=${opts.podReachableAt ?? '127.0.0.1'}`,
+        `--secure-port=${apiPort}`,
+        '--insecure-port=0',
+        `--cert-dir=${join(dir, 'certs')}`,
+        '--tls-cert-file=apiserver.crt',
+        '--tls-private-key-file=apiserver.key',
+        '--client-ca-file=ca.crt',
+        '--token-auth-file=tokens.csv',
+        `--authorization-mode=${(opts.authorizationModes ?? ['RBAC']).join(',')}`,
+        '--anonymous-auth=false',
+        '--service-account-key-file=sa.pub',
+        '--service-account-signing-key-file=sa.key',
+        '--service-account-issuer=https://kubernetes.default.svc.cluster.local',
+        '--service-cluster-ip-range=10.0.0.0/24',
+        '--endpoint-reconciler-type=none',
+        '--profiling=false',
+        ...(opts.apiserverArgs ?? []),
+        ...preparedArgs,
+      ]),
+    );
     const caCert = await readFile(join(dir, 'ca.crt'), 'utf8');
     const server = `https://127.0.0.1:${apiPort}`;
-    await waitUntil('kube-apiserver /readyz', dir, procs, async () => (await get(server, '/readyz', adminToken, caCert)).status === 200, 120_000);
+    await waitUntil(
+      'kube-apiserver /readyz',
+      dir,
+      procs,
+      async () => (await get(server, '/readyz', adminToken, caCert)).status === 200,
+      120_000,
+    );
     const kubeconfig = renderKubeconfig({ server, token: adminToken, caCert, name: 'kubeloop-real' });
     const kubeconfigPath = join(dir, 'kubeconfig.yaml');
     await writeFile(kubeconfigPath, kubeconfig, { mode: 0o600 });
     if (opts.withControllerManager !== false) {
-      procs.push(startProcess(dir, 'kube-controller-manager', join(binDir, 'kube-controller-manager'), [
-        `--kubeconfig=${kubeconfigPath}`, '--leader-elect=false', '--secure-port=0', '--port=0',
-        '--service-account-private-key-file=sa.key', '--root-ca-file=ca.crt', '--use-service-account-credentials=false',
-        `--controllers=${(opts.controllers ?? ['*']).join(',')}`,
-        '--concurrent-deployment-syncs=5', '--concurrent-replicaset-syncs=5', '--concurrent-gc-syncs=5',
-        ...(opts.controllerManagerArgs ?? []),
-      ]));
-      await waitUntil('the default ServiceAccount and its token', dir, procs, async () => {
-        const sa = await get(server, '/api/v1/namespaces/default/serviceaccounts/default', adminToken, caCert);
-        return sa.status === 200 && (JSON.parse(sa.body) as { secrets?: unknown[] }).secrets !== undefined;
-      }, 120_000);
+      procs.push(
+        startProcess(dir, 'kube-controller-manager', join(binDir, 'kube-controller-manager'), [
+          `--kubeconfig=${kubeconfigPath}`,
+          '--leader-elect=false',
+          '--secure-port=0',
+          '--port=0',
+          '--service-account-private-key-file=sa.key',
+          '--root-ca-file=ca.crt',
+          '--use-service-account-credentials=false',
+          `--controllers=${(opts.controllers ?? ['*']).join(',')}`,
+          '--concurrent-deployment-syncs=5',
+          '--concurrent-replicaset-syncs=5',
+          '--concurrent-gc-syncs=5',
+          ...(opts.controllerManagerArgs ?? []),
+        ]),
+      );
+      await waitUntil(
+        'the default ServiceAccount and its token',
+        dir,
+        procs,
+        async () => {
+          const sa = await get(server, '/api/v1/namespaces/default/serviceaccounts/default', adminToken, caCert);
+          return sa.status === 200 && (JSON.parse(sa.body) as { secrets?: unknown[] }).secrets !== undefined;
+        },
+        120_000,
+      );
     }
     return {
-      server, adminToken, readonlyToken, caCert, kubeconfigPath, dir, version, build, etcdUrl: `http://127.0.0.1:${etcdClient}`,
+      server,
+      adminToken,
+      readonlyToken,
+      caCert,
+      kubeconfigPath,
+      dir,
+      version,
+      build,
+      etcdUrl: `http://127.0.0.1:${etcdClient}`,
       kubeconfig: () => kubeconfig,
-      processes: () => procs.flatMap((p, i) => (p.pid ? [{ name: ['etcd', 'kube-apiserver', 'kube-controller-manager'][i] ?? `process-${i}`, pid: p.pid }] : [])),
+      processes: () =>
+        procs.flatMap((p, i) =>
+          p.pid
+            ? [{ name: ['etcd', 'kube-apiserver', 'kube-controller-manager'][i] ?? `process-${i}`, pid: p.pid }]
+            : [],
+        ),
       kubeConfig() {
         const kc = new KubeConfig();
         kc.loadFromString(kubeconfig);

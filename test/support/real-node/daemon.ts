@@ -19,7 +19,9 @@ export async function startDaemon(spec: DaemonSpec): Promise<number> {
   try {
     const child = spawn(spec.bin, spec.args, { cwd: RUN_DIR, stdio: ['ignore', log, log], detached: true });
     const pid = await new Promise<number>((resolve, reject) => {
-      child.once('error', (err) => reject(new Error(`real node: cannot start ${spec.name} (${spec.bin}): ${err.message}`, { cause: err })));
+      child.once('error', (err) =>
+        reject(new Error(`real node: cannot start ${spec.name} (${spec.bin}): ${err.message}`, { cause: err })),
+      );
       child.once('spawn', () => resolve(child.pid ?? 0));
     });
     child.unref();

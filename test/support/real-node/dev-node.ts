@@ -8,7 +8,9 @@ import { CONTROLLER_MANAGER_ARGS } from './global-setup.ts';
 
 const node = await startRealNode({ controllerManagerArgs: CONTROLLER_MANAGER_ARGS, lockWaitMs: 60_000 });
 await writeFile(DEV_NODE_FILE, JSON.stringify(nodeInfo(node), null, 2));
-process.stdout.write(`dev node ready in ${(node.startToReadyMs / 1000).toFixed(1)} s; KUBECONFIG=${node.cluster.kubeconfigPath}\n`);
+process.stdout.write(
+  `dev node ready in ${(node.startToReadyMs / 1000).toFixed(1)} s; KUBECONFIG=${node.cluster.kubeconfigPath}\n`,
+);
 let stopping = false;
 const stop = async (): Promise<void> => {
   if (stopping) return;

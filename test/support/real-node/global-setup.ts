@@ -11,7 +11,10 @@ declare module 'vitest' {
 let node: RealNode | undefined;
 
 /** The kube-controller-manager flags the real-node suites need (the HPA suite watches scale-downs). */
-export const CONTROLLER_MANAGER_ARGS = ['--horizontal-pod-autoscaler-downscale-stabilization=20s', '--horizontal-pod-autoscaler-sync-period=5s'];
+export const CONTROLLER_MANAGER_ARGS = [
+  '--horizontal-pod-autoscaler-downscale-stabilization=20s',
+  '--horizontal-pod-autoscaler-sync-period=5s',
+];
 
 /**
  * One real node for every real-node suite of a run (it takes ~25 s to start and the machine has one).
@@ -26,7 +29,9 @@ export async function setup(project: TestProject): Promise<void> {
   node = await startRealNode({ controllerManagerArgs: CONTROLLER_MANAGER_ARGS });
   const info = nodeInfo(node);
   project.provide('realNode', info);
-  process.stdout.write(`real node: ${info.nodeName} (${info.version}) Ready ${(info.startToReadyMs / 1000).toFixed(1)} s after the first daemon started\n`);
+  process.stdout.write(
+    `real node: ${info.nodeName} (${info.version}) Ready ${(info.startToReadyMs / 1000).toFixed(1)} s after the first daemon started\n`,
+  );
 }
 
 export async function teardown(): Promise<void> {

@@ -23,7 +23,14 @@ export const SERVICE_CIDR = '198.19.0.0/24';
 /** The node's InternalIP, on lo: the kubelet refuses a loopback address, and apiserver -> kubelet traffic stays on lo. */
 export const NODE_IP = '198.19.255.1';
 export const BRIDGE = 'kl0';
-const SYSCTLS = ['vm.overcommit_memory', 'vm.panic_on_oom', 'kernel.panic', 'kernel.panic_on_oops', 'kernel.keys.root_maxkeys', 'kernel.keys.root_maxbytes'];
+const SYSCTLS = [
+  'vm.overcommit_memory',
+  'vm.panic_on_oom',
+  'kernel.panic',
+  'kernel.panic_on_oops',
+  'kernel.keys.root_maxkeys',
+  'kernel.keys.root_maxbytes',
+];
 
 export interface HostState {
   /** Processes started for the node, by name; checked against their command line before a kill. */
@@ -54,7 +61,13 @@ export async function writeState(state: HostState): Promise<void> {
 export async function prepareHost(): Promise<HostState> {
   const sysctls: Record<string, string> = {};
   for (const key of SYSCTLS) sysctls[key] = (await exec('sysctl', ['-n', key])).stdout.trim();
-  const state: HostState = { pids: {}, startedAt: new Date().toISOString(), sysctls, createdVarLibKubelet: !existsSync('/var/lib/kubelet'), nodeIpAdded: false };
+  const state: HostState = {
+    pids: {},
+    startedAt: new Date().toISOString(),
+    sysctls,
+    createdVarLibKubelet: !existsSync('/var/lib/kubelet'),
+    nodeIpAdded: false,
+  };
   await writeState(state);
   const addrs = (await exec('ip', ['-4', '-o', 'addr', 'show', 'dev', 'lo'])).stdout;
   if (!addrs.includes(` ${NODE_IP}/`)) {
@@ -115,8 +128,11 @@ export async function cleanHost(state: HostState | undefined): Promise<void> {
     const [pid, ...cmd] = line.trim().split(' ');
     if (pid && cmd.join(' ').includes(CONTAINERD_SOCKET)) signal(Number(pid), 'SIGKILL');
   }
-  const mounts = (await readFile('/proc/self/mounts', 'utf8')).split('\n').map((l) => l.split(' ')[1] ?? '')
-    .map((m) => m.replace(/\\040/g, ' ')).filter((m) => m.startsWith(NODE_ROOT) || m.startsWith('/run/kubeloop-real-node'));
+  const mounts = (await readFile('/proc/self/mounts', 'utf8'))
+    .split('\n')
+    .map((l) => l.split(' ')[1] ?? '')
+    .map((m) => m.replace(/\\040/g, ' '))
+    .filter((m) => m.startsWith(NODE_ROOT) || m.startsWith('/run/kubeloop-real-node'));
   for (const m of mounts.sort().reverse()) await quiet('umount', ['-l', m]);
   for (const ns of await readdir('/var/run/netns').catch(() => [] as string[])) {
     if (!ns.startsWith('cni-')) continue;
@@ -165,15 +181,21 @@ async function removeKubepodsCgroups(): Promise<void> {
 /** What a stopped node must not leave behind: returns a list of leftovers, empty when clean. */
 export async function leftovers(): Promise<string[]> {
   const found: string[] = [];
-  const shims = (await quiet('pgrep', ['-af', 'containerd-shim-runc-v2'])).split('\n').filter((l) => l.includes(CONTAINERD_SOCKET));
+  const shims = (await quiet('pgrep', ['-af', 'containerd-shim-runc-v2']))
+    .split('\n')
+    .filter((l) => l.includes(CONTAINERD_SOCKET));
   if (shims.length > 0) found.push(`${shims.length} containerd shims`);
-  const mounts = (await readFile('/proc/self/mounts', 'utf8')).split('\n').filter((l) => l.includes(NODE_ROOT) || l.includes('/run/kubeloop-real-node'));
+  const mounts = (await readFile('/proc/self/mounts', 'utf8'))
+    .split('\n')
+    .filter((l) => l.includes(NODE_ROOT) || l.includes('/run/kubeloop-real-node'));
   if (mounts.length > 0) found.push(`${mounts.length} mounts`);
   if ((await quiet('ip', ['link', 'show', BRIDGE])).trim() !== '') found.push(`bridge ${BRIDGE}`);
-  if ((await quiet('ip', ['-4', '-o', 'addr', 'show', 'dev', 'lo'])).includes(NODE_IP)) found.push(`address ${NODE_IP} on lo`);
+  if ((await quiet('ip', ['-4', '-o', 'addr', 'show', 'dev', 'lo'])).includes(NODE_IP))
+    found.push(`address ${NODE_IP} on lo`);
   for (const controller of await readdir('/sys/fs/cgroup').catch(() => [] as string[])) {
     const kubepods = join('/sys/fs/cgroup', controller, 'kubepods');
-    if (existsSync(kubepods) && (await readdir(kubepods, { withFileTypes: true })).some((e) => e.isDirectory())) found.push(`pod cgroups under ${kubepods}`);
+    if (existsSync(kubepods) && (await readdir(kubepods, { withFileTypes: true })).some((e) => e.isDirectory()))
+      found.push(`pod cgroups under ${kubepods}`);
   }
   return found;
 }

@@ -15,12 +15,19 @@ export const KUBELOOP_IMAGE = 'kubeloop.local/kubeloop:dev';
 export async function importKubeloopImage(): Promise<string> {
   try {
     await exec('node', [resolve(REPO, 'scripts/build.mjs')], { cwd: REPO });
-    const { stdout } = await exec('bash', [resolve(REPO, 'scripts/real-cluster/kubeloop-image.sh')], { cwd: REPO, maxBuffer: 16 * 1024 * 1024, timeout: 10 * 60_000 });
+    const { stdout } = await exec('bash', [resolve(REPO, 'scripts/real-cluster/kubeloop-image.sh')], {
+      cwd: REPO,
+      maxBuffer: 16 * 1024 * 1024,
+      timeout: 10 * 60_000,
+    });
     const archive = stdout.trim().split('\n').pop() ?? '';
     await exec('ctr', ['-a', CONTAINERD_SOCKET, '-n', 'k8s.io', 'images', 'import', archive], { timeout: 5 * 60_000 });
     return KUBELOOP_IMAGE;
   } catch (err) {
     const e = err as { stderr?: string; message: string };
-    throw new Error(`could not build or import the Kubeloop image: ${e.message}\n${(e.stderr ?? '').split('\n').slice(-20).join('\n')}`, { cause: err });
+    throw new Error(
+      `could not build or import the Kubeloop image: ${e.message}\n${(e.stderr ?? '').split('\n').slice(-20).join('\n')}`,
+      { cause: err },
+    );
   }
 }

@@ -44,7 +44,8 @@ export async function lockNode(what: string, waitMs: number): Promise<NodeLock> 
       await writeFile(OWNER_FILE, `${process.pid}\n${what}\n`);
       return { tookOverStale, release: () => rm(LOCK_DIR, { recursive: true, force: true }) };
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw new Error(`real node: cannot take the lock ${LOCK_DIR}: ${(err as Error).message}`, { cause: err });
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST')
+        throw new Error(`real node: cannot take the lock ${LOCK_DIR}: ${(err as Error).message}`, { cause: err });
     }
     const holder = await owner();
     if (holder && Number.isFinite(holder.pid) && holder.pid > 0 && !alive(holder.pid)) {
@@ -53,8 +54,10 @@ export async function lockNode(what: string, waitMs: number): Promise<NodeLock> 
       continue;
     }
     if (Date.now() > deadline) {
-      throw new Error(`REAL NODE BUSY: the machine's one real node is held by pid ${holder?.pid ?? '?'} (${holder?.what ?? 'unknown'}); ` +
-        `waited ${Math.round(waitMs / 1000)} s. Only one run can use it at a time (kubelet's paths and ports are fixed).`);
+      throw new Error(
+        `REAL NODE BUSY: the machine's one real node is held by pid ${holder?.pid ?? '?'} (${holder?.what ?? 'unknown'}); ` +
+          `waited ${Math.round(waitMs / 1000)} s. Only one run can use it at a time (kubelet's paths and ports are fixed).`,
+      );
     }
     await new Promise((r) => setTimeout(r, 1000));
   }

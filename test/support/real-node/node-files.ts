@@ -39,14 +39,29 @@ state = "${CONTAINERD_STATE}"
  * the host: pod traffic never leaves the machine.
  */
 export function cniConfig(ipamDir: string): string {
-  return JSON.stringify({
-    cniVersion: '0.4.0',
-    name: 'kubeloop-real-node',
-    plugins: [{
-      type: 'bridge', bridge: BRIDGE, isGateway: true, ipMasq: false, hairpinMode: true,
-      ipam: { type: 'host-local', ranges: [[{ subnet: POD_CIDR }]], routes: [{ dst: '0.0.0.0/0' }], dataDir: ipamDir },
-    }],
-  }, null, 2);
+  return JSON.stringify(
+    {
+      cniVersion: '0.4.0',
+      name: 'kubeloop-real-node',
+      plugins: [
+        {
+          type: 'bridge',
+          bridge: BRIDGE,
+          isGateway: true,
+          ipMasq: false,
+          hairpinMode: true,
+          ipam: {
+            type: 'host-local',
+            ranges: [[{ subnet: POD_CIDR }]],
+            routes: [{ dst: '0.0.0.0/0' }],
+            dataDir: ipamDir,
+          },
+        },
+      ],
+    },
+    null,
+    2,
+  );
 }
 
 export interface KubeletConfigOptions {

@@ -25,8 +25,17 @@ export const DEV_NODE_FILE = join(NODE_ROOT, 'dev-node.json');
 export function nodeInfo(node: RealNode): RealNodeInfo {
   const c = node.cluster;
   return {
-    server: c.server, adminToken: c.adminToken, caCert: c.caCert, kubeconfig: c.kubeconfig(), kubeconfigPath: c.kubeconfigPath, clusterDir: c.dir,
-    nodeName: node.nodeName, nodeIP: node.nodeIP, version: c.version, startToReadyMs: node.startToReadyMs, holderPid: process.pid,
+    server: c.server,
+    adminToken: c.adminToken,
+    caCert: c.caCert,
+    kubeconfig: c.kubeconfig(),
+    kubeconfigPath: c.kubeconfigPath,
+    clusterDir: c.dir,
+    nodeName: node.nodeName,
+    nodeIP: node.nodeIP,
+    version: c.version,
+    startToReadyMs: node.startToReadyMs,
+    holderPid: process.pid,
   };
 }
 
@@ -35,12 +44,17 @@ export async function attachDevNode(): Promise<RealNodeInfo> {
   try {
     info = JSON.parse(await readFile(DEV_NODE_FILE, 'utf8')) as RealNodeInfo;
   } catch (err) {
-    throw new Error(`KUBELOOP_DEV_NODE=1 but no dev node runs (${DEV_NODE_FILE}: ${(err as Error).message}); start one with: npx tsx test/support/real-node/dev-node.ts`, { cause: err });
+    throw new Error(
+      `KUBELOOP_DEV_NODE=1 but no dev node runs (${DEV_NODE_FILE}: ${(err as Error).message}); start one with: npx tsx test/support/real-node/dev-node.ts`,
+      { cause: err },
+    );
   }
   try {
     process.kill(info.holderPid, 0);
   } catch {
-    throw new Error(`KUBELOOP_DEV_NODE=1 but the dev node's process ${info.holderPid} is gone; start it again with: npx tsx test/support/real-node/dev-node.ts`);
+    throw new Error(
+      `KUBELOOP_DEV_NODE=1 but the dev node's process ${info.holderPid} is gone; start it again with: npx tsx test/support/real-node/dev-node.ts`,
+    );
   }
   return info;
 }

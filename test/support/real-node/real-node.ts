@@ -7,7 +7,17 @@ import { randomBytes } from 'node:crypto';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { renderKubeconfig } from '../../../src/sim/kubeconfig.ts';
 import { ensureRealClusterBinaries, startRealCluster, type RealCluster } from '../real-cluster/real-cluster.ts';
-import { CONTAINERD_SOCKET, NODE_IP, RUN_DIR, SERVICE_CIDR, cleanHost, leftovers, prepareHost, readState, writeState } from './host.ts';
+import {
+  CONTAINERD_SOCKET,
+  NODE_IP,
+  RUN_DIR,
+  SERVICE_CIDR,
+  cleanHost,
+  leftovers,
+  prepareHost,
+  readState,
+  writeState,
+} from './host.ts';
 import { lockNode, type NodeLock } from './lock.ts';
 import { daemonAlive, startDaemon, stopDaemon, tailLog } from './daemon.ts';
 import { cniConfig, containerdConfig, kubeletConfig } from './node-files.ts';
@@ -43,12 +53,20 @@ async function ensureNodeImages(): Promise<string> {
     return stdout.trim().split('\n').pop() ?? '';
   } catch (err) {
     const e = err as { stderr?: string; message: string };
-    throw new Error(`REAL NODE UNAVAILABLE: installing containerd/runc/CNI or building the node images failed (scripts/real-cluster/node.sh); ` +
-      `the real-node suites fail rather than skip.\n${e.message}\n${(e.stderr ?? '').split('\n').slice(-20).join('\n')}`, { cause: err });
+    throw new Error(
+      `REAL NODE UNAVAILABLE: installing containerd/runc/CNI or building the node images failed (scripts/real-cluster/node.sh); ` +
+        `the real-node suites fail rather than skip.\n${e.message}\n${(e.stderr ?? '').split('\n').slice(-20).join('\n')}`,
+      { cause: err },
+    );
   }
 }
 
-async function waitFor(what: string, daemons: string[], check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+async function waitFor(
+  what: string,
+  daemons: string[],
+  check: () => Promise<boolean>,
+  timeoutMs: number,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (await check().catch(() => false)) return;
@@ -56,7 +74,9 @@ async function waitFor(what: string, daemons: string[], check: () => Promise<boo
     for (const d of daemons) if (!(await daemonAlive(d))) dead.push(d);
     if (dead.length > 0 || Date.now() > deadline) {
       const logs = await Promise.all(daemons.map((d) => tailLog(d)));
-      throw new Error(`real node: ${dead.length > 0 ? `${dead.join(', ')} exited` : 'timed out'} while waiting for ${what}\n${logs.join('\n')}`);
+      throw new Error(
+        `real node: ${dead.length > 0 ? `${dead.join(', ')} exited` : 'timed out'} while waiting for ${what}\n${logs.join('\n')}`,
+      );
     }
     await new Promise((r) => setTimeout(r, 250));
   }
@@ -70,9 +90,21 @@ async function startContainerd(imagesDir: string): Promise<void> {
   const cniDir = join(RUN_DIR, 'cni');
   await mkdir(join(cniDir, 'net.d'), { recursive: true });
   await writeFile(join(cniDir, 'net.d', '10-kubeloop.conflist'), cniConfig(join(cniDir, 'ipam')));
-  await writeFile(join(RUN_DIR, 'containerd.toml'), containerdConfig(join(RUN_DIR, 'containerd'), join(cniDir, 'net.d')));
-  await startDaemon({ name: 'containerd', bin: '/usr/bin/containerd', args: ['--config', join(RUN_DIR, 'containerd.toml')] });
-  await waitFor('containerd', ['containerd'], async () => (await exec('ctr', ['-a', CONTAINERD_SOCKET, 'version'])).stdout !== '', 30_000);
+  await writeFile(
+    join(RUN_DIR, 'containerd.toml'),
+    containerdConfig(join(RUN_DIR, 'containerd'), join(cniDir, 'net.d')),
+  );
+  await startDaemon({
+    name: 'containerd',
+    bin: '/usr/bin/containerd',
+    args: ['--config', join(RUN_DIR, 'containerd.toml')],
+  });
+  await waitFor(
+    'containerd',
+    ['containerd'],
+    async () => (await exec('ctr', ['-a', CONTAINERD_SOCKET, 'version'])).stdout !== '',
+    30_000,
+  );
   for (const image of ['busybox.tar', 'pause.tar']) await ctr('images', 'import', join(imagesDir, image));
 }
 
@@ -85,10 +117,14 @@ async function startContainerd(imagesDir: string): Promise<void> {
 export async function startRealNode(opts: RealNodeOptions = {}): Promise<RealNode> {
   const { binDir } = await ensureRealClusterBinaries();
   for (const bin of ['kube-scheduler', 'kubelet']) {
-    if (!existsSync(join(binDir, bin))) throw new Error(`REAL NODE UNAVAILABLE: ${join(binDir, bin)} is missing after scripts/real-cluster/build.sh`);
+    if (!existsSync(join(binDir, bin)))
+      throw new Error(`REAL NODE UNAVAILABLE: ${join(binDir, bin)} is missing after scripts/real-cluster/build.sh`);
   }
   const imagesDir = await ensureNodeImages();
-  const lock = await lockNode(`real node for pid ${process.pid} (${process.argv.slice(1, 3).join(' ')})`, opts.lockWaitMs ?? 20 * 60_000);
+  const lock = await lockNode(
+    `real node for pid ${process.pid} (${process.argv.slice(1, 3).join(' ')})`,
+    opts.lockWaitMs ?? 20 * 60_000,
+  );
   try {
     await cleanHost(await readState());
     return await bringUp(binDir, imagesDir, lock, opts);
@@ -113,14 +149,19 @@ async function bringUp(binDir: string, imagesDir: string, lock: NodeLock, opts: 
     prepare: async (dir) => {
       pki = await nodePki(dir, NODE_NAME, NODE_IP);
       return [
-        '--allow-privileged=true', `--service-cluster-ip-range=${SERVICE_CIDR}`,
-        `--kubelet-client-certificate=${pki.kubeletClient.cert}`, `--kubelet-client-key=${pki.kubeletClient.key}`,
+        '--allow-privileged=true',
+        `--service-cluster-ip-range=${SERVICE_CIDR}`,
+        `--kubelet-client-certificate=${pki.kubeletClient.cert}`,
+        `--kubelet-client-key=${pki.kubeletClient.key}`,
         '--kubelet-preferred-address-types=InternalIP',
         // The aggregation layer: front-proxy client certificate and the request-header CA extension servers trust.
-        `--requestheader-client-ca-file=${pki.frontProxyCa}`, '--requestheader-allowed-names=front-proxy-client',
-        '--requestheader-username-headers=X-Remote-User', '--requestheader-group-headers=X-Remote-Group',
+        `--requestheader-client-ca-file=${pki.frontProxyCa}`,
+        '--requestheader-allowed-names=front-proxy-client',
+        '--requestheader-username-headers=X-Remote-User',
+        '--requestheader-group-headers=X-Remote-Group',
         '--requestheader-extra-headers-prefix=X-Remote-Extra-',
-        `--proxy-client-cert-file=${pki.frontProxyClient.cert}`, `--proxy-client-key-file=${pki.frontProxyClient.key}`,
+        `--proxy-client-cert-file=${pki.frontProxyClient.cert}`,
+        `--proxy-client-key-file=${pki.frontProxyClient.key}`,
         // No kube-proxy runs: the aggregator must dial the endpoint's address, not the Service's cluster IP.
         '--enable-aggregator-routing=true',
       ];
@@ -128,30 +169,68 @@ async function bringUp(binDir: string, imagesDir: string, lock: NodeLock, opts: 
   });
   const state = await readState();
   if (state) {
-    for (const p of cluster.processes()) state.pids[p.name] = { pid: p.pid, bin: p.name === 'etcd' ? 'etcd' : join(binDir, p.name) };
+    for (const p of cluster.processes())
+      state.pids[p.name] = { pid: p.pid, bin: p.name === 'etcd' ? 'etcd' : join(binDir, p.name) };
     await writeState(state);
   }
   if (!pki) throw new Error('real node: the certificates were not made');
-  await startDaemon({ name: 'kube-scheduler', bin: join(binDir, 'kube-scheduler'), args: [`--kubeconfig=${cluster.kubeconfigPath}`, '--leader-elect=false', '--port=0', '--secure-port=0'] });
-  const kubeletKubeconfig = join(RUN_DIR, 'kubelet.kubeconfig');
-  await writeFile(kubeletKubeconfig, renderKubeconfig({ server: cluster.server, token: kubeletToken, caCert: cluster.caCert, name: 'kubeloop-real-node' }), { mode: 0o600 });
-  await writeFile(join(RUN_DIR, 'kubelet.yaml'), kubeletConfig({ caFile: join(cluster.dir, 'ca.crt'), certFile: pki.kubeletServing.cert, keyFile: pki.kubeletServing.key, nodeStatusUpdateFrequency: '10s' }));
   await startDaemon({
-    name: 'kubelet', bin: join(binDir, 'kubelet'),
+    name: 'kube-scheduler',
+    bin: join(binDir, 'kube-scheduler'),
+    args: [`--kubeconfig=${cluster.kubeconfigPath}`, '--leader-elect=false', '--port=0', '--secure-port=0'],
+  });
+  const kubeletKubeconfig = join(RUN_DIR, 'kubelet.kubeconfig');
+  await writeFile(
+    kubeletKubeconfig,
+    renderKubeconfig({
+      server: cluster.server,
+      token: kubeletToken,
+      caCert: cluster.caCert,
+      name: 'kubeloop-real-node',
+    }),
+    { mode: 0o600 },
+  );
+  await writeFile(
+    join(RUN_DIR, 'kubelet.yaml'),
+    kubeletConfig({
+      caFile: join(cluster.dir, 'ca.crt'),
+      certFile: pki.kubeletServing.cert,
+      keyFile: pki.kubeletServing.key,
+      nodeStatusUpdateFrequency: '10s',
+    }),
+  );
+  await startDaemon({
+    name: 'kubelet',
+    bin: join(binDir, 'kubelet'),
     args: [
-      `--config=${join(RUN_DIR, 'kubelet.yaml')}`, `--kubeconfig=${kubeletKubeconfig}`,
-      '--container-runtime=remote', `--container-runtime-endpoint=unix://${CONTAINERD_SOCKET}`, '--runtime-request-timeout=2m',
-      `--node-ip=${NODE_IP}`, `--hostname-override=${NODE_NAME}`, `--root-dir=${join(RUN_DIR, 'kubelet')}`, `--cert-dir=${join(RUN_DIR, 'kubelet', 'pki')}`, '--v=2',
+      `--config=${join(RUN_DIR, 'kubelet.yaml')}`,
+      `--kubeconfig=${kubeletKubeconfig}`,
+      '--container-runtime=remote',
+      `--container-runtime-endpoint=unix://${CONTAINERD_SOCKET}`,
+      '--runtime-request-timeout=2m',
+      `--node-ip=${NODE_IP}`,
+      `--hostname-override=${NODE_NAME}`,
+      `--root-dir=${join(RUN_DIR, 'kubelet')}`,
+      `--cert-dir=${join(RUN_DIR, 'kubelet', 'pki')}`,
+      '--v=2',
     ],
   });
   const core = cluster.kubeConfig().makeApiClient(CoreV1Api);
-  await waitFor(`node ${NODE_NAME} Ready`, ['containerd', 'kube-scheduler', 'kubelet'], async () => {
-    const node = await core.readNode({ name: NODE_NAME });
-    return node.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
-  }, 180_000);
+  await waitFor(
+    `node ${NODE_NAME} Ready`,
+    ['containerd', 'kube-scheduler', 'kubelet'],
+    async () => {
+      const node = await core.readNode({ name: NODE_NAME });
+      return node.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
+    },
+    180_000,
+  );
   const startToReadyMs = Date.now() - t0;
   return {
-    cluster, nodeName: NODE_NAME, nodeIP: NODE_IP, startToReadyMs,
+    cluster,
+    nodeName: NODE_NAME,
+    nodeIP: NODE_IP,
+    startToReadyMs,
     async processes() {
       const s = await readState();
       return Object.entries(s?.pids ?? {}).map(([name, p]) => ({ name, pid: p.pid }));
@@ -171,11 +250,23 @@ async function stopNode(cluster: RealCluster, lock: NodeLock): Promise<void> {
     const kc = cluster.kubeConfig();
     const core = kc.makeApiClient(CoreV1Api);
     const pods = await core.listPodForAllNamespaces().catch(() => ({ items: [] }));
-    await Promise.all(pods.items.map((p) => core.deleteNamespacedPod({ name: p.metadata?.name ?? '', namespace: p.metadata?.namespace ?? '', gracePeriodSeconds: 0 }).catch(() => undefined)));
+    await Promise.all(
+      pods.items.map((p) =>
+        core
+          .deleteNamespacedPod({
+            name: p.metadata?.name ?? '',
+            namespace: p.metadata?.namespace ?? '',
+            gracePeriodSeconds: 0,
+          })
+          .catch(() => undefined),
+      ),
+    );
     const deadline = Date.now() + 40_000;
-    while (Date.now() < deadline && (await ctr('tasks', 'ls', '-q').catch(() => '')).trim() !== '') await new Promise((r) => setTimeout(r, 500));
+    while (Date.now() < deadline && (await ctr('tasks', 'ls', '-q').catch(() => '')).trim() !== '')
+      await new Promise((r) => setTimeout(r, 500));
     await stopDaemon('kubelet');
-    for (const id of (await ctr('tasks', 'ls', '-q').catch(() => '')).split('\n').filter(Boolean)) await ctr('tasks', 'kill', '-s', 'SIGKILL', id).catch(() => '');
+    for (const id of (await ctr('tasks', 'ls', '-q').catch(() => '')).split('\n').filter(Boolean))
+      await ctr('tasks', 'kill', '-s', 'SIGKILL', id).catch(() => '');
     for (const id of (await ctr('containers', 'ls', '-q').catch(() => '')).split('\n').filter(Boolean)) {
       await ctr('tasks', 'delete', '-f', id).catch(() => '');
       await ctr('containers', 'rm', id).catch(() => '');

@@ -25,7 +25,8 @@ interface Props<T> {
   below?(row: T): ReactNode;
 }
 
-const classes = (...names: Array<string | false | undefined>): string | undefined => names.filter(Boolean).join(' ') || undefined;
+const classes = (...names: Array<string | false | undefined>): string | undefined =>
+  names.filter(Boolean).join(' ') || undefined;
 
 /** The table markup every list shares: caption, header row, one row per item, an empty state. */
 export function DataTable<T>({ id, caption, columns, rows, rowKey, empty, below }: Props<T>): ReactNode {
@@ -36,7 +37,11 @@ export function DataTable<T>({ id, caption, columns, rows, rowKey, empty, below 
         <caption className="visually-hidden">{caption}</caption>
         <thead>
           <tr>
-            {columns.map((c) => <th key={c.key} scope="col" className={classes(c.numeric && 'num')}>{c.header}</th>)}
+            {columns.map((c) => (
+              <th key={c.key} scope="col" className={classes(c.numeric && 'num')}>
+                {c.header}
+              </th>
+            ))}
           </tr>
         </thead>
         <tbody>
@@ -46,7 +51,11 @@ export function DataTable<T>({ id, caption, columns, rows, rowKey, empty, below 
             return (
               <Fragment key={key}>
                 <tr data-key={key} className={extra ? 'row-expanded' : undefined}>
-                  {columns.map((c) => <td key={c.key} className={classes(c.numeric && 'num', c.className)}>{c.cell(row)}</td>)}
+                  {columns.map((c) => (
+                    <td key={c.key} className={classes(c.numeric && 'num', c.className)}>
+                      {c.cell(row)}
+                    </td>
+                  ))}
                 </tr>
                 {extra ? (
                   <tr className="row-detail" data-detail-of={key}>

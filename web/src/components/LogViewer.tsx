@@ -40,8 +40,16 @@ export function LogViewer({ logs, truncated, error }: Props): ReactNode {
 
   return (
     <div className="logs">
-      {error && <p className="notice notice-error" role="note">{t('logs.error', { error })}</p>}
-      {truncated && <p className="notice notice-warn logs-truncated" role="note">{t('logs.truncated')}</p>}
+      {error && (
+        <p className="notice notice-error" role="note">
+          {t('logs.error', { error })}
+        </p>
+      )}
+      {truncated && (
+        <p className="notice notice-warn logs-truncated" role="note">
+          {t('logs.truncated')}
+        </p>
+      )}
       {logs === null || logs === '' ? (
         !error && <p className="status status-empty">{t('logs.empty')}</p>
       ) : (
@@ -49,22 +57,63 @@ export function LogViewer({ logs, truncated, error }: Props): ReactNode {
           <div className="logs-toolbar">
             <label className="logs-search">
               <span className="visually-hidden">{t('logs.search')}</span>
-              <input type="search" value={query} placeholder={t('logs.placeholder')} onChange={(e) => setQuery(e.target.value)} onKeyDown={onKey} aria-label={t('logs.search')} />
+              <input
+                type="search"
+                value={query}
+                placeholder={t('logs.placeholder')}
+                onChange={(e) => setQuery(e.target.value)}
+                onKeyDown={onKey}
+                aria-label={t('logs.search')}
+              />
             </label>
             <span className="logs-count" aria-live="polite">
-              {deferred === '' ? t('logs.lines', { n: lines.length }) : total === 0 ? t('logs.noMatches') : t('logs.matches', { current: active + 1, total })}
+              {deferred === ''
+                ? t('logs.lines', { n: lines.length })
+                : total === 0
+                  ? t('logs.noMatches')
+                  : t('logs.matches', { current: active + 1, total })}
             </span>
-            <button type="button" className="button button-small" onClick={() => step(-1)} disabled={total === 0} aria-label={t('logs.prev')} title={t('logs.prev')}>↑</button>
-            <button type="button" className="button button-small" onClick={() => step(1)} disabled={total === 0} aria-label={t('logs.next')} title={t('logs.next')}>↓</button>
+            <button
+              type="button"
+              className="button button-small"
+              onClick={() => step(-1)}
+              disabled={total === 0}
+              aria-label={t('logs.prev')}
+              title={t('logs.prev')}
+            >
+              ↑
+            </button>
+            <button
+              type="button"
+              className="button button-small"
+              onClick={() => step(1)}
+              disabled={total === 0}
+              aria-label={t('logs.next')}
+              title={t('logs.next')}
+            >
+              ↓
+            </button>
             <label className="logs-wrap">
               <input type="checkbox" checked={wrap} onChange={(e) => setWrap(e.target.checked)} /> {t('logs.wrap')}
             </label>
           </div>
-          <div ref={body} className={wrap ? 'logs-body wrap' : 'logs-body'} role="region" aria-label={t('logs.region')} tabIndex={0}>
+          <div
+            ref={body}
+            className={wrap ? 'logs-body wrap' : 'logs-body'}
+            role="region"
+            aria-label={t('logs.region')}
+            tabIndex={0}
+          >
             {rendered.map((pieces, i) => (
               <div className="log-line" key={i}>
-                <span className="log-ln" aria-hidden="true">{i + 1}</span>
-                <span className="log-text">{pieces.map((p, j) => <Piece key={j} piece={p} active={active} />)}</span>
+                <span className="log-ln" aria-hidden="true">
+                  {i + 1}
+                </span>
+                <span className="log-text">
+                  {pieces.map((p, j) => (
+                    <Piece key={j} piece={p} active={active} />
+                  ))}
+                </span>
               </div>
             ))}
           </div>
@@ -76,7 +125,12 @@ export function LogViewer({ logs, truncated, error }: Props): ReactNode {
 
 function Piece({ piece, active }: { piece: LinePiece; active: number }): ReactNode {
   const style = piece.color || piece.background ? { color: piece.color, backgroundColor: piece.background } : undefined;
-  const text = piece.match === undefined ? piece.text : <mark className={piece.match === active ? 'current' : undefined}>{piece.text}</mark>;
+  const text =
+    piece.match === undefined ? (
+      piece.text
+    ) : (
+      <mark className={piece.match === active ? 'current' : undefined}>{piece.text}</mark>
+    );
   if (!piece.className && !style) return text;
   return (
     <span className={piece.className || undefined} style={style}>

@@ -13,7 +13,17 @@ export function pageWindow(current: number, pages: number): number[] {
 }
 
 /** Numbered pages as links (`hrefFor(n)`), so each page has a URL. */
-export function Pagination({ page, pageSize, total, hrefFor }: { page: number; pageSize: number; total: number; hrefFor(page: number): string }): ReactNode {
+export function Pagination({
+  page,
+  pageSize,
+  total,
+  hrefFor,
+}: {
+  page: number;
+  pageSize: number;
+  total: number;
+  hrefFor(page: number): string;
+}): ReactNode {
   const { t } = useI18n();
   const pages = Math.max(1, Math.ceil(total / pageSize));
   const from = total === 0 ? 0 : (page - 1) * pageSize + 1;
@@ -23,21 +33,44 @@ export function Pagination({ page, pageSize, total, hrefFor }: { page: number; p
       <span className="pagination-range">{t('page.range', { from, to, total })}</span>
       <ul>
         <li>
-          {page > 1 ? <Link to={hrefFor(page - 1)} className="page-link" rel="prev">{t('page.prev')}</Link> : <span className="page-link disabled" aria-disabled="true">{t('page.prev')}</span>}
+          {page > 1 ? (
+            <Link to={hrefFor(page - 1)} className="page-link" rel="prev">
+              {t('page.prev')}
+            </Link>
+          ) : (
+            <span className="page-link disabled" aria-disabled="true">
+              {t('page.prev')}
+            </span>
+          )}
         </li>
         {pageWindow(page, pages).map((p, i) =>
           p === 0 ? (
-            <li key={`gap-${i}`} className="page-gap" aria-hidden="true">…</li>
+            <li key={`gap-${i}`} className="page-gap" aria-hidden="true">
+              …
+            </li>
           ) : (
             <li key={p}>
-              <Link to={hrefFor(p)} className={p === page ? 'page-link current' : 'page-link'} aria-current={p === page ? 'page' : undefined} aria-label={t('page.number', { n: p })}>
+              <Link
+                to={hrefFor(p)}
+                className={p === page ? 'page-link current' : 'page-link'}
+                aria-current={p === page ? 'page' : undefined}
+                aria-label={t('page.number', { n: p })}
+              >
                 {p}
               </Link>
             </li>
           ),
         )}
         <li>
-          {page < pages ? <Link to={hrefFor(page + 1)} className="page-link" rel="next">{t('page.next')}</Link> : <span className="page-link disabled" aria-disabled="true">{t('page.next')}</span>}
+          {page < pages ? (
+            <Link to={hrefFor(page + 1)} className="page-link" rel="next">
+              {t('page.next')}
+            </Link>
+          ) : (
+            <span className="page-link disabled" aria-disabled="true">
+              {t('page.next')}
+            </span>
+          )}
         </li>
       </ul>
     </nav>

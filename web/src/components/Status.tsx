@@ -29,7 +29,13 @@ export function Empty({ children }: { children: ReactNode }): ReactNode {
 }
 
 /** Loading, error or content, for one API call: data keeps showing while a refresh runs. */
-export function Loaded<T>({ state, children }: { state: { data: T | undefined; error: Error | undefined; reload(): void }; children: (data: T) => ReactNode }): ReactNode {
+export function Loaded<T>({
+  state,
+  children,
+}: {
+  state: { data: T | undefined; error: Error | undefined; reload(): void };
+  children: (data: T) => ReactNode;
+}): ReactNode {
   if (state.error && state.data === undefined) return <ErrorBox error={state.error} onRetry={state.reload} />;
   if (state.data === undefined) return <Loading />;
   return (
@@ -40,7 +46,15 @@ export function Loaded<T>({ state, children }: { state: { data: T | undefined; e
   );
 }
 
-export function PageHeader({ title, subtitle, children }: { title: string; subtitle?: ReactNode; children?: ReactNode }): ReactNode {
+export function PageHeader({
+  title,
+  subtitle,
+  children,
+}: {
+  title: string;
+  subtitle?: ReactNode;
+  children?: ReactNode;
+}): ReactNode {
   return (
     <header className="page-header">
       <div>
@@ -52,7 +66,17 @@ export function PageHeader({ title, subtitle, children }: { title: string; subti
   );
 }
 
-export function Section({ title, id, children, extra }: { title: string; id: string; children: ReactNode; extra?: ReactNode }): ReactNode {
+export function Section({
+  title,
+  id,
+  children,
+  extra,
+}: {
+  title: string;
+  id: string;
+  children: ReactNode;
+  extra?: ReactNode;
+}): ReactNode {
   return (
     <section className="card" aria-labelledby={id}>
       <div className="card-header">

@@ -36,11 +36,20 @@ export function Timeline({ buckets }: { buckets: Array<{ at: string; count: numb
   const labelEvery = W < 560 ? 6 : W < 900 ? 3 : 2;
   return (
     <div ref={ref} className="timeline-wrap">
-      <svg className="timeline" width={W} height={H} viewBox={`0 0 ${W} ${H}`} role="img" aria-label={t('overview.timeline.aria', { total, peak })}>
+      <svg
+        className="timeline"
+        width={W}
+        height={H}
+        viewBox={`0 0 ${W} ${H}`}
+        role="img"
+        aria-label={t('overview.timeline.aria', { total, peak })}
+      >
         {ticks.map((v) => (
           <g key={v} className="timeline-grid">
             <line x1={PAD.left} x2={W - PAD.right} y1={y(v)} y2={y(v)} />
-            <text x={PAD.left - 6} y={y(v) + 4} textAnchor="end">{v}</text>
+            <text x={PAD.left - 6} y={y(v) + 4} textAnchor="end">
+              {v}
+            </text>
           </g>
         ))}
         {buckets.map((b, i) => {
@@ -48,7 +57,14 @@ export function Timeline({ buckets }: { buckets: Array<{ at: string; count: numb
           const h = Math.max(b.count > 0 ? 2 : 1, (b.count / top) * plotH);
           return (
             <g key={b.at}>
-              <rect className={b.count > 0 ? 'timeline-bar' : 'timeline-bar empty'} x={x} y={PAD.top + plotH - h} width={barW} height={h} rx={2}>
+              <rect
+                className={b.count > 0 ? 'timeline-bar' : 'timeline-bar empty'}
+                x={x}
+                y={PAD.top + plotH - h}
+                width={barW}
+                height={h}
+                rx={2}
+              >
                 <title>{t('overview.timeline.bar', { time: hour(b.at), count: b.count })}</title>
               </rect>
               {i % labelEvery === 0 && (

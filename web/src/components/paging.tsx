@@ -27,14 +27,23 @@ export function pagingFrom(query: URLSearchParams): Paging {
   const asked = positiveInt(query.get('size'), DEFAULT_SIZE);
   const size = PAGE_SIZES.includes(asked) ? asked : DEFAULT_SIZE;
   return {
-    page, size,
+    page,
+    size,
     api: { limit: size, offset: page > 1 ? (page - 1) * size : undefined },
     url: { page: page > 1 ? page : undefined, size: size === DEFAULT_SIZE ? undefined : size },
   };
 }
 
 /** Numbered pages and the page size under a server-paged table; `urlFor` builds this page's URL with some values replaced. */
-export function PageFooter({ paging, total, urlFor }: { paging: Paging; total: number; urlFor(over: QueryValues): string }): ReactNode {
+export function PageFooter({
+  paging,
+  total,
+  urlFor,
+}: {
+  paging: Paging;
+  total: number;
+  urlFor(over: QueryValues): string;
+}): ReactNode {
   const { t } = useI18n();
   const { page, size } = paging;
   return (
@@ -42,8 +51,19 @@ export function PageFooter({ paging, total, urlFor }: { paging: Paging; total: n
       <Pagination page={page} pageSize={size} total={total} hrefFor={(p) => urlFor({ page: p > 1 ? p : undefined })} />
       <label className="page-size">
         <span>{t('page.size')}</span>
-        <select value={size} onChange={(e) => navigate(urlFor({ size: Number(e.target.value) === DEFAULT_SIZE ? undefined : e.target.value, page: undefined }))}>
-          {PAGE_SIZES.map((s) => <option key={s} value={s}>{s}</option>)}
+        <select
+          value={size}
+          onChange={(e) =>
+            navigate(
+              urlFor({ size: Number(e.target.value) === DEFAULT_SIZE ? undefined : e.target.value, page: undefined }),
+            )
+          }
+        >
+          {PAGE_SIZES.map((s) => (
+            <option key={s} value={s}>
+              {s}
+            </option>
+          ))}
         </select>
       </label>
     </div>

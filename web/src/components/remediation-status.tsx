@@ -1,16 +1,40 @@
 import type { ReactNode } from 'react';
 import { useI18n } from '../i18n-context.tsx';
-import type { ActionState, AlertSeverity, AlertSource, AlertState, AlertStatus, ScheduleRunState } from '../remediation-api.ts';
-import { actionStateKey, alertStateKey, alertStatusKey, runStateKey, severityKey, sourceKey } from '../remediation-format.ts';
+import type {
+  ActionState,
+  AlertSeverity,
+  AlertSource,
+  AlertState,
+  AlertStatus,
+  ScheduleRunState,
+} from '../remediation-api.ts';
+import {
+  actionStateKey,
+  alertStateKey,
+  alertStatusKey,
+  runStateKey,
+  severityKey,
+  sourceKey,
+} from '../remediation-format.ts';
 
 /** Colour classes of the badges (styles.css): ok green, warn amber, bad red, info blue, plain grey. */
 type Tone = 'ok' | 'warn' | 'bad' | 'info' | 'plain';
 
 function Badge({ tone, children, title }: { tone: Tone; children: ReactNode; title?: string }): ReactNode {
-  return <span className={`badge tone-${tone}`} title={title}>{children}</span>;
+  return (
+    <span className={`badge tone-${tone}`} title={title}>
+      {children}
+    </span>
+  );
 }
 
-const ACTION_TONE: Record<ActionState, Tone> = { running: 'info', succeeded: 'ok', failed: 'bad', skipped: 'warn', interrupted: 'bad' };
+const ACTION_TONE: Record<ActionState, Tone> = {
+  running: 'info',
+  succeeded: 'ok',
+  failed: 'bad',
+  skipped: 'warn',
+  interrupted: 'bad',
+};
 const SEVERITY_TONE: Record<AlertSeverity, Tone> = { critical: 'bad', error: 'bad', warning: 'warn', info: 'info' };
 const RUN_TONE: Record<ScheduleRunState, Tone> = { running: 'info', done: 'ok', missed: 'warn' };
 
@@ -21,7 +45,11 @@ export function ActionStateBadge({ state }: { state: ActionState }): ReactNode {
 
 export function DryRunMarker(): ReactNode {
   const { t } = useI18n();
-  return <span className="badge tone-plain dry-run" title={t('action.dryRunHint')}>{t('action.dryRun')}</span>;
+  return (
+    <span className="badge tone-plain dry-run" title={t('action.dryRunHint')}>
+      {t('action.dryRun')}
+    </span>
+  );
 }
 
 export function AlertStatusBadge({ status }: { status: AlertStatus }): ReactNode {

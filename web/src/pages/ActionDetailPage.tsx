@@ -20,7 +20,11 @@ export function ActionDetailPage({ id }: { id: number }): ReactNode {
     if (a) document.title = `${a.action} · ${a.playbook} · Kubeloop`;
   }, [a]);
 
-  const back = <Link to="/actions" className="back-link">← {t('action.back')}</Link>;
+  const back = (
+    <Link to="/actions" className="back-link">
+      ← {t('action.back')}
+    </Link>
+  );
   if (state.error instanceof ApiError && state.error.status === 404) {
     return (
       <>
@@ -30,13 +34,27 @@ export function ActionDetailPage({ id }: { id: number }): ReactNode {
       </>
     );
   }
-  if (!a) return <>{back}{state.error ? <ErrorBox error={state.error} onRetry={state.reload} /> : <Loading />}</>;
+  if (!a)
+    return (
+      <>
+        {back}
+        {state.error ? <ErrorBox error={state.error} onRetry={state.reload} /> : <Loading />}
+      </>
+    );
   return (
     <>
       {back}
       <PageHeader
         title={t('action.title', { id })}
-        subtitle={<><ActionStateBadge state={a.state} />{a.dryRun && <DryRunMarker />} <span className="mono">{a.playbook} / {a.action}</span></>}
+        subtitle={
+          <>
+            <ActionStateBadge state={a.state} />
+            {a.dryRun && <DryRunMarker />}{' '}
+            <span className="mono">
+              {a.playbook} / {a.action}
+            </span>
+          </>
+        }
       />
       <Section id="action-summary-title" title={t('action.summary')}>
         <ActionBody action={a} />

@@ -20,26 +20,44 @@ export function ActionsPage(): ReactNode {
   const scope = { alertId: positiveId(query.get('alertId')), failureId: positiveId(query.get('failureId')) };
   const paging = pagingFrom(query);
   const urlFor = (over: QueryValues): string => withQuery('/actions', { ...filters, ...scope, ...paging.url, ...over });
-  const list = useApi<ListPage<Action>>(withQuery('/api/v1/actions', { ...filters, ...scope, ...paging.api }), REFRESH_MS);
+  const list = useApi<ListPage<Action>>(
+    withQuery('/api/v1/actions', { ...filters, ...scope, ...paging.api }),
+    REFRESH_MS,
+  );
   const playbooks = useApi<{ items: Playbook[] }>('/api/v1/playbooks');
   const apply = (v: ActionFilterValues | null): void => navigate(v ? urlFor({ ...v, page: undefined }) : '/actions');
-  const filtered = Object.values(filters).some((v) => v !== '') || scope.alertId !== undefined || scope.failureId !== undefined;
+  const filtered =
+    Object.values(filters).some((v) => v !== '') || scope.alertId !== undefined || scope.failureId !== undefined;
 
   return (
     <>
       <PageHeader title={t('actions.title')} subtitle={t('actions.subtitle')} />
-      <ActionFilters key={query.toString()} initial={filters} playbooks={playbooks.data?.items.map((p) => p.name) ?? []} onApply={apply} />
+      <ActionFilters
+        key={query.toString()}
+        initial={filters}
+        playbooks={playbooks.data?.items.map((p) => p.name) ?? []}
+        onApply={apply}
+      />
       {(scope.alertId !== undefined || scope.failureId !== undefined) && (
         <p className="notice notice-info scope-note">
-          {scope.alertId !== undefined ? t('actions.onlyAlert', { id: scope.alertId }) : t('actions.onlyFailure', { id: scope.failureId ?? 0 })}{' '}
-          <Link to={withQuery('/actions', { ...filters, alertId: undefined, failureId: undefined })}>{t('actions.showAll')}</Link>
+          {scope.alertId !== undefined
+            ? t('actions.onlyAlert', { id: scope.alertId })
+            : t('actions.onlyFailure', { id: scope.failureId ?? 0 })}{' '}
+          <Link to={withQuery('/actions', { ...filters, alertId: undefined, failureId: undefined })}>
+            {t('actions.showAll')}
+          </Link>
         </p>
       )}
       <section className="card" aria-label={t('actions.caption')}>
         <Loaded state={list}>
           {(data) => (
             <>
-              <ActionTable id="actions-table" caption={t('actions.caption')} rows={data.items} empty={filtered ? t('actions.empty') : t('actions.emptyAll')} />
+              <ActionTable
+                id="actions-table"
+                caption={t('actions.caption')}
+                rows={data.items}
+                empty={filtered ? t('actions.empty') : t('actions.emptyAll')}
+              />
               {data.total > 0 && <PageFooter paging={paging} total={data.total} urlFor={urlFor} />}
             </>
           )}

@@ -23,7 +23,11 @@ export function AlertDetailPage({ id }: { id: number }): ReactNode {
     if (a) document.title = `${a.title || a.alertId} · Kubeloop`;
   }, [a]);
 
-  const back = <Link to="/alerts" className="back-link">← {t('alert.back')}</Link>;
+  const back = (
+    <Link to="/alerts" className="back-link">
+      ← {t('alert.back')}
+    </Link>
+  );
   if (state.error instanceof ApiError && state.error.status === 404) {
     return (
       <>
@@ -33,23 +37,47 @@ export function AlertDetailPage({ id }: { id: number }): ReactNode {
       </>
     );
   }
-  if (!a) return <>{back}{state.error ? <ErrorBox error={state.error} onRetry={state.reload} /> : <Loading />}</>;
+  if (!a)
+    return (
+      <>
+        {back}
+        {state.error ? <ErrorBox error={state.error} onRetry={state.reload} /> : <Loading />}
+      </>
+    );
   return (
     <>
       {back}
-      <PageHeader title={t('alert.title', { id })} subtitle={<><SeverityBadge severity={a.severity} /><AlertStatusBadge status={a.status} /> <span>{a.title}</span></>} />
+      <PageHeader
+        title={t('alert.title', { id })}
+        subtitle={
+          <>
+            <SeverityBadge severity={a.severity} />
+            <AlertStatusBadge status={a.status} /> <span>{a.title}</span>
+          </>
+        }
+      />
       <Section id="alert-summary-title" title={t('alert.summary')}>
         <AlertFacts alert={a} />
       </Section>
       <Section id="alert-actions-title" title={t('alert.actions')}>
-        <ActionTable id="alert-actions" caption={t('alert.actionsCaption')} rows={a.actions} empty={a.state === 'pending' ? t('alert.processing') : t('alert.noActions')} />
+        <ActionTable
+          id="alert-actions"
+          caption={t('alert.actionsCaption')}
+          rows={a.actions}
+          empty={a.state === 'pending' ? t('alert.processing') : t('alert.noActions')}
+        />
       </Section>
       <div className="two-columns">
         <Section id="alert-labels-title" title={t('alert.labels')}>
           <KeyValues id="alert-labels" caption={t('alert.labels')} values={a.labels} empty={t('alert.noLabels')} />
         </Section>
         <Section id="alert-annotations-title" title={t('alert.annotations')}>
-          <KeyValues id="alert-annotations" caption={t('alert.annotations')} values={a.annotations} empty={t('alert.noAnnotations')} />
+          <KeyValues
+            id="alert-annotations"
+            caption={t('alert.annotations')}
+            values={a.annotations}
+            empty={t('alert.noAnnotations')}
+          />
         </Section>
       </div>
       <details className="card raw-details">
@@ -71,21 +99,55 @@ function AlertFacts({ alert: a }: { alert: AlertDetail }): ReactNode {
     [t('alert.starts'), time(a.startsAt)],
     [t('alert.ends'), time(a.endsAt)],
     [t('col.received'), time(a.receivedAt)],
-    [t('col.duplicates'), a.duplicates > 0 ? <>{a.duplicates} <div className="muted small">{t('alert.duplicatesHint', { n: a.duplicates })}</div></> : 0],
+    [
+      t('col.duplicates'),
+      a.duplicates > 0 ? (
+        <>
+          {a.duplicates} <div className="muted small">{t('alert.duplicatesHint', { n: a.duplicates })}</div>
+        </>
+      ) : (
+        0
+      ),
+    ],
   ];
   return <FactList rows={rows} />;
 }
 
 /** Only http(s) values become links; anything else stays text. */
 function Value({ text }: { text: string }): ReactNode {
-  return /^https?:\/\/\S+$/.test(text) ? <a href={text} target="_blank" rel="noopener noreferrer">{text}</a> : <>{text}</>;
+  return /^https?:\/\/\S+$/.test(text) ? (
+    <a href={text} target="_blank" rel="noopener noreferrer">
+      {text}
+    </a>
+  ) : (
+    <>{text}</>
+  );
 }
 
-function KeyValues({ id, caption, values, empty }: { id: string; caption: string; values: Record<string, string>; empty: string }): ReactNode {
+function KeyValues({
+  id,
+  caption,
+  values,
+  empty,
+}: {
+  id: string;
+  caption: string;
+  values: Record<string, string>;
+  empty: string;
+}): ReactNode {
   const { t } = useI18n();
   const columns: Array<Column<[string, string]>> = [
     { key: 'key', header: t('col.key'), className: 'mono nowrap', cell: ([k]) => k },
     { key: 'value', header: t('col.value'), className: 'cell-message', cell: ([, v]) => <Value text={v} /> },
   ];
-  return <DataTable id={id} caption={caption} columns={columns} rows={Object.entries(values)} rowKey={([k]) => k} empty={empty} />;
+  return (
+    <DataTable
+      id={id}
+      caption={caption}
+      columns={columns}
+      rows={Object.entries(values)}
+      rowKey={([k]) => k}
+      empty={empty}
+    />
+  );
 }

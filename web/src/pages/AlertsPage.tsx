@@ -25,14 +25,24 @@ export function AlertsPage(): ReactNode {
   return (
     <>
       <PageHeader title={t('alerts.title')} subtitle={t('alerts.subtitle')}>
-        <Link to="/links" className="button">{t('alerts.toLinks')}</Link>
+        <Link to="/links" className="button">
+          {t('alerts.toLinks')}
+        </Link>
       </PageHeader>
       <form className="filters filters-compact" aria-label={t('filters.label')} onSubmit={(e) => e.preventDefault()}>
         <label>
           <span>{t('col.source')}</span>
-          <select name="source" value={source} onChange={(e) => navigate(urlFor({ source: e.target.value, page: undefined }))}>
+          <select
+            name="source"
+            value={source}
+            onChange={(e) => navigate(urlFor({ source: e.target.value, page: undefined }))}
+          >
             <option value="">{t('filters.any')}</option>
-            {ALERT_SOURCES.map((s) => <option key={s} value={s}>{t(sourceKey[s])}</option>)}
+            {ALERT_SOURCES.map((s) => (
+              <option key={s} value={s}>
+                {t(sourceKey[s])}
+              </option>
+            ))}
           </select>
         </label>
       </form>
@@ -40,7 +50,18 @@ export function AlertsPage(): ReactNode {
         <Loaded state={list}>
           {(data) => (
             <>
-              <AlertTable rows={data.items} empty={source ? t('alerts.emptyFiltered') : <>{t('alerts.empty')} <Link to="/links">{t('links.create')}</Link></>} />
+              <AlertTable
+                rows={data.items}
+                empty={
+                  source ? (
+                    t('alerts.emptyFiltered')
+                  ) : (
+                    <>
+                      {t('alerts.empty')} <Link to="/links">{t('links.create')}</Link>
+                    </>
+                  )
+                }
+              />
               {data.total > 0 && <PageFooter paging={paging} total={data.total} urlFor={urlFor} />}
             </>
           )}
@@ -53,15 +74,28 @@ export function AlertsPage(): ReactNode {
 function AlertTable({ rows, empty }: { rows: Alert[]; empty: ReactNode }): ReactNode {
   const { t, time, relative } = useI18n();
   const columns: Array<Column<Alert>> = [
-    { key: 'time', header: t('col.received'), className: 'time-cell', cell: (a) => <time dateTime={a.receivedAt} title={time(a.receivedAt)}>{relative(a.receivedAt)}</time> },
+    {
+      key: 'time',
+      header: t('col.received'),
+      className: 'time-cell',
+      cell: (a) => (
+        <time dateTime={a.receivedAt} title={time(a.receivedAt)}>
+          {relative(a.receivedAt)}
+        </time>
+      ),
+    },
     { key: 'source', header: t('col.source'), className: 'nowrap', cell: (a) => <SourceName source={a.source} /> },
     { key: 'status', header: t('col.status'), cell: (a) => <AlertStatusBadge status={a.status} /> },
     { key: 'severity', header: t('col.severity'), cell: (a) => <SeverityBadge severity={a.severity} /> },
     {
-      key: 'title', header: t('col.title'), className: 'cell-message',
+      key: 'title',
+      header: t('col.title'),
+      className: 'cell-message',
       cell: (a) => (
         <>
-          <Link to={`/alerts/${a.id}`} className="strong-link">{a.title || a.alertId}</Link>
+          <Link to={`/alerts/${a.id}`} className="strong-link">
+            {a.title || a.alertId}
+          </Link>
           <div className="muted small mono">{a.alertId}</div>
         </>
       ),
@@ -69,5 +103,14 @@ function AlertTable({ rows, empty }: { rows: Alert[]; empty: ReactNode }): React
     { key: 'state', header: t('col.handling'), cell: (a) => <AlertStateBadge state={a.state} /> },
     { key: 'duplicates', header: t('col.duplicates'), numeric: true, cell: (a) => a.duplicates },
   ];
-  return <DataTable id="alerts-table" caption={t('alerts.caption')} columns={columns} rows={rows} rowKey={(a) => a.id} empty={empty} />;
+  return (
+    <DataTable
+      id="alerts-table"
+      caption={t('alerts.caption')}
+      columns={columns}
+      rows={rows}
+      rowKey={(a) => a.id}
+      empty={empty}
+    />
+  );
 }

@@ -14,10 +14,14 @@ export function ChannelsPage(): ReactNode {
     <>
       <PageHeader title={t('channels.title')} subtitle={t('channels.subtitle')} />
       <Section id="channels-caption" title={t('channels.caption')}>
-        <Loaded state={channels}>{(c) => (c.items.length === 0 ? <Empty>{t('channels.empty')}</Empty> : <ChannelTable rows={c.items} />)}</Loaded>
+        <Loaded state={channels}>
+          {(c) => (c.items.length === 0 ? <Empty>{t('channels.empty')}</Empty> : <ChannelTable rows={c.items} />)}
+        </Loaded>
       </Section>
       <Section id="routing-caption" title={t('routing.caption')}>
-        <Loaded state={channels}>{(c) => (c.routing ? <RoutingTable routing={c.routing} /> : <Empty>{t('routing.none')}</Empty>)}</Loaded>
+        <Loaded state={channels}>
+          {(c) => (c.routing ? <RoutingTable routing={c.routing} /> : <Empty>{t('routing.none')}</Empty>)}
+        </Loaded>
       </Section>
     </>
   );
@@ -54,7 +58,12 @@ function ChannelTable({ rows }: { rows: Channel[] }): ReactNode {
                 <td>{typeKey ? t(typeKey) : c.type}</td>
                 <td>
                   <div className="test-cell">
-                    <button type="button" className="button button-small" disabled={r?.state === 'sending'} onClick={() => void test(c.name)}>
+                    <button
+                      type="button"
+                      className="button button-small"
+                      disabled={r?.state === 'sending'}
+                      onClick={() => void test(c.name)}
+                    >
                       {r?.state === 'sending' ? t('channels.sending') : t('channels.test')}
                     </button>
                     <span role="status" className={r?.state === 'failed' ? 'test-result error' : 'test-result ok'}>
@@ -78,7 +87,11 @@ function RoutingTable({ routing }: { routing: Routing }): ReactNode {
   return (
     <>
       <p className="muted" id="routing-summary">
-        {t('routing.summary', { window: routing.groupingWindowSeconds, messages: routing.rateLimit.messages, per: routing.rateLimit.perSeconds })}
+        {t('routing.summary', {
+          window: routing.groupingWindowSeconds,
+          messages: routing.rateLimit.messages,
+          per: routing.rateLimit.perSeconds,
+        })}
       </p>
       {routing.routes.length === 0 ? (
         <Empty>{t('routing.everything')}</Empty>

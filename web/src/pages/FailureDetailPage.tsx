@@ -16,7 +16,11 @@ export function FailureDetailPage({ id }: { id: number }): ReactNode {
     if (f) document.title = `${f.reason} · ${f.pod} · Kubeloop`;
   }, [f]);
 
-  const back = <Link to="/failures" className="back-link">← {t('detail.back')}</Link>;
+  const back = (
+    <Link to="/failures" className="back-link">
+      ← {t('detail.back')}
+    </Link>
+  );
   if (state.error instanceof ApiError && state.error.status === 404) {
     return (
       <>
@@ -26,11 +30,28 @@ export function FailureDetailPage({ id }: { id: number }): ReactNode {
       </>
     );
   }
-  if (!f) return <>{back}{state.error ? <ErrorBox error={state.error} onRetry={state.reload} /> : <Loading />}</>;
+  if (!f)
+    return (
+      <>
+        {back}
+        {state.error ? <ErrorBox error={state.error} onRetry={state.reload} /> : <Loading />}
+      </>
+    );
   return (
     <>
       {back}
-      <PageHeader title={t('detail.title', { id })} subtitle={<><ReasonBadge reason={f.reason} /> <span className="mono">{f.pod}{f.container ? ` / ${f.container}` : ''}</span></>} />
+      <PageHeader
+        title={t('detail.title', { id })}
+        subtitle={
+          <>
+            <ReasonBadge reason={f.reason} />{' '}
+            <span className="mono">
+              {f.pod}
+              {f.container ? ` / ${f.container}` : ''}
+            </span>
+          </>
+        }
+      />
       <OwnerChain failure={f} />
       <Section id="summary-title" title={t('detail.summary')}>
         <Facts failure={f} />

@@ -15,8 +15,14 @@ const DEFAULT_SIZE = 25;
 
 type Column = 'detected' | 'namespace' | 'workload' | 'pod' | 'reason' | 'exitCode' | 'restarts' | 'state';
 const ACCESSORS: Record<Column, (f: FailureSummary) => SortValue> = {
-  detected: (f) => Date.parse(f.detectedAt), namespace: (f) => f.namespace, workload: (f) => `${f.workload.kind}/${f.workload.name}`,
-  pod: (f) => `${f.pod}/${f.container ?? ''}`, reason: (f) => f.reason, exitCode: (f) => f.exitCode, restarts: (f) => f.restartCount, state: (f) => f.state,
+  detected: (f) => Date.parse(f.detectedAt),
+  namespace: (f) => f.namespace,
+  workload: (f) => `${f.workload.kind}/${f.workload.name}`,
+  pod: (f) => `${f.pod}/${f.container ?? ''}`,
+  reason: (f) => f.reason,
+  exitCode: (f) => f.exitCode,
+  restarts: (f) => f.restartCount,
+  state: (f) => f.state,
 };
 
 function positiveInt(raw: string | null, fallback: number): number {
@@ -31,8 +37,16 @@ export function FailuresPage(): ReactNode {
   const page = positiveInt(query.get('page'), 1);
   const sizeParam = positiveInt(query.get('size'), DEFAULT_SIZE);
   const size = PAGE_SIZES.includes(sizeParam) ? sizeParam : DEFAULT_SIZE;
-  const urlFor = (over: QueryValues): string => withQuery('/failures', { ...filters, size: size === DEFAULT_SIZE ? undefined : size, page: page > 1 ? page : undefined, ...over });
-  const list = useApi<FailurePage>(withQuery('/api/v1/failures', { ...filters, limit: size, offset: page > 1 ? (page - 1) * size : undefined }));
+  const urlFor = (over: QueryValues): string =>
+    withQuery('/failures', {
+      ...filters,
+      size: size === DEFAULT_SIZE ? undefined : size,
+      page: page > 1 ? page : undefined,
+      ...over,
+    });
+  const list = useApi<FailurePage>(
+    withQuery('/api/v1/failures', { ...filters, limit: size, offset: page > 1 ? (page - 1) * size : undefined }),
+  );
   const apply = (v: FailureFilterValues | null): void => navigate(v ? urlFor({ ...v, page: undefined }) : '/failures');
 
   return (
@@ -45,11 +59,30 @@ export function FailuresPage(): ReactNode {
             <>
               <FailureTable rows={data.items} />
               <div className="table-footer">
-                <Pagination page={page} pageSize={size} total={data.total} hrefFor={(p) => urlFor({ page: p > 1 ? p : undefined })} />
+                <Pagination
+                  page={page}
+                  pageSize={size}
+                  total={data.total}
+                  hrefFor={(p) => urlFor({ page: p > 1 ? p : undefined })}
+                />
                 <label className="page-size">
                   <span>{t('page.size')}</span>
-                  <select value={size} onChange={(e) => navigate(urlFor({ size: Number(e.target.value) === DEFAULT_SIZE ? undefined : e.target.value, page: undefined }))}>
-                    {PAGE_SIZES.map((s) => <option key={s} value={s}>{s}</option>)}
+                  <select
+                    value={size}
+                    onChange={(e) =>
+                      navigate(
+                        urlFor({
+                          size: Number(e.target.value) === DEFAULT_SIZE ? undefined : e.target.value,
+                          page: undefined,
+                        }),
+                      )
+                    }
+                  >
+                    {PAGE_SIZES.map((s) => (
+                      <option key={s} value={s}>
+                        {s}
+                      </option>
+                    ))}
                   </select>
                 </label>
               </div>
@@ -65,7 +98,9 @@ function FailureTable({ rows }: { rows: FailureSummary[] }): ReactNode {
   const { t, time, relative } = useI18n();
   const { sorted, sort, toggle } = useSort(rows, ACCESSORS);
   if (rows.length === 0) return <Empty>{t('failures.empty')}</Empty>;
-  const head = (column: Column, label: string, numeric?: boolean): ReactNode => <SortHeader column={column} label={label} sort={sort} onSort={toggle} numeric={numeric} />;
+  const head = (column: Column, label: string, numeric?: boolean): ReactNode => (
+    <SortHeader column={column} label={label} sort={sort} onSort={toggle} numeric={numeric} />
+  );
   return (
     <div className="table-wrap">
       <table className="table" id="failures-table">
@@ -87,14 +122,25 @@ function FailureTable({ rows }: { rows: FailureSummary[] }): ReactNode {
             const sig = signalOf(f.exitCode, f.signal);
             return (
               <tr key={f.id} data-failure-id={f.id}>
-                <td className="time-cell"><time dateTime={f.detectedAt} title={time(f.detectedAt)}>{relative(f.detectedAt)}</time></td>
+                <td className="time-cell">
+                  <time dateTime={f.detectedAt} title={time(f.detectedAt)}>
+                    {relative(f.detectedAt)}
+                  </time>
+                </td>
                 <td>{f.namespace}</td>
-                <td title={`${f.workload.kind}/${f.workload.name}`}><span className="muted kind-prefix">{f.workload.kind}/</span>{f.workload.name}</td>
+                <td title={`${f.workload.kind}/${f.workload.name}`}>
+                  <span className="muted kind-prefix">{f.workload.kind}/</span>
+                  {f.workload.name}
+                </td>
                 <td>
-                  <Link to={`/failures/${f.id}`} className="strong-link">{f.pod}</Link>
+                  <Link to={`/failures/${f.id}`} className="strong-link">
+                    {f.pod}
+                  </Link>
                   {f.container && <div className="muted small">{f.container}</div>}
                 </td>
-                <td><ReasonBadge reason={f.reason} /></td>
+                <td>
+                  <ReasonBadge reason={f.reason} />
+                </td>
                 <td className="num">
                   {f.exitCode ?? t('common.none')}
                   {sig && <div className="muted small">{sig.name}</div>}
@@ -102,7 +148,11 @@ function FailureTable({ rows }: { rows: FailureSummary[] }): ReactNode {
                 <td className="num">{f.restartCount}</td>
                 <td>
                   <StateBadge state={f.state} />
-                  {f.preExisting && <div className="muted small" title={t('state.preExistingHint')}>{t('state.preExisting')}</div>}
+                  {f.preExisting && (
+                    <div className="muted small" title={t('state.preExistingHint')}>
+                      {t('state.preExisting')}
+                    </div>
+                  )}
                 </td>
               </tr>
             );

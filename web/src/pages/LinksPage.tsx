@@ -36,15 +36,43 @@ function LinkTable({ rows, onRevoked }: { rows: AlertLink[]; onRevoked(): void }
     { key: 'name', header: t('col.name'), className: 'mono', cell: (l) => l.name },
     { key: 'source', header: t('col.source'), cell: (l) => <SourceName source={l.source} /> },
     {
-      key: 'state', header: t('col.state'),
-      cell: (l) => <><LinkStateBadge active={l.active} />{l.revokedAt && <div className="muted small">{t('links.revokedAt', { time: time(l.revokedAt) })}</div>}</>,
+      key: 'state',
+      header: t('col.state'),
+      cell: (l) => (
+        <>
+          <LinkStateBadge active={l.active} />
+          {l.revokedAt && <div className="muted small">{t('links.revokedAt', { time: time(l.revokedAt) })}</div>}
+        </>
+      ),
     },
     { key: 'created', header: t('col.created'), className: 'nowrap', cell: (l) => time(l.createdAt) },
     {
-      key: 'used', header: t('col.lastUsed'), className: 'nowrap',
-      cell: (l) => (l.lastUsedAt ? <time dateTime={l.lastUsedAt} title={time(l.lastUsedAt)}>{relative(l.lastUsedAt)}</time> : <span className="muted">{t('links.never')}</span>),
+      key: 'used',
+      header: t('col.lastUsed'),
+      className: 'nowrap',
+      cell: (l) =>
+        l.lastUsedAt ? (
+          <time dateTime={l.lastUsedAt} title={time(l.lastUsedAt)}>
+            {relative(l.lastUsedAt)}
+          </time>
+        ) : (
+          <span className="muted">{t('links.never')}</span>
+        ),
     },
-    { key: 'revoke', header: <span className="visually-hidden">{t('links.revoke')}</span>, cell: (l) => (l.active ? <RevokeControl name={l.name} onRevoked={onRevoked} /> : null) },
+    {
+      key: 'revoke',
+      header: <span className="visually-hidden">{t('links.revoke')}</span>,
+      cell: (l) => (l.active ? <RevokeControl name={l.name} onRevoked={onRevoked} /> : null),
+    },
   ];
-  return <DataTable id="links-table" caption={t('links.caption')} columns={columns} rows={rows} rowKey={(l) => l.name} empty={t('links.empty')} />;
+  return (
+    <DataTable
+      id="links-table"
+      caption={t('links.caption')}
+      columns={columns}
+      rows={rows}
+      rowKey={(l) => l.name}
+      empty={t('links.empty')}
+    />
+  );
 }

@@ -17,7 +17,9 @@ export function OverviewPage(): ReactNode {
   return (
     <>
       <PageHeader title={t('overview.title')} subtitle={cluster ? t('overview.subtitle', { cluster }) : undefined}>
-        <Link to="/failures" className="button">{t('overview.viewAll')}</Link>
+        <Link to="/failures" className="button">
+          {t('overview.viewAll')}
+        </Link>
       </PageHeader>
       <Loaded state={overview}>
         {(o) => (
@@ -70,7 +72,9 @@ function OpenTable({ rows }: { rows: OpenWorkload[] }): ReactNode {
           <tr>
             <th scope="col">{t('col.namespace')}</th>
             <th scope="col">{t('col.workload')}</th>
-            <th scope="col" className="num">{t('col.open')}</th>
+            <th scope="col" className="num">
+              {t('col.open')}
+            </th>
             <th scope="col">{t('col.reasons')}</th>
             <th scope="col">{t('col.lastDetected')}</th>
           </tr>
@@ -85,9 +89,21 @@ function OpenTable({ rows }: { rows: OpenWorkload[] }): ReactNode {
                   {w.workload.name}
                 </Link>
               </td>
-              <td className="num"><strong>{w.open}</strong></td>
-              <td><div className="badges">{w.reasons.map((r) => <ReasonBadge key={r} reason={r} />)}</div></td>
-              <td className="nowrap"><time dateTime={w.lastDetectedAt ?? undefined} title={time(w.lastDetectedAt)}>{relative(w.lastDetectedAt)}</time></td>
+              <td className="num">
+                <strong>{w.open}</strong>
+              </td>
+              <td>
+                <div className="badges">
+                  {w.reasons.map((r) => (
+                    <ReasonBadge key={r} reason={r} />
+                  ))}
+                </div>
+              </td>
+              <td className="nowrap">
+                <time dateTime={w.lastDetectedAt ?? undefined} title={time(w.lastDetectedAt)}>
+                  {relative(w.lastDetectedAt)}
+                </time>
+              </td>
             </tr>
           ))}
         </tbody>
@@ -108,19 +124,27 @@ function FindingsTable({ rows }: { rows: Finding[] }): ReactNode {
             <th scope="col">{t('col.namespace')}</th>
             <th scope="col">{t('col.workload')}</th>
             <th scope="col">{t('col.message')}</th>
-            <th scope="col" className="num">{t('col.count')}</th>
+            <th scope="col" className="num">
+              {t('col.count')}
+            </th>
             <th scope="col">{t('col.lastSeen')}</th>
           </tr>
         </thead>
         <tbody>
           {rows.map((f) => (
             <tr key={f.id}>
-              <td><ReasonBadge reason={f.reason} /></td>
+              <td>
+                <ReasonBadge reason={f.reason} />
+              </td>
               <td>{f.namespace ?? t('common.none')}</td>
               <td>{f.workload ? `${f.workload.kind}/${f.workload.name}` : t('common.none')}</td>
               <td className="cell-message">{f.message}</td>
               <td className="num">{f.count}</td>
-              <td className="nowrap"><time dateTime={f.lastSeen} title={time(f.lastSeen)}>{relative(f.lastSeen)}</time></td>
+              <td className="nowrap">
+                <time dateTime={f.lastSeen} title={time(f.lastSeen)}>
+                  {relative(f.lastSeen)}
+                </time>
+              </td>
             </tr>
           ))}
         </tbody>

@@ -17,9 +17,19 @@ export function PlaybooksPage(): ReactNode {
     <>
       <PageHeader title={t('playbooks.title')} subtitle={t('playbooks.subtitle')} />
       <Loaded state={playbooks}>
-        {(d) => d.items.length === 0
-          ? <div className="card"><Empty>{t('playbooks.empty')}</Empty></div>
-          : <div className="playbook-grid">{d.items.map((p) => <PlaybookCard key={p.name} playbook={p} />)}</div>}
+        {(d) =>
+          d.items.length === 0 ? (
+            <div className="card">
+              <Empty>{t('playbooks.empty')}</Empty>
+            </div>
+          ) : (
+            <div className="playbook-grid">
+              {d.items.map((p) => (
+                <PlaybookCard key={p.name} playbook={p} />
+              ))}
+            </div>
+          )
+        }
       </Loaded>
     </>
   );
@@ -31,19 +41,35 @@ function PlaybookCard({ playbook: p }: { playbook: Playbook }): ReactNode {
   return (
     <article className="card playbook" aria-labelledby={titleId} data-playbook={p.name}>
       <div className="card-header">
-        <h2 id={titleId} className="mono">{p.name}</h2>
+        <h2 id={titleId} className="mono">
+          {p.name}
+        </h2>
         <div className="badges">
-          <span className={p.dryRun ? 'badge tone-warn' : 'badge tone-plain'}>{p.dryRun === null ? t('playbook.modeDefault') : t(p.dryRun ? 'playbook.dryRun' : 'playbook.live')}</span>
-          <span className="badge tone-plain">{p.cooldownSeconds === null ? t('playbook.cooldownDefault') : t('playbook.cooldown', { time: duration(p.cooldownSeconds) })}</span>
+          <span className={p.dryRun ? 'badge tone-warn' : 'badge tone-plain'}>
+            {p.dryRun === null ? t('playbook.modeDefault') : t(p.dryRun ? 'playbook.dryRun' : 'playbook.live')}
+          </span>
+          <span className="badge tone-plain">
+            {p.cooldownSeconds === null
+              ? t('playbook.cooldownDefault')
+              : t('playbook.cooldown', { time: duration(p.cooldownSeconds) })}
+          </span>
         </div>
       </div>
       {p.description && <p className="playbook-description">{p.description}</p>}
       <h3>{t('playbook.trigger')}</h3>
       <TriggerFacts trigger={p.trigger} />
       <h3>{t('playbook.conditions')}</h3>
-      {p.conditions.length === 0
-        ? <p className="muted small">{t('playbook.noConditions')}</p>
-        : <ul className="chips">{p.conditions.map((c) => <li key={c}><code>{c}</code></li>)}</ul>}
+      {p.conditions.length === 0 ? (
+        <p className="muted small">{t('playbook.noConditions')}</p>
+      ) : (
+        <ul className="chips">
+          {p.conditions.map((c) => (
+            <li key={c}>
+              <code>{c}</code>
+            </li>
+          ))}
+        </ul>
+      )}
       <h3>{t('playbook.actions')}</h3>
       <ol className="playbook-actions">
         {p.actions.map((a, i) => (
@@ -63,9 +89,23 @@ function PlaybookCard({ playbook: p }: { playbook: Playbook }): ReactNode {
 function TriggerFacts({ trigger }: { trigger: PlaybookTrigger }): ReactNode {
   const { t } = useI18n();
   const any = <span className="muted">{t('playbook.any')}</span>;
-  const list = (values: string[] | undefined): ReactNode => (values && values.length > 0 ? <span className="mono">{values.join(', ')}</span> : any);
-  const codes = (values: string[]): ReactNode => (values.length > 0 ? <ul className="chips">{values.map((v) => <li key={v}><code>{v}</code></li>)}</ul> : any);
-  const rows: Array<[string, ReactNode]> = [[t('playbook.kind'), <span className="badge tone-info">{t(triggerKey[trigger.kind])}</span>]];
+  const list = (values: string[] | undefined): ReactNode =>
+    values && values.length > 0 ? <span className="mono">{values.join(', ')}</span> : any;
+  const codes = (values: string[]): ReactNode =>
+    values.length > 0 ? (
+      <ul className="chips">
+        {values.map((v) => (
+          <li key={v}>
+            <code>{v}</code>
+          </li>
+        ))}
+      </ul>
+    ) : (
+      any
+    );
+  const rows: Array<[string, ReactNode]> = [
+    [t('playbook.kind'), <span className="badge tone-info">{t(triggerKey[trigger.kind])}</span>],
+  ];
   switch (trigger.kind) {
     case 'alert':
       rows.push(
@@ -73,11 +113,18 @@ function TriggerFacts({ trigger }: { trigger: PlaybookTrigger }): ReactNode {
         [t('playbook.status'), t(alertStatusKey[trigger.status])],
         [t('playbook.labels'), codes(Object.entries(trigger.labels).map(([k, v]) => `${k}="${v}"`))],
         [t('playbook.matchers'), codes(trigger.matchers)],
-        [t('playbook.severity'), trigger.severity?.length ? trigger.severity.map((s) => t(severityKey[s])).join(', ') : any],
+        [
+          t('playbook.severity'),
+          trigger.severity?.length ? trigger.severity.map((s) => t(severityKey[s])).join(', ') : any,
+        ],
       );
       break;
     case 'failure':
-      rows.push([t('playbook.reasons'), list(trigger.reasons)], [t('playbook.namespaces'), list(trigger.namespaces)], [t('playbook.workloads'), list(trigger.workloads)]);
+      rows.push(
+        [t('playbook.reasons'), list(trigger.reasons)],
+        [t('playbook.namespaces'), list(trigger.namespaces)],
+        [t('playbook.workloads'), list(trigger.workloads)],
+      );
       break;
     case 'schedule':
       rows.push([t('playbook.cron'), <code>{trigger.cron}</code>]);

@@ -20,10 +20,21 @@ export function actionFiltersFrom(query: URLSearchParams): ActionFilterValues {
 }
 
 /** The audit log's filters as a form; applying navigates (the URL holds them). Playbook names are suggested. */
-export function ActionFilters({ initial, playbooks, onApply }: { initial: ActionFilterValues; playbooks: string[]; onApply(v: ActionFilterValues | null): void }): ReactNode {
+export function ActionFilters({
+  initial,
+  playbooks,
+  onApply,
+}: {
+  initial: ActionFilterValues;
+  playbooks: string[];
+  onApply(v: ActionFilterValues | null): void;
+}): ReactNode {
   const { t } = useI18n();
   const [v, setV] = useState(initial);
-  const set = (k: keyof ActionFilterValues) => (e: { target: { value: string } }): void => setV((old) => ({ ...old, [k]: e.target.value.trim() }));
+  const set =
+    (k: keyof ActionFilterValues) =>
+    (e: { target: { value: string } }): void =>
+      setV((old) => ({ ...old, [k]: e.target.value.trim() }));
   const submit = (e: FormEvent): void => {
     e.preventDefault();
     onApply(v);
@@ -32,25 +43,48 @@ export function ActionFilters({ initial, playbooks, onApply }: { initial: Action
     <form className="filters filters-compact" onSubmit={submit} aria-label={t('filters.label')}>
       <label>
         <span>{t('col.playbook')}</span>
-        <input name="playbook" value={v.playbook} onChange={set('playbook')} list="known-playbooks" placeholder={t('filters.any')} autoComplete="off" />
+        <input
+          name="playbook"
+          value={v.playbook}
+          onChange={set('playbook')}
+          list="known-playbooks"
+          placeholder={t('filters.any')}
+          autoComplete="off"
+        />
         <datalist id="known-playbooks">
-          {playbooks.map((p) => <option key={p} value={p} />)}
+          {playbooks.map((p) => (
+            <option key={p} value={p} />
+          ))}
         </datalist>
       </label>
       <label>
         <span>{t('col.state')}</span>
         <select name="state" value={v.state} onChange={set('state')}>
           <option value="">{t('filters.any')}</option>
-          {ACTION_STATES.map((s) => <option key={s} value={s}>{t(actionStateKey[s])}</option>)}
+          {ACTION_STATES.map((s) => (
+            <option key={s} value={s}>
+              {t(actionStateKey[s])}
+            </option>
+          ))}
         </select>
       </label>
       <label>
         <span>{t('col.namespace')}</span>
-        <input name="namespace" value={v.namespace} onChange={set('namespace')} placeholder={t('filters.exact')} autoComplete="off" />
+        <input
+          name="namespace"
+          value={v.namespace}
+          onChange={set('namespace')}
+          placeholder={t('filters.exact')}
+          autoComplete="off"
+        />
       </label>
       <div className="filters-actions">
-        <button type="submit" className="button button-primary">{t('filters.apply')}</button>
-        <button type="button" className="button" onClick={() => onApply(null)}>{t('filters.reset')}</button>
+        <button type="submit" className="button button-primary">
+          {t('filters.apply')}
+        </button>
+        <button type="button" className="button" onClick={() => onApply(null)}>
+          {t('filters.reset')}
+        </button>
       </div>
     </form>
   );

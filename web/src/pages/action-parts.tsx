@@ -10,34 +10,86 @@ import { ActionStateBadge, DryRunMarker } from '../components/remediation-status
 import { FactList } from '../components/FactList.tsx';
 
 /** Actions as a table whose rows expand to the full record; `#id` opens the action's own page. */
-export function ActionTable({ id, caption, rows, empty }: { id: string; caption: string; rows: Action[]; empty: ReactNode }): ReactNode {
+export function ActionTable({
+  id,
+  caption,
+  rows,
+  empty,
+}: {
+  id: string;
+  caption: string;
+  rows: Action[];
+  empty: ReactNode;
+}): ReactNode {
   const { t, time, relative } = useI18n();
   const [open, setOpen] = useState<ReadonlySet<number>>(new Set());
-  const toggle = (actionId: number): void => setOpen((s) => {
-    const next = new Set(s);
-    if (!next.delete(actionId)) next.add(actionId);
-    return next;
-  });
+  const toggle = (actionId: number): void =>
+    setOpen((s) => {
+      const next = new Set(s);
+      if (!next.delete(actionId)) next.add(actionId);
+      return next;
+    });
   const columns: Array<Column<Action>> = [
-    { key: 'id', header: '#', className: 'nowrap', cell: (a) => <Link to={`/actions/${a.id}`} aria-label={t('actions.open', { id: a.id })}>#{a.id}</Link> },
-    { key: 'time', header: t('col.time'), className: 'time-cell', cell: (a) => <time dateTime={a.startedAt} title={time(a.startedAt)}>{relative(a.startedAt)}</time> },
+    {
+      key: 'id',
+      header: '#',
+      className: 'nowrap',
+      cell: (a) => (
+        <Link to={`/actions/${a.id}`} aria-label={t('actions.open', { id: a.id })}>
+          #{a.id}
+        </Link>
+      ),
+    },
+    {
+      key: 'time',
+      header: t('col.time'),
+      className: 'time-cell',
+      cell: (a) => (
+        <time dateTime={a.startedAt} title={time(a.startedAt)}>
+          {relative(a.startedAt)}
+        </time>
+      ),
+    },
     { key: 'playbook', header: t('col.playbook'), className: 'mono nowrap', cell: (a) => a.playbook },
     { key: 'action', header: t('col.action'), className: 'mono nowrap', cell: (a) => a.action },
     { key: 'target', header: t('col.target'), cell: (a) => <TargetLabel target={a.target} /> },
-    { key: 'state', header: t('col.state'), cell: (a) => <div className="badges"><ActionStateBadge state={a.state} />{a.dryRun && <DryRunMarker />}</div> },
+    {
+      key: 'state',
+      header: t('col.state'),
+      cell: (a) => (
+        <div className="badges">
+          <ActionStateBadge state={a.state} />
+          {a.dryRun && <DryRunMarker />}
+        </div>
+      ),
+    },
     { key: 'summary', header: t('col.summary'), className: 'cell-message', cell: (a) => a.summary ?? t('common.none') },
     {
-      key: 'details', header: <span className="visually-hidden">{t('col.details')}</span>,
+      key: 'details',
+      header: <span className="visually-hidden">{t('col.details')}</span>,
       cell: (a) => (
-        <button type="button" className="button button-small" aria-expanded={open.has(a.id)} aria-controls={`action-body-${a.id}`} onClick={() => toggle(a.id)}>
+        <button
+          type="button"
+          className="button button-small"
+          aria-expanded={open.has(a.id)}
+          aria-controls={`action-body-${a.id}`}
+          onClick={() => toggle(a.id)}
+        >
           {open.has(a.id) ? t('actions.hide') : t('actions.show')}
         </button>
       ),
     },
   ];
   return (
-    <DataTable id={id} caption={caption} columns={columns} rows={rows} rowKey={(a) => a.id} empty={empty}
-      below={(a) => (open.has(a.id) ? <ActionBody action={a} /> : null)} />
+    <DataTable
+      id={id}
+      caption={caption}
+      columns={columns}
+      rows={rows}
+      rowKey={(a) => a.id}
+      empty={empty}
+      below={(a) => (open.has(a.id) ? <ActionBody action={a} /> : null)}
+    />
   );
 }
 
@@ -51,7 +103,11 @@ export function ActionBody({ action: a }: { action: Action }): ReactNode {
     <div className="action-body" id={`action-body-${a.id}`}>
       <ActionFacts action={a} />
       {a.summary && a.summary !== a.error && <pre className="message action-summary">{a.summary}</pre>}
-      {a.error && <p className="notice notice-error action-error" role="note">{t('action.error', { error: a.error })}</p>}
+      {a.error && (
+        <p className="notice notice-error action-error" role="note">
+          {t('action.error', { error: a.error })}
+        </p>
+      )}
       {changed && (
         <Block title={t('action.change')}>
           <ChangeList before={a.before} after={a.after} />
@@ -87,7 +143,13 @@ function ActionFacts({ action: a }: { action: Action }): ReactNode {
     [t('col.playbook'), <span className="mono">{a.playbook}</span>],
     [t('col.action'), <span className="mono">{a.action}</span>],
     [t('col.state'), <ActionStateBadge state={a.state} />],
-    [t('action.mode'), <>{a.dryRun ? <DryRunMarker /> : t('action.live')} <span className="muted small">{t(a.mutates ? 'action.mutates' : 'action.readOnly')}</span></>],
+    [
+      t('action.mode'),
+      <>
+        {a.dryRun ? <DryRunMarker /> : t('action.live')}{' '}
+        <span className="muted small">{t(a.mutates ? 'action.mutates' : 'action.readOnly')}</span>
+      </>,
+    ],
     [t('action.trigger'), <TriggerLink action={a} />],
     [t('col.target'), <TargetLabel target={a.target} />],
     [t('action.started'), time(a.startedAt)],
@@ -108,8 +170,10 @@ function Duration({ ms }: { ms: number | null }): ReactNode {
 export function TriggerLink({ action: a }: { action: Action }): ReactNode {
   const { t, time } = useI18n();
   const { kind, alertId, failureId, scheduledAt } = a.trigger;
-  if (kind === 'alert' && alertId !== null) return <Link to={`/alerts/${alertId}`}>{t('trigger.alertRef', { id: alertId })}</Link>;
-  if (kind === 'failure' && failureId !== null) return <Link to={`/failures/${failureId}`}>{t('trigger.failureRef', { id: failureId })}</Link>;
+  if (kind === 'alert' && alertId !== null)
+    return <Link to={`/alerts/${alertId}`}>{t('trigger.alertRef', { id: alertId })}</Link>;
+  if (kind === 'failure' && failureId !== null)
+    return <Link to={`/failures/${failureId}`}>{t('trigger.failureRef', { id: failureId })}</Link>;
   if (kind === 'schedule' && scheduledAt) return <>{t('trigger.scheduleRef', { time: time(scheduledAt) })}</>;
   return <>{t(triggerKey[kind])}</>;
 }
@@ -134,7 +198,11 @@ export function ChangeList({ before, after }: { before: JsonValue; after: JsonVa
       <>
         <p className="muted small">{t('action.unchanged')}</p>
         <ul className="change-list">
-          {Object.entries(before).map(([k, v]) => <li key={k}><span className="mono change-key">{k}</span> <span className="change-value">{jsonText(v)}</span></li>)}
+          {Object.entries(before).map(([k, v]) => (
+            <li key={k}>
+              <span className="mono change-key">{k}</span> <span className="change-value">{jsonText(v)}</span>
+            </li>
+          ))}
         </ul>
       </>
     );
@@ -145,17 +213,29 @@ export function ChangeList({ before, after }: { before: JsonValue; after: JsonVa
     const keys = [...new Set([...Object.keys(b), ...Object.keys(a)])];
     return (
       <ul className="change-list">
-        {keys.map((k) => <li key={k}><span className="mono change-key">{k}</span> <Change from={b[k]} to={a[k]} /></li>)}
+        {keys.map((k) => (
+          <li key={k}>
+            <span className="mono change-key">{k}</span> <Change from={b[k]} to={a[k]} />
+          </li>
+        ))}
       </ul>
     );
   }
-  return <p className="change-list"><Change from={before} to={after} /></p>;
+  return (
+    <p className="change-list">
+      <Change from={before} to={after} />
+    </p>
+  );
 }
 
 function Change({ from, to }: { from: JsonValue | undefined; to: JsonValue | undefined }): ReactNode {
   const { t } = useI18n();
   const show = (v: JsonValue | undefined): string => (v === undefined || v === null ? t('common.none') : jsonText(v));
-  return <span className="change"><span className="change-value">{show(from)}</span> → <span className="change-value change-after">{show(to)}</span></span>;
+  return (
+    <span className="change">
+      <span className="change-value">{show(from)}</span> → <span className="change-value change-after">{show(to)}</span>
+    </span>
+  );
 }
 
 /** An action's parameters (everything beside `action`) as `name = value`. */

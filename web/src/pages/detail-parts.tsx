@@ -8,11 +8,14 @@ import { FactList } from '../components/FactList.tsx';
 /** Namespace, then the owners from the top-level workload down to the pod. */
 export function OwnerChain({ failure }: { failure: FailureDetail }): ReactNode {
   const { t } = useI18n();
-  const chain = failure.ownerChain.length > 0 ? [...failure.ownerChain].reverse() : [{ kind: 'Pod', name: failure.pod }];
+  const chain =
+    failure.ownerChain.length > 0 ? [...failure.ownerChain].reverse() : [{ kind: 'Pod', name: failure.pod }];
   return (
     <nav aria-label={t('detail.ownerChain')} className="breadcrumb">
       <ol>
-        <li><span className="crumb-kind">{t('col.namespace')}</span> {failure.namespace}</li>
+        <li>
+          <span className="crumb-kind">{t('col.namespace')}</span> {failure.namespace}
+        </li>
         {chain.map((o, i) => (
           <li key={`${o.kind}/${o.name}`} aria-current={i === chain.length - 1 ? 'location' : undefined}>
             <span className="crumb-kind">{o.kind}</span> {o.name}
@@ -34,14 +37,31 @@ export function Facts({ failure: f }: { failure: FailureDetail }): ReactNode {
     [t('detail.node'), f.node ?? none],
     [t('col.reason'), <ReasonBadge reason={f.reason} />],
     [t('col.exitCode'), f.exitCode ?? none],
-    [t('detail.signal'), sig ? (sig.derived ? t('detail.signalDerived', { name: sig.name, n: sig.n }) : `${sig.n} (${sig.name})`) : none],
+    [
+      t('detail.signal'),
+      sig ? (sig.derived ? t('detail.signalDerived', { name: sig.name, n: sig.n }) : `${sig.n} (${sig.name})`) : none,
+    ],
     [t('col.restarts'), f.restartCount],
-    [t('col.state'), <><StateBadge state={f.state} />{f.preExisting && <span className="muted small" title={t('state.preExistingHint')}> {t('state.preExisting')}</span>}</>],
+    [
+      t('col.state'),
+      <>
+        <StateBadge state={f.state} />
+        {f.preExisting && (
+          <span className="muted small" title={t('state.preExistingHint')}>
+            {' '}
+            {t('state.preExisting')}
+          </span>
+        )}
+      </>,
+    ],
     [t('detail.occurred'), time(f.occurredAt)],
     [t('col.detected'), time(f.detectedAt)],
     [t('detail.resolved'), time(f.resolvedAt)],
     [t('detail.duration'), duration(f.durationSeconds)],
-    [t('detail.services'), f.services.length > 0 ? f.services.join(', ') : <span className="muted">{t('detail.noServices')}</span>],
+    [
+      t('detail.services'),
+      f.services.length > 0 ? f.services.join(', ') : <span className="muted">{t('detail.noServices')}</span>,
+    ],
   ];
   return <FactList rows={rows} />;
 }
@@ -57,14 +77,18 @@ export function EventsTable({ events }: { events: RecordedEvent[] }): ReactNode 
             <th scope="col">{t('col.type')}</th>
             <th scope="col">{t('col.reason')}</th>
             <th scope="col">{t('col.message')}</th>
-            <th scope="col" className="num">{t('col.count')}</th>
+            <th scope="col" className="num">
+              {t('col.count')}
+            </th>
             <th scope="col">{t('col.lastSeen')}</th>
           </tr>
         </thead>
         <tbody>
           {events.map((e, i) => (
             <tr key={i}>
-              <td><span className={e.type === 'Warning' ? 'badge badge-warn' : 'badge'}>{e.type}</span></td>
+              <td>
+                <span className={e.type === 'Warning' ? 'badge badge-warn' : 'badge'}>{e.type}</span>
+              </td>
               <td>{e.reason}</td>
               <td className="cell-message">{e.message}</td>
               <td className="num">{e.count}</td>
@@ -87,7 +111,9 @@ export function DeliveriesTable({ deliveries }: { deliveries: Delivery[] }): Rea
           <tr>
             <th scope="col">{t('col.channel')}</th>
             <th scope="col">{t('col.status')}</th>
-            <th scope="col" className="num">{t('col.attempts')}</th>
+            <th scope="col" className="num">
+              {t('col.attempts')}
+            </th>
             <th scope="col">{t('col.created')}</th>
             <th scope="col">{t('col.sent')}</th>
             <th scope="col">{t('col.lastError')}</th>
@@ -97,8 +123,11 @@ export function DeliveriesTable({ deliveries }: { deliveries: Delivery[] }): Rea
           {deliveries.map((d) => (
             <tr key={d.id}>
               <td>{d.channel}</td>
-              <td><span className={`badge badge-delivery-${d.status}`}>{t(deliveryStatusKey[d.status])}</span>
-                {d.status === 'failed' && d.nextAttemptAt && <div className="muted small">{t('detail.nextAttempt', { time: time(d.nextAttemptAt) })}</div>}
+              <td>
+                <span className={`badge badge-delivery-${d.status}`}>{t(deliveryStatusKey[d.status])}</span>
+                {d.status === 'failed' && d.nextAttemptAt && (
+                  <div className="muted small">{t('detail.nextAttempt', { time: time(d.nextAttemptAt) })}</div>
+                )}
               </td>
               <td className="num">{d.attempts}</td>
               <td className="nowrap">{time(d.createdAt)}</td>

@@ -29,19 +29,45 @@ export function CreateLinkForm({ onCreated }: { onCreated(link: CreatedLink): vo
     <form className="link-form" onSubmit={(e) => void submit(e)} aria-labelledby="link-create-title">
       <div className="field">
         <label htmlFor="link-name">{t('col.name')}</label>
-        <input id="link-name" name="name" value={name} onChange={(e) => setName(e.target.value)} required maxLength={63} placeholder="guance-prod" autoComplete="off" aria-describedby="link-name-hint" />
-        <span id="link-name-hint" className="small">{t('links.nameHint')}</span>
+        <input
+          id="link-name"
+          name="name"
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          required
+          maxLength={63}
+          placeholder="guance-prod"
+          autoComplete="off"
+          aria-describedby="link-name-hint"
+        />
+        <span id="link-name-hint" className="small">
+          {t('links.nameHint')}
+        </span>
       </div>
       <label>
         <span>{t('col.source')}</span>
-        <select name="source" value={source} onChange={(e) => setSource(ALERT_SOURCES.find((s) => s === e.target.value) ?? 'guance')}>
-          {ALERT_SOURCES.map((s) => <option key={s} value={s}>{t(sourceKey[s])}</option>)}
+        <select
+          name="source"
+          value={source}
+          onChange={(e) => setSource(ALERT_SOURCES.find((s) => s === e.target.value) ?? 'guance')}
+        >
+          {ALERT_SOURCES.map((s) => (
+            <option key={s} value={s}>
+              {t(sourceKey[s])}
+            </option>
+          ))}
         </select>
       </label>
       <div className="link-form-actions">
-        <button type="submit" className="button button-primary" disabled={busy}>{busy ? t('links.creating') : t('links.submit')}</button>
+        <button type="submit" className="button button-primary" disabled={busy}>
+          {busy ? t('links.creating') : t('links.submit')}
+        </button>
       </div>
-      {error && <p className="notice notice-error link-form-error" role="alert">{t('links.failed', { error })}</p>}
+      {error && (
+        <p className="notice notice-error link-form-error" role="alert">
+          {t('links.failed', { error })}
+        </p>
+      )}
     </form>
   );
 }
@@ -70,9 +96,20 @@ export function OneTimeUrl({ link, onDismiss }: { link: CreatedLink; onDismiss()
       <label className="url-field">
         <span>{t('links.url')}</span>
         <span className="url-row">
-          <input ref={input} id="new-link-url" className="mono" readOnly value={url} onFocus={(e) => e.target.select()} />
-          <button type="button" className="button" onClick={() => void doCopy()}>{t('links.copy')}</button>
-          <button type="button" className="button" onClick={onDismiss}>{t('links.dismiss')}</button>
+          <input
+            ref={input}
+            id="new-link-url"
+            className="mono"
+            readOnly
+            value={url}
+            onFocus={(e) => e.target.select()}
+          />
+          <button type="button" className="button" onClick={() => void doCopy()}>
+            {t('links.copy')}
+          </button>
+          <button type="button" className="button" onClick={onDismiss}>
+            {t('links.dismiss')}
+          </button>
         </span>
       </label>
       <p role="status" className={copy === 'failed' ? 'small test-result error' : 'small test-result ok'}>
@@ -104,18 +141,37 @@ export function RevokeControl({ name, onRevoked }: { name: string; onRevoked(): 
       <div className="confirm" role="group" aria-label={t('links.revoke')}>
         <p className="small">{t('links.confirm', { name })}</p>
         <div className="confirm-actions">
-          <button type="button" className="button button-small button-danger" disabled={s.step === 'busy'} onClick={() => void revoke()}>
+          <button
+            type="button"
+            className="button button-small button-danger"
+            disabled={s.step === 'busy'}
+            onClick={() => void revoke()}
+          >
             {s.step === 'busy' ? t('links.revoking') : t('links.confirmYes')}
           </button>
-          <button type="button" className="button button-small" autoFocus disabled={s.step === 'busy'} onClick={() => setS({ step: 'idle' })}>{t('links.cancel')}</button>
+          <button
+            type="button"
+            className="button button-small"
+            autoFocus
+            disabled={s.step === 'busy'}
+            onClick={() => setS({ step: 'idle' })}
+          >
+            {t('links.cancel')}
+          </button>
         </div>
       </div>
     );
   }
   return (
     <div className="test-cell">
-      <button type="button" className="button button-small" onClick={() => setS({ step: 'confirm' })}>{t('links.revoke')}</button>
-      {s.step === 'failed' && <span role="alert" className="test-result error small">{t('links.revokeFailed', { error: s.error })}</span>}
+      <button type="button" className="button button-small" onClick={() => setS({ step: 'confirm' })}>
+        {t('links.revoke')}
+      </button>
+      {s.step === 'failed' && (
+        <span role="alert" className="test-result error small">
+          {t('links.revokeFailed', { error: s.error })}
+        </span>
+      )}
     </div>
   );
 }

@@ -41,7 +41,10 @@ export class Aggregator {
   private probing = false;
   private probeAgain = false;
 
-  constructor(private readonly svc: ResourceService, private readonly opts: AggregatorOptions) {
+  constructor(
+    private readonly svc: ResourceService,
+    private readonly opts: AggregatorOptions,
+  ) {
     this.apiServiceDef = def(svc, 'apiregistration.k8s.io', 'v1', 'apiservices');
     const services = def(svc, '', 'v1', 'services');
     const endpoints = def(svc, '', 'v1', 'endpoints');
@@ -51,10 +54,19 @@ export class Aggregator {
 
   start(): void {
     // Spec changes of APIServices, and Services/Endpoints they may point at, re-run the probes.
-    this.offs = this.watched.map((d) => this.svc.store.subscribe(d, { deliver: (e) => {
-      if (d === this.apiServiceDef && e.type === 'MODIFIED' && deepEqual(asObject(e.object.obj.spec), asObject(e.prev?.obj.spec))) return;
-      this.schedule();
-    } }));
+    this.offs = this.watched.map((d) =>
+      this.svc.store.subscribe(d, {
+        deliver: (e) => {
+          if (
+            d === this.apiServiceDef &&
+            e.type === 'MODIFIED' &&
+            deepEqual(asObject(e.object.obj.spec), asObject(e.prev?.obj.spec))
+          )
+            return;
+          this.schedule();
+        },
+      }),
+    );
     this.timer = setInterval(() => this.schedule(), this.opts.probeIntervalMs ?? 30_000);
     this.timer.unref();
     this.schedule();
@@ -87,10 +99,21 @@ export class Aggregator {
   }
 
   /** A GET from an in-process client (the HPA controller): JSON body or a thrown Status error. */
-  async getJson(group: string, version: string, pathAndQuery: string, user: UserInfo = HPA_CONTROLLER_USER): Promise<{ status: number; body: unknown }> {
+  async getJson(
+    group: string,
+    version: string,
+    pathAndQuery: string,
+    user: UserInfo = HPA_CONTROLLER_USER,
+  ): Promise<{ status: number; body: unknown }> {
     const rv = this.remote(group, version);
     if (!rv) throw serviceUnavailable(`no APIService registered for ${group}/${version}`);
-    const res = await this.forward(rv, { method: 'GET', path: `/apis/${group}/${version}${pathAndQuery}`, headers: { accept: 'application/json' }, user, timeoutMs: 10_000 });
+    const res = await this.forward(rv, {
+      method: 'GET',
+      path: `/apis/${group}/${version}${pathAndQuery}`,
+      headers: { accept: 'application/json' },
+      user,
+      timeoutMs: 10_000,
+    });
     let body: unknown;
     try {
       body = JSON.parse(res.body.toString('utf8'));
@@ -120,7 +143,9 @@ export class Aggregator {
   private async probeAll(): Promise<void> {
     for (const so of [...this.svc.store.values(this.apiServiceDef)]) {
       const rv = remoteVersionOf(so.obj);
-      const condition = rv ? await this.probe(rv) : { status: 'True', reason: 'Local', message: 'Local APIServices are always available' };
+      const condition = rv
+        ? await this.probe(rv)
+        : { status: 'True', reason: 'Local', message: 'Local APIServices are always available' };
       this.writeAvailable(so.obj, condition);
     }
   }
@@ -135,11 +160,26 @@ export class Aggregator {
     }
     const url = `${backend.url.origin}/apis/${rv.group}/${rv.version}`;
     try {
-      const res = await proxyTo(backend, rv, this.opts.identity, { method: 'GET', path: `/apis/${rv.group}/${rv.version}`, headers: { accept: 'application/json' }, user: { name: 'system:kube-aggregator', groups: ['system:masters'], readOnly: true }, timeoutMs: 5_000 });
-      if (res.status >= 200 && res.status < 300) return { status: 'True', reason: 'Passed', message: 'all checks passed' };
-      return { status: 'False', reason: 'FailedDiscoveryCheck', message: `failing or missing response from ${url}: bad status from ${url}: ${res.status}` };
+      const res = await proxyTo(backend, rv, this.opts.identity, {
+        method: 'GET',
+        path: `/apis/${rv.group}/${rv.version}`,
+        headers: { accept: 'application/json' },
+        user: { name: 'system:kube-aggregator', groups: ['system:masters'], readOnly: true },
+        timeoutMs: 5_000,
+      });
+      if (res.status >= 200 && res.status < 300)
+        return { status: 'True', reason: 'Passed', message: 'all checks passed' };
+      return {
+        status: 'False',
+        reason: 'FailedDiscoveryCheck',
+        message: `failing or missing response from ${url}: bad status from ${url}: ${res.status}`,
+      };
     } catch (err) {
-      return { status: 'False', reason: 'FailedDiscoveryCheck', message: `failing or missing response from ${url}: ${(err as Error).message}` };
+      return {
+        status: 'False',
+        reason: 'FailedDiscoveryCheck',
+        message: `failing or missing response from ${url}: ${(err as Error).message}`,
+      };
     }
   }
 
@@ -150,9 +190,23 @@ export class Aggregator {
     const conditions = Array.isArray(status['conditions']) ? status['conditions'].map(asObject) : [];
     const old = conditions.find((x) => x['type'] === 'Available');
     if (old && old['status'] === c.status && old['reason'] === c.reason && old['message'] === c.message) return;
-    const lastTransitionTime = old && old['status'] === c.status ? old['lastTransitionTime'] : this.svc.now().toISOString().replace(/\.\d{3}Z$/, 'Z');
+    const lastTransitionTime =
+      old && old['status'] === c.status
+        ? old['lastTransitionTime']
+        : this.svc
+            .now()
+            .toISOString()
+            .replace(/\.\d{3}Z$/, 'Z');
     const next = { type: 'Available', status: c.status, lastTransitionTime, reason: c.reason, message: c.message };
-    const updated = { ...structuredClone(current.obj), status: { ...status, conditions: [...conditions.filter((x) => x['type'] !== 'Available'), next] } };
-    this.svc.commitUpdate({ def: this.apiServiceDef, namespace: undefined, name: obj.metadata.name ?? '' }, current, updated, 'status');
+    const updated = {
+      ...structuredClone(current.obj),
+      status: { ...status, conditions: [...conditions.filter((x) => x['type'] !== 'Available'), next] },
+    };
+    this.svc.commitUpdate(
+      { def: this.apiServiceDef, namespace: undefined, name: obj.metadata.name ?? '' },
+      current,
+      updated,
+      'status',
+    );
   }
 }

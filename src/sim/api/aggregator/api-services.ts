@@ -26,7 +26,10 @@ export interface Backend {
 }
 
 export class BackendError extends Error {
-  constructor(readonly reason: 'ServiceNotFound' | 'MissingEndpoints' | 'ServiceAccessError', message: string) {
+  constructor(
+    readonly reason: 'ServiceNotFound' | 'MissingEndpoints' | 'ServiceAccessError',
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -43,22 +46,34 @@ export function remoteVersionOf(obj: KubeObject): RemoteVersion | undefined {
   if (typeof svc['name'] !== 'string' || typeof svc['namespace'] !== 'string') return undefined;
   if (typeof spec['group'] !== 'string' || typeof spec['version'] !== 'string') return undefined;
   const conditions = asObject(obj.status)['conditions'];
-  const available = Array.isArray(conditions) && conditions.map(asObject).some((c) => c['type'] === 'Available' && c['status'] === 'True');
+  const available =
+    Array.isArray(conditions) &&
+    conditions.map(asObject).some((c) => c['type'] === 'Available' && c['status'] === 'True');
   return {
     name: obj.metadata.name ?? '',
     group: spec['group'],
     version: spec['version'],
     groupPriorityMinimum: typeof spec['groupPriorityMinimum'] === 'number' ? spec['groupPriorityMinimum'] : 0,
     versionPriority: typeof spec['versionPriority'] === 'number' ? spec['versionPriority'] : 0,
-    service: { namespace: svc['namespace'], name: svc['name'], port: typeof svc['port'] === 'number' ? svc['port'] : 443 },
-    caBundle: typeof spec['caBundle'] === 'string' && spec['caBundle'] !== '' ? Buffer.from(spec['caBundle'], 'base64') : undefined,
+    service: {
+      namespace: svc['namespace'],
+      name: svc['name'],
+      port: typeof svc['port'] === 'number' ? svc['port'] : 443,
+    },
+    caBundle:
+      typeof spec['caBundle'] === 'string' && spec['caBundle'] !== ''
+        ? Buffer.from(spec['caBundle'], 'base64')
+        : undefined,
     insecureSkipTLSVerify: spec['insecureSkipTLSVerify'] === true,
     available,
   };
 }
 
 export class ApiServices {
-  constructor(private readonly store: ObjectStore, private readonly defs: StoreDefs) {}
+  constructor(
+    private readonly store: ObjectStore,
+    private readonly defs: StoreDefs,
+  ) {}
 
   remote(): RemoteVersion[] {
     const out: RemoteVersion[] = [];
@@ -75,7 +90,9 @@ export class ApiServices {
 
   /** Versions of a remote group, highest versionPriority first (the preferred version leads). */
   versionsOf(group: string): RemoteVersion[] {
-    return this.remote().filter((r) => r.group === group).sort((a, b) => b.versionPriority - a.versionPriority || (a.version < b.version ? 1 : -1));
+    return this.remote()
+      .filter((r) => r.group === group)
+      .sort((a, b) => b.versionPriority - a.versionPriority || (a.version < b.version ? 1 : -1));
   }
 
   /** Groups served remotely, as discovery lists them. */
@@ -96,7 +113,11 @@ export class ApiServices {
     }
     const ports = Array.isArray(spec['ports']) ? spec['ports'].map(asObject) : [];
     const svcPort = ports.find((p) => p['port'] === port);
-    if (!svcPort) throw new BackendError('ServiceAccessError', `service/${name} in "${namespace}" is not listening on port ${port}`);
+    if (!svcPort)
+      throw new BackendError(
+        'ServiceAccessError',
+        `service/${name} in "${namespace}" is not listening on port ${port}`,
+      );
     const portName = typeof svcPort['name'] === 'string' ? svcPort['name'] : '';
     const endpoints = this.store.get(this.defs.endpoints, namespace, name)?.obj;
     const subsets = Array.isArray(endpoints?.['subsets']) ? (endpoints['subsets'] as unknown[]).map(asObject) : [];
@@ -110,6 +131,9 @@ export class ApiServices {
         return { url: new URL(`https://${host}:${epPort['port']}`), serverName };
       }
     }
-    throw new BackendError('MissingEndpoints', `endpoints for service/${name} in "${namespace}" have no addresses with port name "${portName}"`);
+    throw new BackendError(
+      'MissingEndpoints',
+      `endpoints for service/${name} in "${namespace}" have no addresses with port name "${portName}"`,
+    );
   }
 }

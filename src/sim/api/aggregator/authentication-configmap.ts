@@ -5,7 +5,10 @@ import type { ResourceService } from '../service/resource-service.ts';
  * servers verify callers (client CA) and the aggregator's front-proxy (requestheader CA, the allowed
  * client name and the identity headers). Values are JSON string lists, as in a real cluster.
  */
-export function publishAuthenticationConfigMap(svc: ResourceService, opts: { clientCa: string; requestHeaderCa: string }): void {
+export function publishAuthenticationConfigMap(
+  svc: ResourceService,
+  opts: { clientCa: string; requestHeaderCa: string },
+): void {
   const def = svc.registry.find('', 'v1', 'configmaps');
   if (!def) throw new Error('aggregator: configmaps are not served');
   const data = {
@@ -18,5 +21,8 @@ export function publishAuthenticationConfigMap(svc: ResourceService, opts: { cli
   };
   const current = svc.store.get(def, 'kube-system', 'extension-apiserver-authentication');
   if (current) return;
-  svc.create(def, 'kube-system', { metadata: { name: 'extension-apiserver-authentication', namespace: 'kube-system' }, data });
+  svc.create(def, 'kube-system', {
+    metadata: { name: 'extension-apiserver-authentication', namespace: 'kube-system' },
+    data,
+  });
 }

@@ -26,7 +26,18 @@ export interface ProxyResponse {
 }
 
 /** Hop-by-hop and identity headers never forwarded: the aggregator sets the identity itself. */
-const DROPPED = new Set(['authorization', 'connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'host', 'content-length', 'proxy-connection', 'te', 'trailer']);
+const DROPPED = new Set([
+  'authorization',
+  'connection',
+  'keep-alive',
+  'transfer-encoding',
+  'upgrade',
+  'host',
+  'content-length',
+  'proxy-connection',
+  'te',
+  'trailer',
+]);
 
 export function forwardedHeaders(incoming: Record<string, string>, user: UserInfo): Record<string, string> {
   const out: Record<string, string> = {};
@@ -44,9 +55,17 @@ export function forwardedHeaders(incoming: Record<string, string>, user: UserInf
  * APIService's caBundle for <service>.<namespace>.svc (unless insecureSkipTLSVerify), the front-proxy
  * client certificate, and the caller's identity in X-Remote-User / X-Remote-Group.
  */
-export function proxyTo(backend: Backend, rv: RemoteVersion, identity: FrontProxyIdentity, req: ProxyRequest): Promise<ProxyResponse> {
+export function proxyTo(
+  backend: Backend,
+  rv: RemoteVersion,
+  identity: FrontProxyIdentity,
+  req: ProxyRequest,
+): Promise<ProxyResponse> {
   // One X-Remote-Group header per group, as the requestheader authenticator reads them.
-  const headerObject: Record<string, string | string[]> = { ...forwardedHeaders(req.headers, req.user), 'x-remote-group': req.user.groups };
+  const headerObject: Record<string, string | string[]> = {
+    ...forwardedHeaders(req.headers, req.user),
+    'x-remote-group': req.user.groups,
+  };
   if (req.body && req.body.length > 0) headerObject['content-length'] = String(req.body.length);
   return new Promise((resolve, reject) => {
     const r = httpsRequest(

@@ -70,7 +70,12 @@ const cloneMeta = (m: unknown): ObjectMeta => structuredClone(asObj(m)) as Objec
 
 /** A core/v1 Event as Go serializes k8s.io/api/core/v1.Event (struct field order). */
 export function shapeCoreEvent(e: KubeObject): KubeObject {
-  const out: Obj = { apiVersion: e.apiVersion ?? 'v1', kind: e.kind ?? 'Event', metadata: cloneMeta(e.metadata), involvedObject: reference(e['involvedObject']) };
+  const out: Obj = {
+    apiVersion: e.apiVersion ?? 'v1',
+    kind: e.kind ?? 'Event',
+    metadata: cloneMeta(e.metadata),
+    involvedObject: reference(e['involvedObject']),
+  };
   put(out, 'reason', e['reason']);
   put(out, 'message', e['message']);
   out['source'] = source(e['source']);
@@ -89,7 +94,12 @@ export function shapeCoreEvent(e: KubeObject): KubeObject {
 
 /** An events.k8s.io/v1 Event as Go serializes k8s.io/api/events/v1.Event (struct field order). */
 export function shapeEventsV1Event(e: KubeObject): KubeObject {
-  const out: Obj = { apiVersion: e.apiVersion ?? 'events.k8s.io/v1', kind: e.kind ?? 'Event', metadata: cloneMeta(e.metadata), eventTime: goMicroTime(e['eventTime']) };
+  const out: Obj = {
+    apiVersion: e.apiVersion ?? 'events.k8s.io/v1',
+    kind: e.kind ?? 'Event',
+    metadata: cloneMeta(e.metadata),
+    eventTime: goMicroTime(e['eventTime']),
+  };
   putOptional(out, 'series', series(e['series'], true));
   put(out, 'reportingController', e['reportingController']);
   put(out, 'reportingInstance', e['reportingInstance']);
@@ -109,20 +119,45 @@ export function shapeEventsV1Event(e: KubeObject): KubeObject {
 /** Convert_core_Event_To_v1_Event. The input is not modified; the result shares nothing with it. */
 export function coreEventToEventsV1(e: KubeObject): KubeObject {
   return shapeEventsV1Event({
-    apiVersion: 'events.k8s.io/v1', kind: 'Event', metadata: e.metadata,
-    eventTime: e['eventTime'], series: e['series'], reportingController: e['reportingComponent'], reportingInstance: e['reportingInstance'],
-    action: e['action'], reason: e['reason'], regarding: e['involvedObject'], related: e['related'], note: e['message'], type: e['type'],
-    deprecatedSource: e['source'], deprecatedFirstTimestamp: e['firstTimestamp'], deprecatedLastTimestamp: e['lastTimestamp'], deprecatedCount: e['count'],
+    apiVersion: 'events.k8s.io/v1',
+    kind: 'Event',
+    metadata: e.metadata,
+    eventTime: e['eventTime'],
+    series: e['series'],
+    reportingController: e['reportingComponent'],
+    reportingInstance: e['reportingInstance'],
+    action: e['action'],
+    reason: e['reason'],
+    regarding: e['involvedObject'],
+    related: e['related'],
+    note: e['message'],
+    type: e['type'],
+    deprecatedSource: e['source'],
+    deprecatedFirstTimestamp: e['firstTimestamp'],
+    deprecatedLastTimestamp: e['lastTimestamp'],
+    deprecatedCount: e['count'],
   });
 }
 
 /** Convert_v1_Event_To_core_Event. The input is not modified; the result shares nothing with it. */
 export function eventsV1ToCoreEvent(e: KubeObject): KubeObject {
   return shapeCoreEvent({
-    apiVersion: 'v1', kind: 'Event', metadata: e.metadata,
-    involvedObject: e['regarding'], reason: e['reason'], message: e['note'], source: e['deprecatedSource'],
-    firstTimestamp: e['deprecatedFirstTimestamp'], lastTimestamp: e['deprecatedLastTimestamp'], count: e['deprecatedCount'], type: e['type'],
-    eventTime: e['eventTime'], series: e['series'], action: e['action'], related: e['related'],
-    reportingComponent: e['reportingController'], reportingInstance: e['reportingInstance'],
+    apiVersion: 'v1',
+    kind: 'Event',
+    metadata: e.metadata,
+    involvedObject: e['regarding'],
+    reason: e['reason'],
+    message: e['note'],
+    source: e['deprecatedSource'],
+    firstTimestamp: e['deprecatedFirstTimestamp'],
+    lastTimestamp: e['deprecatedLastTimestamp'],
+    count: e['deprecatedCount'],
+    type: e['type'],
+    eventTime: e['eventTime'],
+    series: e['series'],
+    action: e['action'],
+    related: e['related'],
+    reportingComponent: e['reportingController'],
+    reportingInstance: e['reportingInstance'],
   });
 }

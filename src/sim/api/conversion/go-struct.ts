@@ -26,7 +26,11 @@ export interface Field {
 
 export type Struct = readonly Field[];
 
-const f = (json: string, kind: Kind, opts: { ptr?: boolean; omitempty?: boolean } = {}): Field => ({ json, kind, ...opts });
+const f = (json: string, kind: Kind, opts: { ptr?: boolean; omitempty?: boolean } = {}): Field => ({
+  json,
+  kind,
+  ...opts,
+});
 /** A field without omitempty. */
 export const req = (json: string, kind: Kind): Field => f(json, kind);
 /** A pointer with omitempty: left out only when nil. */
@@ -65,7 +69,11 @@ function shapeValue(kind: Kind, v: unknown): unknown {
   if (kind === 'time') return goTime(v);
   if (kind === 'stringMap') {
     const m = isPlainObject(v) ? v : {};
-    return Object.fromEntries(Object.keys(m).sort().map((k) => [k, m[k]]));
+    return Object.fromEntries(
+      Object.keys(m)
+        .sort()
+        .map((k) => [k, m[k]]),
+    );
   }
   if (Array.isArray(kind)) return shape(kind, isPlainObject(v) ? v : {});
   const item = (kind as { list: Kind }).list;

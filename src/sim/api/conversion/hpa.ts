@@ -1,9 +1,25 @@
 import type { KubeObject, ObjectMeta } from '../registry.ts';
 import { isPlainObject } from '../../../util/deep-equal.ts';
 import { decode, goJson, shape, type Struct } from './go-struct.ts';
-import { CONDITION, INTERNAL_BEHAVIOR, V1_METRIC_SPEC, V1_METRIC_STATUS, V1_SPEC, V1_STATUS, V2_SPEC, V2_STATUS } from './hpa-types.ts';
 import {
-  cpuCurrentUtilization, cpuUtilizationMetric, cpuUtilizationStatus, isCpuUtilization, metricSpecToV1, metricSpecToV2, metricStatusToV1, metricStatusToV2,
+  CONDITION,
+  INTERNAL_BEHAVIOR,
+  V1_METRIC_SPEC,
+  V1_METRIC_STATUS,
+  V1_SPEC,
+  V1_STATUS,
+  V2_SPEC,
+  V2_STATUS,
+} from './hpa-types.ts';
+import {
+  cpuCurrentUtilization,
+  cpuUtilizationMetric,
+  cpuUtilizationStatus,
+  isCpuUtilization,
+  metricSpecToV1,
+  metricSpecToV2,
+  metricStatusToV1,
+  metricStatusToV2,
 } from './hpa-metrics.ts';
 
 /**
@@ -54,8 +70,14 @@ export function withoutRoundTripAnnotations(meta: unknown): ObjectMeta {
 function behaviorToInternal(b: Obj): Obj {
   const rules = (r: unknown): Obj | undefined => {
     if (!isPlainObject(r)) return undefined;
-    const policies = Array.isArray(r['policies']) ? r['policies'].map((p) => ({ Type: o(p)['type'], Value: o(p)['value'], PeriodSeconds: o(p)['periodSeconds'] })) : undefined;
-    return { StabilizationWindowSeconds: r['stabilizationWindowSeconds'], SelectPolicy: r['selectPolicy'], Policies: policies };
+    const policies = Array.isArray(r['policies'])
+      ? r['policies'].map((p) => ({ Type: o(p)['type'], Value: o(p)['value'], PeriodSeconds: o(p)['periodSeconds'] }))
+      : undefined;
+    return {
+      StabilizationWindowSeconds: r['stabilizationWindowSeconds'],
+      SelectPolicy: r['selectPolicy'],
+      Policies: policies,
+    };
   };
   return shape(INTERNAL_BEHAVIOR, { ScaleUp: rules(b['scaleUp']), ScaleDown: rules(b['scaleDown']) });
 }
@@ -63,7 +85,9 @@ function behaviorToInternal(b: Obj): Obj {
 function behaviorFromInternal(b: Obj): Obj | undefined {
   const rules = (r: unknown): Obj | undefined => {
     if (!isPlainObject(r)) return undefined;
-    const policies = Array.isArray(r['Policies']) ? r['Policies'].map((p) => ({ type: o(p)['Type'], value: o(p)['Value'], periodSeconds: o(p)['PeriodSeconds'] })) : undefined;
+    const policies = Array.isArray(r['Policies'])
+      ? r['Policies'].map((p) => ({ type: o(p)['Type'], value: o(p)['Value'], periodSeconds: o(p)['PeriodSeconds'] }))
+      : undefined;
     return { stabilizationWindowSeconds: r['StabilizationWindowSeconds'], selectPolicy: r['SelectPolicy'], policies };
   };
   const scaleUp = rules(b['ScaleUp']);
@@ -90,17 +114,29 @@ export function hpaV2ToV1(hpa: KubeObject): KubeObject {
   if (current.length > 0) annotations[CURRENT_METRICS_ANNOTATION] = goJson(current.map(metricStatusToV1));
   if (isPlainObject(spec['behavior'])) annotations[BEHAVIOR_ANNOTATION] = goJson(behaviorToInternal(spec['behavior']));
   if (conditions.length > 0) annotations[CONDITIONS_ANNOTATION] = goJson(conditions);
-  if (Object.keys(annotations).length > 0) meta.annotations = Object.fromEntries(Object.keys(annotations).sort().map((k) => [k, annotations[k] ?? '']));
+  if (Object.keys(annotations).length > 0)
+    meta.annotations = Object.fromEntries(
+      Object.keys(annotations)
+        .sort()
+        .map((k) => [k, annotations[k] ?? '']),
+    );
 
   return {
-    apiVersion: 'autoscaling/v1', kind: 'HorizontalPodAutoscaler', metadata: meta,
+    apiVersion: 'autoscaling/v1',
+    kind: 'HorizontalPodAutoscaler',
+    metadata: meta,
     spec: shape(V1_SPEC, {
-      scaleTargetRef: spec['scaleTargetRef'], minReplicas: spec['minReplicas'], maxReplicas: spec['maxReplicas'],
+      scaleTargetRef: spec['scaleTargetRef'],
+      minReplicas: spec['minReplicas'],
+      maxReplicas: spec['maxReplicas'],
       targetCPUUtilizationPercentage: o(o(o(cpu)['resource'])['target'])['averageUtilization'],
     }),
     status: shape(V1_STATUS, {
-      observedGeneration: status['observedGeneration'], lastScaleTime: status['lastScaleTime'], currentReplicas: status['currentReplicas'],
-      desiredReplicas: status['desiredReplicas'], currentCPUUtilizationPercentage: currentCpu,
+      observedGeneration: status['observedGeneration'],
+      lastScaleTime: status['lastScaleTime'],
+      currentReplicas: status['currentReplicas'],
+      desiredReplicas: status['desiredReplicas'],
+      currentCPUUtilizationPercentage: currentCpu,
     }),
   };
 }
@@ -115,27 +151,48 @@ function annotated(annotations: Record<string, string>, key: string, s: Struct):
 export function hpaV1ToV2(hpa: KubeObject): KubeObject {
   const spec = o(hpa.spec);
   const status = o(hpa.status);
-  const annotations: Record<string, string> = { ...o(hpa.metadata)['annotations'] as Record<string, string> | undefined };
+  const annotations: Record<string, string> = {
+    ...(o(hpa.metadata)['annotations'] as Record<string, string> | undefined),
+  };
 
-  const cpu = set(spec['targetCPUUtilizationPercentage']) ? [cpuUtilizationMetric(spec['targetCPUUtilizationPercentage'])] : [];
+  const cpu = set(spec['targetCPUUtilizationPercentage'])
+    ? [cpuUtilizationMetric(spec['targetCPUUtilizationPercentage'])]
+    : [];
   const others = annotated(annotations, METRICS_ANNOTATION, V1_METRIC_SPEC);
   let metrics: Obj[] = others ? [...others.map(metricSpecToV2), ...cpu] : cpu;
   // autoscaling/v1's implicit default, applied here where every metric is known.
   if (metrics.length === 0) metrics = [cpuUtilizationMetric(DEFAULT_CPU_UTILIZATION)];
   const behaviorText = annotations[BEHAVIOR_ANNOTATION];
-  const behavior = behaviorText === undefined ? undefined : behaviorFromInternal(decode(INTERNAL_BEHAVIOR, behaviorText) ?? {});
+  const behavior =
+    behaviorText === undefined ? undefined : behaviorFromInternal(decode(INTERNAL_BEHAVIOR, behaviorText) ?? {});
 
   const currentCpu = status['currentCPUUtilizationPercentage'];
   const annotatedCurrent = annotated(annotations, CURRENT_METRICS_ANNOTATION, V1_METRIC_STATUS);
-  const currentMetrics = annotatedCurrent ? annotatedCurrent.map(metricStatusToV2) : set(currentCpu) ? [cpuUtilizationStatus(currentCpu)] : undefined;
+  const currentMetrics = annotatedCurrent
+    ? annotatedCurrent.map(metricStatusToV2)
+    : set(currentCpu)
+      ? [cpuUtilizationStatus(currentCpu)]
+      : undefined;
   const conditions = annotated(annotations, CONDITIONS_ANNOTATION, CONDITION);
 
   return {
-    apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', metadata: withoutRoundTripAnnotations(hpa.metadata),
-    spec: shape(V2_SPEC, { scaleTargetRef: spec['scaleTargetRef'], minReplicas: spec['minReplicas'], maxReplicas: spec['maxReplicas'], metrics, behavior }),
+    apiVersion: 'autoscaling/v2',
+    kind: 'HorizontalPodAutoscaler',
+    metadata: withoutRoundTripAnnotations(hpa.metadata),
+    spec: shape(V2_SPEC, {
+      scaleTargetRef: spec['scaleTargetRef'],
+      minReplicas: spec['minReplicas'],
+      maxReplicas: spec['maxReplicas'],
+      metrics,
+      behavior,
+    }),
     status: shape(V2_STATUS, {
-      observedGeneration: status['observedGeneration'], lastScaleTime: status['lastScaleTime'], currentReplicas: status['currentReplicas'],
-      desiredReplicas: status['desiredReplicas'], currentMetrics, conditions,
+      observedGeneration: status['observedGeneration'],
+      lastScaleTime: status['lastScaleTime'],
+      currentReplicas: status['currentReplicas'],
+      desiredReplicas: status['desiredReplicas'],
+      currentMetrics,
+      conditions,
     }),
   };
 }

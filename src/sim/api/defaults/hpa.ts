@@ -13,14 +13,19 @@ export function defaultHpa(obj: KubeObject): void {
   const spec = obj.spec;
   if (spec['minReplicas'] === undefined) spec['minReplicas'] = 1;
   if (!Array.isArray(spec['metrics']) || spec['metrics'].length === 0) {
-    spec['metrics'] = [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 80 } } }];
+    spec['metrics'] = [
+      { type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 80 } } },
+    ];
   }
   if (!isPlainObject(spec['behavior'])) return;
   const behavior = spec['behavior'];
   behavior['scaleUp'] = completeRules(behavior['scaleUp'], {
     stabilizationWindowSeconds: 0,
     selectPolicy: 'Max',
-    policies: [{ type: 'Pods', value: 4, periodSeconds: 15 }, { type: 'Percent', value: 100, periodSeconds: 15 }],
+    policies: [
+      { type: 'Pods', value: 4, periodSeconds: 15 },
+      { type: 'Percent', value: 100, periodSeconds: 15 },
+    ],
   });
   behavior['scaleDown'] = completeRules(behavior['scaleDown'], {
     selectPolicy: 'Max',

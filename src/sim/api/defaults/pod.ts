@@ -78,8 +78,16 @@ const TOKEN_MOUNT_PATH = '/var/run/secrets/kubernetes.io/serviceaccount';
  */
 function mountServiceAccountToken(spec: Obj): void {
   if (spec['automountServiceAccountToken'] === false) return;
-  const containers = [...(Array.isArray(spec['containers']) ? spec['containers'] : []), ...(Array.isArray(spec['initContainers']) ? spec['initContainers'] : [])];
-  const mounted = containers.some((c) => isPlainObject(c) && Array.isArray(c['volumeMounts']) && c['volumeMounts'].some((m) => isPlainObject(m) && m['mountPath'] === TOKEN_MOUNT_PATH));
+  const containers = [
+    ...(Array.isArray(spec['containers']) ? spec['containers'] : []),
+    ...(Array.isArray(spec['initContainers']) ? spec['initContainers'] : []),
+  ];
+  const mounted = containers.some(
+    (c) =>
+      isPlainObject(c) &&
+      Array.isArray(c['volumeMounts']) &&
+      c['volumeMounts'].some((m) => isPlainObject(m) && m['mountPath'] === TOKEN_MOUNT_PATH),
+  );
   if (mounted) return;
   const name = `kube-api-access-${randomSuffix()}`;
   const volumes = Array.isArray(spec['volumes']) ? spec['volumes'] : [];
@@ -89,7 +97,11 @@ function mountServiceAccountToken(spec: Obj): void {
       sources: [
         { serviceAccountToken: { expirationSeconds: 3607, path: 'token' } },
         { configMap: { name: 'kube-root-ca.crt', items: [{ key: 'ca.crt', path: 'ca.crt' }] } },
-        { downwardAPI: { items: [{ path: 'namespace', fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.namespace' } }] } },
+        {
+          downwardAPI: {
+            items: [{ path: 'namespace', fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.namespace' } }],
+          },
+        },
       ],
       defaultMode: 420,
     },
@@ -107,7 +119,9 @@ function mountServiceAccountToken(spec: Obj): void {
 function addDefaultTolerations(spec: Obj): void {
   const tolerations = Array.isArray(spec['tolerations']) ? [...spec['tolerations']] : [];
   for (const key of ['node.kubernetes.io/not-ready', 'node.kubernetes.io/unreachable']) {
-    const has = tolerations.some((t) => isPlainObject(t) && (t['key'] === key || (t['operator'] === 'Exists' && t['key'] === undefined)));
+    const has = tolerations.some(
+      (t) => isPlainObject(t) && (t['key'] === key || (t['operator'] === 'Exists' && t['key'] === undefined)),
+    );
     if (!has) tolerations.push({ key, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 });
   }
   spec['tolerations'] = tolerations;

@@ -19,7 +19,13 @@ export interface ExecRequest {
   container: string;
 }
 
-const SUPPORTED = ['v5.channel.k8s.io', 'v4.channel.k8s.io', 'v3.channel.k8s.io', 'v2.channel.k8s.io', 'channel.k8s.io'];
+const SUPPORTED = [
+  'v5.channel.k8s.io',
+  'v4.channel.k8s.io',
+  'v3.channel.k8s.io',
+  'v2.channel.k8s.io',
+  'channel.k8s.io',
+];
 const STDIN = 0;
 const STDOUT = 1;
 const STDERR = 2;
@@ -42,7 +48,8 @@ export function parseExecQuery(url: URL): ExecRequest {
     container: q.get('container') ?? '',
   };
   if (command.length === 0) throw badRequest('you must specify at least 1 command');
-  if (!req.stdin && !req.stdout && !req.stderr) throw badRequest('you must specify at least 1 of stdin, stdout, stderr');
+  if (!req.stdin && !req.stdout && !req.stderr)
+    throw badRequest('you must specify at least 1 of stdin, stdout, stderr');
   return req;
 }
 
@@ -68,9 +75,17 @@ export function exitStatus(command: string[], code: number): Record<string, unkn
  * with an InternalError Status (containerd's wording), not an exit code.
  */
 export function notFoundStatus(cmd: string): Record<string, unknown> {
-  const detail = `error executing command in container: failed to exec in container: failed to start exec "${randomBytes(32).toString('hex')}": ` +
+  const detail =
+    `error executing command in container: failed to exec in container: failed to start exec "${randomBytes(32).toString('hex')}": ` +
     `OCI runtime exec failed: exec failed: unable to start container process: exec: "${cmd}": executable file not found in $PATH: unknown`;
-  return { metadata: {}, status: 'Failure', message: `Internal error occurred: ${detail}`, reason: 'InternalError', details: { causes: [{ message: detail }] }, code: 500 };
+  return {
+    metadata: {},
+    status: 'Failure',
+    message: `Internal error occurred: ${detail}`,
+    reason: 'InternalError',
+    details: { causes: [{ message: detail }] },
+    code: 500,
+  };
 }
 
 /** Stdin as an async stream of the bytes the client sends on channel 0, ended by close. */
@@ -109,9 +124,13 @@ export interface AcceptExecOptions {
 }
 
 export function acceptExec(opts: AcceptExecOptions): void {
-  const offered = String(opts.req.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim());
+  const offered = String(opts.req.headers['sec-websocket-protocol'] ?? '')
+    .split(',')
+    .map((p) => p.trim());
   if (!offered.some((p) => SUPPORTED.includes(p))) {
-    throw badRequest(`unable to upgrade connection: none of the requested subprotocols is supported (${SUPPORTED.join(', ')})`);
+    throw badRequest(
+      `unable to upgrade connection: none of the requested subprotocols is supported (${SUPPORTED.join(', ')})`,
+    );
   }
   wss.handleUpgrade(opts.req, opts.socket, opts.head, (ws) => {
     void serve(ws, opts);

@@ -1,7 +1,19 @@
 import { isExecutable, runCommand } from '../../container/index.ts';
 import { badRequest } from '../../../kube/apimachinery/errors.ts';
 import { exitStatus, notFoundStatus, StdinQueue, type AcceptExecOptions } from './index.ts';
-import { controlFrame, dataFrame, FLAG_FIN, FrameReader, GOAWAY, HeaderCodec, PING, RST_STREAM, SYN_REPLY, SYN_STREAM, type Frame } from './spdy-frames.ts';
+import {
+  controlFrame,
+  dataFrame,
+  FLAG_FIN,
+  FrameReader,
+  GOAWAY,
+  HeaderCodec,
+  PING,
+  RST_STREAM,
+  SYN_REPLY,
+  SYN_STREAM,
+  type Frame,
+} from './spdy-frames.ts';
 
 /**
  * The remote-command protocol over SPDY/3.1, as a kubelet serves it to kubectl before 1.29: after the
@@ -17,10 +29,17 @@ export function isSpdyUpgrade(headers: AcceptExecOptions['req']['headers']): boo
 }
 
 export function acceptSpdyExec(opts: AcceptExecOptions): void {
-  const offered = String(opts.req.headers['x-stream-protocol-version'] ?? '').split(',').map((p) => p.trim());
+  const offered = String(opts.req.headers['x-stream-protocol-version'] ?? '')
+    .split(',')
+    .map((p) => p.trim());
   const version = VERSIONS.find((v) => offered.includes(v));
-  if (!version) throw badRequest(`unable to upgrade connection: none of the requested stream protocols is supported (${VERSIONS.join(', ')})`);
-  opts.socket.write(`HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: SPDY/3.1\r\nX-Stream-Protocol-Version: ${version}\r\n\r\n`);
+  if (!version)
+    throw badRequest(
+      `unable to upgrade connection: none of the requested stream protocols is supported (${VERSIONS.join(', ')})`,
+    );
+  opts.socket.write(
+    `HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: SPDY/3.1\r\nX-Stream-Protocol-Version: ${version}\r\n\r\n`,
+  );
   new SpdyExecSession(opts, version).start();
 }
 
@@ -34,14 +53,18 @@ class SpdyExecSession {
   private started = false;
   private closed = false;
 
-  constructor(private readonly opts: AcceptExecOptions, private readonly version: string) {
+  constructor(
+    private readonly opts: AcceptExecOptions,
+    private readonly version: string,
+  ) {
     this.stdin = opts.request.stdin ? new StdinQueue() : null;
   }
 
   start(): void {
     const { socket, head } = this.opts;
     const onBytes = (b: Buffer): void => {
-      for (const f of this.reader.push(b)) this.frames = this.frames.then(() => this.handle(f)).catch((err: unknown) => this.fail(err));
+      for (const f of this.reader.push(b))
+        this.frames = this.frames.then(() => this.handle(f)).catch((err: unknown) => this.fail(err));
     };
     socket.on('data', onBytes);
     socket.on('close', () => this.shutdown());
@@ -52,7 +75,13 @@ class SpdyExecSession {
   /** The streams the client opens for this request; the command starts when all of them exist. */
   private expected(): string[] {
     const r = this.opts.request;
-    return ['error', ...(r.stdin ? ['stdin'] : []), ...(r.stdout ? ['stdout'] : []), ...(r.stderr && !r.tty ? ['stderr'] : []), ...(r.tty ? ['resize'] : [])];
+    return [
+      'error',
+      ...(r.stdin ? ['stdin'] : []),
+      ...(r.stdout ? ['stdout'] : []),
+      ...(r.stderr && !r.tty ? ['stderr'] : []),
+      ...(r.tty ? ['resize'] : []),
+    ];
   }
 
   private async handle(f: Frame): Promise<void> {
@@ -94,7 +123,8 @@ class SpdyExecSession {
 
   private async run(): Promise<void> {
     const { request } = this.opts;
-    const statusText = (s: Record<string, unknown>, code: number): string => (this.version === VERSIONS[0] ? JSON.stringify(s) : code === 0 ? '' : String(s['message']));
+    const statusText = (s: Record<string, unknown>, code: number): string =>
+      this.version === VERSIONS[0] ? JSON.stringify(s) : code === 0 ? '' : String(s['message']);
     const program = request.command[0] ?? '';
     let code: number;
     let status: Record<string, unknown>;

@@ -3,9 +3,16 @@ import { controlFrame, dataFrame, FLAG_FIN, FrameReader, HeaderCodec, SYN_REPLY 
 
 describe('SPDY/3.1 frames', () => {
   it('reads control and data frames split anywhere across chunks', () => {
-    const bytes = Buffer.concat([controlFrame(SYN_REPLY, 0, Buffer.from([0, 0, 0, 1])), dataFrame(3, FLAG_FIN, Buffer.from('hello'))]);
+    const bytes = Buffer.concat([
+      controlFrame(SYN_REPLY, 0, Buffer.from([0, 0, 0, 1])),
+      dataFrame(3, FLAG_FIN, Buffer.from('hello')),
+    ]);
     const reader = new FrameReader();
-    const frames = [...reader.push(bytes.subarray(0, 5)), ...reader.push(bytes.subarray(5, 15)), ...reader.push(bytes.subarray(15))];
+    const frames = [
+      ...reader.push(bytes.subarray(0, 5)),
+      ...reader.push(bytes.subarray(5, 15)),
+      ...reader.push(bytes.subarray(15)),
+    ];
     expect(frames).toEqual([
       { control: true, type: SYN_REPLY, flags: 0, data: Buffer.from([0, 0, 0, 1]) },
       { control: false, streamId: 3, flags: FLAG_FIN, data: Buffer.from('hello') },

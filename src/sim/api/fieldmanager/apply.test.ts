@@ -5,11 +5,20 @@ import { isApiError } from '../../../kube/apimachinery/errors.ts';
 
 const T = '2026-01-01T00:00:00Z';
 const cm = (data: Record<string, string>, labels?: Record<string, string>): Record<string, unknown> => ({
-  apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a', ...(labels ? { labels } : {}) }, data,
+  apiVersion: 'v1',
+  kind: 'ConfigMap',
+  metadata: { name: 'a', ...(labels ? { labels } : {}) },
+  data,
 });
 const empty = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a' } };
 
-function applyAs(manager: string, live: Record<string, unknown>, entries: ManagedEntry[], config: Record<string, unknown>, force = false): ReturnType<typeof trackApply> {
+function applyAs(
+  manager: string,
+  live: Record<string, unknown>,
+  entries: ManagedEntry[],
+  config: Record<string, unknown>,
+  force = false,
+): ReturnType<typeof trackApply> {
   return trackApply({ kind: 'ConfigMap', entries, manager, apiVersion: 'v1', live, config, force, time: T });
 }
 
@@ -28,7 +37,16 @@ describe('server-side apply', () => {
 
   it('owns exactly what it applied: struct fields claim only their fields, map entries themselves', () => {
     expect(first.object).toEqual(cm({ k: 'v', k2: 'v2' }, { x: '1' }));
-    expect(first.entries).toEqual([{ manager: 'm1', operation: 'Apply', apiVersion: 'v1', time: T, fieldsType: 'FieldsV1', fieldsV1: { 'f:data': { 'f:k': {}, 'f:k2': {} }, 'f:metadata': { 'f:labels': { 'f:x': {} } } } }]);
+    expect(first.entries).toEqual([
+      {
+        manager: 'm1',
+        operation: 'Apply',
+        apiVersion: 'v1',
+        time: T,
+        fieldsType: 'FieldsV1',
+        fieldsV1: { 'f:data': { 'f:k': {}, 'f:k2': {} }, 'f:metadata': { 'f:labels': { 'f:x': {} } } },
+      },
+    ]);
   });
 
   it('refuses to change a field another manager owns, naming each field and its manager', () => {
@@ -41,12 +59,25 @@ describe('server-side apply', () => {
         { reason: 'FieldManagerConflict', message: 'conflict with "m1"', field: '.data.k2' },
       ],
     });
-    expect(conflictOf(() => applyAs('m2', first.object, first.entries, cm({ k2: 'other' }))).message).toBe('Apply failed with 1 conflict: conflict with "m1": .data.k2');
+    expect(conflictOf(() => applyAs('m2', first.object, first.entries, cm({ k2: 'other' }))).message).toBe(
+      'Apply failed with 1 conflict: conflict with "m1": .data.k2',
+    );
   });
 
   it('names an Update manager with the version it used', () => {
-    const entries: ManagedEntry[] = [{ manager: 'kubectl', operation: 'Update', apiVersion: 'v1', time: T, fieldsType: 'FieldsV1', fieldsV1: { 'f:data': { 'f:k': {} } } }];
-    expect(conflictOf(() => applyAs('m1', cm({ k: 'v' }), entries, cm({ k: 'w' }))).message).toBe('Apply failed with 1 conflict: conflict with "kubectl" using v1: .data.k');
+    const entries: ManagedEntry[] = [
+      {
+        manager: 'kubectl',
+        operation: 'Update',
+        apiVersion: 'v1',
+        time: T,
+        fieldsType: 'FieldsV1',
+        fieldsV1: { 'f:data': { 'f:k': {} } },
+      },
+    ];
+    expect(conflictOf(() => applyAs('m1', cm({ k: 'v' }), entries, cm({ k: 'w' }))).message).toBe(
+      'Apply failed with 1 conflict: conflict with "kubectl" using v1: .data.k',
+    );
   });
 
   it('shares a field applied with the same value; force takes it over', () => {
@@ -69,21 +100,71 @@ describe('server-side apply', () => {
 
   it('merges keyed lists item by item, keys defaulted like the server defaults them', () => {
     const dep = (image: string, replicas?: number): Record<string, unknown> => ({
-      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd' },
-      spec: { ...(replicas ? { replicas } : {}), template: { spec: { containers: [{ name: 'c', image, ports: [{ containerPort: 80 }] }] } } },
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'd' },
+      spec: {
+        ...(replicas ? { replicas } : {}),
+        template: { spec: { containers: [{ name: 'c', image, ports: [{ containerPort: 80 }] }] } },
+      },
     });
-    const r = trackApply({ kind: 'Deployment', entries: [], manager: 'm1', apiVersion: 'apps/v1', live: { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd' } }, config: dep('nginx', 2), force: false, time: T });
-    expect(r.entries[0]?.fieldsV1).toEqual({ 'f:spec': { 'f:replicas': {}, 'f:template': { 'f:spec': { 'f:containers': { 'k:{"name":"c"}': {
-      '.': {}, 'f:image': {}, 'f:name': {}, 'f:ports': { 'k:{"containerPort":80,"protocol":"TCP"}': { '.': {}, 'f:containerPort': {} } },
-    } } } } } });
-    const c = conflictOf(() => trackApply({ kind: 'Deployment', entries: r.entries, manager: 'm2', apiVersion: 'apps/v1', live: r.object, config: dep('busybox', 3), force: false, time: T }));
-    expect(c.message).toBe('Apply failed with 2 conflicts: conflicts with "m1":\n- .spec.replicas\n- .spec.template.spec.containers[name="c"].image');
+    const r = trackApply({
+      kind: 'Deployment',
+      entries: [],
+      manager: 'm1',
+      apiVersion: 'apps/v1',
+      live: { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd' } },
+      config: dep('nginx', 2),
+      force: false,
+      time: T,
+    });
+    expect(r.entries[0]?.fieldsV1).toEqual({
+      'f:spec': {
+        'f:replicas': {},
+        'f:template': {
+          'f:spec': {
+            'f:containers': {
+              'k:{"name":"c"}': {
+                '.': {},
+                'f:image': {},
+                'f:name': {},
+                'f:ports': { 'k:{"containerPort":80,"protocol":"TCP"}': { '.': {}, 'f:containerPort': {} } },
+              },
+            },
+          },
+        },
+      },
+    });
+    const c = conflictOf(() =>
+      trackApply({
+        kind: 'Deployment',
+        entries: r.entries,
+        manager: 'm2',
+        apiVersion: 'apps/v1',
+        live: r.object,
+        config: dep('busybox', 3),
+        force: false,
+        time: T,
+      }),
+    );
+    expect(c.message).toBe(
+      'Apply failed with 2 conflicts: conflicts with "m1":\n- .spec.replicas\n- .spec.template.spec.containers[name="c"].image',
+    );
   });
 
   it('never modifies the live object', () => {
     const live = cm({ k: 'v' }, { x: '1' });
     const before = structuredClone(live);
-    const entries: ManagedEntry[] = [{ manager: 'm1', operation: 'Apply', apiVersion: 'v1', time: T, fieldsType: 'FieldsV1', fieldsV1: { 'f:data': { 'f:k': {} }, 'f:metadata': { 'f:labels': { 'f:x': {} } } } }];
+    const entries: ManagedEntry[] = [
+      {
+        manager: 'm1',
+        operation: 'Apply',
+        apiVersion: 'v1',
+        time: T,
+        fieldsType: 'FieldsV1',
+        fieldsV1: { 'f:data': { 'f:k': {} }, 'f:metadata': { 'f:labels': { 'f:x': {} } } },
+      },
+    ];
     applyAs('m1', live, entries, cm({}));
     expect(live).toEqual(before);
   });

@@ -2,7 +2,17 @@ import { deepEqual, isPlainObject } from '../../../util/deep-equal.ts';
 import { conflict as conflictError } from './errors.ts';
 import { difference, formatPath, intersection, memberPaths, union, type FieldSet } from './fieldset.ts';
 import { intern, type ManagedEntry } from './entries.ts';
-import { appliedSet, childPlace, compareValues, itemKey, itemPlace, rootPlace, trackedView, withoutIgnored, type Place } from './sets.ts';
+import {
+  appliedSet,
+  childPlace,
+  compareValues,
+  itemKey,
+  itemPlace,
+  rootPlace,
+  trackedView,
+  withoutIgnored,
+  type Place,
+} from './sets.ts';
 import { KEY_DEFAULTS, listKind } from './schema.ts';
 import { reconcileEntries } from './reconcile.ts';
 import { sameGroupEntries } from './update.ts';
@@ -33,7 +43,10 @@ export interface ApplyResult {
  * it applied before and no longer does when nobody else owns them.
  */
 export function trackApply(raw: ApplyInput): ApplyResult {
-  const input = { ...raw, entries: reconcileEntries(raw.kind, sameGroupEntries(raw.entries, raw.apiVersion), raw.live) };
+  const input = {
+    ...raw,
+    entries: reconcileEntries(raw.kind, sameGroupEntries(raw.entries, raw.apiVersion), raw.live),
+  };
   const root = rootPlace(input.kind);
   // Merged into a copy: the live object is stored and never changes.
   const merged = mergeValue(structuredClone(input.live), input.config, root) as Obj;
@@ -45,7 +58,10 @@ export function trackApply(raw: ApplyInput): ApplyResult {
     const c = intersection(e.fieldsV1, changed);
     if (c) conflicts.push({ manager: e, set: c });
   }
-  if (conflicts.length > 0 && !input.force) throw conflictError(conflicts.map((c) => ({ manager: describeManager(c.manager), paths: memberPaths(c.set).map(formatPath) })));
+  if (conflicts.length > 0 && !input.force)
+    throw conflictError(
+      conflicts.map((c) => ({ manager: describeManager(c.manager), paths: memberPaths(c.set).map(formatPath) })),
+    );
   const applied = withoutIgnored(appliedSet(trackedView(input.config), root)) ?? {};
   const previous = input.entries.find(isSelf)?.fieldsV1;
   const entries: ManagedEntry[] = [];
@@ -63,8 +79,12 @@ export function trackApply(raw: ApplyInput): ApplyResult {
   const unchanged = previous !== undefined && deepEqual(previous, applied) && deepEqual(merged, input.live);
   const own = input.entries.find(isSelf);
   entries.push({
-    manager: input.manager, operation: 'Apply', apiVersion: input.apiVersion,
-    time: unchanged && own?.time ? own.time : input.time, fieldsType: 'FieldsV1', fieldsV1: intern(applied),
+    manager: input.manager,
+    operation: 'Apply',
+    apiVersion: input.apiVersion,
+    time: unchanged && own?.time ? own.time : input.time,
+    fieldsType: 'FieldsV1',
+    fieldsV1: intern(applied),
   });
   return { object: merged, entries };
 }
@@ -116,7 +136,11 @@ export function removePath(obj: Obj, path: string[]): void {
     }
     if (!Array.isArray(cur)) return;
     const list = cur;
-    const at = el.startsWith('k:') ? list.findIndex((x) => isPlainObject(x) && matchesKey(x, body)) : el.startsWith('v:') ? list.findIndex((x) => JSON.stringify(x) === body) : Number(body);
+    const at = el.startsWith('k:')
+      ? list.findIndex((x) => isPlainObject(x) && matchesKey(x, body))
+      : el.startsWith('v:')
+        ? list.findIndex((x) => JSON.stringify(x) === body)
+        : Number(body);
     if (!Number.isInteger(at) || at < 0 || at >= list.length) return;
     if (last) list.splice(at, 1);
     else cur = list[at];

@@ -3,7 +3,14 @@ import { isPlainObject } from '../../../util/deep-equal.ts';
 type Obj = Record<string, unknown>;
 
 /** Pod fields the default admission plugins set after the field manager ran (priority, service account, tolerations). */
-const POD_ADMISSION_FIELDS = ['priority', 'preemptionPolicy', 'serviceAccountName', 'serviceAccount', 'tolerations', 'volumes'];
+const POD_ADMISSION_FIELDS = [
+  'priority',
+  'preemptionPolicy',
+  'serviceAccountName',
+  'serviceAccount',
+  'tolerations',
+  'volumes',
+];
 
 /**
  * What a create body held, before the sim's defaulting, of the fields kube-apiserver fills only
@@ -21,7 +28,12 @@ export function snapshotForCreate(kind: string, obj: Obj): CreateSnapshot | unde
     const kept: Obj = {};
     for (const f of POD_ADMISSION_FIELDS) if (spec[f] !== undefined) kept[f] = structuredClone(spec[f]);
     const containers = Array.isArray(spec['containers']) ? spec['containers'] : [];
-    return { spec: kept, containerMounts: containers.map((c) => (isPlainObject(c) && c['volumeMounts'] !== undefined ? structuredClone(c['volumeMounts']) : undefined)) };
+    return {
+      spec: kept,
+      containerMounts: containers.map((c) =>
+        isPlainObject(c) && c['volumeMounts'] !== undefined ? structuredClone(c['volumeMounts']) : undefined,
+      ),
+    };
   }
   if (kind === 'Service' && spec) {
     const kept: Obj = {};

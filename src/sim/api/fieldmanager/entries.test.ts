@@ -2,12 +2,20 @@ import { describe, expect, it } from 'vitest';
 import { decodeEntries, isReset, sortEntries, type ManagedEntry } from './entries.ts';
 
 const entry = (over: Record<string, unknown>): Record<string, unknown> => ({
-  manager: 'm', operation: 'Update', apiVersion: 'v1', time: '2026-01-01T00:00:00Z', fieldsType: 'FieldsV1', fieldsV1: { 'f:data': {} }, ...over,
+  manager: 'm',
+  operation: 'Update',
+  apiVersion: 'v1',
+  time: '2026-01-01T00:00:00Z',
+  fieldsType: 'FieldsV1',
+  fieldsV1: { 'f:data': {} },
+  ...over,
 });
 
 describe('managedFields entries from a client', () => {
   it('decodes valid entries', () => {
-    expect(decodeEntries([entry({ fieldsV1: { 'f:spec': { 'f:ports': { 'k:{"port":80}': { '.': {} } } } } })])).toHaveLength(1);
+    expect(
+      decodeEntries([entry({ fieldsV1: { 'f:spec': { 'f:ports': { 'k:{"port":80}': { '.': {} } } } } })]),
+    ).toHaveLength(1);
   });
 
   it('refuses unusable ones, so the live entries are kept (no write fails on them)', () => {
@@ -35,8 +43,20 @@ describe('managedFields entries from a client', () => {
   });
 
   it('orders Apply before Update, then by time, manager and version', () => {
-    const e = (manager: string, operation: 'Apply' | 'Update', time: string): ManagedEntry => ({ manager, operation, apiVersion: 'v1', time, fieldsType: 'FieldsV1', fieldsV1: {} });
-    const sorted = sortEntries([e('b', 'Update', '2'), e('a', 'Update', '2'), e('z', 'Update', '1'), e('c', 'Apply', '3')]);
+    const e = (manager: string, operation: 'Apply' | 'Update', time: string): ManagedEntry => ({
+      manager,
+      operation,
+      apiVersion: 'v1',
+      time,
+      fieldsType: 'FieldsV1',
+      fieldsV1: {},
+    });
+    const sorted = sortEntries([
+      e('b', 'Update', '2'),
+      e('a', 'Update', '2'),
+      e('z', 'Update', '1'),
+      e('c', 'Apply', '3'),
+    ]);
     expect(sorted.map((x) => x.manager)).toEqual(['c', 'z', 'a', 'b']);
   });
 });

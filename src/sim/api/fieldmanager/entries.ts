@@ -50,7 +50,14 @@ export function decodeEntries(raw: unknown): ManagedEntry[] | undefined {
     if (typeof manager !== 'string' || typeof apiVersion !== 'string') return undefined;
     // Sets that came from a client are interned like computed ones (stored sets already are).
     const fields = Object.isFrozen(fieldsV1) ? fieldsV1 : intern(fieldsV1);
-    out.push({ manager, operation, apiVersion, ...(typeof time === 'string' ? { time } : {}), fieldsType, fieldsV1: fields });
+    out.push({
+      manager,
+      operation,
+      apiVersion,
+      ...(typeof time === 'string' ? { time } : {}),
+      fieldsType,
+      fieldsV1: fields,
+    });
   }
   return out;
 }
@@ -70,8 +77,15 @@ export function sameAsLive(raw: unknown, live: ManagedEntry[]): boolean {
   if (!Array.isArray(raw) || raw.length !== live.length) return false;
   return raw.every((e, i) => {
     const l = live[i] as ManagedEntry;
-    return isPlainObject(e) && e['manager'] === l.manager && e['operation'] === l.operation && e['apiVersion'] === l.apiVersion
-      && e['time'] === l.time && e['fieldsType'] === l.fieldsType && deepEqual(e['fieldsV1'], l.fieldsV1);
+    return (
+      isPlainObject(e) &&
+      e['manager'] === l.manager &&
+      e['operation'] === l.operation &&
+      e['apiVersion'] === l.apiVersion &&
+      e['time'] === l.time &&
+      e['fieldsType'] === l.fieldsType &&
+      deepEqual(e['fieldsV1'], l.fieldsV1)
+    );
   });
 }
 

@@ -13,7 +13,11 @@ export interface ManagerConflict {
  */
 export function conflict(conflicts: ManagerConflict[]): ApiError {
   const flat = conflicts.flatMap((c) => c.paths.map((path) => ({ manager: c.manager, path })));
-  const causes = flat.map((c) => ({ reason: 'FieldManagerConflict', message: `conflict with ${c.manager}`, field: c.path }));
+  const causes = flat.map((c) => ({
+    reason: 'FieldManagerConflict',
+    message: `conflict with ${c.manager}`,
+    field: c.path,
+  }));
   let message: string;
   if (flat.length === 1) {
     const only = flat[0] as { manager: string; path: string };
@@ -31,8 +35,14 @@ export function conflict(conflicts: ManagerConflict[]): ApiError {
 export type OptionsKind = 'CreateOptions' | 'UpdateOptions' | 'PatchOptions';
 
 /** Write options validation (422 on meta.k8s.io/PatchOptions and the like), as kube-apiserver words it. */
-export function invalidOptions(options: OptionsKind, field: 'fieldManager' | 'force', reason: 'FieldValueRequired' | 'FieldValueForbidden' | 'FieldValueTooLong', detail: string): ApiError {
-  const prefix = reason === 'FieldValueRequired' ? 'Required value' : reason === 'FieldValueForbidden' ? 'Forbidden' : 'Too long';
+export function invalidOptions(
+  options: OptionsKind,
+  field: 'fieldManager' | 'force',
+  reason: 'FieldValueRequired' | 'FieldValueForbidden' | 'FieldValueTooLong',
+  detail: string,
+): ApiError {
+  const prefix =
+    reason === 'FieldValueRequired' ? 'Required value' : reason === 'FieldValueForbidden' ? 'Forbidden' : 'Too long';
   const msg = `${prefix}: ${detail}`;
   return new ApiError({
     message: `${options}.meta.k8s.io "" is invalid: ${field}: ${msg}`,

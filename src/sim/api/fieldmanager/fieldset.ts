@@ -74,10 +74,14 @@ export function rootOf(children: [string, FieldSet][]): FieldSet | undefined {
 function elementRank(k: string): number {
   if (k === SELF) return 0;
   switch (k[0]) {
-    case 'f': return 1;
-    case 'k': return 2;
-    case 'v': return 3;
-    default: return 4;
+    case 'f':
+      return 1;
+    case 'k':
+      return 2;
+    case 'v':
+      return 3;
+    default:
+      return 4;
   }
 }
 
@@ -125,7 +129,9 @@ function formatKey(json: string): string {
   } catch (err) {
     throw new Error(`managedFields: a list key is not JSON: ${json}`, { cause: err });
   }
-  return Object.entries(fields).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(',');
+  return Object.entries(fields)
+    .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+    .join(',');
 }
 
 /** Builds the nested set holding exactly one path (a member). */

@@ -19,9 +19,14 @@ export const CONTROLLER_MANAGER = 'kube-controller-manager';
  * The manager of a write: the fieldManager parameter, else the program name of the User-Agent
  * ("kubectl/v1.32.4 (linux/amd64) ..." -> "kubectl"), else "unknown", as kube-apiserver does.
  */
-export function managerName(fieldManager: string | null | undefined, userAgent: string | undefined, options: OptionsKind): string {
+export function managerName(
+  fieldManager: string | null | undefined,
+  userAgent: string | undefined,
+  options: OptionsKind,
+): string {
   if (fieldManager) {
-    if (fieldManager.length > 128) throw invalidOptions(options, 'fieldManager', 'FieldValueTooLong', 'may not be longer than 128 characters');
+    if (fieldManager.length > 128)
+      throw invalidOptions(options, 'fieldManager', 'FieldValueTooLong', 'may not be longer than 128 characters');
     return fieldManager;
   }
   const program = (userAgent ?? '').split('/')[0]?.trim() ?? '';
@@ -64,5 +69,16 @@ export function managedFieldsAfter(w: TrackWrite): ManagedEntry[] | undefined {
   const liveEntries = w.live && isPlainObject(w.live['metadata']) ? w.live['metadata']['managedFields'] : undefined;
   const base = baseEntries(w.incoming, liveEntries);
   if (!base) return undefined;
-  return encodeEntries(trackUpdate({ kind: w.kind, entries: base, manager: w.manager, apiVersion: w.apiVersion, live: w.live, next: w.next, time: w.time, convert: w.convert }));
+  return encodeEntries(
+    trackUpdate({
+      kind: w.kind,
+      entries: base,
+      manager: w.manager,
+      apiVersion: w.apiVersion,
+      live: w.live,
+      next: w.next,
+      time: w.time,
+      convert: w.convert,
+    }),
+  );
 }

@@ -55,7 +55,8 @@ function expand(value: unknown, p: Place): FieldSet | undefined {
 
 function childValue(value: unknown, p: Place, el: string): { value: unknown; place: Place } | undefined {
   const body = el.slice(2);
-  if (el.startsWith('f:')) return isPlainObject(value) && body in value ? { value: value[body], place: childPlace(p, body) } : undefined;
+  if (el.startsWith('f:'))
+    return isPlainObject(value) && body in value ? { value: value[body], place: childPlace(p, body) } : undefined;
   if (!Array.isArray(value) || !el.startsWith('k:')) return undefined;
   const lk = listKind(p.name, p.ft.meta);
   if (lk.kind !== 'associative') return undefined;

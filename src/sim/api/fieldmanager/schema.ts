@@ -32,8 +32,20 @@ export const KEY_DEFAULTS: Record<string, unknown> = { protocol: 'TCP' };
 
 /** Fields whose value is a Go map (arbitrary keys), by name. */
 const MAP_FIELDS = new Set([
-  'labels', 'annotations', 'data', 'binaryData', 'stringData', 'nodeSelector', 'limits', 'requests', 'capacity', 'allocatable',
-  'matchLabels', 'parameters', 'hard', 'used',
+  'labels',
+  'annotations',
+  'data',
+  'binaryData',
+  'stringData',
+  'nodeSelector',
+  'limits',
+  'requests',
+  'capacity',
+  'allocatable',
+  'matchLabels',
+  'parameters',
+  'hard',
+  'used',
 ]);
 
 export function rootType(kind: string): TypeMeta {
@@ -82,19 +94,52 @@ const TEMPLATE = (): Obj => ({ metadata: { creationTimestamp: null }, spec: { co
 export function zeroObject(kind: string): Obj {
   const spec: Obj = {};
   switch (kind) {
-    case 'Pod': spec['containers'] = null; break;
-    case 'Deployment': Object.assign(spec, { selector: null, template: TEMPLATE(), strategy: {} }); break;
-    case 'ReplicaSet': Object.assign(spec, { selector: null, template: TEMPLATE() }); break;
-    case 'StatefulSet': Object.assign(spec, { selector: null, template: TEMPLATE(), updateStrategy: {}, serviceName: '' }); break;
-    case 'DaemonSet': Object.assign(spec, { selector: null, template: TEMPLATE(), updateStrategy: {} }); break;
-    case 'Job': spec['template'] = TEMPLATE(); break;
-    case 'CronJob': Object.assign(spec, { schedule: '', jobTemplate: { metadata: { creationTimestamp: null }, spec: { template: TEMPLATE() } } }); break;
-    case 'PodTemplate': return { metadata: {}, template: TEMPLATE() };
-    case 'HorizontalPodAutoscaler': spec['scaleTargetRef'] = {}; break;
+    case 'Pod':
+      spec['containers'] = null;
+      break;
+    case 'Deployment':
+      Object.assign(spec, { selector: null, template: TEMPLATE(), strategy: {} });
+      break;
+    case 'ReplicaSet':
+      Object.assign(spec, { selector: null, template: TEMPLATE() });
+      break;
+    case 'StatefulSet':
+      Object.assign(spec, { selector: null, template: TEMPLATE(), updateStrategy: {}, serviceName: '' });
+      break;
+    case 'DaemonSet':
+      Object.assign(spec, { selector: null, template: TEMPLATE(), updateStrategy: {} });
+      break;
+    case 'Job':
+      spec['template'] = TEMPLATE();
+      break;
+    case 'CronJob':
+      Object.assign(spec, {
+        schedule: '',
+        jobTemplate: { metadata: { creationTimestamp: null }, spec: { template: TEMPLATE() } },
+      });
+      break;
+    case 'PodTemplate':
+      return { metadata: {}, template: TEMPLATE() };
+    case 'HorizontalPodAutoscaler':
+      spec['scaleTargetRef'] = {};
+      break;
     // Both Event versions' struct fields (core/v1 and events.k8s.io/v1): a field only one has is
     // absent from the other's objects, so it changes nothing there.
-    case 'Event': return { metadata: {}, involvedObject: {}, source: {}, regarding: {}, deprecatedSource: {}, firstTimestamp: null, lastTimestamp: null, eventTime: null, deprecatedFirstTimestamp: null, deprecatedLastTimestamp: null };
-    default: break;
+    case 'Event':
+      return {
+        metadata: {},
+        involvedObject: {},
+        source: {},
+        regarding: {},
+        deprecatedSource: {},
+        firstTimestamp: null,
+        lastTimestamp: null,
+        eventTime: null,
+        deprecatedFirstTimestamp: null,
+        deprecatedLastTimestamp: null,
+      };
+    default:
+      break;
   }
   return { metadata: {}, spec, status: {} };
 }

@@ -21,7 +21,12 @@ export function itemPlace(p: Place): Place {
 
 /** The place of field `name` of the map at `p`. */
 export function childPlace(p: Place, name: string): Place {
-  return { kind: p.kind, ft: p.ft.mapOfValues ? MAP_ENTRY : fieldType(p.kind, p.ft.type, name, p.depth + 1), name, depth: p.depth + 1 };
+  return {
+    kind: p.kind,
+    ft: p.ft.mapOfValues ? MAP_ENTRY : fieldType(p.kind, p.ft.type, name, p.depth + 1),
+    name,
+    depth: p.depth + 1,
+  };
 }
 
 /** The path element of a keyed list item: `k:{"name":"web"}`, key fields in name order. */
@@ -35,7 +40,12 @@ export function itemKey(item: Obj, keys: string[]): string {
 }
 
 export function rootPlace(kind: string): Place {
-  return { kind, ft: { meta: { type: rootType(kind) }, type: rootType(kind), mapOfValues: false, atomic: false }, name: '', depth: 0 };
+  return {
+    kind,
+    ft: { meta: { type: rootType(kind) }, type: rootType(kind), mapOfValues: false, atomic: false },
+    name: '',
+    depth: 0,
+  };
 }
 
 /** The children of a value as structured-merge-diff walks them, or undefined for a leaf. */
@@ -54,7 +64,8 @@ function childrenOf(v: unknown, p: Place): Child[] | undefined {
   if (!Array.isArray(v) || v.length === 0) return undefined;
   const lk = listKind(p.name, p.ft.meta);
   if (lk.kind === 'atomic') return undefined;
-  if (lk.kind === 'set') return v.map((x) => ({ el: `v:${JSON.stringify(x)}`, value: x, place: itemPlace(p), listItem: true }));
+  if (lk.kind === 'set')
+    return v.map((x) => ({ el: `v:${JSON.stringify(x)}`, value: x, place: itemPlace(p), listItem: true }));
   if (!v.every(isPlainObject)) return undefined;
   return v.map((x) => ({ el: itemKey(x as Obj, lk.keys), value: x, place: itemPlace(p), listItem: true }));
 }
@@ -70,7 +81,12 @@ function node(member: boolean, children: [string, FieldSet][]): FieldSet | undef
 export function addedSet(v: unknown, p: Place): FieldSet {
   const kids = childrenOf(v, p);
   if (!kids) return {};
-  return node(true, kids.map((c) => [c.el, addedSet(c.value, c.place)])) ?? {};
+  return (
+    node(
+      true,
+      kids.map((c) => [c.el, addedSet(c.value, c.place)]),
+    ) ?? {}
+  );
 }
 
 /**
@@ -83,7 +99,8 @@ export function appliedSet(v: unknown, p: Place, member = false): FieldSet | und
   const children: [string, FieldSet][] = [];
   for (const c of kids) {
     const cv = c.value;
-    const claimsSelf = c.listItem || cv === null || (isPlainObject(cv) && Object.keys(cv).length === 0) || p.ft.mapOfValues;
+    const claimsSelf =
+      c.listItem || cv === null || (isPlainObject(cv) && Object.keys(cv).length === 0) || p.ft.mapOfValues;
     const s = appliedSet(cv, c.place, claimsSelf);
     if (s) children.push([c.el, s]);
   }
@@ -106,7 +123,8 @@ export function compareValues(old: unknown, next: unknown, p: Place): Comparison
   // Stored objects are never mutated: a part shared by both versions (the spec kept by a status write) is unchanged.
   if (old === next) return { changed: undefined, removed: undefined };
   const kids = comparableChildren(old, next, p);
-  if (!kids) return deepEqual(old, next) ? { changed: undefined, removed: undefined } : { changed: {}, removed: undefined };
+  if (!kids)
+    return deepEqual(old, next) ? { changed: undefined, removed: undefined } : { changed: {}, removed: undefined };
   const before = new Map(kids.old.map((c) => [c.el, c]));
   const changed: [string, FieldSet][] = [];
   const removed: [string, FieldSet][] = [];
@@ -122,7 +140,8 @@ export function compareValues(old: unknown, next: unknown, p: Place): Comparison
     if (sub.changed) changed.push([c.el, sub.changed]);
     if (sub.removed) removed.push([c.el, sub.removed]);
   }
-  for (const [el, c] of before) if (!seen.has(el) && c.value !== undefined) removed.push([el, addedSet(c.value, c.place)]);
+  for (const [el, c] of before)
+    if (!seen.has(el) && c.value !== undefined) removed.push([el, addedSet(c.value, c.place)]);
   return { changed: node(false, changed), removed: node(false, removed) };
 }
 
@@ -145,7 +164,19 @@ const IGNORED: FieldSet = {
   'f:apiVersion': {},
   'f:kind': {},
   'f:metadata': Object.fromEntries(
-    ['name', 'namespace', 'creationTimestamp', 'selfLink', 'uid', 'clusterName', 'generation', 'managedFields', 'resourceVersion', 'deletionTimestamp', 'deletionGracePeriodSeconds'].map((f) => [`f:${f}`, {}]),
+    [
+      'name',
+      'namespace',
+      'creationTimestamp',
+      'selfLink',
+      'uid',
+      'clusterName',
+      'generation',
+      'managedFields',
+      'resourceVersion',
+      'deletionTimestamp',
+      'deletionGracePeriodSeconds',
+    ].map((f) => [`f:${f}`, {}]),
   ),
 };
 
@@ -153,7 +184,8 @@ const IGNORED: FieldSet = {
 export function withoutIgnored(set: FieldSet | undefined): FieldSet | undefined {
   if (!set) return undefined;
   const meta = set['f:metadata'];
-  const metaHit = meta !== undefined && Object.keys(IGNORED['f:metadata'] as FieldSet).some((k) => meta[k] !== undefined);
+  const metaHit =
+    meta !== undefined && Object.keys(IGNORED['f:metadata'] as FieldSet).some((k) => meta[k] !== undefined);
   if (!metaHit && set['f:apiVersion'] === undefined && set['f:kind'] === undefined) return set;
   return difference(set, IGNORED);
 }

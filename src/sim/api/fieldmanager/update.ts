@@ -71,7 +71,14 @@ export function trackUpdate(input: UpdateInput): ManagedEntry[] {
     if (kept) out.push(kept === e.fieldsV1 ? e : { ...e, fieldsV1: intern(kept) });
   }
   if (changed && own) {
-    out.push({ manager: input.manager, operation: 'Update', apiVersion: input.apiVersion, time: input.time, fieldsType: 'FieldsV1', fieldsV1: intern(own) });
+    out.push({
+      manager: input.manager,
+      operation: 'Update',
+      apiVersion: input.apiVersion,
+      time: input.time,
+      fieldsType: 'FieldsV1',
+      fieldsV1: intern(own),
+    });
   }
   return out;
 }
@@ -88,5 +95,7 @@ function groupOf(apiVersion: string): string {
  */
 export function sameGroupEntries(entries: ManagedEntry[], apiVersion: string): ManagedEntry[] {
   const group = groupOf(apiVersion);
-  return entries.every((e) => groupOf(e.apiVersion) === group) ? entries : entries.filter((e) => groupOf(e.apiVersion) === group);
+  return entries.every((e) => groupOf(e.apiVersion) === group)
+    ? entries
+    : entries.filter((e) => groupOf(e.apiVersion) === group);
 }

@@ -13,6 +13,7 @@ export function parseApplyBody(raw: Buffer | undefined): unknown {
   if (text.trim() === '') throw badRequest('error decoding YAML: the apply configuration is empty');
   // YAML 1.1 like Go's yaml decoder: `n`, `yes`, `off` are booleans there (a key `n:` is "false").
   const doc = parseDocument(text, { uniqueKeys: true, version: '1.1' });
-  if (doc.errors.length > 0) throw badRequest(`error decoding YAML: ${doc.errors[0]?.message.split('\n')[0] ?? 'invalid YAML'}`);
+  if (doc.errors.length > 0)
+    throw badRequest(`error decoding YAML: ${doc.errors[0]?.message.split('\n')[0] ?? 'invalid YAML'}`);
   return doc.toJS({ maxAliasCount: 100 });
 }

@@ -19,8 +19,10 @@ export interface SimTokens {
 /** Static users may not take the built-in users' names: the authorizer's viewer policy goes by name. */
 export function checkStaticUsers(users: readonly StaticTokenUser[]): void {
   for (const u of users) {
-    if (u.name === 'admin' || u.name === 'viewer') throw new Error(`sim token users: the name "${u.name}" is reserved for the sim's own token`);
-    if (u.token.length < 16) throw new Error(`sim token users: the token of "${u.name}" must have 16 or more characters`);
+    if (u.name === 'admin' || u.name === 'viewer')
+      throw new Error(`sim token users: the name "${u.name}" is reserved for the sim's own token`);
+    if (u.token.length < 16)
+      throw new Error(`sim token users: the token of "${u.name}" must have 16 or more characters`);
   }
 }
 
@@ -35,7 +37,8 @@ export function authenticate(headers: IncomingHttpHeaders, tokens: SimTokens): U
 
 /** One token (a request's bearer token, or a TokenReview's spec.token). */
 export function authenticateToken(token: string, tokens: SimTokens): UserInfo | undefined {
-  if (safeEqual(token, tokens.admin)) return { name: 'admin', groups: ['system:masters', 'system:authenticated'], readOnly: false };
+  if (safeEqual(token, tokens.admin))
+    return { name: 'admin', groups: ['system:masters', 'system:authenticated'], readOnly: false };
   if (safeEqual(token, tokens.readOnly)) return { name: 'viewer', groups: ['system:authenticated'], readOnly: true };
   for (const u of tokens.users ?? []) {
     if (!safeEqual(token, u.token)) continue;

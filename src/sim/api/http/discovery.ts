@@ -34,7 +34,11 @@ const SUBRESOURCES: Record<Subresource, (def: ResourceDef) => SubresourceEntry> 
 };
 
 export function apiVersions(serverAddress: string): Record<string, unknown> {
-  return { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress }] };
+  return {
+    kind: 'APIVersions',
+    versions: ['v1'],
+    serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress }],
+  };
 }
 
 function groupEntry(name: string, versions: string[]): Record<string, unknown> {
@@ -47,9 +51,27 @@ function groupEntry(name: string, versions: string[]): Record<string, unknown> {
  * pkg/controlplane); clients resolve an ambiguous resource name (events) by it. Other groups follow in
  * registration order, as APIServices with a lower priority (metrics-server's) do.
  */
-const GROUP_ORDER = ['apiregistration.k8s.io', 'apps', 'events.k8s.io', 'authentication.k8s.io', 'authorization.k8s.io', 'autoscaling', 'batch', 'certificates.k8s.io',
-  'networking.k8s.io', 'policy', 'rbac.authorization.k8s.io', 'storage.k8s.io', 'admissionregistration.k8s.io', 'apiextensions.k8s.io', 'scheduling.k8s.io',
-  'coordination.k8s.io', 'node.k8s.io', 'discovery.k8s.io', 'flowcontrol.apiserver.k8s.io'];
+const GROUP_ORDER = [
+  'apiregistration.k8s.io',
+  'apps',
+  'events.k8s.io',
+  'authentication.k8s.io',
+  'authorization.k8s.io',
+  'autoscaling',
+  'batch',
+  'certificates.k8s.io',
+  'networking.k8s.io',
+  'policy',
+  'rbac.authorization.k8s.io',
+  'storage.k8s.io',
+  'admissionregistration.k8s.io',
+  'apiextensions.k8s.io',
+  'scheduling.k8s.io',
+  'coordination.k8s.io',
+  'node.k8s.io',
+  'discovery.k8s.io',
+  'flowcontrol.apiserver.k8s.io',
+];
 
 function rank(group: string): number {
   const i = GROUP_ORDER.indexOf(group);
@@ -61,41 +83,66 @@ export function apiGroupList(registry: ResourceRegistry, remote: RemoteGroups = 
   const names = [...local.keys()].filter((g) => g !== '');
   for (const g of remote.keys()) if (!local.has(g)) names.push(g);
   // A stable sort: groups of equal rank keep their registration order.
-  const ordered = names.map((g, i) => ({ g, i })).sort((a, b) => rank(a.g) - rank(b.g) || a.i - b.i).map((e) => e.g);
+  const ordered = names
+    .map((g, i) => ({ g, i }))
+    .sort((a, b) => rank(a.g) - rank(b.g) || a.i - b.i)
+    .map((e) => e.g);
   const groups = ordered.map((g) => groupEntry(g, local.get(g) ?? remote.get(g)?.map((r) => r.version) ?? []));
   return { kind: 'APIGroupList', apiVersion: 'v1', groups };
 }
 
-export function apiGroup(registry: ResourceRegistry, group: string, remote: RemoteGroups = new Map()): Record<string, unknown> | undefined {
+export function apiGroup(
+  registry: ResourceRegistry,
+  group: string,
+  remote: RemoteGroups = new Map(),
+): Record<string, unknown> | undefined {
   const versions = registry.groups().get(group) ?? remote.get(group)?.map((r) => r.version);
   if (!versions || group === '') return undefined;
   return { kind: 'APIGroup', apiVersion: 'v1', ...groupEntry(group, versions) };
 }
 
-export function apiResourceList(registry: ResourceRegistry, group: string, version: string): Record<string, unknown> | undefined {
+export function apiResourceList(
+  registry: ResourceRegistry,
+  group: string,
+  version: string,
+): Record<string, unknown> | undefined {
   const defs = registry.inGroupVersion(group, version);
   if (defs.length === 0) return undefined;
   const resources: Record<string, unknown>[] = [];
   for (const def of defs) {
-    resources.push(stripEmpty({
-      name: def.resource,
-      singularName: def.singular,
-      namespaced: def.namespaced,
-      kind: def.kind,
-      verbs: [...def.verbs].sort(),
-      shortNames: def.shortNames.length > 0 ? def.shortNames : undefined,
-      categories: def.categories.length > 0 ? def.categories : undefined,
-    }));
+    resources.push(
+      stripEmpty({
+        name: def.resource,
+        singularName: def.singular,
+        namespaced: def.namespaced,
+        kind: def.kind,
+        verbs: [...def.verbs].sort(),
+        shortNames: def.shortNames.length > 0 ? def.shortNames : undefined,
+        categories: def.categories.length > 0 ? def.categories : undefined,
+      }),
+    );
     for (const sub of def.subresources) {
       const e = SUBRESOURCES[sub](def);
-      resources.push(stripEmpty({ name: `${def.resource}/${sub}`, singularName: '', namespaced: def.namespaced, group: e.group, version: e.version, kind: e.kind, verbs: e.verbs }));
+      resources.push(
+        stripEmpty({
+          name: `${def.resource}/${sub}`,
+          singularName: '',
+          namespaced: def.namespaced,
+          group: e.group,
+          version: e.version,
+          kind: e.kind,
+          verbs: e.verbs,
+        }),
+      );
     }
   }
   // kube-apiserver lists resources and their subresources sorted by name.
   resources.sort((a, b) => (String(a['name']) < String(b['name']) ? -1 : 1));
   const groupVersion = group === '' ? version : `${group}/${version}`;
   // The core group's list carries no apiVersion, as kube-apiserver writes it.
-  return group === '' ? { kind: 'APIResourceList', groupVersion, resources } : { kind: 'APIResourceList', apiVersion: 'v1', groupVersion, resources };
+  return group === ''
+    ? { kind: 'APIResourceList', groupVersion, resources }
+    : { kind: 'APIResourceList', apiVersion: 'v1', groupVersion, resources };
 }
 
 function stripEmpty(o: Record<string, unknown>): Record<string, unknown> {

@@ -8,7 +8,9 @@ import { boolParam, intParam } from './respond.ts';
 function containerNames(pod: KubeObject, list: string): string[] {
   const spec = isPlainObject(pod.spec) ? pod.spec : {};
   const cs = spec[list];
-  return Array.isArray(cs) ? cs.map((c) => (isPlainObject(c) && typeof c['name'] === 'string' ? c['name'] : '')).filter((n) => n !== '') : [];
+  return Array.isArray(cs)
+    ? cs.map((c) => (isPlainObject(c) && typeof c['name'] === 'string' ? c['name'] : '')).filter((n) => n !== '')
+    : [];
 }
 
 /** Picks the container as the apiserver does (kubectl.kubernetes.io/default-container, single container). */
@@ -35,7 +37,9 @@ function waitingReason(pod: KubeObject, container: string): string | undefined {
   // Backing off after a crash, the dead container is still the newest one: its logs are served, as
   // the kubelet does. Only a container that never ran has nothing to show.
   const ranBefore = isPlainObject(cs['lastState']) && isPlainObject(cs['lastState']['terminated']);
-  return isPlainObject(waiting) && !ranBefore ? waitingDetail(String(waiting['reason'] ?? 'ContainerCreating')) : undefined;
+  return isPlainObject(waiting) && !ranBefore
+    ? waitingDetail(String(waiting['reason'] ?? 'ContainerCreating'))
+    : undefined;
 }
 
 /** validateContainerLogStatus: the two image pull failures are explained in words, other reasons named. */
@@ -46,13 +50,20 @@ function waitingDetail(reason: string): string {
 }
 
 /** ValidatePodLogOptions: a 422 on PodLogOptions, as the apiserver's log REST storage answers. */
-function validateLogOptions(pod: string, o: { tailLines?: number; limitBytes?: number; sinceSeconds?: number; sinceTime: string | null }): void {
+function validateLogOptions(
+  pod: string,
+  o: { tailLines?: number; limitBytes?: number; sinceSeconds?: number; sinceTime: string | null },
+): void {
   const errs: FieldError[] = [];
-  if (o.tailLines !== undefined && o.tailLines < 0) errs.push(invalid('tailLines', o.tailLines, 'must be greater than or equal to 0'));
-  if (o.limitBytes !== undefined && o.limitBytes < 1) errs.push(invalid('limitBytes', o.limitBytes, 'must be greater than 0'));
+  if (o.tailLines !== undefined && o.tailLines < 0)
+    errs.push(invalid('tailLines', o.tailLines, 'must be greater than or equal to 0'));
+  if (o.limitBytes !== undefined && o.limitBytes < 1)
+    errs.push(invalid('limitBytes', o.limitBytes, 'must be greater than 0'));
   // The apiserver's path for this error is the empty root, which it prints as "[]".
-  if (o.sinceSeconds !== undefined && o.sinceTime) errs.push(forbidden('[]', 'at most one of `sinceTime` or `sinceSeconds` may be specified'));
-  else if (o.sinceSeconds !== undefined && o.sinceSeconds < 1) errs.push(invalid('sinceSeconds', o.sinceSeconds, 'must be greater than 0'));
+  if (o.sinceSeconds !== undefined && o.sinceTime)
+    errs.push(forbidden('[]', 'at most one of `sinceTime` or `sinceSeconds` may be specified'));
+  else if (o.sinceSeconds !== undefined && o.sinceSeconds < 1)
+    errs.push(invalid('sinceSeconds', o.sinceSeconds, 'must be greater than 0'));
   if (errs.length > 0) throw invalidObject({ group: '', kind: 'PodLogOptions' }, pod, errs);
 }
 
@@ -75,11 +86,18 @@ export function handleLog(call: ResourceCall): void {
   validateLogOptions(podName, { tailLines, limitBytes, sinceSeconds, sinceTime: sinceTimeRaw });
   const timestamps = boolParam(query, 'timestamps');
   const now = ctx.service.now().getTime();
-  const sinceTime = sinceSeconds !== undefined ? new Date(now - sinceSeconds * 1000) : sinceTimeRaw ? new Date(sinceTimeRaw) : undefined;
-  if (sinceTime && Number.isNaN(sinceTime.getTime())) throw badRequest(`sinceTime: Invalid value: ${JSON.stringify(sinceTimeRaw)}: must be an RFC3339 time`);
+  const sinceTime =
+    sinceSeconds !== undefined
+      ? new Date(now - sinceSeconds * 1000)
+      : sinceTimeRaw
+        ? new Date(sinceTimeRaw)
+        : undefined;
+  if (sinceTime && Number.isNaN(sinceTime.getTime()))
+    throw badRequest(`sinceTime: Invalid value: ${JSON.stringify(sinceTimeRaw)}: must be an RFC3339 time`);
 
   if (previous) {
-    if (!ctx.logs.hasPrevious(uid, container)) throw badRequest(`previous terminated container "${container}" in pod "${podName}" not found`);
+    if (!ctx.logs.hasPrevious(uid, container))
+      throw badRequest(`previous terminated container "${container}" in pod "${podName}" not found`);
   } else {
     const waiting = waitingReason(pod, container);
     if (waiting) throw badRequest(`container "${container}" in pod "${podName}" is waiting to start: ${waiting}`);
@@ -94,18 +112,23 @@ export function handleLog(call: ResourceCall): void {
   raw.writeHead(200, { 'content-type': 'text/plain', 'transfer-encoding': 'chunked' });
   raw.write(text);
   let sent = Buffer.byteLength(text);
-  const stop = ctx.logs.follow(uid, container, (line) => {
-    if (line === null) {
-      raw.end();
-      return;
-    }
-    if (limitBytes !== undefined && sent + Buffer.byteLength(line) > limitBytes) {
-      raw.end(Buffer.from(line).subarray(0, limitBytes - sent));
-      stop();
-      return;
-    }
-    sent += Buffer.byteLength(line);
-    raw.write(line);
-  }, timestamps);
+  const stop = ctx.logs.follow(
+    uid,
+    container,
+    (line) => {
+      if (line === null) {
+        raw.end();
+        return;
+      }
+      if (limitBytes !== undefined && sent + Buffer.byteLength(line) > limitBytes) {
+        raw.end(Buffer.from(line).subarray(0, limitBytes - sent));
+        stop();
+        return;
+      }
+      sent += Buffer.byteLength(line);
+      raw.write(line);
+    },
+    timestamps,
+  );
   raw.on('close', stop);
 }

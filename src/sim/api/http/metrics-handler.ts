@@ -18,7 +18,12 @@ function memory(bytes: number): string {
 }
 
 function metricsNotFound(kind: 'podmetrics' | 'nodemetrics', name: string): ApiError {
-  return new ApiError({ message: `${kind}.metrics.k8s.io "${name}" not found`, reason: 'NotFound', details: { name, group: 'metrics.k8s.io', kind }, code: 404 });
+  return new ApiError({
+    message: `${kind}.metrics.k8s.io "${name}" not found`,
+    reason: 'NotFound',
+    details: { name, group: 'metrics.k8s.io', kind },
+    code: 404,
+  });
 }
 
 /** metrics.k8s.io/v1beta1 PodMetrics and NodeMetrics, computed from the sim's workload models. */
@@ -35,7 +40,8 @@ export function handleMetrics(call: ResourceCall): void {
     const m = pod.metadata;
     return {
       metadata: { name: m.name, namespace: m.namespace, creationTimestamp: timestamp, labels: m.labels },
-      timestamp, window: WINDOW,
+      timestamp,
+      window: WINDOW,
       containers: usage.map((u) => ({ name: u.name, usage: { cpu: cpu(u.cpuMillis), memory: memory(u.memoryBytes) } })),
     };
   };
@@ -47,8 +53,17 @@ export function handleMetrics(call: ResourceCall): void {
       sendJson(call.reply, 200, JSON.stringify({ kind: 'PodMetrics', apiVersion: 'metrics.k8s.io/v1beta1', ...item }));
       return;
     }
-    const items = ctx.store.listCurrent(podDef, target.namespace).map((so) => so.obj).filter((p) => matchesLabels(selector, p.metadata.labels)).map(podMetrics).filter((x) => x !== undefined);
-    sendJson(call.reply, 200, JSON.stringify({ kind: 'PodMetricsList', apiVersion: 'metrics.k8s.io/v1beta1', metadata: {}, items }));
+    const items = ctx.store
+      .listCurrent(podDef, target.namespace)
+      .map((so) => so.obj)
+      .filter((p) => matchesLabels(selector, p.metadata.labels))
+      .map(podMetrics)
+      .filter((x) => x !== undefined);
+    sendJson(
+      call.reply,
+      200,
+      JSON.stringify({ kind: 'PodMetricsList', apiVersion: 'metrics.k8s.io/v1beta1', metadata: {}, items }),
+    );
     return;
   }
   const totals = new Map<string, { cpu: number; memory: number }>();
@@ -65,14 +80,31 @@ export function handleMetrics(call: ResourceCall): void {
   // Each node's system daemons (kubelet, runtime, OS) use a little on top of the pods.
   const nodeMetrics = (node: KubeObject): Record<string, unknown> => {
     const t = totals.get(node.metadata.name ?? '') ?? { cpu: 0, memory: 0 };
-    return { metadata: { name: node.metadata.name, creationTimestamp: timestamp, labels: node.metadata.labels }, timestamp, window: WINDOW, usage: { cpu: cpu(t.cpu + 150), memory: memory(t.memory + 900 * 1024 * 1024) } };
+    return {
+      metadata: { name: node.metadata.name, creationTimestamp: timestamp, labels: node.metadata.labels },
+      timestamp,
+      window: WINDOW,
+      usage: { cpu: cpu(t.cpu + 150), memory: memory(t.memory + 900 * 1024 * 1024) },
+    };
   };
   if (target.name) {
     const node = ctx.store.get(nodeDef, undefined, target.name)?.obj;
     if (!node) throw metricsNotFound('nodemetrics', target.name);
-    sendJson(call.reply, 200, JSON.stringify({ kind: 'NodeMetrics', apiVersion: 'metrics.k8s.io/v1beta1', ...nodeMetrics(node) }));
+    sendJson(
+      call.reply,
+      200,
+      JSON.stringify({ kind: 'NodeMetrics', apiVersion: 'metrics.k8s.io/v1beta1', ...nodeMetrics(node) }),
+    );
     return;
   }
-  const items = ctx.store.listCurrent(nodeDef, undefined).map((so) => so.obj).filter((n) => matchesLabels(selector, n.metadata.labels)).map(nodeMetrics);
-  sendJson(call.reply, 200, JSON.stringify({ kind: 'NodeMetricsList', apiVersion: 'metrics.k8s.io/v1beta1', metadata: {}, items }));
+  const items = ctx.store
+    .listCurrent(nodeDef, undefined)
+    .map((so) => so.obj)
+    .filter((n) => matchesLabels(selector, n.metadata.labels))
+    .map(nodeMetrics);
+  sendJson(
+    call.reply,
+    200,
+    JSON.stringify({ kind: 'NodeMetricsList', apiVersion: 'metrics.k8s.io/v1beta1', metadata: {}, items }),
+  );
 }

@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ResourceDef, ResourceRegistry } from '../registry.ts';
 
-
 /**
  * A minimal OpenAPI v3 surface: per group-version documents whose operations carry the
  * x-kubernetes-group-version-kind extension and the fieldValidation parameter. kubectl reads
@@ -9,7 +8,11 @@ import type { ResourceDef, ResourceRegistry } from '../registry.ts';
  * default --validate=strict). Schemas are omitted on purpose: without them kubectl computes
  * apply patches from its compiled-in types, which carry the exact merge keys.
  */
-const WRITE_PARAMS = ['dryRun', 'fieldManager', 'fieldValidation'].map((name) => ({ name, in: 'query', schema: { type: 'string', uniqueItems: true } }));
+const WRITE_PARAMS = ['dryRun', 'fieldManager', 'fieldValidation'].map((name) => ({
+  name,
+  in: 'query',
+  schema: { type: 'string', uniqueItems: true },
+}));
 
 function gvPath(group: string, version: string): string {
   return group === '' ? `api/${version}` : `apis/${group}/${version}`;
@@ -27,7 +30,12 @@ function operations(def: ResourceDef): Record<string, unknown> {
   });
   return {
     [base]: { get: op('list', []), post: op('post', WRITE_PARAMS) },
-    [`${base}/{name}`]: { get: op('get', []), put: op('put', WRITE_PARAMS), patch: op('patch', [...WRITE_PARAMS, { name: 'force', in: 'query', schema: { type: 'boolean' } }]), delete: op('delete', []) },
+    [`${base}/{name}`]: {
+      get: op('get', []),
+      put: op('put', WRITE_PARAMS),
+      patch: op('patch', [...WRITE_PARAMS, { name: 'force', in: 'query', schema: { type: 'boolean' } }]),
+      delete: op('delete', []),
+    },
   };
 }
 
@@ -39,9 +47,17 @@ export class OpenApiV3 {
       for (const version of versions) {
         const paths: Record<string, unknown> = {};
         for (const def of registry.inGroupVersion(group, version)) Object.assign(paths, operations(def));
-        const doc = { openapi: '3.0.0', info: { title: 'Kubernetes', version: 'v1.32.0' }, paths, components: { schemas: {} } };
+        const doc = {
+          openapi: '3.0.0',
+          info: { title: 'Kubernetes', version: 'v1.32.0' },
+          paths,
+          components: { schemas: {} },
+        };
         const json = JSON.stringify(doc);
-        this.docs.set(gvPath(group, version), { json, hash: createHash('sha512').update(json).digest('hex').slice(0, 128).toUpperCase() });
+        this.docs.set(gvPath(group, version), {
+          json,
+          hash: createHash('sha512').update(json).digest('hex').slice(0, 128).toUpperCase(),
+        });
       }
     }
   }

@@ -17,7 +17,10 @@ export type RequestInfo =
   | { type: 'other'; path: string };
 
 export function parseRequestPath(pathname: string): RequestInfo {
-  const parts = pathname.split('/').filter((p) => p !== '').map(decodeURIComponent);
+  const parts = pathname
+    .split('/')
+    .filter((p) => p !== '')
+    .map(decodeURIComponent);
   const [root, ...rest] = parts;
   if (root === 'api') {
     if (rest.length === 0) return { type: 'discovery', path: 'api', group: '', version: '' };

@@ -13,7 +13,14 @@ export function sendStatusError(reply: FastifyReply, err: ApiError): void {
 }
 
 export function successStatus(code: number | undefined, details?: Record<string, unknown>): string {
-  return JSON.stringify({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', ...(details ? { details } : {}), ...(code !== undefined ? { code } : {}) });
+  return JSON.stringify({
+    kind: 'Status',
+    apiVersion: 'v1',
+    metadata: {},
+    status: 'Success',
+    ...(details ? { details } : {}),
+    ...(code !== undefined ? { code } : {}),
+  });
 }
 
 export interface Negotiated {
@@ -36,7 +43,8 @@ export function negotiate(accept: string | undefined, query: URLSearchParams): N
     if ((type === 'application/json' || type === '*/*') && p.get('as') === 'table' && p.get('g') === 'meta.k8s.io') {
       if (p.get('v') === 'v1' || p.get('v') === 'v1beta1') return { table: true, includeObject };
     }
-    if ((type === 'application/json' || type === '*/*' || type === 'application/*') && !p.has('as')) return { table: false, includeObject };
+    if ((type === 'application/json' || type === '*/*' || type === 'application/*') && !p.has('as'))
+      return { table: false, includeObject };
     if (type === 'application/yaml') return { table: false, includeObject };
   }
   throw notAcceptable(
@@ -57,7 +65,11 @@ export function parseJsonBody(raw: Buffer | undefined, contentType: string | und
     return JSON.parse(text) as unknown;
   } catch (err) {
     const detail = `couldn't get version/kind; json parse error: ${goJsonError(text, err as Error)}`;
-    throw badRequest(kind ? `the object provided is unrecognized (must be of type ${kind}): ${detail} (${text.slice(0, 256)})` : detail);
+    throw badRequest(
+      kind
+        ? `the object provided is unrecognized (must be of type ${kind}): ${detail} (${text.slice(0, 256)})`
+        : detail,
+    );
   }
 }
 

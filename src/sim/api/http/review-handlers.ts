@@ -13,28 +13,60 @@ import { parseJsonBody, sendJson } from './respond.ts';
 export function reviewHandler(def: ResourceDef): ((call: ResourceCall) => void) | undefined {
   if (def.group === 'authentication.k8s.io' && def.resource === 'tokenreviews') {
     return (call) => {
-      const obj = call.ctx.service.decode(def, parseJsonBody(call.req.body as Buffer | undefined, call.req.headers['content-type'], def.kind));
+      const obj = call.ctx.service.decode(
+        def,
+        parseJsonBody(call.req.body as Buffer | undefined, call.req.headers['content-type'], def.kind),
+      );
       sendJson(call.reply, 201, JSON.stringify(tokenReview(obj, (token) => authenticateToken(token, call.ctx.tokens))));
     };
   }
   if (def.group === 'authorization.k8s.io' && def.resource === 'subjectaccessreviews') {
     return (call) => {
-      const obj = call.ctx.service.decode(def, parseJsonBody(call.req.body as Buffer | undefined, call.req.headers['content-type'], def.kind));
-      sendJson(call.reply, 201, JSON.stringify(subjectAccessReview(obj, (who, attrs) => authorizeAccess(call.ctx.store, call.ctx.registry, who, attrs))));
+      const obj = call.ctx.service.decode(
+        def,
+        parseJsonBody(call.req.body as Buffer | undefined, call.req.headers['content-type'], def.kind),
+      );
+      sendJson(
+        call.reply,
+        201,
+        JSON.stringify(
+          subjectAccessReview(obj, (who, attrs) => authorizeAccess(call.ctx.store, call.ctx.registry, who, attrs)),
+        ),
+      );
     };
   }
   if (def.group === 'authorization.k8s.io' && def.resource === 'selfsubjectaccessreviews') {
     return (call) => {
-      const obj = call.ctx.service.decode(def, parseJsonBody(call.req.body as Buffer | undefined, call.req.headers['content-type'], def.kind));
+      const obj = call.ctx.service.decode(
+        def,
+        parseJsonBody(call.req.body as Buffer | undefined, call.req.headers['content-type'], def.kind),
+      );
       const caller = { user: call.user.name, groups: call.user.groups };
-      sendJson(call.reply, 201, JSON.stringify(selfSubjectAccessReview(obj, caller, (who, attrs) => authorizeAccess(call.ctx.store, call.ctx.registry, who, attrs))));
+      sendJson(
+        call.reply,
+        201,
+        JSON.stringify(
+          selfSubjectAccessReview(obj, caller, (who, attrs) =>
+            authorizeAccess(call.ctx.store, call.ctx.registry, who, attrs),
+          ),
+        ),
+      );
     };
   }
   if (def.group === 'authorization.k8s.io' && def.resource === 'selfsubjectrulesreviews') {
     return (call) => {
-      const obj = call.ctx.service.decode(def, parseJsonBody(call.req.body as Buffer | undefined, call.req.headers['content-type'], def.kind));
+      const obj = call.ctx.service.decode(
+        def,
+        parseJsonBody(call.req.body as Buffer | undefined, call.req.headers['content-type'], def.kind),
+      );
       const caller = { user: call.user.name, groups: call.user.groups };
-      sendJson(call.reply, 201, JSON.stringify(selfSubjectRulesReview(obj, caller, (who, ns) => rulesFor(call.ctx.store, call.ctx.registry, who, ns))));
+      sendJson(
+        call.reply,
+        201,
+        JSON.stringify(
+          selfSubjectRulesReview(obj, caller, (who, ns) => rulesFor(call.ctx.store, call.ctx.registry, who, ns)),
+        ),
+      );
     };
   }
   return undefined;

@@ -1,7 +1,17 @@
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { ApiError, isApiError, internalError, methodNotAllowed, notFound, tooLarge, unauthorized, unknownPath, forbidden } from '../../../kube/apimachinery/errors.ts';
+import {
+  ApiError,
+  isApiError,
+  internalError,
+  methodNotAllowed,
+  notFound,
+  tooLarge,
+  unauthorized,
+  unknownPath,
+  forbidden,
+} from '../../../kube/apimachinery/errors.ts';
 import type { ResourceDef } from '../registry.ts';
 import type { UserInfo } from '../service/types.ts';
 import { acceptExec, parseExecQuery } from '../exec/index.ts';
@@ -18,7 +28,15 @@ import { parseRequestPath, type RequestInfo } from './request-info.ts';
 import { OpenApiV3 } from './openapi.ts';
 import { OpenApiV2 } from '../openapi/openapi-v2.ts';
 import {
-  handleCreate, handleDelete, handleDeleteCollection, handleGet, handleList, handlePatch, handleUpdate, handleWatch, type ResourceCall,
+  handleCreate,
+  handleDelete,
+  handleDeleteCollection,
+  handleGet,
+  handleList,
+  handlePatch,
+  handleUpdate,
+  handleWatch,
+  type ResourceCall,
 } from './resource-handlers.ts';
 import { sendJson, sendStatusError } from './respond.ts';
 import { assertSubresource, handleBinding, handleEviction, handleScale } from './subresource-handlers.ts';
@@ -89,7 +107,12 @@ export function buildSimApiServer(ctx: SimApiContext, opts: BuildServerOptions =
   return app;
 }
 
-function dispatch(ctx: SimApiContext, openapi: { v2: OpenApiV2; v3: OpenApiV3 }, req: FastifyRequest, reply: FastifyReply): void {
+function dispatch(
+  ctx: SimApiContext,
+  openapi: { v2: OpenApiV2; v3: OpenApiV3 },
+  req: FastifyRequest,
+  reply: FastifyReply,
+): void {
   const url = new URL(req.url, 'http://sim');
   if (url.pathname === '/healthz' || url.pathname === '/readyz' || url.pathname === '/livez') {
     void reply.code(200).header('content-type', 'text/plain; charset=utf-8').send('ok');
@@ -128,7 +151,11 @@ function dispatch(ctx: SimApiContext, openapi: { v2: OpenApiV2; v3: OpenApiV3 },
   if (!user) throw unauthorized();
   authorize(ctx, user, verb, def, info);
   const call: ResourceCall = {
-    ctx, user, req, reply, query: url.searchParams,
+    ctx,
+    user,
+    req,
+    reply,
+    query: url.searchParams,
     target: { def, namespace: info.namespace, name: info.name ?? '' },
   };
   runVerb(call, verb, info.subresource, req.method);
@@ -147,20 +174,37 @@ async function proxyAggregated(ctx: SimApiContext, req: FastifyRequest, reply: F
   const info = parseRequestPath(url.pathname);
   if (info.type === 'resource') {
     // A PUT/PATCH on a collection is the backend's to refuse; it is still an update/patch to authorize.
-    const verb = (req.method === 'PUT' || req.method === 'PATCH') && info.name === undefined ? (req.method === 'PUT' ? 'update' : 'patch') : verbFor(req.method, info, url.searchParams);
+    const verb =
+      (req.method === 'PUT' || req.method === 'PATCH') && info.name === undefined
+        ? req.method === 'PUT'
+          ? 'update'
+          : 'patch'
+        : verbFor(req.method, info, url.searchParams);
     authorize(ctx, user, verb, { group: info.group, version: info.version, resource: info.resource }, info);
   }
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers[k] = v;
-  const res = await ctx.aggregator.forward(rv, { method: req.method, path: req.url, headers, body: req.body as Buffer | undefined, user });
+  const res = await ctx.aggregator.forward(rv, {
+    method: req.method,
+    path: req.url,
+    headers,
+    body: req.body as Buffer | undefined,
+    user,
+  });
   void reply.code(res.status);
   // content-encoding travels with the bytes: the client's Accept-Encoding went to the backend, which may have compressed.
-  for (const h of ['content-type', 'content-encoding', 'vary', 'cache-control', 'warning']) if (res.headers[h]) void reply.header(h, res.headers[h]);
+  for (const h of ['content-type', 'content-encoding', 'vary', 'cache-control', 'warning'])
+    if (res.headers[h]) void reply.header(h, res.headers[h]);
   void reply.send(res.body);
   return true;
 }
 
-function serveDiscovery(ctx: SimApiContext, req: FastifyRequest, reply: FastifyReply, info: Extract<RequestInfo, { type: 'discovery' }>): void {
+function serveDiscovery(
+  ctx: SimApiContext,
+  req: FastifyRequest,
+  reply: FastifyReply,
+  info: Extract<RequestInfo, { type: 'discovery' }>,
+): void {
   if (req.method !== 'GET') throw methodNotAllowed();
   let doc: Record<string, unknown> | undefined;
   if (info.path === 'api') doc = apiVersions(req.headers.host ?? '127.0.0.1');
@@ -198,8 +242,23 @@ function verbFor(method: string, info: Extract<RequestInfo, { type: 'resource' }
   }
 }
 
-function authorize(ctx: SimApiContext, user: UserInfo, verb: string, def: Pick<ResourceDef, 'group' | 'version' | 'resource'>, info: Extract<RequestInfo, { type: 'resource' }>): void {
-  const attrs: AccessAttributes = { kind: 'resource', verb, group: def.group, version: def.version, resource: def.resource, subresource: info.subresource, namespace: info.namespace, name: info.name };
+function authorize(
+  ctx: SimApiContext,
+  user: UserInfo,
+  verb: string,
+  def: Pick<ResourceDef, 'group' | 'version' | 'resource'>,
+  info: Extract<RequestInfo, { type: 'resource' }>,
+): void {
+  const attrs: AccessAttributes = {
+    kind: 'resource',
+    verb,
+    group: def.group,
+    version: def.version,
+    resource: def.resource,
+    subresource: info.subresource,
+    namespace: info.namespace,
+    name: info.name,
+  };
   if (authorizeAccess(ctx.store, ctx.registry, { user: user.name, groups: user.groups }, attrs).allowed) return;
   const resource = info.subresource ? `${def.resource}/${info.subresource}` : def.resource;
   throw forbidden(user.name, verb, { group: def.group, resource }, info.namespace, info.name);
@@ -233,21 +292,36 @@ function runVerb(call: ResourceCall, verb: VerbName, sub: string | undefined, me
   if (!def.verbs.includes(verb)) throw methodNotAllowed();
   if (verb === 'create' && call.target.name !== '') throw methodNotAllowed();
   switch (verb) {
-    case 'get': return handleGet(call);
-    case 'list': return handleList(call);
-    case 'watch': return handleWatch(call);
-    case 'create': return handleCreate(call);
-    case 'update': return handleUpdate(call);
-    case 'patch': return handlePatch(call);
-    case 'delete': return handleDelete(call);
-    case 'deletecollection': return handleDeleteCollection(call);
+    case 'get':
+      return handleGet(call);
+    case 'list':
+      return handleList(call);
+    case 'watch':
+      return handleWatch(call);
+    case 'create':
+      return handleCreate(call);
+    case 'update':
+      return handleUpdate(call);
+    case 'patch':
+      return handlePatch(call);
+    case 'delete':
+      return handleDelete(call);
+    case 'deletecollection':
+      return handleDeleteCollection(call);
   }
 }
 
 function upgradeExec(ctx: SimApiContext, req: IncomingMessage, socket: Duplex, head: Buffer): void {
   const url = new URL(req.url ?? '/', 'http://sim');
   const info = parseRequestPath(url.pathname);
-  if (info.type !== 'resource' || info.resource !== 'pods' || info.subresource !== 'exec' || !info.name || info.group !== '') throw unknownPath();
+  if (
+    info.type !== 'resource' ||
+    info.resource !== 'pods' ||
+    info.subresource !== 'exec' ||
+    !info.name ||
+    info.group !== ''
+  )
+    throw unknownPath();
   const user = authenticate(req.headers, ctx.tokens);
   if (!user) throw unauthorized();
   const def = ctx.registry.find('', 'v1', 'pods');

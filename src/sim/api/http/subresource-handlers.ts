@@ -12,12 +12,20 @@ import { parseJsonBody, sendJson, successStatus } from './respond.ts';
 export function scaleOf(obj: KubeObject): Record<string, unknown> {
   const spec = isPlainObject(obj.spec) ? obj.spec : {};
   const status = isPlainObject(obj.status) ? obj.status : {};
-  const selector = isPlainObject(spec['selector']) ? formatLabelSelector(labelSelectorFromObject(spec['selector'] as Parameters<typeof labelSelectorFromObject>[0])) : '';
+  const selector = isPlainObject(spec['selector'])
+    ? formatLabelSelector(labelSelectorFromObject(spec['selector'] as Parameters<typeof labelSelectorFromObject>[0]))
+    : '';
   const m = obj.metadata;
   return {
     kind: 'Scale',
     apiVersion: 'autoscaling/v1',
-    metadata: { name: m.name, namespace: m.namespace, uid: m.uid, resourceVersion: m.resourceVersion, creationTimestamp: m.creationTimestamp },
+    metadata: {
+      name: m.name,
+      namespace: m.namespace,
+      uid: m.uid,
+      resourceVersion: m.resourceVersion,
+      creationTimestamp: m.creationTimestamp,
+    },
     // ScaleSpec.replicas is omitempty: zero replicas is an empty spec.
     spec: typeof spec['replicas'] === 'number' && spec['replicas'] !== 0 ? { replicas: spec['replicas'] } : {},
     status: { replicas: typeof status['replicas'] === 'number' ? status['replicas'] : 0, selector },
@@ -34,7 +42,12 @@ export function handleScale(call: ResourceCall, method: string): void {
   let scale: unknown;
   if (method === 'PATCH') {
     const type = patchTypeFromContentType(call.req.headers['content-type']);
-    scale = applyPatch(type, scaleOf(current.obj), parseJsonBody(call.req.body as Buffer | undefined, 'application/json'), { group: 'autoscaling', version: 'v1', kind: 'Scale' });
+    scale = applyPatch(
+      type,
+      scaleOf(current.obj),
+      parseJsonBody(call.req.body as Buffer | undefined, 'application/json'),
+      { group: 'autoscaling', version: 'v1', kind: 'Scale' },
+    );
   } else {
     scale = parseJsonBody(call.req.body as Buffer | undefined, call.req.headers['content-type']);
   }
@@ -49,13 +62,28 @@ export function handleScale(call: ResourceCall, method: string): void {
     throw new ApiError({
       message: `Scale.autoscaling "${call.target.name}" is invalid: spec.replicas: Invalid value: ${String(replicas)}: must be greater than or equal to 0`,
       reason: 'Invalid',
-      details: { name: call.target.name, group: 'autoscaling', kind: 'Scale', causes: [{ reason: 'FieldValueInvalid', message: `Invalid value: ${String(replicas)}: must be greater than or equal to 0`, field: 'spec.replicas' }] },
+      details: {
+        name: call.target.name,
+        group: 'autoscaling',
+        kind: 'Scale',
+        causes: [
+          {
+            reason: 'FieldValueInvalid',
+            message: `Invalid value: ${String(replicas)}: must be greater than or equal to 0`,
+            field: 'spec.replicas',
+          },
+        ],
+      },
       code: 422,
     });
   }
   const next = structuredClone(current.obj);
   next.spec = { ...(isPlainObject(next.spec) ? next.spec : {}), replicas };
-  const manager = managerName(call.query.get('fieldManager'), call.req.headers['user-agent'], method === 'PATCH' ? 'PatchOptions' : 'UpdateOptions');
+  const manager = managerName(
+    call.query.get('fieldManager'),
+    call.req.headers['user-agent'],
+    method === 'PATCH' ? 'PatchOptions' : 'UpdateOptions',
+  );
   const so = service.commitUpdate(call.target, current, next, undefined, { fieldManager: manager });
   sendJson(call.reply, 200, JSON.stringify(scaleOf(so.obj)));
 }
@@ -69,13 +97,26 @@ export function handleBinding(call: ResourceCall): void {
   const current = call.ctx.service.get(call.target);
   const spec = isPlainObject(current.obj.spec) ? current.obj.spec : {};
   const binding = { group: '', resource: 'pods/binding' };
-  if (current.obj.metadata.deletionTimestamp) throw conflict(binding, call.target.name, 'pod is being deleted, cannot be assigned to a host');
-  if (spec['nodeName']) throw conflict(binding, call.target.name, `pod ${call.target.name} is already assigned to node "${String(spec['nodeName'])}"`);
+  if (current.obj.metadata.deletionTimestamp)
+    throw conflict(binding, call.target.name, 'pod is being deleted, cannot be assigned to a host');
+  if (spec['nodeName'])
+    throw conflict(
+      binding,
+      call.target.name,
+      `pod ${call.target.name} is already assigned to node "${String(spec['nodeName'])}"`,
+    );
   const next = structuredClone(current.obj);
   next.spec = { ...spec, nodeName };
   const status = isPlainObject(next.status) ? next.status : {};
-  const conditions = Array.isArray(status['conditions']) ? status['conditions'].filter((c) => !(isPlainObject(c) && c['type'] === 'PodScheduled')) : [];
-  conditions.push({ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: new Date(call.ctx.service.now()).toISOString().replace(/\.\d{3}Z$/, 'Z') });
+  const conditions = Array.isArray(status['conditions'])
+    ? status['conditions'].filter((c) => !(isPlainObject(c) && c['type'] === 'PodScheduled'))
+    : [];
+  conditions.push({
+    type: 'PodScheduled',
+    status: 'True',
+    lastProbeTime: null,
+    lastTransitionTime: new Date(call.ctx.service.now()).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+  });
   next.status = { ...status, conditions };
   call.ctx.store.commit(call.target.def, 'MODIFIED', next);
   sendJson(call.reply, 201, successStatus(201));
@@ -86,14 +127,16 @@ export function handleEviction(call: ResourceCall): void {
   const body = parseJsonBody(call.req.body as Buffer | undefined, call.req.headers['content-type']);
   if (!isPlainObject(body)) throw badRequest('Eviction: the body must be a JSON object');
   const meta = isPlainObject(body['metadata']) ? body['metadata'] : {};
-  if (meta['name'] !== undefined && meta['name'] !== call.target.name) throw badRequest('name in URL does not match name in Eviction object');
+  if (meta['name'] !== undefined && meta['name'] !== call.target.name)
+    throw badRequest('name in URL does not match name in Eviction object');
   const pod = call.ctx.service.get(call.target).obj;
   checkDisruptionBudgets(call, pod);
   const opts = isPlainObject(body['deleteOptions']) ? body['deleteOptions'] : {};
   const fromUrl = deleteOptions(call);
   call.ctx.service.delete(call.target, {
     ...fromUrl,
-    gracePeriodSeconds: typeof opts['gracePeriodSeconds'] === 'number' ? opts['gracePeriodSeconds'] : fromUrl.gracePeriodSeconds,
+    gracePeriodSeconds:
+      typeof opts['gracePeriodSeconds'] === 'number' ? opts['gracePeriodSeconds'] : fromUrl.gracePeriodSeconds,
   });
   sendJson(call.reply, 201, successStatus(201));
 }
@@ -112,9 +155,16 @@ function checkDisruptionBudgets(call: ResourceCall, pod: KubeObject): void {
     const allowed = typeof pdbStatus['disruptionsAllowed'] === 'number' ? pdbStatus['disruptionsAllowed'] : 0;
     if (allowed < 1) {
       throw new ApiError({
-        message: 'Cannot evict pod as it would violate the pod\'s disruption budget.',
+        message: "Cannot evict pod as it would violate the pod's disruption budget.",
         reason: 'TooManyRequests',
-        details: { causes: [{ reason: 'DisruptionBudget', message: `The disruption budget ${String(so.obj.metadata.name)} needs ${String(pdbStatus['desiredHealthy'] ?? 0)} healthy pods and has ${String(pdbStatus['currentHealthy'] ?? 0)} currently` }] },
+        details: {
+          causes: [
+            {
+              reason: 'DisruptionBudget',
+              message: `The disruption budget ${String(so.obj.metadata.name)} needs ${String(pdbStatus['desiredHealthy'] ?? 0)} healthy pods and has ${String(pdbStatus['currentHealthy'] ?? 0)} currently`,
+            },
+          ],
+        },
         code: 429,
       });
     }
@@ -122,5 +172,6 @@ function checkDisruptionBudgets(call: ResourceCall, pod: KubeObject): void {
 }
 
 export function assertSubresource(call: ResourceCall, sub: string): void {
-  if (!call.target.def.subresources.includes(sub as never)) throw notFound(call.target.def, `${call.target.name}/${sub}`);
+  if (!call.target.def.subresources.includes(sub as never))
+    throw notFound(call.target.def, `${call.target.name}/${sub}`);
 }

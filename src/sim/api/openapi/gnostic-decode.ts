@@ -7,7 +7,10 @@ import { MESSAGES, ONEOFS, type FieldDesc } from './gnostic-schema.ts';
  * Used to compare the sim's and a real apiserver's protobuf answers by content.
  */
 export function decodeDocument(bytes: Uint8Array): Record<string, unknown> {
-  return decodeMessage('Document', Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), '$root') as Record<string, unknown>;
+  return decodeMessage('Document', Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), '$root') as Record<
+    string,
+    unknown
+  >;
 }
 
 interface RawField {
@@ -120,22 +123,45 @@ function decodeField(desc: FieldDesc, f: RawField, out: Record<string, unknown>,
   const k = desc.kind;
   const at = `${path}.${desc.key}`;
   switch (k.t) {
-    case 'string': out[desc.key] = text(f); return;
-    case 'bool': out[desc.key] = f.num === 1; return;
-    case 'int64': out[desc.key] = f.num; return;
-    case 'double': out[desc.key] = (f.bytes as Buffer).readDoubleLE(0); return;
-    case 'strings': push(out, desc.key, text(f)); return;
-    case 'msg': out[desc.key] = decodeMessage(k.m, f.bytes as Buffer, at); return;
-    case 'msgs': push(out, desc.key, decodeMessage(k.m, f.bytes as Buffer, at)); return;
-    case 'any': out[desc.key] = decodeAny(f.bytes as Buffer, at); return;
-    case 'anys': push(out, desc.key, decodeAny(f.bytes as Buffer, at)); return;
+    case 'string':
+      out[desc.key] = text(f);
+      return;
+    case 'bool':
+      out[desc.key] = f.num === 1;
+      return;
+    case 'int64':
+      out[desc.key] = f.num;
+      return;
+    case 'double':
+      out[desc.key] = (f.bytes as Buffer).readDoubleLE(0);
+      return;
+    case 'strings':
+      push(out, desc.key, text(f));
+      return;
+    case 'msg':
+      out[desc.key] = decodeMessage(k.m, f.bytes as Buffer, at);
+      return;
+    case 'msgs':
+      push(out, desc.key, decodeMessage(k.m, f.bytes as Buffer, at));
+      return;
+    case 'any':
+      out[desc.key] = decodeAny(f.bytes as Buffer, at);
+      return;
+    case 'anys':
+      push(out, desc.key, decodeAny(f.bytes as Buffer, at));
+      return;
     case 'ext':
     case 'named': {
       const pair = readFields(f.bytes as Buffer, path);
       const name = text(pair.find((p) => p.no === 1) ?? fail(path, 'a named entry without a name'));
       const value = pair.find((p) => p.no === 2);
       const m = k.t === 'ext' ? 'any' : k.m;
-      out[name] = m === 'string' ? (value ? text(value) : '') : decodeValue(m, value?.bytes ?? Buffer.alloc(0), `${path}.${name}`);
+      out[name] =
+        m === 'string'
+          ? value
+            ? text(value)
+            : ''
+          : decodeValue(m, value?.bytes ?? Buffer.alloc(0), `${path}.${name}`);
     }
   }
 }

@@ -42,7 +42,8 @@ function fail(path: string, why: string): never {
 }
 
 function asObject(v: unknown, path: string): Record<string, unknown> {
-  if (v === null || typeof v !== 'object' || Array.isArray(v)) fail(path, `expected an object, got ${JSON.stringify(v)?.slice(0, 80)}`);
+  if (v === null || typeof v !== 'object' || Array.isArray(v))
+    fail(path, `expected an object, got ${JSON.stringify(v)?.slice(0, 80)}`);
   return v as Record<string, unknown>;
 }
 
@@ -68,10 +69,14 @@ function encodeWrapper(msg: string, v: unknown, path: string): Buffer[] {
       return values.flatMap((e, n) => (typeof e === 'string' ? str(1, e) : fail(`${path}[${n}]`, 'expected a string')));
     }
     case 'ItemsItem':
-      return (Array.isArray(v) ? v : [v]).flatMap((e, n) => lengthDelimited(1, encodeMessage('Schema', e, `${path}[${n}]`)));
+      return (Array.isArray(v) ? v : [v]).flatMap((e, n) =>
+        lengthDelimited(1, encodeMessage('Schema', e, `${path}[${n}]`)),
+      );
     case 'AdditionalPropertiesItem':
       // A oneof member is written even when it holds its type's default (proto3 oneofs have presence).
-      return typeof v === 'boolean' ? [tag(2, 0), varint(v ? 1 : 0)] : lengthDelimited(1, encodeMessage('Schema', v, path));
+      return typeof v === 'boolean'
+        ? [tag(2, 0), varint(v ? 1 : 0)]
+        : lengthDelimited(1, encodeMessage('Schema', v, path));
     default:
       return fail(path, `no wrapper ${msg}`);
   }
@@ -94,17 +99,24 @@ export function encodeMessage(msg: string, v: unknown, path: string): Buffer[] {
 
 function checkKeys(msg: string, fields: FieldDesc[], o: Record<string, unknown>, path: string): void {
   for (const k of Object.keys(o)) {
-    const covered = fields.some((f) => (f.kind.t === 'ext' ? k.startsWith('x-') : f.kind.t === 'named' ? f.kind.self.test(k) : f.key === k));
+    const covered = fields.some((f) =>
+      f.kind.t === 'ext' ? k.startsWith('x-') : f.kind.t === 'named' ? f.kind.self.test(k) : f.key === k,
+    );
     if (!covered) fail(path, `${msg} has no field for key "${k}"`);
   }
 }
 
 function encodeField(f: FieldDesc, o: Record<string, unknown>, path: string): Buffer[] {
   const k = f.kind;
-  if (k.t === 'ext') return Object.entries(o).filter(([key]) => key.startsWith('x-')).flatMap(([key, val]) => lengthDelimited(f.no, [...str(1, key), ...lengthDelimited(2, encodeAny(val))]));
+  if (k.t === 'ext')
+    return Object.entries(o)
+      .filter(([key]) => key.startsWith('x-'))
+      .flatMap(([key, val]) => lengthDelimited(f.no, [...str(1, key), ...lengthDelimited(2, encodeAny(val))]));
   if (k.t === 'named') {
     const re = k.self;
-    return Object.entries(o).filter(([key]) => re.test(key)).flatMap(([key, val]) => lengthDelimited(f.no, [...str(1, key), ...namedValue(k.m, val, `${path}.${key}`)]));
+    return Object.entries(o)
+      .filter(([key]) => re.test(key))
+      .flatMap(([key, val]) => lengthDelimited(f.no, [...str(1, key), ...namedValue(k.m, val, `${path}.${key}`)]));
   }
   const v = o[f.key];
   if (v === undefined || v === null) return [];
@@ -155,5 +167,11 @@ function encodeScalar(no: number, t: Scalar, v: unknown, at: string): Buffer[] {
 
 /** Field 2 of a Named<T>: a string is a plain string field, anything else a nested message. */
 function namedValue(msg: string, v: unknown, path: string): Buffer[] {
-  return msg === 'string' ? (typeof v === 'string' ? (v === '' ? [] : str(2, v)) : fail(path, 'expected a string')) : lengthDelimited(2, encodeValue(msg, v, path));
+  return msg === 'string'
+    ? typeof v === 'string'
+      ? v === ''
+        ? []
+        : str(2, v)
+      : fail(path, 'expected a string')
+    : lengthDelimited(2, encodeValue(msg, v, path));
 }

@@ -24,7 +24,12 @@ describe('/openapi/v2', () => {
     expect(Object.keys(doc.paths)).toContain('/api/v1/namespaces/{namespace}/pods/{name}/exec');
     expect(Object.keys(doc.paths)).toContain('/apis/apps/v1/watch/namespaces/{namespace}/deployments/{name}');
     // Not served by the sim: pod proxy and attach, namespace finalize, storage.
-    for (const p of ['/api/v1/namespaces/{namespace}/pods/{name}/attach', '/api/v1/namespaces/{name}/finalize', '/apis/storage.k8s.io/v1/storageclasses']) expect(doc.paths[p]).toBeUndefined();
+    for (const p of [
+      '/api/v1/namespaces/{namespace}/pods/{name}/attach',
+      '/api/v1/namespaces/{name}/finalize',
+      '/apis/storage.k8s.io/v1/storageclasses',
+    ])
+      expect(doc.paths[p]).toBeUndefined();
     expect(doc.definitions['io.k8s.api.core.v1.PodSpec']).toBeDefined();
     // Selecting again from the selection changes nothing: no dangling $ref, no path outside the served set.
     expect(selectForResources(doc, RESOURCES)).toEqual(doc);
@@ -51,14 +56,36 @@ describe('/openapi/v2', () => {
   });
 
   it('refuses a document it cannot represent instead of dropping fields', () => {
-    expect(() => encodeDocument({ swagger: '2.0', info: { title: 't', version: 'v' }, paths: {}, definitions: { A: { type: 'object', nullable: true } } }))
-      .toThrow(/definitions.A: Schema has no field for key "nullable"/);
+    expect(() =>
+      encodeDocument({
+        swagger: '2.0',
+        info: { title: 't', version: 'v' },
+        paths: {},
+        definitions: { A: { type: 'object', nullable: true } },
+      }),
+    ).toThrow(/definitions.A: Schema has no field for key "nullable"/);
   });
 
   it('parses kube-apiserver paths into group, version, resource and subresource', () => {
-    expect(parseSwaggerPath('/api/v1/watch/namespaces/{namespace}/pods/{name}')).toEqual({ group: '', version: 'v1', resource: 'pods', subresource: undefined, deep: false });
-    expect(parseSwaggerPath('/api/v1/namespaces/{name}/status')).toEqual({ group: '', version: 'v1', resource: 'namespaces', subresource: 'status', deep: false });
-    expect(parseSwaggerPath('/api/v1/namespaces/{namespace}/pods/{name}/proxy/{path}')).toMatchObject({ resource: 'pods', subresource: 'proxy', deep: true });
+    expect(parseSwaggerPath('/api/v1/watch/namespaces/{namespace}/pods/{name}')).toEqual({
+      group: '',
+      version: 'v1',
+      resource: 'pods',
+      subresource: undefined,
+      deep: false,
+    });
+    expect(parseSwaggerPath('/api/v1/namespaces/{name}/status')).toEqual({
+      group: '',
+      version: 'v1',
+      resource: 'namespaces',
+      subresource: 'status',
+      deep: false,
+    });
+    expect(parseSwaggerPath('/api/v1/namespaces/{namespace}/pods/{name}/proxy/{path}')).toMatchObject({
+      resource: 'pods',
+      subresource: 'proxy',
+      deep: true,
+    });
     expect(parseSwaggerPath('/apis/apps/')).toEqual({ group: 'apps', groupOnly: true });
     expect(parseSwaggerPath('/version/')).toBeUndefined();
   });

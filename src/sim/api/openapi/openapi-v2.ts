@@ -68,12 +68,20 @@ export class OpenApiV2 {
     if (which === undefined) return { status: 406, headers: base, body: undefined };
     const enc = this.encodings()[which];
     // Go's ServeContent drops Last-Modified from a 304 when there is an ETag.
-    if (notModified(headers, enc.etag, this.lastModified)) return { status: 304, headers: { ...base, etag: enc.etag }, body: undefined };
+    if (notModified(headers, enc.etag, this.lastModified))
+      return { status: 304, headers: { ...base, etag: enc.etag }, body: undefined };
     const gzip = /\bgzip\b/.test(String(headers['accept-encoding'] ?? '')) && enc.body.length >= GZIP_MIN_BYTES;
     const body = gzip ? enc.gzipped : enc.body;
     return {
       status: 200,
-      headers: { ...base, etag: enc.etag, 'last-modified': this.lastModified.toUTCString(), 'content-type': enc.contentType, 'accept-ranges': 'bytes', ...(gzip ? { 'content-encoding': 'gzip' } : {}) },
+      headers: {
+        ...base,
+        etag: enc.etag,
+        'last-modified': this.lastModified.toUTCString(),
+        'content-type': enc.contentType,
+        'accept-ranges': 'bytes',
+        ...(gzip ? { 'content-encoding': 'gzip' } : {}),
+      },
       body,
     };
   }
@@ -81,7 +89,7 @@ export class OpenApiV2 {
 
 /** goautoneg's order: clauses by q (then specificity), the first that names JSON or the protobuf wins. */
 export function pickEncoding(accept: string | string[] | undefined): 'json' | 'pb' | undefined {
-  const header = (Array.isArray(accept) ? accept.join(',') : accept ?? '').trim() || '*/*';
+  const header = (Array.isArray(accept) ? accept.join(',') : (accept ?? '')).trim() || '*/*';
   const clauses = header.split(',').map((raw, index) => {
     const [type = '', ...params] = raw.split(';').map((p) => p.trim().toLowerCase());
     const qParam = params.find((p) => p.startsWith('q='));
@@ -90,7 +98,10 @@ export function pickEncoding(accept: string | string[] | undefined): 'json' | 'p
     return { t, sub, q: Number.isFinite(q) ? q : 0, index, wild: (t === '*' ? 2 : 0) + (sub === '*' ? 1 : 0) };
   });
   clauses.sort((a, b) => b.q - a.q || a.wild - b.wild || a.index - b.index);
-  const offers: ['json' | 'pb', string][] = [['json', 'json'], ['pb', OPENAPI_V2_PROTOBUF.slice('application/'.length)]];
+  const offers: ['json' | 'pb', string][] = [
+    ['json', 'json'],
+    ['pb', OPENAPI_V2_PROTOBUF.slice('application/'.length)],
+  ];
   for (const c of clauses) {
     if (c.q <= 0) continue;
     for (const [name, sub] of offers) {

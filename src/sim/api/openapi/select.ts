@@ -82,7 +82,10 @@ export function selectForResources(doc: SwaggerDoc, resources: readonly Selectab
     else if (parsed && parsed.resource === '') keep = gvs.has(`${parsed.group}/${parsed.version}`);
     else if (parsed) {
       const r = byGvr.get(`${parsed.group}/${parsed.version}/${parsed.resource}`);
-      keep = r !== undefined && !parsed.deep && (parsed.subresource === undefined || r.subresources.includes(parsed.subresource));
+      keep =
+        r !== undefined &&
+        !parsed.deep &&
+        (parsed.subresource === undefined || r.subresources.includes(parsed.subresource));
     }
     if (keep) paths[p] = item;
   }
@@ -92,7 +95,8 @@ export function selectForResources(doc: SwaggerDoc, resources: readonly Selectab
   const queue = [...wanted];
   while (queue.length > 0) {
     const ref = queue.pop() as string;
-    if (!ref.startsWith(DEF_PREFIX)) throw new Error(`openapi selection: unsupported $ref "${ref}" (only ${DEF_PREFIX}… is used by kube-apiserver)`);
+    if (!ref.startsWith(DEF_PREFIX))
+      throw new Error(`openapi selection: unsupported $ref "${ref}" (only ${DEF_PREFIX}… is used by kube-apiserver)`);
     const name = ref.slice(DEF_PREFIX.length);
     if (name in definitions) continue;
     const def = doc.definitions[name];

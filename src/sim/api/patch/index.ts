@@ -25,7 +25,8 @@ export function applyPatch(
   let result: unknown;
   if (type === 'json') result = applyJsonPatch(original, patch);
   else if (type === 'merge') {
-    if (!isPlainObject(patch)) throw badRequest('json: cannot unmarshal array into Go value of type map[string]interface {}');
+    if (!isPlainObject(patch))
+      throw badRequest('json: cannot unmarshal array into Go value of type map[string]interface {}');
     result = applyMergePatch(original, patch);
   } else result = applyStrategicMerge(original, patch, KIND_META[target.kind] ?? DEFAULT_META);
   if (!isPlainObject(result)) throw badRequest('the patched object is not a JSON object');

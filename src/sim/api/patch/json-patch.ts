@@ -20,7 +20,12 @@ interface Operation {
  */
 export function cannotApply(message: string): ApiError {
   return new ApiError(
-    { message: 'the server rejected our request due to an error in our request', reason: 'Invalid', details: {}, code: 422 },
+    {
+      message: 'the server rejected our request due to an error in our request',
+      reason: 'Invalid',
+      details: {},
+      code: 422,
+    },
     { cause: new Error(message) },
   );
 }
@@ -37,7 +42,10 @@ function parsePointer(path: string | undefined, name = 'path'): string[] {
   if (path === undefined) throw cannotApply(`missing ${name} in operation`);
   if (path === '') return [];
   if (!path.startsWith('/')) throw cannotApply(`doc is missing path: "${path}": missing value`);
-  return path.slice(1).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  return path
+    .slice(1)
+    .split('/')
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
 }
 
 interface Parent {
@@ -70,7 +78,8 @@ function getAt(doc: Json, path: string): Json {
   const { container, key } = resolveParent(doc, tokens, path);
   if (Array.isArray(container)) {
     const idx = Number(key);
-    if (!/^\d+$/.test(key) || idx >= container.length) throw cannotApply(`Unable to access invalid index: ${key}: invalid index referenced`);
+    if (!/^\d+$/.test(key) || idx >= container.length)
+      throw cannotApply(`Unable to access invalid index: ${key}: invalid index referenced`);
     return container[idx];
   }
   if (!(key in container)) throw cannotApply(`doc is missing path: "${path}": missing value`);
@@ -83,7 +92,8 @@ function addAt(doc: Json, path: string, value: Json): Json {
   const { container, key } = resolveParent(doc, tokens, path);
   if (Array.isArray(container)) {
     const idx = key === '-' ? container.length : Number(key);
-    if (key !== '-' && (!/^\d+$/.test(key) || idx > container.length)) throw cannotApply(`Unable to access invalid index: ${key}: invalid index referenced`);
+    if (key !== '-' && (!/^\d+$/.test(key) || idx > container.length))
+      throw cannotApply(`Unable to access invalid index: ${key}: invalid index referenced`);
     container.splice(idx, 0, value);
   } else {
     container[key] = value;
@@ -96,7 +106,8 @@ function removeAt(doc: Json, path: string): Json {
   const { container, key } = resolveParent(doc, tokens, path);
   if (Array.isArray(container)) {
     const idx = Number(key);
-    if (!/^\d+$/.test(key) || idx >= container.length) throw cannotApply(`Unable to remove invalid index: ${key}: invalid index referenced`);
+    if (!/^\d+$/.test(key) || idx >= container.length)
+      throw cannotApply(`Unable to remove invalid index: ${key}: invalid index referenced`);
     container.splice(idx, 1);
   } else {
     if (!(key in container)) throw cannotApply(`Unable to remove nonexistent key: ${key}: missing value`);
@@ -111,10 +122,12 @@ function replaceAt(doc: Json, path: string, value: Json): Json {
   const { container, key } = resolveParent(doc, tokens, path);
   if (Array.isArray(container)) {
     const idx = Number(key);
-    if (!/^\d+$/.test(key) || idx >= container.length) throw cannotApply(`Unable to access invalid index: ${key}: invalid index referenced`);
+    if (!/^\d+$/.test(key) || idx >= container.length)
+      throw cannotApply(`Unable to access invalid index: ${key}: invalid index referenced`);
     container[idx] = value;
   } else {
-    if (!(key in container)) throw cannotApply(`replace operation does not apply: doc is missing key: ${path}: missing value`);
+    if (!(key in container))
+      throw cannotApply(`replace operation does not apply: doc is missing key: ${path}: missing value`);
     container[key] = value;
   }
   return doc;
@@ -144,7 +157,8 @@ export function applyJsonPatch(original: Json, patch: unknown): Json {
         break;
       case 'test': {
         const actual = getAt(doc, op.path);
-        if (JSON.stringify(actual) !== JSON.stringify(op.value)) throw cannotApply(`testing value ${op.path} failed: test failed`);
+        if (JSON.stringify(actual) !== JSON.stringify(op.value))
+          throw cannotApply(`testing value ${op.path} failed: test failed`);
         break;
       }
       default:

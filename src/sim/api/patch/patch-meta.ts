@@ -66,7 +66,12 @@ const SIMPLE_WORKLOAD_SPEC = t({ template: { type: POD_TEMPLATE } });
 const JOB_TEMPLATE = t({ metadata: { type: OBJECT_META }, spec: { type: SIMPLE_WORKLOAD_SPEC } });
 
 function root(spec?: TypeMeta, status?: TypeMeta, extra: Record<string, FieldMeta> = {}): TypeMeta {
-  return t({ metadata: { type: OBJECT_META }, ...(spec ? { spec: { type: spec } } : {}), ...(status ? { status: { type: status } } : {}), ...extra });
+  return t({
+    metadata: { type: OBJECT_META },
+    ...(spec ? { spec: { type: spec } } : {}),
+    ...(status ? { status: { type: status } } : {}),
+    ...extra,
+  });
 }
 
 /** Patch metadata by kind (the group/version do not change the tags for the kinds we serve). */

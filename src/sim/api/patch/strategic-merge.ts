@@ -14,7 +14,8 @@ const DELETE_PRIMITIVE = '$deleteFromPrimitiveList/';
  * $deleteFromPrimitiveList) steer the merge, everything else behaves like a JSON merge patch.
  */
 export function applyStrategicMerge(original: Obj, patch: unknown, meta: TypeMeta): Obj {
-  if (!isPlainObject(patch)) throw badRequest('unable to find api field in struct for the patch: the patch must be a JSON object');
+  if (!isPlainObject(patch))
+    throw badRequest('unable to find api field in struct for the patch: the patch must be a JSON object');
   const merged = mergeMap(original, patch, meta);
   if (merged === undefined) throw badRequest('unable to apply a $patch: delete to the whole object');
   return merged;
@@ -48,14 +49,22 @@ function mergeMap(original: Obj, patch: Obj, meta: TypeMeta): Obj | undefined {
       const m = mergeMap(ov, pv, fm.type ?? EMPTY);
       if (m === undefined) delete out[key];
       else out[key] = m;
-    } else if (Array.isArray(pv) && Array.isArray(ov) && fm.strategy?.includes('merge') && fm.strategy !== 'retainKeys') {
+    } else if (
+      Array.isArray(pv) &&
+      Array.isArray(ov) &&
+      fm.strategy?.includes('merge') &&
+      fm.strategy !== 'retainKeys'
+    ) {
       out[key] = mergeList(ov, pv, fm);
     } else if (isPlainObject(pv)) {
       const m = mergeMap({}, pv, fm.type ?? EMPTY);
       if (m === undefined) delete out[key];
       else out[key] = m;
     } else if (Array.isArray(pv)) {
-      out[key] = fm.strategy?.includes('merge') && fm.strategy !== 'retainKeys' ? mergeList([], pv, fm) : stripDirectives(pv, fm.type ?? EMPTY);
+      out[key] =
+        fm.strategy?.includes('merge') && fm.strategy !== 'retainKeys'
+          ? mergeList([], pv, fm)
+          : stripDirectives(pv, fm.type ?? EMPTY);
     } else {
       out[key] = pv;
     }
@@ -69,7 +78,8 @@ function mergeMap(original: Obj, patch: Obj, meta: TypeMeta): Obj | undefined {
     if (Array.isArray(cur)) out[field] = applyOrder(cur, order, meta.fields[field]?.mergeKey);
   }
   if (retainKeys !== undefined) {
-    if (!Array.isArray(retainKeys)) throw badRequest('doesn\'t match the format for $retainKeys: the value must be a list');
+    if (!Array.isArray(retainKeys))
+      throw badRequest("doesn't match the format for $retainKeys: the value must be a list");
     for (const k of Object.keys(out)) if (!retainKeys.includes(k)) delete out[k];
   }
   return out;
@@ -84,11 +94,14 @@ function mergeList(original: unknown[], patch: unknown[], fm: FieldMeta): unknow
     return out;
   }
   if (patch.some((p) => isPlainObject(p) && p['$patch'] === 'replace')) {
-    return patch.filter((p) => !(isPlainObject(p) && p['$patch'] === 'replace')).map((p) => stripDirectives(p, fm.type ?? EMPTY));
+    return patch
+      .filter((p) => !(isPlainObject(p) && p['$patch'] === 'replace'))
+      .map((p) => stripDirectives(p, fm.type ?? EMPTY));
   }
   const out = [...original];
   for (const p of patch) {
-    if (!isPlainObject(p)) throw badRequest(`unable to find merge key "${key}" in a list element that is not an object`);
+    if (!isPlainObject(p))
+      throw badRequest(`unable to find merge key "${key}" in a list element that is not an object`);
     if (!(key in p)) {
       // kube-apiserver answers this one with a bare 500; a client error deserves a 400.
       throw badRequest(`map: ${JSON.stringify(p)} does not contain declared merge key: ${key}`);
@@ -129,7 +142,8 @@ function withoutKey(o: Obj, key: string): Obj {
 
 /** New content carries no directives into the stored object. */
 function stripDirectives(v: unknown, meta: TypeMeta): unknown {
-  if (Array.isArray(v)) return v.filter((e) => !(isPlainObject(e) && e['$patch'] === 'delete')).map((e) => stripDirectives(e, meta));
+  if (Array.isArray(v))
+    return v.filter((e) => !(isPlainObject(e) && e['$patch'] === 'delete')).map((e) => stripDirectives(e, meta));
   if (!isPlainObject(v)) return v;
   const out: Obj = {};
   for (const [k, val] of Object.entries(v)) {

@@ -31,7 +31,10 @@ function messageFor(apiVersion: string, kind: string): string | undefined {
 
 class Reader {
   pos = 0;
-  constructor(readonly buf: Buffer, readonly end = buf.length) {}
+  constructor(
+    readonly buf: Buffer,
+    readonly end = buf.length,
+  ) {}
 
   varint(): bigint {
     let result = 0n;
@@ -96,7 +99,9 @@ function special(type: string, buf: Buffer): unknown {
       const nanos = Number(raw['nanos'] ?? 0);
       if (seconds === 0 && nanos === 0) return null;
       const iso = new Date(seconds * 1000 + Math.floor(nanos / 1e6)).toISOString();
-      return type.endsWith('.Time') ? iso.replace(/\.\d{3}Z$/, 'Z') : iso.replace(/\.(\d{3})Z$/, `.${String(Math.floor(nanos / 1000)).padStart(6, '0')}Z`);
+      return type.endsWith('.Time')
+        ? iso.replace(/\.\d{3}Z$/, 'Z')
+        : iso.replace(/\.(\d{3})Z$/, `.${String(Math.floor(nanos / 1000)).padStart(6, '0')}Z`);
     }
     case `${META}.Duration`:
       return `${Number(raw['duration'] ?? 0) / 1e9}s`;
@@ -121,7 +126,11 @@ const SPECIAL_SCHEMAS: Record<string, Record<number, FieldSpec>> = {
   [`${META}.MicroTime`]: { 1: ['seconds', 'int64', 0, 0], 2: ['nanos', 'int32', 0, 0] },
   [`${META}.Duration`]: { 1: ['duration', 'int64', 0, 0] },
   'k8s.io.apimachinery.pkg.api.resource.Quantity': { 1: ['string', 'string', 0, 0] },
-  'k8s.io.apimachinery.pkg.util.intstr.IntOrString': { 1: ['type', 'int64', 0, 0], 2: ['intVal', 'int32', 0, 0], 3: ['strVal', 'string', 0, 0] },
+  'k8s.io.apimachinery.pkg.util.intstr.IntOrString': {
+    1: ['type', 'int64', 0, 0],
+    2: ['intVal', 'int32', 0, 0],
+    3: ['strVal', 'string', 0, 0],
+  },
   'k8s.io.apimachinery.pkg.runtime.RawExtension': { 1: ['raw', 'bytes', 0, 0] },
   [`${META}.FieldsV1`]: { 1: ['Raw', 'bytes', 0, 0] },
   'k8s.io.api.authentication.v1.ExtraValue': { 1: ['items', 'string', 1, 0] },
@@ -183,7 +192,8 @@ function decodeMessage(buf: Buffer, type: string, raw: boolean): Record<string, 
       const list = (out[name] as unknown[] | undefined) ?? [];
       list.push(v);
       out[name] = list;
-    } else if (v !== undefined && (raw || keepZero === 1 || (v !== '' && v !== 0 && v !== false && v !== null))) out[name] = v;
+    } else if (v !== undefined && (raw || keepZero === 1 || (v !== '' && v !== 0 && v !== false && v !== null)))
+      out[name] = v;
   }
   return out;
 }

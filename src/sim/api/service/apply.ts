@@ -13,7 +13,13 @@ export interface ApplyHost {
   now(): Date;
   decode(def: ResourceDef, body: unknown): KubeObject;
   create(def: ResourceDef, namespace: string | undefined, body: unknown, opts: WriteOptions): StoredObject;
-  commitUpdate(t: Target, current: StoredObject, next: KubeObject, subresource: 'status' | undefined, opts: WriteOptions): StoredObject;
+  commitUpdate(
+    t: Target,
+    current: StoredObject,
+    next: KubeObject,
+    subresource: 'status' | undefined,
+    opts: WriteOptions,
+  ): StoredObject;
 }
 
 export interface ApplyOptions extends WriteOptions {
@@ -26,7 +32,13 @@ export interface ApplyOptions extends WriteOptions {
  * live object by field ownership, or becomes the object when there is none yet; the result is
  * stored through the ordinary create/update path with the managedFields the apply computed.
  */
-export function applyObject(svc: ApplyHost, t: Target, body: unknown, subresource: 'status' | undefined, opts: ApplyOptions): { object: StoredObject; created: boolean } {
+export function applyObject(
+  svc: ApplyHost,
+  t: Target,
+  body: unknown,
+  subresource: 'status' | undefined,
+  opts: ApplyOptions,
+): { object: StoredObject; created: boolean } {
   const config = svc.decode(t.def, body);
   const meta = config.metadata;
   if (meta.name !== undefined && meta.name !== t.name) {
@@ -46,7 +58,7 @@ export function applyObject(svc: ApplyHost, t: Target, body: unknown, subresourc
     : { apiVersion: apiVersionOf(t.def), kind: t.def.kind, metadata: name };
   const result = trackApply({
     kind: storageDef(t.def).kind,
-    entries: current ? decodeEntries(current.obj.metadata.managedFields) ?? [] : [],
+    entries: current ? (decodeEntries(current.obj.metadata.managedFields) ?? []) : [],
     manager: opts.fieldManager,
     apiVersion: apiVersionOf(t.def),
     live,
@@ -54,7 +66,11 @@ export function applyObject(svc: ApplyHost, t: Target, body: unknown, subresourc
     force: opts.force,
     time: formatTime(svc.now()),
   });
-  const writeOpts: WriteOptions = { dryRun: opts.dryRun, fieldManager: opts.fieldManager, managedFields: encodeEntries(result.entries) ?? null };
+  const writeOpts: WriteOptions = {
+    dryRun: opts.dryRun,
+    fieldManager: opts.fieldManager,
+    managedFields: encodeEntries(result.entries) ?? null,
+  };
   if (!current) {
     // Only the main resource is created by an apply; a subresource needs its object.
     if (subresource !== undefined) throw notFound(t.def, t.name);

@@ -22,7 +22,16 @@ import type { ObjectStore } from '../store/object-store.ts';
  */
 
 export type AccessAttributes =
-  | { kind: 'resource'; verb: string; group: string; version?: string; resource: string; subresource?: string; namespace?: string; name?: string }
+  | {
+      kind: 'resource';
+      verb: string;
+      group: string;
+      version?: string;
+      resource: string;
+      subresource?: string;
+      namespace?: string;
+      name?: string;
+    }
   | { kind: 'nonResource'; verb: string; path: string };
 
 export interface AccessSubject {
@@ -41,7 +50,19 @@ export const RBAC_GROUP = 'rbac.authorization.k8s.io';
 
 const READ_VERBS = new Set(['get', 'list', 'watch']);
 // 1.20's bootstrap policy (plugin/pkg/auth/authorizer/rbac/bootstrappolicy/policy.go).
-const DISCOVERY_URLS = ['/livez', '/readyz', '/healthz', '/version', '/version/', '/openapi', '/openapi/*', '/api', '/api/*', '/apis', '/apis/*'];
+const DISCOVERY_URLS = [
+  '/livez',
+  '/readyz',
+  '/healthz',
+  '/version',
+  '/version/',
+  '/openapi',
+  '/openapi/*',
+  '/api',
+  '/api/*',
+  '/apis',
+  '/apis/*',
+];
 const PUBLIC_INFO_URLS = ['/healthz', '/livez', '/readyz', '/version', '/version/'];
 
 export interface Rule {
@@ -75,7 +96,13 @@ function rulesOf(role: KubeObject): Rule[] {
   const rules = Array.isArray(role['rules']) ? role['rules'] : [];
   return rules.map((r) => {
     const o = record(r);
-    return { verbs: strings(o['verbs']), apiGroups: strings(o['apiGroups']), resources: strings(o['resources']), resourceNames: strings(o['resourceNames']), nonResourceURLs: strings(o['nonResourceURLs']) };
+    return {
+      verbs: strings(o['verbs']),
+      apiGroups: strings(o['apiGroups']),
+      resources: strings(o['resources']),
+      resourceNames: strings(o['resourceNames']),
+      nonResourceURLs: strings(o['nonResourceURLs']),
+    };
   });
 }
 
@@ -90,13 +117,16 @@ function subjectsOf(binding: KubeObject): Subject[] {
 /** rbac.appliesToUser; a ServiceAccount subject without a namespace means the binding's. */
 function appliesTo(who: AccessSubject, s: Subject, bindingNamespace: string): boolean {
   switch (s.kind) {
-    case 'User': return who.user === s.name;
-    case 'Group': return who.groups.includes(s.name);
+    case 'User':
+      return who.user === s.name;
+    case 'Group':
+      return who.groups.includes(s.name);
     case 'ServiceAccount': {
       const ns = s.namespace || bindingNamespace;
       return ns !== '' && who.user === `system:serviceaccount:${ns}:${s.name}`;
     }
-    default: return false;
+    default:
+      return false;
   }
 }
 
@@ -112,16 +142,30 @@ const has = (list: string[], v: string): boolean => list.includes('*') || list.i
 export function ruleAllows(a: AccessAttributes, r: Rule): boolean {
   if (!has(r.verbs, a.verb)) return false;
   if (a.kind === 'nonResource') {
-    return r.nonResourceURLs.some((u) => u === '*' || u === a.path || (u.endsWith('*') && a.path.startsWith(u.replace(/\*+$/, ''))));
+    return r.nonResourceURLs.some(
+      (u) => u === '*' || u === a.path || (u.endsWith('*') && a.path.startsWith(u.replace(/\*+$/, ''))),
+    );
   }
   const combined = a.subresource ? `${a.resource}/${a.subresource}` : a.resource;
-  const resourceOk = r.resources.some((res) => res === '*' || res === combined || (a.subresource !== undefined && a.subresource !== '' && res === `*/${a.subresource}`));
-  return has(r.apiGroups, a.group) && resourceOk && (r.resourceNames.length === 0 || r.resourceNames.includes(a.name ?? ''));
+  const resourceOk = r.resources.some(
+    (res) =>
+      res === '*' ||
+      res === combined ||
+      (a.subresource !== undefined && a.subresource !== '' && res === `*/${a.subresource}`),
+  );
+  return (
+    has(r.apiGroups, a.group) && resourceOk && (r.resourceNames.length === 0 || r.resourceNames.includes(a.name ?? ''))
+  );
 }
 
 /** A bootstrap rule as rbacv1helpers' RuleOrDie builds it (and kube-apiserver stores it): every list sorted. */
-const rule = (verbs: string[], apiGroups: string[], resources: string[], nonResourceURLs: string[] = []): Rule =>
-  ({ verbs: [...verbs].sort(), apiGroups: [...apiGroups].sort(), resources: [...resources].sort(), resourceNames: [], nonResourceURLs: [...nonResourceURLs].sort() });
+const rule = (verbs: string[], apiGroups: string[], resources: string[], nonResourceURLs: string[] = []): Rule => ({
+  verbs: [...verbs].sort(),
+  apiGroups: [...apiGroups].sort(),
+  resources: [...resources].sort(),
+  resourceNames: [],
+  nonResourceURLs: [...nonResourceURLs].sort(),
+});
 
 /**
  * 1.20's bootstrap ClusterRoleBindings for groups (policy.go), applied without being stored:
@@ -130,10 +174,24 @@ const rule = (verbs: string[], apiGroups: string[], resources: string[], nonReso
  */
 export const BOOTSTRAP_BINDINGS: readonly { name: string; groups: readonly string[]; rules: readonly Rule[] }[] = [
   { name: 'cluster-admin', groups: ['system:masters'], rules: [rule(['*'], ['*'], ['*']), rule(['*'], [], [], ['*'])] },
-  { name: 'system:monitoring', groups: ['system:monitoring'], rules: [rule(['get'], [], [], ['/metrics', '/livez', '/readyz', '/healthz', '/livez/*', '/readyz/*', '/healthz/*'])] },
+  {
+    name: 'system:monitoring',
+    groups: ['system:monitoring'],
+    rules: [
+      rule(['get'], [], [], ['/metrics', '/livez', '/readyz', '/healthz', '/livez/*', '/readyz/*', '/healthz/*']),
+    ],
+  },
   { name: 'system:discovery', groups: ['system:authenticated'], rules: [rule(['get'], [], [], DISCOVERY_URLS)] },
-  { name: 'system:basic-user', groups: ['system:authenticated'], rules: [rule(['create'], ['authorization.k8s.io'], ['selfsubjectaccessreviews', 'selfsubjectrulesreviews'])] },
-  { name: 'system:public-info-viewer', groups: ['system:authenticated', 'system:unauthenticated'], rules: [rule(['get'], [], [], PUBLIC_INFO_URLS)] },
+  {
+    name: 'system:basic-user',
+    groups: ['system:authenticated'],
+    rules: [rule(['create'], ['authorization.k8s.io'], ['selfsubjectaccessreviews', 'selfsubjectrulesreviews'])],
+  },
+  {
+    name: 'system:public-info-viewer',
+    groups: ['system:authenticated', 'system:unauthenticated'],
+    rules: [rule(['get'], [], [], PUBLIC_INFO_URLS)],
+  },
 ];
 
 /** The sim's read-only `viewer` policy as rules, for rules reviews (decisions apply it in builtIn). */
@@ -147,7 +205,10 @@ function builtIn(who: AccessSubject, a: AccessAttributes): Decision | undefined 
   for (const b of BOOTSTRAP_BINDINGS) {
     const group = b.groups.find((g) => who.groups.includes(g));
     if (group && b.rules.some((r) => ruleAllows(a, r))) {
-      return { allowed: true, reason: `RBAC: allowed by ClusterRoleBinding "${b.name}" of ClusterRole "${b.name}" to Group "${group}"` };
+      return {
+        allowed: true,
+        reason: `RBAC: allowed by ClusterRoleBinding "${b.name}" of ClusterRole "${b.name}" to Group "${group}"`,
+      };
     }
   }
   return undefined;
@@ -174,11 +235,23 @@ export type AppliedBinding = {
   bindingNamespace: string;
 } & ({ rules: Rule[] } | { error: string });
 
-function roleRules(store: ObjectStore, registry: ResourceRegistry, roleRef: AppliedBinding['roleRef'], bindingNamespace: string): { rules: Rule[] } | { error: string } {
+function roleRules(
+  store: ObjectStore,
+  registry: ResourceRegistry,
+  roleRef: AppliedBinding['roleRef'],
+  bindingNamespace: string,
+): { rules: Rule[] } | { error: string } {
   const { kind, name } = roleRef;
-  const def = kind === 'ClusterRole' ? rbacDef(registry, 'clusterroles') : kind === 'Role' && bindingNamespace !== '' ? rbacDef(registry, 'roles') : undefined;
+  const def =
+    kind === 'ClusterRole'
+      ? rbacDef(registry, 'clusterroles')
+      : kind === 'Role' && bindingNamespace !== ''
+        ? rbacDef(registry, 'roles')
+        : undefined;
   const role = def ? store.get(def, kind === 'Role' ? bindingNamespace : undefined, name)?.obj : undefined;
-  return role ? { rules: rulesOf(role) } : { error: `${kind.toLowerCase()}.${RBAC_GROUP} ${JSON.stringify(name)} not found` };
+  return role
+    ? { rules: rulesOf(role) }
+    : { error: `${kind.toLowerCase()}.${RBAC_GROUP} ${JSON.stringify(name)} not found` };
 }
 
 /**
@@ -186,8 +259,16 @@ function roleRules(store: ObjectStore, registry: ResourceRegistry, roleRef: Appl
  * ClusterRoleBindings first, then (given a namespace) that namespace's RoleBindings. The visitor
  * returns false to stop.
  */
-export function visitRulesFor(store: ObjectStore, registry: ResourceRegistry, who: AccessSubject, namespace: string | undefined, visit: (b: AppliedBinding) => boolean): void {
-  const scopes: [ResourceDef | undefined, string | undefined, AppliedBinding['kind']][] = [[rbacDef(registry, 'clusterrolebindings'), undefined, 'ClusterRoleBinding']];
+export function visitRulesFor(
+  store: ObjectStore,
+  registry: ResourceRegistry,
+  who: AccessSubject,
+  namespace: string | undefined,
+  visit: (b: AppliedBinding) => boolean,
+): void {
+  const scopes: [ResourceDef | undefined, string | undefined, AppliedBinding['kind']][] = [
+    [rbacDef(registry, 'clusterrolebindings'), undefined, 'ClusterRoleBinding'],
+  ];
   if (namespace) scopes.push([rbacDef(registry, 'rolebindings'), namespace, 'RoleBinding']);
   for (const [def, ns, kind] of scopes) {
     if (!def) continue;
@@ -197,13 +278,28 @@ export function visitRulesFor(store: ObjectStore, registry: ResourceRegistry, wh
       if (!subject) continue;
       const ref = record(binding['roleRef']);
       const roleRef = { kind: text(ref['kind']), name: text(ref['name']) };
-      const name = ns ? `${binding.metadata.name ?? ''}/${ns}` : binding.metadata.name ?? '';
-      if (!visit({ kind, name, roleRef, subject, bindingNamespace, ...roleRules(store, registry, roleRef, bindingNamespace) })) return;
+      const name = ns ? `${binding.metadata.name ?? ''}/${ns}` : (binding.metadata.name ?? '');
+      if (
+        !visit({
+          kind,
+          name,
+          roleRef,
+          subject,
+          bindingNamespace,
+          ...roleRules(store, registry, roleRef, bindingNamespace),
+        })
+      )
+        return;
     }
   }
 }
 
-export function authorizeAccess(store: ObjectStore, registry: ResourceRegistry, who: AccessSubject, a: AccessAttributes): Decision {
+export function authorizeAccess(
+  store: ObjectStore,
+  registry: ResourceRegistry,
+  who: AccessSubject,
+  a: AccessAttributes,
+): Decision {
   const fixed = builtIn(who, a);
   if (fixed) return fixed;
   const errors: string[] = [];
@@ -211,7 +307,10 @@ export function authorizeAccess(store: ObjectStore, registry: ResourceRegistry, 
   visitRulesFor(store, registry, who, a.kind === 'resource' ? a.namespace : undefined, (b) => {
     if ('error' in b) errors.push(b.error);
     else if (b.rules.some((r) => ruleAllows(a, r))) {
-      allowed = { allowed: true, reason: `RBAC: allowed by ${b.kind} ${JSON.stringify(b.name)} of ${b.roleRef.kind} ${JSON.stringify(b.roleRef.name)} to ${describeSubject(b.subject, b.bindingNamespace)}` };
+      allowed = {
+        allowed: true,
+        reason: `RBAC: allowed by ${b.kind} ${JSON.stringify(b.name)} of ${b.roleRef.kind} ${JSON.stringify(b.roleRef.name)} to ${describeSubject(b.subject, b.bindingNamespace)}`,
+      };
     }
     return allowed === undefined;
   });

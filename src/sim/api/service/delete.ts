@@ -51,7 +51,8 @@ export function deleteObject(svc: ResourceService, t: Target, options: DeleteOpt
     }
     return remove(svc, t, obj, options);
   }
-  if (t.def.kind === 'Namespace') obj.status = { ...(isPlainObject(obj.status) ? obj.status : {}), phase: 'Terminating' };
+  if (t.def.kind === 'Namespace')
+    obj.status = { ...(isPlainObject(obj.status) ? obj.status : {}), phase: 'Terminating' };
 
   meta.finalizers = finalizers.length > 0 ? finalizers : undefined;
   if (meta.finalizers === undefined) delete meta.finalizers;
@@ -82,16 +83,29 @@ function checkPreconditions(kind: string, obj: KubeObject, options: DeleteOption
   if (!p) return;
   const name = obj.metadata.name ?? '';
   if (p.uid !== undefined && p.uid !== obj.metadata.uid) {
-    throw preconditionFailed(kind, name, `the UID in the precondition (${p.uid}) does not match the UID in record (${obj.metadata.uid ?? ''}). The object might have been deleted and then recreated`);
+    throw preconditionFailed(
+      kind,
+      name,
+      `the UID in the precondition (${p.uid}) does not match the UID in record (${obj.metadata.uid ?? ''}). The object might have been deleted and then recreated`,
+    );
   }
   if (p.resourceVersion !== undefined && p.resourceVersion !== obj.metadata.resourceVersion) {
-    throw preconditionFailed(kind, name, `the ResourceVersion in the precondition (${p.resourceVersion}) does not match the ResourceVersion in record (${obj.metadata.resourceVersion ?? ''}). The object might have been modified`);
+    throw preconditionFailed(
+      kind,
+      name,
+      `the ResourceVersion in the precondition (${p.resourceVersion}) does not match the ResourceVersion in record (${obj.metadata.resourceVersion ?? ''}). The object might have been modified`,
+    );
   }
 }
 
 /** A failed delete precondition: a Conflict naming the Kind (not the resource), as the store words it. */
 function preconditionFailed(kind: string, name: string, why: string): ApiError {
-  return new ApiError({ message: `Operation cannot be fulfilled on ${kind} "${name}": ${why}`, reason: 'Conflict', details: { name, kind }, code: 409 });
+  return new ApiError({
+    message: `Operation cannot be fulfilled on ${kind} "${name}": ${why}`,
+    reason: 'Conflict',
+    details: { name, kind },
+    code: 409,
+  });
 }
 
 function withPropagationFinalizers(existing: string[], options: DeleteOptions): string[] {

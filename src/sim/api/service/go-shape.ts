@@ -60,6 +60,7 @@ function shapeTemplate(t: unknown): void {
 function dropEmpty(o: Obj, ...keys: string[]): void {
   for (const k of keys) {
     const v = o[k];
-    if ((isPlainObject(v) && Object.keys(v).length === 0) || (Array.isArray(v) && v.length === 0) || v === null) delete o[k];
+    if ((isPlainObject(v) && Object.keys(v).length === 0) || (Array.isArray(v) && v.length === 0) || v === null)
+      delete o[k];
   }
 }

@@ -23,7 +23,10 @@ const TOO_OLD_CONTINUE =
 
 /** Parses a resourceVersion parameter; the wire form is an opaque decimal string. */
 export function parseResourceVersion(raw: string): number {
-  if (!/^\d+$/.test(raw)) throw badRequest(`resourceVersion: Invalid value: ${JSON.stringify(raw)}: strconv.ParseUint: parsing ${JSON.stringify(raw)}: invalid syntax`);
+  if (!/^\d+$/.test(raw))
+    throw badRequest(
+      `resourceVersion: Invalid value: ${JSON.stringify(raw)}: strconv.ParseUint: parsing ${JSON.stringify(raw)}: invalid syntax`,
+    );
   return Number(raw);
 }
 
@@ -31,7 +34,10 @@ export function tooLargeResourceVersion(requested: number, current: number): Api
   return new ApiError({
     message: `Too large resource version: ${requested}, current: ${current}`,
     reason: 'Timeout',
-    details: { causes: [{ reason: 'ResourceVersionTooLarge', message: 'Too large resource version' }], retryAfterSeconds: 1 },
+    details: {
+      causes: [{ reason: 'ResourceVersionTooLarge', message: 'Too large resource version' }],
+      retryAfterSeconds: 1,
+    },
     code: 504,
   });
 }
@@ -59,7 +65,8 @@ function decodeContinue(token: string): ContinueState {
   }
   const p = parsed as { v?: unknown; rv?: unknown; start?: unknown } | null;
   if (!p || p.v !== 'meta.k8s.io/v1') throw invalidContinue('server does not recognize this encoded key');
-  if (typeof p.rv !== 'number' || p.rv <= 0) throw invalidContinue('incorrect encoded start resourceVersion (version meta.k8s.io/v1)');
+  if (typeof p.rv !== 'number' || p.rv <= 0)
+    throw invalidContinue('incorrect encoded start resourceVersion (version meta.k8s.io/v1)');
   if (typeof p.start !== 'string' || p.start === '') throw invalidContinue('encoded start key empty');
   return { rv: p.rv, start: p.start };
 }
@@ -81,7 +88,11 @@ export function listObjects(store: ObjectStore, def: ResourceDef, opts: ListOpti
   }
   if (match !== '' && rvParam === '') {
     throw invalid({ group: 'meta.k8s.io', kind: 'ListOptions' }, '', [
-      { type: 'FieldValueForbidden', field: 'resourceVersionMatch', detail: 'resourceVersionMatch is forbidden unless resourceVersion is provided' },
+      {
+        type: 'FieldValueForbidden',
+        field: 'resourceVersionMatch',
+        detail: 'resourceVersionMatch is forbidden unless resourceVersion is provided',
+      },
     ]);
   }
   if (opts.continueToken && rvParam !== '' && rvParam !== '0') {

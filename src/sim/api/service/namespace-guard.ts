@@ -21,7 +21,13 @@ export class NamespaceGuard {
         details: {
           name,
           kind: resource,
-          causes: [{ reason: 'NamespaceTerminating', message: `namespace ${namespace} is being terminated`, field: 'metadata.namespace' }],
+          causes: [
+            {
+              reason: 'NamespaceTerminating',
+              message: `namespace ${namespace} is being terminated`,
+              field: 'metadata.namespace',
+            },
+          ],
         },
         code: 403,
       });

@@ -27,7 +27,14 @@ export function formatMicroTime(d: Date): string {
 }
 
 /** System-managed metadata fields that a client may not change through an update. */
-const SYSTEM_FIELDS = ['uid', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'generation', 'selfLink'] as const;
+const SYSTEM_FIELDS = [
+  'uid',
+  'creationTimestamp',
+  'deletionTimestamp',
+  'deletionGracePeriodSeconds',
+  'generation',
+  'selfLink',
+] as const;
 
 export function keepSystemMeta(next: KubeObject, old: KubeObject): void {
   for (const f of SYSTEM_FIELDS) {

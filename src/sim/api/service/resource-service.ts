@@ -74,8 +74,10 @@ export class ResourceService {
   create(def: ResourceDef, namespace: string | undefined, body: unknown, opts: WriteOptions = {}): StoredObject {
     const decoded = this.decode(def, body);
     this.checkNamespace(def, namespace, decoded);
-    if (!decoded.metadata.name && decoded.metadata.generateName) decoded.metadata.name = `${decoded.metadata.generateName}${randomSuffix()}`;
-    if (def.namespaced && namespace) this.namespaces.assertCanCreateIn(namespace, def.resource, decoded.metadata.name ?? '');
+    if (!decoded.metadata.name && decoded.metadata.generateName)
+      decoded.metadata.name = `${decoded.metadata.generateName}${randomSuffix()}`;
+    if (def.namespaced && namespace)
+      this.namespaces.assertCanCreateIn(namespace, def.resource, decoded.metadata.name ?? '');
     const sdef = storageDef(def);
     const obj = storageForm(def, decoded);
     const meta = obj.metadata;
@@ -84,10 +86,19 @@ export class ResourceService {
     const snapshot = snapshotForCreate(sdef.kind, obj);
     prepareForCreate(sdef, obj);
     // The field manager sees the defaulted object before admission and the strategy change it.
-    const managed = opts.managedFields !== undefined ? opts.managedFields : managedFieldsAfter({
-      kind: sdef.kind, apiVersion: apiVersionOf(def), manager: opts.fieldManager ?? CONTROLLER_MANAGER, incoming,
-      live: undefined, next: creatorView(sdef.kind, obj, snapshot), time: formatTime(this.now()), convert: this.versionViews(sdef),
-    });
+    const managed =
+      opts.managedFields !== undefined
+        ? opts.managedFields
+        : managedFieldsAfter({
+            kind: sdef.kind,
+            apiVersion: apiVersionOf(def),
+            manager: opts.fieldManager ?? CONTROLLER_MANAGER,
+            incoming,
+            live: undefined,
+            next: creatorView(sdef.kind, obj, snapshot),
+            time: formatTime(this.now()),
+            convert: this.versionViews(sdef),
+          });
     meta.uid = newUid();
     meta.creationTimestamp = formatTime(this.now());
     delete meta.deletionTimestamp;
@@ -131,10 +142,16 @@ export class ResourceService {
   patch(t: Target, type: PatchType, patchBody: unknown, subresource?: 'status', opts: WriteOptions = {}): StoredObject {
     const current = this.get(t);
     const original = JSON.parse(current.fullJson(t.def)) as Record<string, unknown>;
-    const patched = applyPatch(type, original, patchBody, { group: t.def.group, version: t.def.version, kind: t.def.kind });
+    const patched = applyPatch(type, original, patchBody, {
+      group: t.def.group,
+      version: t.def.version,
+      kind: t.def.kind,
+    });
     const next = this.decode(t.def, patched);
     if (next.metadata.name !== t.name) {
-      throw badRequest(`the name of the object (${String(next.metadata.name)}) does not match the name on the URL (${t.name})`);
+      throw badRequest(
+        `the name of the object (${String(next.metadata.name)}) does not match the name on the URL (${t.name})`,
+      );
     }
     const rv = next.metadata.resourceVersion;
     if (rv !== undefined && rv !== '' && rv !== current.obj.metadata.resourceVersion) {
@@ -145,7 +162,12 @@ export class ResourceService {
   }
 
   /** Server-side apply of a configuration (PATCH application/apply-patch+yaml). */
-  apply(t: Target, config: unknown, subresource: 'status' | undefined, opts: ApplyOptions): { object: StoredObject; created: boolean } {
+  apply(
+    t: Target,
+    config: unknown,
+    subresource: 'status' | undefined,
+    opts: ApplyOptions,
+  ): { object: StoredObject; created: boolean } {
     return applyObject(this, t, config, subresource, opts);
   }
 
@@ -158,7 +180,13 @@ export class ResourceService {
    * Both are in the storage form (the same as t.def's unless t.def is stored as another); the
    * answer is in t.def's version.
    */
-  commitUpdate(t: Target, current: StoredObject, next: KubeObject, subresource: 'status' | undefined, opts: WriteOptions = {}): StoredObject {
+  commitUpdate(
+    t: Target,
+    current: StoredObject,
+    next: KubeObject,
+    subresource: 'status' | undefined,
+    opts: WriteOptions = {},
+  ): StoredObject {
     const sdef = storageDef(t.def);
     const old = current.obj;
     keepSystemMeta(next, old);
@@ -175,16 +203,29 @@ export class ResourceService {
     if (old.metadata.deletionTimestamp) errs.push(...newFinalizerErrors(stored, old));
     if (errs.length > 0) throw invalid(sdef, t.name, errs);
     stored.metadata.resourceVersion = old.metadata.resourceVersion;
-    const managed = opts.managedFields !== undefined ? opts.managedFields : managedFieldsAfter({
-      kind: sdef.kind, apiVersion: apiVersionOf(t.def), manager: opts.fieldManager ?? CONTROLLER_MANAGER, incoming,
-      live: old, next: stored, time: formatTime(this.now()), convert: this.versionViews(sdef),
-    });
+    const managed =
+      opts.managedFields !== undefined
+        ? opts.managedFields
+        : managedFieldsAfter({
+            kind: sdef.kind,
+            apiVersion: apiVersionOf(t.def),
+            manager: opts.fieldManager ?? CONTROLLER_MANAGER,
+            incoming,
+            live: old,
+            next: stored,
+            time: formatTime(this.now()),
+            convert: this.versionViews(sdef),
+          });
     if (managed) stored.metadata.managedFields = managed;
     else delete stored.metadata.managedFields;
     // An update that changes nothing writes nothing (etcd's GuaranteedUpdate short-circuit).
     if (deepEqual(stored, old)) return this.store.as(t.def, current);
     if (opts.dryRun) return new StoredObject(current.key, presented(t.def, stored), current.rv);
-    if (old.metadata.deletionTimestamp && (stored.metadata.finalizers ?? []).length === 0 && !deletionBlocked(sdef, stored)) {
+    if (
+      old.metadata.deletionTimestamp &&
+      (stored.metadata.finalizers ?? []).length === 0 &&
+      !deletionBlocked(sdef, stored)
+    ) {
       return this.store.commitStored(t.def, 'DELETED', stored);
     }
     return this.store.commitStored(t.def, 'MODIFIED', stored);
@@ -194,7 +235,9 @@ export class ResourceService {
    * A storage-form object as each API version of its kind presents it: field sets are kept in
    * the version of the manager that wrote them. Undefined for kinds served in one form only.
    */
-  private versionViews(sdef: ResourceDef): ((apiVersion: string, obj: Record<string, unknown>) => Record<string, unknown> | undefined) | undefined {
+  private versionViews(
+    sdef: ResourceDef,
+  ): ((apiVersion: string, obj: Record<string, unknown>) => Record<string, unknown> | undefined) | undefined {
     const views = this.registry.viewsOf(sdef);
     if (views.length === 0) return undefined;
     return (apiVersion, obj) => {
@@ -214,18 +257,31 @@ export class ResourceService {
     const kind = body['kind'] ?? def.kind;
     if (kind !== def.kind || apiVersion !== expected) throw this.decodeError(def, String(apiVersion), String(kind));
     const metadata = body['metadata'] ?? {};
-    if (!isPlainObject(metadata)) throw badRequest(`${def.kind} in version "${def.version}" cannot be handled as a ${def.kind}: metadata must be an object`);
-    return { ...structuredClone(body), apiVersion: expected, kind: def.kind, metadata: structuredClone(metadata) } as KubeObject;
+    if (!isPlainObject(metadata))
+      throw badRequest(
+        `${def.kind} in version "${def.version}" cannot be handled as a ${def.kind}: metadata must be an object`,
+      );
+    return {
+      ...structuredClone(body),
+      apiVersion: expected,
+      kind: def.kind,
+      metadata: structuredClone(metadata),
+    } as KubeObject;
   }
 
   /** The decoder's words for a body of another kind or version (apimachinery's scheme errors). */
   private decodeError(def: ResourceDef, apiVersion: string, kind: string): ApiError {
     const known = this.registry.findKind(apiVersion, kind);
     if (!known) {
-      return badRequest(`${def.kind} in version "${def.version}" cannot be handled as a ${def.kind}: no kind "${kind}" is registered for version "${apiVersion}" in scheme "k8s.io/kubernetes/pkg/api/legacyscheme/scheme.go:30"`);
+      return badRequest(
+        `${def.kind} in version "${def.version}" cannot be handled as a ${def.kind}: no kind "${kind}" is registered for version "${apiVersion}" in scheme "k8s.io/kubernetes/pkg/api/legacyscheme/scheme.go:30"`,
+      );
     }
-    const internal = (group: string): string => (group === '' || group === 'events.k8s.io' ? 'core' : group.split('.')[0] ?? group);
-    return badRequest(`${kind} in version "${known.version}" cannot be handled as a ${def.kind}: converting (${known.version}.${kind}) to (${internal(def.group)}.${def.kind}): unknown conversion`);
+    const internal = (group: string): string =>
+      group === '' || group === 'events.k8s.io' ? 'core' : (group.split('.')[0] ?? group);
+    return badRequest(
+      `${kind} in version "${known.version}" cannot be handled as a ${def.kind}: converting (${known.version}.${kind}) to (${internal(def.group)}.${def.kind}): unknown conversion`,
+    );
   }
 
   private checkNamespace(def: ResourceDef, namespace: string | undefined, obj: KubeObject): void {

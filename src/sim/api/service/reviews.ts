@@ -1,4 +1,10 @@
-import { ApiError, badRequest, formatFieldError, formatFieldErrorDetail, type FieldError } from '../../../kube/apimachinery/errors.ts';
+import {
+  ApiError,
+  badRequest,
+  formatFieldError,
+  formatFieldErrorDetail,
+  type FieldError,
+} from '../../../kube/apimachinery/errors.ts';
 import type { KubeObject } from '../registry.ts';
 import { GO_NIL, GoValue, goQuote } from '../validation/go-format.ts';
 import type { AccessAttributes, AccessSubject, Decision } from './authorizer.ts';
@@ -36,9 +42,11 @@ function isObj(v: unknown): v is Obj {
 function echoMeta(meta: KubeObject['metadata']): Obj {
   const { managedFields: _managed, creationTimestamp: _created, ...rest } = meta;
   const out: Obj = {};
-  for (const k of ['name', 'generateName', 'namespace', 'uid', 'resourceVersion', 'generation']) if (rest[k] !== undefined && rest[k] !== '') out[k] = rest[k];
+  for (const k of ['name', 'generateName', 'namespace', 'uid', 'resourceVersion', 'generation'])
+    if (rest[k] !== undefined && rest[k] !== '') out[k] = rest[k];
   out['creationTimestamp'] = null;
-  for (const k of ['labels', 'annotations', 'ownerReferences', 'finalizers']) if (rest[k] !== undefined) out[k] = rest[k];
+  for (const k of ['labels', 'annotations', 'ownerReferences', 'finalizers'])
+    if (rest[k] !== undefined) out[k] = rest[k];
   return out;
 }
 
@@ -46,21 +54,28 @@ function echoMeta(meta: KubeObject['metadata']): Obj {
 function str(o: Obj, key: string, kind: string, path: string): string {
   const v = o[key];
   if (v === undefined || v === null) return '';
-  if (typeof v !== 'string') throw badRequest(`${kind} in version "v1" cannot be handled as a ${kind}: ${path}.${key}: expected a string, got ${JSON.stringify(v)}`);
+  if (typeof v !== 'string')
+    throw badRequest(
+      `${kind} in version "v1" cannot be handled as a ${kind}: ${path}.${key}: expected a string, got ${JSON.stringify(v)}`,
+    );
   return v;
 }
 
 function strList(o: Obj, key: string, kind: string, path: string): string[] | undefined {
   const v = o[key];
   if (v === undefined || v === null) return undefined;
-  if (!Array.isArray(v) || v.some((x) => typeof x !== 'string')) throw badRequest(`${kind} in version "v1" cannot be handled as a ${kind}: ${path}.${key}: expected a list of strings`);
+  if (!Array.isArray(v) || v.some((x) => typeof x !== 'string'))
+    throw badRequest(
+      `${kind} in version "v1" cannot be handled as a ${kind}: ${path}.${key}: expected a list of strings`,
+    );
   return v as string[];
 }
 
 function objField(o: Obj, key: string, kind: string, path: string): Obj | undefined {
   const v = o[key];
   if (v === undefined || v === null) return undefined;
-  if (!isObj(v)) throw badRequest(`${kind} in version "v1" cannot be handled as a ${kind}: ${path}.${key}: expected an object`);
+  if (!isObj(v))
+    throw badRequest(`${kind} in version "v1" cannot be handled as a ${kind}: ${path}.${key}: expected an object`);
   return v;
 }
 
@@ -88,9 +103,19 @@ export function tokenReview(obj: KubeObject, authenticate: (token: string) => Re
   const granted = SIM_API_AUDIENCES.filter((a) => wanted.includes(a));
   const user = granted.length > 0 ? authenticate(token) : undefined;
   const status: Obj = user
-    ? { authenticated: true, user: compact({ username: user.name, uid: user.uid, groups: user.groups }), audiences: granted }
+    ? {
+        authenticated: true,
+        user: compact({ username: user.name, uid: user.uid, groups: user.groups }),
+        audiences: granted,
+      }
     : { user: {}, error: 'invalid bearer token' };
-  return { kind: 'TokenReview', apiVersion: 'authentication.k8s.io/v1', metadata: echoMeta(obj.metadata), spec: compact({ token, audiences }), status };
+  return {
+    kind: 'TokenReview',
+    apiVersion: 'authentication.k8s.io/v1',
+    metadata: echoMeta(obj.metadata),
+    spec: compact({ token, audiences }),
+    status,
+  };
 }
 
 const RESOURCE_KEYS = ['namespace', 'verb', 'group', 'version', 'resource', 'subresource', 'name'] as const;
@@ -112,8 +137,15 @@ function decodeAttributes(spec: Obj, kind: string): Attributes {
   const ra = objField(spec, 'resourceAttributes', kind, 'spec');
   const nra = objField(spec, 'nonResourceAttributes', kind, 'spec');
   return {
-    resourceAttributes: ra ? Object.fromEntries(RESOURCE_KEYS.map((k) => [k, str(ra, k, kind, 'spec.resourceAttributes')])) : undefined,
-    nonResourceAttributes: nra ? { path: str(nra, 'path', kind, 'spec.nonResourceAttributes'), verb: str(nra, 'verb', kind, 'spec.nonResourceAttributes') } : undefined,
+    resourceAttributes: ra
+      ? Object.fromEntries(RESOURCE_KEYS.map((k) => [k, str(ra, k, kind, 'spec.resourceAttributes')]))
+      : undefined,
+    nonResourceAttributes: nra
+      ? {
+          path: str(nra, 'path', kind, 'spec.nonResourceAttributes'),
+          verb: str(nra, 'verb', kind, 'spec.nonResourceAttributes'),
+        }
+      : undefined,
   };
 }
 
@@ -136,7 +168,12 @@ function decodeSarSpec(obj: KubeObject): SarSpec {
 function validateSarSpec(s: SarSpec): void {
   const errs = attributeErrors(s);
   if (s.user === '' && (s.groups ?? []).length === 0) {
-    errs.push({ type: 'FieldValueInvalid', field: 'spec.user', value: s.user, detail: 'at least one of user or group must be specified' });
+    errs.push({
+      type: 'FieldValueInvalid',
+      field: 'spec.user',
+      value: s.user,
+      detail: 'at least one of user or group must be specified',
+    });
   }
   throwInvalid(errs);
 }
@@ -146,11 +183,23 @@ function attributeErrors(s: Attributes): FieldError[] {
   const errs: FieldError[] = [];
   const nra = s.nonResourceAttributes;
   if (s.resourceAttributes && nra) {
-    const shown = new GoValue(`authorization.NonResourceAttributes{Path:${goQuote(nra.path ?? '')}, Verb:${goQuote(nra.verb ?? '')}}`);
-    errs.push({ type: 'FieldValueInvalid', field: 'spec.nonResourceAttributes', value: shown, detail: 'cannot be specified in combination with resourceAttributes' });
+    const shown = new GoValue(
+      `authorization.NonResourceAttributes{Path:${goQuote(nra.path ?? '')}, Verb:${goQuote(nra.verb ?? '')}}`,
+    );
+    errs.push({
+      type: 'FieldValueInvalid',
+      field: 'spec.nonResourceAttributes',
+      value: shown,
+      detail: 'cannot be specified in combination with resourceAttributes',
+    });
   }
   if (!s.resourceAttributes && !nra) {
-    errs.push({ type: 'FieldValueInvalid', field: 'spec.resourceAttributes', value: GO_NIL, detail: 'exactly one of nonResourceAttributes or resourceAttributes must be specified' });
+    errs.push({
+      type: 'FieldValueInvalid',
+      field: 'spec.resourceAttributes',
+      value: GO_NIL,
+      detail: 'exactly one of nonResourceAttributes or resourceAttributes must be specified',
+    });
   }
   return errs;
 }
@@ -158,11 +207,15 @@ function attributeErrors(s: Attributes): FieldError[] {
 /** The review's 422: its internal object has no kind, hence the message's bare `.authorization.k8s.io`. */
 function throwInvalid(errs: FieldError[]): void {
   if (errs.length === 0) return;
-  const joined = errs.length === 1 ? formatFieldError(errs[0] as FieldError) : `[${errs.map(formatFieldError).join(', ')}]`;
+  const joined =
+    errs.length === 1 ? formatFieldError(errs[0] as FieldError) : `[${errs.map(formatFieldError).join(', ')}]`;
   throw new ApiError({
     message: `.authorization.k8s.io "" is invalid: ${joined}`,
     reason: 'Invalid',
-    details: { group: 'authorization.k8s.io', causes: errs.map((e) => ({ reason: e.type, message: formatFieldErrorDetail(e), field: e.field })) },
+    details: {
+      group: 'authorization.k8s.io',
+      causes: errs.map((e) => ({ reason: e.type, message: formatFieldErrorDetail(e), field: e.field })),
+    },
     code: 422,
   });
 }
@@ -170,12 +223,28 @@ function throwInvalid(errs: FieldError[]): void {
 function accessAttributes(spec: Attributes): AccessAttributes {
   const ra = spec.resourceAttributes;
   return ra
-    ? { kind: 'resource', verb: ra.verb ?? '', group: ra.group ?? '', version: ra.version, resource: ra.resource ?? '', subresource: ra.subresource, namespace: ra.namespace, name: ra.name }
-    : { kind: 'nonResource', verb: spec.nonResourceAttributes?.verb ?? '', path: spec.nonResourceAttributes?.path ?? '' };
+    ? {
+        kind: 'resource',
+        verb: ra.verb ?? '',
+        group: ra.group ?? '',
+        version: ra.version,
+        resource: ra.resource ?? '',
+        subresource: ra.subresource,
+        namespace: ra.namespace,
+        name: ra.name,
+      }
+    : {
+        kind: 'nonResource',
+        verb: spec.nonResourceAttributes?.verb ?? '',
+        path: spec.nonResourceAttributes?.path ?? '',
+      };
 }
 
 /** subjectaccessreview.REST.Create: the spec's attributes through the sim's authorizer. */
-export function subjectAccessReview(obj: KubeObject, decide: (who: AccessSubject, a: AccessAttributes) => Decision): Obj {
+export function subjectAccessReview(
+  obj: KubeObject,
+  decide: (who: AccessSubject, a: AccessAttributes) => Decision,
+): Obj {
   const spec = decodeSarSpec(obj);
   validateSarSpec(spec);
   const ra = spec.resourceAttributes;
@@ -190,14 +259,24 @@ export function subjectAccessReview(obj: KubeObject, decide: (who: AccessSubject
   });
   // Status fields are omitempty except allowed; RBAC never denies, so `denied` never shows here.
   const status = compact({ allowed: decision.allowed, reason: decision.reason });
-  return { kind: 'SubjectAccessReview', apiVersion: 'authorization.k8s.io/v1', metadata: echoMeta(obj.metadata), spec: echo, status };
+  return {
+    kind: 'SubjectAccessReview',
+    apiVersion: 'authorization.k8s.io/v1',
+    metadata: echoMeta(obj.metadata),
+    spec: echo,
+    status,
+  };
 }
 
 /**
  * selfsubjectaccessreview.REST.Create (what `kubectl auth can-i` sends): the same question asked
  * for the caller's own identity; the spec holds only the attributes, and the echo only those.
  */
-export function selfSubjectAccessReview(obj: KubeObject, caller: AccessSubject, decide: (who: AccessSubject, a: AccessAttributes) => Decision): Obj {
+export function selfSubjectAccessReview(
+  obj: KubeObject,
+  caller: AccessSubject,
+  decide: (who: AccessSubject, a: AccessAttributes) => Decision,
+): Obj {
   const kind = 'SelfSubjectAccessReview';
   const spec = decodeAttributes(objField(obj, 'spec', kind, '') ?? {}, kind);
   throwInvalid(attributeErrors(spec));
@@ -206,5 +285,11 @@ export function selfSubjectAccessReview(obj: KubeObject, caller: AccessSubject, 
     resourceAttributes: spec.resourceAttributes ? compact(spec.resourceAttributes) : undefined,
     nonResourceAttributes: spec.nonResourceAttributes ? compact(spec.nonResourceAttributes) : undefined,
   });
-  return { kind: 'SelfSubjectAccessReview', apiVersion: 'authorization.k8s.io/v1', metadata: echoMeta(obj.metadata), spec: echo, status: compact({ allowed: decision.allowed, reason: decision.reason }) };
+  return {
+    kind: 'SelfSubjectAccessReview',
+    apiVersion: 'authorization.k8s.io/v1',
+    metadata: echoMeta(obj.metadata),
+    spec: echo,
+    status: compact({ allowed: decision.allowed, reason: decision.reason }),
+  };
 }

@@ -1,7 +1,16 @@
 import { badRequest } from '../../../kube/apimachinery/errors.ts';
 import type { KubeObject, ResourceRegistry } from '../registry.ts';
 import type { ObjectStore } from '../store/object-store.ts';
-import { aggregateErrors, BOOTSTRAP_BINDINGS, record, SIM_VIEWER, VIEWER_RULES, visitRulesFor, type AccessSubject, type Rule } from './authorizer.ts';
+import {
+  aggregateErrors,
+  BOOTSTRAP_BINDINGS,
+  record,
+  SIM_VIEWER,
+  VIEWER_RULES,
+  visitRulesFor,
+  type AccessSubject,
+  type Rule,
+} from './authorizer.ts';
 
 /**
  * SelfSubjectRulesReview (authorization.k8s.io/v1, what `kubectl auth can-i --list` sends) as
@@ -18,7 +27,12 @@ interface RulesFound {
 }
 
 /** The RBAC rule resolver's RulesFor over the sim's built-in policy and stored RBAC objects. */
-export function rulesFor(store: ObjectStore, registry: ResourceRegistry, who: AccessSubject, namespace: string): RulesFound {
+export function rulesFor(
+  store: ObjectStore,
+  registry: ResourceRegistry,
+  who: AccessSubject,
+  namespace: string,
+): RulesFound {
   const found: RulesFound = { rules: [], errors: [] };
   if (who.user === SIM_VIEWER) found.rules.push(...VIEWER_RULES);
   for (const b of BOOTSTRAP_BINDINGS) if (b.groups.some((g) => who.groups.includes(g))) found.rules.push(...b.rules);
@@ -37,19 +51,37 @@ function nonEmpty(o: Obj): Obj {
   return Object.fromEntries(Object.entries(o).filter(([k, v]) => k === 'verbs' || (Array.isArray(v) && v.length > 0)));
 }
 
-export function selfSubjectRulesReview(obj: KubeObject, caller: AccessSubject, resolve: (who: AccessSubject, namespace: string) => RulesFound): Obj {
+export function selfSubjectRulesReview(
+  obj: KubeObject,
+  caller: AccessSubject,
+  resolve: (who: AccessSubject, namespace: string) => RulesFound,
+): Obj {
   const spec = record(obj['spec']);
   const namespace = spec['namespace'];
   if (namespace !== undefined && namespace !== null && typeof namespace !== 'string') {
-    throw badRequest(`SelfSubjectRulesReview in version "v1" cannot be handled as a SelfSubjectRulesReview: spec.namespace: expected a string, got ${JSON.stringify(namespace)}`);
+    throw badRequest(
+      `SelfSubjectRulesReview in version "v1" cannot be handled as a SelfSubjectRulesReview: spec.namespace: expected a string, got ${JSON.stringify(namespace)}`,
+    );
   }
   if (!namespace) throw badRequest('no namespace on request');
   const { rules, errors } = resolve(caller, namespace);
   const status: Obj = {
-    resourceRules: rules.filter((r) => r.resources.length > 0).map((r) => nonEmpty({ verbs: r.verbs, apiGroups: r.apiGroups, resources: r.resources, resourceNames: r.resourceNames })),
-    nonResourceRules: rules.filter((r) => r.nonResourceURLs.length > 0).map((r) => nonEmpty({ verbs: r.verbs, nonResourceURLs: r.nonResourceURLs })),
+    resourceRules: rules
+      .filter((r) => r.resources.length > 0)
+      .map((r) =>
+        nonEmpty({ verbs: r.verbs, apiGroups: r.apiGroups, resources: r.resources, resourceNames: r.resourceNames }),
+      ),
+    nonResourceRules: rules
+      .filter((r) => r.nonResourceURLs.length > 0)
+      .map((r) => nonEmpty({ verbs: r.verbs, nonResourceURLs: r.nonResourceURLs })),
     incomplete: false,
   };
   if (errors.length > 0) status['evaluationError'] = aggregateErrors(errors);
-  return { kind: 'SelfSubjectRulesReview', apiVersion: 'authorization.k8s.io/v1', metadata: { creationTimestamp: null }, spec: {}, status };
+  return {
+    kind: 'SelfSubjectRulesReview',
+    apiVersion: 'authorization.k8s.io/v1',
+    metadata: { creationTimestamp: null },
+    spec: {},
+    status,
+  };
 }

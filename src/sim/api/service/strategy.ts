@@ -39,7 +39,12 @@ export function prepareForCreate(def: ResourceDef, obj: KubeObject): void {
  * Builds the object a PUT stores. The main resource keeps the old status; the status
  * subresource keeps everything but status (and, for the apps kinds, labels).
  */
-export function prepareForUpdate(def: ResourceDef, next: KubeObject, old: KubeObject, subresource: 'status' | undefined): KubeObject {
+export function prepareForUpdate(
+  def: ResourceDef,
+  next: KubeObject,
+  old: KubeObject,
+  subresource: 'status' | undefined,
+): KubeObject {
   if (!def.subresources.includes('status')) {
     applyDefaults(def, next);
     return next;
@@ -91,5 +96,8 @@ export function finishCreate(def: ResourceDef, obj: KubeObject): void {
   const template = isPlainObject(spec['template']) ? spec['template'] : {};
   const meta = isPlainObject(template['metadata']) ? template['metadata'] : {};
   const labels = isPlainObject(meta['labels']) ? meta['labels'] : {};
-  spec['template'] = { ...template, metadata: { ...meta, labels: { ...labels, 'controller-uid': uid, 'job-name': obj.metadata.name ?? '' } } };
+  spec['template'] = {
+    ...template,
+    metadata: { ...meta, labels: { ...labels, 'controller-uid': uid, 'job-name': obj.metadata.name ?? '' } },
+  };
 }

@@ -20,7 +20,12 @@ describe('ObjectStore', () => {
 
   it('lists in key order, per namespace or across all', () => {
     const s = new ObjectStore();
-    for (const [ns, n] of [['b', 'z'], ['a', 'y'], ['a', 'x']] as const) s.commit(pods, 'ADDED', pod(ns, n));
+    for (const [ns, n] of [
+      ['b', 'z'],
+      ['a', 'y'],
+      ['a', 'x'],
+    ] as const)
+      s.commit(pods, 'ADDED', pod(ns, n));
     expect(s.listCurrent(pods, undefined).map((o) => o.key)).toEqual(['a/x', 'a/y', 'b/z']);
     expect(s.listCurrent(pods, 'a').map((o) => o.key)).toEqual(['a/x', 'a/y']);
   });

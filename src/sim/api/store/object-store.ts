@@ -107,7 +107,10 @@ export class ObjectStore {
       if (!inNs) return [];
       return [...inNs.values()].sort((a, b) => compareKeys(a.key, b.key));
     }
-    return t.keysInOrder().map((k) => t.objects.get(k)).filter((o): o is StoredObject => o !== undefined);
+    return t
+      .keysInOrder()
+      .map((k) => t.objects.get(k))
+      .filter((o): o is StoredObject => o !== undefined);
   }
 
   /** Every current object of a resource, in no particular order (no sort: for full scans). */

@@ -17,13 +17,28 @@ const v1 = defOf('events.k8s.io', 'events');
 const pods = defOf('', 'pods');
 
 const coreEvent = (name: string, extra: Record<string, unknown> = {}): KubeObject => ({
-  apiVersion: 'v1', kind: 'Event', metadata: { name, namespace: 'ns' },
-  involvedObject: { kind: 'Pod', namespace: 'ns', name: 'web-0' }, reason: 'Pulled', message: 'pulled', type: 'Normal', ...extra,
+  apiVersion: 'v1',
+  kind: 'Event',
+  metadata: { name, namespace: 'ns' },
+  involvedObject: { kind: 'Pod', namespace: 'ns', name: 'web-0' },
+  reason: 'Pulled',
+  message: 'pulled',
+  type: 'Normal',
+  ...extra,
 });
 const newEvent = (name: string, extra: Record<string, unknown> = {}): KubeObject => ({
-  apiVersion: 'events.k8s.io/v1', kind: 'Event', metadata: { name },
-  eventTime: '2024-01-01T00:00:00.000000Z', reportingController: 'kubeloop.dev/drill', reportingInstance: 'drill-1', action: 'Evict', reason: 'Drill',
-  regarding: { kind: 'Deployment', namespace: 'ns', name: 'web' }, note: 'evicted', type: 'Warning', ...extra,
+  apiVersion: 'events.k8s.io/v1',
+  kind: 'Event',
+  metadata: { name },
+  eventTime: '2024-01-01T00:00:00.000000Z',
+  reportingController: 'kubeloop.dev/drill',
+  reportingInstance: 'drill-1',
+  action: 'Evict',
+  reason: 'Drill',
+  regarding: { kind: 'Deployment', namespace: 'ns', name: 'web' },
+  note: 'evicted',
+  type: 'Warning',
+  ...extra,
 });
 
 function service(): ResourceService {
@@ -47,14 +62,22 @@ describe('a resource stored as another (events.k8s.io/v1 Events in core/v1 stora
     expect(s.listCurrent(v1, 'ns').map((o) => o.obj.apiVersion)).toEqual(['events.k8s.io/v1']);
   });
 
-  it('converts each stored version once and never serves one version\'s cached JSON as the other\'s', () => {
+  it("converts each stored version once and never serves one version's cached JSON as the other's", () => {
     const s = new ObjectStore();
     const stored = s.commit(core, 'ADDED', coreEvent('a'));
     const viewed = s.get(v1, 'ns', 'a');
     expect(s.get(v1, 'ns', 'a')).toBe(viewed);
     expect(s.get(core, 'ns', 'a')).toBe(stored);
-    expect(JSON.parse(stored.fullJson(core))).toMatchObject({ apiVersion: 'v1', message: 'pulled', involvedObject: { name: 'web-0' } });
-    expect(JSON.parse(viewed?.fullJson(v1) ?? '{}')).toMatchObject({ apiVersion: 'events.k8s.io/v1', note: 'pulled', regarding: { name: 'web-0' } });
+    expect(JSON.parse(stored.fullJson(core))).toMatchObject({
+      apiVersion: 'v1',
+      message: 'pulled',
+      involvedObject: { name: 'web-0' },
+    });
+    expect(JSON.parse(viewed?.fullJson(v1) ?? '{}')).toMatchObject({
+      apiVersion: 'events.k8s.io/v1',
+      note: 'pulled',
+      regarding: { name: 'web-0' },
+    });
     expect(stored.itemJson()).not.toContain('"note"');
     expect(viewed?.itemJson()).not.toContain('"message"');
   });
@@ -64,7 +87,12 @@ describe('a resource stored as another (events.k8s.io/v1 Events in core/v1 stora
     const written = s.commit(v1, 'ADDED', { ...newEvent('b'), metadata: { name: 'b', namespace: 'ns' } });
     expect(written.obj.apiVersion).toBe('events.k8s.io/v1');
     const stored = s.get(core, 'ns', 'b');
-    expect(stored?.obj).toMatchObject({ apiVersion: 'v1', message: 'evicted', reportingComponent: 'kubeloop.dev/drill', involvedObject: { kind: 'Deployment' } });
+    expect(stored?.obj).toMatchObject({
+      apiVersion: 'v1',
+      message: 'evicted',
+      reportingComponent: 'kubeloop.dev/drill',
+      involvedObject: { kind: 'Deployment' },
+    });
     expect(stored?.obj.metadata.resourceVersion).toBe(written.obj.metadata.resourceVersion);
   });
 
@@ -76,8 +104,14 @@ describe('a resource stored as another (events.k8s.io/v1 Events in core/v1 stora
     const rv0 = s.currentRevision();
     s.commit(core, 'ADDED', coreEvent('a'));
     s.commit(v1, 'MODIFIED', { ...newEvent('a'), metadata: { name: 'a', namespace: 'ns' } });
-    expect(seen['core']?.map((e) => [e.type, e.rv, e.object.obj.apiVersion])).toEqual([['ADDED', rv0 + 1, 'v1'], ['MODIFIED', rv0 + 2, 'v1']]);
-    expect(seen['v1']?.map((e) => [e.type, e.rv, e.object.obj.apiVersion])).toEqual([['ADDED', rv0 + 1, 'events.k8s.io/v1'], ['MODIFIED', rv0 + 2, 'events.k8s.io/v1']]);
+    expect(seen['core']?.map((e) => [e.type, e.rv, e.object.obj.apiVersion])).toEqual([
+      ['ADDED', rv0 + 1, 'v1'],
+      ['MODIFIED', rv0 + 2, 'v1'],
+    ]);
+    expect(seen['v1']?.map((e) => [e.type, e.rv, e.object.obj.apiVersion])).toEqual([
+      ['ADDED', rv0 + 1, 'events.k8s.io/v1'],
+      ['MODIFIED', rv0 + 2, 'events.k8s.io/v1'],
+    ]);
     expect(seen['v1']?.[1]?.prev?.obj['note']).toBe('pulled');
     expect(s.eventsSince(v1, rv0)?.map((e) => e.object.obj['note'])).toEqual(['pulled', 'evicted']);
     expect(s.listAt(v1, 'ns', rv0 + 1)?.map((o) => o.obj['note'])).toEqual(['pulled']);
@@ -105,9 +139,15 @@ describe('the resource service through either version of Events', () => {
     expect(viaCore.obj.metadata.resourceVersion).toBe(created.obj.metadata.resourceVersion);
     const updated = svc.update({ def: core, namespace: 'ns', name: 'e' }, { ...viaCore.obj, message: 'changed' });
     expect(svc.get({ def: v1, namespace: 'ns', name: 'e' }).obj['note']).toBe('changed');
-    const patched = svc.patch({ def: v1, namespace: 'ns', name: 'e' }, 'merge', { metadata: { labels: { l: 'x' } }, deprecatedCount: 2 });
+    const patched = svc.patch({ def: v1, namespace: 'ns', name: 'e' }, 'merge', {
+      metadata: { labels: { l: 'x' } },
+      deprecatedCount: 2,
+    });
     expect(Number(patched.obj.metadata.resourceVersion)).toBeGreaterThan(Number(updated.obj.metadata.resourceVersion));
-    expect(svc.get({ def: core, namespace: 'ns', name: 'e' }).obj).toMatchObject({ count: 2, metadata: { labels: { l: 'x' } } });
+    expect(svc.get({ def: core, namespace: 'ns', name: 'e' }).obj).toMatchObject({
+      count: 2,
+      metadata: { labels: { l: 'x' } },
+    });
     svc.delete({ def: v1, namespace: 'ns', name: 'e' });
     expect(() => svc.get({ def: core, namespace: 'ns', name: 'e' })).toThrow(ApiError);
   });
@@ -131,22 +171,29 @@ describe('the resource service through either version of Events', () => {
     const svc = service();
     const err = ((): ApiError | undefined => {
       try {
-        svc.create(v1, 'ns', { metadata: { name: 'bad' }, regarding: { kind: 'Pod', name: 'x', namespace: 'ns' }, deprecatedCount: 2 });
+        svc.create(v1, 'ns', {
+          metadata: { name: 'bad' },
+          regarding: { kind: 'Pod', name: 'x', namespace: 'ns' },
+          deprecatedCount: 2,
+        });
       } catch (e) {
         return e as ApiError;
       }
       return undefined;
     })();
-    expect(err?.status.message).toBe('Event "bad" is invalid: [eventTime: Required value, type: Invalid value: "": has invalid value: , count: Invalid value: "": needs to be unset]');
+    expect(err?.status.message).toBe(
+      'Event "bad" is invalid: [eventTime: Required value, type: Invalid value: "": has invalid value: , count: Invalid value: "": needs to be unset]',
+    );
     // Old-style events stay acceptable through core/v1.
     expect(() => svc.create(core, 'ns', coreEvent('ok', { count: 2 }))).not.toThrow();
   });
 
-  it('selects by each version\'s field labels', () => {
+  it("selects by each version's field labels", () => {
     const svc = service();
     svc.create(core, 'ns', coreEvent('old'));
     svc.create(v1, 'ns', newEvent('new'));
-    const names = (def: ResourceDef, fieldSelector: string): unknown => listObjects(svc.store, def, { namespace: 'ns', fieldSelector }).items.map((o) => o.obj.metadata.name);
+    const names = (def: ResourceDef, fieldSelector: string): unknown =>
+      listObjects(svc.store, def, { namespace: 'ns', fieldSelector }).items.map((o) => o.obj.metadata.name);
     expect(names(v1, 'regarding.kind=Deployment')).toEqual(['new']);
     expect(names(v1, 'reportingController=kubeloop.dev/drill')).toEqual(['new']);
     expect(names(core, 'involvedObject.kind=Pod')).toEqual(['old']);

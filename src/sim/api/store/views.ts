@@ -47,6 +47,10 @@ export class StorageViews {
   }
 
   event(def: ResourceDef, e: StoreEvent): StoreEvent {
-    return { ...e, object: this.object(def, e.object), prev: e.prev === undefined ? undefined : this.object(def, e.prev) };
+    return {
+      ...e,
+      object: this.object(def, e.object),
+      prev: e.prev === undefined ? undefined : this.object(def, e.prev),
+    };
   }
 }

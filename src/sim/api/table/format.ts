@@ -64,15 +64,25 @@ export function containersAndImages(podSpec: unknown): [string, string] {
 export function formatSelector(sel: unknown): string {
   if (!isPlainObject(sel)) return '<none>';
   const parts: string[] = [];
-  for (const [k, v] of Object.entries(obj(sel['matchLabels'])).sort(([a], [b]) => (a < b ? -1 : 1))) parts.push(`${k}=${str(v)}`);
+  for (const [k, v] of Object.entries(obj(sel['matchLabels'])).sort(([a], [b]) => (a < b ? -1 : 1)))
+    parts.push(`${k}=${str(v)}`);
   for (const e of arr(sel['matchExpressions']).map(obj)) {
     const values = arr(e['values']).map((x) => str(x));
     switch (e['operator']) {
-      case 'In': parts.push(`${str(e['key'])} in (${values.join(',')})`); break;
-      case 'NotIn': parts.push(`${str(e['key'])} notin (${values.join(',')})`); break;
-      case 'Exists': parts.push(str(e['key'])); break;
-      case 'DoesNotExist': parts.push(`!${str(e['key'])}`); break;
-      default: break;
+      case 'In':
+        parts.push(`${str(e['key'])} in (${values.join(',')})`);
+        break;
+      case 'NotIn':
+        parts.push(`${str(e['key'])} notin (${values.join(',')})`);
+        break;
+      case 'Exists':
+        parts.push(str(e['key']));
+        break;
+      case 'DoesNotExist':
+        parts.push(`!${str(e['key'])}`);
+        break;
+      default:
+        break;
     }
   }
   const out = parts.join(',');

@@ -3,9 +3,26 @@ import { storageDef, storageForm } from '../registry.ts';
 import { storedSourceOf } from '../store/views.ts';
 import type { Printer } from './printer.ts';
 import { coreEventPrinter, nodePrinter, podPrinter, servicePrinter } from './printers-core.ts';
-import { cronJobPrinter, daemonSetPrinter, deploymentPrinter, hpaPrinter, jobPrinter, replicaSetPrinter, statefulSetPrinter } from './printers-workloads.ts';
 import {
-  apiServicePrinter, configMapPrinter, defaultPrinter, endpointSlicePrinter, endpointsPrinter, leasePrinter, namespacePrinter, pdbPrinter, secretPrinter, serviceAccountPrinter,
+  cronJobPrinter,
+  daemonSetPrinter,
+  deploymentPrinter,
+  hpaPrinter,
+  jobPrinter,
+  replicaSetPrinter,
+  statefulSetPrinter,
+} from './printers-workloads.ts';
+import {
+  apiServicePrinter,
+  configMapPrinter,
+  defaultPrinter,
+  endpointSlicePrinter,
+  endpointsPrinter,
+  leasePrinter,
+  namespacePrinter,
+  pdbPrinter,
+  secretPrinter,
+  serviceAccountPrinter,
 } from './printers-misc.ts';
 
 export type IncludeObject = 'None' | 'Metadata' | 'Object';
@@ -17,10 +34,26 @@ export interface TableOptions {
 }
 
 const PRINTERS: Record<string, Printer> = {
-  Pod: podPrinter, Service: servicePrinter, Node: nodePrinter, Deployment: deploymentPrinter, ReplicaSet: replicaSetPrinter,
-  StatefulSet: statefulSetPrinter, DaemonSet: daemonSetPrinter, Job: jobPrinter, CronJob: cronJobPrinter, HorizontalPodAutoscaler: hpaPrinter,
-  Namespace: namespacePrinter, ConfigMap: configMapPrinter, Secret: secretPrinter, ServiceAccount: serviceAccountPrinter, Endpoints: endpointsPrinter,
-  EndpointSlice: endpointSlicePrinter, Lease: leasePrinter, PodDisruptionBudget: pdbPrinter, APIService: apiServicePrinter, Event: coreEventPrinter,
+  Pod: podPrinter,
+  Service: servicePrinter,
+  Node: nodePrinter,
+  Deployment: deploymentPrinter,
+  ReplicaSet: replicaSetPrinter,
+  StatefulSet: statefulSetPrinter,
+  DaemonSet: daemonSetPrinter,
+  Job: jobPrinter,
+  CronJob: cronJobPrinter,
+  HorizontalPodAutoscaler: hpaPrinter,
+  Namespace: namespacePrinter,
+  ConfigMap: configMapPrinter,
+  Secret: secretPrinter,
+  ServiceAccount: serviceAccountPrinter,
+  Endpoints: endpointsPrinter,
+  EndpointSlice: endpointSlicePrinter,
+  Lease: leasePrinter,
+  PodDisruptionBudget: pdbPrinter,
+  APIService: apiServicePrinter,
+  Event: coreEventPrinter,
 };
 
 function printerFor(def: ResourceDef): Printer {
@@ -38,7 +71,11 @@ const FORMAT: Record<string, string> = { Name: 'name' };
 export function toTable(def: ResourceDef, objects: readonly KubeObject[], opts: TableOptions): Record<string, unknown> {
   const printer = printerFor(storageDef(def));
   const columnDefinitions = printer.columns.map(([name, type, priority]) => ({
-    name, type, format: FORMAT[name] ?? '', description: `${name} of the ${def.kind}`, priority: priority ?? 0,
+    name,
+    type,
+    format: FORMAT[name] ?? '',
+    description: `${name} of the ${def.kind}`,
+    priority: priority ?? 0,
   }));
   const rows = objects.map((o) => {
     const printed = storedSourceOf(o) ?? storageForm(def, o);
@@ -59,6 +96,6 @@ function safeRow(printer: Printer, o: KubeObject, now: Date): unknown[] {
   try {
     return printer.row(o, now);
   } catch {
-    return printer.columns.map((_c, i) => (i === 0 ? o.metadata.name ?? '' : '<unknown>'));
+    return printer.columns.map((_c, i) => (i === 0 ? (o.metadata.name ?? '') : '<unknown>'));
   }
 }

@@ -16,15 +16,23 @@ const META = { requiresNamespace: true, nameFn: nameIsDNSSubdomain, kubeFinalize
 /** validateJobSpec: counts, the template, and a restart policy a Job can use. */
 function validateJobSpecBody(spec: Obj, path: string): FieldError[] {
   const errs: FieldError[] = [];
-  for (const key of ['parallelism', 'completions', 'activeDeadlineSeconds', 'backoffLimit', 'ttlSecondsAfterFinished']) {
+  for (const key of [
+    'parallelism',
+    'completions',
+    'activeDeadlineSeconds',
+    'backoffLimit',
+    'ttlSecondsAfterFinished',
+  ]) {
     const v = optNum(spec[key]);
     if (v !== undefined) errs.push(...nonNegative(v, `${path}.${key}`));
   }
   errs.push(...validatePodTemplateSpec(spec['template'], `${path}.template`));
   // Defaulting turns an unset restartPolicy into Always, which a Job may not use.
   const rp = str(obj(obj(spec['template'])['spec'])['restartPolicy']);
-  if (rp === 'Always' || rp === '') errs.push(required(`${path}.template.spec.restartPolicy`, 'valid values: "OnFailure", "Never"'));
-  else if (rp !== 'OnFailure' && rp !== 'Never') errs.push(notSupported(`${path}.template.spec.restartPolicy`, rp, ['OnFailure', 'Never']));
+  if (rp === 'Always' || rp === '')
+    errs.push(required(`${path}.template.spec.restartPolicy`, 'valid values: "OnFailure", "Never"'));
+  else if (rp !== 'OnFailure' && rp !== 'Never')
+    errs.push(notSupported(`${path}.template.spec.restartPolicy`, rp, ['OnFailure', 'Never']));
   return errs;
 }
 
@@ -62,17 +70,27 @@ function validateGeneratedSelector(job: KubeObject): FieldError[] {
 }
 
 export function validateJob(job: KubeObject): FieldError[] {
-  return [...validateObjectMeta(job.metadata, META), ...validateGeneratedSelector(job), ...validateJobSpec(obj(job.spec))];
+  return [
+    ...validateObjectMeta(job.metadata, META),
+    ...validateGeneratedSelector(job),
+    ...validateJobSpec(obj(job.spec)),
+  ];
 }
 
 /** The Job strategy's ValidateUpdate: ValidateJob, then ValidateJobUpdate (so spec causes repeat). */
 export function validateJobUpdate(next: KubeObject, old: KubeObject): FieldError[] {
   const spec = obj(next.spec);
   const oldSpec = obj(old.spec);
-  const errs = [...validateJob(next), ...validateObjectMetaUpdate(next.metadata, old.metadata, true), ...validateJobSpec(spec)];
-  if (optNum(spec['completions']) !== optNum(oldSpec['completions'])) errs.push(invalid('spec.completions', orNull(optNum(spec['completions'])), 'field is immutable'));
+  const errs = [
+    ...validateJob(next),
+    ...validateObjectMetaUpdate(next.metadata, old.metadata, true),
+    ...validateJobSpec(spec),
+  ];
+  if (optNum(spec['completions']) !== optNum(oldSpec['completions']))
+    errs.push(invalid('spec.completions', orNull(optNum(spec['completions'])), 'field is immutable'));
   errs.push(...selectorImmutable(spec['selector'], oldSpec['selector']));
-  if (!semanticEqual(spec['template'], oldSpec['template'])) errs.push(invalid('spec.template', goPodTemplateSpec(spec['template']), 'field is immutable'));
+  if (!semanticEqual(spec['template'], oldSpec['template']))
+    errs.push(invalid('spec.template', goPodTemplateSpec(spec['template']), 'field is immutable'));
   return errs;
 }
 
@@ -83,11 +101,20 @@ function validateCronJobSpec(spec: Obj): FieldError[] {
   const deadline = optNum(spec['startingDeadlineSeconds']);
   if (deadline !== undefined) errs.push(...nonNegative(deadline, 'spec.startingDeadlineSeconds'));
   const policy = str(spec['concurrencyPolicy']);
-  if (policy !== '' && !['Allow', 'Forbid', 'Replace'].includes(policy)) errs.push(notSupported('spec.concurrencyPolicy', policy, ['Allow', 'Forbid', 'Replace']));
+  if (policy !== '' && !['Allow', 'Forbid', 'Replace'].includes(policy))
+    errs.push(notSupported('spec.concurrencyPolicy', policy, ['Allow', 'Forbid', 'Replace']));
   const jobSpec = obj(obj(spec['jobTemplate'])['spec']);
   errs.push(...validateJobSpecBody(jobSpec, 'spec.jobTemplate.spec'));
-  if (!isNilSelector(jobSpec['selector'])) errs.push(invalid('spec.jobTemplate.spec.selector', goLabelSelector(jobSpec['selector']), '`selector` will be auto-generated'));
-  if (jobSpec['manualSelector'] === true) errs.push(notSupported('spec.jobTemplate.spec.manualSelector', true, ['nil', 'false']));
+  if (!isNilSelector(jobSpec['selector']))
+    errs.push(
+      invalid(
+        'spec.jobTemplate.spec.selector',
+        goLabelSelector(jobSpec['selector']),
+        '`selector` will be auto-generated',
+      ),
+    );
+  if (jobSpec['manualSelector'] === true)
+    errs.push(notSupported('spec.jobTemplate.spec.manualSelector', true, ['nil', 'false']));
   for (const key of ['successfulJobsHistoryLimit', 'failedJobsHistoryLimit']) {
     const v = optNum(spec[key]);
     if (v !== undefined) errs.push(...nonNegative(v, `spec.${key}`));

@@ -1,11 +1,35 @@
 import { isIP } from 'node:net';
 import type { FieldError } from '../../../kube/apimachinery/errors.ts';
 import type { KubeObject } from '../registry.ts';
-import { arr, duplicate, eachInvalid, forbidden, invalid, notSupported, num, obj, required, semanticEqual, str, tooLong, type Obj } from './field.ts';
+import {
+  arr,
+  duplicate,
+  eachInvalid,
+  forbidden,
+  invalid,
+  notSupported,
+  num,
+  obj,
+  required,
+  semanticEqual,
+  str,
+  tooLong,
+  type Obj,
+} from './field.ts';
 import { GoValue, goQuote } from './go-format.ts';
 import {
-  byteLength, isConfigMapKey, isDNS1123Label, isDNS1123Subdomain, isQualifiedName, isValidPortName, isValidPortNum, nameIsDNS1035Label, nameIsDNSLabel,
-  nameIsDNSSubdomain, validatePathSegmentName, type NameFn,
+  byteLength,
+  isConfigMapKey,
+  isDNS1123Label,
+  isDNS1123Subdomain,
+  isQualifiedName,
+  isValidPortName,
+  isValidPortNum,
+  nameIsDNS1035Label,
+  nameIsDNSLabel,
+  nameIsDNSSubdomain,
+  validatePathSegmentName,
+  type NameFn,
 } from '../../../kube/apimachinery/names.ts';
 import { validateLabels, validateObjectMeta, validateObjectMetaUpdate } from './object-meta.ts';
 
@@ -17,7 +41,8 @@ const STANDARD_FINALIZERS = new Set(['kubernetes', 'orphan', 'foregroundDeletion
 /** ValidateObjectMeta; kubeFinalizers is false for kinds validated with apimachinery's version (Leases). */
 export const meta = (o: KubeObject, nameFn: NameFn, requiresNamespace = true, kubeFinalizers = true): FieldError[] =>
   validateObjectMeta(o.metadata, { requiresNamespace, nameFn, kubeFinalizers });
-export const metaUpdate = (next: KubeObject, old: KubeObject, kubeFinalizers = true): FieldError[] => validateObjectMetaUpdate(next.metadata, old.metadata, kubeFinalizers);
+export const metaUpdate = (next: KubeObject, old: KubeObject, kubeFinalizers = true): FieldError[] =>
+  validateObjectMetaUpdate(next.metadata, old.metadata, kubeFinalizers);
 
 /** The aggregator's APIService name rule: a path segment that is exactly `<version>.<group>`. */
 export function apiServiceName(o: KubeObject): NameFn {
@@ -31,8 +56,11 @@ export function apiServiceName(o: KubeObject): NameFn {
 }
 
 /** core.ServicePort as `%#v` shows it in the duplicate-port error (a key of protocol and port). */
-const goServicePortKey = (protocol: string, port: number): GoValue => new GoValue(`core.ServicePort{Name:"", Protocol:${goQuote(protocol)}, `
-  + `AppProtocol:(*string)(nil), Port:${port}, TargetPort:intstr.IntOrString{Type:0, IntVal:0, StrVal:""}, NodePort:0}`);
+const goServicePortKey = (protocol: string, port: number): GoValue =>
+  new GoValue(
+    `core.ServicePort{Name:"", Protocol:${goQuote(protocol)}, ` +
+      `AppProtocol:(*string)(nil), Port:${port}, TargetPort:intstr.IntOrString{Type:0, IntVal:0, StrVal:""}, NodePort:0}`,
+  );
 
 function validateServicePort(p: Obj, requireName: boolean, names: Set<string>, path: string): FieldError[] {
   const errs: FieldError[] = [];
@@ -46,15 +74,18 @@ function validateServicePort(p: Obj, requireName: boolean, names: Set<string>, p
   const port = num(p['port']);
   errs.push(...eachInvalid(`${path}.port`, port, isValidPortNum(port)));
   const protocol = str(p['protocol']);
-  if (protocol !== '' && !['SCTP', 'TCP', 'UDP'].includes(protocol)) errs.push(notSupported(`${path}.protocol`, protocol, ['SCTP', 'TCP', 'UDP']));
+  if (protocol !== '' && !['SCTP', 'TCP', 'UDP'].includes(protocol))
+    errs.push(notSupported(`${path}.protocol`, protocol, ['SCTP', 'TCP', 'UDP']));
   // Defaulting makes a zero or empty targetPort equal to port.
   const target = p['targetPort'];
-  if (typeof target === 'string' && target !== '') errs.push(...eachInvalid(`${path}.targetPort`, target, isValidPortName(target)));
+  if (typeof target === 'string' && target !== '')
+    errs.push(...eachInvalid(`${path}.targetPort`, target, isValidPortName(target)));
   else {
     const t = typeof target === 'number' && target !== 0 ? target : port;
     errs.push(...eachInvalid(`${path}.targetPort`, t, isValidPortNum(t)));
   }
-  if (typeof p['appProtocol'] === 'string') errs.push(...eachInvalid(`${path}.appProtocol`, p['appProtocol'], isQualifiedName(p['appProtocol'])));
+  if (typeof p['appProtocol'] === 'string')
+    errs.push(...eachInvalid(`${path}.appProtocol`, p['appProtocol'], isQualifiedName(p['appProtocol'])));
   return errs;
 }
 
@@ -68,31 +99,50 @@ export function validateService(svc: KubeObject): FieldError[] {
   const headless = firstIP === 'None';
   if (ports.length === 0 && !headless && type !== 'ExternalName') errs.push(required('spec.ports'));
   if (type === 'LoadBalancer') {
-    ports.forEach((p, i) => { if (num(p['port']) === 10250) errs.push(invalid(`spec.ports[${i}]`, 10250, 'may not expose port 10250 externally since it is used by kubelet')); });
+    ports.forEach((p, i) => {
+      if (num(p['port']) === 10250)
+        errs.push(
+          invalid(`spec.ports[${i}]`, 10250, 'may not expose port 10250 externally since it is used by kubelet'),
+        );
+    });
   }
-  if ((type === 'LoadBalancer' || type === 'NodePort') && headless) errs.push(invalid('spec.clusterIPs[0]', firstIP, `may not be set to 'None' for ${type} services`));
+  if ((type === 'LoadBalancer' || type === 'NodePort') && headless)
+    errs.push(invalid('spec.clusterIPs[0]', firstIP, `may not be set to 'None' for ${type} services`));
   if (type === 'ExternalName') {
     if (clusterIPs.length > 0) errs.push(forbidden('spec.clusterIPs', 'may not be set for ExternalName services'));
-    if (arr(spec['ipFamilies']).length > 0) errs.push(forbidden('spec.ipFamilies', 'may not be set for ExternalName services'));
-    if (spec['ipFamilyPolicy'] !== undefined && spec['ipFamilyPolicy'] !== null) errs.push(forbidden('spec.ipFamilyPolicy', 'may not be set for ExternalName services'));
+    if (arr(spec['ipFamilies']).length > 0)
+      errs.push(forbidden('spec.ipFamilies', 'may not be set for ExternalName services'));
+    if (spec['ipFamilyPolicy'] !== undefined && spec['ipFamilyPolicy'] !== null)
+      errs.push(forbidden('spec.ipFamilyPolicy', 'may not be set for ExternalName services'));
     const cname = str(spec['externalName']).replace(/\.$/, '');
     if (cname !== '') errs.push(...eachInvalid('spec.externalName', cname, isDNS1123Subdomain(cname)));
     else errs.push(required('spec.externalName'));
   }
   const names = new Set<string>();
   ports.forEach((p, i) => errs.push(...validateServicePort(p, ports.length > 1, names, `spec.ports[${i}]`)));
-  if (spec['selector'] !== undefined && spec['selector'] !== null) errs.push(...validateLabels(spec['selector'], 'spec.selector'));
+  if (spec['selector'] !== undefined && spec['selector'] !== null)
+    errs.push(...validateLabels(spec['selector'], 'spec.selector'));
   const affinity = str(spec['sessionAffinity']);
-  if (affinity !== '' && affinity !== 'ClientIP' && affinity !== 'None') errs.push(notSupported('spec.sessionAffinity', affinity, ['ClientIP', 'None']));
+  if (affinity !== '' && affinity !== 'ClientIP' && affinity !== 'None')
+    errs.push(notSupported('spec.sessionAffinity', affinity, ['ClientIP', 'None']));
   if (affinity === 'None' && spec['sessionAffinityConfig'] !== undefined && spec['sessionAffinityConfig'] !== null) {
     errs.push(forbidden('spec.sessionAffinityConfig', 'must not be set when session affinity is None'));
   }
-  arr(spec['externalIPs']).map(str).forEach((ip, i) => {
-    if (isIP(ip) === 0) errs.push(invalid(`spec.externalIPs[${i}]`, ip, 'must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)'));
-  });
-  if (!['ClusterIP', 'ExternalName', 'LoadBalancer', 'NodePort'].includes(type)) errs.push(notSupported('spec.type', type, ['ClusterIP', 'ExternalName', 'LoadBalancer', 'NodePort']));
+  arr(spec['externalIPs'])
+    .map(str)
+    .forEach((ip, i) => {
+      if (isIP(ip) === 0)
+        errs.push(
+          invalid(`spec.externalIPs[${i}]`, ip, 'must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)'),
+        );
+    });
+  if (!['ClusterIP', 'ExternalName', 'LoadBalancer', 'NodePort'].includes(type))
+    errs.push(notSupported('spec.type', type, ['ClusterIP', 'ExternalName', 'LoadBalancer', 'NodePort']));
   if (type === 'ClusterIP') {
-    ports.forEach((p, i) => { if (num(p['nodePort']) !== 0) errs.push(forbidden(`spec.ports[${i}].nodePort`, "may not be used when `type` is 'ClusterIP'")); });
+    ports.forEach((p, i) => {
+      if (num(p['nodePort']) !== 0)
+        errs.push(forbidden(`spec.ports[${i}].nodePort`, "may not be used when `type` is 'ClusterIP'"));
+    });
   }
   const nodePorts = new Set<string>();
   const keys = new Set<string>();
@@ -107,12 +157,24 @@ export function validateService(svc: KubeObject): FieldError[] {
     if (keys.has(key)) errs.push(duplicate(`spec.ports[${i}]`, goServicePortKey(protocol, num(p['port']))));
     keys.add(key);
   });
-  if (spec['allocateLoadBalancerNodePorts'] !== undefined && spec['allocateLoadBalancerNodePorts'] !== null && type !== 'LoadBalancer') {
+  if (
+    spec['allocateLoadBalancerNodePorts'] !== undefined &&
+    spec['allocateLoadBalancerNodePorts'] !== null &&
+    type !== 'LoadBalancer'
+  ) {
     errs.push(forbidden('spec.allocateLoadBalancerNodePorts', "may only be used when `type` is 'LoadBalancer'"));
   }
   const etp = str(spec['externalTrafficPolicy']);
-  if (etp !== '' && etp !== 'Cluster' && etp !== 'Local') errs.push(invalid('spec.externalTrafficPolicy', etp, 'ExternalTrafficPolicy must be empty, Cluster or Local'));
-  if (num(spec['healthCheckNodePort']) < 0) errs.push(invalid('spec.healthCheckNodePort', num(spec['healthCheckNodePort']), 'HealthCheckNodePort must be not less than 0'));
+  if (etp !== '' && etp !== 'Cluster' && etp !== 'Local')
+    errs.push(invalid('spec.externalTrafficPolicy', etp, 'ExternalTrafficPolicy must be empty, Cluster or Local'));
+  if (num(spec['healthCheckNodePort']) < 0)
+    errs.push(
+      invalid(
+        'spec.healthCheckNodePort',
+        num(spec['healthCheckNodePort']),
+        'HealthCheckNodePort must be not less than 0',
+      ),
+    );
   return errs;
 }
 
@@ -142,12 +204,16 @@ export function validateConfigMap(cm: KubeObject): FieldError[] {
 function immutableData(next: KubeObject, old: KubeObject, fields: string[]): FieldError[] {
   if (old['immutable'] !== true) return [];
   const errs = next['immutable'] === true ? [] : [forbidden('immutable', 'field is immutable when `immutable` is set')];
-  for (const f of fields) if (!semanticEqual(next[f], old[f])) errs.push(forbidden(f, 'field is immutable when `immutable` is set'));
+  for (const f of fields)
+    if (!semanticEqual(next[f], old[f])) errs.push(forbidden(f, 'field is immutable when `immutable` is set'));
   return errs;
 }
 
-export const validateConfigMapUpdate = (next: KubeObject, old: KubeObject): FieldError[] =>
-  [...metaUpdate(next, old), ...immutableData(next, old, ['data', 'binaryData']), ...validateConfigMap(next)];
+export const validateConfigMapUpdate = (next: KubeObject, old: KubeObject): FieldError[] => [
+  ...metaUpdate(next, old),
+  ...immutableData(next, old, ['data', 'binaryData']),
+  ...validateConfigMap(next),
+];
 
 /** Secret data as validation sees it: stringData already merged into data by conversion. */
 function secretData(s: KubeObject): Map<string, number> {
@@ -169,7 +235,8 @@ export function validateSecret(s: KubeObject): FieldError[] {
   const need = (key: string): FieldError[] => (data.has(key) ? [] : [required(`data[${key}]`)]);
   switch (str(s['type'])) {
     case 'kubernetes.io/service-account-token':
-      if (str(obj(s.metadata.annotations)['kubernetes.io/service-account.name']) === '') errs.push(required('metadata.annotations[kubernetes.io/service-account.name]'));
+      if (str(obj(s.metadata.annotations)['kubernetes.io/service-account.name']) === '')
+        errs.push(required('metadata.annotations[kubernetes.io/service-account.name]'));
       break;
     case 'kubernetes.io/dockercfg':
       errs.push(...need('.dockercfg'));
@@ -179,7 +246,8 @@ export function validateSecret(s: KubeObject): FieldError[] {
       break;
     case 'kubernetes.io/basic-auth':
       // 1.20 builds these paths from the literal "data[%s]".
-      if (!data.has('username') && !data.has('password')) errs.push(required('data[%s][username]'), required('data[%s][password]'));
+      if (!data.has('username') && !data.has('password'))
+        errs.push(required('data[%s][username]'), required('data[%s][password]'));
       break;
     case 'kubernetes.io/ssh-auth':
       if ((data.get('ssh-privatekey') ?? 0) === 0) errs.push(required('data[%s][ssh-privatekey]'));
@@ -206,7 +274,8 @@ export function validateNamespace(ns: KubeObject): FieldError[] {
   const errs = meta(ns, nameIsDNSLabel, false);
   for (const f of arr(obj(ns.spec)['finalizers']).map(str)) {
     errs.push(...eachInvalid('spec.finalizers', f, isQualifiedName(f)));
-    if (!f.includes('/') && !STANDARD_FINALIZERS.has(f)) errs.push(invalid('spec.finalizers', f, 'name is neither a standard finalizer name nor is it fully qualified'));
+    if (!f.includes('/') && !STANDARD_FINALIZERS.has(f))
+      errs.push(invalid('spec.finalizers', f, 'name is neither a standard finalizer name nor is it fully qualified'));
   }
   return errs;
 }

@@ -17,14 +17,35 @@ const lines = (errs: FieldError[]): string[] => errs.map(formatFieldError);
 const metadata = { name: 'e', namespace: 'ns', uid: 'u', creationTimestamp: '2024-01-01T00:00:00Z' };
 
 const newStyleCore = (extra: Record<string, unknown> = {}): KubeObject => ({
-  apiVersion: 'v1', kind: 'Event', metadata, involvedObject: { kind: 'Pod', name: 'p', namespace: 'ns' }, eventTime: '2024-01-01T00:00:00.000000Z',
-  reportingComponent: 'kubeloop.dev/drill', reportingInstance: 'i', action: 'A', reason: 'R', type: 'Normal', ...extra,
+  apiVersion: 'v1',
+  kind: 'Event',
+  metadata,
+  involvedObject: { kind: 'Pod', name: 'p', namespace: 'ns' },
+  eventTime: '2024-01-01T00:00:00.000000Z',
+  reportingComponent: 'kubeloop.dev/drill',
+  reportingInstance: 'i',
+  action: 'A',
+  reason: 'R',
+  type: 'Normal',
+  ...extra,
 });
 
 describe('Event validation', () => {
   it('holds events with an eventTime to the reporting fields through core/v1 too (legacyValidateEvent)', () => {
     expect(validateCreate(core, newStyleCore())).toEqual([]);
-    expect(lines(validateCreate(core, newStyleCore({ reportingComponent: '', action: '', reason: 'x'.repeat(129), involvedObject: { kind: 'Pod' } })))).toEqual([
+    expect(
+      lines(
+        validateCreate(
+          core,
+          newStyleCore({
+            reportingComponent: '',
+            action: '',
+            reason: 'x'.repeat(129),
+            involvedObject: { kind: 'Pod' },
+          }),
+        ),
+      ),
+    ).toEqual([
       'involvedObject.namespace: Invalid value: "": does not match event.namespace',
       'reportingController: Required value',
       'reportingController: Invalid value: "": name part must be non-empty',
@@ -35,11 +56,26 @@ describe('Event validation', () => {
   });
 
   it('accepts an old-style event only through core/v1', () => {
-    const old: KubeObject = { apiVersion: 'v1', kind: 'Event', metadata, involvedObject: { kind: 'Pod', name: 'p', namespace: 'ns' }, reason: 'R', source: { component: 'kubelet' }, count: 2 };
+    const old: KubeObject = {
+      apiVersion: 'v1',
+      kind: 'Event',
+      metadata,
+      involvedObject: { kind: 'Pod', name: 'p', namespace: 'ns' },
+      reason: 'R',
+      source: { component: 'kubelet' },
+      count: 2,
+    };
     expect(validateCreate(core, old)).toEqual([]);
     const viaEvents: KubeObject = {
-      apiVersion: 'events.k8s.io/v1', kind: 'Event', metadata, regarding: { kind: 'Pod', name: 'p', namespace: 'ns' }, reason: 'R',
-      deprecatedSource: { component: 'kubelet' }, deprecatedCount: 2, deprecatedLastTimestamp: '2024-01-01T00:00:00Z', type: 'Info',
+      apiVersion: 'events.k8s.io/v1',
+      kind: 'Event',
+      metadata,
+      regarding: { kind: 'Pod', name: 'p', namespace: 'ns' },
+      reason: 'R',
+      deprecatedSource: { component: 'kubelet' },
+      deprecatedCount: 2,
+      deprecatedLastTimestamp: '2024-01-01T00:00:00Z',
+      type: 'Info',
     };
     expect(lines(validateCreate(v1, eventsV1ToCoreEvent(viaEvents)))).toEqual([
       'eventTime: Required value',
@@ -51,8 +87,17 @@ describe('Event validation', () => {
   });
 
   it('checks a new series strictly: at least 2 and an observed time', () => {
-    const ev: KubeObject = { ...newStyleCore(), apiVersion: 'events.k8s.io/v1', regarding: { kind: 'Pod', name: 'p', namespace: 'ns' }, reportingController: 'c', series: { count: 1 } };
-    expect(lines(validateCreate(v1, eventsV1ToCoreEvent(ev)))).toEqual(['series.count: Invalid value: "": should be at least 2', 'series.lastObservedTime: Required value']);
+    const ev: KubeObject = {
+      ...newStyleCore(),
+      apiVersion: 'events.k8s.io/v1',
+      regarding: { kind: 'Pod', name: 'p', namespace: 'ns' },
+      reportingController: 'c',
+      series: { count: 1 },
+    };
+    expect(lines(validateCreate(v1, eventsV1ToCoreEvent(ev)))).toEqual([
+      'series.count: Invalid value: "": should be at least 2',
+      'series.lastObservedTime: Required value',
+    ]);
   });
 
   it('updates through either version with the legacy rules only, as 1.20 does', () => {
@@ -60,6 +105,8 @@ describe('Event validation', () => {
     const changed = newStyleCore({ message: 'changed', type: 'Other' });
     expect(validateUpdate(core, changed, old)).toEqual([]);
     expect(validateUpdate(v1, changed, old)).toEqual([]);
-    expect(lines(validateUpdate(core, newStyleCore({ reportingInstance: '' }), old))).toEqual(['reportingInstance: Required value']);
+    expect(lines(validateUpdate(core, newStyleCore({ reportingInstance: '' }), old))).toEqual([
+      'reportingInstance: Required value',
+    ]);
   });
 });

@@ -3,7 +3,12 @@ import type { KubeObject } from '../registry.ts';
 import { isZeroTime } from '../conversion/go-time.ts';
 import { meta } from './core.ts';
 import { eachInvalid, invalid, num, obj, required, str } from './field.ts';
-import { byteLength, isDNS1123Subdomain, isQualifiedName, nameIsDNSSubdomain } from '../../../kube/apimachinery/names.ts';
+import {
+  byteLength,
+  isDNS1123Subdomain,
+  isQualifiedName,
+  nameIsDNSSubdomain,
+} from '../../../kube/apimachinery/names.ts';
 
 /**
  * Event validation (pkg/apis/core/validation/events.go, 1.20). It reads the internal (core/v1)
@@ -31,7 +36,8 @@ export function legacyValidateEvent(ev: KubeObject): FieldError[] {
     const ok = involved === '' ? ns === '' || ns === 'default' : ns === involved;
     if (!ok) errs.push(invalid('involvedObject.namespace', involved, 'does not match event.namespace'));
   } else {
-    if (involved === '' && ns !== 'default' && ns !== 'kube-system') errs.push(invalid('involvedObject.namespace', involved, 'does not match event.namespace'));
+    if (involved === '' && ns !== 'default' && ns !== 'kube-system')
+      errs.push(invalid('involvedObject.namespace', involved, 'does not match event.namespace'));
     const controller = str(ev['reportingComponent']);
     if (controller === '') errs.push(required('reportingController'));
     errs.push(...eachInvalid('reportingController', controller, isQualifiedName(controller)));

@@ -33,35 +33,82 @@ const DEFAULT_RULES: FieldRules = {
 /** The conversion funcs registered in 1.20 (pkg/apis/<group>/<version>/conversion.go). */
 const FIELD_RULES: Readonly<Record<string, FieldRules>> = {
   'v1/Pod': {
-    labels: { ...same('metadata.name', 'metadata.namespace', 'spec.nodeName', 'spec.restartPolicy', 'spec.schedulerName', 'spec.serviceAccountName',
-      'status.phase', 'status.podIP', 'status.podIPs', 'status.nominatedNodeName'), 'spec.host': 'spec.nodeName' },
+    labels: {
+      ...same(
+        'metadata.name',
+        'metadata.namespace',
+        'spec.nodeName',
+        'spec.restartPolicy',
+        'spec.schedulerName',
+        'spec.serviceAccountName',
+        'status.phase',
+        'status.podIP',
+        'status.podIPs',
+        'status.nominatedNodeName',
+      ),
+      'spec.host': 'spec.nodeName',
+    },
     unsupported: notSupported,
   },
   'v1/Node': { labels: same('metadata.name', 'spec.unschedulable'), unsupported: notSupported },
-  'v1/ReplicationController': { labels: same('metadata.name', 'metadata.namespace', 'status.replicas'), unsupported: notSupported },
+  'v1/ReplicationController': {
+    labels: same('metadata.name', 'metadata.namespace', 'status.replicas'),
+    unsupported: notSupported,
+  },
   'v1/Namespace': { labels: same('status.phase', 'metadata.name'), unsupported: notSupported },
   'v1/Secret': { labels: same('type', 'metadata.namespace', 'metadata.name'), unsupported: notSupported },
   'v1/Event': {
-    labels: same('involvedObject.kind', 'involvedObject.namespace', 'involvedObject.name', 'involvedObject.uid', 'involvedObject.apiVersion',
-      'involvedObject.resourceVersion', 'involvedObject.fieldPath', 'reason', 'reportingComponent', 'source', 'type', 'metadata.namespace', 'metadata.name'),
+    labels: same(
+      'involvedObject.kind',
+      'involvedObject.namespace',
+      'involvedObject.name',
+      'involvedObject.uid',
+      'involvedObject.apiVersion',
+      'involvedObject.resourceVersion',
+      'involvedObject.fieldPath',
+      'reason',
+      'reportingComponent',
+      'source',
+      'type',
+      'metadata.namespace',
+      'metadata.name',
+    ),
     unsupported: notSupported,
     // The event field set falls back to the reporting controller when source.component is empty.
     readers: { source: (o) => member(o, 'source', 'component') || member(o, 'reportingComponent') },
   },
   'events.k8s.io/v1/Event': {
-    labels: { reason: 'reason', 'regarding.kind': 'involvedObject.kind', 'regarding.namespace': 'involvedObject.namespace', 'regarding.name': 'involvedObject.name',
-      'regarding.uid': 'involvedObject.uid', 'regarding.apiVersion': 'involvedObject.apiVersion', 'regarding.resourceVersion': 'involvedObject.resourceVersion',
-      'regarding.fieldPath': 'involvedObject.fieldPath', reportingController: 'reportingComponent', type: 'type', 'metadata.namespace': 'metadata.namespace',
-      'metadata.name': 'metadata.name' },
+    labels: {
+      reason: 'reason',
+      'regarding.kind': 'involvedObject.kind',
+      'regarding.namespace': 'involvedObject.namespace',
+      'regarding.name': 'involvedObject.name',
+      'regarding.uid': 'involvedObject.uid',
+      'regarding.apiVersion': 'involvedObject.apiVersion',
+      'regarding.resourceVersion': 'involvedObject.resourceVersion',
+      'regarding.fieldPath': 'involvedObject.fieldPath',
+      reportingController: 'reportingComponent',
+      type: 'type',
+      'metadata.namespace': 'metadata.namespace',
+      'metadata.name': 'metadata.name',
+    },
     unsupported: notSupported,
     readers: {
-      'regarding.apiVersion': (o) => member(o, 'regarding', 'apiVersion'), 'regarding.resourceVersion': (o) => member(o, 'regarding', 'resourceVersion'),
-      'regarding.fieldPath': (o) => member(o, 'regarding', 'fieldPath'), reportingController: (o) => member(o, 'reportingController'),
+      'regarding.apiVersion': (o) => member(o, 'regarding', 'apiVersion'),
+      'regarding.resourceVersion': (o) => member(o, 'regarding', 'resourceVersion'),
+      'regarding.fieldPath': (o) => member(o, 'regarding', 'fieldPath'),
+      reportingController: (o) => member(o, 'reportingController'),
     },
   },
-  'batch/v1/Job': { labels: same('metadata.name', 'metadata.namespace', 'status.successful'), unsupported: (l) => `field label ${JSON.stringify(l)} not supported for batchv1.Job` },
+  'batch/v1/Job': {
+    labels: same('metadata.name', 'metadata.namespace', 'status.successful'),
+    unsupported: (l) => `field label ${JSON.stringify(l)} not supported for batchv1.Job`,
+  },
   // 1.20 serves CronJob as batch/v1beta1 only; its rule stands in for the sim's batch/v1.
-  'batch/v1/CronJob': { labels: same('metadata.name', 'metadata.namespace', 'status.successful'), unsupported: (l) => `field label ${JSON.stringify(l)} not supported for "CronJob"` },
+  'batch/v1/CronJob': {
+    labels: same('metadata.name', 'metadata.namespace', 'status.successful'),
+    unsupported: (l) => `field label ${JSON.stringify(l)} not supported for "CronJob"`,
+  },
   // apps/v1 registers no conversion, so status.replicas is refused despite being in the field set.
   'apps/v1/ReplicaSet': DEFAULT_RULES,
 };
@@ -71,7 +118,9 @@ function fieldRules(def: ResourceDef): FieldRules {
   const key = `${def.group === '' ? '' : `${def.group}/`}${def.version}/${def.kind}`;
   if (Object.hasOwn(FIELD_RULES, key)) return FIELD_RULES[key] as FieldRules;
   const extra = Object.keys(def.fieldLabels);
-  return extra.length === 0 ? DEFAULT_RULES : { labels: { ...DEFAULT_RULES.labels, ...same(...extra) }, unsupported: notSupported };
+  return extra.length === 0
+    ? DEFAULT_RULES
+    : { labels: { ...DEFAULT_RULES.labels, ...same(...extra) }, unsupported: notSupported };
 }
 
 const NAME: Reader = (o) => o.metadata.name ?? '';
@@ -82,13 +131,16 @@ function fieldReader(def: ResourceDef, rules: FieldRules, label: string, field: 
   if (field === 'metadata.name') return NAME;
   // Cluster-scoped field sets have no metadata.namespace: it reads as ''.
   if (field === 'metadata.namespace') return def.namespaced ? NAMESPACE : EMPTY;
-  const own = (m: Readonly<Record<string, Reader>> | undefined, k: string): Reader | undefined => (m && Object.hasOwn(m, k) ? m[k] : undefined);
+  const own = (m: Readonly<Record<string, Reader>> | undefined, k: string): Reader | undefined =>
+    m && Object.hasOwn(m, k) ? m[k] : undefined;
   return own(rules.readers, label) ?? own(def.fieldLabels, label) ?? own(def.fieldLabels, field) ?? EMPTY;
 }
 
-
 /** The field a label selects (after conversion, e.g. spec.host -> spec.nodeName) and its reader; or the 400 message. */
-export function convertFieldLabel(def: ResourceDef, label: string): { field: string; read: FieldReader } | { error: string } {
+export function convertFieldLabel(
+  def: ResourceDef,
+  label: string,
+): { field: string; read: FieldReader } | { error: string } {
   const rules = fieldRules(def);
   if (!Object.hasOwn(rules.labels, label)) return { error: rules.unsupported(label) };
   const field = rules.labels[label] as string;

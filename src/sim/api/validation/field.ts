@@ -10,17 +10,40 @@ export type Obj = Record<string, unknown>;
  * errors.ts shows string values JSON-quoted; where Go's %q differs (control and non-printable
  * characters) the value is passed pre-quoted instead.
  */
-const shown = (v: unknown): unknown => (typeof v === 'string' && goQuote(v) !== JSON.stringify(v) ? new GoValue(goQuote(v)) : v);
+const shown = (v: unknown): unknown =>
+  typeof v === 'string' && goQuote(v) !== JSON.stringify(v) ? new GoValue(goQuote(v)) : v;
 
 export const required = (field: string, detail = ''): FieldError => ({ type: 'FieldValueRequired', field, detail });
-export const invalid = (field: string, value: unknown, detail: string): FieldError => ({ type: 'FieldValueInvalid', field, value: shown(value), detail });
-export const forbidden = (field: string, detail: string): FieldError => ({ type: 'FieldValueForbidden', field, detail });
-export const duplicate = (field: string, value: unknown): FieldError => ({ type: 'FieldValueDuplicate', field, value: shown(value) });
-export const tooLong = (field: string, max: number): FieldError => ({ type: 'FieldValueTooLong', field, detail: `must have at most ${max} bytes` });
+export const invalid = (field: string, value: unknown, detail: string): FieldError => ({
+  type: 'FieldValueInvalid',
+  field,
+  value: shown(value),
+  detail,
+});
+export const forbidden = (field: string, detail: string): FieldError => ({
+  type: 'FieldValueForbidden',
+  field,
+  detail,
+});
+export const duplicate = (field: string, value: unknown): FieldError => ({
+  type: 'FieldValueDuplicate',
+  field,
+  value: shown(value),
+});
+export const tooLong = (field: string, max: number): FieldError => ({
+  type: 'FieldValueTooLong',
+  field,
+  detail: `must have at most ${max} bytes`,
+});
 
 /** field.NotSupported: `supported values: "a", "b"` in the order given (often a sorted set). */
 export function notSupported(field: string, value: unknown, valid: readonly string[]): FieldError {
-  return { type: 'FieldValueNotSupported', field, value: shown(value), detail: valid.length > 0 ? `supported values: ${valid.map(goQuote).join(', ')}` : '' };
+  return {
+    type: 'FieldValueNotSupported',
+    field,
+    value: shown(value),
+    detail: valid.length > 0 ? `supported values: ${valid.map(goQuote).join(', ')}` : '',
+  };
 }
 
 /** One Invalid error per message, as the `for _, msg := range IsX(v)` loops produce. */
@@ -47,7 +70,8 @@ export function nonNegative(value: number, field: string): FieldError[] {
  * JSON cannot tell a map from a struct, so an empty object also counts as nil.
  */
 export function semanticEqual(a: unknown, b: unknown): boolean {
-  const empty = (v: unknown): boolean => v === undefined || v === null || (typeof v === 'object' && Object.keys(v).length === 0);
+  const empty = (v: unknown): boolean =>
+    v === undefined || v === null || (typeof v === 'object' && Object.keys(v).length === 0);
   if (empty(a) && empty(b)) return true;
   if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return a === b;
   if (Array.isArray(a) !== Array.isArray(b)) return false;

@@ -23,16 +23,35 @@ export function goQuote(s: string): string {
   for (const ch of s) {
     const cp = ch.codePointAt(0) ?? 0;
     switch (ch) {
-      case '"': out += '\\"'; continue;
-      case '\\': out += '\\\\'; continue;
-      case '\x07': out += '\\a'; continue;
-      case '\b': out += '\\b'; continue;
-      case '\f': out += '\\f'; continue;
-      case '\n': out += '\\n'; continue;
-      case '\r': out += '\\r'; continue;
-      case '\t': out += '\\t'; continue;
-      case '\v': out += '\\v'; continue;
-      default: break;
+      case '"':
+        out += '\\"';
+        continue;
+      case '\\':
+        out += '\\\\';
+        continue;
+      case '\x07':
+        out += '\\a';
+        continue;
+      case '\b':
+        out += '\\b';
+        continue;
+      case '\f':
+        out += '\\f';
+        continue;
+      case '\n':
+        out += '\\n';
+        continue;
+      case '\r':
+        out += '\\r';
+        continue;
+      case '\t':
+        out += '\\t';
+        continue;
+      case '\v':
+        out += '\\v';
+        continue;
+      default:
+        break;
     }
     if (cp < 0x20 || cp === 0x7f) out += `\\x${cp.toString(16).padStart(2, '0')}`;
     else if (ch !== ' ' && /[^\p{L}\p{M}\p{N}\p{P}\p{S}]/u.test(ch)) {
@@ -48,7 +67,10 @@ const byKey = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 /** `map[string]string{"a":"b", "c":"d"}`; a missing map is nil. */
 export function goStringMapText(m: unknown): string {
   if (!isPlainObject(m)) return 'map[string]string(nil)';
-  const body = Object.keys(m).sort(byKey).map((k) => `${goQuote(k)}:${goQuote(String(m[k]))}`).join(', ');
+  const body = Object.keys(m)
+    .sort(byKey)
+    .map((k) => `${goQuote(k)}:${goQuote(String(m[k]))}`)
+    .join(', ');
   return `map[string]string{${body}}`;
 }
 
@@ -67,12 +89,16 @@ export function goLabelSelector(sel: unknown): GoValue | string {
   if (!isPlainObject(sel)) return GO_NIL;
   const exprs = sel['matchExpressions'];
   const exprText = Array.isArray(exprs)
-    ? `[]v1.LabelSelectorRequirement{${exprs.map((e) => {
-      const r = isPlainObject(e) ? e : {};
-      return `v1.LabelSelectorRequirement{Key:${goQuote(String(r['key'] ?? ''))}, Operator:${goQuote(String(r['operator'] ?? ''))}, Values:${goStringSliceText(r['values'])}}`;
-    }).join(', ')}}`
+    ? `[]v1.LabelSelectorRequirement{${exprs
+        .map((e) => {
+          const r = isPlainObject(e) ? e : {};
+          return `v1.LabelSelectorRequirement{Key:${goQuote(String(r['key'] ?? ''))}, Operator:${goQuote(String(r['operator'] ?? ''))}, Values:${goStringSliceText(r['values'])}}`;
+        })
+        .join(', ')}}`
     : '[]v1.LabelSelectorRequirement(nil)';
-  return new GoValue(`v1.LabelSelector{MatchLabels:${goStringMapText(sel['matchLabels'])}, MatchExpressions:${exprText}}`);
+  return new GoValue(
+    `v1.LabelSelector{MatchLabels:${goStringMapText(sel['matchLabels'])}, MatchExpressions:${exprText}}`,
+  );
 }
 
 /** intstr.IntOrString (Type 0 = Int, 1 = String). */
@@ -92,7 +118,9 @@ export function goPointer(type: string, present: boolean): string {
 export function goOwnerReference(ref: unknown): string {
   const r = isPlainObject(ref) ? ref : {};
   const str = (k: string): string => goQuote(typeof r[k] === 'string' ? (r[k] as string) : '');
-  return `v1.OwnerReference{APIVersion:${str('apiVersion')}, Kind:${str('kind')}, Name:${str('name')}, UID:${str('uid')}, `
-    + `Controller:${goPointer('bool', r['controller'] !== undefined && r['controller'] !== null)}, `
-    + `BlockOwnerDeletion:${goPointer('bool', r['blockOwnerDeletion'] !== undefined && r['blockOwnerDeletion'] !== null)}}`;
+  return (
+    `v1.OwnerReference{APIVersion:${str('apiVersion')}, Kind:${str('kind')}, Name:${str('name')}, UID:${str('uid')}, ` +
+    `Controller:${goPointer('bool', r['controller'] !== undefined && r['controller'] !== null)}, ` +
+    `BlockOwnerDeletion:${goPointer('bool', r['blockOwnerDeletion'] !== undefined && r['blockOwnerDeletion'] !== null)}}`
+  );
 }

@@ -3,7 +3,15 @@ import type { KubeObject, ResourceDef } from '../registry.ts';
 import { obj } from './field.ts';
 import { validateCronJob, validateCronJobUpdate, validateJob, validateJobUpdate } from './batch.ts';
 import {
-  apiServiceName, meta, metaUpdate, validateConfigMap, validateConfigMapUpdate, validateNamespace, validateSecret, validateSecretUpdate, validateService,
+  apiServiceName,
+  meta,
+  metaUpdate,
+  validateConfigMap,
+  validateConfigMapUpdate,
+  validateNamespace,
+  validateSecret,
+  validateSecretUpdate,
+  validateService,
 } from './core.ts';
 import { validateHpaSpec } from './hpa.ts';
 import { legacyValidateEvent, validateEventCreate } from './events.ts';
@@ -33,24 +41,42 @@ const APPS = new Set(['Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet']);
 function strategyCreate(def: ResourceDef, o: KubeObject): FieldError[] {
   if (def.group === 'apps' && APPS.has(def.kind)) return validateAppsCreate(def.kind, o);
   switch (def.kind) {
-    case 'Pod': return validatePodCreate(o);
-    case 'Service': return validateService(o);
-    case 'ConfigMap': return validateConfigMap(o);
-    case 'Secret': return validateSecret(o);
-    case 'Namespace': return validateNamespace(o);
-    case 'Node': return meta(o, nameIsDNSSubdomain, false);
-    case 'Job': return validateJob(o);
-    case 'CronJob': return validateCronJob(o);
-    case 'HorizontalPodAutoscaler': return [...meta(o, nameIsDNSSubdomain), ...validateHpaSpec(o.spec, 1)];
+    case 'Pod':
+      return validatePodCreate(o);
+    case 'Service':
+      return validateService(o);
+    case 'ConfigMap':
+      return validateConfigMap(o);
+    case 'Secret':
+      return validateSecret(o);
+    case 'Namespace':
+      return validateNamespace(o);
+    case 'Node':
+      return meta(o, nameIsDNSSubdomain, false);
+    case 'Job':
+      return validateJob(o);
+    case 'CronJob':
+      return validateCronJob(o);
+    case 'HorizontalPodAutoscaler':
+      return [...meta(o, nameIsDNSSubdomain), ...validateHpaSpec(o.spec, 1)];
     // Events are validated in their internal (core) form, strictly when created through events.k8s.io.
     // Core events and PDBs skip ObjectMeta in their strategies; the second pass checks it.
-    case 'Event': return validateEventCreate(o, def.group !== '');
-    case 'PodDisruptionBudget': return [];
-    case 'Lease': return meta(o, nameIsDNSSubdomain, true, false);
-    case 'APIService': return meta(o, apiServiceName(o), false, false);
+    case 'Event':
+      return validateEventCreate(o, def.group !== '');
+    case 'PodDisruptionBudget':
+      return [];
+    case 'Lease':
+      return meta(o, nameIsDNSSubdomain, true, false);
+    case 'APIService':
+      return meta(o, apiServiceName(o), false, false);
     // ValidateRBACName is a path-segment rule: "system:auth-delegator" is a valid role name.
-    case 'ClusterRole': case 'ClusterRoleBinding': case 'Role': case 'RoleBinding': return meta(o, validatePathSegmentName, def.namespaced, false);
-    default: return meta(o, nameIsDNSSubdomain, def.namespaced);
+    case 'ClusterRole':
+    case 'ClusterRoleBinding':
+    case 'Role':
+    case 'RoleBinding':
+      return meta(o, validatePathSegmentName, def.namespaced, false);
+    default:
+      return meta(o, nameIsDNSSubdomain, def.namespaced);
   }
 }
 
@@ -58,27 +84,45 @@ function strategyCreate(def: ResourceDef, o: KubeObject): FieldError[] {
 function strategyUpdate(def: ResourceDef, next: KubeObject, old: KubeObject): FieldError[] {
   if (def.group === 'apps' && APPS.has(def.kind)) return validateAppsUpdate(def.kind, next, old);
   switch (def.kind) {
-    case 'Pod': return validatePodUpdate(next, old);
-    case 'Service': return [...metaUpdate(next, old), ...validateService(next)];
-    case 'ConfigMap': return validateConfigMapUpdate(next, old);
-    case 'Secret': return validateSecretUpdate(next, old);
-    case 'Namespace': return [...validateNamespace(next), ...metaUpdate(next, old)];
-    case 'Node': return [...meta(next, nameIsDNSSubdomain, false), ...metaUpdate(next, old)];
-    case 'Job': return validateJobUpdate(next, old);
-    case 'CronJob': return validateCronJobUpdate(next, old);
-    case 'HorizontalPodAutoscaler': return [...metaUpdate(next, old), ...validateHpaSpec(next.spec, obj(old.spec)['minReplicas'] === 0 ? 0 : 1)];
-    case 'Event': return legacyValidateEvent(next);
-    case 'PodDisruptionBudget': return [];
-    case 'Lease': return metaUpdate(next, old, false);
-    case 'EndpointSlice': return meta(next, nameIsDNSSubdomain);
+    case 'Pod':
+      return validatePodUpdate(next, old);
+    case 'Service':
+      return [...metaUpdate(next, old), ...validateService(next)];
+    case 'ConfigMap':
+      return validateConfigMapUpdate(next, old);
+    case 'Secret':
+      return validateSecretUpdate(next, old);
+    case 'Namespace':
+      return [...validateNamespace(next), ...metaUpdate(next, old)];
+    case 'Node':
+      return [...meta(next, nameIsDNSSubdomain, false), ...metaUpdate(next, old)];
+    case 'Job':
+      return validateJobUpdate(next, old);
+    case 'CronJob':
+      return validateCronJobUpdate(next, old);
+    case 'HorizontalPodAutoscaler':
+      return [...metaUpdate(next, old), ...validateHpaSpec(next.spec, obj(old.spec)['minReplicas'] === 0 ? 0 : 1)];
+    case 'Event':
+      return legacyValidateEvent(next);
+    case 'PodDisruptionBudget':
+      return [];
+    case 'Lease':
+      return metaUpdate(next, old, false);
+    case 'EndpointSlice':
+      return meta(next, nameIsDNSSubdomain);
     // ServiceAccounts, Endpoints, APIServices and kinds 1.20 does not know: metadata update, then create rules.
-    default: return [...metaUpdate(next, old), ...strategyCreate(def, next)];
+    default:
+      return [...metaUpdate(next, old), ...strategyCreate(def, next)];
   }
 }
 
 /** The generic pass every kind gets (path-segment names, labels, annotations, owners, finalizers). */
 function commonMeta(def: ResourceDef, o: KubeObject): FieldError[] {
-  return validateObjectMeta(o.metadata, { requiresNamespace: def.namespaced, nameFn: validatePathSegmentName, kubeFinalizers: false });
+  return validateObjectMeta(o.metadata, {
+    requiresNamespace: def.namespaced,
+    nameFn: validatePathSegmentName,
+    kubeFinalizers: false,
+  });
 }
 
 /**
@@ -96,7 +140,12 @@ export function validateCreate(def: ResourceDef, o: KubeObject): FieldError[] {
  * ValidateUpdate. Several strategies re-run checks, so the same cause can appear more than once,
  * as it does from kube-apiserver (the Status message lists each once).
  */
-export function validateUpdate(def: ResourceDef, next: KubeObject, old: KubeObject, opts: UpdateOptions = {}): FieldError[] {
+export function validateUpdate(
+  def: ResourceDef,
+  next: KubeObject,
+  old: KubeObject,
+  opts: UpdateOptions = {},
+): FieldError[] {
   const common = [...commonMeta(def, next), ...validateObjectMetaUpdate(next.metadata, old.metadata, false)];
   if (opts.subresource === 'status') return [...common, ...metaUpdate(next, old)];
   return [...common, ...strategyUpdate(def, next, old)];

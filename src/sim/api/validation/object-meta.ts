@@ -3,7 +3,13 @@ import type { ObjectMeta } from '../registry.ts';
 import { deepEqual } from '../../../util/deep-equal.ts';
 import { GO_NIL, GoValue, goOwnerReference, goStringSliceText } from './go-format.ts';
 import { arr, eachInvalid, invalid, nonNegative, obj, required, str, tooLong } from './field.ts';
-import { byteLength, isQualifiedName, isValidLabelValue, nameIsDNSLabel, type NameFn } from '../../../kube/apimachinery/names.ts';
+import {
+  byteLength,
+  isQualifiedName,
+  isValidLabelValue,
+  nameIsDNSLabel,
+  type NameFn,
+} from '../../../kube/apimachinery/names.ts';
 
 /** k8s.io/apimachinery/pkg/api/validation/objectmeta.go (1.20), plus core's finalizer rule. */
 
@@ -60,11 +66,20 @@ function validateOwnerReferences(refs: unknown, field: string): FieldError[] {
     if (str(ref['name']) === '') errs.push(invalid(`${field}.name`, '', 'name must not be empty'));
     if (str(ref['uid']) === '') errs.push(invalid(`${field}.uid`, '', 'uid must not be empty'));
     // BannedOwners: core/v1 Events may not own anything (gvk.String() is "/v1, Kind=Event").
-    if (apiVersion === 'v1' && kind === 'Event') errs.push(invalid(field, new GoValue(goOwnerReference(ref)), '/v1, Kind=Event is disallowed from being an owner'));
+    if (apiVersion === 'v1' && kind === 'Event')
+      errs.push(
+        invalid(field, new GoValue(goOwnerReference(ref)), '/v1, Kind=Event is disallowed from being an owner'),
+      );
     if (ref['controller'] === true) {
       if (controllerName !== '') {
         const all = new GoValue(`[]v1.OwnerReference{${list.map(goOwnerReference).join(', ')}}`);
-        errs.push(invalid(field, all, `Only one reference can have Controller set to true. Found "true" in references for ${controllerName} and ${str(ref['name'])}`));
+        errs.push(
+          invalid(
+            field,
+            all,
+            `Only one reference can have Controller set to true. Found "true" in references for ${controllerName} and ${str(ref['name'])}`,
+          ),
+        );
       } else {
         controllerName = str(ref['name']);
       }
@@ -77,14 +92,31 @@ function validateFinalizers(finalizers: unknown, field: string): FieldError[] {
   const list = arr(finalizers).map(str);
   const errs = list.flatMap((f) => eachInvalid(field, f, isQualifiedName(f)));
   if (list.includes('orphan') && list.includes('foregroundDeletion')) {
-    errs.push(invalid(field, new GoValue(goStringSliceText(list)), 'finalizer orphan and foregroundDeletion cannot be both set'));
+    errs.push(
+      invalid(
+        field,
+        new GoValue(goStringSliceText(list)),
+        'finalizer orphan and foregroundDeletion cannot be both set',
+      ),
+    );
   }
   return errs;
 }
 
 function kubeFinalizerErrors(meta: ObjectMeta, path: string): FieldError[] {
-  return arr(meta.finalizers).map(str).flatMap((f, i) => (!f.includes('/') && !STANDARD_FINALIZERS.has(f)
-    ? [invalid(`${path}.finalizers[${i}]`, f, 'name is neither a standard finalizer name nor is it fully qualified')] : []));
+  return arr(meta.finalizers)
+    .map(str)
+    .flatMap((f, i) =>
+      !f.includes('/') && !STANDARD_FINALIZERS.has(f)
+        ? [
+            invalid(
+              `${path}.finalizers[${i}]`,
+              f,
+              'name is neither a standard finalizer name nor is it fully qualified',
+            ),
+          ]
+        : [],
+    );
 }
 
 /**
@@ -94,7 +126,8 @@ function kubeFinalizerErrors(meta: ObjectMeta, path: string): FieldError[] {
 export function validateObjectMeta(meta: ObjectMeta, rules: MetaRules, path = 'metadata'): FieldError[] {
   const errs: FieldError[] = [];
   const generateName = str(meta.generateName);
-  if (generateName !== '') errs.push(...eachInvalid(`${path}.generateName`, generateName, rules.nameFn(generateName, true)));
+  if (generateName !== '')
+    errs.push(...eachInvalid(`${path}.generateName`, generateName, rules.nameFn(generateName, true)));
   const name = str(meta.name);
   if (name === '') errs.push(required(`${path}.name`, 'name or generateName is required'));
   else errs.push(...eachInvalid(`${path}.name`, name, rules.nameFn(name, false)));
@@ -118,7 +151,12 @@ export function validateObjectMeta(meta: ObjectMeta, rules: MetaRules, path = 'm
  * object, so only a changed name, namespace, non-empty uid or set grace period can differ.
  * "No new finalizers while deleting" is left to the service, which reports it itself.
  */
-export function validateObjectMetaUpdate(next: ObjectMeta, old: ObjectMeta, kubeFinalizers: boolean, path = 'metadata'): FieldError[] {
+export function validateObjectMetaUpdate(
+  next: ObjectMeta,
+  old: ObjectMeta,
+  kubeFinalizers: boolean,
+  path = 'metadata',
+): FieldError[] {
   const errs: FieldError[] = [];
   const immutable = (field: string, a: unknown, b: unknown, shown: unknown): void => {
     if (!deepEqual(a ?? '', b ?? '')) errs.push(invalid(`${path}.${field}`, shown, 'field is immutable'));
@@ -127,7 +165,8 @@ export function validateObjectMetaUpdate(next: ObjectMeta, old: ObjectMeta, kube
   immutable('namespace', next.namespace, old.namespace, str(next.namespace));
   if (str(next.uid) !== '') immutable('uid', next.uid, old.uid, str(next.uid));
   const grace = next.deletionGracePeriodSeconds;
-  if (grace !== undefined && grace !== null) immutable('deletionGracePeriodSeconds', grace, old.deletionGracePeriodSeconds, grace);
+  if (grace !== undefined && grace !== null)
+    immutable('deletionGracePeriodSeconds', grace, old.deletionGracePeriodSeconds, grace);
   errs.push(...validateLabels(next.labels, `${path}.labels`));
   errs.push(...validateAnnotations(next.annotations, `${path}.annotations`));
   errs.push(...validateOwnerReferences(next.ownerReferences, `${path}.ownerReferences`));

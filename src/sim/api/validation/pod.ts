@@ -1,9 +1,36 @@
 import type { FieldError } from '../../../kube/apimachinery/errors.ts';
 import type { KubeObject } from '../registry.ts';
-import { arr, duplicate, eachInvalid, forbidden, invalid, notSupported, obj, optNum, required, semanticEqual, str, type Obj } from './field.ts';
-import { inclusiveRangeError, isDNS1123Label, isDNS1123Subdomain, isEnvVarName, isValidPortName, isValidPortNum, nameIsDNSSubdomain } from '../../../kube/apimachinery/names.ts';
+import {
+  arr,
+  duplicate,
+  eachInvalid,
+  forbidden,
+  invalid,
+  notSupported,
+  obj,
+  optNum,
+  required,
+  semanticEqual,
+  str,
+  type Obj,
+} from './field.ts';
+import {
+  inclusiveRangeError,
+  isDNS1123Label,
+  isDNS1123Subdomain,
+  isEnvVarName,
+  isValidPortName,
+  isValidPortNum,
+  nameIsDNSSubdomain,
+} from '../../../kube/apimachinery/names.ts';
 import { goPointer, GoValue } from './go-format.ts';
-import { orNull, validateAnnotations, validateLabels, validateObjectMeta, validateObjectMetaUpdate } from './object-meta.ts';
+import {
+  orNull,
+  validateAnnotations,
+  validateLabels,
+  validateObjectMeta,
+  validateObjectMetaUpdate,
+} from './object-meta.ts';
 
 /**
  * Pod and pod template validation of pkg/apis/core/validation (1.20), for what clients get wrong.
@@ -13,9 +40,37 @@ import { orNull, validateAnnotations, validateLabels, validateObjectMeta, valida
 
 const MAX_INT32 = 2147483647;
 const PROTOCOLS = ['SCTP', 'TCP', 'UDP'];
-const VOLUME_SOURCES = ['emptyDir', 'hostPath', 'gitRepo', 'gcePersistentDisk', 'awsElasticBlockStore', 'secret', 'nfs', 'iscsi', 'glusterfs', 'flocker',
-  'persistentVolumeClaim', 'rbd', 'cinder', 'cephfs', 'quobyte', 'downwardAPI', 'fc', 'flexVolume', 'configMap', 'azureFile', 'vsphereVolume',
-  'photonPersistentDisk', 'portworxVolume', 'azureDisk', 'storageos', 'projected', 'scaleIO', 'csi', 'ephemeral'];
+const VOLUME_SOURCES = [
+  'emptyDir',
+  'hostPath',
+  'gitRepo',
+  'gcePersistentDisk',
+  'awsElasticBlockStore',
+  'secret',
+  'nfs',
+  'iscsi',
+  'glusterfs',
+  'flocker',
+  'persistentVolumeClaim',
+  'rbd',
+  'cinder',
+  'cephfs',
+  'quobyte',
+  'downwardAPI',
+  'fc',
+  'flexVolume',
+  'configMap',
+  'azureFile',
+  'vsphereVolume',
+  'photonPersistentDisk',
+  'portworxVolume',
+  'azureDisk',
+  'storageos',
+  'projected',
+  'scaleIO',
+  'csi',
+  'ephemeral',
+];
 const present = (v: unknown): boolean => v !== undefined && v !== null;
 
 function validateVolumes(volumes: unknown, path: string): FieldError[] {
@@ -26,7 +81,9 @@ function validateVolumes(volumes: unknown, path: string): FieldError[] {
     const name = str(vol['name']);
     const el: FieldError[] = [];
     const sources = VOLUME_SOURCES.filter((s) => present(vol[s]));
-    sources.slice(1).forEach((s) => el.push(forbidden(`${path}[${i}].${s}`, 'may not specify more than 1 volume type')));
+    sources
+      .slice(1)
+      .forEach((s) => el.push(forbidden(`${path}[${i}].${s}`, 'may not specify more than 1 volume type')));
     if (sources.length === 0) el.push(required(`${path}[${i}]`, 'must specify a volume type'));
     if (name === '') el.push(required(`${path}[${i}].name`));
     else el.push(...eachInvalid(`${path}[${i}].name`, name, isDNS1123Label(name)));
@@ -71,15 +128,17 @@ function validateEnv(env: unknown, path: string): FieldError[] {
 /** AccumulateUniqueHostPorts: a protocol/hostIP/hostPort triple may be used once. */
 function hostPortConflicts(containers: unknown[], path: string): FieldError[] {
   const seen = new Set<string>();
-  return containers.flatMap((c, ci) => arr(obj(c)['ports']).flatMap((item, pi) => {
-    const p = obj(item);
-    const port = optNum(p['hostPort']) ?? 0;
-    if (port === 0) return [];
-    const key = `${str(p['protocol']) || 'TCP'}/${str(p['hostIP'])}/${port}`;
-    if (seen.has(key)) return [duplicate(`${path}[${ci}].ports[${pi}].hostPort`, key)];
-    seen.add(key);
-    return [];
-  }));
+  return containers.flatMap((c, ci) =>
+    arr(obj(c)['ports']).flatMap((item, pi) => {
+      const p = obj(item);
+      const port = optNum(p['hostPort']) ?? 0;
+      if (port === 0) return [];
+      const key = `${str(p['protocol']) || 'TCP'}/${str(p['hostIP'])}/${port}`;
+      if (seen.has(key)) return [duplicate(`${path}[${ci}].ports[${pi}].hostPort`, key)];
+      seen.add(key);
+      return [];
+    }),
+  );
 }
 
 /** validateContainers: every container, and the list must not be empty. */
@@ -99,7 +158,8 @@ function validateContainers(list: unknown, path: string, isInit = false): FieldE
     if (str(c['image']) === '') errs.push(required(`${f}.image`));
     for (const probe of ['livenessProbe', 'startupProbe']) {
       const threshold = optNum(obj(c[probe])['successThreshold']);
-      if (present(c[probe]) && threshold !== undefined && threshold !== 1) errs.push(invalid(`${f}.${probe}.successThreshold`, threshold, 'must be 1'));
+      if (present(c[probe]) && threshold !== undefined && threshold !== 1)
+        errs.push(invalid(`${f}.${probe}.successThreshold`, threshold, 'must be 1'));
     }
     const tmp = str(c['terminationMessagePolicy']);
     if (tmp !== '' && tmp !== 'File' && tmp !== 'FallbackToLogsOnError') {
@@ -108,7 +168,8 @@ function validateContainers(list: unknown, path: string, isInit = false): FieldE
     errs.push(...validateContainerPorts(c['ports'], `${f}.ports`));
     errs.push(...validateEnv(c['env'], `${f}.env`));
     const pull = str(c['imagePullPolicy']);
-    if (pull !== '' && !['Always', 'IfNotPresent', 'Never'].includes(pull)) errs.push(notSupported(`${f}.imagePullPolicy`, pull, ['Always', 'IfNotPresent', 'Never']));
+    if (pull !== '' && !['Always', 'IfNotPresent', 'Never'].includes(pull))
+      errs.push(notSupported(`${f}.imagePullPolicy`, pull, ['Always', 'IfNotPresent', 'Never']));
   });
   // Init containers run one at a time, so each is checked alone (and reported as index 0, as 1.20 does).
   if (isInit) for (const c of containers) errs.push(...hostPortConflicts([c], path));
@@ -116,20 +177,25 @@ function validateContainers(list: unknown, path: string, isInit = false): FieldE
   return errs;
 }
 
-const goHandler = (h: Obj): string => `core.Handler{Exec:${goPointer('core.ExecAction', present(h['exec']))}, `
-  + `HTTPGet:${goPointer('core.HTTPGetAction', present(h['httpGet']))}, TCPSocket:${goPointer('core.TCPSocketAction', present(h['tcpSocket']))}}`;
+const goHandler = (h: Obj): string =>
+  `core.Handler{Exec:${goPointer('core.ExecAction', present(h['exec']))}, ` +
+  `HTTPGet:${goPointer('core.HTTPGetAction', present(h['httpGet']))}, TCPSocket:${goPointer('core.TCPSocketAction', present(h['tcpSocket']))}}`;
 
 /** A *core.Probe as `%#v` shows it once dereferenced; unset numbers are what defaulting gives. */
 function goProbe(v: unknown): GoValue {
   const p = obj(v);
   const n = (k: string, d: number): number => optNum(p[k]) ?? d;
-  return new GoValue(`core.Probe{Handler:${goHandler(p)}, InitialDelaySeconds:${n('initialDelaySeconds', 0)}, TimeoutSeconds:${n('timeoutSeconds', 1)}, `
-    + `PeriodSeconds:${n('periodSeconds', 10)}, SuccessThreshold:${n('successThreshold', 1)}, FailureThreshold:${n('failureThreshold', 3)}}`);
+  return new GoValue(
+    `core.Probe{Handler:${goHandler(p)}, InitialDelaySeconds:${n('initialDelaySeconds', 0)}, TimeoutSeconds:${n('timeoutSeconds', 1)}, ` +
+      `PeriodSeconds:${n('periodSeconds', 10)}, SuccessThreshold:${n('successThreshold', 1)}, FailureThreshold:${n('failureThreshold', 3)}}`,
+  );
 }
 
 function goLifecycle(v: unknown): GoValue {
   const l = obj(v);
-  return new GoValue(`core.Lifecycle{PostStart:${goPointer('core.Handler', present(l['postStart']))}, PreStop:${goPointer('core.Handler', present(l['preStop']))}}`);
+  return new GoValue(
+    `core.Lifecycle{PostStart:${goPointer('core.Handler', present(l['postStart']))}, PreStop:${goPointer('core.Handler', present(l['preStop']))}}`,
+  );
 }
 
 function validateInitContainers(list: unknown, others: unknown, path: string): FieldError[] {
@@ -142,7 +208,14 @@ function validateInitContainers(list: unknown, others: unknown, path: string): F
     if (names.has(name)) errs.push(duplicate(`${path}[${i}].name`, name));
     if (name !== '') names.add(name);
     for (const key of ['lifecycle', 'livenessProbe', 'readinessProbe', 'startupProbe']) {
-      if (present(c[key])) errs.push(invalid(`${path}[${i}].${key}`, key === 'lifecycle' ? goLifecycle(c[key]) : goProbe(c[key]), 'must not be set for init containers'));
+      if (present(c[key]))
+        errs.push(
+          invalid(
+            `${path}[${i}].${key}`,
+            key === 'lifecycle' ? goLifecycle(c[key]) : goProbe(c[key]),
+            'must not be set for init containers',
+          ),
+        );
     }
   });
   return errs;
@@ -177,7 +250,8 @@ export function validatePodSpec(specValue: unknown, path: string): FieldError[] 
     if (v !== '') errs.push(...eachInvalid(`${path}.${key}`, v, isDNS1123Label(v)));
   }
   const priorityClass = str(spec['priorityClassName']);
-  if (priorityClass !== '') errs.push(...eachInvalid(`${path}.priorityClassName`, priorityClass, isDNS1123Subdomain(priorityClass)));
+  if (priorityClass !== '')
+    errs.push(...eachInvalid(`${path}.priorityClassName`, priorityClass, isDNS1123Subdomain(priorityClass)));
   errs.push(...validateEnum(spec, 'preemptionPolicy', path, ['PreemptLowerPriority', 'Never']));
   return errs;
 }
@@ -186,15 +260,22 @@ export function validatePodSpec(specValue: unknown, path: string): FieldError[] 
 export function validatePodTemplateSpec(template: unknown, path: string): FieldError[] {
   const t = obj(template);
   const meta = obj(t['metadata']);
-  const errs = [...validateLabels(meta['labels'], `${path}.labels`), ...validateAnnotations(meta['annotations'], `${path}.annotations`), ...validatePodSpec(t['spec'], `${path}.spec`)];
-  if (arr(obj(t['spec'])['ephemeralContainers']).length > 0) errs.push(forbidden(`${path}.spec.ephemeralContainers`, 'ephemeral containers not allowed in pod template'));
+  const errs = [
+    ...validateLabels(meta['labels'], `${path}.labels`),
+    ...validateAnnotations(meta['annotations'], `${path}.annotations`),
+    ...validatePodSpec(t['spec'], `${path}.spec`),
+  ];
+  if (arr(obj(t['spec'])['ephemeralContainers']).length > 0)
+    errs.push(forbidden(`${path}.spec.ephemeralContainers`, 'ephemeral containers not allowed in pod template'));
   return errs;
 }
 
 function imageWhitespace(list: unknown, path: string): FieldError[] {
   return arr(list).flatMap((c, i) => {
     const image = str(obj(c)['image']);
-    return image.trim() !== image ? [invalid(`${path}[${i}].image`, image, 'must not have leading or trailing whitespace')] : [];
+    return image.trim() !== image
+      ? [invalid(`${path}[${i}].image`, image, 'must not have leading or trailing whitespace')]
+      : [];
   });
 }
 
@@ -211,23 +292,27 @@ function validatePodMetadataAndSpec(pod: KubeObject): FieldError[] {
 
 export function validatePodCreate(pod: KubeObject): FieldError[] {
   const errs = validatePodMetadataAndSpec(pod);
-  if (arr(obj(pod.spec)['ephemeralContainers']).length > 0) errs.push(forbidden('spec.ephemeralContainers', 'cannot be set on create'));
+  if (arr(obj(pod.spec)['ephemeralContainers']).length > 0)
+    errs.push(forbidden('spec.ephemeralContainers', 'cannot be set on create'));
   return errs;
 }
 
 function containerUpdates(next: unknown, old: unknown, path: string): { errs: FieldError[]; stop: boolean } {
   const n = arr(next);
-  if (n.length !== arr(old).length) return { errs: [forbidden(path, 'pod updates may not add or remove containers')], stop: true };
+  if (n.length !== arr(old).length)
+    return { errs: [forbidden(path, 'pod updates may not add or remove containers')], stop: true };
   const errs: FieldError[] = [];
   n.forEach((c, i) => {
     const image = str(obj(c)['image']);
     if (image === '') errs.push(required(`${path}[${i}].image`));
-    if (image.trim() !== image) errs.push(invalid(`${path}[${i}].image`, image, 'must not have leading or trailing whitespace'));
+    if (image.trim() !== image)
+      errs.push(invalid(`${path}[${i}].image`, image, 'must not have leading or trailing whitespace'));
   });
   return { errs, stop: false };
 }
 
-const POD_UPDATE_FORBIDDEN = 'pod updates may not change fields other than `spec.containers[*].image`, `spec.initContainers[*].image`, `spec.activeDeadlineSeconds` or `spec.tolerations` (only additions to existing tolerations)';
+const POD_UPDATE_FORBIDDEN =
+  'pod updates may not change fields other than `spec.containers[*].image`, `spec.initContainers[*].image`, `spec.activeDeadlineSeconds` or `spec.tolerations` (only additions to existing tolerations)';
 
 /** A toleration without tolerationSeconds, as validateOnlyAddedTolerations compares them. */
 const tolerationKey = (t: unknown): string => {
@@ -251,14 +336,23 @@ export function validatePodUpdate(next: KubeObject, old: KubeObject): FieldError
   const nd = optNum(ns['activeDeadlineSeconds']);
   const od = optNum(os['activeDeadlineSeconds']);
   if (nd !== undefined) {
-    if (nd < 0 || nd > MAX_INT32) return [...errs, invalid('spec.activeDeadlineSeconds', nd, inclusiveRangeError(0, MAX_INT32))];
-    if (od !== undefined && od < nd) return [...errs, invalid('spec.activeDeadlineSeconds', nd, 'must be less than or equal to previous value')];
+    if (nd < 0 || nd > MAX_INT32)
+      return [...errs, invalid('spec.activeDeadlineSeconds', nd, inclusiveRangeError(0, MAX_INT32))];
+    if (od !== undefined && od < nd)
+      return [...errs, invalid('spec.activeDeadlineSeconds', nd, 'must be less than or equal to previous value')];
   } else if (od !== undefined) {
-    errs.push(invalid('spec.activeDeadlineSeconds', orNull(ns['activeDeadlineSeconds']), 'must not update from a positive integer to nil value'));
+    errs.push(
+      invalid(
+        'spec.activeDeadlineSeconds',
+        orNull(ns['activeDeadlineSeconds']),
+        'must not update from a positive integer to nil value',
+      ),
+    );
   }
   const munged: Obj = { ...ns, activeDeadlineSeconds: os['activeDeadlineSeconds'], tolerations: os['tolerations'] };
   for (const list of ['containers', 'initContainers']) {
-    if (Array.isArray(ns[list])) munged[list] = arr(ns[list]).map((c, i) => ({ ...obj(c), image: obj(arr(os[list])[i])['image'] }));
+    if (Array.isArray(ns[list]))
+      munged[list] = arr(ns[list]).map((c, i) => ({ ...obj(c), image: obj(arr(os[list])[i])['image'] }));
   }
   const newTolerations = new Set(arr(ns['tolerations']).map(tolerationKey));
   if (!arr(os['tolerations']).every((t) => newTolerations.has(tolerationKey(t)))) {

@@ -1,5 +1,11 @@
 import type { FieldError } from '../../../kube/apimachinery/errors.ts';
-import { isEverything, matchesLabels, tryLabelSelectorFromObject, type LabelSelector, type LabelSelectorObject } from '../selectors.ts';
+import {
+  isEverything,
+  matchesLabels,
+  tryLabelSelectorFromObject,
+  type LabelSelector,
+  type LabelSelectorObject,
+} from '../selectors.ts';
 import { arr, eachInvalid, forbidden, invalid, obj, required, semanticEqual, str } from './field.ts';
 import { goLabelSelector, goStringMap } from './go-format.ts';
 import { isQualifiedName } from '../../../kube/apimachinery/names.ts';
@@ -18,9 +24,11 @@ export function validateLabelSelector(sel: unknown, path: string): FieldError[] 
     const op = str(e['operator']);
     const values = arr(e['values']);
     if (op === 'In' || op === 'NotIn') {
-      if (values.length === 0) errs.push(required(`${f}.values`, "must be specified when `operator` is 'In' or 'NotIn'"));
+      if (values.length === 0)
+        errs.push(required(`${f}.values`, "must be specified when `operator` is 'In' or 'NotIn'"));
     } else if (op === 'Exists' || op === 'DoesNotExist') {
-      if (values.length > 0) errs.push(forbidden(`${f}.values`, "may not be specified when `operator` is 'Exists' or 'DoesNotExist'"));
+      if (values.length > 0)
+        errs.push(forbidden(`${f}.values`, "may not be specified when `operator` is 'Exists' or 'DoesNotExist'"));
     } else {
       errs.push(invalid(`${f}.operator`, op, 'not a valid selector operator'));
     }
@@ -48,12 +56,19 @@ export function templateMismatch(selector: LabelSelector, template: unknown, tem
   const labels = obj(template)['metadata'];
   const templateLabels = obj(labels)['labels'];
   if (isEverything(selector) || matchesLabels(selector, obj(templateLabels) as Record<string, string>)) return [];
-  return [invalid(`${templatePath}.metadata.labels`, goStringMap(templateLabels), '`selector` does not match template `labels`')];
+  return [
+    invalid(
+      `${templatePath}.metadata.labels`,
+      goStringMap(templateLabels),
+      '`selector` does not match template `labels`',
+    ),
+  ];
 }
 
 /** ValidateImmutableField on spec.selector (apps/v1 and batch/v1). */
 export function selectorImmutable(next: unknown, old: unknown, path = 'spec.selector'): FieldError[] {
   const nilNext = isNilSelector(next);
-  if (nilNext !== isNilSelector(old) || !semanticEqual(next, old)) return [invalid(path, goLabelSelector(next), 'field is immutable')];
+  if (nilNext !== isNilSelector(old) || !semanticEqual(next, old))
+    return [invalid(path, goLabelSelector(next), 'field is immutable')];
   return [];
 }

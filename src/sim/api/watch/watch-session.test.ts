@@ -26,8 +26,17 @@ class CollectingSink implements WatchSink {
   }
   events(): { type: string; name?: string; code?: number; reason?: string; rv?: string }[] {
     return this.lines.map((l) => {
-      const e = JSON.parse(l) as { type: string; object: { metadata?: { name?: string; resourceVersion?: string }; code?: number; reason?: string } };
-      return { type: e.type, name: e.object.metadata?.name, code: e.object.code, reason: e.object.reason, rv: e.object.metadata?.resourceVersion };
+      const e = JSON.parse(l) as {
+        type: string;
+        object: { metadata?: { name?: string; resourceVersion?: string }; code?: number; reason?: string };
+      };
+      return {
+        type: e.type,
+        name: e.object.metadata?.name,
+        code: e.object.code,
+        reason: e.object.reason,
+        rv: e.object.metadata?.resourceVersion,
+      };
     });
   }
 }
@@ -121,7 +130,9 @@ describe('WatchSession', () => {
   it('rejects bad selectors and a resourceVersion from the future before writing anything', () => {
     const store = new ObjectStore();
     const sink = new CollectingSink();
-    expect(() => new WatchSession(store, pods, { labelSelector: 'a in (' }, sink)).toThrow(/unable to parse requirement/);
+    expect(() => new WatchSession(store, pods, { labelSelector: 'a in (' }, sink)).toThrow(
+      /unable to parse requirement/,
+    );
     expect(() => new WatchSession(store, pods, { resourceVersion: '999' }, sink)).toThrow(/Too large resource version/);
     expect(sink.lines).toEqual([]);
   });

@@ -101,7 +101,9 @@ export class WatchSession {
   private replayWindow(): boolean {
     const events = this.store.eventsSince(this.def, this.lastRv);
     if (!events) {
-      const status = expired(`too old resource version: ${this.lastRv} (${this.store.oldestResumable(this.def)})`).status;
+      const status = expired(
+        `too old resource version: ${this.lastRv} (${this.store.oldestResumable(this.def)})`,
+      ).status;
       this.sink.write(`{"type":"ERROR","object":${JSON.stringify(status)}}\n`);
       this.close();
       return false;
@@ -149,7 +151,11 @@ export class WatchSession {
     // Store delivery is synchronous, so every event of this resource up to the current revision
     // has been sent: the bookmark may carry the current revision (fewer 410s on resume).
     this.lastRv = Math.max(this.lastRv, this.store.currentRevision());
-    const obj = { kind: this.def.kind, apiVersion: apiVersionOf(this.def), metadata: { resourceVersion: String(this.lastRv), creationTimestamp: null } };
+    const obj = {
+      kind: this.def.kind,
+      apiVersion: apiVersionOf(this.def),
+      metadata: { resourceVersion: String(this.lastRv), creationTimestamp: null },
+    };
     if (!this.sink.write(`{"type":"BOOKMARK","object":${JSON.stringify(obj)}}\n`)) this.close();
   }
 }

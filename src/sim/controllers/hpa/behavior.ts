@@ -41,7 +41,10 @@ interface Timestamped {
 export const DEFAULT_SCALE_UP: Required<ScalingRules> = {
   stabilizationWindowSeconds: 0,
   selectPolicy: 'Max',
-  policies: [{ type: 'Pods', value: 4, periodSeconds: 15 }, { type: 'Percent', value: 100, periodSeconds: 15 }],
+  policies: [
+    { type: 'Pods', value: 4, periodSeconds: 15 },
+    { type: 'Percent', value: 100, periodSeconds: 15 },
+  ],
 };
 export const DEFAULT_SCALE_DOWN: Required<ScalingRules> = {
   stabilizationWindowSeconds: 300,
@@ -49,8 +52,14 @@ export const DEFAULT_SCALE_DOWN: Required<ScalingRules> = {
   policies: [{ type: 'Percent', value: 100, periodSeconds: 15 }],
 };
 
-const STABILIZED_UP = ['ScaleUpStabilized', 'recent recommendations were lower than current one, applying the lowest recent recommendation'] as const;
-const STABILIZED_DOWN = ['ScaleDownStabilized', 'recent recommendations were higher than current one, applying the highest recent recommendation'] as const;
+const STABILIZED_UP = [
+  'ScaleUpStabilized',
+  'recent recommendations were lower than current one, applying the lowest recent recommendation',
+] as const;
+const STABILIZED_DOWN = [
+  'ScaleDownStabilized',
+  'recent recommendations were higher than current one, applying the highest recent recommendation',
+] as const;
 const READY = ['ReadyForNewScale', 'recommended size matches current size'] as const;
 const WITHIN = ['DesiredWithinRange', 'the desired count is within the acceptable range'] as const;
 
@@ -77,7 +86,10 @@ export class ScalingHistory {
     const list = map.get(key) ?? [];
     list.push({ value: Math.abs(to - from), at: now });
     // Events older than any policy period no longer matter; an hour bounds the list.
-    map.set(key, list.filter((e) => e.at > now - 3_600_000));
+    map.set(
+      key,
+      list.filter((e) => e.at > now - 3_600_000),
+    );
   }
 
   /** Without a behavior field: max over the scale-down window, then max(2x, 4) up and min/max clamps. */
@@ -89,9 +101,10 @@ export class ScalingHistory {
     this.remember(key, desired, now, cutoff);
     const [ableReason, ableMessage] = stabilized !== desired ? STABILIZED_DOWN : READY;
     const scaleUpLimit = Math.max(2 * current, 4);
-    const [upReason, upMessage] = max > scaleUpLimit
-      ? ['ScaleUpLimit', 'the desired replica count is increasing faster than the maximum scale rate']
-      : ['TooManyReplicas', 'the desired replica count is more than the maximum replica count'];
+    const [upReason, upMessage] =
+      max > scaleUpLimit
+        ? ['ScaleUpLimit', 'the desired replica count is increasing faster than the maximum scale rate']
+        : ['TooManyReplicas', 'the desired replica count is more than the maximum replica count'];
     const maxAllowed = Math.min(max, scaleUpLimit);
     const minAllowed = min === 0 ? 1 : min;
     let replicas = stabilized;
@@ -103,14 +116,30 @@ export class ScalingHistory {
       replicas = maxAllowed;
       limit = [upReason, upMessage];
     }
-    return { replicas, ableReason, ableMessage, limited: replicas !== stabilized, limitReason: limit[0], limitMessage: limit[1] };
+    return {
+      replicas,
+      ableReason,
+      ableMessage,
+      limited: replicas !== stabilized,
+      limitReason: limit[0],
+      limitMessage: limit[1],
+    };
   }
 
   /** With a behavior field: both stabilization windows, then the rate policies. */
-  normalizeWithBehavior(key: string, behavior: Behavior, current: number, desired: number, min: number, max: number, now: number): Limited {
+  normalizeWithBehavior(
+    key: string,
+    behavior: Behavior,
+    current: number,
+    desired: number,
+    min: number,
+    max: number,
+    now: number,
+  ): Limited {
     const up = { ...DEFAULT_SCALE_UP, ...behavior.scaleUp };
     const down = { ...DEFAULT_SCALE_DOWN, ...behavior.scaleDown };
-    if (behavior.scaleDown?.stabilizationWindowSeconds === undefined) down.stabilizationWindowSeconds = this.downscaleStabilizationMs / 1000;
+    if (behavior.scaleDown?.stabilizationWindowSeconds === undefined)
+      down.stabilizationWindowSeconds = this.downscaleStabilizationMs / 1000;
     const upCutoff = now - up.stabilizationWindowSeconds * 1000;
     const downCutoff = now - down.stabilizationWindowSeconds * 1000;
     let upRec = desired;
@@ -122,9 +151,17 @@ export class ScalingHistory {
     let stabilized = Math.max(current, upRec);
     stabilized = Math.min(stabilized, downRec);
     this.remember(key, desired, now, Math.min(upCutoff, downCutoff));
-    const [ableReason, ableMessage] = stabilized !== desired ? (desired >= current ? STABILIZED_UP : STABILIZED_DOWN) : READY;
+    const [ableReason, ableMessage] =
+      stabilized !== desired ? (desired >= current ? STABILIZED_UP : STABILIZED_DOWN) : READY;
     const { replicas, reason, message } = this.rateLimit(key, up, down, current, stabilized, min, max, now);
-    return { replicas, ableReason, ableMessage, limited: replicas !== stabilized, limitReason: reason, limitMessage: message };
+    return {
+      replicas,
+      ableReason,
+      ableMessage,
+      limited: replicas !== stabilized,
+      limitReason: reason,
+      limitMessage: message,
+    };
   }
 
   private remember(key: string, desired: number, now: number, obsoleteBefore: number): void {
@@ -141,11 +178,22 @@ export class ScalingHistory {
   }
 
   private periodStart(key: string, current: number, periodSeconds: number, now: number): number {
-    return current - this.changeInPeriod(this.scaleUps.get(key), periodSeconds, now) + this.changeInPeriod(this.scaleDowns.get(key), periodSeconds, now);
+    return (
+      current -
+      this.changeInPeriod(this.scaleUps.get(key), periodSeconds, now) +
+      this.changeInPeriod(this.scaleDowns.get(key), periodSeconds, now)
+    );
   }
 
   private rateLimit(
-    key: string, up: Required<ScalingRules>, down: Required<ScalingRules>, current: number, desired: number, min: number, max: number, now: number,
+    key: string,
+    up: Required<ScalingRules>,
+    down: Required<ScalingRules>,
+    current: number,
+    desired: number,
+    min: number,
+    max: number,
+    now: number,
   ): { replicas: number; reason: string; message: string } {
     if (desired > current) {
       let limit: number;
@@ -155,12 +203,18 @@ export class ScalingHistory {
           const start = this.periodStart(key, current, p.periodSeconds, now);
           return p.type === 'Pods' ? start + p.value : Math.ceil(start * (1 + p.value / 100));
         });
-        limit = proposals.length === 0 ? current : up.selectPolicy === 'Min' ? Math.min(...proposals) : Math.max(...proposals);
+        limit =
+          proposals.length === 0
+            ? current
+            : up.selectPolicy === 'Min'
+              ? Math.min(...proposals)
+              : Math.max(...proposals);
       }
       limit = Math.max(limit, current);
-      const [reason, message] = max > limit
-        ? ['ScaleUpLimit', 'the desired replica count is increasing faster than the maximum scale rate']
-        : ['TooManyReplicas', 'the desired replica count is more than the maximum replica count'];
+      const [reason, message] =
+        max > limit
+          ? ['ScaleUpLimit', 'the desired replica count is increasing faster than the maximum scale rate']
+          : ['TooManyReplicas', 'the desired replica count is more than the maximum replica count'];
       const allowed = Math.min(max, limit);
       if (desired > allowed) return { replicas: allowed, reason, message };
     } else if (desired < current) {
@@ -171,12 +225,18 @@ export class ScalingHistory {
           const start = this.periodStart(key, current, p.periodSeconds, now);
           return p.type === 'Pods' ? start - p.value : Math.trunc(start * (1 - p.value / 100));
         });
-        limit = proposals.length === 0 ? current : down.selectPolicy === 'Min' ? Math.max(...proposals) : Math.min(...proposals);
+        limit =
+          proposals.length === 0
+            ? current
+            : down.selectPolicy === 'Min'
+              ? Math.max(...proposals)
+              : Math.min(...proposals);
       }
       limit = Math.min(limit, current);
-      const [reason, message] = min < limit
-        ? ['ScaleDownLimit', 'the desired replica count is decreasing faster than the maximum scale rate']
-        : ['TooFewReplicas', 'the desired replica count is less than the minimum replica count'];
+      const [reason, message] =
+        min < limit
+          ? ['ScaleDownLimit', 'the desired replica count is decreasing faster than the maximum scale rate']
+          : ['TooFewReplicas', 'the desired replica count is less than the minimum replica count'];
       const allowed = Math.max(min, limit);
       if (desired < allowed) return { replicas: allowed, reason, message };
     }

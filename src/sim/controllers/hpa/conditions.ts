@@ -10,7 +10,10 @@ type Obj = Record<string, unknown>;
 export class Conditions {
   private readonly items: Obj[];
 
-  constructor(existing: unknown, private readonly now: string) {
+  constructor(
+    existing: unknown,
+    private readonly now: string,
+  ) {
     this.items = Array.isArray(existing) ? existing.map((c) => ({ ...asObject(c) })) : [];
   }
 

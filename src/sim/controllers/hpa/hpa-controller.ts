@@ -48,14 +48,22 @@ export class HpaController {
   private readonly pending = new Set<string>();
   private stopped = false;
 
-  constructor(private readonly svc: ResourceService, private readonly opts: HpaControllerOptions) {
+  constructor(
+    private readonly svc: ResourceService,
+    private readonly opts: HpaControllerOptions,
+  ) {
     const hpa = svc.registry.find('autoscaling', 'v2', 'horizontalpodautoscalers');
     const pod = svc.registry.find('', 'v1', 'pods');
     if (!hpa || !pod) throw new Error('hpa controller: horizontalpodautoscalers or pods missing from the registry');
     this.hpaDef = hpa;
     this.podDef = pod;
     this.history = new ScalingHistory(opts.downscaleStabilizationMs ?? 300_000);
-    this.client = new MetricsClient({ registry: svc.registry, aggregator: opts.aggregator, usage: opts.usage, now: () => svc.now() });
+    this.client = new MetricsClient({
+      registry: svc.registry,
+      aggregator: opts.aggregator,
+      usage: opts.usage,
+      now: () => svc.now(),
+    });
     this.events = new EventRecorder(svc, { component: 'horizontal-pod-autoscaler' });
   }
 
@@ -69,10 +77,12 @@ export class HpaController {
       },
     });
     this.timer = setInterval(() => {
-      for (const so of this.svc.store.values(this.hpaDef)) this.enqueue(nsKey(so.obj.metadata.namespace, so.obj.metadata.name));
+      for (const so of this.svc.store.values(this.hpaDef))
+        this.enqueue(nsKey(so.obj.metadata.namespace, so.obj.metadata.name));
     }, this.opts.syncPeriodMs ?? 15_000);
     this.timer.unref();
-    for (const so of this.svc.store.values(this.hpaDef)) this.enqueue(nsKey(so.obj.metadata.namespace, so.obj.metadata.name));
+    for (const so of this.svc.store.values(this.hpaDef))
+      this.enqueue(nsKey(so.obj.metadata.namespace, so.obj.metadata.name));
   }
 
   stop(): void {
@@ -107,19 +117,35 @@ export class HpaController {
     const ns = namespace ?? 'default';
     const ref = asObject(spec['scaleTargetRef']);
     const targetDef = this.svc.registry.findKind(String(ref['apiVersion'] ?? ''), String(ref['kind'] ?? ''));
-    const target = targetDef?.subresources.includes('scale') ? this.svc.store.get(targetDef, ns, String(ref['name'] ?? ''))?.obj : undefined;
+    const target = targetDef?.subresources.includes('scale')
+      ? this.svc.store.get(targetDef, ns, String(ref['name'] ?? ''))?.obj
+      : undefined;
     if (!targetDef || !target) {
       const why = targetDef?.subresources.includes('scale')
-        // The scale client's NotFound names the subresource, as kube-controller-manager reports it.
-        ? `${targetDef.resource}/scale${targetDef.group ? `.${targetDef.group}` : ''} "${String(ref['name'] ?? '')}" not found`
-        : `no matches for kind "${String(ref['kind'] ?? '')}" in group "${String(ref['apiVersion'] ?? '').split('/').slice(0, -1).join('/')}"`;
+        ? // The scale client's NotFound names the subresource, as kube-controller-manager reports it.
+          `${targetDef.resource}/scale${targetDef.group ? `.${targetDef.group}` : ''} "${String(ref['name'] ?? '')}" not found`
+        : `no matches for kind "${String(ref['kind'] ?? '')}" in group "${String(ref['apiVersion'] ?? '')
+            .split('/')
+            .slice(0, -1)
+            .join('/')}"`;
       this.events.record(hpa, 'Warning', 'FailedGetScale', why);
-      conditions.set('AbleToScale', 'False', 'FailedGetScale', `the HPA controller was unable to get the target's current scale: ${why}`);
+      conditions.set(
+        'AbleToScale',
+        'False',
+        'FailedGetScale',
+        `the HPA controller was unable to get the target's current scale: ${why}`,
+      );
       return this.writeStatus(hpa, { conditions: conditions.list() });
     }
-    conditions.set('AbleToScale', 'True', 'SucceededGetScale', "the HPA controller was able to get the target's current scale");
+    conditions.set(
+      'AbleToScale',
+      'True',
+      'SucceededGetScale',
+      "the HPA controller was able to get the target's current scale",
+    );
     const scale = scaleOf(target);
-    const current = typeof asObject(target.spec)['replicas'] === 'number' ? (asObject(target.spec)['replicas'] as number) : 1;
+    const current =
+      typeof asObject(target.spec)['replicas'] === 'number' ? (asObject(target.spec)['replicas'] as number) : 1;
     const statusReplicas = Number(asObject(scale['status'])['replicas'] ?? 0);
     const selector = String(asObject(scale['status'])['selector'] ?? '');
     this.history.initialize(key, current, now.getTime());
@@ -130,11 +156,18 @@ export class HpaController {
     let desired = 0;
     let rescaleReason = '';
     let rescale = true;
-    let currentMetrics: Obj[] | undefined = Array.isArray(previousStatus['currentMetrics']) ? (previousStatus['currentMetrics'] as Obj[]) : undefined;
+    let currentMetrics: Obj[] | undefined = Array.isArray(previousStatus['currentMetrics'])
+      ? (previousStatus['currentMetrics'] as Obj[])
+      : undefined;
     if (current === 0 && minReplicas !== 0) {
       desired = 0;
       rescale = false;
-      conditions.set('ScalingActive', 'False', 'ScalingDisabled', 'scaling is disabled since the replica count of the target is zero');
+      conditions.set(
+        'ScalingActive',
+        'False',
+        'ScalingDisabled',
+        'scaling is disabled since the replica count of the target is zero',
+      );
     } else if (current > maxReplicas) {
       rescaleReason = 'Current number of replicas above Spec.MaxReplicas';
       desired = maxReplicas;
@@ -148,9 +181,20 @@ export class HpaController {
       const calc = {
         ...DEFAULT_CALCULATOR,
         cpuInitializationPeriodMs: this.opts.cpuInitializationPeriodMs ?? DEFAULT_CALCULATOR.cpuInitializationPeriodMs,
-        delayOfInitialReadinessStatusMs: this.opts.delayOfInitialReadinessStatusMs ?? DEFAULT_CALCULATOR.delayOfInitialReadinessStatusMs,
+        delayOfInitialReadinessStatusMs:
+          this.opts.delayOfInitialReadinessStatusMs ?? DEFAULT_CALCULATOR.delayOfInitialReadinessStatusMs,
       };
-      for (const m of metrics) proposals.push(await proposeForMetric(this.client, ns, m, { specReplicas: current, statusReplicas, pods, selector }, now, calc));
+      for (const m of metrics)
+        proposals.push(
+          await proposeForMetric(
+            this.client,
+            ns,
+            m,
+            { specReplicas: current, statusReplicas, pods, selector },
+            now,
+            calc,
+          ),
+        );
       currentMetrics = proposals.map((p) => (p.ok ? p.status : { type: '' }));
       const invalid = proposals.filter((p): p is Extract<MetricProposal, { ok: false }> => !p.ok);
       for (const p of invalid) this.events.record(hpa, 'Warning', p.reason, p.error);
@@ -159,16 +203,42 @@ export class HpaController {
       const first = invalid[0];
       // All metrics invalid, or some invalid and the valid ones would scale down: hold (never act on partial data).
       if (first && (invalid.length >= proposals.length || (best !== undefined && best.replicas < current))) {
-        conditions.set('ScalingActive', 'False', first.reason, `the HPA was unable to compute the replica count: ${first.error}`);
+        conditions.set(
+          'ScalingActive',
+          'False',
+          first.reason,
+          `the HPA was unable to compute the replica count: ${first.error}`,
+        );
         const message = `invalid metrics (${invalid.length} invalid out of ${proposals.length}), first error is: ${first.error}`;
         this.events.record(hpa, 'Warning', 'FailedComputeMetricsReplicas', message);
-        return this.writeStatus(hpa, { ...previousStatus, currentReplicas: statusReplicas, desiredReplicas: asObject(hpa.status)['desiredReplicas'] ?? current, currentMetrics, conditions: conditions.list() });
+        return this.writeStatus(hpa, {
+          ...previousStatus,
+          currentReplicas: statusReplicas,
+          desiredReplicas: asObject(hpa.status)['desiredReplicas'] ?? current,
+          currentMetrics,
+          conditions: conditions.list(),
+        });
       }
       if (!best) {
-        conditions.set('ScalingActive', 'False', 'InvalidMetricSourceType', 'the HPA was unable to compute the replica count: no metrics are configured');
-        return this.writeStatus(hpa, { ...previousStatus, currentReplicas: statusReplicas, desiredReplicas: current, conditions: conditions.list() });
+        conditions.set(
+          'ScalingActive',
+          'False',
+          'InvalidMetricSourceType',
+          'the HPA was unable to compute the replica count: no metrics are configured',
+        );
+        return this.writeStatus(hpa, {
+          ...previousStatus,
+          currentReplicas: statusReplicas,
+          desiredReplicas: current,
+          conditions: conditions.list(),
+        });
       }
-      conditions.set('ScalingActive', 'True', 'ValidMetricFound', `the HPA was able to successfully calculate a replica count from ${best.name}`);
+      conditions.set(
+        'ScalingActive',
+        'True',
+        'ValidMetricFound',
+        `the HPA was able to successfully calculate a replica count from ${best.name}`,
+      );
       desired = best.replicas;
       if (desired > current) rescaleReason = `${best.name} above target`;
       if (desired < current) rescaleReason = 'All metrics below target';
@@ -188,11 +258,30 @@ export class HpaController {
         this.scaleTo(targetDef, target, desired);
       } catch (err) {
         const why = err instanceof Error ? err.message : String(err);
-        this.events.record(hpa, 'Warning', 'FailedRescale', `New size: ${desired}; reason: ${rescaleReason}; error: ${why}`);
-        conditions.set('AbleToScale', 'False', 'FailedUpdateScale', `the HPA controller was unable to update the target scale: ${why}`);
-        return this.writeStatus(hpa, { ...previousStatus, currentReplicas: statusReplicas, conditions: conditions.list() });
+        this.events.record(
+          hpa,
+          'Warning',
+          'FailedRescale',
+          `New size: ${desired}; reason: ${rescaleReason}; error: ${why}`,
+        );
+        conditions.set(
+          'AbleToScale',
+          'False',
+          'FailedUpdateScale',
+          `the HPA controller was unable to update the target scale: ${why}`,
+        );
+        return this.writeStatus(hpa, {
+          ...previousStatus,
+          currentReplicas: statusReplicas,
+          conditions: conditions.list(),
+        });
       }
-      conditions.set('AbleToScale', 'True', 'SucceededRescale', `the HPA controller was able to update the target scale to ${desired}`);
+      conditions.set(
+        'AbleToScale',
+        'True',
+        'SucceededRescale',
+        `the HPA controller was able to update the target scale to ${desired}`,
+      );
       this.events.record(hpa, 'Normal', 'SuccessfulRescale', `New size: ${desired}; reason: ${rescaleReason}`);
       this.history.recordScale(key, current, desired, now.getTime());
       lastScaleTime = formatTime(now);
@@ -208,7 +297,10 @@ export class HpaController {
 
   private podsFor(namespace: string, selector: string): KubeObject[] {
     const sel = parseLabelSelector(selector);
-    return this.svc.store.listCurrent(this.podDef, namespace).map((so) => so.obj).filter((p) => matchesLabels(sel, p.metadata.labels));
+    return this.svc.store
+      .listCurrent(this.podDef, namespace)
+      .map((so) => so.obj)
+      .filter((p) => matchesLabels(sel, p.metadata.labels));
   }
 
   /** A scale update: spec.replicas only, with the target's resourceVersion as precondition. */
@@ -217,14 +309,24 @@ export class HpaController {
     if (!current) throw new Error(`${def.resource} "${target.metadata.name ?? ''}" not found`);
     const next = structuredClone(current.obj);
     next.spec = { ...asObject(next.spec), replicas };
-    this.svc.commitUpdate({ def, namespace: target.metadata.namespace, name: target.metadata.name ?? '' }, current, next, undefined);
+    this.svc.commitUpdate(
+      { def, namespace: target.metadata.namespace, name: target.metadata.name ?? '' },
+      current,
+      next,
+      undefined,
+    );
   }
 
   private writeStatus(hpa: KubeObject, status: Obj): void {
     const current = this.svc.store.get(this.hpaDef, hpa.metadata.namespace, hpa.metadata.name ?? '');
     if (!current || deepEqual(current.obj.status, status)) return;
     try {
-      this.svc.commitUpdate({ def: this.hpaDef, namespace: hpa.metadata.namespace, name: hpa.metadata.name ?? '' }, current, { ...structuredClone(current.obj), status }, 'status');
+      this.svc.commitUpdate(
+        { def: this.hpaDef, namespace: hpa.metadata.namespace, name: hpa.metadata.name ?? '' },
+        current,
+        { ...structuredClone(current.obj), status },
+        'status',
+      );
     } catch (err) {
       if (!isApiError(err) || err.code !== 409) throw err;
     }

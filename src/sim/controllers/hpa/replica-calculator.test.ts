@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../api/registry.ts';
 import {
-  DEFAULT_CALCULATOR, perPodReplicas, plainMetricReplicas, resourceUtilizationReplicas, usageRatioReplicas, type PodMetrics,
+  DEFAULT_CALCULATOR,
+  perPodReplicas,
+  plainMetricReplicas,
+  resourceUtilizationReplicas,
+  usageRatioReplicas,
+  type PodMetrics,
 } from './replica-calculator.ts';
 
 const now = new Date('2026-11-30T12:00:00Z');
@@ -12,7 +17,11 @@ function pod(name: string, phase = 'Running', ready = true): KubeObject {
   return {
     metadata: { name },
     spec: { containers: [{ name: 'c', resources: { requests: { cpu: '1' } } }] },
-    status: { phase, startTime: longAgo, conditions: [{ type: 'Ready', status: ready ? 'True' : 'False', lastTransitionTime: longAgo }] },
+    status: {
+      phase,
+      startTime: longAgo,
+      conditions: [{ type: 'Ready', status: ready ? 'True' : 'False', lastTransitionTime: longAgo }],
+    },
   };
 }
 
@@ -25,25 +34,51 @@ const requests = (names: string[]): Map<string, number> => new Map(names.map((n)
 describe('the HPA replica calculator', () => {
   it('scales up on CPU utilization: 1500m of 3000m at a 30 % target -> 5 replicas, 50 %', () => {
     const pods = [pod('a'), pod('b'), pod('c')];
-    const r = resourceUtilizationReplicas(3, 30, 'cpu', pods, samples({ a: 300, b: 500, c: 700 }), requests(['a', 'b', 'c']), opts);
+    const r = resourceUtilizationReplicas(
+      3,
+      30,
+      'cpu',
+      pods,
+      samples({ a: 300, b: 500, c: 700 }),
+      requests(['a', 'b', 'c']),
+      opts,
+    );
     expect(r).toEqual({ replicas: 5, usage: 50, rawAverage: 500 });
   });
 
   it('keeps the count within the 10 % tolerance', () => {
     const pods = [pod('a'), pod('b')];
-    expect(resourceUtilizationReplicas(2, 50, 'cpu', pods, samples({ a: 520, b: 530 }), requests(['a', 'b']), opts).replicas).toBe(2);
+    expect(
+      resourceUtilizationReplicas(2, 50, 'cpu', pods, samples({ a: 520, b: 530 }), requests(['a', 'b']), opts).replicas,
+    ).toBe(2);
   });
 
   it('counts a Pending pod as 0 on a scale-up (unready rebalancing)', () => {
     const pods = [pod('a'), pod('b'), pod('p', 'Pending')];
-    const r = resourceUtilizationReplicas(3, 30, 'cpu', pods, samples({ a: 500, b: 700 }), requests(['a', 'b', 'p']), opts);
+    const r = resourceUtilizationReplicas(
+      3,
+      30,
+      'cpu',
+      pods,
+      samples({ a: 500, b: 700 }),
+      requests(['a', 'b', 'p']),
+      opts,
+    );
     expect(r.replicas).toBe(4);
     expect(r.usage).toBe(60);
   });
 
   it('counts a pod without a sample as 100 % of its request on a scale-down', () => {
     const pods = [pod('a'), pod('b'), pod('c'), pod('m')];
-    const r = resourceUtilizationReplicas(4, 50, 'cpu', pods, samples({ a: 100, b: 100, c: 100 }), requests(['a', 'b', 'c', 'm']), opts);
+    const r = resourceUtilizationReplicas(
+      4,
+      50,
+      'cpu',
+      pods,
+      samples({ a: 100, b: 100, c: 100 }),
+      requests(['a', 'b', 'c', 'm']),
+      opts,
+    );
     expect(r.replicas).toBe(3);
   });
 
@@ -61,8 +96,12 @@ describe('the HPA replica calculator', () => {
   });
 
   it('fails when no ready pod has a sample, and when the selector matched nothing', () => {
-    expect(() => plainMetricReplicas(1, 1000, [pod('p', 'Pending')], samples({}), undefined, opts)).toThrow('did not receive metrics for any ready pods');
-    expect(() => plainMetricReplicas(1, 1000, [], samples({}), undefined, opts)).toThrow('no pods returned by selector');
+    expect(() => plainMetricReplicas(1, 1000, [pod('p', 'Pending')], samples({}), undefined, opts)).toThrow(
+      'did not receive metrics for any ready pods',
+    );
+    expect(() => plainMetricReplicas(1, 1000, [], samples({}), undefined, opts)).toThrow(
+      'no pods returned by selector',
+    );
   });
 
   it('scales Value targets by the ready pods and AverageValue targets by status replicas', () => {

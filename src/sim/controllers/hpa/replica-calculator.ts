@@ -50,11 +50,21 @@ function readyCondition(pod: KubeObject): { status: string; lastTransitionTime?:
   const conditions = asObject(pod.status)['conditions'];
   if (!Array.isArray(conditions)) return undefined;
   const c = conditions.map(asObject).find((x) => x['type'] === 'Ready');
-  return c ? { status: String(c['status']), lastTransitionTime: typeof c['lastTransitionTime'] === 'string' ? c['lastTransitionTime'] : undefined } : undefined;
+  return c
+    ? {
+        status: String(c['status']),
+        lastTransitionTime: typeof c['lastTransitionTime'] === 'string' ? c['lastTransitionTime'] : undefined,
+      }
+    : undefined;
 }
 
 /** Splits pods as groupPods does: deleted/failed ignored, Pending unready, no sample missing, CPU start-up rules. */
-export function groupPods(pods: KubeObject[], metrics: PodMetrics, resource: string | undefined, opts: CalculatorOptions): Grouped {
+export function groupPods(
+  pods: KubeObject[],
+  metrics: PodMetrics,
+  resource: string | undefined,
+  opts: CalculatorOptions,
+): Grouped {
   const g: Grouped = { readyPodCount: 0, unready: new Set(), missing: new Set(), ignored: new Set() };
   for (const pod of pods) {
     const name = pod.metadata.name ?? '';
@@ -106,7 +116,12 @@ function noPods(): CalculationError {
 }
 
 /** Requests per pod for a resource (summed over containers, or one container); a missing request is an error. */
-export function podRequests(pods: KubeObject[], resource: string, container: string | undefined, parse: (q: unknown) => number | undefined): Map<string, number> {
+export function podRequests(
+  pods: KubeObject[],
+  resource: string,
+  container: string | undefined,
+  parse: (q: unknown) => number | undefined,
+): Map<string, number> {
   const out = new Map<string, number>();
   for (const pod of pods) {
     let sum = 0;
@@ -114,7 +129,10 @@ export function podRequests(pods: KubeObject[], resource: string, container: str
     for (const c of Array.isArray(containers) ? containers.map(asObject) : []) {
       if (container !== undefined && c['name'] !== container) continue;
       const req = parse(asObject(asObject(c['resources'])['requests'])[resource]);
-      if (req === undefined) throw new CalculationError(`missing request for ${resource} in container ${String(c['name'])} of Pod ${pod.metadata.name ?? ''}`);
+      if (req === undefined)
+        throw new CalculationError(
+          `missing request for ${resource} in container ${String(c['name'])} of Pod ${pod.metadata.name ?? ''}`,
+        );
       sum += req;
     }
     out.set(pod.metadata.name ?? '', sum);
@@ -122,7 +140,11 @@ export function podRequests(pods: KubeObject[], resource: string, container: str
   return out;
 }
 
-function utilizationRatio(metrics: PodMetrics, requests: Map<string, number>, targetUtilization: number): { ratio: number; utilization: number; rawAverage: number } {
+function utilizationRatio(
+  metrics: PodMetrics,
+  requests: Map<string, number>,
+  targetUtilization: number,
+): { ratio: number; utilization: number; rawAverage: number } {
   let metricsTotal = 0;
   let requestsTotal = 0;
   let entries = 0;
@@ -150,8 +172,13 @@ function averageRatio(metrics: PodMetrics, targetUsage: number): { ratio: number
  * (scale-up), unready pods as 0 on a scale-up; no change if the recomputed ratio flips direction.
  */
 function rebalance(
-  current: number, g: Grouped, metrics: PodMetrics, first: number, fill: { missingDown: (pod: string) => number },
-  ratioOf: (m: PodMetrics) => number, tolerance: number,
+  current: number,
+  g: Grouped,
+  metrics: PodMetrics,
+  first: number,
+  fill: { missingDown: (pod: string) => number },
+  ratioOf: (m: PodMetrics) => number,
+  tolerance: number,
 ): number {
   const rebalanceIgnored = g.unready.size > 0 && first > 1;
   if (!rebalanceIgnored && g.missing.size === 0) {
@@ -174,27 +201,54 @@ function rebalance(
 
 /** Resource metric with an Utilization target (percent of requests). */
 export function resourceUtilizationReplicas(
-  current: number, targetUtilization: number, resource: string, pods: KubeObject[], metrics: PodMetrics, requests: Map<string, number>, opts: CalculatorOptions,
+  current: number,
+  targetUtilization: number,
+  resource: string,
+  pods: KubeObject[],
+  metrics: PodMetrics,
+  requests: Map<string, number>,
+  opts: CalculatorOptions,
 ): Recommendation {
   if (pods.length === 0) throw noPods();
   const g = groupPods(pods, metrics, resource, opts);
   const kept = without(metrics, g.ignored, g.unready);
   if (kept.size === 0) throw new CalculationError('did not receive metrics for any ready pods');
   const first = utilizationRatio(kept, requests, targetUtilization);
-  const replicas = rebalance(current, g, kept, first.ratio, { missingDown: (p) => requests.get(p) ?? 0 }, (m) => utilizationRatio(m, requests, targetUtilization).ratio, opts.tolerance);
+  const replicas = rebalance(
+    current,
+    g,
+    kept,
+    first.ratio,
+    { missingDown: (p) => requests.get(p) ?? 0 },
+    (m) => utilizationRatio(m, requests, targetUtilization).ratio,
+    opts.tolerance,
+  );
   return { replicas, usage: first.utilization, rawAverage: first.rawAverage };
 }
 
 /** Per-pod average against an AverageValue target: Pods metrics, and Resource metrics with AverageValue. */
 export function plainMetricReplicas(
-  current: number, targetUsage: number, pods: KubeObject[], metrics: PodMetrics, resource: string | undefined, opts: CalculatorOptions,
+  current: number,
+  targetUsage: number,
+  pods: KubeObject[],
+  metrics: PodMetrics,
+  resource: string | undefined,
+  opts: CalculatorOptions,
 ): Recommendation {
   if (pods.length === 0) throw noPods();
   const g = groupPods(pods, metrics, resource, opts);
   const kept = without(metrics, g.ignored, g.unready);
   if (kept.size === 0) throw new CalculationError('did not receive metrics for any ready pods');
   const first = averageRatio(kept, targetUsage);
-  const replicas = rebalance(current, g, kept, first.ratio, { missingDown: () => targetUsage }, (m) => averageRatio(m, targetUsage).ratio, opts.tolerance);
+  const replicas = rebalance(
+    current,
+    g,
+    kept,
+    first.ratio,
+    { missingDown: () => targetUsage },
+    (m) => averageRatio(m, targetUsage).ratio,
+    opts.tolerance,
+  );
   return { replicas, usage: first.usage };
 }
 
@@ -204,7 +258,13 @@ function readyPodsCount(pods: KubeObject[]): number {
 }
 
 /** A Value target on one number (Object Value, External Value): ratio times ready pods. */
-export function usageRatioReplicas(current: number, usage: number, targetUsage: number, pods: KubeObject[], tolerance: number): Recommendation {
+export function usageRatioReplicas(
+  current: number,
+  usage: number,
+  targetUsage: number,
+  pods: KubeObject[],
+  tolerance: number,
+): Recommendation {
   const ratio = usage / targetUsage;
   if (current === 0) return { replicas: Math.ceil(ratio), usage };
   if (Math.abs(1 - ratio) <= tolerance) return { replicas: current, usage };
@@ -212,7 +272,12 @@ export function usageRatioReplicas(current: number, usage: number, targetUsage: 
 }
 
 /** An AverageValue target on one number (Object or External AverageValue): usage spread over status replicas. */
-export function perPodReplicas(statusReplicas: number, usage: number, targetPerPod: number, tolerance: number): Recommendation {
+export function perPodReplicas(
+  statusReplicas: number,
+  usage: number,
+  targetPerPod: number,
+  tolerance: number,
+): Recommendation {
   let replicas = statusReplicas;
   const ratio = usage / (targetPerPod * statusReplicas);
   if (Math.abs(1 - ratio) > tolerance) replicas = Math.ceil(usage / targetPerPod);

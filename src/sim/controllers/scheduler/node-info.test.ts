@@ -4,19 +4,35 @@ import { NodeInfoCache } from './node-info.ts';
 
 function node(name: string, extra: { unschedulable?: boolean; ready?: boolean; cpu?: string } = {}): KubeObject {
   return {
-    apiVersion: 'v1', kind: 'Node', metadata: { name, labels: { zone: 'a' } },
+    apiVersion: 'v1',
+    kind: 'Node',
+    metadata: { name, labels: { zone: 'a' } },
     spec: extra.unschedulable ? { unschedulable: true } : {},
     status: {
       allocatable: { cpu: extra.cpu ?? '4', memory: '8Gi', pods: '110' },
-      conditions: [{ type: 'Ready', status: extra.ready === false ? 'False' : 'True', lastHeartbeatTime: new Date().toISOString() }],
+      conditions: [
+        {
+          type: 'Ready',
+          status: extra.ready === false ? 'False' : 'True',
+          lastHeartbeatTime: new Date().toISOString(),
+        },
+      ],
     },
   };
 }
 
 function pod(name: string, nodeName: string | undefined, phase = 'Running'): KubeObject {
   return {
-    apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'ns' },
-    spec: { ...(nodeName ? { nodeName } : {}), containers: [{ name: 'c', resources: { requests: { cpu: '250m', memory: '1Gi' } } }, { name: 'd', resources: { requests: { cpu: '250m' } } }] },
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name, namespace: 'ns' },
+    spec: {
+      ...(nodeName ? { nodeName } : {}),
+      containers: [
+        { name: 'c', resources: { requests: { cpu: '250m', memory: '1Gi' } } },
+        { name: 'd', resources: { requests: { cpu: '250m' } } },
+      ],
+    },
     status: { phase },
   };
 }

@@ -67,18 +67,29 @@ export class NodeInfoCache {
     const prev = this.nodes.get(name);
     const alloc = asObject(asObject(node.status)['allocatable']);
     const info: NodeInfo = {
-      name, node,
+      name,
+      node,
       ready: nodeReady(node),
       unschedulable: asObject(node.spec)['unschedulable'] === true,
       labels: node.metadata.labels ?? {},
       taints: nodeTaints(node),
-      allocatable: { cpu: cpuMillis(alloc['cpu']) ?? 0, memory: parseQuantity(alloc['memory']) ?? 0, pods: parseQuantity(alloc['pods']) ?? 110 },
+      allocatable: {
+        cpu: cpuMillis(alloc['cpu']) ?? 0,
+        memory: parseQuantity(alloc['memory']) ?? 0,
+        pods: parseQuantity(alloc['pods']) ?? 110,
+      },
       requested: prev?.requested ?? this.orphan.get(name) ?? { cpu: 0, memory: 0, pods: 0 },
     };
     this.orphan.delete(name);
     this.nodes.set(name, info);
-    return !prev || prev.ready !== info.ready || prev.unschedulable !== info.unschedulable
-      || !deepEqual(prev.labels, info.labels) || !deepEqual(prev.taints, info.taints) || !deepEqual(prev.allocatable, info.allocatable);
+    return (
+      !prev ||
+      prev.ready !== info.ready ||
+      prev.unschedulable !== info.unschedulable ||
+      !deepEqual(prev.labels, info.labels) ||
+      !deepEqual(prev.taints, info.taints) ||
+      !deepEqual(prev.allocatable, info.allocatable)
+    );
   }
 
   removeNode(name: string): void {
