@@ -56,15 +56,13 @@ export function customResources(known: KnownMetrics, table: ResourceTable, adver
 
 export function externalResources(known: KnownMetrics, advertised: Advertised): ApiResource[] {
   const names = new Set([...(advertised.external ?? []), ...known('external').map((k) => k.metric)]);
-  const out = [...names]
-    .sort()
-    .map((name): ApiResource => ({
-      name,
-      singularName: '',
-      namespaced: true,
-      kind: 'ExternalMetricValueList',
-      verbs: ['get'],
-    }));
+  const out = [...names].sort().map((name): ApiResource => ({
+    name,
+    singularName: '',
+    namespaced: true,
+    kind: 'ExternalMetricValueList',
+    verbs: ['get'],
+  }));
   return out.length > 0 ? out : [EXTERNAL_PLACEHOLDER];
 }
 

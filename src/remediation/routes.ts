@@ -57,12 +57,10 @@ export function remediationFeature(deps: { store: Store; remediation: Remediatio
           // JSON text never holds a raw NUL (not in strings, not between tokens); it means UTF-16 or
           // binary, and PostgreSQL text could not keep it for the inbox either: refused before storing.
           if (body.includes('\u0000'))
-            return reply
-              .code(400)
-              .send({
-                error: 'body: contains a NUL character, which JSON text never does; send the payload as UTF-8 JSON',
-                field: null,
-              });
+            return reply.code(400).send({
+              error: 'body: contains a NUL character, which JSON text never does; send the payload as UTF-8 JSON',
+              field: null,
+            });
           try {
             const r = await deps.remediation.processor.receive(link, body);
             return reply.code(202).send({ inboxId: r.inboxId, accepted: r.accepted, duplicates: r.duplicates });

@@ -188,9 +188,7 @@ async function replicas(name: string): Promise<number> {
   return (await apps.readNamespacedDeployment({ name, namespace: ns })).spec?.replicas ?? 0;
 }
 
-async function hpaStatus(
-  name: string,
-): Promise<{
+async function hpaStatus(name: string): Promise<{
   currentReplicas?: number;
   currentMetrics?: Record<string, Record<string, Record<string, string>>>[];
   conditions?: { type: string; status: string; reason: string; message: string }[];

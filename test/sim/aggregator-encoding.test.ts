@@ -53,18 +53,14 @@ beforeAll(async () => {
     }
     // The aggregator's availability probe of /apis/<group>/<version>.
     const gv = path.replace(/^\/apis\//, '');
-    res
-      .writeHead(200, { 'content-type': 'application/json' })
-      .end(
-        JSON.stringify({
-          kind: 'APIResourceList',
-          apiVersion: 'v1',
-          groupVersion: gv,
-          resources: [
-            { name: 'pods/big', singularName: '', namespaced: true, kind: 'MetricValueList', verbs: ['get'] },
-          ],
-        }),
-      );
+    res.writeHead(200, { 'content-type': 'application/json' }).end(
+      JSON.stringify({
+        kind: 'APIResourceList',
+        apiVersion: 'v1',
+        groupVersion: gv,
+        resources: [{ name: 'pods/big', singularName: '', namespaced: true, kind: 'MetricValueList', verbs: ['get'] }],
+      }),
+    );
   });
   await new Promise<void>((r) => backend.listen(0, '127.0.0.1', r));
   await registerMetricsApi(t.kc, {

@@ -21,14 +21,12 @@ export const compaction: Scenario = {
     const events = await watchEvents(t, `${leases}?watch=true&resourceVersion=${old}`, { count: 1, ms: 3000 });
     rec.record(
       'watch from a compacted resourceVersion',
-      events
-        .slice(0, 1)
-        .map((e) => ({
-          type: e.type,
-          code: e.object['code'],
-          reason: e.object['reason'],
-          message: e.object['message'],
-        })),
+      events.slice(0, 1).map((e) => ({
+        type: e.type,
+        code: e.object['code'],
+        reason: e.object['reason'],
+        message: e.object['message'],
+      })),
     );
     const list = await call(t, 'GET', `${leases}?resourceVersion=${old}&resourceVersionMatch=Exact`);
     rec.record('list at a compacted resourceVersion', {
