@@ -41,6 +41,13 @@ export interface ListWatchOptions<T extends Keyed> {
   clock?: Clock;
 }
 
+/**
+ * Items per list page. A page is read as one string and parsed at once, so its size sets how much
+ * short-lived garbage each page leaves: 500 realistic pods (~6 MB of JSON) pushed `kubeloop up` to a
+ * 570 MiB peak at 15,000 pods, 100 to 260 MiB, and the list finished sooner (bench/monitor, steady).
+ */
+const DEFAULT_PAGE_SIZE = 100;
+
 type Delivery<T> = { kind: 'upsert' | 'delete'; obj: T };
 /** A delivery whose handler failed, and how many times in a row for its key. */
 type Failed<T> = Delivery<T> & { attempts: number };
@@ -230,7 +237,7 @@ export class ListWatch<T extends Keyed> {
     let rv = '';
     do {
       const page = await kubeGetJson(this.opts.kc, this.opts.path, {
-        limit: this.opts.pageSize ?? 500,
+        limit: this.opts.pageSize ?? DEFAULT_PAGE_SIZE,
         continue: cont,
         fieldSelector: this.opts.fieldSelector,
       });
