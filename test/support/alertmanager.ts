@@ -1,6 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawnUntilReady } from './ready-process.ts';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from './prometheus.ts';
@@ -38,8 +38,8 @@ export async function startAlertmanager(config: string): Promise<RunningAlertman
   const port = await freePort();
   const address = `127.0.0.1:${port}`;
   const url = `http://${address}`;
-  let log = '';
-  const child: ChildProcess = spawn(
+  const proc = await spawnUntilReady(
+    'alertmanager',
     bin,
     [
       `--config.file=${join(dir, 'alertmanager.yml')}`,
@@ -48,32 +48,13 @@ export async function startAlertmanager(config: string): Promise<RunningAlertman
       '--cluster.listen-address=',
       '--log.level=info',
     ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
+    `${url}/-/ready`,
+    dir,
   );
-  child.stdout?.on('data', (c: Buffer) => (log += c.toString()));
-  child.stderr?.on('data', (c: Buffer) => (log += c.toString()));
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`alertmanager exited with ${child.exitCode}:\n${log}`);
-    const ready = await fetch(`${url}/-/ready`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ready) break;
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`alertmanager did not become ready in 30 s:\n${log}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
   return {
     url,
     address,
-    log: () => log,
-    async stop() {
-      child.kill('SIGTERM');
-      await new Promise((r) => (child.exitCode !== null ? r(undefined) : child.once('exit', r)));
-      await rm(dir, { recursive: true, force: true });
-    },
+    log: proc.log,
+    stop: proc.stop,
   };
 }

@@ -1,6 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawnUntilReady } from './ready-process.ts';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -51,8 +51,8 @@ export async function startPrometheus(
   await writeFile(join(dir, 'prometheus.yml'), config(dir));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  let log = '';
-  const child: ChildProcess = spawn(
+  const proc = await spawnUntilReady(
+    'prometheus',
     bin,
     [
       `--config.file=${join(dir, 'prometheus.yml')}`,
@@ -60,24 +60,9 @@ export async function startPrometheus(
       `--web.listen-address=127.0.0.1:${port}`,
       '--log.level=warn',
     ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
+    `${url}/-/ready`,
+    dir,
   );
-  child.stdout?.on('data', (c: Buffer) => (log += c.toString()));
-  child.stderr?.on('data', (c: Buffer) => (log += c.toString()));
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`prometheus exited with ${child.exitCode}:\n${log}`);
-    const ready = await fetch(`${url}/-/ready`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ready) break;
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`prometheus did not become ready in 30 s:\n${log}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
   return {
     url,
     dir,
@@ -91,11 +76,7 @@ export async function startPrometheus(
       if (body.status !== 'success') throw new Error(`prometheus query ${promql} failed: ${body.error ?? res.status}`);
       return body.data?.result ?? [];
     },
-    async stop() {
-      child.kill('SIGTERM');
-      await new Promise((r) => (child.exitCode !== null ? r(undefined) : child.once('exit', r)));
-      await rm(dir, { recursive: true, force: true });
-    },
+    stop: proc.stop,
   };
 }
 
