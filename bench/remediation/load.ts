@@ -1,4 +1,5 @@
 import { request } from 'node:http';
+import { guanceAlert as guancePayload } from '../../test/support/seed-payloads.ts';
 
 /** One alert as the bench sent it and what came back. */
 export interface Sent {
@@ -39,28 +40,9 @@ function post(url: string, body: string): Promise<{ status: number; error?: stri
   });
 }
 
-/** A Guance (观测云) alert naming a pod, as seed 000 shows it. */
+/** A Guance (观测云) alert naming a pod, as seed 000 shows it, as the request body. */
 export function guanceAlert(eventId: string, namespace: string, pod: string): string {
-  const t = Math.floor(Date.now() / 1000);
-  return JSON.stringify({
-    Result: 3.81,
-    date: t,
-    df_channels: [],
-    df_dimension_tags: JSON.stringify({ namespace, pod_name: pod }),
-    df_event_id: eventId,
-    df_event_link: 'http://guance.example/keyevents',
-    df_issue_start_time: t,
-    df_message: 'CPU 3.81',
-    df_monitor_checker_name: '业务压力过高',
-    df_monitor_id: 'monitor_e4496b567ce04acb9565dc318b27412d',
-    df_monitor_name: '弹性扩容demo操作',
-    df_source: 'monitor',
-    df_status: 'warning',
-    df_title: `位于${namespace}中的Pod:${pod}业务压力过高，请尽快处理`,
-    namespace,
-    pod_name: pod,
-    timestamp: t,
-  });
+  return JSON.stringify(guancePayload(eventId, namespace, pod));
 }
 
 /**
