@@ -181,6 +181,7 @@ describe('parseFieldSelector / matchesFields', () => {
   const pod: KubeObject = {
     metadata: { name: 'p', namespace: 'ns' },
     spec: { nodeName: 'n1', restartPolicy: 'Always' },
+    // A made-up address: matched by a field selector, never contacted.
     status: { phase: 'Running', podIP: '10.0.0.1' },
   };
   const match = (sel: string, d: ResourceDef, obj: KubeObject): boolean =>

@@ -160,6 +160,7 @@ export function defaultContainerEnv(opts: {
     .writeFile('/etc/os-release', 'NAME="Kubeloop Sim Linux"\nID=kubeloop-sim\nVERSION_ID=1\n')
     .writeFile(
       '/etc/resolv.conf',
+      // The resolv.conf a pod sees in the sim's virtual filesystem: text only, nothing resolves through it.
       `search ${opts.pod.metadata.namespace ?? 'default'}.svc.cluster.local svc.cluster.local cluster.local\nnameserver 10.96.0.10\noptions ndots:5\n`,
     )
     .mkdir('/proc')

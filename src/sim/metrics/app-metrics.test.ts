@@ -74,6 +74,7 @@ describe('http_sd targets', () => {
           __meta_kubernetes_namespace: 'shop',
           __meta_kubernetes_pod_name: 'web-7d9f8-abcde',
           __meta_kubernetes_pod_uid: '1b4e28ba-2fa1-11d2-883f-0016d3cca427',
+          // A made-up label value (no traffic goes there).
           __meta_kubernetes_pod_ip: '10.244.0.7',
           __meta_kubernetes_pod_node_name: 'node-1',
           __meta_kubernetes_pod_phase: 'Running',

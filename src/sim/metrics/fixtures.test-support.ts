@@ -34,6 +34,7 @@ export function fixturePod(): KubeObject {
     status: {
       phase: 'Running',
       qosClass: 'Burstable',
+      // Made-up addresses of a sim fixture: only ever rendered into text, never contacted.
       hostIP: '10.0.0.10',
       podIP: '10.244.0.7',
       startTime: '2024-05-01T10:00:00Z',
